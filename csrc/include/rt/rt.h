@@ -1,0 +1,10 @@
+/* Umbrella header: the whole public ABI of the rt-pandas core. */
+#ifndef RT_RT_H
+#define RT_RT_H
+
+#include "rt/core.h"
+#include "rt/simd.h"
+#include "rt/memory.h"
+#include "rt/math.h"
+
+#endif /* RT_RT_H */

@@ -1,0 +1,16 @@
+/* Where the pool gets memory from: libc natively, linear memory in wasm. */
+#ifndef RT_MEMORY_SYSTEM_H
+#define RT_MEMORY_SYSTEM_H
+
+#include <stdint.h>
+
+/* Returns at least `nbytes` bytes aligned to 64, or NULL. */
+void *rt_system_alloc(int64_t nbytes);
+
+/* Gives back a block of `nbytes` bytes from rt_system_alloc. */
+void rt_system_free(void *ptr, int64_t nbytes);
+
+/* Largest request the system allocator can ever satisfy. */
+int64_t rt_system_max_bytes(void);
+
+#endif /* RT_MEMORY_SYSTEM_H */

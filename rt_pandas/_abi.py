@@ -1,0 +1,50 @@
+"""The C ABI as the bindings see it, read from the public headers.
+
+The headers in ``csrc/include/rt/`` are the single source of truth: the cffi
+``cdef`` is their declarations with preprocessor lines dropped, and the wasm
+export list is every ``rt_*`` function they declare. Both build scripts load
+this file by path, so it must not import the rest of the package.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INCLUDE_DIR = ROOT / "csrc" / "include"
+HEADERS = ("core.h", "simd.h", "memory.h", "math.h")  # in dependency order
+
+_FUNCTION = re.compile(r"^[A-Za-z_][\w \*]*?\b(rt_\w+)\s*\(", re.MULTILINE)
+
+
+def _header_texts() -> list[str]:
+    return [(INCLUDE_DIR / "rt" / name).read_text() for name in HEADERS]
+
+
+def cdef_source() -> str:
+    """Declarations of every header, without preprocessor lines or C++ guards."""
+    kept = []
+    for text in _header_texts():
+        lines = [
+            line
+            for line in text.splitlines()
+            if not line.lstrip().startswith("#") and line.strip() not in ('extern "C" {', "}")
+        ]
+        kept.append("\n".join(lines))
+    return "\n".join(kept)
+
+
+def exported_functions() -> list[str]:
+    """Names of the functions the wasm module exports: all that the headers declare."""
+    names: list[str] = []
+    for text in _header_texts():
+        without_comments = re.sub(r"/\*.*?\*/", "", text, flags=re.DOTALL)
+        names.extend(_FUNCTION.findall(without_comments))
+    return names
+
+
+def core_sources() -> list[Path]:
+    """The C sources of the core (tests excluded), in a stable order."""
+    folders = ("core", "memory", "math")
+    return sorted(p for folder in folders for p in (ROOT / "csrc" / folder).glob("*.c"))
