@@ -42,3 +42,8 @@ rt_status rt_check_column(rt_error *err, const char *context, const void *data,
     }
     return RT_OK;
 }
+
+void *rt_binding_scratch(void) {
+    static _Alignas(64) unsigned char scratch[RT_BINDING_SCRATCH_BYTES];
+    return scratch;
+}

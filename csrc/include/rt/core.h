@@ -42,6 +42,8 @@ enum rt_dtype {
     RT_DTYPE_UINT8 = 5
 };
 
+enum { RT_BINDING_SCRATCH_BYTES = 1024 };
+
 /* Components with their own version numbers. */
 enum rt_component {
     RT_COMPONENT_CORE = 0,
@@ -72,6 +74,14 @@ int32_t rt_dtype_size(int32_t dtype);
  */
 rt_status rt_bitmap_copy(const uint8_t *src, int64_t src_offset, int64_t length,
                          uint8_t *dst, rt_error *err);
+
+/*
+ * A static, 64-byte aligned area of RT_BINDING_SCRATCH_BYTES bytes for
+ * bindings that keep no C stack of their own (wasm hosts): they put the
+ * rt_error record and out-parameters here. Not thread-safe; native callers
+ * use their own memory.
+ */
+void *rt_binding_scratch(void);
 
 /* Number of set bits (valid slots) in bits [offset, offset + length). */
 int64_t rt_bitmap_count_set(const uint8_t *bits, int64_t offset, int64_t length);

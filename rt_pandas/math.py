@@ -1,0 +1,95 @@
+"""Element-wise math on numpy arrays, pandas Series and Arrow arrays.
+
+Every function keeps the input's kind (numpy in, numpy out; Series in,
+Series out with the same index and name; Arrow in, Arrow out), keeps float32
+as float32 and float64 as float64, turns integers into float64, and keeps
+nulls as nulls (Arrow validity is shared, a pandas mask is shared, NaN stays
+NaN). Results live in the rt-pandas memory pool.
+
+>>> import numpy as np
+>>> from rt_pandas import math
+>>> math.clamp(np.array([-1.0, 0.5, 7.0]), 0.0, 1.0)
+array([0. , 0.5, 1. ])
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+from ._backend import In, Out, get_backend
+from ._columns import DTYPE_CODES, ColumnView, as_columns, wrap_like
+from .errors import ValidationError
+
+__all__ = ["clamp"]
+
+
+def _kernel_input(view: ColumnView, function: str) -> np.ndarray:
+    """The rows of ``view`` as float32/float64: a view for floats, a float64 copy for integers."""
+    values = view.logical_values()
+    if values.dtype in (np.float32, np.float64):
+        return values
+    if values.dtype.kind in "iub":
+        return values.astype(np.float64)
+    raise ValidationError(f"{function} needs a numeric column, got dtype {values.dtype}", function)
+
+
+def _number(value: Any, name: str, function: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValidationError(f"{name} must be a real number, got {type(value).__name__}", function)
+    return float(value)
+
+
+def _elementwise(c_function: str, public_name: str, x: Any, *scalars: float) -> Any:
+    """Run a unary C kernel chunk by chunk and package the result like ``x``.
+
+    The kernel gets each chunk's logical rows (a view, so offset 0 and no copy
+    natively; the wasm backend copies only those rows). Nulls need no work:
+    the result reuses the input's validity, which describes the same rows.
+    """
+    source = as_columns(x)
+    backend = get_backend()
+    results = []
+    for view in source.chunks:
+        values = _kernel_input(view, public_name)
+        out = backend.empty(view.length, values.dtype)
+        backend.run(c_function, DTYPE_CODES[values.dtype], In(values), 0, view.length, *scalars, Out(out))
+        results.append(out)
+    return wrap_like(source, results, backend)
+
+
+def clamp(x: Any, lower: float, upper: float) -> Any:
+    """Limit every value to ``[lower, upper]``; NaN and nulls pass through.
+
+    Parameters
+    ----------
+    x : array-like
+        numpy array, pandas Series, pyarrow Array / ChunkedArray, or any
+        object with ``__arrow_c_array__`` / ``__arrow_c_stream__``.
+    lower, upper : float
+        Bounds, ``lower <= upper``; ``-inf`` / ``inf`` leave a side open.
+        For float32 input they are rounded to float32 first, as ``numpy.clip`` does.
+
+    Returns
+    -------
+    Same kind as ``x``; float32 stays float32, other numbers become float64.
+
+    Raises
+    ------
+    ValidationError
+        ``lower > upper``, a NaN bound, or a non-numeric column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> clamp(pd.Series([1.0, None, 5.0], name="v"), 0, 2).tolist()
+    [1.0, nan, 2.0]
+    >>> import pyarrow as pa
+    >>> clamp(pa.array([1, None, -3]), -1, 1).to_pylist()
+    [1.0, None, -1.0]
+    """
+    lower = _number(lower, "lower", "clamp")
+    upper = _number(upper, "upper", "clamp")
+    return _elementwise("rt_math_clamp", "clamp", x, lower, upper)
