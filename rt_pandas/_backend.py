@@ -86,6 +86,12 @@ class PoolBlock:
             release(self.device_address)
 
 
+def _address(array: np.ndarray) -> int:
+    # Not array.ctypes.data: ndarray.ctypes makes a reference cycle that keeps
+    # the array (and its pool buffer) alive until the cyclic GC runs.
+    return array.__array_interface__["data"][0]
+
+
 def pool_block_of(array: np.ndarray) -> PoolBlock | None:
     """The PoolBlock an array's memory belongs to, or None if it is not pool memory."""
     base = array
@@ -175,7 +181,7 @@ class NativeBackend(Backend):
         converted = []
         for arg in args:
             if isinstance(arg, (In, Out)):
-                converted.append(ffi.cast("void *", arg.array.__array_interface__["data"][0]))
+                converted.append(ffi.cast("void *", _address(arg.array)))
             else:
                 converted.append(arg)
         err = self._error()
@@ -294,7 +300,7 @@ class WasmBackend(Backend):
                     block = pool_block_of(arg.array)
                     if block is None or block._release != self._release:
                         raise RtMemoryError("output arrays must come from this backend's pool", function)
-                    converted.append(block.device_address + (arg.array.ctypes.data - block.address))
+                    converted.append(block.device_address + (_address(arg.array) - block.address))
                 else:
                     converted.append(arg)
             status = self._call(function, *converted, self._err)
@@ -304,7 +310,7 @@ class WasmBackend(Backend):
     def _stage_input(self, array: np.ndarray, staged: list[PoolBlock]) -> int:
         block = pool_block_of(array)
         if block is not None and block._release == self._release:
-            return block.device_address + (array.ctypes.data - block.address)  # already in linear memory
+            return block.device_address + (_address(array) - block.address)  # already in linear memory
         flat = array.reshape(-1).view(np.uint8)
         copy = self._alloc_block(flat.nbytes)
         np.copyto(np.asarray(copy)[: flat.nbytes], flat)

@@ -70,6 +70,11 @@ static int32_t size_class(int64_t nbytes, int64_t *class_bytes) {
     return (int32_t)((power - 6) * 4 + (steps - 4));
 }
 
+/* Bytes asked of the system for a class: header included, a multiple of 64 so the next block stays aligned. */
+static int64_t block_bytes(int64_t class_bytes) {
+    return (class_bytes + HEADER_BYTES + 63) & ~(int64_t)63;
+}
+
 static enum category category_of(int64_t class_bytes) {
     if (class_bytes < SMALL_LIMIT) {
         return SMALL;
@@ -108,11 +113,15 @@ rt_status rt_pool_alloc(int64_t nbytes, void **out, rt_error *err) {
     if (nbytes < 0) {
         return rt_fail(err, RT_ERR_VALIDATION, context, "nbytes must not be negative");
     }
-    if (nbytes > rt_system_max_bytes() - HEADER_BYTES) {
-        return rt_fail(err, RT_ERR_MEMORY, context, "request exceeds the largest possible buffer");
+    const char *too_large = "request exceeds the largest possible buffer";
+    if (nbytes > rt_system_max_bytes()) { /* checked first so size_class cannot overflow */
+        return rt_fail(err, RT_ERR_MEMORY, context, too_large);
     }
     int64_t class_bytes;
     int32_t class_index = size_class(nbytes, &class_bytes);
+    if (block_bytes(class_bytes) > rt_system_max_bytes()) {
+        return rt_fail(err, RT_ERR_MEMORY, context, too_large);
+    }
 
     lock();
     block_header *block = take_cached(class_index);
@@ -123,7 +132,7 @@ rt_status rt_pool_alloc(int64_t nbytes, void **out, rt_error *err) {
     unlock();
 
     if (block == NULL) {
-        block = (block_header *)rt_system_alloc(class_bytes + HEADER_BYTES);
+        block = (block_header *)rt_system_alloc(block_bytes(class_bytes));
         if (block == NULL) {
             return rt_fail(err, RT_ERR_MEMORY, context, "the system allocator is out of memory");
         }
@@ -184,7 +193,7 @@ rt_status rt_pool_free(void *ptr, rt_error *err) {
     }
     unlock();
     if (!keep) {
-        rt_system_free(block, class_bytes + HEADER_BYTES);
+        rt_system_free(block, block_bytes(class_bytes));
     }
     return RT_OK;
 }
@@ -212,7 +221,7 @@ static int64_t trim_cache(int everything) {
                 break;
             }
             released += block->class_bytes;
-            rt_system_free(block, block->class_bytes + HEADER_BYTES);
+            rt_system_free(block, block_bytes(block->class_bytes));
         }
     }
     return released;

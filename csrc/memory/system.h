@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-/* Returns at least `nbytes` bytes aligned to 64, or NULL. */
+/* Returns `nbytes` (a multiple of 64, as C11's aligned_alloc wants) bytes aligned to 64, or NULL. */
 void *rt_system_alloc(int64_t nbytes);
 
 /* Gives back a block of `nbytes` bytes from rt_system_alloc. */

@@ -6,8 +6,7 @@
 #include "system.h"
 
 void *rt_system_alloc(int64_t nbytes) {
-    /* C11 wants the size to be a multiple of the alignment. */
-    return aligned_alloc(64, ((size_t)nbytes + 63) & ~(size_t)63);
+    return aligned_alloc(64, (size_t)nbytes);
 }
 
 void rt_system_free(void *ptr, int64_t nbytes) {
