@@ -13,6 +13,7 @@ writes, which must come from ``backend.empty`` (the backend's pool).
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import threading
 from dataclasses import dataclass
@@ -237,12 +238,15 @@ class WasmBackend(Backend):
                 "or reinstall rt-pandas from source",
                 "wasm backend",
             )
-        self._store = wasmtime.Store(wasmtime.Engine())
-        module = wasmtime.Module.from_file(self._store.engine, str(path))
-        instance = wasmtime.Instance(self._store, module, [])
+        self._engine = wasmtime.Engine()
+        self._store = wasmtime.Store(self._engine)
+        self._module = wasmtime.Module.from_file(self._engine, str(path))
+        instance = wasmtime.Instance(self._store, self._module, [])
         self._exports = instance.exports(self._store)
         self._memory = self._exports["memory"]
         self._lock = threading.RLock()
+        self._closed = False
+        atexit.register(self.close)
         self._base = self._memory_base()
         scratch = self._call("rt_binding_scratch")
         self._err = scratch  # rt_error: kind at +0, message at +4 (256 bytes), context at +260 (128)
@@ -287,7 +291,20 @@ class WasmBackend(Backend):
 
     def _release(self, device_address: int) -> None:
         with self._lock:
-            self._call("rt_pool_free", device_address, 0)
+            if not self._closed:
+                self._call("rt_pool_free", device_address, 0)
+
+    def close(self) -> None:
+        """Free the wasm instance (at interpreter exit); pool views made before become invalid."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            # wasmtime objects must go store first, then module and engine,
+            # before the interpreter tears down the ctypes bindings they need.
+            self._exports = self._memory = None
+            for managed in (self._store, self._module, self._engine):
+                managed.close()
 
     def run(self, function: str, *args: Any) -> None:
         with self._lock:

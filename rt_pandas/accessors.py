@@ -19,7 +19,11 @@ from . import math as rt_math
 SUPPORTED = "numeric (float, int, bool, nullable Float64/Int64/boolean, Arrow numeric), string or datetime"
 
 
-def _is_supported(dtype) -> bool:
+def _is_supported(series: pd.Series) -> bool:
+    dtype = series.dtype
+    if dtype == object:
+        # pandas 2 keeps strings in object columns; anything else there is not a column we can read.
+        return pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty")
     if isinstance(dtype, pd.ArrowDtype):
         t = dtype.pyarrow_dtype
         return (
@@ -38,7 +42,7 @@ class SeriesAccessor:
     """``s.rt``: rt-pandas on one column."""
 
     def __init__(self, series: pd.Series) -> None:
-        if not _is_supported(series.dtype):
+        if not _is_supported(series):
             raise AttributeError(f"the .rt accessor works on {SUPPORTED} Series; this one has dtype {series.dtype}")
         self._series = series
 

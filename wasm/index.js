@@ -176,20 +176,9 @@ function check(c, status, context) {
   if (status !== 0) throw errorFromRecord(c, status, context);
 }
 
-/**
- * Requests are rounded up to a multiple of this. Workaround: the wasm system
- * allocator (csrc/memory/system_wasm.c) bumps its heap pointer by exactly
- * class_bytes + 64, so a size class that is not a multiple of 64 (80, 96,
- * 112, 160, 224) leaves every later block misaligned, and rt_pool_free then
- * rejects those buffers as foreign. Multiples of 64 only ever map to size
- * classes that are multiples of 64. Harmless once the C side rounds itself.
- */
-const POOL_REQUEST_ALIGN = 64;
-
 /** rt_pool_alloc: a 64-byte aligned buffer of at least `nbytes` bytes; returns its address. */
 function poolAlloc(c, nbytes) {
-  const request = Math.ceil(nbytes / POOL_REQUEST_ALIGN) * POOL_REQUEST_ALIGN;
-  check(c, c.exports.rt_pool_alloc(BigInt(request), c.outPtr, c.errPtr), 'rt_pool_alloc');
+  check(c, c.exports.rt_pool_alloc(BigInt(nbytes), c.outPtr, c.errPtr), 'rt_pool_alloc');
   return new DataView(c.memory.buffer).getUint32(c.outPtr, true);
 }
 
