@@ -7,9 +7,9 @@ CORE_SOURCES = $(wildcard csrc/core/*.c csrc/memory/*.c csrc/math/*.c)
 TEST_SOURCES = csrc/tests/test_core.c
 BUILD = build/c
 
-.PHONY: test c-test c-test-asan wasm py-test node-test clean
+.PHONY: test c-test c-test-asan wasm py-test node-test wheel-check clean
 
-test: c-test c-test-asan wasm py-test node-test
+test: c-test c-test-asan wasm py-test node-test wheel-check
 
 $(BUILD):
 	mkdir -p $(BUILD)
@@ -34,6 +34,10 @@ py-test:
 
 node-test: wasm
 	node --test wasm/test/
+
+# The wheel is tagged abi3 and carries the native extension and rt_core.wasm.
+wheel-check:
+	$(PYTHON) .ci/check_wheel.py
 
 clean:
 	rm -rf build rt_pandas/rt_core.wasm rt_pandas/_rt_native*.so

@@ -32,9 +32,6 @@ class BuildExtWithWasm(build_ext):
             print(f"rt-pandas: skipping the wasm module ({exc})", file=sys.stderr)
             return
         print(f"rt-pandas: built {path}")
-        if not self.inplace:
-            # Editable installs load the module from the source tree.
-            (ROOT / "rt_pandas" / "rt_core.wasm").write_bytes(path.read_bytes())
 
 
 setup(
