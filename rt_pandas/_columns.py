@@ -7,7 +7,8 @@ accepts
 * numpy arrays (1-D; a non-contiguous one is copied once), read-only included;
 * pandas Series backed by numpy, by masked arrays (``Float64``, ``Int64``,
   ``boolean``: their bool mask is packed into a bitmap, 1/8 of a copy) or by
-  Arrow (``ArrowDtype``, pandas 3's ``str``);
+  Arrow (``ArrowDtype``, pandas 3's ``str``); object columns of Python
+  strings are converted to Arrow strings (a copy);
 * pyarrow ``Array`` and ``ChunkedArray``, sliced ones included (the offset
   applies to the bitmap as well), and any object with ``__arrow_c_array__``
   or ``__arrow_c_stream__`` (polars, duckdb, nanoarrow);
@@ -45,9 +46,18 @@ DTYPE_CODES = {
 class ColumnView:
     """One contiguous chunk of a column, laid out as Arrow lays it out.
 
-    ``values[offset : offset + length]`` are the logical values; ``validity``
-    is an Arrow bitmap (bit ``offset + i`` set = row ``i`` is valid) or None
-    when there are no nulls. ``values`` is a view of the caller's memory.
+    ``kind`` says how to read ``values``:
+
+    * ``"numeric"``: ``values[offset : offset + length]`` are the values
+      (floats, integers, numpy bools, datetime64);
+    * ``"bool"``: ``values`` is an Arrow bit-packed boolean buffer (bit ``offset + i``);
+    * ``"string"``: ``values`` is the UTF-8 data buffer (uint8) and
+      ``offsets[offset + i] : offsets[offset + i + 1]`` the bytes of row ``i``;
+    * ``"temporal"``: Arrow dates, times, timestamps, durations as their
+      int32/int64 storage (``values[offset + i]``).
+
+    ``validity`` is an Arrow bitmap (bit ``offset + i`` set = row ``i`` is
+    valid) or None when there are no nulls. Buffers are views of the caller's memory.
     """
 
     values: np.ndarray
@@ -55,6 +65,8 @@ class ColumnView:
     length: int
     validity: np.ndarray | None = None
     null_count: int = 0
+    kind: str = "numeric"
+    offsets: np.ndarray | None = None
 
     @property
     def dtype(self) -> np.dtype:
@@ -66,7 +78,9 @@ class ColumnView:
         return self.values.__array_interface__["data"][0]
 
     def logical_values(self) -> np.ndarray:
-        """The ``length`` values this view covers (a view, not a copy)."""
+        """The ``length`` values of a numeric view (a view, not a copy)."""
+        if self.kind != "numeric":
+            raise ValidationError(f"a {self.kind} column has no numeric values", "input")
         return self.values[self.offset : self.offset + self.length]
 
 
@@ -94,19 +108,37 @@ def _numpy_view(array: np.ndarray) -> ColumnView:
     return ColumnView(array, 0, len(array))
 
 
+def _validity_of(array: pa.Array) -> np.ndarray | None:
+    buffer = array.buffers()[0]
+    if buffer is None or array.null_count == 0:
+        return None
+    return np.frombuffer(buffer, dtype=np.uint8, count=(array.offset + len(array) + 7) // 8)
+
+
 def _arrow_view(array: pa.Array) -> ColumnView:
-    """A view of a primitive Arrow array's buffers, offset and all."""
+    """A view of an Arrow array's buffers, offset and all (no copy)."""
     type_ = array.type
-    if not (pa.types.is_integer(type_) or pa.types.is_floating(type_)):
-        raise ValidationError(f"Arrow type {type_} is not a numeric type rt-pandas computes on", "input")
-    validity_buffer, data_buffer = array.buffers()[:2]
-    dtype = np.dtype(type_.to_pandas_dtype())
     end = array.offset + len(array)
-    values = np.frombuffer(data_buffer, dtype=dtype, count=end) if end else np.empty(0, dtype)
-    validity = None
-    if validity_buffer is not None and array.null_count > 0:
-        validity = np.frombuffer(validity_buffer, dtype=np.uint8, count=(end + 7) // 8)
-    return ColumnView(values, array.offset, len(array), validity, array.null_count)
+    common = {"offset": array.offset, "length": len(array), "validity": _validity_of(array),
+              "null_count": array.null_count}
+    if pa.types.is_dictionary(type_) or isinstance(type_, pa.ExtensionType):
+        raise ValidationError(f"Arrow type {type_} is not supported; cast it to its value type first", "input")
+    if pa.types.is_string(type_) or pa.types.is_large_string(type_):
+        _, offsets_buffer, data_buffer = array.buffers()
+        offsets = np.frombuffer(offsets_buffer, np.int32 if pa.types.is_string(type_) else np.int64, count=end + 1)
+        data = np.frombuffer(data_buffer, np.uint8) if data_buffer is not None else np.empty(0, np.uint8)
+        return ColumnView(data, kind="string", offsets=offsets, **common)
+    if pa.types.is_boolean(type_):
+        return ColumnView(np.frombuffer(array.buffers()[1], np.uint8, count=(end + 7) // 8), kind="bool", **common)
+    if pa.types.is_temporal(type_) and type_.bit_width in (32, 64):
+        # Dates, times, timestamps and durations: their integer storage, flagged as temporal.
+        dtype = np.dtype(np.int64 if type_.bit_width == 64 else np.int32)
+        return ColumnView(np.frombuffer(array.buffers()[1], dtype, count=end), kind="temporal", **common)
+    if not (pa.types.is_integer(type_) or pa.types.is_floating(type_)):
+        raise ValidationError(f"Arrow type {type_} is not a type rt-pandas reads", "input")
+    dtype = np.dtype(type_.to_pandas_dtype())
+    values = np.frombuffer(array.buffers()[1], dtype=dtype, count=end) if end else np.empty(0, dtype)
+    return ColumnView(values, **common)
 
 
 def _masked_view(array: pd.api.extensions.ExtensionArray) -> ColumnView:
@@ -161,6 +193,10 @@ def _series_columns(series: pd.Series) -> ColumnInput:
         return ColumnInput("series", _arrow_chunks(chunked), series=series, arrow=True, extra={"type": chunked.type})
     if hasattr(array, "_mask") and hasattr(array, "_data"):
         return ColumnInput("series", [_masked_view(array)], series=series, masked=True)
+    if series.dtype == object or isinstance(series.dtype, pd.StringDtype):
+        # Python strings: Arrow gives them a buffer layout the core can read (one copy).
+        arrow = pa.array(series.to_numpy(), from_pandas=True)
+        return ColumnInput("series", [_arrow_view(arrow)], series=series, arrow=True, extra={"type": arrow.type})
     values = series.to_numpy(copy=False)
     return ColumnInput("series", [_numpy_view(values)], series=series)
 

@@ -28,6 +28,8 @@ __all__ = ["clamp"]
 
 def _kernel_input(view: ColumnView, function: str) -> np.ndarray:
     """The rows of ``view`` as float32/float64: a view for floats, a float64 copy for integers."""
+    if view.kind != "numeric":
+        raise ValidationError(f"{function} needs a numeric column, got a {view.kind} column", function)
     values = view.logical_values()
     if values.dtype in (np.float32, np.float64):
         return values

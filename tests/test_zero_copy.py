@@ -117,3 +117,51 @@ def test_wasm_results_are_views_of_linear_memory():
     assert block is not None and block._release == wasm._release
     assert block.address == wasm._base + block.device_address
     assert isinstance(wasm, _backend.WasmBackend)
+
+
+@pytest.mark.parametrize("arrow_type", [pa.string(), pa.large_string()])
+def test_string_views_share_offsets_and_data(arrow_type):
+    full = pa.array(["alpha", None, "", "delta", "épsilon", None, "zeta"], type=arrow_type)
+    sliced = full.slice(2, 4)
+    view = as_columns(sliced).chunks[0]
+    _, offsets_buffer, data_buffer = full.buffers()
+    assert view.kind == "string" and view.offset == 2 and view.length == 4
+    assert address(view.offsets) == offsets_buffer.address
+    assert view.address == data_buffer.address
+    rows = [
+        None if not (view.validity[(view.offset + i) // 8] >> ((view.offset + i) % 8)) & 1
+        else bytes(view.values[view.offsets[view.offset + i] : view.offsets[view.offset + i + 1]]).decode()
+        for i in range(view.length)
+    ]
+    assert rows == sliced.to_pylist()
+
+
+def test_pandas_default_str_dtype_is_read_from_arrow_without_copy():
+    series = pd.Series(["a", None, "ccc"], dtype="str")
+    view = as_columns(series).chunks[0]
+    assert view.kind == "string" and view.null_count == 1
+    chunk = series.array.__arrow_array__().chunk(0)
+    assert view.address == chunk.buffers()[2].address
+
+
+def test_object_strings_are_converted_once():
+    series = pd.Series(["x", None, "yy"], dtype=object)
+    view = as_columns(series).chunks[0]
+    assert view.kind == "string" and view.null_count == 1 and view.length == 3
+
+
+def test_bool_and_temporal_views():
+    flags = pa.array([True, None, False, True]).slice(1)
+    view = as_columns(flags).chunks[0]
+    assert view.kind == "bool" and view.offset == 1 and view.address == flags.buffers()[1].address
+    stamps = pa.array(pd.to_datetime(["2026-01-01", None, "2026-03-01"]))
+    view = as_columns(stamps).chunks[0]
+    assert view.kind == "temporal" and view.dtype == np.int64 and view.null_count == 1
+    with pytest.raises(rt_pandas.ValidationError, match="numeric column"):
+        rt_pandas.clamp(stamps, 0, 1)
+
+
+def test_unsupported_arrow_types_are_validation_errors():
+    for array in (pa.array([[1, 2]]), pa.array(["a", "b"]).dictionary_encode(), pa.array([{"a": 1}])):
+        with pytest.raises(rt_pandas.ValidationError, match="Arrow type"):
+            as_columns(array)
