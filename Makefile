@@ -3,8 +3,9 @@ CC ?= cc
 CLANG ?= clang-19
 PYTHON ?= python3
 WARNINGS = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
-CORE_SOURCES = $(wildcard csrc/core/*.c csrc/memory/*.c csrc/math/*.c)
-TEST_SOURCES = csrc/tests/test_core.c
+# Every csrc/<domain>/*.c is part of the core; each csrc/tests/test_*.c is its own test binary.
+CORE_SOURCES = $(filter-out csrc/tests/%,$(wildcard csrc/*/*.c))
+TEST_SOURCES = $(wildcard csrc/tests/test_*.c)
 BUILD = build/c
 
 .PHONY: test c-test c-test-asan wasm py-test node-test wheel-check clean
@@ -16,15 +17,20 @@ $(BUILD):
 
 # Plain optimised build of the C tests with the system compiler.
 c-test: | $(BUILD)
-	$(CC) -std=c11 -O2 $(WARNINGS) -Icsrc/include $(CORE_SOURCES) $(TEST_SOURCES) -lm -pthread -o $(BUILD)/test_core
-	$(BUILD)/test_core
+	@set -e; for test in $(TEST_SOURCES); do \
+		name=$$(basename $$test .c); \
+		$(CC) -std=c11 -O2 $(WARNINGS) -Icsrc/include $(CORE_SOURCES) $$test -lm -pthread -o $(BUILD)/$$name; \
+		$(BUILD)/$$name; \
+	done
 
 # The same tests under AddressSanitizer and UndefinedBehaviorSanitizer.
 c-test-asan: | $(BUILD)
-	$(CLANG) -std=c11 -O1 -g $(WARNINGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
-		-fno-omit-frame-pointer -Icsrc/include $(CORE_SOURCES) $(TEST_SOURCES) -lm -pthread \
-		-o $(BUILD)/test_core_asan
-	ASAN_OPTIONS=detect_leaks=1 $(BUILD)/test_core_asan
+	@set -e; for test in $(TEST_SOURCES); do \
+		name=$$(basename $$test .c)_asan; \
+		$(CLANG) -std=c11 -O1 -g $(WARNINGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
+			-fno-omit-frame-pointer -Icsrc/include $(CORE_SOURCES) $$test -lm -pthread -o $(BUILD)/$$name; \
+		ASAN_OPTIONS=detect_leaks=1 $(BUILD)/$$name; \
+	done
 
 wasm:
 	$(PYTHON) wasm/build.py

@@ -13,13 +13,20 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 INCLUDE_DIR = ROOT / "csrc" / "include"
-HEADERS = ("core.h", "simd.h", "memory.h", "math.h")  # in dependency order
+# The base headers come first (the others use their types); domain headers follow by name.
+BASE_HEADERS = ("core.h", "simd.h", "memory.h")
 
 _FUNCTION = re.compile(r"^[A-Za-z_][\w \*]*?\b(rt_\w+)\s*\(", re.MULTILINE)
 
 
+def header_names() -> list[str]:
+    """Every public header except the umbrella rt.h, base headers first."""
+    others = sorted(p.name for p in (INCLUDE_DIR / "rt").glob("*.h") if p.name not in BASE_HEADERS + ("rt.h",))
+    return [*BASE_HEADERS, *others]
+
+
 def _header_texts() -> list[str]:
-    return [(INCLUDE_DIR / "rt" / name).read_text() for name in HEADERS]
+    return [(INCLUDE_DIR / "rt" / name).read_text() for name in header_names()]
 
 
 def cdef_source() -> str:
@@ -45,6 +52,5 @@ def exported_functions() -> list[str]:
 
 
 def core_sources() -> list[Path]:
-    """The C sources of the core (tests excluded), in a stable order."""
-    folders = ("core", "memory", "math")
-    return sorted(p for folder in folders for p in (ROOT / "csrc" / folder).glob("*.c"))
+    """The C sources of the core: every csrc/<domain>/*.c except the tests, in a stable order."""
+    return sorted(p for p in (ROOT / "csrc").glob("*/*.c") if p.parent.name != "tests")

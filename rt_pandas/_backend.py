@@ -8,7 +8,17 @@ there, handed back as numpy views. Kernels are called the same way on both::
     backend.run("rt_math_clamp", dtype_code, In(values), offset, length, lo, hi, Out(out))
 
 where ``In`` marks a read-only array argument and ``Out`` an array the kernel
-writes, which must come from ``backend.empty`` (the backend's pool).
+writes, which must come from ``backend.empty`` (the backend's pool). Three
+more markers cover the rest of the ABI:
+
+* ``InValue(ctype, value)``: a pointer to a number or struct the kernel reads
+  (``InValue("rt_moments", {"count": 3, ...})``);
+* ``OutValue(ctype)``: a pointer to a number, pointer or struct the kernel
+  writes; ``run`` returns these values, in order (a struct as a dict);
+* ``Ptr(address)``: an opaque handle or pool pointer the core gave out earlier.
+
+A kernel that allocates its own output returns a pool pointer and a size;
+``backend.adopt(pointer, nbytes)`` wraps it as a numpy array that frees it.
 """
 
 from __future__ import annotations
@@ -59,6 +69,41 @@ class Out:
     """An array argument the kernel writes: a numpy array from ``backend.empty``."""
 
     array: np.ndarray
+
+
+@dataclass(frozen=True)
+class InValue:
+    """A number or struct passed by pointer for the kernel to read."""
+
+    ctype: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class OutValue:
+    """A number, pointer (``"void *"``) or struct the kernel writes through a pointer."""
+
+    ctype: str
+
+
+@dataclass(frozen=True)
+class Ptr:
+    """An address the core handed out (a handle or a pool buffer)."""
+
+    address: int
+
+
+NULL = Ptr(0)  # a NULL pointer argument (no validity bitmap, no handle)
+
+_NUMPY_OF_CTYPE = {
+    "int64_t": "<i8",
+    "int32_t": "<i4",
+    "uint64_t": "<u8",
+    "uint32_t": "<u4",
+    "uint8_t": "u1",
+    "double": "<f8",
+    "float": "<f4",
+}
 
 
 class PoolBlock:
@@ -112,12 +157,26 @@ class Backend:
         block = self._alloc_block(length * dtype.itemsize)
         return np.asarray(block)[: length * dtype.itemsize].view(dtype)
 
-    def run(self, function: str, *args: Any) -> None:
-        """Call a C kernel; raise the matching RtError if it fails."""
+    def run(self, function: str, *args: Any) -> Any:
+        """Call a C kernel; raise the matching RtError if it fails.
+
+        Returns None, the value of a single ``OutValue`` argument, or a tuple
+        of them when there are several.
+        """
+        raise NotImplementedError
+
+    def adopt(self, pointer: int, nbytes: int) -> np.ndarray:
+        """A uint8 array over a pool buffer the core allocated; the buffer is freed with it."""
         raise NotImplementedError
 
     def _alloc_block(self, nbytes: int) -> PoolBlock:
         raise NotImplementedError
+
+    @staticmethod
+    def _outputs(values: list[Any]) -> Any:
+        if not values:
+            return None
+        return values[0] if len(values) == 1 else tuple(values)
 
     # Small, typed entry points used by memory.py, versions() and the tests.
 
@@ -177,18 +236,38 @@ class NativeBackend(Backend):
             err.kind, self.ffi.string(err.message).decode(), self.ffi.string(err.context).decode()
         )
 
-    def run(self, function: str, *args: Any) -> None:
+    def run(self, function: str, *args: Any) -> Any:
         ffi = self.ffi
         converted = []
+        outputs = []
         for arg in args:
             if isinstance(arg, (In, Out)):
                 converted.append(ffi.cast("void *", _address(arg.array)))
+            elif isinstance(arg, Ptr):
+                converted.append(ffi.cast("void *", arg.address))
+            elif isinstance(arg, InValue):
+                converted.append(ffi.new(f"{arg.ctype} *", arg.value))
+            elif isinstance(arg, OutValue):
+                cell = ffi.new(f"{arg.ctype} *")
+                converted.append(cell)
+                outputs.append((arg.ctype, cell))
             else:
                 converted.append(arg)
         err = self._error()
         status = getattr(self.lib, function)(*converted, err)
         if status != 0:
             self._raise(err)
+        return self._outputs([self._read_cell(ctype, cell) for ctype, cell in outputs])
+
+    def _read_cell(self, ctype: str, cell) -> Any:
+        if ctype.endswith("*"):
+            return int(self.ffi.cast("uintptr_t", cell[0]))
+        if ctype in _NUMPY_OF_CTYPE:
+            return cell[0]
+        return {name: getattr(cell, name) for name, _ in self.ffi.typeof(ctype).fields}
+
+    def adopt(self, pointer: int, nbytes: int) -> np.ndarray:
+        return np.asarray(PoolBlock(pointer, pointer, nbytes, self._release))
 
     def _alloc_block(self, nbytes: int) -> PoolBlock:
         out = self.ffi.new("void **")
@@ -306,10 +385,11 @@ class WasmBackend(Backend):
             for managed in (self._store, self._module, self._engine):
                 managed.close()
 
-    def run(self, function: str, *args: Any) -> None:
+    def run(self, function: str, *args: Any) -> Any:
         with self._lock:
             staged: list[PoolBlock] = []
             converted = []
+            outputs = []
             for arg in args:
                 if isinstance(arg, In):
                     converted.append(self._stage_input(arg.array, staged))
@@ -318,11 +398,64 @@ class WasmBackend(Backend):
                     if block is None or block._release != self._release:
                         raise RtMemoryError("output arrays must come from this backend's pool", function)
                     converted.append(block.device_address + (_address(arg.array) - block.address))
+                elif isinstance(arg, Ptr):
+                    converted.append(arg.address)
+                elif isinstance(arg, InValue):
+                    cell = self._stage_value(arg.ctype, staged)
+                    self._write_value(arg.ctype, cell, arg.value)
+                    converted.append(cell)
+                elif isinstance(arg, OutValue):
+                    cell = self._stage_value(arg.ctype, staged)
+                    converted.append(cell)
+                    outputs.append((arg.ctype, cell))
                 else:
                     converted.append(arg)
             status = self._call(function, *converted, self._err)
-            del staged  # inputs go back to the pool now
+            values = [self._read_value(ctype, cell) for ctype, cell in outputs] if status == 0 else []
+            del staged  # inputs and value cells go back to the pool now
             self._check(status)
+            return self._outputs(values)
+
+    # Values passed by pointer. wasm32 lays out fixed-width fields exactly as
+    # x86-64 and aarch64 do, so the native cffi types give the struct layouts;
+    # only pointers differ (4 bytes here).
+
+    def _layout(self, ctype: str) -> tuple[int, list[tuple[str, int, str]]]:
+        if ctype.endswith("*"):
+            return 4, [("", 0, "<u4")]
+        if ctype in _NUMPY_OF_CTYPE:
+            return np.dtype(_NUMPY_OF_CTYPE[ctype]).itemsize, [("", 0, _NUMPY_OF_CTYPE[ctype])]
+        ffi = get_backend("native").ffi
+        fields = []
+        for name, field in ffi.typeof(ctype).fields:
+            cname = field.type.cname
+            if cname not in _NUMPY_OF_CTYPE:
+                raise ConfigurationError(f"field {name} of {ctype} has no fixed wasm layout ({cname})", "wasm backend")
+            fields.append((name, field.offset, _NUMPY_OF_CTYPE[cname]))
+        return ffi.sizeof(ctype), fields
+
+    def _stage_value(self, ctype: str, staged: list[PoolBlock]) -> int:
+        size, _ = self._layout(ctype)
+        block = self._alloc_block(size)
+        staged.append(block)
+        return block.device_address
+
+    def _write_value(self, ctype: str, cell: int, value: Any) -> None:
+        size, fields = self._layout(ctype)
+        raw = self._view(cell, size)
+        for name, offset, dtype in fields:
+            item = value[name] if name else value
+            raw[offset : offset + np.dtype(dtype).itemsize].view(dtype)[0] = item
+
+    def _read_value(self, ctype: str, cell: int) -> Any:
+        size, fields = self._layout(ctype)
+        raw = self._view(cell, size)
+        values = {name: raw[offset : offset + np.dtype(dtype).itemsize].view(dtype)[0].item()
+                  for name, offset, dtype in fields}
+        return values[""] if "" in values else values
+
+    def adopt(self, pointer: int, nbytes: int) -> np.ndarray:
+        return np.asarray(PoolBlock(self._base + pointer, pointer, nbytes, self._release))
 
     def _stage_input(self, array: np.ndarray, staged: list[PoolBlock]) -> int:
         block = pool_block_of(array)

@@ -10,25 +10,7 @@
 #include <string.h>
 
 #include "rt/rt.h"
-
-static int failures = 0;
-static int checks = 0;
-
-#define CHECK(cond)                                                        \
-    do {                                                                   \
-        checks++;                                                          \
-        if (!(cond)) {                                                     \
-            failures++;                                                    \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-        }                                                                  \
-    } while (0)
-
-/* Deterministic data: a fixed LCG, so a failure can be replayed. */
-static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
-static double next_uniform(void) {
-    rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
-    return (double)(rng_state >> 11) / 9007199254740992.0;
-}
+#include "check.h"
 
 static void test_errors(void) {
     rt_error err;
@@ -161,7 +143,7 @@ static int naive_bit(const uint8_t *bits, int64_t i) {
 static void test_bitmaps(void) {
     uint8_t src[16], dst[16];
     for (int i = 0; i < 16; i++) {
-        src[i] = (uint8_t)(next_uniform() * 256);
+        src[i] = (uint8_t)(check_uniform() * 256);
     }
     rt_error err;
     for (int64_t offset = 0; offset < 20; offset++) {
@@ -184,14 +166,10 @@ static void test_bitmaps(void) {
     CHECK(rt_bitmap_copy(src, -1, 3, dst, &err) == RT_ERR_VALIDATION);
 }
 
-static int same_value(double a, double b) {
-    return (isnan(a) && isnan(b)) || (a == b && signbit(a) == signbit(b));
-}
-
 static void fill_special(double *x, int64_t n) {
     static const double specials[] = {NAN, INFINITY, -INFINITY, 0.0, -0.0, 1e-310, -1e-310, 1e300};
     for (int64_t i = 0; i < n; i++) {
-        x[i] = (next_uniform() - 0.5) * 10.0;
+        x[i] = (check_uniform() - 0.5) * 10.0;
         if (i % 7 == 3) {
             x[i] = specials[(i / 7) % 8];
         }
@@ -219,7 +197,7 @@ static void test_clamp_level(int32_t level) {
             rt_force_impl(level, &err);
             int ok = 1;
             for (int64_t i = 0; i < n; i++) {
-                ok = ok && same_value(got64[i], want64[i]) && same_value(got32[i], want32[i]);
+                ok = ok && check_same_value(got64[i], want64[i]) && check_same_value(got32[i], want32[i]);
                 double v = x64[offset + i];
                 double expect = isnan(v) ? NAN : fmin(fmax(v, -2.0), 3.5);
                 ok = ok && (isnan(expect) ? isnan(got64[i]) : got64[i] == expect);
@@ -259,6 +237,5 @@ int main(void) {
     test_pool_threads();
     test_bitmaps();
     test_clamp();
-    printf("%d checks, %d failures\n", checks, failures);
-    return failures == 0 ? 0 : 1;
+    return check_report("test_core");
 }

@@ -6,5 +6,6 @@
 #include "rt/simd.h"
 #include "rt/memory.h"
 #include "rt/math.h"
+#include "rt/stats.h"
 
 #endif /* RT_RT_H */
