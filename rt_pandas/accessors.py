@@ -2,7 +2,8 @@
 
 They register on ``import rt_pandas``, hold nothing but the object they were
 built on (pandas 3 builds a new accessor on every access) and only delegate
-to the module functions.
+to the module functions. The methods come from one mixin per domain
+(``rt_pandas.math.SeriesMathMethods``, ...).
 
 >>> import pandas as pd, rt_pandas
 >>> pd.Series([1.0, None, 5.0]).rt.clamp(0, 2).tolist()
@@ -38,49 +39,22 @@ def _is_supported(series: pd.Series) -> bool:
 
 
 @pd.api.extensions.register_series_accessor("rt")
-class SeriesAccessor:
-    """``s.rt``: rt-pandas on one column."""
+class SeriesAccessor(rt_math.SeriesMathMethods):
+    """``s.rt``: rt-pandas on one column.
+
+    Each domain (math, quality, anomaly, ...) contributes a mixin of methods
+    that work on ``self._series``; this class only validates and composes.
+    """
 
     def __init__(self, series: pd.Series) -> None:
         if not _is_supported(series):
             raise AttributeError(f"the .rt accessor works on {SUPPORTED} Series; this one has dtype {series.dtype}")
         self._series = series
 
-    def clamp(self, lower: float, upper: float) -> pd.Series:
-        """Limit values to ``[lower, upper]``; see :func:`rt_pandas.math.clamp`.
-
-        >>> import pandas as pd, rt_pandas
-        >>> pd.Series([-3, 4], index=["a", "b"]).rt.clamp(-1, 1)
-        a   -1.0
-        b    1.0
-        dtype: float64
-        """
-        return rt_math.clamp(self._series, lower, upper)
-
 
 @pd.api.extensions.register_dataframe_accessor("rt")
-class DataFrameAccessor:
-    """``df.rt``: rt-pandas on a whole frame."""
+class DataFrameAccessor(rt_math.FrameMathMethods):
+    """``df.rt``: rt-pandas on a whole frame (domain mixins work on ``self._frame``)."""
 
     def __init__(self, frame: pd.DataFrame) -> None:
         self._frame = frame
-
-    def _numeric_columns(self, columns) -> list:
-        if columns is not None:
-            return list(columns)
-        return [name for name, dtype in self._frame.dtypes.items() if pd.api.types.is_numeric_dtype(dtype)
-                and not pd.api.types.is_bool_dtype(dtype)]
-
-    def clamp(self, lower: float, upper: float, columns=None) -> pd.DataFrame:
-        """Clamp the numeric columns (or ``columns``); other columns are returned unchanged.
-
-        >>> import pandas as pd, rt_pandas
-        >>> pd.DataFrame({"x": [0.5, 9.0], "name": ["a", "b"]}).rt.clamp(0, 1)
-             x name
-        0  0.5    a
-        1  1.0    b
-        """
-        result = self._frame.copy(deep=False)
-        for name in self._numeric_columns(columns):
-            result[name] = rt_math.clamp(self._frame[name], lower, upper)
-        return result

@@ -18,12 +18,13 @@ import numbers
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from ._backend import In, Out, get_backend
 from ._columns import DTYPE_CODES, ColumnView, as_columns, wrap_like
 from .errors import ValidationError
 
-__all__ = ["clamp"]
+__all__ = ["clamp", "SeriesMathMethods", "FrameMathMethods"]
 
 
 def _kernel_input(view: ColumnView, function: str) -> np.ndarray:
@@ -95,3 +96,46 @@ def clamp(x: Any, lower: float, upper: float) -> Any:
     lower = _number(lower, "lower", "clamp")
     upper = _number(upper, "upper", "clamp")
     return _elementwise("rt_math_clamp", "clamp", x, lower, upper)
+
+
+class SeriesMathMethods:
+    """The math methods of ``s.rt`` (mixed into the Series accessor)."""
+
+    _series: Any
+
+    def clamp(self, lower: float, upper: float) -> Any:
+        """Limit values to ``[lower, upper]``; see :func:`rt_pandas.math.clamp`.
+
+        >>> import pandas as pd, rt_pandas
+        >>> pd.Series([-3, 4], index=["a", "b"]).rt.clamp(-1, 1)
+        a   -1.0
+        b    1.0
+        dtype: float64
+        """
+        return clamp(self._series, lower, upper)
+
+
+class FrameMathMethods:
+    """The math methods of ``df.rt`` (mixed into the DataFrame accessor)."""
+
+    _frame: Any
+
+    def _numeric_columns(self, columns) -> list:
+        if columns is not None:
+            return list(columns)
+        return [name for name, dtype in self._frame.dtypes.items()
+                if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)]
+
+    def clamp(self, lower: float, upper: float, columns=None) -> Any:
+        """Clamp the numeric columns (or ``columns``); other columns are returned unchanged.
+
+        >>> import pandas as pd, rt_pandas
+        >>> pd.DataFrame({"x": [0.5, 9.0], "name": ["a", "b"]}).rt.clamp(0, 1)
+             x name
+        0  0.5    a
+        1  1.0    b
+        """
+        result = self._frame.copy(deep=False)
+        for name in self._numeric_columns(columns):
+            result[name] = clamp(self._frame[name], lower, upper)
+        return result
