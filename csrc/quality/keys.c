@@ -1,0 +1,289 @@
+/*
+ * Exact distinct counts, values occurring once, quantiles and robust bounds
+ * from one sorted copy of a column. Values become order-preserving uint64
+ * keys (floats: flip all bits of negatives, the sign bit of the rest;
+ * integers: flip the sign bit), so one LSD radix sort serves every dtype and
+ * a sorted run of equal keys is a run of equal values.
+ */
+#include "rt/memory.h"
+#include "rt/quality.h"
+
+#include "../core/internal.h"
+#include "../stats/gather.h"
+
+#define SIGN_BIT 0x8000000000000000ull
+
+static uint64_t float_key(double v) {
+    if (v == 0.0) {
+        v = 0.0; /* -0.0 and +0.0 are one value */
+    }
+    uint64_t bits;
+    __builtin_memcpy(&bits, &v, sizeof bits);
+    return (bits & SIGN_BIT) ? ~bits : bits | SIGN_BIT;
+}
+
+static double key_value(int32_t key_kind, uint64_t key) {
+    if (key_kind == RT_KEY_INT) {
+        return (double)(int64_t)(key ^ SIGN_BIT);
+    }
+    uint64_t bits = (key & SIGN_BIT) ? key ^ SIGN_BIT : ~key;
+    double v;
+    __builtin_memcpy(&v, &bits, sizeof v);
+    return v;
+}
+
+int32_t rt_quality_key_kind(int32_t dtype) {
+    switch (dtype) {
+    case RT_DTYPE_FLOAT32:
+    case RT_DTYPE_FLOAT64:
+        return RT_KEY_FLOAT;
+    case RT_DTYPE_INT32:
+    case RT_DTYPE_INT64:
+    case RT_DTYPE_UINT8:
+        return RT_KEY_INT;
+    default:
+        return -1;
+    }
+}
+
+static int64_t int_at(int32_t dtype, const void *data, int64_t i) {
+    switch (dtype) {
+    case RT_DTYPE_INT32:
+        return ((const int32_t *)data)[i];
+    case RT_DTYPE_INT64:
+        return ((const int64_t *)data)[i];
+    default:
+        return ((const uint8_t *)data)[i];
+    }
+}
+
+rt_status rt_quality_gather_keys(int32_t dtype, const void *data, const uint8_t *validity,
+                                 int64_t offset, int64_t length, uint64_t *keys,
+                                 int64_t *n_keys, rt_error *err) {
+    const char *context = "rt_quality_gather_keys";
+    RT_RETURN_NOT_OK(rt_gather_check(err, context, dtype, data, offset, length));
+    if (n_keys == NULL || (length > 0 && keys == NULL)) {
+        return rt_fail(err, RT_ERR_VALIDATION, context, "keys and n_keys must not be NULL");
+    }
+    int64_t kept = 0;
+    for (int64_t i = offset; i < offset + length; i++) {
+        int valid = validity == NULL || ((validity[i >> 3] >> (i & 7)) & 1);
+        uint64_t key;
+        if (dtype == RT_DTYPE_FLOAT64 || dtype == RT_DTYPE_FLOAT32) {
+            double v = dtype == RT_DTYPE_FLOAT64 ? ((const double *)data)[i] : (double)((const float *)data)[i];
+            valid &= v == v;
+            key = float_key(v);
+        } else {
+            key = (uint64_t)int_at(dtype, data, i) ^ SIGN_BIT;
+        }
+        keys[kept] = key;
+        kept += valid; /* branch-free compaction */
+    }
+    *n_keys = kept;
+    return RT_OK;
+}
+
+enum { RADIX_BITS = 11, RADIX_SIZE = 1 << RADIX_BITS, RADIX_PASSES = 6 };
+
+rt_status rt_quality_sort_keys(uint64_t *keys, int64_t n, rt_error *err) {
+    const char *context = "rt_quality_sort_keys";
+    if (n < 0 || (n > 0 && keys == NULL)) {
+        return rt_fail(err, RT_ERR_VALIDATION, context, "keys must hold n >= 0 values");
+    }
+    if (n < 2) {
+        return RT_OK;
+    }
+    void *memory = NULL;
+    int64_t hist_bytes = (int64_t)RADIX_PASSES * RADIX_SIZE * (int64_t)sizeof(int64_t);
+    RT_RETURN_NOT_OK(rt_pool_alloc(n * (int64_t)sizeof(uint64_t) + hist_bytes, &memory, err));
+    int64_t *hist = (int64_t *)memory;
+    uint64_t *scratch = (uint64_t *)((char *)memory + hist_bytes);
+    __builtin_memset(hist, 0, (size_t)hist_bytes);
+    /* All six histograms in one read of the data. */
+    for (int64_t i = 0; i < n; i++) {
+        uint64_t key = keys[i];
+        for (int pass = 0; pass < RADIX_PASSES; pass++) {
+            hist[pass * RADIX_SIZE + ((key >> (pass * RADIX_BITS)) & (RADIX_SIZE - 1))]++;
+        }
+    }
+    uint64_t *from = keys, *to = scratch;
+    for (int pass = 0; pass < RADIX_PASSES; pass++) {
+        int64_t *h = hist + pass * RADIX_SIZE;
+        int shift = pass * RADIX_BITS;
+        if (h[(from[0] >> shift) & (RADIX_SIZE - 1)] == n) {
+            continue; /* every key has this digit: the pass would not move anything */
+        }
+        int64_t sum = 0;
+        for (int d = 0; d < RADIX_SIZE; d++) {
+            int64_t c = h[d];
+            h[d] = sum;
+            sum += c;
+        }
+        for (int64_t i = 0; i < n; i++) {
+            uint64_t key = from[i];
+            to[h[(key >> shift) & (RADIX_SIZE - 1)]++] = key;
+        }
+        uint64_t *t = from;
+        from = to;
+        to = t;
+    }
+    if (from != keys) {
+        __builtin_memcpy(keys, from, (size_t)n * sizeof(uint64_t));
+    }
+    rt_pool_free(memory, NULL);
+    return RT_OK;
+}
+
+/* numpy's linear interpolation between order statistics. */
+static double quantile_at(int32_t key_kind, const uint64_t *keys, int64_t n, double p) {
+    double h = (double)(n - 1) * p;
+    int64_t k = (int64_t)h;
+    if (k >= n - 1) {
+        return key_value(key_kind, keys[n - 1]);
+    }
+    double below = key_value(key_kind, keys[k]), above = key_value(key_kind, keys[k + 1]);
+    double frac = h - (double)k;
+    if (frac == 0.0 || below == above) {
+        return below;
+    }
+    return frac < 0.5 ? below + (above - below) * frac : above - (above - below) * (1.0 - frac);
+}
+
+/* First index whose value is >= lo (strict = 0) or > lo (strict = 1). */
+static int64_t lower_bound(int32_t key_kind, const uint64_t *keys, int64_t n, double lo, int strict) {
+    int64_t a = 0, b = n;
+    while (a < b) {
+        int64_t mid = a + (b - a) / 2;
+        double v = key_value(key_kind, keys[mid]);
+        if (strict ? v <= lo : v < lo) {
+            a = mid + 1;
+        } else {
+            b = mid;
+        }
+    }
+    return a;
+}
+
+static int64_t count_between(int32_t key_kind, const uint64_t *keys, int64_t n, double lo, double hi) {
+    return lower_bound(key_kind, keys, n, hi, 1) - lower_bound(key_kind, keys, n, lo, 0);
+}
+
+/*
+ * The k-th smallest (0-based) of |x - m| over sorted x: the deviations left
+ * of m grow leftwards and those right of m grow rightwards, so walking two
+ * pointers outwards from m merges them in order.
+ */
+static double kth_deviation(int32_t key_kind, const uint64_t *keys, int64_t n, double m, int64_t k) {
+    int64_t right = lower_bound(key_kind, keys, n, m, 0), left = right - 1;
+    double d = 0.0;
+    for (int64_t taken = 0; taken <= k; taken++) {
+        double dl = left >= 0 ? m - key_value(key_kind, keys[left]) : __builtin_inf();
+        double dr = right < n ? key_value(key_kind, keys[right]) - m : __builtin_inf();
+        if (dl <= dr) {
+            d = dl;
+            left--;
+        } else {
+            d = dr;
+            right++;
+        }
+    }
+    return d;
+}
+
+static double median_deviation(int32_t key_kind, const uint64_t *keys, int64_t n, double m) {
+    int64_t half = (n - 1) / 2;
+    double low = kth_deviation(key_kind, keys, n, m, half);
+    if (n % 2 == 1) {
+        return low;
+    }
+    double high = kth_deviation(key_kind, keys, n, m, half + 1);
+    return low + (high - low) * 0.5;
+}
+
+/* One pass over runs of equal keys: distinct, singletons, mode, mean |x - m|. */
+static void scan_runs(int32_t key_kind, const uint64_t *keys, int64_t n, double m, rt_sorted_profile *out) {
+    double abs_dev_sum = 0.0;
+    for (int64_t start = 0; start < n;) {
+        int64_t end = start + 1;
+        while (end < n && keys[end] == keys[start]) {
+            end++;
+        }
+        int64_t run = end - start;
+        double v = key_value(key_kind, keys[start]);
+        out->distinct++;
+        out->singletons += run == 1;
+        if (run > out->mode_count) {
+            out->mode_count = run;
+            out->mode = v;
+        }
+        abs_dev_sum += (double)run * (v > m ? v - m : m - v);
+        start = end;
+    }
+    out->mean_abs_dev = abs_dev_sum / (double)n;
+}
+
+rt_status rt_quality_sorted_profile(int32_t key_kind, const uint64_t *keys, int64_t n, double k,
+                                    rt_sorted_profile *out, rt_error *err) {
+    const char *context = "rt_quality_sorted_profile";
+    if (out == NULL || n < 0 || (n > 0 && keys == NULL)) {
+        return rt_fail(err, RT_ERR_VALIDATION, context, "keys must hold n >= 0 values and out must not be NULL");
+    }
+    if (key_kind != RT_KEY_FLOAT && key_kind != RT_KEY_INT) {
+        return rt_fail(err, RT_ERR_VALIDATION, context, "unknown key kind");
+    }
+    if (!(k > 0.0)) {
+        return rt_fail(err, RT_ERR_VALIDATION, context, "k must be a positive number");
+    }
+    double nan = __builtin_nan("");
+    *out = (rt_sorted_profile){0, 0, 0, 0, nan, nan, nan, nan, nan, nan, 0};
+    out->count = n;
+    if (n == 0) {
+        return RT_OK;
+    }
+    double m = quantile_at(key_kind, keys, n, 0.5);
+    out->median = m;
+    scan_runs(key_kind, keys, n, m, out);
+    out->mad = median_deviation(key_kind, keys, n, m);
+    /* Iglewicz and Hoaglin's scale: 1.4826 MAD, or 1.2533 mean |x - m| when MAD is 0. */
+    double scale = out->mad > 0.0 ? 1.4826 * out->mad : 1.253314 * out->mean_abs_dev;
+    if (scale > 0.0) {
+        out->consistent_lo = m - k * scale;
+        out->consistent_hi = m + k * scale;
+    } else {
+        out->consistent_lo = out->consistent_hi = m;
+    }
+    out->consistent = count_between(key_kind, keys, n, out->consistent_lo, out->consistent_hi);
+    return RT_OK;
+}
+
+rt_status rt_quality_sorted_quantiles(int32_t key_kind, const uint64_t *keys, int64_t n,
+                                      const double *probs, int64_t n_probs, double *out,
+                                      rt_error *err) {
+    const char *context = "rt_quality_sorted_quantiles";
+    if (n < 0 || (n > 0 && keys == NULL) || n_probs < 0 || (n_probs > 0 && (probs == NULL || out == NULL))) {
+        return rt_fail(err, RT_ERR_VALIDATION, context, "keys, probs and out must hold n, n_probs values");
+    }
+    for (int64_t i = 0; i < n_probs; i++) {
+        if (!(probs[i] >= 0.0 && probs[i] <= 1.0)) {
+            return rt_fail(err, RT_ERR_VALIDATION, context, "quantile probabilities must be in [0, 1]");
+        }
+        out[i] = n == 0 ? __builtin_nan("") : quantile_at(key_kind, keys, n, probs[i]);
+    }
+    return RT_OK;
+}
+
+rt_status rt_quality_sorted_count_between(int32_t key_kind, const uint64_t *keys, int64_t n,
+                                          double lo, double hi, int64_t *out, rt_error *err) {
+    const char *context = "rt_quality_sorted_count_between";
+    if (out == NULL || n < 0 || (n > 0 && keys == NULL)) {
+        return rt_fail(err, RT_ERR_VALIDATION, context, "keys must hold n >= 0 values and out must not be NULL");
+    }
+    if (lo != lo || hi != hi) {
+        return rt_fail(err, RT_ERR_VALIDATION, context, "bounds must not be NaN");
+    }
+    if (lo > hi) {
+        return rt_fail(err, RT_ERR_VALIDATION, context, "lower bound is greater than upper bound");
+    }
+    *out = count_between(key_kind, keys, n, lo, hi);
+    return RT_OK;
+}
