@@ -13,6 +13,9 @@ from __future__ import annotations
 
 from . import accessors, memory
 from . import math
+from . import quality
+from .describe import describe
+from .quality import QualityReport, QualityState
 from ._backend import available_backends, get_backend, get_backend_name, set_backend
 from .errors import ComputationError, ConfigurationError, RtError, RtMemoryError, ValidationError
 from .math import clamp
@@ -21,16 +24,20 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ComputationError",
+    "QualityReport",
+    "QualityState",
     "ConfigurationError",
     "RtError",
     "RtMemoryError",
     "ValidationError",
     "available_backends",
     "clamp",
+    "describe",
     "force_simd",
     "get_backend_name",
     "math",
     "memory",
+    "quality",
     "set_backend",
     "simd_levels",
     "versions",

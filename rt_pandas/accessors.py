@@ -16,8 +16,9 @@ import pandas as pd
 import pyarrow as pa
 
 from . import math as rt_math
+from . import quality as rt_quality
 
-SUPPORTED = "numeric (float, int, bool, nullable Float64/Int64/boolean, Arrow numeric), string or datetime"
+SUPPORTED = "numeric (float, int, bool, nullable Float64/Int64/boolean, Arrow numeric), string, categorical or datetime"
 
 
 def _is_supported(series: pd.Series) -> bool:
@@ -31,6 +32,8 @@ def _is_supported(series: pd.Series) -> bool:
             pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_boolean(t)
             or pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_timestamp(t)
         )
+    if isinstance(dtype, pd.CategoricalDtype):
+        return True
     api = pd.api.types
     return (
         api.is_numeric_dtype(dtype) and not api.is_complex_dtype(dtype)
@@ -39,7 +42,7 @@ def _is_supported(series: pd.Series) -> bool:
 
 
 @pd.api.extensions.register_series_accessor("rt")
-class SeriesAccessor(rt_math.SeriesMathMethods):
+class SeriesAccessor(rt_math.SeriesMathMethods, rt_quality.SeriesQualityMethods):
     """``s.rt``: rt-pandas on one column.
 
     Each domain (math, quality, anomaly, ...) contributes a mixin of methods
@@ -53,7 +56,7 @@ class SeriesAccessor(rt_math.SeriesMathMethods):
 
 
 @pd.api.extensions.register_dataframe_accessor("rt")
-class DataFrameAccessor(rt_math.FrameMathMethods):
+class DataFrameAccessor(rt_math.FrameMathMethods, rt_quality.FrameQualityMethods):
     """``df.rt``: rt-pandas on a whole frame (domain mixins work on ``self._frame``)."""
 
     def __init__(self, frame: pd.DataFrame) -> None:
