@@ -436,9 +436,12 @@ def hash_rows_of(col: Prepared, row_hashes: np.ndarray) -> None:
 
 
 def duplicate_rows(backend, row_hashes: np.ndarray, rows: int) -> int:
-    """Rows equal (by 64-bit row hash) to an earlier row: what ``DataFrame.duplicated().sum()`` counts."""
+    """Rows equal (by 64-bit row hash) to an earlier row: what ``DataFrame.duplicated().sum()`` counts.
+
+    The row hashes are radix-sorted in place (a hash table of mostly distinct
+    keys would miss the cache on every row) and equal neighbours counted.
+    """
     if rows == 0:
         return 0
-    with HashCounter(backend, 1024) as counter:
-        counter.add(row_hashes, NULL, 0, rows, 0)
-        return rows - counter.summary()["distinct"]
+    backend.run("rt_quality_sort_keys", Out(row_hashes), rows)
+    return int(np.count_nonzero(row_hashes[1:rows] == row_hashes[: rows - 1]))

@@ -83,7 +83,7 @@ rt_status rt_quality_gather_keys(int32_t dtype, const void *data, const uint8_t 
     return RT_OK;
 }
 
-enum { RADIX_BITS = 11, RADIX_SIZE = 1 << RADIX_BITS, RADIX_PASSES = 6 };
+enum { RADIX_BITS = 8, RADIX_SIZE = 1 << RADIX_BITS, RADIX_PASSES = 8 };
 
 rt_status rt_quality_sort_keys(uint64_t *keys, int64_t n, rt_error *err) {
     const char *context = "rt_quality_sort_keys";
@@ -169,25 +169,37 @@ static int64_t count_between(int32_t key_kind, const uint64_t *keys, int64_t n, 
 }
 
 /*
- * The k-th smallest (0-based) of |x - m| over sorted x: the deviations left
- * of m grow leftwards and those right of m grow rightwards, so walking two
- * pointers outwards from m merges them in order.
+ * The k-th smallest (0-based) of |x - m| over sorted x. Left of m the
+ * deviations grow leftwards (left[j] = m - x[split - 1 - j]), right of m
+ * they grow rightwards (right[j] = x[split + j] - m): the k-th smallest of
+ * two sorted sequences, found by binary search on how many come from the
+ * left in O(log n).
  */
+static double left_dev(int32_t key_kind, const uint64_t *keys, int64_t split, double m, int64_t j) {
+    return m - key_value(key_kind, keys[split - 1 - j]);
+}
+
+static double right_dev(int32_t key_kind, const uint64_t *keys, int64_t split, double m, int64_t j) {
+    return key_value(key_kind, keys[split + j]) - m;
+}
+
 static double kth_deviation(int32_t key_kind, const uint64_t *keys, int64_t n, double m, int64_t k) {
-    int64_t right = lower_bound(key_kind, keys, n, m, 0), left = right - 1;
-    double d = 0.0;
-    for (int64_t taken = 0; taken <= k; taken++) {
-        double dl = left >= 0 ? m - key_value(key_kind, keys[left]) : __builtin_inf();
-        double dr = right < n ? key_value(key_kind, keys[right]) - m : __builtin_inf();
-        if (dl <= dr) {
-            d = dl;
-            left--;
+    int64_t split = lower_bound(key_kind, keys, n, m, 0);
+    int64_t n_left = split, n_right = n - split, want = k + 1;
+    /* Take i from the left and want - i from the right; find the i where both sides fit. */
+    int64_t lo = want > n_right ? want - n_right : 0, hi = want < n_left ? want : n_left;
+    while (lo < hi) {
+        int64_t i = lo + (hi - lo) / 2; /* i < hi <= n_left, want - i - 1 >= 0 */
+        if (left_dev(key_kind, keys, split, m, i) < right_dev(key_kind, keys, split, m, want - i - 1)) {
+            lo = i + 1;
         } else {
-            d = dr;
-            right++;
+            hi = i;
         }
     }
-    return d;
+    int64_t i = lo, j = want - lo;
+    double a = i > 0 ? left_dev(key_kind, keys, split, m, i - 1) : -__builtin_inf();
+    double b = j > 0 ? right_dev(key_kind, keys, split, m, j - 1) : -__builtin_inf();
+    return a > b ? a : b;
 }
 
 static double median_deviation(int32_t key_kind, const uint64_t *keys, int64_t n, double m) {
@@ -200,26 +212,33 @@ static double median_deviation(int32_t key_kind, const uint64_t *keys, int64_t n
     return low + (high - low) * 0.5;
 }
 
-/* One pass over runs of equal keys: distinct, singletons, mode, mean |x - m|. */
-static void scan_runs(int32_t key_kind, const uint64_t *keys, int64_t n, double m, rt_sorted_profile *out) {
-    double abs_dev_sum = 0.0;
+/* One pass over runs of equal keys: distinct values, singletons and the mode (keys only, no decoding). */
+static void scan_runs(int32_t key_kind, const uint64_t *keys, int64_t n, rt_sorted_profile *out) {
+    uint64_t mode_key = keys[0];
     for (int64_t start = 0; start < n;) {
         int64_t end = start + 1;
         while (end < n && keys[end] == keys[start]) {
             end++;
         }
         int64_t run = end - start;
-        double v = key_value(key_kind, keys[start]);
         out->distinct++;
         out->singletons += run == 1;
         if (run > out->mode_count) {
             out->mode_count = run;
-            out->mode = v;
+            mode_key = keys[start];
         }
-        abs_dev_sum += (double)run * (v > m ? v - m : m - v);
         start = end;
     }
-    out->mean_abs_dev = abs_dev_sum / (double)n;
+    out->mode = key_value(key_kind, mode_key);
+}
+
+static double mean_abs_deviation(int32_t key_kind, const uint64_t *keys, int64_t n, double m) {
+    double sum = 0.0;
+    for (int64_t i = 0; i < n; i++) {
+        double v = key_value(key_kind, keys[i]);
+        sum += v > m ? v - m : m - v;
+    }
+    return sum / (double)n;
 }
 
 rt_status rt_quality_sorted_profile(int32_t key_kind, const uint64_t *keys, int64_t n, double k,
@@ -242,8 +261,10 @@ rt_status rt_quality_sorted_profile(int32_t key_kind, const uint64_t *keys, int6
     }
     double m = quantile_at(key_kind, keys, n, 0.5);
     out->median = m;
-    scan_runs(key_kind, keys, n, m, out);
+    scan_runs(key_kind, keys, n, out);
     out->mad = median_deviation(key_kind, keys, n, m);
+    /* Only needed as the fallback scale, so only computed when MAD is 0. */
+    out->mean_abs_dev = out->mad > 0.0 ? __builtin_nan("") : mean_abs_deviation(key_kind, keys, n, m);
     /* Iglewicz and Hoaglin's scale: 1.4826 MAD, or 1.2533 mean |x - m| when MAD is 0. */
     double scale = out->mad > 0.0 ? 1.4826 * out->mad : 1.253314 * out->mean_abs_dev;
     if (scale > 0.0) {

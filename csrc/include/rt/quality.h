@@ -61,7 +61,7 @@ typedef struct rt_sorted_profile {
     double mode;
     double median;
     double mad;           /* median of |x - median|, unscaled */
-    double mean_abs_dev;  /* mean of |x - median| */
+    double mean_abs_dev;  /* mean of |x - median|, computed only when mad is 0 (else NaN) */
     double consistent_lo; /* robust bounds median -/+ k * scale (see docs/quality.md) */
     double consistent_hi;
     int64_t consistent;   /* values within [consistent_lo, consistent_hi] */
