@@ -83,7 +83,65 @@ rt_status rt_quality_gather_keys(int32_t dtype, const void *data, const uint8_t 
     return RT_OK;
 }
 
-enum { RADIX_BITS = 8, RADIX_SIZE = 1 << RADIX_BITS, RADIX_PASSES = 8 };
+/*
+ * Sorting: one MSD pass on the top 16 bits splits large inputs into buckets
+ * that fit in cache, then each bucket gets an LSD radix sort on the low 48
+ * bits (8-bit digits: 256 scatter targets stay in L1). A plain LSD sort of
+ * 10^7 keys scatters across all of memory on every pass instead.
+ */
+enum { DIGIT_BITS = 8, DIGITS = 1 << DIGIT_BITS, MSD_BITS = 16, MSD_MIN = 1 << 16, SMALL = 48 };
+
+static void insertion_sort(uint64_t *keys, int64_t n) {
+    for (int64_t i = 1; i < n; i++) {
+        uint64_t v = keys[i];
+        int64_t j = i - 1;
+        while (j >= 0 && keys[j] > v) {
+            keys[j + 1] = keys[j];
+            j--;
+        }
+        keys[j + 1] = v;
+    }
+}
+
+/* LSD radix sort of keys[0..n) on bits [0, bits) (all keys agree above), scratch of n keys; result in keys. */
+static void lsd_sort(uint64_t *keys, uint64_t *scratch, int64_t n, int bits, int64_t *hist) {
+    if (n <= SMALL) {
+        insertion_sort(keys, n);
+        return;
+    }
+    int passes = bits / DIGIT_BITS;
+    __builtin_memset(hist, 0, (size_t)passes * DIGITS * sizeof(int64_t));
+    for (int64_t i = 0; i < n; i++) { /* every pass's histogram in one read */
+        uint64_t key = keys[i];
+        for (int pass = 0; pass < passes; pass++) {
+            hist[pass * DIGITS + ((key >> (pass * DIGIT_BITS)) & (DIGITS - 1))]++;
+        }
+    }
+    uint64_t *from = keys, *to = scratch;
+    for (int pass = 0; pass < passes; pass++) {
+        int64_t *h = hist + pass * DIGITS;
+        int shift = pass * DIGIT_BITS;
+        if (h[(from[0] >> shift) & (DIGITS - 1)] == n) {
+            continue; /* every key has this digit: the pass would not move anything */
+        }
+        int64_t sum = 0;
+        for (int d = 0; d < DIGITS; d++) {
+            int64_t c = h[d];
+            h[d] = sum;
+            sum += c;
+        }
+        for (int64_t i = 0; i < n; i++) {
+            uint64_t key = from[i];
+            to[h[(key >> shift) & (DIGITS - 1)]++] = key;
+        }
+        uint64_t *t = from;
+        from = to;
+        to = t;
+    }
+    if (from != keys) {
+        __builtin_memcpy(keys, from, (size_t)n * sizeof(uint64_t));
+    }
+}
 
 rt_status rt_quality_sort_keys(uint64_t *keys, int64_t n, rt_error *err) {
     const char *context = "rt_quality_sort_keys";
@@ -93,42 +151,39 @@ rt_status rt_quality_sort_keys(uint64_t *keys, int64_t n, rt_error *err) {
     if (n < 2) {
         return RT_OK;
     }
+    int64_t lsd_hist = 8 * DIGITS, msd_buckets = (int64_t)1 << MSD_BITS;
+    int64_t hist_bytes = (lsd_hist + msd_buckets + 1) * (int64_t)sizeof(int64_t);
     void *memory = NULL;
-    int64_t hist_bytes = (int64_t)RADIX_PASSES * RADIX_SIZE * (int64_t)sizeof(int64_t);
     RT_RETURN_NOT_OK(rt_pool_alloc(n * (int64_t)sizeof(uint64_t) + hist_bytes, &memory, err));
-    int64_t *hist = (int64_t *)memory;
+    int64_t *hist = (int64_t *)memory, *starts = hist + lsd_hist;
     uint64_t *scratch = (uint64_t *)((char *)memory + hist_bytes);
-    __builtin_memset(hist, 0, (size_t)hist_bytes);
-    /* All six histograms in one read of the data. */
+    if (n < MSD_MIN) {
+        lsd_sort(keys, scratch, n, 64, hist);
+        rt_pool_free(memory, NULL);
+        return RT_OK;
+    }
+    int shift = 64 - MSD_BITS;
+    __builtin_memset(starts, 0, (size_t)(msd_buckets + 1) * sizeof(int64_t));
+    for (int64_t i = 0; i < n; i++) {
+        starts[(keys[i] >> shift) + 1]++;
+    }
+    for (int64_t b = 0; b < msd_buckets; b++) {
+        starts[b + 1] += starts[b];
+    }
+    /* Scatter into scratch, using hist-free cursors: starts[b] advances and ends at the bucket's end. */
     for (int64_t i = 0; i < n; i++) {
         uint64_t key = keys[i];
-        for (int pass = 0; pass < RADIX_PASSES; pass++) {
-            hist[pass * RADIX_SIZE + ((key >> (pass * RADIX_BITS)) & (RADIX_SIZE - 1))]++;
-        }
+        scratch[starts[key >> shift]++] = key;
     }
-    uint64_t *from = keys, *to = scratch;
-    for (int pass = 0; pass < RADIX_PASSES; pass++) {
-        int64_t *h = hist + pass * RADIX_SIZE;
-        int shift = pass * RADIX_BITS;
-        if (h[(from[0] >> shift) & (RADIX_SIZE - 1)] == n) {
-            continue; /* every key has this digit: the pass would not move anything */
+    int64_t begin = 0;
+    for (int64_t b = 0; b < msd_buckets; b++) {
+        int64_t end = starts[b]; /* now the end of bucket b */
+        int64_t size = end - begin;
+        if (size > 0) {
+            lsd_sort(scratch + begin, keys + begin, size, 64 - MSD_BITS, hist);
+            __builtin_memcpy(keys + begin, scratch + begin, (size_t)size * sizeof(uint64_t));
         }
-        int64_t sum = 0;
-        for (int d = 0; d < RADIX_SIZE; d++) {
-            int64_t c = h[d];
-            h[d] = sum;
-            sum += c;
-        }
-        for (int64_t i = 0; i < n; i++) {
-            uint64_t key = from[i];
-            to[h[(key >> shift) & (RADIX_SIZE - 1)]++] = key;
-        }
-        uint64_t *t = from;
-        from = to;
-        to = t;
-    }
-    if (from != keys) {
-        __builtin_memcpy(keys, from, (size_t)n * sizeof(uint64_t));
+        begin = end;
     }
     rt_pool_free(memory, NULL);
     return RT_OK;

@@ -125,6 +125,23 @@ static void test_sort_and_profile(void) {
     CHECK(rt_quality_sort_keys(ikeys, n, &err) == RT_OK);
     CHECK(memcmp(ikeys, expected_keys, sizeof ikeys) == 0);
 
+    /* Large and skewed (normal-like doubles crowd a few exponents): the MSD + LSD path. */
+    enum { BIG = 300000 };
+    uint64_t *big = malloc(BIG * sizeof(uint64_t)), *big_expected = malloc(BIG * sizeof(uint64_t));
+    double *big_values = malloc(BIG * sizeof(double));
+    for (int i = 0; i < BIG; i++) {
+        double u = check_uniform();
+        big_values[i] = i % 7 == 0 ? (double)(i % 13) : (u - 0.5) * (i % 3 == 0 ? 1e-3 : 2.0);
+    }
+    CHECK(rt_quality_gather_keys(RT_DTYPE_FLOAT64, big_values, NULL, 0, BIG, big, &n, &err) == RT_OK && n == BIG);
+    memcpy(big_expected, big, BIG * sizeof(uint64_t));
+    qsort(big_expected, BIG, sizeof(uint64_t), compare_u64);
+    CHECK(rt_quality_sort_keys(big, n, &err) == RT_OK);
+    CHECK(memcmp(big, big_expected, BIG * sizeof(uint64_t)) == 0);
+    free(big);
+    free(big_expected);
+    free(big_values);
+
     /* A constant column: MAD and mean deviation are 0, every value is consistent. */
     int32_t constant[5] = {4, 4, 4, 4, 4};
     CHECK(rt_quality_gather_keys(RT_DTYPE_INT32, constant, NULL, 0, 5, ikeys, &n, &err) == RT_OK);
