@@ -14,6 +14,7 @@ from rt_pandas import RtMemoryError, ValidationError, memory
 
 @pytest.fixture
 def fresh_pool(backend):
+    gc.collect()  # pool buffers held by garbage cycles of earlier tests must not come back mid-test
     memory.set_enabled(True)
     memory.init_pool(64)
     memory.gc()
