@@ -19,6 +19,15 @@ static inline uint64_t rt_hash_combine(uint64_t seed, uint64_t h) {
     return rt_mix64(seed * 0x9E3779B97F4A7C15ull + h + 0x632BE59BD9B4E019ull);
 }
 
+/*
+ * Cheaper combination for row hashes: h is already a mixed 64-bit hash, so a
+ * rotation, an xor and a multiplication by an odd constant (each a
+ * bijection) keep rows apart without a second full mix per value.
+ */
+static inline uint64_t rt_row_combine(uint64_t row, uint64_t h) {
+    return (((row << 29) | (row >> 35)) ^ h) * 0x9E3779B97F4A7C15ull;
+}
+
 /* Hash of a byte string: 8 bytes per multiply-mix step, then the length and the tail. */
 static inline uint64_t rt_hash_bytes(const uint8_t *s, int64_t n) {
     uint64_t h = 0xCBF29CE484222325ull ^ ((uint64_t)n * 0x9E3779B97F4A7C15ull);

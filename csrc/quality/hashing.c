@@ -48,7 +48,7 @@ rt_status rt_quality_hash_rows(int32_t dtype, const void *data, const uint8_t *v
         int64_t row = offset + i;
         int missing = validity != NULL && !((validity[row >> 3] >> (row & 7)) & 1);
         uint64_t h = missing ? 0 : numeric_hash(dtype, data, row, &missing);
-        row_hashes[i] = rt_hash_combine(row_hashes[i], missing ? NULL_HASH : h);
+        row_hashes[i] = rt_row_combine(row_hashes[i], missing ? NULL_HASH : h);
     }
     return RT_OK;
 }
@@ -154,7 +154,7 @@ rt_status rt_quality_scan_strings(const uint8_t *data, const void *offsets, int3
             out->nulls++;
             if (value_hashes) value_hashes[i] = 0;
             if (shape_hashes) shape_hashes[i] = 0;
-            if (row_hashes) row_hashes[i] = rt_hash_combine(row_hashes[i], NULL_HASH);
+            if (row_hashes) row_hashes[i] = rt_row_combine(row_hashes[i], NULL_HASH);
             continue;
         }
         const uint8_t *s = data + start;
@@ -163,7 +163,7 @@ rt_status rt_quality_scan_strings(const uint8_t *data, const void *offsets, int3
         if (value_hashes || row_hashes) {
             uint64_t h = rt_hash_bytes(s, n);
             if (value_hashes) value_hashes[i] = h;
-            if (row_hashes) row_hashes[i] = rt_hash_combine(row_hashes[i], h);
+            if (row_hashes) row_hashes[i] = rt_row_combine(row_hashes[i], h);
         }
         if (shape_hashes) {
             shape_hashes[i] = shape_hash(s, n);
