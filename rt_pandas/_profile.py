@@ -166,9 +166,8 @@ def _prepare_series(series: pd.Series) -> Prepared:
     api = pd.api.types
     if api.is_bool_dtype(dtype) or (api.is_numeric_dtype(dtype) and not api.is_complex_dtype(dtype)):
         view = _widen(as_columns(series).chunks[0])
+        # uint64 values above 2**63 arrive as float64 and are then read as floats.
         kind = "bool" if api.is_bool_dtype(dtype) else "float" if view.values.dtype.kind == "f" else "int"
-        if kind == "float" and not api.is_float_dtype(dtype):
-            kind = "int" if view.values.dtype.kind != "f" else "float"
         return Prepared(name, kind, text, [view])
     raise _unsupported(name, text)
 

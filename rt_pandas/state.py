@@ -501,7 +501,7 @@ class QualityState:
     def to_bytes(self) -> bytes:
         """A portable, pickle-free serialisation (numpy ``.npz`` with a JSON header)."""
         meta = {"format": "rt-pandas/quality-state", "version": FORMAT_VERSION, "settings": self._settings(),
-                "raw_rules": {str(k): _jsonable_rule(v) for k, v in self._raw_rules.items()},
+                "raw_rules": {str(k): _jsonable_rule(v) for k, v in self.rules.items()},
                 "rows": self.rows, "columns": []}
         arrays: dict[str, np.ndarray] = {}
         for i, state in enumerate([self.row_state, *self.columns.values()]):
@@ -560,17 +560,16 @@ class QualityState:
         return state
 
 
-def _jsonable_rule(rule: Any) -> Any:
-    if isinstance(rule, (set, frozenset)):
-        return {"allowed": sorted(rule, key=str)}
-    if isinstance(rule, tuple):
-        return {"range": [str(v) if isinstance(v, pd.Timestamp) else v for v in rule]}
-    return rule
+def _jsonable_rule(rule) -> dict:
+    """A normalised Rule as ``{kind: value}``, the dict form ``as_rule`` reads back."""
+    value = rule.value
+    if isinstance(value, (list, tuple)):
+        value = [str(v) if isinstance(v, pd.Timestamp) else v.item() if isinstance(v, np.generic) else v
+                 for v in value]
+    return {rule.kind: value}
 
 
 def _rule_from_json(value: Any) -> Any:
-    if isinstance(value, dict) and "range" in value:
-        return {"range": tuple(value["range"])}
     return value
 
 

@@ -96,6 +96,12 @@ def test_state_round_trips_through_bytes(backend):
     state.update(df)
     restored = QualityState.from_bytes(state.to_bytes())
     assert restored.finalize().to_dict() == state.finalize().to_dict()
+    allowed = QualityState(rules={"s": {"ab-1", "cd-2"}, "t": {"range": ("1970-01-01", "1970-01-02")}})
+    allowed.update(df)
+    again = QualityState.from_bytes(allowed.to_bytes())
+    assert again.finalize().to_dict() == allowed.finalize().to_dict()
+    assert again.finalize().to_dict()["columns"][2]["validity"] == pytest.approx(
+        df["s"].dropna().isin(["ab-1", "cd-2"]).mean())
     with pytest.raises(ValidationError, match="not a serialised"):
         QualityState.from_bytes(b"garbage")
     with pytest.raises(ValidationError, match="different settings"):
