@@ -86,12 +86,8 @@ class KLLSketch:
     def _compress(self) -> None:
         h = 0
         while h < len(self.levels):
-            items = self.levels[h]
-            if len(items) > self.capacity:
-                items = np.sort(items)
-                keep = items[-1:] if len(items) % 2 else items[:0]  # an odd item out stays
-                pairs = items[: len(items) - len(keep)]
-                promoted = pairs[self._flip()::2]
+            if len(self.levels[h]) > self.capacity:
+                promoted, keep = _compact(self.levels[h], self._flip())
                 if h + 1 == len(self.levels):
                     self.levels.append(np.empty(0))
                 self.levels[h + 1] = np.concatenate([self.levels[h + 1], promoted])
@@ -130,6 +126,18 @@ class KLLSketch:
         cumulative = np.cumsum(weights[order])
         mad = deviations[order][min(np.searchsorted(cumulative, 0.5 * cumulative[-1]), len(items) - 1)]
         return median, float(mad)
+
+
+def _compact(items: np.ndarray, parity: int) -> tuple[np.ndarray, np.ndarray]:
+    """One compaction by the C kernel: (every other sorted item, the odd item out or nothing)."""
+    backend = get_backend()
+    n = len(items)
+    work = backend.empty(n, np.float64)
+    work[:] = items
+    promoted = backend.empty(n // 2 + 1, np.float64)
+    count = backend.run("rt_quality_kll_compact", Out(work), n, parity, Out(promoted), OutValue("int64_t"))
+    keep = np.array(work[n - 1 :]) if n % 2 else np.empty(0)
+    return np.array(promoted[:count]), keep
 
 
 @dataclass

@@ -135,7 +135,7 @@ def test_sketched_state_quantiles_and_consistency(backend):
     assert abs(sketched - exact) < 0.01  # a rank error below 1% moves the share by less than 1%
 
 
-def test_kll_rank_error():
+def test_kll_rank_error(backend):
     rng = np.random.default_rng(4)
     values = rng.normal(size=300_000)
     sketches = [KLLSketch(4096) for _ in range(3)]

@@ -363,3 +363,37 @@ rt_status rt_quality_sorted_count_between(int32_t key_kind, const uint64_t *keys
     *out = count_between(key_kind, keys, n, lo, hi);
     return RT_OK;
 }
+
+rt_status rt_quality_kll_compact(double *items, int64_t n, int32_t parity, double *promoted,
+                                 int64_t *n_promoted, rt_error *err) {
+    const char *context = "rt_quality_kll_compact";
+    if (n < 0 || n_promoted == NULL || (n > 1 && (items == NULL || promoted == NULL))) {
+        return rt_fail(err, RT_ERR_VALIDATION, context, "items, promoted and n_promoted must hold n >= 0 values");
+    }
+    if (parity != 0 && parity != 1) {
+        return rt_fail(err, RT_ERR_VALIDATION, context, "parity must be 0 or 1");
+    }
+    *n_promoted = 0;
+    if (n < 2) {
+        return RT_OK;
+    }
+    void *memory = NULL;
+    RT_RETURN_NOT_OK(rt_pool_alloc(n * (int64_t)sizeof(uint64_t), &memory, err));
+    uint64_t *keys = (uint64_t *)memory;
+    for (int64_t i = 0; i < n; i++) {
+        /* NaN keeps its bits (not float_key's zero rule): positive NaN sorts last */
+        keys[i] = items[i] == items[i] ? float_key(items[i]) : ~(uint64_t)0;
+    }
+    rt_status status = rt_quality_sort_keys(keys, n, err);
+    if (status == RT_OK) {
+        for (int64_t i = 0; i < n; i++) {
+            items[i] = keys[i] == ~(uint64_t)0 ? __builtin_nan("") : key_value(RT_KEY_FLOAT, keys[i]);
+        }
+        int64_t pairs = n - n % 2;
+        for (int64_t i = parity; i < pairs; i += 2) {
+            promoted[(*n_promoted)++] = items[i];
+        }
+    }
+    rt_pool_free(memory, NULL);
+    return status;
+}

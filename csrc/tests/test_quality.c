@@ -207,7 +207,26 @@ static void test_counter_and_hll(void) {
     CHECK(rt_hll_add(registers, 3, values, NULL, 0, 1, &err) == RT_ERR_VALIDATION);
 }
 
+static void test_kll_compact(void) {
+    enum { N = 1001 };
+    static double items[N], expected[N], promoted[N];
+    for (int i = 0; i < N; i++) {
+        items[i] = expected[i] = (check_uniform() - 0.5) * 100;
+    }
+    qsort(expected, N, sizeof(double), compare_doubles);
+    rt_error err;
+    int64_t n_promoted = -1;
+    CHECK(rt_quality_kll_compact(items, N, 1, promoted, &n_promoted, &err) == RT_OK);
+    CHECK(n_promoted == 500 && memcmp(items, expected, sizeof items) == 0);
+    int ok = 1;
+    for (int i = 0; i < 500; i++) ok &= promoted[i] == expected[2 * i + 1];
+    CHECK(ok);
+    CHECK(rt_quality_kll_compact(items, N, 2, promoted, &n_promoted, &err) == RT_ERR_VALIDATION);
+    CHECK(rt_quality_kll_compact(items, 1, 0, promoted, &n_promoted, &err) == RT_OK && n_promoted == 0);
+}
+
 int main(void) {
+    test_kll_compact();
     test_count_values();
     test_sort_and_profile();
     test_strings();

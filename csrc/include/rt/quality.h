@@ -85,6 +85,15 @@ rt_status rt_quality_sorted_quantiles(int32_t key_kind, const uint64_t *keys, in
 rt_status rt_quality_sorted_count_between(int32_t key_kind, const uint64_t *keys, int64_t n,
                                           double lo, double hi, int64_t *out, rt_error *err);
 
+/*
+ * One KLL compaction step: sorts items[0..n) ascending in place (NaN last)
+ * and writes every other item of the first n - n % 2, starting at index
+ * `parity` (0 or 1), to promoted; *n_promoted = (n - n % 2) / 2. With an odd
+ * n the largest item is left over for the caller to keep at its level.
+ */
+rt_status rt_quality_kll_compact(double *items, int64_t n, int32_t parity, double *promoted,
+                                 int64_t *n_promoted, rt_error *err);
+
 /* Counts of a string column chunk. */
 typedef struct rt_string_counts {
     int64_t nulls;
