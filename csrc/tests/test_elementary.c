@@ -239,5 +239,5 @@ int main(void) {
     for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
         test_unary_case(&CASES[i]);
     }
-    return check_report("elementary");
+    return check_report("test_elementary");
 }
