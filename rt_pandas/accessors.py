@@ -39,7 +39,7 @@ def _is_supported(series: pd.Series) -> bool:
 
 
 @pd.api.extensions.register_series_accessor("rt")
-class SeriesAccessor(rt_math.SeriesMathMethods):
+class SeriesAccessor(rt_math.SeriesMathMethods, rt_math.elementary.SeriesElementaryMethods):
     """``s.rt``: rt-pandas on one column.
 
     Each domain (math, quality, anomaly, ...) contributes a mixin of methods
