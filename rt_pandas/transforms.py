@@ -62,6 +62,8 @@ def _size(value: Any, name: str, function: str) -> int:
         raise ValidationError(f"{name} must be an integer, got {value!r}", function)
     if value <= 0:
         raise ValidationError(f"{name} must be positive, got {value}", function)
+    if value >= 2**31:
+        raise ValidationError(f"{name} must be below 2**31, got {value}", function)
     return int(value)
 
 
@@ -100,7 +102,11 @@ def _apply(source: ImageInput, kernel: Callable, out_dtype: Callable[[np.dtype],
     for batch in source.batches:
         height, width = out_size(batch)
         shape = batch.image_shape(height, width)
-        out = backend.empty(batch.batch * int(np.prod(shape)), out_dtype(batch.values.dtype))
+        dtype = out_dtype(batch.values.dtype)
+        values = batch.batch * int(np.prod(shape, dtype=object))
+        if values * dtype.itemsize >= 2**62:
+            raise ValidationError(f"the output of {values} values is too large", "transforms")
+        out = backend.empty(values, dtype)
         if batch.batch:
             kernel(backend, batch, out)
         results.append(out)
@@ -514,7 +520,9 @@ class Pipeline:
                  cache_bytes: int = 256 << 20) -> None:
         self._transforms: list[Transform] = []
         self.cache_enabled = bool(cache)
-        self.cache_bytes = _size(cache_bytes, "cache_bytes", "Pipeline") if cache_bytes else 0
+        if isinstance(cache_bytes, bool) or not isinstance(cache_bytes, numbers.Integral) or cache_bytes < 0:
+            raise ValidationError(f"cache_bytes must be a non-negative integer, got {cache_bytes!r}", "Pipeline")
+        self.cache_bytes = int(cache_bytes)
         self._cache: OrderedDict[int, Any] = OrderedDict()
         self._cached_bytes = 0
         self.reset_stats()
@@ -650,7 +658,9 @@ def _affine_column(x: Any, stats: Callable[[Any, Any, Any], tuple[float, float]]
     backend = get_backend()
     values = [_kernel_input(view, function) for view in source.chunks]
     center, scale = stats(backend, source, values)
-    if scale == 0 or not np.isfinite(scale):
+    if not (np.isfinite(center) and np.isfinite(scale)):
+        raise ValidationError(f"{function} needs finite values; this column holds infinite ones", function)
+    if scale == 0:
         scale = 1.0  # a constant column maps to 0, as scikit-learn's scalers do
     results = []
     for view, chunk in zip(source.chunks, values):

@@ -284,8 +284,27 @@ static void vertical_f32_scalar(const float *const *rows, const float *w, int32_
     }
 }
 
+/*
+ * Two-row uint8 bilinear as OpenCV's vectorised code computes it
+ * (VResizeLinearVec_32s8u), which is what cv2.resize runs for all but the
+ * last few values of a row: rows shifted right by 4, 16-bit high products,
+ * then a rounding shift by 2. Its own scalar formula rounds differently for
+ * about one value in eight.
+ */
+static uint8_t bilinear_u8_opencv(int32_t r0, int32_t r1, int32_t w0, int32_t w1) {
+    int32_t v = (((r0 >> 4) * w0) >> 16) + (((r1 >> 4) * w1) >> 16);
+    v = (v + 2) >> 2;
+    return (uint8_t)(v < 0 ? 0 : (v > 255 ? 255 : v));
+}
+
 static void vertical_u8_fixed_scalar(const int32_t *const *rows, const int32_t *w, int32_t taps, int64_t n,
                                      uint8_t *out) {
+    if (taps == 2) {
+        for (int64_t x = 0; x < n; x++) {
+            out[x] = bilinear_u8_opencv(rows[0][x], rows[1][x], w[0], w[1]);
+        }
+        return;
+    }
     for (int64_t x = 0; x < n; x++) {
         int32_t v = 0;
         for (int32_t j = 0; j < taps; j++) {
@@ -335,7 +354,17 @@ RT_TARGET_AVX2 static void vertical_u8_fixed_avx2(const int32_t *const *rows, co
                                                   int64_t n, uint8_t *out) {
     const __m256i half = _mm256_set1_epi32(1 << (2 * FIXED_BITS - 1));
     int64_t x = 0;
-    for (; x + 8 <= n; x += 8) {
+    if (taps == 2) {
+        const __m256i w0 = _mm256_set1_epi32(w[0]), w1 = _mm256_set1_epi32(w[1]), two = _mm256_set1_epi32(2);
+        for (; x + 8 <= n; x += 8) {
+            __m256i r0 = _mm256_srai_epi32(_mm256_loadu_si256((const __m256i *)(rows[0] + x)), 4);
+            __m256i r1 = _mm256_srai_epi32(_mm256_loadu_si256((const __m256i *)(rows[1] + x)), 4);
+            __m256i v = _mm256_add_epi32(_mm256_srai_epi32(_mm256_mullo_epi32(r0, w0), 16),
+                                         _mm256_srai_epi32(_mm256_mullo_epi32(r1, w1), 16));
+            store_u8x8(out + x, _mm256_srai_epi32(_mm256_add_epi32(v, two), 2));
+        }
+    }
+    for (; taps != 2 && x + 8 <= n; x += 8) {
         __m256i v = _mm256_setzero_si256();
         for (int32_t j = 0; j < taps; j++) {
             __m256i r = _mm256_loadu_si256((const __m256i *)(rows[j] + x));
@@ -384,7 +413,18 @@ RT_TARGET_AVX512 static void vertical_u8_fixed_avx512(const int32_t *const *rows
                                                       int32_t taps, int64_t n, uint8_t *out) {
     const __m512i half = _mm512_set1_epi32(1 << (2 * FIXED_BITS - 1));
     int64_t x = 0;
-    for (; x + 16 <= n; x += 16) {
+    if (taps == 2) {
+        const __m512i w0 = _mm512_set1_epi32(w[0]), w1 = _mm512_set1_epi32(w[1]), two = _mm512_set1_epi32(2);
+        for (; x + 16 <= n; x += 16) {
+            __m512i r0 = _mm512_srai_epi32(_mm512_loadu_si512((const void *)(rows[0] + x)), 4);
+            __m512i r1 = _mm512_srai_epi32(_mm512_loadu_si512((const void *)(rows[1] + x)), 4);
+            __m512i v = _mm512_add_epi32(_mm512_srai_epi32(_mm512_mullo_epi32(r0, w0), 16),
+                                         _mm512_srai_epi32(_mm512_mullo_epi32(r1, w1), 16));
+            v = _mm512_max_epi32(_mm512_srai_epi32(_mm512_add_epi32(v, two), 2), _mm512_setzero_si512());
+            _mm_storeu_si128((__m128i *)(out + x), _mm512_cvtusepi32_epi8(v));
+        }
+    }
+    for (; taps != 2 && x + 16 <= n; x += 16) {
         __m512i v = _mm512_setzero_si512();
         for (int32_t j = 0; j < taps; j++) {
             __m512i r = _mm512_loadu_si512((const void *)(rows[j] + x));
@@ -442,7 +482,17 @@ static void vertical_u8_fixed_wasm(const int32_t *const *rows, const int32_t *w,
                                    uint8_t *out) {
     const v128_t half = wasm_i32x4_splat(1 << (2 * FIXED_BITS - 1));
     int64_t x = 0;
-    for (; x + 4 <= n; x += 4) {
+    if (taps == 2) {
+        const v128_t w0 = wasm_i32x4_splat(w[0]), w1 = wasm_i32x4_splat(w[1]), two = wasm_i32x4_splat(2);
+        for (; x + 4 <= n; x += 4) {
+            v128_t r0 = wasm_i32x4_shr(wasm_v128_load(rows[0] + x), 4);
+            v128_t r1 = wasm_i32x4_shr(wasm_v128_load(rows[1] + x), 4);
+            v128_t v = wasm_i32x4_add(wasm_i32x4_shr(wasm_i32x4_mul(r0, w0), 16),
+                                      wasm_i32x4_shr(wasm_i32x4_mul(r1, w1), 16));
+            store_u8x4(out + x, wasm_i32x4_shr(wasm_i32x4_add(v, two), 2));
+        }
+    }
+    for (; taps != 2 && x + 4 <= n; x += 4) {
         v128_t v = wasm_i32x4_splat(0);
         for (int32_t j = 0; j < taps; j++) {
             v = wasm_i32x4_add(v, wasm_i32x4_mul(wasm_v128_load(rows[j] + x), wasm_i32x4_splat(w[j])));
