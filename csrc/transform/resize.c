@@ -207,8 +207,60 @@ static void build_taps(const axis_plan *p, int32_t interpolation, int area_shrin
 
 /* ---- horizontal pass (scalar) ----------------------------------------- */
 
+/*
+ * Two-tap columns (bilinear) with `cn` fixed at compile time: the common
+ * case, kept free of the per-tap loop so the compiler keeps it in registers.
+ * Same operations in the same order as the general loop below.
+ */
+#define HORIZONTAL_TWO_TAPS(T, W, CN, TO_W)                                             \
+    for (; d < dst_width && t->count[d] == 2; d++) {                                    \
+        const T *s0 = src + (int64_t)t->index[2 * d] * (CN);                            \
+        const T *s1 = src + (int64_t)t->index[2 * d + 1] * (CN);                        \
+        W w0 = weights[2 * d], w1 = weights[2 * d + 1];                                 \
+        for (int64_t c = 0; c < (CN); c++) {                                            \
+            W a = TO_W(s0[c]) * w0, b = TO_W(s1[c]) * w1;                               \
+            out[d * (CN) + c] = a + b;                                                  \
+        }                                                                               \
+    }
+
+#define AS_FLOAT(v) ((float)(v))
+#define AS_INT(v) ((int32_t)(v))
+
+/* Columns [0, d) done by the two-tap loop; the rest by the general one. */
+static int64_t two_tap_prefix_f32(const float *src, const axis_taps *t, int64_t dst_width, int64_t cn, float *out) {
+    int64_t d = 0;
+    const float *weights = t->weight;
+    if (t->max_taps != 2) {
+        return 0;
+    }
+    switch (cn) {
+    case 1: HORIZONTAL_TWO_TAPS(float, float, 1, AS_FLOAT) break;
+    case 3: HORIZONTAL_TWO_TAPS(float, float, 3, AS_FLOAT) break;
+    case 4: HORIZONTAL_TWO_TAPS(float, float, 4, AS_FLOAT) break;
+    default: HORIZONTAL_TWO_TAPS(float, float, cn, AS_FLOAT)
+    }
+    return d;
+}
+
+static int64_t two_tap_prefix_u8(const uint8_t *src, const axis_taps *t, int64_t dst_width, int64_t cn,
+                                 int32_t *out) {
+    int64_t d = 0;
+    const int32_t *weights = t->fixed;
+    if (t->max_taps != 2) {
+        return 0;
+    }
+    switch (cn) {
+    case 1: HORIZONTAL_TWO_TAPS(uint8_t, int32_t, 1, AS_INT) break;
+    case 3: HORIZONTAL_TWO_TAPS(uint8_t, int32_t, 3, AS_INT) break;
+    case 4: HORIZONTAL_TWO_TAPS(uint8_t, int32_t, 4, AS_INT) break;
+    default: HORIZONTAL_TWO_TAPS(uint8_t, int32_t, cn, AS_INT)
+    }
+    return d;
+}
+
 static void horizontal_f32(const float *src, const axis_taps *t, int64_t dst_width, int64_t cn, float *out) {
-    for (int64_t d = 0; d < dst_width; d++) {
+    /* Left-border columns have two taps too, so the prefix covers all but the right border. */
+    for (int64_t d = two_tap_prefix_f32(src, t, dst_width, cn, out); d < dst_width; d++) {
         const int32_t *index = t->index + d * t->max_taps;
         const float *weight = t->weight + d * t->max_taps;
         for (int64_t c = 0; c < cn; c++) {
@@ -224,7 +276,7 @@ static void horizontal_f32(const float *src, const axis_taps *t, int64_t dst_wid
 
 static void horizontal_u8_fixed(const uint8_t *src, const axis_taps *t, int64_t dst_width, int64_t cn,
                                 int32_t *out) {
-    for (int64_t d = 0; d < dst_width; d++) {
+    for (int64_t d = two_tap_prefix_u8(src, t, dst_width, cn, out); d < dst_width; d++) {
         const int32_t *index = t->index + d * t->max_taps;
         const int32_t *weight = t->fixed + d * t->max_taps;
         if (t->count[d] == 1) { /* OpenCV's one-tap border columns: exactly FIXED_ONE */
