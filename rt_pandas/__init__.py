@@ -12,16 +12,23 @@ Importing the package registers the ``.rt`` accessors on Series and DataFrames.
 from __future__ import annotations
 
 from . import accessors, memory
-from . import math
+from . import math, transforms
 from ._backend import available_backends, get_backend, get_backend_name, set_backend
 from .errors import ComputationError, ConfigurationError, RtError, RtMemoryError, ValidationError
 from .math import clamp
 from .math import atan2
 from ._threads import get_num_threads, set_num_threads
+from .tensor import Tensor
+from .transforms import CenterCrop, Normalize, Pipeline, Resize
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "CenterCrop",
+    "Normalize",
+    "Pipeline",
+    "Resize",
+    "Tensor",
     "ComputationError",
     "ConfigurationError",
     "RtError",
@@ -38,6 +45,7 @@ __all__ = [
     "set_backend",
     "set_num_threads",
     "simd_levels",
+    "transforms",
     "versions",
 ]
 

@@ -16,8 +16,10 @@ import pandas as pd
 import pyarrow as pa
 
 from . import math as rt_math
+from . import transforms as rt_transforms
 
-SUPPORTED = "numeric (float, int, bool, nullable Float64/Int64/boolean, Arrow numeric), string or datetime"
+SUPPORTED = ("numeric (float, int, bool, nullable Float64/Int64/boolean, Arrow numeric), string, datetime "
+             "or Arrow tensor (fixed_shape_tensor, fixed-size list)")
 
 
 def _is_supported(series: pd.Series) -> bool:
@@ -30,6 +32,7 @@ def _is_supported(series: pd.Series) -> bool:
         return (
             pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_boolean(t)
             or pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_timestamp(t)
+            or pa.types.is_fixed_size_list(t) or isinstance(t, pa.FixedShapeTensorType)  # image columns
         )
     api = pd.api.types
     return (
@@ -39,7 +42,11 @@ def _is_supported(series: pd.Series) -> bool:
 
 
 @pd.api.extensions.register_series_accessor("rt")
-class SeriesAccessor(rt_math.SeriesMathMethods, rt_math.elementary.SeriesElementaryMethods):
+class SeriesAccessor(
+    rt_math.SeriesMathMethods,
+    rt_math.elementary.SeriesElementaryMethods,
+    rt_transforms.SeriesTransformMethods,
+):
     """``s.rt``: rt-pandas on one column.
 
     Each domain (math, quality, anomaly, ...) contributes a mixin of methods
@@ -53,7 +60,9 @@ class SeriesAccessor(rt_math.SeriesMathMethods, rt_math.elementary.SeriesElement
 
 
 @pd.api.extensions.register_dataframe_accessor("rt")
-class DataFrameAccessor(rt_math.FrameMathMethods):
+class DataFrameAccessor(
+    rt_math.FrameMathMethods,
+):
     """``df.rt``: rt-pandas on a whole frame (domain mixins work on ``self._frame``)."""
 
     def __init__(self, frame: pd.DataFrame) -> None:

@@ -6,7 +6,7 @@ static const char *const component_versions[RT_COMPONENT_COUNT] = {
     "0.1.0", /* math: clamp, elementary functions */
     "0.0.0", /* quality: not built yet */
     "0.0.0", /* anomaly: not built yet */
-    "0.0.0", /* transforms: not built yet */
+    "0.1.0", /* transforms: normalize, resize, center crop, hash */
 };
 
 static const char *const component_names[RT_COMPONENT_COUNT] = {

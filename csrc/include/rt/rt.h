@@ -8,5 +8,6 @@
 #include "rt/math.h"
 #include "rt/stats.h"
 #include "rt/elementary.h"
+#include "rt/transform.h"
 
 #endif /* RT_RT_H */
