@@ -16,6 +16,7 @@ from . import math
 from ._backend import available_backends, get_backend, get_backend_name, set_backend
 from .errors import ComputationError, ConfigurationError, RtError, RtMemoryError, ValidationError
 from .math import clamp
+from .special import atan2
 
 __version__ = "0.1.0"
 
@@ -25,6 +26,7 @@ __all__ = [
     "RtError",
     "RtMemoryError",
     "ValidationError",
+    "atan2",
     "available_backends",
     "clamp",
     "force_simd",

@@ -139,3 +139,9 @@ class FrameMathMethods:
         for name in self._numeric_columns(columns):
             result[name] = clamp(self._frame[name], lower, upper)
         return result
+
+
+# Part B of the math issue (inverse trigonometric, error and gamma functions) lives in special.py.
+from .special import acos, asin, atan, atan2  # noqa: E402
+
+__all__ += ["asin", "acos", "atan", "atan2"]
