@@ -16,7 +16,8 @@ from . import math
 from ._backend import available_backends, get_backend, get_backend_name, set_backend
 from .errors import ComputationError, ConfigurationError, RtError, RtMemoryError, ValidationError
 from .math import clamp
-from .special import atan2
+from .math import atan2
+from ._threads import get_num_threads, set_num_threads
 
 __version__ = "0.1.0"
 
@@ -30,10 +31,12 @@ __all__ = [
     "available_backends",
     "clamp",
     "force_simd",
+    "get_num_threads",
     "get_backend_name",
     "math",
     "memory",
     "set_backend",
+    "set_num_threads",
     "simd_levels",
     "versions",
 ]

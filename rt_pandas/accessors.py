@@ -16,7 +16,6 @@ import pandas as pd
 import pyarrow as pa
 
 from . import math as rt_math
-from . import special as rt_special
 
 SUPPORTED = "numeric (float, int, bool, nullable Float64/Int64/boolean, Arrow numeric), string or datetime"
 
@@ -40,7 +39,7 @@ def _is_supported(series: pd.Series) -> bool:
 
 
 @pd.api.extensions.register_series_accessor("rt")
-class SeriesAccessor(rt_math.SeriesMathMethods, rt_special.SeriesSpecialMethods):
+class SeriesAccessor(rt_math.SeriesMathMethods, rt_math.elementary.SeriesElementaryMethods):
     """``s.rt``: rt-pandas on one column.
 
     Each domain (math, quality, anomaly, ...) contributes a mixin of methods

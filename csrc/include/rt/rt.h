@@ -6,7 +6,7 @@
 #include "rt/simd.h"
 #include "rt/memory.h"
 #include "rt/math.h"
-#include "rt/math_special.h"
 #include "rt/stats.h"
+#include "rt/elementary.h"
 
 #endif /* RT_RT_H */
