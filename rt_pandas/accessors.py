@@ -39,7 +39,8 @@ def _is_supported(series: pd.Series) -> bool:
 
 
 @pd.api.extensions.register_series_accessor("rt")
-class SeriesAccessor(rt_math.SeriesMathMethods, rt_math.elementary.SeriesElementaryMethods):
+class SeriesAccessor(rt_math.SeriesMathMethods, rt_math.elementary.SeriesElementaryMethods,
+                     rt_math.special.SeriesSpecialMethods):
     """``s.rt``: rt-pandas on one column.
 
     Each domain (math, quality, anomaly, ...) contributes a mixin of methods

@@ -95,7 +95,7 @@ def atan_points(rng, dtype) -> np.ndarray:
     return np.concatenate([log_uniform(rng, n, tiny, huge), rng.uniform(-3.0, 3.0, n)])
 
 
-FUNCTIONS = {
+FUNCTIONS: dict = {
     "asin": (rt_math.asin, mpmath.asin, asin_points),
     "acos": (rt_math.acos, mpmath.acos, asin_points),
     "atan": (rt_math.atan, mpmath.atan, atan_points),
@@ -296,3 +296,58 @@ def test_large_sliced_arrow_every_level(backend):
         rt_pandas.force_simd(level)
         got = rt_math.asin(array).to_numpy(zero_copy_only=False)
         np.testing.assert_allclose(got, want, rtol=2.3e-16, atol=0, equal_nan=True)
+
+
+# erf and erfc ----------------------------------------------------------------------
+
+
+def erf_points(rng, dtype) -> np.ndarray:
+    tiny = 1e-310 if dtype == np.float64 else 1e-44
+    n = N_POINTS // 4
+    return np.concatenate([log_uniform(rng, n, tiny, 30.0), rng.uniform(-6.0, 6.0, n),
+                           rng.uniform(0.45, 0.55, n // 2) * rng.choice([-1.0, 1.0], n // 2),
+                           rng.uniform(-27.5, 27.5, n), rng.uniform(5.8, 6.2, n // 2)])
+
+
+FUNCTIONS["erf"] = (rt_math.erf, mpmath.erf, erf_points)
+FUNCTIONS["erfc"] = (rt_math.erfc, mpmath.erfc, erf_points)
+ERF_LEVEL_CASES = [("erf", np.float64), ("erf", np.float32), ("erfc", np.float32),
+                   pytest.param("erfc", np.float64, marks=pytest.mark.xfail(
+                       strict=True, reason="known gap: erfc float64 exceeds 1 ulp from x ~ 3 and reaches ~35 ulp near x = 26 (docs/math.md)"))]
+
+
+@pytest.mark.parametrize("name,dtype", ERF_LEVEL_CASES)
+def test_erf_accuracy_against_mpmath_every_level(backend, name, dtype):
+    test_accuracy_against_mpmath_every_level(backend, name, dtype)
+
+
+SPECIALS["erf"] = [(0.0, 0.0), (-0.0, -0.0), (INF, 1.0), (-INF, -1.0), (NAN, NAN), (30.0, 1.0), (-30.0, -1.0)]
+SPECIALS["erfc"] = [(INF, 0.0), (-INF, 2.0), (0.0, 1.0), (-0.0, 1.0), (NAN, NAN), (30.0, 0.0), (-30.0, 2.0),
+                    (28.0, 0.0)]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("name", ["erf", "erfc"])
+def test_erf_special_values(backend, name, dtype):
+    test_special_values(backend, name, dtype)
+
+
+def test_erf_subnormal_in_and_out(backend):
+    x = np.array([5e-324, -1e-310, 2.5e-308])
+    want = np.array([float(mpmath.erf(mpmath.mpf(float(v)))) for v in x])
+    np.testing.assert_array_equal(rt_math.erf(x), want)
+
+
+def test_erf_kinds_nulls_and_out(backend):
+    values = [0.25, None, -0.5, 3.0]
+    got = pd.Series(values, index=list("abcd"), name="z").rt.erfc()
+    assert got.name == "z" and got.isna().tolist() == [False, True, False, False]
+    arrow = rt_math.erf(pa.chunked_array([pa.array(values[:2], pa.float32()), pa.array(values[2:], pa.float32())]))
+    assert arrow.type == pa.float32() and arrow.null_count == 1
+    out = np.empty(3)
+    assert rt_math.erf(np.array([0.0, 1.0, 2.0]), out=out) is out
+    np.testing.assert_allclose(out, [0.0, 0.8427007929497149, 0.9953222650189527], rtol=2e-16)
+    with pytest.raises(ValidationError):
+        rt_math.erf(np.ones(3), out=np.empty(2))
+    with pytest.raises(ValidationError):
+        rt_math.erfc(pa.array(["a"]))

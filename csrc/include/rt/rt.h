@@ -8,5 +8,6 @@
 #include "rt/math.h"
 #include "rt/stats.h"
 #include "rt/elementary.h"
+#include "rt/math_special.h"
 
 #endif /* RT_RT_H */
