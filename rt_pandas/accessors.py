@@ -45,6 +45,7 @@ def _is_supported(series: pd.Series) -> bool:
 class SeriesAccessor(
     rt_math.SeriesMathMethods,
     rt_math.elementary.SeriesElementaryMethods,
+    rt_math.special.SeriesSpecialMethods,
     rt_transforms.SeriesTransformMethods,
 ):
     """``s.rt``: rt-pandas on one column.

@@ -26,7 +26,7 @@ from .errors import ValidationError
 from . import elementary
 from .elementary import acos, asin, atan, atan2, cosh, exp, expm1, log, log1p, sinh, tanh  # noqa: F401
 
-__all__ = ["clamp", "SeriesMathMethods", "FrameMathMethods", *elementary.__all__]
+__all__ = ["clamp", "SeriesMathMethods", "FrameMathMethods", *elementary.__all__, "erf", "erfc"]
 
 
 def _kernel_input(view: ColumnView, function: str) -> np.ndarray:
@@ -141,3 +141,8 @@ class FrameMathMethods:
         for name in self._numeric_columns(columns):
             result[name] = clamp(self._frame[name], lower, upper)
         return result
+
+
+# Part B (error functions; gamma and lgamma to follow) lives in special.py.
+from . import special  # noqa: E402
+from .special import erf, erfc  # noqa: E402,F401

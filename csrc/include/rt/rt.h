@@ -9,5 +9,6 @@
 #include "rt/stats.h"
 #include "rt/elementary.h"
 #include "rt/transform.h"
+#include "rt/math_special.h"
 
 #endif /* RT_RT_H */
