@@ -17,8 +17,10 @@ import pyarrow as pa
 
 from . import math as rt_math
 from . import quality as rt_quality
+from . import transforms as rt_transforms
 
-SUPPORTED = "numeric (float, int, bool, nullable Float64/Int64/boolean, Arrow numeric), string, categorical or datetime"
+SUPPORTED = ("numeric (float, int, bool, nullable Float64/Int64/boolean, Arrow numeric), string, categorical, "
+             "datetime or Arrow tensor (fixed_shape_tensor, fixed-size list)")
 
 
 def _is_supported(series: pd.Series) -> bool:
@@ -31,6 +33,7 @@ def _is_supported(series: pd.Series) -> bool:
         return (
             pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_boolean(t)
             or pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_timestamp(t)
+            or pa.types.is_fixed_size_list(t) or isinstance(t, pa.FixedShapeTensorType)  # image columns
         )
     if isinstance(dtype, pd.CategoricalDtype):
         return True
@@ -42,7 +45,13 @@ def _is_supported(series: pd.Series) -> bool:
 
 
 @pd.api.extensions.register_series_accessor("rt")
-class SeriesAccessor(rt_math.SeriesMathMethods, rt_quality.SeriesQualityMethods):
+class SeriesAccessor(
+    rt_math.SeriesMathMethods,
+    rt_math.elementary.SeriesElementaryMethods,
+    rt_math.special.SeriesSpecialMethods,
+    rt_transforms.SeriesTransformMethods,
+    rt_quality.SeriesQualityMethods,
+):
     """``s.rt``: rt-pandas on one column.
 
     Each domain (math, quality, anomaly, ...) contributes a mixin of methods
@@ -56,7 +65,10 @@ class SeriesAccessor(rt_math.SeriesMathMethods, rt_quality.SeriesQualityMethods)
 
 
 @pd.api.extensions.register_dataframe_accessor("rt")
-class DataFrameAccessor(rt_math.FrameMathMethods, rt_quality.FrameQualityMethods):
+class DataFrameAccessor(
+    rt_math.FrameMathMethods,
+    rt_quality.FrameQualityMethods,
+):
     """``df.rt``: rt-pandas on a whole frame (domain mixins work on ``self._frame``)."""
 
     def __init__(self, frame: pd.DataFrame) -> None:

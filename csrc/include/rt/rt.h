@@ -7,6 +7,9 @@
 #include "rt/memory.h"
 #include "rt/math.h"
 #include "rt/stats.h"
+#include "rt/elementary.h"
+#include "rt/transform.h"
+#include "rt/math_special.h"
 #include "rt/quality.h"
 
 #endif /* RT_RT_H */
