@@ -311,9 +311,7 @@ def erf_points(rng, dtype) -> np.ndarray:
 
 FUNCTIONS["erf"] = (rt_math.erf, mpmath.erf, erf_points)
 FUNCTIONS["erfc"] = (rt_math.erfc, mpmath.erfc, erf_points)
-ERF_LEVEL_CASES = [("erf", np.float64), ("erf", np.float32), ("erfc", np.float32),
-                   pytest.param("erfc", np.float64, marks=pytest.mark.xfail(
-                       strict=True, reason="known gap: erfc float64 exceeds 1 ulp from x ~ 3 and reaches ~35 ulp near x = 26 (docs/math.md)"))]
+ERF_LEVEL_CASES = [("erf", np.float64), ("erf", np.float32), ("erfc", np.float32), ("erfc", np.float64)]
 
 
 @pytest.mark.parametrize("name,dtype", ERF_LEVEL_CASES)
