@@ -583,7 +583,7 @@ export class WasmTransformPipeline {
   free() {
     if (this.#resource.freed) return;
     this.clear_cache();
-    for (const step of this.#steps) if (step.owned) step.transform.free();
+    for (const step of this.#steps) if (step.owned && typeof step.transform.free === 'function') step.transform.free();
     this.#steps = [];
     this.#resource.free();
   }
