@@ -325,3 +325,16 @@ test('1,000 transform and pipeline cycles leave the pool bytes in use where they
   }
   assert.equal(poolStats().bytes_in_use, before);
 });
+
+test('outputs too large for wasm32 memory are typed errors, and the module keeps working', () => {
+  const t = new WasmTensor(new Float32Array(4), [2, 2]);
+  const before = poolStats().bytes_in_use;
+  const near = new WasmResize(30000, 30000, 'nearest'); // 3.6 GB: more than the pool can give
+  assertWasmError(() => near.apply(t), 'MemoryError', 'rt_pool_alloc');
+  const over = new WasmResize(40000, 40000, 'nearest'); // 6.4 GB: beyond wasm32 addresses
+  assertWasmError(() => over.apply(t), 'ValidationError', 'WasmResize.apply');
+  assert.equal(poolStats().bytes_in_use, before);
+  const fine = new WasmResize(2, 3).apply(t);
+  assert.deepEqual(fine.shape(), [2, 3]);
+  [t, near, over, fine].forEach((x) => x.free());
+});
