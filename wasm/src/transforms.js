@@ -491,13 +491,18 @@ export class WasmTransformPipeline {
     }
     for (let i = 0; i < start; i++) this.#steps[i].stats.hits += 1;
     this.#hits += start;
-    for (let i = start; i < this.#steps.length; i++) {
-      const next = this.#runStep(this.#steps[i], current);
-      if (owner === 'pipeline') current.free();
-      [current, owner] = [next, 'pipeline'];
-      this.#misses += 1;
-      this.#steps[i].stats.misses += 1;
-      if (this.#cacheEnabled && this.#store(keys[i], next)) owner = 'cache';
+    try {
+      for (let i = start; i < this.#steps.length; i++) {
+        const next = this.#runStep(this.#steps[i], current);
+        if (owner === 'pipeline') current.free();
+        [current, owner] = [next, 'pipeline'];
+        this.#misses += 1;
+        this.#steps[i].stats.misses += 1;
+        if (this.#cacheEnabled && this.#store(keys[i], next)) owner = 'cache';
+      }
+    } catch (error) {
+      if (owner === 'pipeline') current.free(); // an intermediate nobody else holds
+      throw error;
     }
     return owner === 'pipeline' ? current : copyTensor(current, context);
   }

@@ -338,3 +338,30 @@ test('outputs too large for wasm32 memory are typed errors, and the module keeps
   assert.deepEqual(fine.shape(), [2, 3]);
   [t, near, over, fine].forEach((x) => x.free());
 });
+
+test('a failing step frees the intermediate results of the pipeline', () => {
+  register_transform('fail_always', () => ({
+    name: () => 'fail_always',
+    key: () => 'fail_always',
+    apply: () => {
+      throw new Error('this step fails');
+    },
+  }));
+  const input = new WasmTensor(new Float32Array(64), [8, 8]);
+  const before = poolStats().bytes_in_use;
+  for (const cached of [false, true]) {
+    const pipeline = new WasmTransformPipeline(cached);
+    pipeline.add_transform('resize:4x4:area');
+    pipeline.add_transform('fail_always');
+    assert.throws(() => pipeline.execute(input), /this step fails/);
+    pipeline.free();
+  }
+  const wrongKind = new WasmTransformPipeline(false);
+  wrongKind.add_transform('resize:4x4:area');
+  wrongKind.add_transform('resize:2x2:area');
+  wrongKind.add_transform({ name: () => 'x', key: () => 'x', apply: () => new Float32Array(4) });
+  assertWasmError(() => wrongKind.execute(input), 'ValidationError', 'WasmTransformPipeline.execute');
+  wrongKind.free();
+  assert.equal(poolStats().bytes_in_use, before);
+  input.free();
+});
