@@ -3,8 +3,8 @@
  * operand kind (see columns.js).
  *
  * Each unary method is one line naming its C export; a method whose kernel
- * is not in this build of rt_core.wasm (gamma and pow are still being
- * written) throws a ConfigurationError saying so, and starts working, with
+ * is not in this build of rt_core.wasm (pow is still being written)
+ * throws a ConfigurationError saying so, and starts working, with
  * no change here, once a build exports it with the same signature.
  */
 import { checkNumber, requireExport } from './core.js';
