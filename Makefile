@@ -12,43 +12,51 @@ BUILD = build/c
 
 test: c-test c-test-asan c-test-tsan c-test-valgrind wasm py-test node-test wheel-check
 
-$(BUILD):
-	mkdir -p $(BUILD)
+# The C tests in three builds: plain (system compiler, -O2), ASan + UBSan, and TSan. Each build
+# compiles the core once into build/c/<flavor>/libcore.a and links one binary per test file.
+CFLAGS_plain = -std=c11 -O2 $(WARNINGS)
+CFLAGS_asan = -std=c11 -O1 -g $(WARNINGS) -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+CFLAGS_tsan = -std=c11 -O1 -g $(WARNINGS) -fsanitize=thread
+CC_plain = $(CC)
+CC_asan = $(CLANG)
+CC_tsan = $(CLANG)
+RUN_plain =
+RUN_asan = ASAN_OPTIONS=detect_leaks=1
+RUN_tsan = TSAN_OPTIONS=halt_on_error=1
+TEST_NAMES = $(basename $(notdir $(TEST_SOURCES)))
 
-# Plain optimised build of the C tests with the system compiler.
-c-test: | $(BUILD)
-	@set -e; for test in $(TEST_SOURCES); do \
-		name=$$(basename $$test .c); \
-		$(CC) -std=c11 -O2 $(WARNINGS) -Icsrc/include $(CORE_SOURCES) $$test -lm -pthread -o $(BUILD)/$$name; \
-		$(BUILD)/$$name; \
-	done
+define c_flavor
+$(BUILD)/$(1)/%.o: %.c
+	@mkdir -p $$(dir $$@)
+	$$(CC_$(1)) $$(CFLAGS_$(1)) -MMD -MP -Icsrc/include -c $$< -o $$@
 
-# The same tests under AddressSanitizer and UndefinedBehaviorSanitizer.
-c-test-asan: | $(BUILD)
-	@set -e; for test in $(TEST_SOURCES); do \
-		name=$$(basename $$test .c)_asan; \
-		$(CLANG) -std=c11 -O1 -g $(WARNINGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
-			-fno-omit-frame-pointer -Icsrc/include $(CORE_SOURCES) $$test -lm -pthread -o $(BUILD)/$$name; \
-		ASAN_OPTIONS=detect_leaks=1 $(BUILD)/$$name; \
-	done
+$(BUILD)/$(1)/libcore.a: $$(patsubst %.c,$(BUILD)/$(1)/%.o,$$(CORE_SOURCES))
+	@rm -f $$@
+	ar rcs $$@ $$^
 
-# The same tests under ThreadSanitizer (the pool and the threaded kernels).
-c-test-tsan: | $(BUILD)
-	@set -e; for test in $(TEST_SOURCES); do \
-		name=$$(basename $$test .c)_tsan; \
-		$(CLANG) -std=c11 -O1 -g $(WARNINGS) -fsanitize=thread -Icsrc/include $(CORE_SOURCES) $$test \
-			-lm -pthread -o $(BUILD)/$$name; \
-		TSAN_OPTIONS=halt_on_error=1 $(BUILD)/$$name; \
-	done
+$(BUILD)/$(1)/test_%: $(BUILD)/$(1)/csrc/tests/test_%.o $(BUILD)/$(1)/libcore.a
+	$$(CC_$(1)) $$(CFLAGS_$(1)) $$^ -lm -pthread -o $$@
+
+-include $$(wildcard $(BUILD)/$(1)/csrc/*/*.d)
+endef
+$(foreach flavor,plain asan tsan,$(eval $(call c_flavor,$(flavor))))
+
+c-test: $(addprefix $(BUILD)/plain/,$(TEST_NAMES))
+	@set -e; for name in $(TEST_NAMES); do $(RUN_plain) $(BUILD)/plain/$$name; done
+
+c-test-asan: $(addprefix $(BUILD)/asan/,$(TEST_NAMES))
+	@set -e; for name in $(TEST_NAMES); do $(RUN_asan) $(BUILD)/asan/$$name; done
+
+c-test-tsan: $(addprefix $(BUILD)/tsan/,$(TEST_NAMES))
+	@set -e; for name in $(TEST_NAMES); do $(RUN_tsan) $(BUILD)/tsan/$$name; done
 
 # valgrind's memcheck on the plain build: no leaks, no invalid reads. Only valgrind's own verdict
 # (exit 99) counts here: its floating-point emulation is not bit-exact (no 80-bit long double, FMA
 # signed zeros), so numeric checks are left to the native and sanitizer runs above.
 c-test-valgrind: c-test
-	@set -e; for test in $(TEST_SOURCES); do \
-		name=$$(basename $$test .c); \
+	@set -e; for name in $(TEST_NAMES); do \
 		status=0; valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
-			--log-file=$(BUILD)/$$name.valgrind.log $(BUILD)/$$name > /dev/null 2>&1 || status=$$?; \
+			--log-file=$(BUILD)/$$name.valgrind.log $(BUILD)/plain/$$name > /dev/null 2>&1 || status=$$?; \
 		if [ $$status -eq 99 ] || [ -s $(BUILD)/$$name.valgrind.log ]; then \
 			cat $(BUILD)/$$name.valgrind.log; echo "valgrind: $$name FAILED"; exit 1; \
 		fi; \
