@@ -385,3 +385,5 @@ void VEC_NAME(rt_vm_atan2_f32)(const float *y, const float *x, int64_t n, float 
         __builtin_memcpy(out + i, by, (size_t)(n - i) * sizeof(float));
     }
 }
+
+#include "pow_body.h"

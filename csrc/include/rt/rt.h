@@ -10,5 +10,6 @@
 #include "rt/elementary.h"
 #include "rt/transform.h"
 #include "rt/math_special.h"
+#include "rt/math_pow.h"
 
 #endif /* RT_RT_H */
