@@ -3,92 +3,21 @@
  * elementary_body.h (it uses exp_core), so it is compiled once per ISA with
  * the other elementary functions. docs/math.md describes the algorithm:
  *
- *   float64: log|x| = lh + ll from a 32-entry table and a degree-12
- *            polynomial (relative error ~2^-68, after ARM's optimized-routines
- *            pow), y * log|x| = eh + el exactly (two_prod), then
+ *   float64: log|x| = lh + ll from log_table_dd (log_table_body.h, relative
+ *            error ~2^-68), y * log|x| = eh + el exactly (two_prod), then
  *            e^eh (1 + el) from exp_core: within 1 ULP with no division;
- *   float32: the same log rounded to a double, times y, and a short exp
- *            polynomial in double: error ~2^-40 before the rounding to float32.
+ *   float32: log32_core (the same table, a short series, plain double),
+ *            times y, and a short exp polynomial in double: error ~2^-40
+ *            before the rounding to float32.
  *
  * Special values (C99 Annex F) are fixed up by pow_special, which only runs
  * for vectors that hold a lane with x <= 0, x = inf or NaN, y = inf or NaN.
  */
-#include "pow_table.h"
-
-/* The bits of 0x1.69555p-1: log x = k ln2 + log c + log1p(r) with z = x 2^-k in [OFF, 2 OFF). */
-#define POW_OFF 0x3fe6955500000000ull
-
-/* log1p(r) - r + r^2/2 = (-r^3/2) Q(r): Taylor terms r^3..r^12 scaled by -2, highest first
- * (|r| < 0.0225, so the first term left out, r^13/13, is below 2^-74). */
-static const double POW_LOG_Q[10] = {
-    2.0 / 12.0, -2.0 / 11.0, 2.0 / 10.0, -2.0 / 9.0, 2.0 / 8.0, -2.0 / 7.0,
-    2.0 / 6.0, -2.0 / 5.0, 2.0 / 4.0, -2.0 / 3.0,
-};
-
-/* e^r = sum r^n / n! for n = 10..0, |r| <= ln2/2: error < 2^-41 (float32 pow only). */
-static const double POW_EXP_F32[11] = {
-    1.0 / 3628800.0, 1.0 / 362880.0, 1.0 / 40320.0, 1.0 / 5040.0, 1.0 / 720.0, 1.0 / 120.0,
-    1.0 / 24.0, 1.0 / 6.0, 0.5, 1.0, 1.0,
-};
-
-/*
- * log x = hi + lo for finite x > 0 (other lanes give unused values; the table
- * index is masked, so it is always in range).
- */
-static inline void pow_log(vd x, vd *hi_out, vd *lo_out) {
-    /* Subnormals: scale by 2^52 and take 52 off the exponent field (wrapping is fine, see k). */
-    vm tiny = vd_lt(x, vd_set(0x1p-1022));
-    vu ix = vd_bits(vd_sel(tiny, vd_mul(x, vd_set(0x1p52)), x));
-    ix = vu_sub(ix, vd_bits(vd_sel(tiny, vu_double(vu_set(52ull << 52)), vd_set(0.0))));
-    vu tmp = vu_sub(ix, vu_set(POW_OFF));
-    vu index = vu_and(vu_shr(tmp, 52 - 5), vu_set(POW_LOG_N - 1)); /* POW_LOG_N = 32 */
-    /* k is the top 12 bits of tmp as a signed number: flip their sign bit, read them offset by 2048. */
-    vu k_biased = vu_xor(vu_shr(tmp, 52), vu_set(0x800));
-    vd k = vd_sub(vu_double(vu_or(k_biased, vu_set(0x4330000000000000ull))), vd_set(0x1p52 + 2048.0));
-    vu iz = vu_sub(ix, vu_and(tmp, vu_set(0xfffull << 52)));
-    vd z = vu_double(iz);
-    vd invc = vd_lookup32(POW_INVC, index);
-    vd logc = vd_lookup32(POW_LOGC, index);
-    vd logctail = vd_lookup32(POW_LOGCTAIL, index);
-    /* r = z invc - 1 is exact: invc has at most 7 significant bits and |r| < 2^-5.4. */
-#if VEC_HAS_FMA
-    vd r = vd_mla(z, invc, vd_set(-1.0));
-#else
-    /* Without FMA: z = zhi + zlo with zhi on 21 bits, so zhi invc - 1, zlo invc and their sum are exact. */
-    vd zhi = vu_double(vu_and(vu_add(iz, vu_set(1ull << 31)), vu_set(0xffffffff00000000ull)));
-    vd rhi = vd_sub(vd_mul(zhi, invc), vd_set(1.0));
-    vd rlo = vd_mul(vd_sub(z, zhi), invc);
-    vd r = vd_add(rhi, rlo);
-#endif
-    vd t1 = vd_add(vd_mul(k, vd_set(POW_LN2_HI)), logc); /* exact: both are multiples of 2^-43 below 2^10 */
-    vd t2 = vd_add(t1, r);
-    vd lo1 = vd_mla(k, vd_set(POW_LN2_LO), logctail);
-    vd lo2 = vd_add(vd_sub(t1, t2), r);
-    vd ar = vd_mul(vd_set(-0.5), r);
-    vd ar2 = vd_mul(r, ar);
-    vd ar3 = vd_mul(r, ar2);
-#if VEC_HAS_FMA
-    vd hi = vd_add(t2, ar2);
-    vd lo3 = vd_mla(ar, r, vd_neg(ar2));
-    vd lo4 = vd_add(vd_sub(t2, hi), ar2);
-#else
-    vd arhi = vd_mul(vd_set(-0.5), rhi);
-    vd arhi2 = vd_mul(rhi, arhi); /* exact: rhi has at most 22 significant bits */
-    vd hi = vd_add(t2, arhi2);
-    vd lo3 = vd_mul(rlo, vd_add(ar, arhi));
-    vd lo4 = vd_add(vd_sub(t2, hi), arhi2);
-#endif
-    vd p = vd_mul(ar3, vd_poly(r, POW_LOG_Q, 10));
-    vd lo = vd_add(vd_add(vd_add(vd_add(lo1, lo2), lo3), lo4), p);
-    vd sum = vd_add(hi, lo);
-    *lo_out = vd_add(vd_sub(hi, sum), lo);
-    *hi_out = sum;
-}
 
 /* |x|^y for finite x > 0 and finite y, in double precision (float64 pow). */
 static inline vd pow_core_f64(vd ax, vd y) {
     vd lh, ll;
-    pow_log(ax, &lh, &ll);
+    log_table_dd(ax, &lh, &ll);
     vd eh, ee;
     vd_two_prod(y, lh, &eh, &ee);
     /* Outside exp_core's range the result is 0 or inf whatever the tail says (and the tail may be NaN). */
@@ -102,8 +31,8 @@ static inline vd pow_core_f64(vd ax, vd y) {
 
 /* |x|^y for finite x > 0 and finite y, with ~2^-40 relative error (float32 pow). */
 static inline vd pow_core_f32(vd ax, vd y) {
-    vd lh, ll;
-    pow_log(ax, &lh, &ll);
+    /* ax is a widened float32, never a subnormal double; log32_core's error is ~2^-50 relative. */
+    vd lh = log32_core(ax);
     /* float32 results are 0 or inf outside [-104, 89]; the clamp keeps 2^k a normal double. */
     vd t = vd_min(vd_max(vd_mul(y, lh), vd_set(-160.0)), vd_set(160.0));
     vd k = vd_round(vd_mul(t, vd_set(INV_LN2)));
