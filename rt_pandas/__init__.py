@@ -13,6 +13,9 @@ from __future__ import annotations
 
 from . import accessors, memory
 from . import math, transforms
+from . import quality
+from .describe import describe
+from .quality import QualityReport, QualityState
 from ._backend import available_backends, get_backend, get_backend_name, set_backend
 from .errors import ComputationError, ConfigurationError, RtError, RtMemoryError, ValidationError
 from .math import clamp
@@ -30,6 +33,8 @@ __all__ = [
     "Resize",
     "Tensor",
     "ComputationError",
+    "QualityReport",
+    "QualityState",
     "ConfigurationError",
     "RtError",
     "RtMemoryError",
@@ -37,11 +42,13 @@ __all__ = [
     "atan2",
     "available_backends",
     "clamp",
+    "describe",
     "force_simd",
     "get_num_threads",
     "get_backend_name",
     "math",
     "memory",
+    "quality",
     "set_backend",
     "set_num_threads",
     "simd_levels",

@@ -16,10 +16,11 @@ import pandas as pd
 import pyarrow as pa
 
 from . import math as rt_math
+from . import quality as rt_quality
 from . import transforms as rt_transforms
 
-SUPPORTED = ("numeric (float, int, bool, nullable Float64/Int64/boolean, Arrow numeric), string, datetime "
-             "or Arrow tensor (fixed_shape_tensor, fixed-size list)")
+SUPPORTED = ("numeric (float, int, bool, nullable Float64/Int64/boolean, Arrow numeric), string, categorical, "
+             "datetime or Arrow tensor (fixed_shape_tensor, fixed-size list)")
 
 
 def _is_supported(series: pd.Series) -> bool:
@@ -34,6 +35,8 @@ def _is_supported(series: pd.Series) -> bool:
             or pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_timestamp(t)
             or pa.types.is_fixed_size_list(t) or isinstance(t, pa.FixedShapeTensorType)  # image columns
         )
+    if isinstance(dtype, pd.CategoricalDtype):
+        return True
     api = pd.api.types
     return (
         api.is_numeric_dtype(dtype) and not api.is_complex_dtype(dtype)
@@ -48,6 +51,7 @@ class SeriesAccessor(
     rt_math.special.SeriesSpecialMethods,
     rt_math.power.SeriesPowerMethods,
     rt_transforms.SeriesTransformMethods,
+    rt_quality.SeriesQualityMethods,
 ):
     """``s.rt``: rt-pandas on one column.
 
@@ -64,6 +68,7 @@ class SeriesAccessor(
 @pd.api.extensions.register_dataframe_accessor("rt")
 class DataFrameAccessor(
     rt_math.FrameMathMethods,
+    rt_quality.FrameQualityMethods,
 ):
     """``df.rt``: rt-pandas on a whole frame (domain mixins work on ``self._frame``)."""
 
