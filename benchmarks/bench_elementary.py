@@ -1,9 +1,11 @@
-"""Speed of rt_pandas.math's elementary functions next to numpy, scipy-free
-pyarrow.compute and numexpr (when installed), in the same run.
+"""Speed of rt_pandas.math's elementary functions and pow next to numpy,
+pyarrow.compute and numexpr (one thread), in the same run.
 
 10M elements, best of 5, ns per element; ratios to a plain copy of the same
 array (np.copyto into a preallocated buffer) and to numpy. One thread unless
-the row says otherwise; the "avx2" rows force the AVX2 variant.
+the column says otherwise; "rt AVX2" forces the AVX2 variant; "numpy AVX2" is
+the same numpy run in a subprocess with NPY_DISABLE_CPU_FEATURES="X86_V4
+AVX512_ICL AVX512_SPR" (no SVML), which is what AVX2-only machines get.
 
     python benchmarks/bench_elementary.py [--n 10000000] [--repeat 5]
 
@@ -14,33 +16,30 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
-
-import rt_pandas
-from rt_pandas import math as rtm
-
-try:
-    import numexpr
-except ImportError:  # optional competitor
-    numexpr = None
 
 ROOT = Path(__file__).resolve().parent.parent
+NUMPY_AVX2_ENV = {"NPY_DISABLE_CPU_FEATURES": "X86_V4 AVX512_ICL AVX512_SPR"}
+
+# name: (numpy function, pyarrow.compute name, numexpr expression, input range)
 FUNCS = {
-    "sinh": (np.sinh, "sinh", (-20, 20)),
-    "cosh": (np.cosh, "cosh", (-20, 20)),
-    "tanh": (np.tanh, "tanh", (-5, 5)),
-    "asin": (np.arcsin, "asin", (-1, 1)),
-    "acos": (np.arccos, "acos", (-1, 1)),
-    "atan": (np.arctan, "atan", (-100, 100)),
-    "exp": (np.exp, "exp", (-50, 50)),
-    "log": (np.log, "ln", (1e-3, 1e3)),
-    "expm1": (np.expm1, "expm1", (-5, 5)),
-    "log1p": (np.log1p, "log1p", (-0.5, 10)),
+    "sinh": (np.sinh, "sinh", "sinh(x)", (-20, 20)),
+    "cosh": (np.cosh, "cosh", "cosh(x)", (-20, 20)),
+    "tanh": (np.tanh, "tanh", "tanh(x)", (-5, 5)),
+    "asin": (np.arcsin, "asin", "arcsin(x)", (-1, 1)),
+    "acos": (np.arccos, "acos", "arccos(x)", (-1, 1)),
+    "atan": (np.arctan, "atan", "arctan(x)", (-100, 100)),
+    "exp": (np.exp, "exp", "exp(x)", (-50, 50)),
+    "log": (np.log, "ln", "log(x)", (1e-3, 1e3)),
+    "expm1": (np.expm1, "expm1", "expm1(x)", (-5, 5)),
+    "log1p": (np.log1p, "log1p", "log1p(x)", (-0.5, 10)),
+    "pow": (lambda x, out: np.power(x, x.dtype.type(2.5), out=out), "power", "x ** 2.5", (0, 10)),
 }
 
 
@@ -53,72 +52,130 @@ def best_ns(fn, n: int, repeat: int) -> float:
     return best / n * 1e9
 
 
+def inputs(n: int, dtype) -> dict[str, np.ndarray]:
+    base = np.random.default_rng(1).random(n)
+    data = {name: (lo + (hi - lo) * base).astype(dtype) for name, (_, _, _, (lo, hi)) in FUNCS.items()}
+    data["atan2_y"] = (base * 2 - 1).astype(dtype)
+    data["atan2_x"] = (base[::-1] * 2 - 1).astype(dtype)
+    return data
+
+
+def numpy_only(n: int, repeat: int) -> dict:
+    """numpy timings alone (run in a subprocess under NUMPY_AVX2_ENV)."""
+    result = {}
+    for dtype in (np.float64, np.float32):
+        data = inputs(n, dtype)
+        buf = np.empty(n, dtype)
+        for name, (np_fn, _, _, _) in FUNCS.items():
+            x = data[name]
+            result[f"{name}/{np.dtype(dtype).name}"] = best_ns(lambda: np_fn(x, out=buf), n, repeat)
+        y, xs = data["atan2_y"], data["atan2_x"]
+        result[f"atan2/{np.dtype(dtype).name}"] = best_ns(lambda: np.arctan2(y, xs, out=buf), n, repeat)
+    return result
+
+
+def numpy_avx2(n: int, repeat: int) -> dict:
+    env = {**os.environ, **NUMPY_AVX2_ENV}
+    out = subprocess.run([sys.executable, __file__, "--n", str(n), "--repeat", str(repeat), "--numpy-only"],
+                         env=env, capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def run_rt(fn, n: int, repeat: int, rt_pandas) -> dict:
+    """rt timings: widest SIMD level, forced AVX2, two threads."""
+    row = {"rt_ns": best_ns(fn, n, repeat)}
+    if "avx2" in rt_pandas.simd_levels():
+        rt_pandas.force_simd("avx2")
+        row["rt_avx2_ns"] = best_ns(fn, n, repeat)
+        rt_pandas.force_simd(None)
+    rt_pandas.set_num_threads(2)
+    row["rt_2threads_ns"] = best_ns(fn, n, repeat)
+    rt_pandas.set_num_threads(1)
+    return row
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=10_000_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--numpy-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     n, repeat = args.n, args.repeat
-    rng = np.random.default_rng(1)
+    if args.numpy_only:
+        print(json.dumps(numpy_only(n, repeat)))
+        return
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    import rt_pandas
+    from rt_pandas import math as rtm
+
+    try:
+        import numexpr
+        numexpr.set_num_threads(1)
+    except ImportError:  # optional competitor
+        numexpr = None
+    avx2_numpy = numpy_avx2(n, repeat)
     rows = []
     rt_pandas.set_num_threads(1)
-    if numexpr is not None:
-        numexpr.set_num_threads(1)
     for dtype in (np.float64, np.float32):
-        base = rng.random(n)
+        data = inputs(n, dtype)
+        dname = np.dtype(dtype).name
         buf = np.empty(n, dtype)
-        copy_ns = best_ns(lambda: np.copyto(buf, base.astype(dtype, copy=False)), n, repeat)
-        src = base.astype(dtype)
+        src = data["atan2_y"]
         copy_ns = best_ns(lambda: np.copyto(buf, src), n, repeat)
         add_ns = best_ns(lambda: np.add(src, src, out=buf), n, repeat)
-        for name, (np_fn, pc_name, (lo, hi)) in FUNCS.items():
-            x = (lo + (hi - lo) * base).astype(dtype)
-            row = {"function": name, "dtype": np.dtype(dtype).name, "copy_ns": copy_ns}
-            row["rt_ns"] = best_ns(lambda: getattr(rtm, name)(x), n, repeat)
+        for name, (np_fn, pc_name, ne_expr, _) in FUNCS.items():
+            x = data[name]
+            rt_fn = (lambda: rtm.pow(x, 2.5)) if name == "pow" else (lambda: getattr(rtm, name)(x))
+            row = {"function": name, "dtype": dname, "copy_ns": copy_ns, **run_rt(rt_fn, n, repeat, rt_pandas)}
             row["numpy_ns"] = best_ns(lambda: np_fn(x, out=buf), n, repeat)
+            row["numpy_avx2_ns"] = avx2_numpy[f"{name}/{dname}"]
             if dtype == np.float64:
                 arr = pa.array(x)
-                row["pyarrow_ns"] = best_ns(lambda: getattr(pc, pc_name)(arr), n, repeat)
+                pc_fn = (lambda: pc.power(arr, 2.5)) if name == "pow" else (lambda: getattr(pc, pc_name)(arr))
+                row["pyarrow_ns"] = best_ns(pc_fn, n, repeat)
             if numexpr is not None:
-                expr = {"asin": "arcsin", "acos": "arccos", "atan": "arctan"}.get(name, name)
-                row["numexpr_ns"] = best_ns(lambda: numexpr.evaluate(f"{expr}(x)"), n, repeat)
-            rt_pandas.force_simd("avx2") if "avx2" in rt_pandas.simd_levels() else None
-            row["rt_avx2_ns"] = best_ns(lambda: getattr(rtm, name)(x), n, repeat)
-            rt_pandas.force_simd(None)
-            rt_pandas.set_num_threads(2)
-            row["rt_2threads_ns"] = best_ns(lambda: getattr(rtm, name)(x), n, repeat)
-            rt_pandas.set_num_threads(1)
+                row["numexpr_ns"] = best_ns(lambda: numexpr.evaluate(ne_expr, local_dict={"x": x}, out=buf), n,
+                                            repeat)
             rows.append(row)
             print(row, flush=True)
-        y = (base * 2 - 1).astype(dtype)
-        xs = (base[::-1] * 2 - 1).astype(dtype)
-        row = {"function": "atan2", "dtype": np.dtype(dtype).name, "copy_ns": copy_ns, "add_ns": add_ns,
-               "rt_ns": best_ns(lambda: rtm.atan2(y, xs), n, repeat),
-               "numpy_ns": best_ns(lambda: np.arctan2(y, xs, out=buf), n, repeat)}
+        y, xs = data["atan2_y"], data["atan2_x"]
+        row = {"function": "atan2", "dtype": dname, "copy_ns": copy_ns, "add_ns": add_ns,
+               **run_rt(lambda: rtm.atan2(y, xs), n, repeat, rt_pandas),
+               "numpy_ns": best_ns(lambda: np.arctan2(y, xs, out=buf), n, repeat),
+               "numpy_avx2_ns": avx2_numpy[f"atan2/{dname}"]}
         if dtype == np.float64:
             ya, xa = pa.array(y), pa.array(xs)
             row["pyarrow_ns"] = best_ns(lambda: pc.atan2(ya, xa), n, repeat)
-        rt_pandas.force_simd("avx2") if "avx2" in rt_pandas.simd_levels() else None
-        row["rt_avx2_ns"] = best_ns(lambda: rtm.atan2(y, xs), n, repeat)
-        rt_pandas.force_simd(None)
-        rt_pandas.set_num_threads(2)
-        row["rt_2threads_ns"] = best_ns(lambda: rtm.atan2(y, xs), n, repeat)
-        rt_pandas.set_num_threads(1)
+        if numexpr is not None:
+            row["numexpr_ns"] = best_ns(lambda: numexpr.evaluate("arctan2(y, x)", local_dict={"y": y, "x": xs},
+                                                                 out=buf), n, repeat)
         rows.append(row)
         print(row, flush=True)
     rt_pandas.set_num_threads(None)
     out = ROOT / "benchmarks" / "results" / "elementary.json"
-    out.write_text(json.dumps({"n": n, "repeat": repeat, "simd": rt_pandas.versions()["simd"], "rows": rows}, indent=1))
-    print("| function | dtype | copy | rt | rt/copy | numpy | numpy/rt | pyarrow | rt AVX2 | rt 2 threads | GB/s (rt) |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    meta = {"n": n, "repeat": repeat, "simd": rt_pandas.versions()["simd"], "numpy": np.__version__,
+            "numexpr": numexpr.__version__ if numexpr is not None else None}
+    out.write_text(json.dumps({**meta, "rows": rows}, indent=1))
+    print_table(rows)
+
+
+def print_table(rows: list[dict]) -> None:
+    def cell(r, key):
+        return f"{r[key]:.2f}" if key in r else ""
+
+    print("| function | dtype | copy | rt | rt/copy | GB/s | numpy | numpy/rt | numpy AVX2 | numpy AVX2/rt AVX2 "
+          "| numexpr | pyarrow | rt AVX2 | rt 2 threads |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         size = 4 if r["dtype"] == "float32" else 8
-        inputs = 2 if r["function"] == "atan2" else 1
-        gbs = (inputs + 1) * size / r["rt_ns"]
-        pa_ns = f"{r['pyarrow_ns']:.2f}" if "pyarrow_ns" in r else ""
-        print(f"| {r['function']} | {r['dtype']} | {r['copy_ns']:.2f} | {r['rt_ns']:.2f} | {r['rt_ns'] / r['copy_ns']:.1f}x "
-              f"| {r['numpy_ns']:.2f} | {r['numpy_ns'] / r['rt_ns']:.2f}x | {pa_ns} | {r['rt_avx2_ns']:.2f} "
-              f"| {r['rt_2threads_ns']:.2f} | {gbs:.1f} |")
+        gbs = ((2 if r["function"] == "atan2" else 1) + 1) * size / r["rt_ns"]
+        avx2_ratio = f"{r['numpy_avx2_ns'] / r['rt_avx2_ns']:.1f}x" if "rt_avx2_ns" in r else ""
+        print(f"| {r['function']} | {r['dtype']} | {r['copy_ns']:.2f} | {r['rt_ns']:.2f} | "
+              f"{r['rt_ns'] / r['copy_ns']:.1f}x | {gbs:.1f} | {r['numpy_ns']:.2f} | {r['numpy_ns'] / r['rt_ns']:.2f}x "
+              f"| {r['numpy_avx2_ns']:.2f} | {avx2_ratio} | {cell(r, 'numexpr_ns')} | {cell(r, 'pyarrow_ns')} "
+              f"| {cell(r, 'rt_avx2_ns')} | {r['rt_2threads_ns']:.2f} |")
 
 
 if __name__ == "__main__":

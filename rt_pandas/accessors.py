@@ -49,6 +49,7 @@ class SeriesAccessor(
     rt_math.SeriesMathMethods,
     rt_math.elementary.SeriesElementaryMethods,
     rt_math.special.SeriesSpecialMethods,
+    rt_math.power.SeriesPowerMethods,
     rt_transforms.SeriesTransformMethods,
     rt_quality.SeriesQualityMethods,
 ):

@@ -26,7 +26,8 @@ from .errors import ValidationError
 from . import elementary
 from .elementary import acos, asin, atan, atan2, cosh, exp, expm1, log, log1p, sinh, tanh  # noqa: F401
 
-__all__ = ["clamp", "SeriesMathMethods", "FrameMathMethods", *elementary.__all__, "erf", "erfc", "gamma", "lgamma"]
+__all__ = ["clamp", "SeriesMathMethods", "FrameMathMethods", *elementary.__all__, "erf", "erfc", "gamma", "lgamma",
+           "pow"]
 
 
 def _kernel_input(view: ColumnView, function: str) -> np.ndarray:
@@ -146,3 +147,5 @@ class FrameMathMethods:
 # Part B (error and gamma functions) lives in special.py.
 from . import special  # noqa: E402
 from .special import erf, erfc, gamma, lgamma  # noqa: E402,F401
+from . import power  # noqa: E402
+from .power import pow  # noqa: E402,F401,A004

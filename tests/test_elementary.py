@@ -256,3 +256,31 @@ def test_threads_give_the_same_bits():
         rt_pandas.set_num_threads(None)
     with pytest.raises(ValidationError):
         rt_pandas.set_num_threads(0)
+
+
+@pytest.mark.skipif(not HAVE_LONGDOUBLE, reason="needs 80-bit long double")
+@pytest.mark.parametrize("name", list(FUNCTIONS))
+def test_float32_random_bit_patterns(name):
+    """float32 over its whole range: random bit patterns (every exponent equally likely, subnormals
+    included) plus uniform points where the function is not flat, against long double libm."""
+    rng = np.random.default_rng(zlib.crc32(name.encode()))
+    x = rng.integers(0, 2**32, 100_000, dtype=np.uint64).astype(np.uint32).view(np.float32)
+    x = np.concatenate([x, (rng.random(50_000) * 2 - 1).astype(np.float32) * {"tanh": 10, "asin": 1, "acos": 1}.get(
+        name, 100)])
+    with np.errstate(all="ignore"):
+        want = LONGDOUBLE[name](x.astype(np.longdouble))
+        rounded = want.astype(np.float32)
+    got = getattr(rtm, name)(x)
+    exact = ~np.isfinite(rounded) | np.isnan(x)
+    assert np.array_equal(got[exact], rounded[exact], equal_nan=True)
+    magnitude = np.maximum(np.abs(want[~exact]), np.longdouble(2.0**-126))
+    ulp = np.exp2(np.floor(np.log2(magnitude)) - 23)
+    assert float((np.abs(got[~exact].astype(np.longdouble) - want[~exact]) / ulp).max()) <= 1.0
+    rt_pandas.force_simd("scalar")
+    try:
+        reference = getattr(rtm, name)(x)
+        for level in rt_pandas.simd_levels():
+            rt_pandas.force_simd(level)
+            assert np.array_equal(getattr(rtm, name)(x), reference, equal_nan=True), level
+    finally:
+        rt_pandas.force_simd(None)

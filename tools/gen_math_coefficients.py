@@ -1,6 +1,6 @@
 """Generate the polynomial coefficients of csrc/math/elementary_body.h.
 
-Taylor coefficients (exp, log, sinh, tanh) are exact rationals rounded to
+Taylor coefficients (exp, sinh) are exact rationals rounded to
 double; atan's reduced-range polynomial is a near-minimax Chebyshev fit
 (mpmath.chebyfit) in z = u*u. Run: python tools/gen_math_coefficients.py
 """
@@ -27,10 +27,12 @@ def atan_poly(z_max, n):
 if __name__ == "__main__":
     # exp: e^r = 1 + r + r^2 * P(r), P = sum r^(n-2)/n!, n = 2..15 (|r| <= ln2/2)
     print(c_array("EXP_P", [1 / mpmath.factorial(n) for n in range(15, 1, -1)]))
-    # log: log(1+f) = 2s + 2 s^3/3 + ... = 2s + s*z*P(z), P = sum 2 z^(n-1)/(2n+1), n = 1..11
-    print(c_array("LOG_P", [mpmath.mpf(2) / (2 * n + 1) for n in range(11, 0, -1)]))
     # sinh: x + x^3 * Q(x^2), Q = sum x^(2n-2)/(2n+1)!, n = 1..9 (|x| < 1)
     print(c_array("SINH_Q", [1 / mpmath.factorial(2 * n + 1) for n in range(9, 0, -1)]))
     coeffs, err = atan_poly(mpmath.mpf("0.1915"), 12)
     print(f"/* near-minimax on z in [0, 0.1915], max abs error {float(err):.3g} */")
     print(c_array("ATAN_P", coeffs))
+    # float32 kernels (computed in plain double): 8 terms are enough for ~2^-41 relative
+    coeffs, err = atan_poly(mpmath.mpf("0.1915"), 8)
+    print(f"/* float32 kernels: near-minimax on z in [0, 0.1915], max abs error {float(err):.3g} */")
+    print(c_array("ATAN32_P", coeffs))

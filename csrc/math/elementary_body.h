@@ -80,38 +80,7 @@ static inline vd expm1_v(vd x) {
     return vd_sel(vd_isnan(x), x, r);
 }
 
-/*
- * log(x) = hi + lo for finite x > 0: x = 2^e m with m in [sqrt(2)/2, sqrt(2)),
- * f = m - 1 (exact), s = f / (2 + f) as sh + sl, log m = 2s + s z P(z) (z = s^2,
- * Taylor series of 2 atanh, error < 2^-62 for |s| <= 0.1716).
- */
-static inline void log_core(vd x, vd *hi, vd *lo) {
-    vm tiny = vd_lt(x, vd_set(0x1p-1022));
-    x = vd_sel(tiny, vd_mul(x, vd_set(0x1p54)), x);
-    vu bits = vd_bits(x);
-    /* The biased exponent as a double: OR it into the mantissa of 2^52 and subtract 2^52. */
-    vd e = vd_sub(vu_double(vu_or(vu_shr(bits, 52), vu_set(0x4330000000000000ull))), vd_set(0x1p52));
-    e = vd_sub(e, vd_sel(tiny, vd_set(1023.0 + 54.0), vd_set(1023.0)));
-    vd m = vu_double(vu_or(vu_and(bits, vu_set(0x000fffffffffffffull)), vu_set(0x3ff0000000000000ull)));
-    vm upper = vd_gt(m, vd_set(SQRT2));
-    m = vd_sel(upper, vd_mul(m, vd_set(0.5)), m);
-    e = vd_sel(upper, vd_add(e, vd_set(1.0)), e);
-    vd f = vd_sub(m, vd_set(1.0));
-    vd u, ue;
-    vd_fast_two_sum(vd_set(2.0), f, &u, &ue);
-    vd sh = vd_div(f, u);
-    vd p, pe;
-    vd_two_prod(sh, u, &p, &pe);
-    vd resid = vd_sub(vd_sub(vd_sub(f, p), pe), vd_mul(sh, ue));
-    vd sl = vd_div(resid, u);
-    vd z = vd_mul(sh, sh);
-    vd tail = vd_mul(vd_mul(sh, z), vd_poly(z, LOG_P, 11));
-    vd a, ae;
-    vd_two_sum(vd_mul(e, vd_set(LN2_HI)), vd_add(sh, sh), &a, &ae);
-    vd l = vd_add(ae, vd_add(vd_mla(e, vd_set(LN2_LO), vd_add(sl, sl)), tail));
-    *hi = a;
-    *lo = l;
-}
+#include "log_table_body.h"
 
 static inline vd log_special(vd x, vd r) {
     r = vd_sel(vd_eq(x, vd_set(0.0)), vd_set(-__builtin_inf()), r);
@@ -123,8 +92,8 @@ static inline vd log_special(vd x, vd r) {
 static inline vd log_v(vd x) {
     vm finite_positive = vm_and(vd_gt(x, vd_set(0.0)), vd_lt(x, vd_set(__builtin_inf())));
     vd hi, lo;
-    log_core(vd_sel(finite_positive, x, vd_set(1.0)), &hi, &lo);
-    return log_special(x, vd_add(hi, lo));
+    log_table_dd(vd_sel(finite_positive, x, vd_set(1.0)), &hi, &lo);
+    return log_special(x, hi); /* hi is hi + lo rounded once */
 }
 
 static inline vd log1p_v(vd x) {
@@ -134,7 +103,7 @@ static inline vd log1p_v(vd x) {
     vm finite_positive = vm_and(vd_gt(u, vd_set(0.0)), vd_lt(u, vd_set(__builtin_inf())));
     vd us = vd_sel(finite_positive, u, vd_set(1.0));
     vd hi, lo;
-    log_core(us, &hi, &lo);
+    log_table_dd(us, &hi, &lo);
     vd r = vd_add(hi, vd_add(lo, vd_div(ue, us)));
     r = log_special(vd_sel(vd_isnan(x), x, u), r);
     r = vd_sel(vd_lt(x, vd_set(-1.0)), vd_set(__builtin_nan("")), r);
@@ -157,7 +126,7 @@ static inline void half_exp_pair(vd ax, vd *hh, vd *hl, vd *inv, vd *invl) {
     *hh = h;
     *hl = l;
     *inv = q;
-    *invl = vd_div(resid, h);
+    *invl = vd_mul(resid, vd_mul(q, vd_set(4.0))); /* resid / h: 4q is 1/h to an ulp, plenty for a residual */
 }
 
 static inline vd sinh_v(vd x) {
@@ -199,11 +168,13 @@ static inline vd tanh_v(vd x) {
     vd dh, de;
     vd_two_sum(mh, vd_set(2.0), &dh, &de);
     vd dl = vd_add(de, ml);
-    vd q = vd_div(mh, dh);
+    /* One division: q = mh / dh to ~1 ulp, corrected by its exact residual. */
+    vd inv = vd_div(vd_set(1.0), dh);
+    vd q = vd_mul(mh, inv);
     vd p, pe;
     vd_two_prod(q, dh, &p, &pe);
     vd resid = vd_sub(vd_add(vd_sub(vd_sub(mh, p), pe), ml), vd_mul(q, dl));
-    vd r = vd_copysign(vd_add(q, vd_div(resid, dh)), x);
+    vd r = vd_copysign(vd_add(q, vd_mul(resid, inv)), x);
     r = vd_sel(vd_lt(ax, vd_set(0x1p-10)), small, r);
     r = vd_sel(vd_eq(x, vd_set(0.0)), x, r); /* the series gives +0 for -0 */
     return vd_sel(vd_isnan(x), x, r);
@@ -221,8 +192,10 @@ static inline vd angle_core(vd ah, vd al, vd bh, vd bl, vm x_negative) {
     vm swap = vd_gt(ah, bh);
     vd nh = vd_sel(swap, bh, ah), nl = vd_sel(swap, bl, al);
     vd dh0 = vd_sel(swap, ah, bh), dl0 = vd_sel(swap, al, bl);
-    vd t = vd_div(nh, dh0);
-    vm r1 = vm_not(vd_lt(t, vd_set(7.0 / 16.0))), r2 = vm_not(vd_lt(t, vd_set(11.0 / 16.0)));
+    /* t = n / d picks the range; comparing n with 7/16 d and 11/16 d needs no division (a rounding
+     * at the boundary only moves |u| a few ulps past 7/16, inside the fit, and keeps Sterbenz). */
+    vm r1 = vm_not(vd_lt(nh, vd_mul(dh0, vd_set(7.0 / 16.0))));
+    vm r2 = vm_not(vd_lt(nh, vd_mul(dh0, vd_set(11.0 / 16.0))));
     vd c = vd_sel(r2, vd_set(1.0), vd_sel(r1, vd_set(0.5), vd_set(0.0)));
     /* n - c d is exact (Sterbenz) in each range; c n is exact for c in {0, 1/2, 1}. */
     vd numh = vd_sub(nh, vd_mul(c, dh0));
@@ -230,13 +203,17 @@ static inline vd angle_core(vd ah, vd al, vd bh, vd bl, vm x_negative) {
     vd denh, dene;
     vd_two_sum(dh0, vd_mul(c, nh), &denh, &dene);
     vd denl = vd_add(dene, vd_add(dl0, vd_mul(c, nl)));
-    vd u = vd_div(numh, denh);
+    /* One division: u = num / den to ~1 ulp, its residual (exact: Sterbenz and two_prod) gives ul. */
+    vd inv = vd_div(vd_set(1.0), denh);
+    vd u = vd_mul(numh, inv);
     vd p, pe;
     vd_two_prod(u, denh, &p, &pe);
     vd resid = vd_sub(vd_add(vd_sub(vd_sub(numh, p), pe), numl), vd_mul(u, denl));
-    vd ul = vd_div(resid, denh);
+    vd ul = vd_mul(resid, inv);
     vd z = vd_mul(u, u);
-    vd rest = vd_add(vd_mul(vd_mul(u, z), vd_poly(z, ATAN_P, 12)), vd_div(ul, vd_add(vd_set(1.0), z)));
+    /* atan(u + ul) = atan u + ul / (1 + z): ul is ~2^-52 u, so 1 - z + z^2 - z^3 (error z^4 < 2^-9) will do. */
+    vd damp = vd_mla(vd_mla(vd_mla(vd_neg(z), z, z), vd_neg(z), z), vd_neg(z), vd_set(1.0));
+    vd rest = vd_mla(ul, damp, vd_mul(vd_mul(u, z), vd_poly(z, ATAN_P, 12)));
     vd ch = vd_sel(r2, vd_set(PI_4_HI), vd_sel(r1, vd_set(ATAN_HALF_HI), vd_set(0.0)));
     vd cl = vd_sel(r2, vd_set(PI_4_LO), vd_sel(r1, vd_set(ATAN_HALF_LO), vd_set(0.0)));
     /* sigma = -1 where exactly one of swap, x_negative holds. */
@@ -320,8 +297,11 @@ static inline vd acos_v(vd x) {
 
 /* --------------------------------------------------------------- loops */
 
-/* Whole vectors in place; the tail goes through a zero-padded vector-sized buffer. */
-#define UNARY_LOOPS(fn)                                                               \
+#include "elementary_f32_body.h"
+
+/* Whole vectors in place; the tail goes through a zero-padded vector-sized buffer.
+ * float64 lanes use fn##_v, float32 lanes fn32 (elementary_f32_body.h). */
+#define UNARY_LOOPS(fn, fn32)                                                         \
     void VEC_NAME(rt_vm_##fn##_f64)(const double *x, int64_t n, double *out) {        \
         int64_t i = 0;                                                                \
         for (; i + VL <= n; i += VL) {                                                \
@@ -337,26 +317,26 @@ static inline vd acos_v(vd x) {
     void VEC_NAME(rt_vm_##fn##_f32)(const float *x, int64_t n, float *out) {          \
         int64_t i = 0;                                                                \
         for (; i + VL <= n; i += VL) {                                                \
-            vd_store_f32(out + i, fn##_v(vd_load_f32(x + i)));                        \
+            vd_store_f32(out + i, fn32(vd_load_f32(x + i)));                          \
         }                                                                             \
         if (i < n) {                                                                  \
             float buf[VL < 4 ? 4 : VL] = {0};                                         \
             __builtin_memcpy(buf, x + i, (size_t)(n - i) * sizeof(float));                      \
-            vd_store_f32(buf, fn##_v(vd_load_f32(buf)));                              \
+            vd_store_f32(buf, fn32(vd_load_f32(buf)));                                \
             __builtin_memcpy(out + i, buf, (size_t)(n - i) * sizeof(float));                    \
         }                                                                             \
     }
 
-UNARY_LOOPS(exp)
-UNARY_LOOPS(expm1)
-UNARY_LOOPS(log)
-UNARY_LOOPS(log1p)
-UNARY_LOOPS(sinh)
-UNARY_LOOPS(cosh)
-UNARY_LOOPS(tanh)
-UNARY_LOOPS(asin)
-UNARY_LOOPS(acos)
-UNARY_LOOPS(atan)
+UNARY_LOOPS(exp, exp32_v)
+UNARY_LOOPS(expm1, expm1_32_v)
+UNARY_LOOPS(log, log32_v)
+UNARY_LOOPS(log1p, log1p32_v)
+UNARY_LOOPS(sinh, sinh32_v)
+UNARY_LOOPS(cosh, cosh32_v)
+UNARY_LOOPS(tanh, tanh32_v)
+UNARY_LOOPS(asin, asin32_v)
+UNARY_LOOPS(acos, acos32_v)
+UNARY_LOOPS(atan, atan32_v)
 
 void VEC_NAME(rt_vm_atan2_f64)(const double *y, const double *x, int64_t n, double *out) {
     int64_t i = 0;
@@ -375,13 +355,15 @@ void VEC_NAME(rt_vm_atan2_f64)(const double *y, const double *x, int64_t n, doub
 void VEC_NAME(rt_vm_atan2_f32)(const float *y, const float *x, int64_t n, float *out) {
     int64_t i = 0;
     for (; i + VL <= n; i += VL) {
-        vd_store_f32(out + i, atan2_v(vd_load_f32(y + i), vd_load_f32(x + i)));
+        vd_store_f32(out + i, atan2_32_v(vd_load_f32(y + i), vd_load_f32(x + i)));
     }
     if (i < n) {
         float by[VL < 4 ? 4 : VL] = {0}, bx[VL < 4 ? 4 : VL] = {0};
         __builtin_memcpy(by, y + i, (size_t)(n - i) * sizeof(float));
         __builtin_memcpy(bx, x + i, (size_t)(n - i) * sizeof(float));
-        vd_store_f32(by, atan2_v(vd_load_f32(by), vd_load_f32(bx)));
+        vd_store_f32(by, atan2_32_v(vd_load_f32(by), vd_load_f32(bx)));
         __builtin_memcpy(out + i, by, (size_t)(n - i) * sizeof(float));
     }
 }
+
+#include "pow_body.h"

@@ -13,6 +13,8 @@ typedef void (*rt_vm_f64_fn)(const double *x, int64_t n, double *out);
 typedef void (*rt_vm_f32_fn)(const float *x, int64_t n, float *out);
 typedef void (*rt_vm_f64_fn2)(const double *y, const double *x, int64_t n, double *out);
 typedef void (*rt_vm_f32_fn2)(const float *y, const float *x, int64_t n, float *out);
+typedef void (*rt_vm_pow_scalar_f64_fn)(const double *x, double y, int64_t n, double *out);
+typedef void (*rt_vm_pow_scalar_f32_fn)(const float *x, float y, int64_t n, float *out);
 
 #define RT_VM_DECLARE(suffix)                                                          \
     void rt_vm_exp_f64_##suffix(const double *x, int64_t n, double *out);               \
@@ -36,7 +38,11 @@ typedef void (*rt_vm_f32_fn2)(const float *y, const float *x, int64_t n, float *
     void rt_vm_atan_f64_##suffix(const double *x, int64_t n, double *out);              \
     void rt_vm_atan_f32_##suffix(const float *x, int64_t n, float *out);                \
     void rt_vm_atan2_f64_##suffix(const double *y, const double *x, int64_t n, double *out); \
-    void rt_vm_atan2_f32_##suffix(const float *y, const float *x, int64_t n, float *out);
+    void rt_vm_atan2_f32_##suffix(const float *y, const float *x, int64_t n, float *out);     \
+    void rt_vm_pow_f64_##suffix(const double *x, const double *y, int64_t n, double *out);  \
+    void rt_vm_pow_f32_##suffix(const float *x, const float *y, int64_t n, float *out);     \
+    void rt_vm_pow_scalar_f64_##suffix(const double *x, double y, int64_t n, double *out);  \
+    void rt_vm_pow_scalar_f32_##suffix(const float *x, float y, int64_t n, float *out);
 
 RT_VM_DECLARE(scalar)
 #if RT_ARCH_X86

@@ -5,7 +5,8 @@
  * defines VEC_ISA and includes this header and then elementary_body.h, so
  * the algorithm is written once and compiled four times. The header gives
  * a double vector `vd`, a lane mask `vm` and the operations the algorithms
- * need. Two of them carry the accuracy contract:
+ * need (vd_lookup32 reads a 32-entry table; indices must be in [0, 32)). Two of
+ * them carry the accuracy contract:
  *
  *   vd_mla(a, b, c)  a*b + c, fused where the ISA has FMA (polynomials only);
  *   vd_two_prod      the exact product a*b = p + e (FMA, or Dekker's
@@ -74,6 +75,8 @@ static inline vu vu_and(vu a, vu b) { return a & b; }
 static inline vu vu_or(vu a, vu b) { return a | b; }
 static inline vu vu_xor(vu a, vu b) { return a ^ b; }
 static inline vu vu_add(vu a, vu b) { return a + b; }
+static inline vu vu_sub(vu a, vu b) { return a - b; }
+static inline vd vd_lookup32(const double *table, vu index) { return table[index]; }
 static inline vu vu_shl(vu a, int n) { return a << n; }
 static inline vu vu_shr(vu a, int n) { return a >> n; }
 /* Round to nearest even for |a| < 2^51 (callers clamp first); no libm needed. */
@@ -122,6 +125,8 @@ static inline vu vu_and(vu a, vu b) { return _mm256_and_si256(a, b); }
 static inline vu vu_or(vu a, vu b) { return _mm256_or_si256(a, b); }
 static inline vu vu_xor(vu a, vu b) { return _mm256_xor_si256(a, b); }
 static inline vu vu_add(vu a, vu b) { return _mm256_add_epi64(a, b); }
+static inline vu vu_sub(vu a, vu b) { return _mm256_sub_epi64(a, b); }
+static inline vd vd_lookup32(const double *table, vu index) { return _mm256_i64gather_pd(table, index, 8); }
 #define vu_shl(a, n) _mm256_slli_epi64((a), (n))
 #define vu_shr(a, n) _mm256_srli_epi64((a), (n))
 static inline vd vd_round(vd a) { return _mm256_round_pd(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
@@ -165,6 +170,13 @@ static inline vu vu_and(vu a, vu b) { return _mm512_and_si512(a, b); }
 static inline vu vu_or(vu a, vu b) { return _mm512_or_si512(a, b); }
 static inline vu vu_xor(vu a, vu b) { return _mm512_xor_si512(a, b); }
 static inline vu vu_add(vu a, vu b) { return _mm512_add_epi64(a, b); }
+static inline vu vu_sub(vu a, vu b) { return _mm512_sub_epi64(a, b); }
+/* Two 16-entry permutes and a blend: far cheaper than a gather (on Zen 4 a gather costs ~12 cycles). */
+static inline vd vd_lookup32(const double *table, vu index) {
+    vd low = _mm512_permutex2var_pd(_mm512_loadu_pd(table), index, _mm512_loadu_pd(table + 8));
+    vd high = _mm512_permutex2var_pd(_mm512_loadu_pd(table + 16), index, _mm512_loadu_pd(table + 24));
+    return _mm512_mask_blend_pd(_mm512_test_epi64_mask(index, _mm512_set1_epi64(16)), low, high);
+}
 #define vu_shl(a, n) _mm512_slli_epi64((a), (n))
 #define vu_shr(a, n) _mm512_srli_epi64((a), (n))
 static inline vd vd_round(vd a) { return _mm512_roundscale_pd(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
@@ -209,6 +221,11 @@ static inline vu vu_and(vu a, vu b) { return wasm_v128_and(a, b); }
 static inline vu vu_or(vu a, vu b) { return wasm_v128_or(a, b); }
 static inline vu vu_xor(vu a, vu b) { return wasm_v128_xor(a, b); }
 static inline vu vu_add(vu a, vu b) { return wasm_i64x2_add(a, b); }
+static inline vu vu_sub(vu a, vu b) { return wasm_i64x2_sub(a, b); }
+/* No gather in simd128: two scalar loads. */
+static inline vd vd_lookup32(const double *table, vu index) {
+    return wasm_f64x2_make(table[wasm_i64x2_extract_lane(index, 0)], table[wasm_i64x2_extract_lane(index, 1)]);
+}
 static inline vu vu_shl(vu a, int n) { return wasm_i64x2_shl(a, (uint32_t)n); }
 static inline vu vu_shr(vu a, int n) { return wasm_u64x2_shr(a, (uint32_t)n); }
 static inline vd vd_round(vd a) { return wasm_f64x2_nearest(a); }

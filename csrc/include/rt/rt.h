@@ -11,5 +11,6 @@
 #include "rt/transform.h"
 #include "rt/math_special.h"
 #include "rt/quality.h"
+#include "rt/math_pow.h"
 
 #endif /* RT_RT_H */
