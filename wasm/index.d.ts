@@ -151,8 +151,7 @@ export class WasmTensor {
 
 /**
  * Element-wise math within 1 ULP (C99 Annex F special values). Every method
- * takes any {@link Operand} and returns the same kind. gamma and pow throw a
- * ConfigurationError until rt_core.wasm has their kernels.
+ * takes any {@link Operand} and returns the same kind.
  */
 export class WasmAdvancedMath {
   constructor();

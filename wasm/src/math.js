@@ -3,9 +3,8 @@
  * operand kind (see columns.js).
  *
  * Each unary method is one line naming its C export; a method whose kernel
- * is not in this build of rt_core.wasm (pow is still being written)
- * throws a ConfigurationError saying so, and starts working, with
- * no change here, once a build exports it with the same signature.
+ * is not in a given build of rt_core.wasm throws a ConfigurationError
+ * saying so instead of computing something else.
  */
 import { checkNumber, requireExport } from './core.js';
 import { Resource } from './resource.js';
@@ -99,11 +98,11 @@ export class WasmAdvancedMath {
     return withScalars(context, 'rt_math_clamp', x, [min, max]);
   }
 
-  /** base ** exponent, element-wise (rt_math_pow; not in this build until the kernel lands). */
+  /** base ** exponent for a number exponent, element-wise, with C99's special cases (rt_math_pow_scalar). */
   pow(base, exponent) {
     const context = this.#live('pow');
     checkNumber(exponent, 'exponent', context);
-    return withScalars(context, 'rt_math_pow', base, [exponent]);
+    return withScalars(context, 'rt_math_pow_scalar', base, [exponent]);
   }
 
   /** Marks the object freed; later calls throw a WasmError. */
