@@ -7,5 +7,6 @@
 #include "rt/memory.h"
 #include "rt/math.h"
 #include "rt/stats.h"
+#include "rt/anomaly.h"
 
 #endif /* RT_RT_H */

@@ -1,0 +1,307 @@
+/*
+ * Streaming z-score detector: each value is scored against the mean and
+ * population std of the previous window_size valid values, then joins the
+ * window. The window is a ring buffer with running sums of (x - anchor) and
+ * (x - anchor)^2, so an update is O(1). Sums of shifted values lose digits
+ * when values are far from the anchor and the subtractions of leaving values
+ * accumulate rounding, so every window_size updates the sums are recomputed
+ * exactly from the buffer around a new anchor (the newest value: a member of
+ * the window, so a constant window gives exactly zero variance). That keeps
+ * the cost O(1) amortised and the drift bounded by one window's rounding.
+ */
+#include "rt/anomaly.h"
+#include "rt/memory.h"
+
+#include "anomaly_internal.h"
+
+#define DETECTOR_MAGIC 0x44535452u /* "RTSD" */
+#define DETECTOR_FORMAT 1u
+
+typedef struct detector {
+    uint32_t magic;
+    uint32_t reserved;
+    double threshold;
+    int64_t window_size;
+    int64_t head; /* next ring slot to write */
+    int64_t fill; /* valid values in the window */
+    int64_t since_anchor;
+    int64_t count;
+    int64_t anomalies;
+    int64_t missing;
+    double anchor;
+    double sum;   /* of (x - anchor) over the window */
+    double sumsq; /* of (x - anchor)^2 over the window */
+    rt_anomaly_record last;
+    double ring[]; /* window_size values */
+} detector;
+
+/* Serialised form: a fixed header of 8-byte fields, then the ring (little endian, as both targets are). */
+enum { HEADER_FIELDS = 14 };
+
+static rt_status check_threshold(double threshold, rt_error *err) {
+    if (!(threshold > 0.0) || threshold == rt_inf()) {
+        return rt_fail(err, RT_ERR_VALIDATION, "threshold", "threshold must be a finite number > 0");
+    }
+    return RT_OK;
+}
+
+static detector *as_detector(const void *handle) {
+    detector *d = (detector *)handle;
+    return d != NULL && d->magic == DETECTOR_MAGIC ? d : NULL;
+}
+
+static rt_status allocate(int64_t window_size, detector **out, rt_error *err) {
+    void *memory = NULL;
+    RT_RETURN_NOT_OK(rt_pool_alloc((int64_t)sizeof(detector) + window_size * (int64_t)sizeof(double), &memory, err));
+    *out = (detector *)memory;
+    return RT_OK;
+}
+
+rt_status rt_anomaly_detector_new(double threshold, int64_t window_size, void **out, rt_error *err) {
+    RT_RETURN_NOT_OK(check_threshold(threshold, err));
+    if (window_size < 2 || window_size > ((int64_t)1 << 40)) {
+        return rt_fail(err, RT_ERR_VALIDATION, "window_size", "window_size must be at least 2 (and at most 2^40)");
+    }
+    if (out == NULL) {
+        return rt_fail(err, RT_ERR_VALIDATION, "rt_anomaly_detector_new", "out must not be NULL");
+    }
+    detector *d;
+    RT_RETURN_NOT_OK(allocate(window_size, &d, err));
+    *d = (detector){.magic = DETECTOR_MAGIC, .threshold = threshold, .window_size = window_size};
+    d->last = (rt_anomaly_record){.index = -1, .value = rt_nan(), .score = rt_nan(), .mean = rt_nan(), .std = rt_nan()};
+    *out = d;
+    return RT_OK;
+}
+
+rt_status rt_anomaly_detector_free(void *handle, rt_error *err) {
+    if (handle == NULL) {
+        return RT_OK;
+    }
+    detector *d = as_detector(handle);
+    if (d == NULL) {
+        return rt_fail(err, RT_ERR_VALIDATION, "detector", "not a streaming detector handle");
+    }
+    d->magic = 0; /* a second free or a stale handle is caught, not undefined */
+    return rt_pool_free(d, err);
+}
+
+rt_status rt_anomaly_detector_set_threshold(void *handle, double threshold, rt_error *err) {
+    detector *d = as_detector(handle);
+    if (d == NULL) {
+        return rt_fail(err, RT_ERR_VALIDATION, "detector", "not a streaming detector handle");
+    }
+    RT_RETURN_NOT_OK(check_threshold(threshold, err));
+    d->threshold = threshold;
+    return RT_OK;
+}
+
+static void reanchor(detector *d) {
+    double anchor = d->ring[(d->head + d->window_size - 1) % d->window_size];
+    double sum = 0.0, sumsq = 0.0;
+    for (int64_t i = 0; i < d->fill; i++) {
+        double dev = d->ring[i] - anchor;
+        sum += dev;
+        sumsq += dev * dev;
+    }
+    d->anchor = anchor;
+    d->sum = sum;
+    d->sumsq = sumsq;
+    d->since_anchor = 0;
+}
+
+static void window_mean_std(const detector *d, double *mean, double *std) {
+    double n = (double)d->fill;
+    double shift = d->sum / n;
+    double var = d->sumsq / n - shift * shift;
+    *mean = d->anchor + shift;
+    *std = rt_sqrt(var > 0.0 ? var : 0.0);
+}
+
+/* Adds a valid value to the window (the ring is full once fill == window_size). */
+static inline void window_add(detector *d, double value) {
+    if (d->fill == 0) {
+        d->anchor = value;
+    }
+    double dev = value - d->anchor;
+    if (d->fill == d->window_size) {
+        double old = d->ring[d->head] - d->anchor;
+        d->sum -= old;
+        d->sumsq -= old * old;
+    } else {
+        d->fill++;
+    }
+    d->ring[d->head] = value;
+    d->head = d->head + 1 == d->window_size ? 0 : d->head + 1;
+    d->sum += dev;
+    d->sumsq += dev * dev;
+    if (++d->since_anchor >= d->window_size) {
+        reanchor(d);
+    }
+}
+
+/* Scores a value against the current window; returns whether it is an anomaly. */
+static inline int32_t push_value(detector *d, double value, rt_anomaly_record *rec) {
+    rec->index = d->count++;
+    rec->value = value;
+    rec->is_anomaly = 0;
+    rec->reserved = 0;
+    if (value != value) {
+        d->missing++;
+        rec->score = rec->mean = rec->std = rt_nan();
+        return 0;
+    }
+    if (d->fill == d->window_size) {
+        double mean, std;
+        window_mean_std(d, &mean, &std);
+        double dev = value > mean ? value - mean : mean - value;
+        rec->mean = mean;
+        rec->std = std;
+        rec->score = std > 0.0 ? dev / std : (dev > 0.0 ? rt_inf() : 0.0);
+        rec->is_anomaly = rec->score > d->threshold;
+        d->anomalies += rec->is_anomaly;
+    } else {
+        rec->score = rec->mean = rec->std = rt_nan(); /* warm-up: never flagged */
+    }
+    window_add(d, value);
+    return rec->is_anomaly;
+}
+
+int32_t rt_anomaly_detector_push(void *handle, double value) {
+    detector *d = as_detector(handle);
+    if (d == NULL) {
+        return -1;
+    }
+    return push_value(d, value, &d->last);
+}
+
+rt_status rt_anomaly_detector_update(void *handle, double value, rt_anomaly_record *out, rt_error *err) {
+    detector *d = as_detector(handle);
+    if (d == NULL) {
+        return rt_fail(err, RT_ERR_VALIDATION, "detector", "not a streaming detector handle");
+    }
+    push_value(d, value, &d->last);
+    if (out != NULL) {
+        *out = d->last;
+    }
+    return RT_OK;
+}
+
+rt_status rt_anomaly_detector_last(const void *handle, rt_anomaly_record *out, rt_error *err) {
+    const detector *d = as_detector(handle);
+    if (d == NULL || out == NULL) {
+        return rt_fail(err, RT_ERR_VALIDATION, "detector", "not a streaming detector handle, or out is NULL");
+    }
+    *out = d->last;
+    return RT_OK;
+}
+
+rt_status rt_anomaly_detector_update_many(void *handle, int32_t dtype, const void *data,
+                                          const uint8_t *validity, int64_t offset, int64_t length,
+                                          double *scores, uint8_t *flags, int64_t *n_anomalies,
+                                          rt_error *err) {
+    const char *context = "rt_anomaly_detector_update_many";
+    detector *d = as_detector(handle);
+    if (d == NULL) {
+        return rt_fail(err, RT_ERR_VALIDATION, "detector", "not a streaming detector handle");
+    }
+    RT_RETURN_NOT_OK(rt_anomaly_check_column(err, context, dtype, data, offset, length));
+    int64_t before = d->anomalies;
+    double block[RT_ANOMALY_BLOCK];
+    rt_anomaly_record rec = d->last;
+    for (int64_t start = 0; start < length; start += RT_ANOMALY_BLOCK) {
+        int64_t count = length - start < RT_ANOMALY_BLOCK ? length - start : RT_ANOMALY_BLOCK;
+        rt_column_block(dtype, data, validity, offset, start, count, block);
+        for (int64_t i = 0; i < count; i++) {
+            int32_t hit = push_value(d, block[i], &rec);
+            if (scores != NULL) {
+                scores[start + i] = rec.score;
+            }
+            if (flags != NULL) {
+                flags[start + i] = (uint8_t)hit;
+            }
+        }
+    }
+    d->last = rec;
+    if (n_anomalies != NULL) {
+        *n_anomalies = d->anomalies - before;
+    }
+    return RT_OK;
+}
+
+rt_status rt_anomaly_detector_statistics(const void *handle, rt_anomaly_detector_stats *out, rt_error *err) {
+    const detector *d = as_detector(handle);
+    if (d == NULL || out == NULL) {
+        return rt_fail(err, RT_ERR_VALIDATION, "detector", "not a streaming detector handle, or out is NULL");
+    }
+    *out = (rt_anomaly_detector_stats){
+        .count = d->count, .anomalies = d->anomalies, .missing = d->missing,
+        .window_size = d->window_size, .window_fill = d->fill, .threshold = d->threshold,
+        .mean = rt_nan(), .std = rt_nan(),
+    };
+    if (d->fill > 0) {
+        window_mean_std(d, &out->mean, &out->std);
+    }
+    return RT_OK;
+}
+
+/* ---- serialisation ---- */
+
+typedef union field {
+    int64_t i;
+    double f;
+} field;
+
+rt_status rt_anomaly_detector_serialized_size(const void *handle, int64_t *nbytes, rt_error *err) {
+    const detector *d = as_detector(handle);
+    if (d == NULL || nbytes == NULL) {
+        return rt_fail(err, RT_ERR_VALIDATION, "detector", "not a streaming detector handle, or nbytes is NULL");
+    }
+    *nbytes = (HEADER_FIELDS + d->window_size) * 8;
+    return RT_OK;
+}
+
+rt_status rt_anomaly_detector_serialize(const void *handle, uint8_t *out, int64_t capacity, rt_error *err) {
+    int64_t nbytes = 0;
+    RT_RETURN_NOT_OK(rt_anomaly_detector_serialized_size(handle, &nbytes, err));
+    const detector *d = (const detector *)handle;
+    if (out == NULL || capacity < nbytes) {
+        return rt_fail(err, RT_ERR_VALIDATION, "rt_anomaly_detector_serialize", "output buffer is too small");
+    }
+    field h[HEADER_FIELDS] = {
+        {.i = ((int64_t)DETECTOR_FORMAT << 32) | DETECTOR_MAGIC}, {.f = d->threshold}, {.i = d->window_size},
+        {.i = d->head}, {.i = d->fill}, {.i = d->since_anchor}, {.i = d->count}, {.i = d->anomalies},
+        {.i = d->missing}, {.f = d->anchor}, {.f = d->sum}, {.f = d->sumsq}, {.i = d->last.index},
+        {.f = d->last.value},
+    };
+    __builtin_memcpy(out, h, sizeof h);
+    __builtin_memcpy(out + sizeof h, d->ring, (size_t)d->window_size * sizeof(double));
+    return RT_OK;
+}
+
+rt_status rt_anomaly_detector_deserialize(const uint8_t *data, int64_t nbytes, void **out, rt_error *err) {
+    const char *context = "rt_anomaly_detector_deserialize";
+    field h[HEADER_FIELDS];
+    if (data == NULL || out == NULL || nbytes < (int64_t)sizeof h) {
+        return rt_fail(err, RT_ERR_VALIDATION, context, "not a serialised streaming detector (too short)");
+    }
+    __builtin_memcpy(h, data, sizeof h);
+    int64_t window = h[2].i;
+    if (h[0].i != (((int64_t)DETECTOR_FORMAT << 32) | DETECTOR_MAGIC) || window < 2 ||
+        window > ((int64_t)1 << 40) || nbytes != (HEADER_FIELDS + window) * 8 || h[3].i < 0 ||
+        h[3].i >= window || h[4].i < 0 || h[4].i > window || !(h[1].f > 0.0)) {
+        return rt_fail(err, RT_ERR_VALIDATION, context, "not a serialised streaming detector (bad header)");
+    }
+    detector *d;
+    RT_RETURN_NOT_OK(allocate(window, &d, err));
+    *d = (detector){
+        .magic = DETECTOR_MAGIC, .threshold = h[1].f, .window_size = window, .head = h[3].i,
+        .fill = h[4].i, .since_anchor = h[5].i, .count = h[6].i, .anomalies = h[7].i,
+        .missing = h[8].i, .anchor = h[9].f, .sum = h[10].f, .sumsq = h[11].f,
+    };
+    __builtin_memcpy(d->ring, data + sizeof h, (size_t)window * sizeof(double));
+    /* The last record is recomputed lazily: only index and value are kept. */
+    d->last = (rt_anomaly_record){.index = h[12].i, .value = h[13].f, .score = rt_nan(),
+                                  .mean = rt_nan(), .std = rt_nan()};
+    *out = d;
+    return RT_OK;
+}
