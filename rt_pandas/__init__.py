@@ -12,7 +12,7 @@ Importing the package registers the ``.rt`` accessors on Series and DataFrames.
 from __future__ import annotations
 
 from . import accessors, memory
-from . import math
+from . import anomaly, math
 from ._backend import available_backends, get_backend, get_backend_name, set_backend
 from .errors import ComputationError, ConfigurationError, RtError, RtMemoryError, ValidationError
 from .math import clamp
@@ -25,6 +25,7 @@ __all__ = [
     "RtError",
     "RtMemoryError",
     "ValidationError",
+    "anomaly",
     "available_backends",
     "clamp",
     "force_simd",

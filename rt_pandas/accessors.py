@@ -15,6 +15,7 @@ from __future__ import annotations
 import pandas as pd
 import pyarrow as pa
 
+from . import anomaly as rt_anomaly
 from . import math as rt_math
 
 SUPPORTED = "numeric (float, int, bool, nullable Float64/Int64/boolean, Arrow numeric), string or datetime"
@@ -39,7 +40,7 @@ def _is_supported(series: pd.Series) -> bool:
 
 
 @pd.api.extensions.register_series_accessor("rt")
-class SeriesAccessor(rt_math.SeriesMathMethods):
+class SeriesAccessor(rt_math.SeriesMathMethods, rt_anomaly.SeriesAnomalyMethods):
     """``s.rt``: rt-pandas on one column.
 
     Each domain (math, quality, anomaly, ...) contributes a mixin of methods
@@ -53,7 +54,7 @@ class SeriesAccessor(rt_math.SeriesMathMethods):
 
 
 @pd.api.extensions.register_dataframe_accessor("rt")
-class DataFrameAccessor(rt_math.FrameMathMethods):
+class DataFrameAccessor(rt_math.FrameMathMethods, rt_anomaly.FrameAnomalyMethods):
     """``df.rt``: rt-pandas on a whole frame (domain mixins work on ``self._frame``)."""
 
     def __init__(self, frame: pd.DataFrame) -> None:

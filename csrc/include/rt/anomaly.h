@@ -208,6 +208,47 @@ rt_status rt_anomaly_isolation_forest(const double *x, int64_t n_rows, int64_t n
                                       int32_t n_trees, uint64_t seed, double *scores,
                                       rt_error *err);
 
+/* ---- seasonal ---------------------------------------------------------- */
+
+/* STL's smoothing parameters: odd window lengths (>= 3) and LOESS degrees (0 or 1). */
+typedef struct rt_stl_params {
+    int64_t period;       /* >= 2, at most half the series */
+    int64_t seasonal;     /* seasonal (cycle-subseries) window, odd >= 3; 7 is STL's usual choice */
+    int64_t trend;        /* trend window, odd >= 3 */
+    int64_t low_pass;     /* low-pass window, odd >= 3, > period */
+    int32_t seasonal_deg;
+    int32_t trend_deg;
+    int32_t low_pass_deg;
+    int32_t robust;       /* 1: bisquare robustness weights from the residuals (outer loop) */
+    int64_t seasonal_jump; /* LOESS is evaluated every `jump` points and interpolated between */
+    int64_t trend_jump;
+    int64_t low_pass_jump;
+    int32_t inner;        /* inner-loop passes */
+    int32_t outer;        /* robustness passes (0 when not robust) */
+} rt_stl_params;
+
+/*
+ * STL (Cleveland et al. 1990): x = trend + seasonal + residual by LOESS
+ * smoothing of the cycle-subseries and of the deseasonalised series, with
+ * robustness weights in the outer loop. x must have no NaN (interpolate
+ * first) and at least 2 periods. trend, seasonal, residual: n doubles each.
+ */
+rt_status rt_anomaly_stl(const double *x, int64_t n, const rt_stl_params *params, double *trend,
+                         double *seasonal, double *residual, rt_error *err);
+
+/*
+ * Causal seasonal scores: each point sees only its past. level[t] is the
+ * median of the previous `period` values; the seasonal term at t is the
+ * median over the previous n_periods cycles of x - level at the same phase;
+ * the residual x[t] - (level[t] + seasonal) is scored by its robust z-score
+ * (median and 1.4826 MAD) among the previous residual_window residuals.
+ * Points with less history (the first (n_periods + 1) periods) and NaN
+ * values get NaN. residual (may be NULL) and scores: n doubles.
+ */
+rt_status rt_anomaly_seasonal_causal(const double *x, int64_t n, int64_t period, int64_t n_periods,
+                                     int64_t residual_window, double *residual, double *scores,
+                                     rt_error *err);
+
 #ifdef __cplusplus
 }
 #endif
