@@ -149,6 +149,32 @@ static int64_t score_block(const double *x, int64_t n, band b, double *scores, u
     }
 }
 
+/*
+ * Moments of the finite values only: an infinite value would make the mean
+ * and std infinite or NaN and hide every other anomaly, so the z-score's
+ * statistics leave them out and they score +inf (flagged) instead.
+ */
+static rt_status finite_moments(int32_t dtype, const void *data, const uint8_t *validity, int64_t offset,
+                                int64_t length, rt_moments *out, rt_error *err) {
+    rt_moments total, part;
+    RT_RETURN_NOT_OK(rt_stats_moments(RT_DTYPE_FLOAT64, NULL, NULL, 0, 0, 1, &total, err));
+    double block[RT_ANOMALY_BLOCK];
+    for (int64_t start = 0; start < length; start += RT_ANOMALY_BLOCK) {
+        int64_t count = length - start < RT_ANOMALY_BLOCK ? length - start : RT_ANOMALY_BLOCK;
+        rt_column_block(dtype, data, validity, offset, start, count, block);
+        int64_t kept = 0;
+        for (int64_t i = 0; i < count; i++) {
+            if (block[i] - block[i] == 0.0) {
+                block[kept++] = block[i];
+            }
+        }
+        RT_RETURN_NOT_OK(rt_stats_moments(RT_DTYPE_FLOAT64, block, NULL, 0, kept, 1, &part, err));
+        RT_RETURN_NOT_OK(rt_stats_moments_merge(&total, &part, &total, err));
+    }
+    *out = total;
+    return RT_OK;
+}
+
 /* The band and summary of `method` over the column's valid values. */
 static rt_status method_band(int32_t method, double threshold, int32_t dtype, const void *data,
                              const uint8_t *validity, int64_t offset, int64_t length, band *b,
@@ -157,7 +183,9 @@ static rt_status method_band(int32_t method, double threshold, int32_t dtype, co
     if (method == RT_ANOMALY_ZSCORE) {
         rt_moments m;
         RT_RETURN_NOT_OK(rt_stats_moments(dtype, data, validity, offset, length, 1, &m, err));
-        summary->count = m.count;
+        if (m.count > 0 && !(m.mean - m.mean == 0.0)) {
+            RT_RETURN_NOT_OK(finite_moments(dtype, data, validity, offset, length, &m, err));
+        }
         summary->center = m.count > 0 ? m.mean : rt_nan();
         summary->scale = m.count > 0 ? rt_sqrt(m.m2 / (double)m.count) : rt_nan();
         b->lo = b->hi = summary->center;
@@ -207,9 +235,6 @@ rt_status rt_anomaly_statistical(int32_t method, double threshold, int32_t dtype
     rt_anomaly_summary local = {0};
     band b;
     RT_RETURN_NOT_OK(method_band(method, threshold, dtype, data, validity, offset, length, &b, &local, err));
-    if (method != RT_ANOMALY_ZSCORE) {
-        local.count = 0; /* counted below */
-    }
     double block[RT_ANOMALY_BLOCK];
     int64_t valid = 0;
     for (int64_t start = 0; start < length; start += RT_ANOMALY_BLOCK) {
@@ -221,15 +246,11 @@ rt_status rt_anomaly_statistical(int32_t method, double threshold, int32_t dtype
             rt_column_block(dtype, data, validity, offset, start, count, block);
         }
         local.anomalies += score_block(x, count, b, scores + start, flags ? flags + start : NULL);
-        if (method != RT_ANOMALY_ZSCORE) {
-            for (int64_t i = 0; i < count; i++) {
-                valid += x[i] == x[i];
-            }
+        for (int64_t i = 0; i < count; i++) {
+            valid += x[i] == x[i];
         }
     }
-    if (method != RT_ANOMALY_ZSCORE) {
-        local.count = valid;
-    }
+    local.count = valid;
     if (summary != NULL) {
         *summary = local;
     }

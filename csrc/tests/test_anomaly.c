@@ -1,4 +1,5 @@
 /* C tests of csrc/anomaly: every SIMD level against the scalar reference, naive references, bad input. */
+#define _DEFAULT_SOURCE /* M_PI */
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,6 +118,12 @@ static void test_statistical(void) {
     c[2] = 4;
     CHECK(rt_anomaly_statistical(RT_ANOMALY_MAD, 3.0, RT_DTYPE_FLOAT64, c, NULL, 0, 6, s10, f10, NULL, &err) == RT_OK);
     CHECK(isinf(s10[2]) && f10[2] == 1 && s10[0] == 0.0);
+    /* An infinite value is left out of the z-score's statistics and scores +inf. */
+    double with_inf[5] = {1, 2, 3, INFINITY, NAN};
+    rt_anomaly_summary si;
+    CHECK(rt_anomaly_statistical(RT_ANOMALY_ZSCORE, 3.0, RT_DTYPE_FLOAT64, with_inf, NULL, 0, 5, s10, f10, &si, &err) == RT_OK);
+    CHECK(s10[1] == 0.0 && close_rel(s10[0], 1.0 / sqrt(2.0 / 3.0), 1e-14) && isinf(s10[3]) && f10[3] == 1);
+    CHECK(si.count == 4 && si.anomalies == 1 && isnan(s10[4]));
     /* Bad input. */
     CHECK(rt_anomaly_statistical(RT_ANOMALY_ZSCORE, 0.0, RT_DTYPE_FLOAT64, c, NULL, 0, 6, s10, NULL, NULL, &err) == RT_ERR_VALIDATION);
     CHECK(strcmp(err.context, "threshold") == 0);
@@ -283,11 +290,58 @@ static void test_hand_tree(void) {
     rt_iforest_free(f, &err);
 }
 
+static void test_seasonal(void) {
+    enum { N = 480, P = 24 };
+    static double x[N], trend[N], season[N], resid[N], scores[N];
+    for (int i = 0; i < N; i++) {
+        x[i] = 0.01 * i + sin(2.0 * M_PI * i / P);
+    }
+    x[300] += 5.0;
+    rt_stl_params p = {.period = P, .seasonal = 7, .trend = 47, .low_pass = 25, .seasonal_deg = 1, .trend_deg = 1,
+                       .low_pass_deg = 1, .robust = 0, .seasonal_jump = 1, .trend_jump = 5, .low_pass_jump = 3,
+                       .inner = 2, .outer = 0};
+    rt_error err;
+    CHECK(rt_anomaly_stl(x, N, &p, trend, season, resid, &err) == RT_OK);
+    int ok = 1, largest = 0;
+    for (int i = 0; i < N; i++) {
+        ok &= fabs(trend[i] + season[i] + resid[i] - x[i]) < 1e-12;
+        largest = fabs(resid[i]) > fabs(resid[largest]) ? i : largest;
+    }
+    CHECK(ok && largest == 300 && resid[300] > 3.0);
+    /* Robust passes (values checked against statsmodels in the Python tests) keep the identity. */
+    p.robust = 1;
+    p.inner = 1;
+    p.outer = 15;
+    CHECK(rt_anomaly_stl(x, N, &p, trend, season, resid, &err) == RT_OK);
+    ok = 1;
+    for (int i = 0; i < N; i++) {
+        ok &= fabs(trend[i] + season[i] + resid[i] - x[i]) < 1e-12;
+    }
+    CHECK(ok);
+    /* Causal: the spike stands out, and no point before it is affected by it. */
+    static double prefix[N];
+    CHECK(rt_anomaly_seasonal_causal(x, N, P, 3, 48, NULL, scores, &err) == RT_OK);
+    CHECK(rt_anomaly_seasonal_causal(x, 300, P, 3, 48, NULL, prefix, &err) == RT_OK);
+    CHECK(memcmp(prefix, scores, 300 * sizeof(double)) == 0);
+    CHECK(isnan(scores[0]) && isnan(scores[4 * P - 1]) && scores[300] > 20.0);
+    /* Bad parameters. */
+    rt_stl_params bad = p;
+    bad.seasonal = 8;
+    CHECK(rt_anomaly_stl(x, N, &bad, trend, season, resid, &err) == RT_ERR_VALIDATION && strcmp(err.context, "seasonal") == 0);
+    bad = p;
+    bad.period = N;
+    CHECK(rt_anomaly_stl(x, N, &bad, trend, season, resid, &err) == RT_ERR_VALIDATION && strcmp(err.context, "period") == 0);
+    x[3] = NAN;
+    CHECK(rt_anomaly_stl(x, N, &p, trend, season, resid, &err) == RT_ERR_VALIDATION);
+    CHECK(rt_anomaly_seasonal_causal(x, N, 1, 3, 48, NULL, scores, &err) == RT_ERR_VALIDATION);
+}
+
 int main(void) {
     find_levels();
     test_statistical();
     test_stream();
     test_iforest();
     test_hand_tree();
+    test_seasonal();
     return check_report("anomaly");
 }
