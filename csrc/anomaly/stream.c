@@ -153,7 +153,9 @@ static inline int32_t push_value(detector *d, double value, rt_anomaly_record *r
     if (d->fill == d->window_size) {
         double mean, std;
         window_mean_std(d, &mean, &std);
-        double dev = value > mean ? value - mean : mean - value;
+        /* In anchored coordinates: value - anchor is exact for nearby values, the rounded mean is not. */
+        double dev = (value - d->anchor) - d->sum / (double)d->fill;
+        dev = dev < 0.0 ? -dev : dev;
         rec->mean = mean;
         rec->std = std;
         rec->score = std > 0.0 ? dev / std : (dev > 0.0 ? rt_inf() : 0.0);
