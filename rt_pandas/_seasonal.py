@@ -204,7 +204,7 @@ def _series_seasonal(series: pd.Series, threshold: float, params: dict) -> tuple
     """Scores and flags by the seasonal method.
 
     ``mode="offline"`` (default): robust z-score (median, 1.4826 MAD) of the STL
-    residual over the whole series. ``mode="causal"``: each point scored from its
+    residual over the whole series (seasonal window 13 unless given). ``mode="causal"``: each point scored from its
     past only (``n_periods``, ``residual_window``); the first n_periods + 1 cycles get NaN.
     """
     unknown = sorted(set(params) - set(_SEASONAL_PARAMS))
@@ -223,10 +223,19 @@ def _series_seasonal(series: pd.Series, threshold: float, params: dict) -> tuple
     elif mode == "offline":
         if "n_periods" in params or "residual_window" in params:
             raise ValidationError("n_periods and residual_window apply to mode='causal' only", "params")
+        # STL's usual seasonal window of 7 cycles can let a spike into the seasonal term: when the
+        # robustness weights of its neighbours in the cycle-subseries all vanish, LOESS falls back to
+        # the raw value. 13 cycles keeps enough weighted points around any one spike.
+        params.setdefault("seasonal", 13)
         parts = seasonal_decompose(pd.Series(raw), period=period, **params)
         from .anomaly import _statistical
 
-        scores, _, _ = _statistical(pd.Series(parts["residual"].to_numpy()), "mad", threshold)
+        residual = parts["residual"].to_numpy()
+        # LOESS leaves rounding-level residuals on exactly seasonal (e.g. constant) data; their
+        # robust z-scores would be noise, so residuals below the data's resolution count as 0.
+        resolution = 1e-12 * np.nanmax(np.abs(raw))
+        residual = np.where(np.abs(residual) <= resolution, 0.0, residual)
+        scores, _, _ = _statistical(pd.Series(residual), "mad", threshold)
         scores = np.asarray(scores)
     else:
         raise ValidationError(f"mode must be 'offline' or 'causal', got {mode!r}", "mode")
