@@ -172,8 +172,87 @@ static rt_status forest_alloc(int64_t n_trees, int64_t n_nodes, iforest **out, r
     return RT_OK;
 }
 
-/* Fills split_bits and max_depth from the tree structure and counts. */
-static void forest_finish(iforest *f) {
+/*
+ * Depth of the tree rooted at sparse node `root`, or -1 once it exceeds
+ * `cap` (an explicit stack of at most cap + 1 pending right children, so a
+ * hostile deserialised chain cannot exhaust the C stack).
+ */
+static int64_t tree_depth(const iforest *f, int64_t root, int64_t cap) {
+    int64_t stack_node[IFOREST_COMPLETE_MAX_DEPTH + 2], stack_level[IFOREST_COMPLETE_MAX_DEPTH + 2];
+    int64_t top = 0, deepest = 0;
+    stack_node[top] = root;
+    stack_level[top++] = 0;
+    while (top > 0) {
+        int64_t k = stack_node[--top], level = stack_level[top];
+        while (f->nodes[k].feature >= 0) {
+            if (level + 1 > cap) {
+                return -1;
+            }
+            stack_node[top] = f->nodes[k].right;
+            stack_level[top++] = level + 1;
+            k++;
+            level++;
+        }
+        deepest = level > deepest ? level : deepest;
+    }
+    return deepest;
+}
+
+/* Complete node i at `level` repeats a leaf value: +inf thresholds above, the value at every leaf. */
+static void pad_leaf(iforest *f, int32_t *feature, double *threshold, double *leaf, int64_t i, int64_t level,
+                     double value) {
+    int64_t depth = f->complete_depth;
+    if (level == depth) {
+        leaf[i - (((int64_t)1 << depth) - 1)] = value;
+        return;
+    }
+    feature[i] = 0;
+    threshold[i] = rt_inf(); /* x <= inf goes left, NaN right: both reach the same value */
+    pad_leaf(f, feature, threshold, leaf, 2 * i + 1, level + 1, value);
+    pad_leaf(f, feature, threshold, leaf, 2 * i + 2, level + 1, value);
+}
+
+static void fill_complete(iforest *f, int32_t *feature, double *threshold, double *leaf, int64_t k, int64_t i,
+                          int64_t level) {
+    const iforest_node *node = &f->nodes[k];
+    if (node->feature < 0) {
+        pad_leaf(f, feature, threshold, leaf, i, level, node->value);
+        return;
+    }
+    feature[i] = node->feature;
+    threshold[i] = node->value;
+    fill_complete(f, feature, threshold, leaf, k + 1, 2 * i + 1, level + 1);
+    fill_complete(f, feature, threshold, leaf, node->right, 2 * i + 2, level + 1);
+}
+
+/* Builds the complete layout when the trees are shallow enough (see iforest_internal.h). */
+static rt_status build_complete(iforest *f, rt_error *err) {
+    int64_t depth = 1;
+    for (int64_t t = 0; t < f->n_trees; t++) {
+        int64_t d = tree_depth(f, f->tree_start[t], IFOREST_COMPLETE_MAX_DEPTH);
+        if (d < 0) {
+            return RT_OK; /* the sparse kernels handle deep trees */
+        }
+        depth = d > depth ? d : depth;
+    }
+    int64_t internal = ((int64_t)1 << depth) - 1, leaves = internal + 1;
+    int64_t feature_bytes = align64(f->n_trees * internal * 4), threshold_bytes = align64(f->n_trees * internal * 8);
+    void *block = NULL;
+    RT_RETURN_NOT_OK(rt_pool_alloc(feature_bytes + threshold_bytes + f->n_trees * leaves * 8, &block, err));
+    f->complete_block = block;
+    f->complete_depth = depth;
+    f->complete_feature = (int32_t *)block;
+    f->complete_threshold = (double *)((uint8_t *)block + feature_bytes);
+    f->complete_leaf = (double *)((uint8_t *)block + feature_bytes + threshold_bytes);
+    for (int64_t t = 0; t < f->n_trees; t++) {
+        fill_complete(f, f->complete_feature + t * internal, f->complete_threshold + t * internal,
+                      f->complete_leaf + t * leaves, f->tree_start[t], 0, 0);
+    }
+    return RT_OK;
+}
+
+/* Fills split_bits and max_depth from the tree structure and counts, then the complete layout. */
+static rt_status forest_finish(iforest *f, rt_error *err) {
     static const double inv_ln2 = 1.4426950408889634;
     for (int64_t t = 0; t < f->n_trees; t++) {
         int64_t start = f->tree_start[t], end = f->tree_start[t + 1];
@@ -198,6 +277,7 @@ static void forest_finish(iforest *f) {
         d++;
     }
     f->max_depth = d;
+    return build_complete(f, err);
 }
 
 static void release(void *p) {
@@ -295,7 +375,10 @@ rt_status rt_iforest_fit(const double *x, int64_t n_rows, int64_t n_features, in
     __builtin_memcpy(forest->tree_start, starts, ((size_t)n_trees + 1) * 8);
     __builtin_memcpy(forest->nodes, nodes, (size_t)total * sizeof(iforest_node));
     __builtin_memcpy(forest->n_samples, counts, (size_t)total * 8);
-    forest_finish(forest);
+    if ((status = forest_finish(forest, err)) != RT_OK) {
+        rt_iforest_free(forest, NULL);
+        goto done;
+    }
     *out = forest;
 done:
     release(perm);
@@ -317,6 +400,9 @@ rt_status rt_iforest_free(void *handle, rt_error *err) {
         return rt_fail(err, RT_ERR_VALIDATION, "forest", "not an isolation forest handle");
     }
     f->magic = 0;
+    if (f->complete_block != NULL) {
+        rt_pool_free(f->complete_block, NULL);
+    }
     return rt_pool_free(f, err);
 }
 
@@ -410,7 +496,11 @@ rt_status rt_iforest_from_trees(int32_t n_trees, int64_t n_features, int64_t max
             }
         }
     }
-    forest_finish(f);
+    status = forest_finish(f, err);
+    if (status != RT_OK) {
+        rt_iforest_free(f, NULL);
+        return status;
+    }
     *out = f;
     return RT_OK;
 }
@@ -475,7 +565,11 @@ rt_status rt_iforest_deserialize(const uint8_t *data, int64_t nbytes, void **out
         rt_iforest_free(f, NULL);
         return status;
     }
-    forest_finish(f);
+    status = forest_finish(f, err);
+    if (status != RT_OK) {
+        rt_iforest_free(f, NULL);
+        return status;
+    }
     *out = f;
     return RT_OK;
 }

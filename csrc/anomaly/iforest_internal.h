@@ -31,7 +31,21 @@ typedef struct iforest {
     iforest_node *nodes;   /* n_nodes */
     int64_t *n_samples;    /* n_nodes: training rows that reached each node */
     double *split_bits;    /* n_nodes: log2(n_samples[parent] / n_samples[node]); 0 at roots */
+    /*
+     * The same trees as complete binary trees of depth D (leaves above depth
+     * D padded: their subtree repeats the leaf value under +inf thresholds),
+     * level by level: node i has children 2i + 1 and 2i + 2. Every row then
+     * takes exactly D steps with no test for leaves, which the fast kernels
+     * exploit. Only built when D <= IFOREST_COMPLETE_MAX_DEPTH (0 otherwise).
+     */
+    int64_t complete_depth;
+    int32_t *complete_feature;   /* n_trees x (2^D - 1) */
+    double *complete_threshold;  /* n_trees x (2^D - 1) */
+    double *complete_leaf;       /* n_trees x 2^D */
+    void *complete_block;        /* the pool block holding the three arrays */
 } iforest;
+
+#define IFOREST_COMPLETE_MAX_DEPTH 12
 
 #define IFOREST_MAGIC 0x46495452u /* "RTIF" */
 

@@ -157,21 +157,84 @@ RT_TARGET_AVX512 static void sums_avx512(const iforest *f, const double *x, int6
 }
 #endif
 
+/*
+ * Complete-layout kernels: every row takes exactly complete_depth steps,
+ * node = 2 node + 1 + (x > threshold), with no leaf test and no data-
+ * dependent branch; LANES rows advance together so their loads overlap.
+ * The leaf values and the per-row order of additions are those of the
+ * sparse walk, so the sums are bit for bit the scalar reference's.
+ */
+#define LANES 8
+#define DEFINE_COMPLETE_KERNEL(name, attributes)                                                   \
+    attributes static void name(const iforest *f, const double *x, int64_t n, double *sums) {     \
+        const int64_t d = f->n_features, depth = f->complete_depth;                                \
+        const int64_t internal = ((int64_t)1 << depth) - 1;                                        \
+        for (int64_t t = 0; t < f->n_trees; t++) {                                                 \
+            const int32_t *feature = f->complete_feature + t * internal;                           \
+            const double *threshold = f->complete_threshold + t * internal;                        \
+            const double *leaf = f->complete_leaf + t * (internal + 1);                            \
+            int64_t i = 0;                                                                          \
+            for (; i + LANES <= n; i += LANES) {                                                   \
+                int64_t node[LANES] = {0};                                                          \
+                for (int64_t level = 0; level < depth; level++) {                                  \
+                    for (int k = 0; k < LANES; k++) {                                               \
+                        double v = x[(i + k) * d + feature[node[k]]];                               \
+                        node[k] = 2 * node[k] + 1 + !(v <= threshold[node[k]]);                     \
+                    }                                                                               \
+                }                                                                                   \
+                for (int k = 0; k < LANES; k++) {                                                   \
+                    sums[i + k] += leaf[node[k] - internal];                                        \
+                }                                                                                   \
+            }                                                                                       \
+            for (; i < n; i++) {                                                                    \
+                int64_t at = 0;                                                                     \
+                for (int64_t level = 0; level < depth; level++) {                                  \
+                    at = 2 * at + 1 + !(x[i * d + feature[at]] <= threshold[at]);                   \
+                }                                                                                   \
+                sums[i] += leaf[at - internal];                                                     \
+            }                                                                                       \
+        }                                                                                           \
+    }
+
+DEFINE_COMPLETE_KERNEL(complete_portable, )
+
+#if RT_ARCH_X86
+DEFINE_COMPLETE_KERNEL(complete_avx2, RT_TARGET_AVX2)
+
+DEFINE_COMPLETE_KERNEL(complete_avx512, RT_TARGET_AVX512)
+#endif
+
 void rt_iforest_path_sums(const iforest *f, const double *x, int64_t n, double *sums) {
-    switch (rt_simd_active()) {
+    int32_t level = rt_simd_active();
+    if (f->complete_depth == 0 || level == RT_SIMD_SCALAR) {
+        switch (level) { /* deep trees: the sparse walks */
+#if RT_ARCH_X86
+        case RT_SIMD_AVX512:
+            sums_avx512(f, x, n, sums);
+            return;
+        case RT_SIMD_AVX2:
+            sums_avx2(f, x, n, sums);
+            return;
+#endif
+        case RT_SIMD_WASM128:
+            sums_interleaved(f, x, n, sums);
+            return;
+        default:
+            sums_scalar(f, x, n, sums);
+            return;
+        }
+    }
+    switch (level) {
 #if RT_ARCH_X86
     case RT_SIMD_AVX512:
-        sums_avx512(f, x, n, sums);
+        complete_avx512(f, x, n, sums);
         return;
     case RT_SIMD_AVX2:
-        sums_avx2(f, x, n, sums);
+        complete_avx2(f, x, n, sums);
         return;
 #endif
-    case RT_SIMD_WASM128:
-        sums_interleaved(f, x, n, sums);
-        return;
     default:
-        sums_scalar(f, x, n, sums);
+        complete_portable(f, x, n, sums);
     }
 }
 

@@ -270,6 +270,27 @@ static void test_iforest(void) {
     CHECK(rt_iforest_free(copy, &err) == RT_OK);
 }
 
+/* Trees deeper than the complete layout allows (psi 9000: depth 14) take the sparse kernels. */
+static void test_deep_forest(void) {
+    enum { N = 9000, D = 2 };
+    static double x[N * D], ref[N], got[N];
+    for (int i = 0; i < N * D; i++) {
+        x[i] = check_uniform();
+    }
+    rt_error err;
+    void *forest = NULL;
+    CHECK(rt_iforest_fit(x, N, D, 3, N, 5, &forest, &err) == RT_OK);
+    rt_force_impl(RT_SIMD_SCALAR, &err);
+    CHECK(rt_iforest_score(forest, x, N, D, 1, ref, &err) == RT_OK);
+    for (int l = 0; l < n_levels; l++) {
+        rt_force_impl(levels[l], &err);
+        CHECK(rt_iforest_score(forest, x, N, D, 2, got, &err) == RT_OK);
+        CHECK(memcmp(got, ref, sizeof got) == 0);
+    }
+    rt_force_impl(-1, &err);
+    rt_iforest_free(forest, &err);
+}
+
 /* A hand-built tree: root splits feature 0 at 0.5; left is a leaf of 3 rows, right a leaf of 1. */
 static void test_hand_tree(void) {
     int64_t start[2] = {0, 3};
@@ -343,6 +364,7 @@ int main(void) {
     test_stream();
     test_iforest();
     test_hand_tree();
+    test_deep_forest();
     test_seasonal();
     return check_report("anomaly");
 }
