@@ -235,7 +235,7 @@ def _series_seasonal(series: pd.Series, threshold: float, params: dict) -> tuple
         # robust z-scores would be noise, so residuals below the data's resolution count as 0.
         resolution = 1e-12 * np.nanmax(np.abs(raw))
         residual = np.where(np.abs(residual) <= resolution, 0.0, residual)
-        scores, _, _ = _statistical(pd.Series(residual), "mad", threshold)
+        scores, _, _ = _statistical(pd.Series(residual), "mad", threshold, want_flags=False)
         scores = np.asarray(scores)
     else:
         raise ValidationError(f"mode must be 'offline' or 'causal', got {mode!r}", "mode")

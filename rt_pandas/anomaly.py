@@ -143,14 +143,16 @@ def _matrix(X: Any, name: str = "X") -> tuple[np.ndarray, list | None]:
 # ---------------------------------------------------------------- statistical
 
 
-def _statistical(series: pd.Series, method: str, threshold: float) -> tuple[np.ndarray, np.ndarray, dict]:
+def _statistical(series: pd.Series, method: str, threshold: float,
+                 want_flags: bool = True) -> tuple[np.ndarray, np.ndarray | None, dict]:
     backend = get_backend()
     code, data, validity, offset, length = _column_args(series, "x")
     scores = backend.empty(length, np.float64)
-    flags = backend.empty(length, np.uint8)
+    flags = backend.empty(length, np.uint8) if want_flags else None
     summary = backend.run("rt_anomaly_statistical", STATISTICAL_METHODS[method], threshold, code, data,
-                          validity, offset, length, Out(scores), Out(flags), OutValue("rt_anomaly_summary"))
-    return scores, flags.view(bool), summary
+                          validity, offset, length, Out(scores), Out(flags) if want_flags else NULL,
+                          OutValue("rt_anomaly_summary"))
+    return scores, flags.view(bool) if want_flags else None, summary
 
 
 def _method(method: Any) -> str:
@@ -159,15 +161,16 @@ def _method(method: Any) -> str:
     return method
 
 
-def _score_and_flag(series: pd.Series, method: str, threshold: Any, params: dict) -> tuple[np.ndarray, np.ndarray]:
-    """Scores and anomaly flags of a Series' rows by `method`."""
+def _score_and_flag(series: pd.Series, method: str, threshold: Any, params: dict,
+                    want_flags: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+    """Scores and anomaly flags (None unless ``want_flags``, for the statistical methods) by `method`."""
     method = _method(method)
     if threshold is not None:
         threshold = _threshold(threshold)
     if method in STATISTICAL_METHODS:
         if params:
             raise ValidationError(f"method {method!r} takes no parameters besides threshold, got {sorted(params)}", "params")
-        scores, flags, _ = _statistical(series, method, threshold or DEFAULT_THRESHOLDS[method])
+        scores, flags, _ = _statistical(series, method, threshold or DEFAULT_THRESHOLDS[method], want_flags)
         return scores, flags
     if method == "isolation_forest":
         return _series_isolation_forest(series, threshold, params)
@@ -201,7 +204,7 @@ def anomaly_scores(x: Any, method: str = "zscore", threshold: float | None = Non
     [1.2247, 0.0, 1.2247, nan]
     """
     series = _as_series(x)
-    scores, _ = _score_and_flag(series, method, threshold, params)
+    scores, _ = _score_and_flag(series, method, threshold, params, want_flags=False)
     return pd.Series(np.asarray(scores, dtype=np.float64), index=series.index, name=series.name, copy=False)
 
 

@@ -186,3 +186,24 @@ def test_non_numeric_columns(backend):
         pd.Series(pd.date_range("2024", periods=3)).rt.anomalies("mad")
     with pytest.raises(ValidationError):
         anomaly.anomaly_scores(pd.DataFrame({"a": [1.0]}))
+
+
+@pytest.mark.parametrize("case", ["normal", "ties", "nan", "int32", "skewed"])
+def test_large_columns_take_the_one_pass_paths(backend, case):
+    """Columns above 262,144 values use sampled brackets (IQR, MAD) and blocked SIMD moments (z-score)."""
+    rng = np.random.default_rng(len(case))
+    n = 300_001
+    if case == "ties":
+        x = rng.integers(0, 3, n).astype(np.float64)  # brackets overflow: the exact fallback answers
+    elif case == "int32":
+        x = rng.integers(-1000, 1000, n).astype(np.int32)
+    elif case == "skewed":
+        x = rng.lognormal(0, 2, n)
+    else:
+        x = rng.normal(10, 3, n)
+    if case == "nan":
+        x[rng.random(n) < 0.1] = np.nan
+    for level in rt_pandas.simd_levels():
+        rt_pandas.force_simd(level)
+        for method in ("zscore", "iqr", "mad"):
+            assert_scores(pd.Series(x).rt.anomaly_scores(method), reference_scores(x, method))

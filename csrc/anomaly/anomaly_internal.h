@@ -117,6 +117,20 @@ static inline void rt_column_block(int32_t dtype, const void *data, const uint8_
     }
 }
 
+/* The k-th smallest of x[0..n) (x is reordered: smaller values before k, larger after). */
+double rt_anomaly_select_kth(double *x, int64_t n, int64_t k);
+
+/*
+ * numpy-"linear" quantiles of the valid values of a column (mapped to
+ * |x - center| unless center is NaN) in one pass over it, by sampled
+ * brackets (select.c). Sets *exact = 1 when it could answer; 0 means the
+ * caller must use the copy-and-select path (small or mostly-missing column,
+ * a bracket that missed). At most 4 probabilities.
+ */
+rt_status rt_anomaly_quantiles_fast(int32_t dtype, const void *data, const uint8_t *validity, int64_t offset,
+                                    int64_t length, double center, const double *probs, int32_t n_probs,
+                                    double *out, int32_t *exact, rt_error *err);
+
 /* Checks a column argument of an anomaly kernel (dtype, offset, length, pointers). */
 rt_status rt_anomaly_check_column(rt_error *err, const char *context, int32_t dtype,
                                   const void *data, int64_t offset, int64_t length);

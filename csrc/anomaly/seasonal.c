@@ -144,48 +144,12 @@ static void moving_average(const double *x, int64_t n, int64_t len, double *out)
 
 /* ---- selection (medians in scratch buffers) ---- */
 
-static void swap_d(double *a, double *b) {
-    double t = *a;
-    *a = *b;
-    *b = t;
-}
-
-/* The k-th smallest of x[0..n) (x is reordered); quickselect with median-of-three pivots. */
-static double select_kth(double *x, int64_t n, int64_t k) {
-    int64_t lo = 0, hi = n - 1;
-    while (hi > lo) {
-        int64_t mid = lo + (hi - lo) / 2;
-        if (x[mid] < x[lo]) swap_d(&x[mid], &x[lo]);
-        if (x[hi] < x[lo]) swap_d(&x[hi], &x[lo]);
-        if (x[hi] < x[mid]) swap_d(&x[hi], &x[mid]);
-        double pivot = x[mid];
-        int64_t i = lo, j = hi;
-        while (i <= j) {
-            while (x[i] < pivot) i++;
-            while (x[j] > pivot) j--;
-            if (i <= j) {
-                swap_d(&x[i], &x[j]);
-                i++;
-                j--;
-            }
-        }
-        if (k <= j) {
-            hi = j;
-        } else if (k >= i) {
-            lo = i;
-        } else {
-            break;
-        }
-    }
-    return x[k];
-}
-
 /* Median of x[0..n) (reordered), numpy's convention for even n; NaN if n == 0. */
 static double median_of(double *x, int64_t n) {
     if (n == 0) {
         return rt_nan();
     }
-    double upper = select_kth(x, n, n / 2);
+    double upper = rt_anomaly_select_kth(x, n, n / 2);
     if (n % 2) {
         return upper;
     }

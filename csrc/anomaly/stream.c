@@ -151,12 +151,15 @@ static inline int32_t push_value(detector *d, double value, rt_anomaly_record *r
         return 0;
     }
     if (d->fill == d->window_size) {
-        double mean, std;
-        window_mean_std(d, &mean, &std);
+        /* The same operations as push_steady (multiplying by 1 / window_size), so the same bits. */
+        const double inv_window = 1.0 / (double)d->window_size;
+        double shift = d->sum * inv_window;
+        double var = d->sumsq * inv_window - shift * shift;
+        double std = rt_sqrt(var > 0.0 ? var : 0.0);
         /* In anchored coordinates: value - anchor is exact for nearby values, the rounded mean is not. */
-        double dev = (value - d->anchor) - d->sum / (double)d->fill;
+        double dev = (value - d->anchor) - shift;
         dev = dev < 0.0 ? -dev : dev;
-        rec->mean = mean;
+        rec->mean = d->anchor + shift;
         rec->std = std;
         rec->score = std > 0.0 ? dev / std : (dev > 0.0 ? rt_inf() : 0.0);
         rec->is_anomaly = rec->score > d->threshold;
@@ -197,6 +200,61 @@ rt_status rt_anomaly_detector_last(const void *handle, rt_anomaly_record *out, r
     return RT_OK;
 }
 
+/*
+ * push_value over values once the window is full, with the detector's state
+ * in registers: the same operations in the same order, so the same bits as
+ * one update() per value, without the per-value record.
+ */
+static void push_steady(detector *d, const double *x, int64_t n, double *scores, uint8_t *flags) {
+    const int64_t window = d->window_size;
+    const double inv_window = 1.0 / (double)window, threshold = d->threshold;
+    double anchor = d->anchor, sum = d->sum, sumsq = d->sumsq;
+    double *ring = d->ring;
+    int64_t head = d->head, since = d->since_anchor, anomalies = 0, missing = 0;
+    for (int64_t i = 0; i < n; i++) {
+        double value = x[i];
+        if (value != value) {
+            missing++;
+            if (scores != NULL) scores[i] = rt_nan();
+            if (flags != NULL) flags[i] = 0;
+            continue;
+        }
+        double shift = sum * inv_window;
+        double var = sumsq * inv_window - shift * shift;
+        double std = rt_sqrt(var > 0.0 ? var : 0.0);
+        double dev = (value - anchor) - shift;
+        dev = dev < 0.0 ? -dev : dev;
+        double score = std > 0.0 ? dev / std : (dev > 0.0 ? rt_inf() : 0.0);
+        int32_t hit = score > threshold;
+        anomalies += hit;
+        if (scores != NULL) scores[i] = score;
+        if (flags != NULL) flags[i] = (uint8_t)hit;
+        double added = value - anchor, old = ring[head] - anchor;
+        sum -= old;
+        sumsq -= old * old;
+        ring[head] = value;
+        head = head + 1 == window ? 0 : head + 1;
+        sum += added;
+        sumsq += added * added;
+        if (++since >= window) {
+            d->head = head;
+            reanchor(d);
+            anchor = d->anchor;
+            sum = d->sum;
+            sumsq = d->sumsq;
+            since = 0;
+        }
+    }
+    d->anchor = anchor;
+    d->sum = sum;
+    d->sumsq = sumsq;
+    d->head = head;
+    d->since_anchor = since;
+    d->count += n;
+    d->anomalies += anomalies;
+    d->missing += missing;
+}
+
 rt_status rt_anomaly_detector_update_many(void *handle, int32_t dtype, const void *data,
                                           const uint8_t *validity, int64_t offset, int64_t length,
                                           double *scores, uint8_t *flags, int64_t *n_anomalies,
@@ -212,9 +270,23 @@ rt_status rt_anomaly_detector_update_many(void *handle, int32_t dtype, const voi
     rt_anomaly_record rec = d->last;
     for (int64_t start = 0; start < length; start += RT_ANOMALY_BLOCK) {
         int64_t count = length - start < RT_ANOMALY_BLOCK ? length - start : RT_ANOMALY_BLOCK;
-        rt_column_block(dtype, data, validity, offset, start, count, block);
-        for (int64_t i = 0; i < count; i++) {
-            int32_t hit = push_value(d, block[i], &rec);
+        const double *x = block;
+        if (dtype == RT_DTYPE_FLOAT64 && validity == NULL) {
+            x = (const double *)data + offset + start;
+        } else {
+            rt_column_block(dtype, data, validity, offset, start, count, block);
+        }
+        int64_t i = 0;
+        for (; i < count; i++) {
+            /* Warm-up and the stream's last value go through push_value (the last keeps its record). */
+            int is_last = start + i == length - 1;
+            if (d->fill == d->window_size && !is_last) {
+                int64_t run = count - i - (start + count == length ? 1 : 0);
+                push_steady(d, x + i, run, scores ? scores + start + i : NULL, flags ? flags + start + i : NULL);
+                i += run - 1;
+                continue;
+            }
+            int32_t hit = push_value(d, x[i], &rec);
             if (scores != NULL) {
                 scores[start + i] = rec.score;
             }

@@ -181,6 +181,22 @@ static void test_stream(void) {
     CHECK(rt_anomaly_detector_update_many(d, RT_DTYPE_FLOAT64, x, NULL, 0, N, scores, NULL, &n_a, &err) == RT_OK);
     CHECK(rt_anomaly_detector_update_many(d2, RT_DTYPE_FLOAT64, x, NULL, 0, N, scores2, NULL, &n_b, &err) == RT_OK);
     CHECK(n_a == n_b && n_a >= 9 && memcmp(scores, scores2, sizeof scores) == 0);
+    /* update_many's register-resident loop gives the bits of one update() per value. */
+    void *one = NULL, *many = NULL;
+    CHECK(rt_anomaly_detector_new(3.0, 7, &one, &err) == RT_OK && rt_anomaly_detector_new(3.0, 7, &many, &err) == RT_OK);
+    CHECK(rt_anomaly_detector_update_many(many, RT_DTYPE_FLOAT64, x, NULL, 0, N, scores2, NULL, &n_b, &err) == RT_OK);
+    int same = 1;
+    for (int i = 0; i < N; i++) {
+        rt_anomaly_record r;
+        rt_anomaly_detector_update(one, x[i], &r, &err);
+        same &= check_same_value(r.score, scores2[i]);
+    }
+    rt_anomaly_record ra, rb;
+    rt_anomaly_detector_last(one, &ra, &err);
+    rt_anomaly_detector_last(many, &rb, &err);
+    CHECK(same && memcmp(&ra, &rb, sizeof ra) == 0);
+    rt_anomaly_detector_free(one, &err);
+    rt_anomaly_detector_free(many, &err);
     bytes[0] ^= 1;
     CHECK(rt_anomaly_detector_deserialize(bytes, nbytes, &d2, &err) == RT_ERR_VALIDATION);
     CHECK(rt_anomaly_detector_deserialize(bytes, nbytes - 1, &d2, &err) == RT_ERR_VALIDATION);
