@@ -227,7 +227,7 @@ def _series_seasonal(series: pd.Series, threshold: float, params: dict) -> tuple
         # robustness weights of its neighbours in the cycle-subseries all vanish, LOESS falls back to
         # the raw value. 13 cycles keeps enough weighted points around any one spike.
         params.setdefault("seasonal", 13)
-        parts = seasonal_decompose(pd.Series(raw), period=period, **params)
+        parts = seasonal_decompose(pd.Series(raw, copy=False), period=period, **params)
         from .anomaly import _statistical
 
         residual = parts["residual"].to_numpy()
@@ -235,7 +235,7 @@ def _series_seasonal(series: pd.Series, threshold: float, params: dict) -> tuple
         # robust z-scores would be noise, so residuals below the data's resolution count as 0.
         resolution = 1e-12 * np.nanmax(np.abs(raw))
         residual = np.where(np.abs(residual) <= resolution, 0.0, residual)
-        scores, _, _ = _statistical(pd.Series(residual), "mad", threshold, want_flags=False)
+        scores, _, _ = _statistical(pd.Series(residual, copy=False), "mad", threshold, want_flags=False)
         scores = np.asarray(scores)
     else:
         raise ValidationError(f"mode must be 'offline' or 'causal', got {mode!r}", "mode")

@@ -79,7 +79,7 @@ def _as_series(x: Any) -> pd.Series:
         raise ValidationError("expected one column (a Series or 1-D array), got a DataFrame", "x")
     source = as_columns(x)  # validates and gives Arrow / numpy a common path
     values = _float_values_of(source, "x")
-    return pd.Series(values)
+    return pd.Series(values, copy=False)  # pandas 3 would copy a numpy array by default
 
 
 def _float_values_of(source, name: str) -> np.ndarray:
@@ -812,7 +812,7 @@ class FrameAnomalyMethods:
         """
         _check_frame_method(method)
         _, _, scores, _, _ = self._forest_scores(columns, threshold, params)
-        return pd.Series(scores, index=self._frame.index, name="score")
+        return pd.Series(scores, index=self._frame.index, name="score", copy=False)
 
     def anomalies(self, method: str = "isolation_forest", columns=None, threshold: float | None = None,
                   **params) -> pd.DataFrame:

@@ -132,6 +132,32 @@ static void test_statistical(void) {
     CHECK(rt_anomaly_statistical(1, 1.0, RT_DTYPE_FLOAT64, NULL, NULL, 0, 0, NULL, NULL, NULL, &err) == RT_OK);
 }
 
+/* Above 262,144 values IQR and MAD use sampled brackets: their fences equal the copy-and-select ones. */
+static void test_large_quantiles(void) {
+    enum { N = 300007 };
+    static double x[N], scores[N];
+    rt_error err;
+    for (int variant = 0; variant < 3; variant++) {
+        for (int i = 0; i < N; i++) {
+            double u = check_uniform();
+            x[i] = variant == 1 ? (double)(int)(u * 3.0) : (variant == 2 && i % 10 == 0 ? NAN : u * u * 100.0);
+        }
+        static const double probs[3] = {0.25, 0.5, 0.75};
+        double q[3], median, mad;
+        CHECK(rt_stats_quantiles(RT_DTYPE_FLOAT64, x, NULL, 0, N, 1, probs, 3, q, &err) == RT_OK);
+        CHECK(rt_stats_median_mad(RT_DTYPE_FLOAT64, x, NULL, 0, N, 1, &median, &mad, &err) == RT_OK);
+        for (int l = 0; l < n_levels; l++) {
+            rt_force_impl(levels[l], &err);
+            rt_anomaly_summary s;
+            CHECK(rt_anomaly_statistical(RT_ANOMALY_IQR, 1.5, RT_DTYPE_FLOAT64, x, NULL, 0, N, scores, NULL, &s, &err) == RT_OK);
+            CHECK(s.q1 == q[0] && s.q3 == q[2] && s.center == q[1]);
+            CHECK(rt_anomaly_statistical(RT_ANOMALY_MAD, 3.5, RT_DTYPE_FLOAT64, x, NULL, 0, N, scores, NULL, &s, &err) == RT_OK);
+            CHECK(s.center == median && s.scale == 1.4826 * mad);
+        }
+        rt_force_impl(-1, &err);
+    }
+}
+
 static void test_stream(void) {
     enum { N = 5000, W = 50 };
     static double x[N], scores[N];
@@ -377,6 +403,7 @@ static void test_seasonal(void) {
 int main(void) {
     find_levels();
     test_statistical();
+    test_large_quantiles();
     test_stream();
     test_iforest();
     test_hand_tree();
