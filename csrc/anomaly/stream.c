@@ -11,8 +11,13 @@
  */
 #include "rt/anomaly.h"
 #include "rt/memory.h"
+#include "rt/simd.h"
 
 #include "anomaly_internal.h"
+
+#if RT_ARCH_X86
+#include <immintrin.h>
+#endif
 
 #define DETECTOR_MAGIC 0x44535452u /* "RTSD" */
 #define DETECTOR_FORMAT 1u
@@ -157,8 +162,7 @@ static inline int32_t push_value(detector *d, double value, rt_anomaly_record *r
         double var = d->sumsq * inv_window - shift * shift;
         double std = rt_sqrt(var > 0.0 ? var : 0.0);
         /* In anchored coordinates: value - anchor is exact for nearby values, the rounded mean is not. */
-        double dev = (value - d->anchor) - shift;
-        dev = dev < 0.0 ? -dev : dev;
+        double dev = __builtin_fabs((value - d->anchor) - shift); /* fabs: -0.0 becomes +0.0 too */
         rec->mean = d->anchor + shift;
         rec->std = std;
         rec->score = std > 0.0 ? dev / std : (dev > 0.0 ? rt_inf() : 0.0);
@@ -201,49 +205,129 @@ rt_status rt_anomaly_detector_last(const void *handle, rt_anomaly_record *out, r
 }
 
 /*
- * push_value over values once the window is full, with the detector's state
- * in registers: the same operations in the same order, so the same bits as
- * one update() per value, without the per-value record.
+ * Second half of push_steady: score = dev / sqrt(var) (0 or +inf for a zero
+ * std) and the flags, for a chunk. sqrt and division are correctly rounded
+ * in every variant, so the bits equal update()'s. dev is NaN for missing values.
+ */
+static int64_t finish_scores_scalar(const double *dev, const double *var, int64_t n, double threshold,
+                                    double *scores, uint8_t *flags) {
+    int64_t hits = 0;
+    for (int64_t i = 0; i < n; i++) {
+        double std = rt_sqrt(var[i]);
+        double d = dev[i];
+        double score = std > 0.0 ? d / std : (d > 0.0 ? rt_inf() : d); /* d is 0 or NaN here */
+        int32_t hit = score > threshold;
+        hits += hit;
+        if (scores != NULL) scores[i] = score;
+        if (flags != NULL) flags[i] = (uint8_t)hit;
+    }
+    return hits;
+}
+
+#if RT_ARCH_X86
+RT_TARGET_AVX512 static int64_t finish_scores_avx512(const double *dev, const double *var, int64_t n,
+                                                     double threshold, double *scores, uint8_t *flags) {
+    const __m512d thr = _mm512_set1_pd(threshold), zero = _mm512_setzero_pd(), inf = _mm512_set1_pd(rt_inf());
+    const __m128i one = _mm_set1_epi8(1);
+    int64_t hits = 0, i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m512d d = _mm512_loadu_pd(dev + i);
+        __m512d std = _mm512_sqrt_pd(_mm512_loadu_pd(var + i));
+        __mmask8 positive = _mm512_cmp_pd_mask(std, zero, _CMP_GT_OQ);
+        __m512d degenerate = _mm512_mask_blend_pd(_mm512_cmp_pd_mask(d, zero, _CMP_GT_OQ), d, inf);
+        __m512d score = _mm512_mask_blend_pd(positive, degenerate, _mm512_div_pd(d, std));
+        __mmask8 hit = _mm512_cmp_pd_mask(score, thr, _CMP_GT_OQ);
+        hits += __builtin_popcount((unsigned)hit);
+        if (scores != NULL) _mm512_storeu_pd(scores + i, score);
+        if (flags != NULL) _mm_storel_epi64((__m128i *)(flags + i), _mm_maskz_mov_epi8((__mmask16)hit, one));
+    }
+    return hits + finish_scores_scalar(dev + i, var + i, n - i, threshold, scores ? scores + i : NULL,
+                                       flags ? flags + i : NULL);
+}
+
+RT_TARGET_AVX2 static int64_t finish_scores_avx2(const double *dev, const double *var, int64_t n,
+                                                 double threshold, double *scores, uint8_t *flags) {
+    const __m256d thr = _mm256_set1_pd(threshold), zero = _mm256_setzero_pd(), inf = _mm256_set1_pd(rt_inf());
+    int64_t hits = 0, i = 0;
+    for (; i + 4 <= n; i += 4) {
+        __m256d d = _mm256_loadu_pd(dev + i);
+        __m256d std = _mm256_sqrt_pd(_mm256_loadu_pd(var + i));
+        __m256d positive = _mm256_cmp_pd(std, zero, _CMP_GT_OQ);
+        __m256d degenerate = _mm256_blendv_pd(d, inf, _mm256_cmp_pd(d, zero, _CMP_GT_OQ));
+        __m256d score = _mm256_blendv_pd(degenerate, _mm256_div_pd(d, std), positive);
+        int mask = _mm256_movemask_pd(_mm256_cmp_pd(score, thr, _CMP_GT_OQ));
+        hits += __builtin_popcount((unsigned)mask);
+        if (scores != NULL) _mm256_storeu_pd(scores + i, score);
+        if (flags != NULL) {
+            for (int k = 0; k < 4; k++) flags[i + k] = (uint8_t)((mask >> k) & 1);
+        }
+    }
+    return hits + finish_scores_scalar(dev + i, var + i, n - i, threshold, scores ? scores + i : NULL,
+                                       flags ? flags + i : NULL);
+}
+#endif
+
+static int64_t finish_scores(const double *dev, const double *var, int64_t n, double threshold, double *scores,
+                             uint8_t *flags) {
+    switch (rt_simd_active()) {
+#if RT_ARCH_X86
+    case RT_SIMD_AVX512:
+        return finish_scores_avx512(dev, var, n, threshold, scores, flags);
+    case RT_SIMD_AVX2:
+        return finish_scores_avx2(dev, var, n, threshold, scores, flags);
+#endif
+    default:
+        return finish_scores_scalar(dev, var, n, threshold, scores, flags);
+    }
+}
+
+/*
+ * push_value over values once the window is full, in chunks: a sequential
+ * pass with the detector's state in registers computes each value's
+ * deviation and window variance (only additions and multiplications on the
+ * loop-carried path), then finish_scores does the square roots and
+ * divisions several lanes at a time. Same operations on the same operands
+ * as update(), so the same bits.
  */
 static void push_steady(detector *d, const double *x, int64_t n, double *scores, uint8_t *flags) {
     const int64_t window = d->window_size;
-    const double inv_window = 1.0 / (double)window, threshold = d->threshold;
+    const double inv_window = 1.0 / (double)window;
     double anchor = d->anchor, sum = d->sum, sumsq = d->sumsq;
     double *ring = d->ring;
-    int64_t head = d->head, since = d->since_anchor, anomalies = 0, missing = 0;
-    for (int64_t i = 0; i < n; i++) {
-        double value = x[i];
-        if (value != value) {
-            missing++;
-            if (scores != NULL) scores[i] = rt_nan();
-            if (flags != NULL) flags[i] = 0;
-            continue;
+    int64_t head = d->head, since = d->since_anchor, missing = 0;
+    double dev[RT_ANOMALY_BLOCK], var[RT_ANOMALY_BLOCK];
+    for (int64_t start = 0; start < n; start += RT_ANOMALY_BLOCK) {
+        int64_t count = n - start < RT_ANOMALY_BLOCK ? n - start : RT_ANOMALY_BLOCK;
+        for (int64_t i = 0; i < count; i++) {
+            double value = x[start + i];
+            if (value != value) {
+                missing++;
+                dev[i] = value; /* NaN score, never flagged */
+                var[i] = 1.0;
+                continue;
+            }
+            double shift = sum * inv_window;
+            double v = sumsq * inv_window - shift * shift;
+            dev[i] = __builtin_fabs((value - anchor) - shift);
+            var[i] = v > 0.0 ? v : 0.0;
+            double added = value - anchor, old = ring[head] - anchor;
+            sum -= old;
+            sumsq -= old * old;
+            ring[head] = value;
+            head = head + 1 == window ? 0 : head + 1;
+            sum += added;
+            sumsq += added * added;
+            if (++since >= window) {
+                d->head = head;
+                reanchor(d);
+                anchor = d->anchor;
+                sum = d->sum;
+                sumsq = d->sumsq;
+                since = 0;
+            }
         }
-        double shift = sum * inv_window;
-        double var = sumsq * inv_window - shift * shift;
-        double std = rt_sqrt(var > 0.0 ? var : 0.0);
-        double dev = (value - anchor) - shift;
-        dev = dev < 0.0 ? -dev : dev;
-        double score = std > 0.0 ? dev / std : (dev > 0.0 ? rt_inf() : 0.0);
-        int32_t hit = score > threshold;
-        anomalies += hit;
-        if (scores != NULL) scores[i] = score;
-        if (flags != NULL) flags[i] = (uint8_t)hit;
-        double added = value - anchor, old = ring[head] - anchor;
-        sum -= old;
-        sumsq -= old * old;
-        ring[head] = value;
-        head = head + 1 == window ? 0 : head + 1;
-        sum += added;
-        sumsq += added * added;
-        if (++since >= window) {
-            d->head = head;
-            reanchor(d);
-            anchor = d->anchor;
-            sum = d->sum;
-            sumsq = d->sumsq;
-            since = 0;
-        }
+        d->anomalies += finish_scores(dev, var, count, d->threshold, scores ? scores + start : NULL,
+                                      flags ? flags + start : NULL);
     }
     d->anchor = anchor;
     d->sum = sum;
@@ -251,7 +335,6 @@ static void push_steady(detector *d, const double *x, int64_t n, double *scores,
     d->head = head;
     d->since_anchor = since;
     d->count += n;
-    d->anomalies += anomalies;
     d->missing += missing;
 }
 
