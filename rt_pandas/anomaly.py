@@ -591,6 +591,9 @@ class StreamingDetector:
     window. Running sums are re-anchored every ``window_size`` values, so
     long streams do not drift.
 
+    A detector is not thread-safe (C runs without the GIL): give each thread
+    its own, or guard one with a lock.
+
     Parameters
     ----------
     threshold : float, default 3.0

@@ -231,3 +231,20 @@ def test_odds_in_wasm_matches_native(backend):
     rt_pandas.set_backend("native")
     native = IsolationForest(random_state=0).fit(X)
     np.testing.assert_array_equal(forest.score_samples(X), native.score_samples(X))
+
+
+def test_frame_with_nullable_arrow_and_bool_columns(backend):
+    import pyarrow as pa
+
+    rng = np.random.default_rng(2)
+    frame = pd.DataFrame({
+        "a": pd.array(list(rng.integers(0, 10, 300)) + [None], dtype="Int64"),
+        "b": pd.Series(list(rng.normal(size=300)) + [50.0], dtype=pd.ArrowDtype(pa.float64())),
+        "flag": [True, False] * 150 + [True],
+        "name": ["x"] * 301,
+    })
+    got = frame.rt.anomalies(contamination=0.005, random_state=0)
+    assert 300 in got.index and got.loc[300, "top_feature"] == "b"
+    assert list(got.columns[:3]) == ["a", "b", "flag"]
+    scores = frame.rt.anomaly_scores(random_state=0)
+    assert np.isfinite(scores).all() and scores.idxmax() == 300
