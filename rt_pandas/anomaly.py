@@ -353,7 +353,7 @@ class IsolationForest:
             return 1
         if isinstance(self.n_jobs, bool) or not isinstance(self.n_jobs, numbers.Integral) or self.n_jobs == 0:
             raise ValidationError(f"n_jobs must be a non-zero integer or None, got {self.n_jobs!r}", "n_jobs")
-        return os.cpu_count() or 1 if self.n_jobs < 0 else int(self.n_jobs)
+        return (os.cpu_count() or 1) if self.n_jobs < 0 else int(self.n_jobs)
 
     def _psi(self, n_rows: int) -> int:
         ms = self.max_samples
