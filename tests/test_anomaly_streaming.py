@@ -140,3 +140,18 @@ def test_bad_input(backend):
     with pytest.raises(ValidationError):
         detector.update_many(pd.Series(["a"]))
     assert detector.update_many(np.array([])).shape == (0,)
+
+
+def test_detector_is_freed_when_unreachable(backend):
+    import gc
+    import weakref
+
+    detector = StreamingDetector(3.0, 10)
+    detector.update(1.0)
+    alive = weakref.ref(detector)
+    gc.disable()
+    try:
+        del detector
+        assert alive() is None  # no reference cycle: freed at once, not at the next GC
+    finally:
+        gc.enable()
