@@ -626,7 +626,10 @@ class StreamingDetector:
         self._backend = backend
         self._handle = handle
         self._created = time.perf_counter()
-        self._finalizer = weakref.finalize(self, _free_handle, backend, "rt_anomaly_detector_free", handle)
+        # The C detector belongs to a small owner object that the detector and its update
+        # closure both hold: `update = StreamingDetector(...).update` keeps it alive, and
+        # neither reference makes a cycle, so it is freed as soon as both are gone.
+        self._owner = _HandleOwner(backend, "rt_anomaly_detector_free", handle)
         if backend.name == "native":
             # update() is called once per value: call the C hot path directly, without run()'s wrapping.
             self._push = backend.lib.rt_anomaly_detector_push
@@ -637,8 +640,8 @@ class StreamingDetector:
             self._cdata = handle
         # The per-value path as a closure on the instance: no bound method and no attribute
         # lookups per call (about 10% more values per second than the method below).
-        # It holds no reference to self, so the detector is freed as soon as it is unreachable.
-        self.update = _fast_update(self._push, self._cdata, functools.partial(_last_record, backend, handle))
+        self.update = _fast_update(self._push, self._cdata, functools.partial(_last_record, backend, handle),
+                                   self._owner)
 
     def update(self, value: float) -> dict | None:
         """Score one value; returns its record if it is an anomaly, else None.
@@ -729,8 +732,18 @@ def _last_record(backend, handle: int) -> dict:
     return {"index": rec["index"], "value": rec["value"], "score": rec["score"], "mean": rec["mean"], "std": rec["std"]}
 
 
-def _fast_update(push, handle, last):
+class _HandleOwner:
+    """Owns one C handle and frees it when the last reference to this object dies."""
+
+    __slots__ = ("__weakref__",)
+
+    def __init__(self, backend, free_function: str, handle: int) -> None:
+        weakref.finalize(self, _free_handle, backend, free_function, handle)
+
+
+def _fast_update(push, handle, last, owner):
     def update(value):
+        owner  # noqa: B018  (a reference from the closure keeps the C detector alive)
         try:
             hit = push(handle, value)
         except TypeError:

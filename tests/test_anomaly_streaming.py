@@ -148,10 +148,17 @@ def test_detector_is_freed_when_unreachable(backend):
 
     detector = StreamingDetector(3.0, 10)
     detector.update(1.0)
-    alive = weakref.ref(detector)
+    alive, owner = weakref.ref(detector), weakref.ref(detector._owner)
     gc.disable()
     try:
         del detector
-        assert alive() is None  # no reference cycle: freed at once, not at the next GC
+        assert alive() is None and owner() is None  # no reference cycle: freed at once
+        detector = StreamingDetector(1.0, 2)
+        update, owner = detector.update, weakref.ref(detector._owner)
+        del detector  # only the update function is kept, as in `update = StreamingDetector(...).update`
+        assert [update(v) for v in (1.0, 2.0, 1.0)][:2] == [None, None]
+        assert update(50.0)["value"] == 50.0  # the C detector is still alive behind it
+        del update
+        assert owner() is None
     finally:
         gc.enable()
