@@ -8,9 +8,9 @@ CORE_SOURCES = $(filter-out csrc/tests/%,$(wildcard csrc/*/*.c))
 TEST_SOURCES = $(wildcard csrc/tests/test_*.c)
 BUILD = build/c
 
-.PHONY: test c-test c-test-asan wasm py-test node-test wheel-check clean
+.PHONY: test c-test c-test-asan c-test-tsan c-test-valgrind wasm py-test node-test wheel-check clean
 
-test: c-test c-test-asan wasm py-test node-test wheel-check
+test: c-test c-test-asan c-test-tsan c-test-valgrind wasm py-test node-test wheel-check
 
 $(BUILD):
 	mkdir -p $(BUILD)
@@ -32,6 +32,29 @@ c-test-asan: | $(BUILD)
 		ASAN_OPTIONS=detect_leaks=1 $(BUILD)/$$name; \
 	done
 
+# The same tests under ThreadSanitizer (the pool and the threaded kernels).
+c-test-tsan: | $(BUILD)
+	@set -e; for test in $(TEST_SOURCES); do \
+		name=$$(basename $$test .c)_tsan; \
+		$(CLANG) -std=c11 -O1 -g $(WARNINGS) -fsanitize=thread -Icsrc/include $(CORE_SOURCES) $$test \
+			-lm -pthread -o $(BUILD)/$$name; \
+		TSAN_OPTIONS=halt_on_error=1 $(BUILD)/$$name; \
+	done
+
+# valgrind's memcheck on the plain build: no leaks, no invalid reads. Only valgrind's own verdict
+# (exit 99) counts here: its floating-point emulation is not bit-exact (no 80-bit long double, FMA
+# signed zeros), so numeric checks are left to the native and sanitizer runs above.
+c-test-valgrind: c-test
+	@set -e; for test in $(TEST_SOURCES); do \
+		name=$$(basename $$test .c); \
+		status=0; valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+			--log-file=$(BUILD)/$$name.valgrind.log $(BUILD)/$$name > /dev/null 2>&1 || status=$$?; \
+		if [ $$status -eq 99 ] || [ -s $(BUILD)/$$name.valgrind.log ]; then \
+			cat $(BUILD)/$$name.valgrind.log; echo "valgrind: $$name FAILED"; exit 1; \
+		fi; \
+		echo "valgrind: $$name clean"; \
+	done
+
 wasm:
 	$(PYTHON) wasm/build.py
 
@@ -39,6 +62,7 @@ py-test:
 	$(PYTHON) -m pytest -q
 
 node-test: wasm
+	test -d wasm/node_modules || (cd wasm && npm ci --no-audit --no-fund)
 	node --test wasm/test/
 
 # The wheel is tagged abi3 and carries the native extension and rt_core.wasm.

@@ -12,28 +12,48 @@ Importing the package registers the ``.rt`` accessors on Series and DataFrames.
 from __future__ import annotations
 
 from . import accessors, memory
-from . import anomaly, math
+from . import anomaly, math, transforms
+from . import quality
+from .describe import describe
+from .quality import QualityReport, QualityState
 from ._backend import available_backends, get_backend, get_backend_name, set_backend
 from .errors import ComputationError, ConfigurationError, RtError, RtMemoryError, ValidationError
 from .math import clamp
+from .math import atan2
+from ._threads import get_num_threads, set_num_threads
+from .tensor import Tensor
+from .transforms import CenterCrop, Normalize, Pipeline, Resize
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "CenterCrop",
+    "Normalize",
+    "Pipeline",
+    "Resize",
+    "Tensor",
     "ComputationError",
+    "QualityReport",
+    "QualityState",
     "ConfigurationError",
     "RtError",
     "RtMemoryError",
     "ValidationError",
     "anomaly",
+    "atan2",
     "available_backends",
     "clamp",
+    "describe",
     "force_simd",
+    "get_num_threads",
     "get_backend_name",
     "math",
     "memory",
+    "quality",
     "set_backend",
+    "set_num_threads",
     "simd_levels",
+    "transforms",
     "versions",
 ]
 

@@ -17,8 +17,11 @@ import pyarrow as pa
 
 from . import anomaly as rt_anomaly
 from . import math as rt_math
+from . import quality as rt_quality
+from . import transforms as rt_transforms
 
-SUPPORTED = "numeric (float, int, bool, nullable Float64/Int64/boolean, Arrow numeric), string or datetime"
+SUPPORTED = ("numeric (float, int, bool, nullable Float64/Int64/boolean, Arrow numeric), string, categorical, "
+             "datetime or Arrow tensor (fixed_shape_tensor, fixed-size list)")
 
 
 def _is_supported(series: pd.Series) -> bool:
@@ -31,7 +34,10 @@ def _is_supported(series: pd.Series) -> bool:
         return (
             pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_boolean(t)
             or pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_timestamp(t)
+            or pa.types.is_fixed_size_list(t) or isinstance(t, pa.FixedShapeTensorType)  # image columns
         )
+    if isinstance(dtype, pd.CategoricalDtype):
+        return True
     api = pd.api.types
     return (
         api.is_numeric_dtype(dtype) and not api.is_complex_dtype(dtype)
@@ -40,7 +46,14 @@ def _is_supported(series: pd.Series) -> bool:
 
 
 @pd.api.extensions.register_series_accessor("rt")
-class SeriesAccessor(rt_math.SeriesMathMethods, rt_anomaly.SeriesAnomalyMethods):
+class SeriesAccessor(
+    rt_math.SeriesMathMethods,
+    rt_math.elementary.SeriesElementaryMethods,
+    rt_math.special.SeriesSpecialMethods,
+    rt_transforms.SeriesTransformMethods,
+    rt_quality.SeriesQualityMethods,
+    rt_anomaly.SeriesAnomalyMethods,
+):
     """``s.rt``: rt-pandas on one column.
 
     Each domain (math, quality, anomaly, ...) contributes a mixin of methods
@@ -54,7 +67,11 @@ class SeriesAccessor(rt_math.SeriesMathMethods, rt_anomaly.SeriesAnomalyMethods)
 
 
 @pd.api.extensions.register_dataframe_accessor("rt")
-class DataFrameAccessor(rt_math.FrameMathMethods, rt_anomaly.FrameAnomalyMethods):
+class DataFrameAccessor(
+    rt_math.FrameMathMethods,
+    rt_quality.FrameQualityMethods,
+    rt_anomaly.FrameAnomalyMethods,
+):
     """``df.rt``: rt-pandas on a whole frame (domain mixins work on ``self._frame``)."""
 
     def __init__(self, frame: pd.DataFrame) -> None:

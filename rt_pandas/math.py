@@ -23,8 +23,10 @@ import pandas as pd
 from ._backend import In, Out, get_backend
 from ._columns import DTYPE_CODES, ColumnView, as_columns, wrap_like
 from .errors import ValidationError
+from . import elementary
+from .elementary import acos, asin, atan, atan2, cosh, exp, expm1, log, log1p, sinh, tanh  # noqa: F401
 
-__all__ = ["clamp", "SeriesMathMethods", "FrameMathMethods"]
+__all__ = ["clamp", "SeriesMathMethods", "FrameMathMethods", *elementary.__all__, "erf", "erfc", "gamma", "lgamma"]
 
 
 def _kernel_input(view: ColumnView, function: str) -> np.ndarray:
@@ -139,3 +141,8 @@ class FrameMathMethods:
         for name in self._numeric_columns(columns):
             result[name] = clamp(self._frame[name], lower, upper)
         return result
+
+
+# Part B (error and gamma functions) lives in special.py.
+from . import special  # noqa: E402
+from .special import erf, erfc, gamma, lgamma  # noqa: E402,F401

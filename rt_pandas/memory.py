@@ -16,7 +16,9 @@ from typing import Iterator
 
 from ._backend import get_backend
 
-__all__ = ["init_pool", "stats", "cache_efficiency", "gc", "set_enabled", "disabled", "reset_stats"]
+__all__ = [
+    "init_pool", "stats", "cache_efficiency", "gc", "set_enabled", "disabled", "reset_stats", "failing_allocation",
+]
 
 
 def init_pool(max_buffers: int = 64, max_cached_bytes: int | None = None) -> None:
@@ -85,6 +87,30 @@ def set_enabled(enabled: bool) -> None:
 def reset_stats() -> None:
     """Zero the counters; the peak restarts from the bytes in use now."""
     get_backend().call_scalar("rt_pool_reset_stats")
+
+
+@contextlib.contextmanager
+def failing_allocation(n: int = 1) -> Iterator[None]:
+    """Test hook: inside the block, the ``n``-th pool allocation fails with RtMemoryError.
+
+    Lets tests prove that every function handles an allocation failure
+    cleanly: a typed error, nothing leaked, and the next call works.
+
+    >>> import numpy as np, rt_pandas
+    >>> from rt_pandas import memory
+    >>> with memory.failing_allocation(1):
+    ...     try:
+    ...         rt_pandas.clamp(np.ones(3), 0, 1)
+    ...     except rt_pandas.RtMemoryError as exc:
+    ...         print(exc.context)
+    rt_pool_alloc
+    """
+    backend = get_backend()
+    backend.call_scalar("rt_pool_fail_after", int(n))
+    try:
+        yield
+    finally:
+        backend.call_scalar("rt_pool_fail_after", 0)
 
 
 @contextlib.contextmanager

@@ -199,3 +199,10 @@ def test_dataframe_accessor_clamps_numeric_columns(backend):
     assert got["x"].tolist() == [0.5, 1.0] and got["n"].tolist() == [0.0, 1.0]
     assert got["name"].tolist() == ["a", "b"] and got.index.tolist() == [10, 20]
     assert frame["x"].tolist() == [0.5, 9.0]  # input untouched
+
+
+def test_polars_series_through_the_arrow_stream_interface(backend):
+    pl = pytest.importorskip("polars")
+    got = rt_pandas.clamp(pl.Series("x", [1.0, None, 5.0, -2.0]), 0, 2)
+    assert isinstance(got, pa.ChunkedArray)
+    assert got.to_pylist() == [1.0, None, 2.0, 0.0]

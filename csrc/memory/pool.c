@@ -31,6 +31,7 @@ enum category { SMALL = 0, MEDIUM = 1, LARGE = 2 };
 
 typedef struct pool {
     atomic_flag lock;
+    int64_t fail_countdown; /* rt_pool_fail_after: 0 = off */
     block_header *free_lists[CLASS_COUNT];
     int64_t cached_per_category[3];
     rt_pool_stats stats;
@@ -124,6 +125,10 @@ rt_status rt_pool_alloc(int64_t nbytes, void **out, rt_error *err) {
     }
 
     lock();
+    if (the_pool.fail_countdown > 0 && --the_pool.fail_countdown == 0) {
+        unlock();
+        return rt_fail(err, RT_ERR_MEMORY, context, "allocation failed (injected by rt_pool_fail_after)");
+    }
     block_header *block = take_cached(class_index);
     if (block != NULL) {
         the_pool.stats.hits++;
@@ -270,5 +275,11 @@ void rt_pool_reset_stats(void) {
     rt_pool_stats *s = &the_pool.stats;
     s->allocations = s->hits = s->misses = s->frees = s->memory_saved_bytes = 0;
     s->peak_bytes_in_use = s->bytes_in_use;
+    unlock();
+}
+
+void rt_pool_fail_after(int64_t n) {
+    lock();
+    the_pool.fail_countdown = n > 0 ? n : 0;
     unlock();
 }

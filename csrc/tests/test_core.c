@@ -101,6 +101,23 @@ static void test_pool_limits(void) {
     CHECK(rt_pool_init(64, (int64_t)1 << 30, &err) == RT_OK);
 }
 
+static void test_pool_fail_after(void) {
+    rt_error err;
+    void *a = NULL, *b = NULL, *c = NULL;
+    rt_pool_fail_after(2);
+    CHECK(rt_pool_alloc(10, &a, &err) == RT_OK);
+    CHECK(rt_pool_alloc(10, &b, &err) == RT_ERR_MEMORY && b == NULL && err.kind == RT_ERR_MEMORY);
+    CHECK(rt_pool_alloc(10, &c, &err) == RT_OK); /* only the one allocation fails */
+    rt_pool_free(a, &err);
+    rt_pool_free(c, &err);
+    double x[4] = {1, 2, 3, 4};
+    rt_pool_fail_after(1);
+    double q, half = 0.5;
+    CHECK(rt_stats_quantiles(RT_DTYPE_FLOAT64, x, NULL, 0, 4, 1, &half, 1, &q, &err) == RT_ERR_MEMORY);
+    rt_pool_fail_after(0);
+    CHECK(rt_stats_quantiles(RT_DTYPE_FLOAT64, x, NULL, 0, 4, 1, &half, 1, &q, &err) == RT_OK && q == 2.5);
+}
+
 static void *pool_worker(void *arg) {
     (void)arg;
     rt_error err;
@@ -235,6 +252,7 @@ int main(void) {
     test_pool_classes();
     test_pool_limits();
     test_pool_threads();
+    test_pool_fail_after();
     test_bitmaps();
     test_clamp();
     return check_report("test_core");

@@ -66,6 +66,13 @@ void rt_pool_get_stats(rt_pool_stats *out);
 /* Zeroes the counters (allocations, hits, misses, frees, saved, peak). */
 void rt_pool_reset_stats(void);
 
+/*
+ * Test hook: the n-th rt_pool_alloc from now (1 = the next one) fails with
+ * RT_ERR_MEMORY, as if the system were out of memory; 0 turns it off. Lets
+ * tests prove that every caller handles allocation failure without leaking.
+ */
+void rt_pool_fail_after(int64_t n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -8,5 +8,9 @@
 #include "rt/math.h"
 #include "rt/stats.h"
 #include "rt/anomaly.h"
+#include "rt/elementary.h"
+#include "rt/transform.h"
+#include "rt/math_special.h"
+#include "rt/quality.h"
 
 #endif /* RT_RT_H */

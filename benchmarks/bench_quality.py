@@ -1,0 +1,165 @@
+"""Quality report and describe() against plain pandas, in one run, single-threaded.
+
+The frame of the issue: N rows (default 10,000,000) x 10 columns: 6 float64
+with 2% NaN and 1% out-of-range values, 2 int64, 1 string column with 100k
+distinct values (pandas 3's Arrow-backed ``str``), 1 timestamp.
+
+Timed, each once per round (best of ``--rounds``):
+
+* pandas building blocks of the report, as the issue lists them:
+  ``isna().mean()``, ``nunique()``, values occurring once
+  (``value_counts() == 1``), ``between`` on the ranged columns,
+  ``describe()`` and ``duplicated()``; plus the rest of the same numbers
+  (validity: ``np.isfinite`` / ``str.strip() != ""``; consistency: median,
+  MAD and ``between`` of the robust bounds for numbers);
+* ``df.rt.quality(ranges=...)``: every metric with exact distinct counts,
+  values occurring once and duplicate rows;
+* ``df.describe()`` against ``df.rt.describe()``.
+
+Peak memory of the rt calls = the pool's peak bytes in use plus the peak of
+Python-side allocations (tracemalloc, which sees numpy's buffers), as a
+multiple of the frame's own size.
+
+    python benchmarks/bench_quality.py [--rows 10000000] [--rounds 1] [--backend native]
+
+Writes benchmarks/results/quality.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import rt_pandas
+from rt_pandas import memory
+
+RESULTS = Path(__file__).resolve().parent / "results"
+RANGE = (-3.0, 3.0)  # the float columns' declared range: about 1% of values fall outside
+
+
+def make_frame(rows: int, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    data = {}
+    for i in range(6):
+        x = rng.standard_normal(rows)
+        x[rng.random(rows) < 0.01] *= 10.0  # out-of-range values
+        x[rng.random(rows) < 0.02] = np.nan
+        data[f"f{i}"] = x
+    data["i0"] = rng.integers(0, 1_000_000, rows)
+    data["i1"] = rng.integers(-50, 50, rows)
+    vocabulary = np.array([f"item-{k:06d}" for k in range(100_000)], dtype=object)
+    data["s"] = pd.Series(vocabulary[rng.integers(0, len(vocabulary), rows)], dtype="str")
+    data["t"] = pd.to_datetime(1_600_000_000 + rng.integers(0, 10**8, rows), unit="s")
+    return pd.DataFrame(data)
+
+
+def pandas_blocks(df: pd.DataFrame) -> dict[str, float]:
+    """Seconds per building block, pandas computing the report's numbers."""
+    floats = [c for c in df.columns if c.startswith("f")]
+    times = {}
+
+    def timed(name, fn):
+        start = time.perf_counter()
+        fn()
+        times[name] = time.perf_counter() - start
+
+    timed("isna_mean", lambda: df.isna().mean())
+    timed("nunique", lambda: df.nunique())
+    timed("values_once", lambda: {c: (df[c].value_counts() == 1).sum() for c in df.columns})
+    timed("between", lambda: {c: df[c].between(*RANGE).mean() for c in floats})
+    timed("describe", lambda: df.describe())
+    timed("duplicated", lambda: df.duplicated().sum())
+
+    def validity_and_consistency():
+        for c in df.columns:
+            s = df[c]
+            if c.startswith("f"):
+                np.isfinite(s.dropna()).mean()
+            if c == "s":
+                (s.dropna().str.strip() != "").mean()
+            elif c != "t":
+                median = s.median()
+                mad = (s - median).abs().median()
+                s.between(median - 3.5 * 1.4826 * mad, median + 3.5 * 1.4826 * mad).sum()
+
+    timed("validity_consistency", validity_and_consistency)
+    return times
+
+
+def measured(fn):
+    """(seconds, peak extra bytes: pool peak + Python-side peak) of one call."""
+    gc.collect()
+    memory.reset_stats()
+    base_pool = memory.stats()["bytes_in_use"]
+    tracemalloc.start()
+    start = time.perf_counter()
+    result = fn()
+    seconds = time.perf_counter() - start
+    _, python_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    pool_peak = memory.stats()["peak_bytes_in_use"] - base_pool
+    return seconds, pool_peak + python_peak, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--backend", default="native", choices=["native", "wasm"])
+    parser.add_argument("--skip-pandas", action="store_true", help="time only rt-pandas")
+    args = parser.parse_args()
+    rt_pandas.set_backend(args.backend)
+    df = make_frame(args.rows)
+    frame_bytes = int(df.memory_usage(deep=True).sum())
+    ranges = {c: RANGE for c in df.columns if c.startswith("f")}
+
+    best: dict[str, float] = {}
+    peaks: dict[str, int] = {}
+    for _ in range(args.rounds):
+        if not args.skip_pandas:
+            for name, seconds in pandas_blocks(df).items():
+                best[f"pandas_{name}"] = min(best.get(f"pandas_{name}", float("inf")), seconds)
+        seconds, peak, report = measured(lambda: df.rt.quality(ranges=ranges))
+        best["rt_quality"] = min(best.get("rt_quality", float("inf")), seconds)
+        peaks["rt_quality"] = max(peaks.get("rt_quality", 0), peak)
+        seconds, peak, _ = measured(lambda: df.rt.describe())
+        best["rt_describe"] = min(best.get("rt_describe", float("inf")), seconds)
+        peaks["rt_describe"] = max(peaks.get("rt_describe", 0), peak)
+
+    issue_blocks = ["isna_mean", "nunique", "values_once", "between", "describe", "duplicated"]
+    results = {
+        "benchmark": "quality", "rows": args.rows, "columns": df.shape[1], "backend": args.backend,
+        "simd": rt_pandas.versions()["simd"], "rounds": args.rounds, "frame_bytes": frame_bytes,
+        "python": platform.python_version(), "pandas": pd.__version__, "numpy": np.__version__,
+        "cpus": os.cpu_count(), "seconds": best,
+        "peak_extra_bytes": peaks,
+        "peak_vs_frame": {k: v / frame_bytes for k, v in peaks.items()},
+        "report_overall": report.overall, "duplicate_rows": report.duplicate_rows,
+    }
+    if not args.skip_pandas:
+        pandas_issue = sum(best[f"pandas_{b}"] for b in issue_blocks)
+        pandas_same = pandas_issue + best["pandas_validity_consistency"]
+        results["pandas_issue_blocks_seconds"] = pandas_issue
+        results["pandas_same_numbers_seconds"] = pandas_same
+        results["ratios"] = {
+            "quality_vs_pandas_issue_blocks": pandas_issue / best["rt_quality"],
+            "quality_vs_pandas_same_numbers": pandas_same / best["rt_quality"],
+            "describe_vs_pandas_describe": best["pandas_describe"] / best["rt_describe"],
+        }
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / ("quality.json" if args.backend == "native" else f"quality_{args.backend}.json")
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,387 @@
+/*
+ * The elementary functions, written once over vec.h and compiled once per
+ * ISA (elementary_<isa>.c defines VEC_ISA and VEC_SUFFIX, then includes
+ * vec.h and this file). The algorithms are described in docs/math.md; in
+ * short, every function builds its result as an unevaluated sum hi + lo of
+ * two doubles (error-free transformations around a polynomial) and rounds
+ * once at the end, which keeps float64 within 1 ULP without tables; float32
+ * is computed in float64 and rounded once to float32.
+ */
+#include "elementary_coefficients.h"
+#include "elementary_kernels.h"
+
+#define VEC_NAME3(name, suffix) name##_##suffix
+#define VEC_NAME2(name, suffix) VEC_NAME3(name, suffix)
+#define VEC_NAME(name) VEC_NAME2(name, VEC_SUFFIX)
+
+/* Cody-Waite split of ln 2: LN2_HI has 21 trailing zero bits, so k * LN2_HI is exact for |k| < 2^21. */
+static const double LN2_HI = 0x1.62e42fee00000p-1;
+static const double LN2_LO = 0x1.a39ef35793c76p-33;
+static const double INV_LN2 = 0x1.71547652b82fep0;
+static const double SQRT2 = 0x1.6a09e667f3bcdp0;
+static const double PI_HI = 0x1.921fb54442d18p1, PI_LO = 0x1.1a62633145c07p-53;
+static const double PI_2_HI = 0x1.921fb54442d18p0, PI_2_LO = 0x1.1a62633145c07p-54;
+static const double ATAN_HALF_HI = 0x1.dac670561bb4fp-2, ATAN_HALF_LO = 0x1.a2b7f222f65e2p-56;
+static const double PI_4_HI = 0x1.921fb54442d18p-1, PI_4_LO = 0x1.1a62633145c07p-55;
+
+/*
+ * e^x = 2^k * (hi + lo) for x in [-746, 711], |hi + lo - e^r| ~ 2^-60 e^r.
+ * x = k ln2 + r with r kept as rh + rl (|r| <= ln2/2), then
+ * e^r = 1 + r + r^2 P(r) with P the Taylor series to r^13 (error < 2^-62).
+ */
+static inline void exp_core(vd x, vd *k_out, vd *hi, vd *lo) {
+    vd k = vd_round(vd_mul(x, vd_set(INV_LN2)));
+    vd t = vd_sub(x, vd_mul(k, vd_set(LN2_HI))); /* exact */
+    vd p, pe, rh, re;
+    vd_two_prod(k, vd_set(LN2_LO), &p, &pe);
+    vd_two_sum(t, vd_neg(p), &rh, &re);
+    vd rl = vd_sub(re, pe);
+    vd s = vd_mul(vd_mul(rh, rh), vd_poly(rh, EXP_P, 14));
+    vd h1, e1;
+    vd_fast_two_sum(vd_set(1.0), rh, &h1, &e1);
+    /* e^(rh + rl) = e^rh (1 + rl): the rl * rh term matters at the 2^-56 level. */
+    vd l1 = vd_add(e1, vd_add(vd_mla(rl, rh, rl), s));
+    vd_fast_two_sum(h1, l1, hi, lo);
+    *k_out = k;
+}
+
+/* expm1(y) = hi + lo for y in [-40, 58 ln 2]: 2^k (h + l) - 1 with the subtraction made exact. */
+static inline void expm1_dd(vd y, vd *hi, vd *lo) {
+    vd k, h, l;
+    exp_core(y, &k, &h, &l);
+    vd scale = vd_pow2(k);
+    vd a, ae;
+    vd_two_sum(vd_mul(h, scale), vd_set(-1.0), &a, &ae);
+    vd_fast_two_sum(a, vd_add(ae, vd_mul(l, scale)), hi, lo);
+}
+
+static inline vd exp_v(vd x) {
+    vd xc = vd_min(vd_max(x, vd_set(-746.0)), vd_set(711.0));
+    vd k, hi, lo;
+    exp_core(xc, &k, &hi, &lo);
+    vd r = vd_ldexp(vd_add(hi, lo), k);
+    return vd_sel(vd_isnan(x), x, r);
+}
+
+static inline vd expm1_v(vd x) {
+    vd xc = vd_min(vd_max(x, vd_set(-40.0)), vd_set(711.0));
+    vd k, hi, lo;
+    exp_core(xc, &k, &hi, &lo);
+    vd big = vd_ldexp(vd_add(hi, lo), k);
+    vd scale = vd_pow2(vd_min(k, vd_set(64.0))); /* lanes above 40 take `big` */
+    vd a, ae;
+    vd_two_sum(vd_mul(hi, scale), vd_set(-1.0), &a, &ae);
+    vd r = vd_add(a, vd_add(ae, vd_mul(lo, scale)));
+    r = vd_sel(vd_gt(x, vd_set(40.0)), big, r);
+    /* |x| < 2^-12: x + x^2 (1/2 + x/6 + x^2/24 + x^3/120), next term < 2^-60 |x|; keeps -0. */
+    vd series = vd_mla(vd_mla(vd_mla(vd_set(1.0 / 120.0), x, vd_set(1.0 / 24.0)), x, vd_set(1.0 / 6.0)), x, vd_set(0.5));
+    r = vd_sel(vd_lt(vd_abs(x), vd_set(0x1p-12)), vd_mla(vd_mul(x, x), series, x), r);
+    r = vd_sel(vd_eq(x, vd_set(0.0)), x, r); /* the series gives +0 for -0 */
+    return vd_sel(vd_isnan(x), x, r);
+}
+
+/*
+ * log(x) = hi + lo for finite x > 0: x = 2^e m with m in [sqrt(2)/2, sqrt(2)),
+ * f = m - 1 (exact), s = f / (2 + f) as sh + sl, log m = 2s + s z P(z) (z = s^2,
+ * Taylor series of 2 atanh, error < 2^-62 for |s| <= 0.1716).
+ */
+static inline void log_core(vd x, vd *hi, vd *lo) {
+    vm tiny = vd_lt(x, vd_set(0x1p-1022));
+    x = vd_sel(tiny, vd_mul(x, vd_set(0x1p54)), x);
+    vu bits = vd_bits(x);
+    /* The biased exponent as a double: OR it into the mantissa of 2^52 and subtract 2^52. */
+    vd e = vd_sub(vu_double(vu_or(vu_shr(bits, 52), vu_set(0x4330000000000000ull))), vd_set(0x1p52));
+    e = vd_sub(e, vd_sel(tiny, vd_set(1023.0 + 54.0), vd_set(1023.0)));
+    vd m = vu_double(vu_or(vu_and(bits, vu_set(0x000fffffffffffffull)), vu_set(0x3ff0000000000000ull)));
+    vm upper = vd_gt(m, vd_set(SQRT2));
+    m = vd_sel(upper, vd_mul(m, vd_set(0.5)), m);
+    e = vd_sel(upper, vd_add(e, vd_set(1.0)), e);
+    vd f = vd_sub(m, vd_set(1.0));
+    vd u, ue;
+    vd_fast_two_sum(vd_set(2.0), f, &u, &ue);
+    vd sh = vd_div(f, u);
+    vd p, pe;
+    vd_two_prod(sh, u, &p, &pe);
+    vd resid = vd_sub(vd_sub(vd_sub(f, p), pe), vd_mul(sh, ue));
+    vd sl = vd_div(resid, u);
+    vd z = vd_mul(sh, sh);
+    vd tail = vd_mul(vd_mul(sh, z), vd_poly(z, LOG_P, 11));
+    vd a, ae;
+    vd_two_sum(vd_mul(e, vd_set(LN2_HI)), vd_add(sh, sh), &a, &ae);
+    vd l = vd_add(ae, vd_add(vd_mla(e, vd_set(LN2_LO), vd_add(sl, sl)), tail));
+    *hi = a;
+    *lo = l;
+}
+
+static inline vd log_special(vd x, vd r) {
+    r = vd_sel(vd_eq(x, vd_set(0.0)), vd_set(-__builtin_inf()), r);
+    r = vd_sel(vd_eq(x, vd_set(__builtin_inf())), x, r);
+    r = vd_sel(vd_lt(x, vd_set(0.0)), vd_set(__builtin_nan("")), r);
+    return vd_sel(vd_isnan(x), x, r);
+}
+
+static inline vd log_v(vd x) {
+    vm finite_positive = vm_and(vd_gt(x, vd_set(0.0)), vd_lt(x, vd_set(__builtin_inf())));
+    vd hi, lo;
+    log_core(vd_sel(finite_positive, x, vd_set(1.0)), &hi, &lo);
+    return log_special(x, vd_add(hi, lo));
+}
+
+static inline vd log1p_v(vd x) {
+    /* 1 + x = u + ue exactly; log(u + ue) = log u + ue / u to far below an ULP. */
+    vd u, ue;
+    vd_two_sum(vd_set(1.0), x, &u, &ue);
+    vm finite_positive = vm_and(vd_gt(u, vd_set(0.0)), vd_lt(u, vd_set(__builtin_inf())));
+    vd us = vd_sel(finite_positive, u, vd_set(1.0));
+    vd hi, lo;
+    log_core(us, &hi, &lo);
+    vd r = vd_add(hi, vd_add(lo, vd_div(ue, us)));
+    r = log_special(vd_sel(vd_isnan(x), x, u), r);
+    r = vd_sel(vd_lt(x, vd_set(-1.0)), vd_set(__builtin_nan("")), r);
+    /* |x| < 2^-12: x - x^2/2 + x^3/3 - x^4/4 + x^5/5, next term < 2^-60 |x|; keeps -0. */
+    vd series = vd_mla(vd_mla(vd_mla(vd_set(0.2), x, vd_set(-0.25)), x, vd_set(1.0 / 3.0)), x, vd_set(-0.5));
+    r = vd_sel(vd_lt(vd_abs(x), vd_set(0x1p-12)), vd_mla(vd_mul(x, x), series, x), r);
+    return vd_sel(vd_eq(x, vd_set(0.0)), x, r);
+}
+
+/* sinh and cosh share e^|x| / 2 = Hh + Hl and e^-|x| / 2 = inv + invl. */
+static inline void half_exp_pair(vd ax, vd *hh, vd *hl, vd *inv, vd *invl) {
+    vd k, hi, lo;
+    exp_core(vd_min(ax, vd_set(711.0)), &k, &hi, &lo);
+    vd km1 = vd_sub(k, vd_set(1.0));
+    vd h = vd_ldexp(hi, km1), l = vd_ldexp(lo, km1);
+    vd q = vd_div(vd_set(0.25), h);
+    vd p, pe;
+    vd_two_prod(q, h, &p, &pe);
+    vd resid = vd_sub(vd_sub(vd_sub(vd_set(0.25), p), pe), vd_mul(q, l));
+    *hh = h;
+    *hl = l;
+    *inv = q;
+    *invl = vd_div(resid, h);
+}
+
+static inline vd sinh_v(vd x) {
+    vd ax = vd_abs(x);
+    /* |x| < 1: x + x^3 Q(x^2), the Taylor series to x^19 (error < 2^-64). */
+    vd z = vd_mul(x, x);
+    vd small = vd_mla(vd_mul(x, z), vd_poly(z, SINH_Q, 9), x);
+    vd hh, hl, inv, invl;
+    half_exp_pair(ax, &hh, &hl, &inv, &invl);
+    vd a, ae;
+    vd_two_sum(hh, vd_neg(inv), &a, &ae);
+    vd mid = vd_add(a, vd_sub(vd_add(ae, hl), invl));
+    vd big = vd_add(hh, hl); /* e^-|x| is below 2^-63 of the result past 22 */
+    vd r = vd_sel(vd_gt(ax, vd_set(22.0)), big, mid);
+    r = vd_sel(vd_lt(ax, vd_set(1.0)), small, vd_copysign(r, x));
+    return vd_sel(vd_isnan(x), x, r);
+}
+
+static inline vd cosh_v(vd x) {
+    vd ax = vd_abs(x);
+    vd hh, hl, inv, invl;
+    half_exp_pair(ax, &hh, &hl, &inv, &invl);
+    vd a, ae;
+    vd_two_sum(hh, inv, &a, &ae);
+    vd mid = vd_add(a, vd_add(vd_add(ae, hl), invl));
+    vd r = vd_sel(vd_gt(ax, vd_set(22.0)), vd_add(hh, hl), mid);
+    return vd_sel(vd_isnan(x), x, r);
+}
+
+static inline vd tanh_v(vd x) {
+    vd ax = vd_abs(x);
+    /* |x| < 2^-10: x - x^3/3 + 2x^5/15 - 17x^7/315 (next term < 2^-92 |x|). */
+    vd z = vd_mul(x, x);
+    vd series = vd_mla(vd_mla(vd_set(-17.0 / 315.0), z, vd_set(2.0 / 15.0)), z, vd_set(-1.0 / 3.0));
+    vd small = vd_mla(vd_mul(x, z), series, x);
+    /* tanh|x| = M / (M + 2) with M = expm1(2|x|); past |x| = 20 this rounds to 1. */
+    vd mh, ml;
+    expm1_dd(vd_add(vd_min(ax, vd_set(20.0)), vd_min(ax, vd_set(20.0))), &mh, &ml);
+    vd dh, de;
+    vd_two_sum(mh, vd_set(2.0), &dh, &de);
+    vd dl = vd_add(de, ml);
+    vd q = vd_div(mh, dh);
+    vd p, pe;
+    vd_two_prod(q, dh, &p, &pe);
+    vd resid = vd_sub(vd_add(vd_sub(vd_sub(mh, p), pe), ml), vd_mul(q, dl));
+    vd r = vd_copysign(vd_add(q, vd_div(resid, dh)), x);
+    r = vd_sel(vd_lt(ax, vd_set(0x1p-10)), small, r);
+    r = vd_sel(vd_eq(x, vd_set(0.0)), x, r); /* the series gives +0 for -0 */
+    return vd_sel(vd_isnan(x), x, r);
+}
+
+/*
+ * The angle of the point (b, a) (a = ah + al >= 0, b = bh + bl >= 0, the
+ * point's x coordinate negative where `x_negative`), in [0, pi].
+ * The smaller of a, b over the larger is t in [0, 1]; with c in {0, 1/2, 1}
+ * chosen by t, atan t = atan c + atan u, u = (n - c d) / (d + c n), |u| <= 7/16,
+ * and atan u = u + u z P(z) (z = u^2, near-minimax, error < 2^-60).
+ * The quadrant gives base + sigma * (atan c + atan u) with base in {0, pi/2, pi}.
+ */
+static inline vd angle_core(vd ah, vd al, vd bh, vd bl, vm x_negative) {
+    vm swap = vd_gt(ah, bh);
+    vd nh = vd_sel(swap, bh, ah), nl = vd_sel(swap, bl, al);
+    vd dh0 = vd_sel(swap, ah, bh), dl0 = vd_sel(swap, al, bl);
+    vd t = vd_div(nh, dh0);
+    vm r1 = vm_not(vd_lt(t, vd_set(7.0 / 16.0))), r2 = vm_not(vd_lt(t, vd_set(11.0 / 16.0)));
+    vd c = vd_sel(r2, vd_set(1.0), vd_sel(r1, vd_set(0.5), vd_set(0.0)));
+    /* n - c d is exact (Sterbenz) in each range; c n is exact for c in {0, 1/2, 1}. */
+    vd numh = vd_sub(nh, vd_mul(c, dh0));
+    vd numl = vd_sub(nl, vd_mul(c, dl0));
+    vd denh, dene;
+    vd_two_sum(dh0, vd_mul(c, nh), &denh, &dene);
+    vd denl = vd_add(dene, vd_add(dl0, vd_mul(c, nl)));
+    vd u = vd_div(numh, denh);
+    vd p, pe;
+    vd_two_prod(u, denh, &p, &pe);
+    vd resid = vd_sub(vd_add(vd_sub(vd_sub(numh, p), pe), numl), vd_mul(u, denl));
+    vd ul = vd_div(resid, denh);
+    vd z = vd_mul(u, u);
+    vd rest = vd_add(vd_mul(vd_mul(u, z), vd_poly(z, ATAN_P, 12)), vd_div(ul, vd_add(vd_set(1.0), z)));
+    vd ch = vd_sel(r2, vd_set(PI_4_HI), vd_sel(r1, vd_set(ATAN_HALF_HI), vd_set(0.0)));
+    vd cl = vd_sel(r2, vd_set(PI_4_LO), vd_sel(r1, vd_set(ATAN_HALF_LO), vd_set(0.0)));
+    /* sigma = -1 where exactly one of swap, x_negative holds. */
+    vm flip = vm_or(vm_and(swap, vm_not(x_negative)), vm_and(vm_not(swap), x_negative));
+    vd base_h = vd_sel(swap, vd_set(PI_2_HI), vd_sel(x_negative, vd_set(PI_HI), vd_set(0.0)));
+    vd base_l = vd_sel(swap, vd_set(PI_2_LO), vd_sel(x_negative, vd_set(PI_LO), vd_set(0.0)));
+    vd sch = vd_sel(flip, vd_neg(ch), ch), su = vd_sel(flip, vd_neg(u), u);
+    vd tail = vd_add(cl, rest);
+    tail = vd_sel(flip, vd_neg(tail), tail);
+    vd s1, e1, s2, e2;
+    vd_two_sum(base_h, sch, &s1, &e1);
+    vd_two_sum(s1, su, &s2, &e2);
+    return vd_add(s2, vd_add(vd_add(e1, e2), vd_add(base_l, tail)));
+}
+
+static inline vd atan_v(vd x) {
+    /* atan|x| rounds to pi/2 long before 2^600; clamping keeps inf out of the residuals. */
+    vd ax = vd_min(vd_abs(x), vd_set(0x1p600));
+    vd zero = vd_set(0.0);
+    vd r = angle_core(ax, zero, vd_set(1.0), zero, vd_lt(vd_set(1.0), zero));
+    r = vd_copysign(r, x);
+    return vd_sel(vd_isnan(x), x, r);
+}
+
+static inline vd atan2_v(vd y, vd x) {
+    vd a = vd_abs(y), b = vd_abs(x);
+    vd inf = vd_set(__builtin_inf()), one = vd_set(1.0), zero = vd_set(0.0);
+    vm a_inf = vd_eq(a, inf), b_inf = vd_eq(b, inf);
+    /* Infinities and (0, 0) become finite points with the same angle. */
+    vd a2 = vd_sel(a_inf, one, vd_sel(b_inf, zero, a));
+    vd b2 = vd_sel(b_inf, one, vd_sel(a_inf, zero, b));
+    b2 = vd_sel(vm_and(vd_eq(a2, zero), vd_eq(b2, zero)), one, b2);
+    /* Keep d + c n finite and the residuals out of the subnormal range. */
+    vd m = vd_max(a2, b2);
+    vd scale = vd_sel(vd_gt(m, vd_set(0x1p1000)), vd_set(0x1p-60),
+                      vd_sel(vd_lt(m, vd_set(0x1p-900)), vd_set(0x1p600), one));
+    a2 = vd_mul(a2, scale);
+    b2 = vd_mul(b2, scale);
+    vd r = angle_core(a2, zero, b2, zero, vd_signbit(x));
+    r = vd_copysign(r, y);
+    return vd_sel(vd_isnan(x), x, vd_sel(vd_isnan(y), y, r));
+}
+
+/* sqrt(1 - x^2) = sh + sl for |x| <= 1, with 1 - x^2 formed exactly as a double-double. */
+static inline void sqrt_one_minus_square(vd ax, vd *sh, vd *sl) {
+    vd ph, pl, wh, we, w2, wl;
+    vd_two_prod(ax, ax, &ph, &pl);
+    vd_two_sum(vd_set(1.0), vd_neg(ph), &wh, &we);
+    vd_fast_two_sum(wh, vd_sub(we, pl), &w2, &wl);
+    w2 = vd_max(w2, vd_set(0.0));
+    vd s = vd_sqrt(w2);
+    vd q, qe;
+    vd_two_prod(s, s, &q, &qe);
+    vd resid = vd_add(vd_sub(vd_sub(w2, q), qe), wl);
+    vm positive = vd_gt(s, vd_set(0.0));
+    *sh = s;
+    *sl = vd_sel(positive, vd_div(resid, vd_add(s, s)), vd_set(0.0));
+}
+
+static inline vd asin_v(vd x) {
+    vd ax = vd_abs(x);
+    vm outside = vd_gt(ax, vd_set(1.0));
+    ax = vd_min(ax, vd_set(1.0));
+    vd sh, sl, zero = vd_set(0.0);
+    sqrt_one_minus_square(ax, &sh, &sl);
+    vd r = vd_copysign(angle_core(ax, zero, sh, sl, vd_lt(vd_set(1.0), zero)), x);
+    r = vd_sel(outside, vd_set(__builtin_nan("")), r);
+    return vd_sel(vd_isnan(x), x, r);
+}
+
+static inline vd acos_v(vd x) {
+    vd ax = vd_abs(x);
+    vm outside = vd_gt(ax, vd_set(1.0));
+    ax = vd_min(ax, vd_set(1.0));
+    vd sh, sl, zero = vd_set(0.0);
+    sqrt_one_minus_square(ax, &sh, &sl);
+    vd r = angle_core(sh, sl, ax, zero, vd_signbit(x));
+    r = vd_sel(outside, vd_set(__builtin_nan("")), r);
+    return vd_sel(vd_isnan(x), x, r);
+}
+
+/* --------------------------------------------------------------- loops */
+
+/* Whole vectors in place; the tail goes through a zero-padded vector-sized buffer. */
+#define UNARY_LOOPS(fn)                                                               \
+    void VEC_NAME(rt_vm_##fn##_f64)(const double *x, int64_t n, double *out) {        \
+        int64_t i = 0;                                                                \
+        for (; i + VL <= n; i += VL) {                                                \
+            vd_store(out + i, fn##_v(vd_load(x + i)));                                \
+        }                                                                             \
+        if (i < n) {                                                                  \
+            double buf[VL] = {0};                                                     \
+            __builtin_memcpy(buf, x + i, (size_t)(n - i) * sizeof(double));                     \
+            vd_store(buf, fn##_v(vd_load(buf)));                                      \
+            __builtin_memcpy(out + i, buf, (size_t)(n - i) * sizeof(double));                   \
+        }                                                                             \
+    }                                                                                 \
+    void VEC_NAME(rt_vm_##fn##_f32)(const float *x, int64_t n, float *out) {          \
+        int64_t i = 0;                                                                \
+        for (; i + VL <= n; i += VL) {                                                \
+            vd_store_f32(out + i, fn##_v(vd_load_f32(x + i)));                        \
+        }                                                                             \
+        if (i < n) {                                                                  \
+            float buf[VL < 4 ? 4 : VL] = {0};                                         \
+            __builtin_memcpy(buf, x + i, (size_t)(n - i) * sizeof(float));                      \
+            vd_store_f32(buf, fn##_v(vd_load_f32(buf)));                              \
+            __builtin_memcpy(out + i, buf, (size_t)(n - i) * sizeof(float));                    \
+        }                                                                             \
+    }
+
+UNARY_LOOPS(exp)
+UNARY_LOOPS(expm1)
+UNARY_LOOPS(log)
+UNARY_LOOPS(log1p)
+UNARY_LOOPS(sinh)
+UNARY_LOOPS(cosh)
+UNARY_LOOPS(tanh)
+UNARY_LOOPS(asin)
+UNARY_LOOPS(acos)
+UNARY_LOOPS(atan)
+
+void VEC_NAME(rt_vm_atan2_f64)(const double *y, const double *x, int64_t n, double *out) {
+    int64_t i = 0;
+    for (; i + VL <= n; i += VL) {
+        vd_store(out + i, atan2_v(vd_load(y + i), vd_load(x + i)));
+    }
+    if (i < n) {
+        double by[VL] = {0}, bx[VL] = {0};
+        __builtin_memcpy(by, y + i, (size_t)(n - i) * sizeof(double));
+        __builtin_memcpy(bx, x + i, (size_t)(n - i) * sizeof(double));
+        vd_store(by, atan2_v(vd_load(by), vd_load(bx)));
+        __builtin_memcpy(out + i, by, (size_t)(n - i) * sizeof(double));
+    }
+}
+
+void VEC_NAME(rt_vm_atan2_f32)(const float *y, const float *x, int64_t n, float *out) {
+    int64_t i = 0;
+    for (; i + VL <= n; i += VL) {
+        vd_store_f32(out + i, atan2_v(vd_load_f32(y + i), vd_load_f32(x + i)));
+    }
+    if (i < n) {
+        float by[VL < 4 ? 4 : VL] = {0}, bx[VL < 4 ? 4 : VL] = {0};
+        __builtin_memcpy(by, y + i, (size_t)(n - i) * sizeof(float));
+        __builtin_memcpy(bx, x + i, (size_t)(n - i) * sizeof(float));
+        vd_store_f32(by, atan2_v(vd_load_f32(by), vd_load_f32(bx)));
+        __builtin_memcpy(out + i, by, (size_t)(n - i) * sizeof(float));
+    }
+}

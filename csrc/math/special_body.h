@@ -1,0 +1,187 @@
+/*
+ * erf and erfc, written once over part A's vec.h and compiled once per ISA
+ * (special_<isa>.c defines VEC_ISA and VEC_SUFFIX, includes vec.h, then this).
+ *
+ * - |x| < 1/2: erf(x) = x + x P(x^2) (degree-13 minimax), the product x P
+ *   kept exact (two_prod) so erf is a double-double; erfc = 1 - erf.
+ * - |x| >= 1/2: erfc(|x|) = exp(-x^2) F(|x|), F(x) = exp(x^2) erfc(x) a slowly
+ *   varying function fitted piecewise (8 degree-17 polynomials on [1/2, 6),
+ *   and x F(x) = G(1/x^2) beyond 6). x^2 is split exactly into hi + lo and
+ *   exp takes both parts, so the exponential's large argument costs no
+ *   accuracy; exp(-x^2) and F are double-doubles and the product is rounded
+ *   once (then scaled by 2^k, which only rounds again for subnormal results).
+ *   erf = 1 - erfc and erfc(-x) = 2 - erfc(x) take the same double-doubles.
+ *
+ * Coefficients come from tools/minimax.py (special_coefficients.h).
+ */
+#include "special_coefficients.h"
+#include "special_kernels.h"
+
+#define SPECIAL_NAME3(name, suffix) name##_##suffix
+#define SPECIAL_NAME2(name, suffix) SPECIAL_NAME3(name, suffix)
+#define SPECIAL_NAME(name) SPECIAL_NAME2(name, VEC_SUFFIX)
+
+enum { ERFC_PIECES = sizeof ERFC_MID / sizeof ERFC_MID[0], ERFC_COEFFS = sizeof ERFC_P[0] / sizeof ERFC_P[0][0] };
+
+/* Cody-Waite split of ln 2 (SP_LN2_HI has trailing zeros, so k * SP_LN2_HI is exact for |k| < 2^21). */
+static const double SP_LN2_HI = 0x1.62e42fee00000p-1;
+static const double SP_LN2_LO = 0x1.a39ef35793c76p-33;
+static const double SP_INV_LN2 = 0x1.71547652b82fep0;
+
+/* e^-(sh + sl) = 2^k (h + l), for 0 <= sh <= 800 and |sl| <= ulp(sh) (up to 2^-44 for erfc's x^2). */
+static inline void exp_neg_dd(vd sh, vd sl, vd *k_out, vd *h, vd *l) {
+    vd a = vd_neg(sh);
+    vd k = vd_round(vd_mul(a, vd_set(SP_INV_LN2)));
+    vd t = vd_sub(a, vd_mul(k, vd_set(SP_LN2_HI))); /* exact */
+    vd p, pe, rh, re;
+    vd_two_prod(k, vd_set(SP_LN2_LO), &p, &pe);
+    vd_two_sum(t, vd_neg(p), &rh, &re);
+    vd rl = vd_sub(vd_sub(re, pe), sl);
+    vd s = vd_mul(vd_mul(rh, rh), vd_poly(rh, EXP_P, (int)(sizeof EXP_P / sizeof EXP_P[0])));
+    vd h1, e1;
+    vd_fast_two_sum(vd_set(1.0), rh, &h1, &e1);
+    /* e^(rh + rl) = e^rh (1 + rl) = (1 + rh + s)(1 + rl). rl carries the low part of x^2, up to
+     * 2^-44, so its product with the whole e^rh - 1 = rh + s is needed, not only with rh. */
+    vd l1 = vd_add(e1, vd_add(vd_mla(rl, vd_add(rh, s), rl), s));
+    vd_fast_two_sum(h1, l1, h, l);
+    *k_out = k;
+}
+
+/* The coefficients of each lane's piece, gathered lane by lane into rows of VL. */
+static inline vd erfc_piece_poly(vd x, vd *c0, vd *c0_lo) {
+    double index[VL], coeffs[ERFC_COEFFS][VL], mids[VL], lows[VL];
+    vd piece = vd_set(0.0);
+    for (int b = 1; b < ERFC_PIECES; b++) {
+        piece = vd_add(piece, vd_sel(vd_le(vd_set(ERFC_BREAKS[b]), x), vd_set(1.0), vd_set(0.0)));
+    }
+    vd_store(index, piece);
+    for (int lane = 0; lane < VL; lane++) {
+        int i = (int)index[lane];
+        mids[lane] = ERFC_MID[i];
+        lows[lane] = ERFC_C0_LO[i];
+        for (int j = 0; j < ERFC_COEFFS; j++) {
+            coeffs[j][lane] = ERFC_P[i][j];
+        }
+    }
+    vd t = vd_sub(x, vd_load(mids));
+    vd q = vd_load(coeffs[0]);
+    for (int j = 1; j < ERFC_COEFFS - 1; j++) {
+        q = vd_mla(q, t, vd_load(coeffs[j]));
+    }
+    *c0 = vd_load(coeffs[ERFC_COEFFS - 1]);
+    *c0_lo = vd_load(lows);
+    return vd_mul(t, q); /* F(x) - c0 */
+}
+
+/* F(x) = exp(x^2) erfc(x) as a double-double, for 1/2 <= x <= 28. */
+static inline void erfc_scaled_dd(vd x, vd *fh, vd *fl) {
+    vd c0, c0_lo;
+    vd rest = erfc_piece_poly(x, &c0, &c0_lo);
+    vd ph, pl;
+    vd_fast_two_sum(c0, rest, &ph, &pl);
+    pl = vd_add(pl, c0_lo);
+    /* x >= 6: F = (1/x) G(1/x^2), with 1/x as a double-double. */
+    vd r = vd_div(vd_set(1.0), x);
+    vd q, qe;
+    vd_two_prod(r, x, &q, &qe);
+    vd rl = vd_div(vd_sub(vd_sub(vd_set(1.0), q), qe), x);
+    vd u = vd_mul(r, r);
+    int n = (int)(sizeof ERFC_TAIL / sizeof ERFC_TAIL[0]);
+    vd gq = vd_mul(u, vd_poly(u, ERFC_TAIL, n - 1));
+    vd gh, gl;
+    vd_fast_two_sum(vd_set(ERFC_TAIL[n - 1]), gq, &gh, &gl);
+    gl = vd_add(gl, vd_set(ERFC_TAIL_C0_LO));
+    vd th, te;
+    vd_two_prod(r, gh, &th, &te);
+    vd tl = vd_add(te, vd_add(vd_mul(r, gl), vd_mul(rl, gh)));
+    vm tail = vd_le(vd_set(6.0), x);
+    *fh = vd_sel(tail, th, ph);
+    *fl = vd_sel(tail, tl, pl);
+}
+
+/* erfc(a) = 2^k (ch + cl) for 1/2 <= a (a clamped to 28: beyond, erfc underflows to 0). */
+static inline void erfc_big_dd(vd a, vd *k, vd *ch, vd *cl) {
+    a = vd_min(a, vd_set(28.0));
+    vd sh, sl, eh, el, fh, fl, ph, pe;
+    vd_two_prod(a, a, &sh, &sl);
+    exp_neg_dd(sh, sl, k, &eh, &el);
+    erfc_scaled_dd(a, &fh, &fl);
+    vd_two_prod(eh, fh, &ph, &pe);
+    vd pl = vd_add(pe, vd_add(vd_mul(eh, fl), vd_mul(el, fh)));
+    vd_fast_two_sum(ph, pl, ch, cl);
+}
+
+/* erf(a) for 0 <= a < 1/2 as a double-double; tiny a is scaled up so x P(x^2) keeps its bits. */
+static inline void erf_small_dd(vd a, vd *eh, vd *el) {
+    vd p = vd_poly(vd_mul(a, a), ERF_P, (int)(sizeof ERF_P / sizeof ERF_P[0]));
+    vd ph, pl;
+    vd_two_prod(a, p, &ph, &pl);
+    vd_fast_two_sum(a, ph, eh, el);
+    *el = vd_add(*el, pl);
+}
+
+static inline vd erf_v(vd x) {
+    vd a = vd_abs(x);
+    vm small = vd_lt(a, vd_set(0.5));
+    vm tiny = vd_lt(a, vd_set(0x1p-900));
+    vd scaled = vd_mul(a, vd_sel(tiny, vd_set(0x1p600), vd_set(1.0)));
+    vd eh, el;
+    erf_small_dd(scaled, &eh, &el);
+    vd small_r = vd_mul(vd_add(eh, el), vd_sel(tiny, vd_set(0x1p-600), vd_set(1.0)));
+    vd k, ch, cl, s, se;
+    erfc_big_dd(vd_max(a, vd_set(0.5)), &k, &ch, &cl);
+    vd scale = vd_pow2(vd_max(k, vd_set(-1000.0))); /* erfc < 2^-1000 no longer matters next to 1 */
+    vd_fast_two_sum(vd_set(1.0), vd_neg(vd_mul(ch, scale)), &s, &se);
+    vd big_r = vd_add(s, vd_sub(se, vd_mul(cl, scale)));
+    vd r = vd_copysign(vd_sel(small, small_r, big_r), x);
+    return vd_sel(vd_isnan(x), x, r);
+}
+
+static inline vd erfc_v(vd x) {
+    vd a = vd_abs(x);
+    vm small = vd_lt(a, vd_set(0.5));
+    vm negative = vd_signbit(x);
+    vd eh, el, s, se;
+    erf_small_dd(a, &eh, &el);
+    vd sign = vd_sel(negative, vd_set(-1.0), vd_set(1.0));
+    vd_fast_two_sum(vd_set(1.0), vd_neg(vd_mul(sign, eh)), &s, &se);
+    vd small_r = vd_add(s, vd_sub(se, vd_mul(sign, el)));
+    vd k, ch, cl;
+    erfc_big_dd(vd_max(a, vd_set(0.5)), &k, &ch, &cl);
+    vd positive_r = vd_ldexp(vd_add(ch, cl), k);
+    vd scale = vd_pow2(vd_max(k, vd_set(-1000.0)));
+    vd_fast_two_sum(vd_set(2.0), vd_neg(vd_mul(ch, scale)), &s, &se);
+    vd negative_r = vd_add(s, vd_sub(se, vd_mul(cl, scale)));
+    vd r = vd_sel(small, small_r, vd_sel(negative, negative_r, positive_r));
+    return vd_sel(vd_isnan(x), x, r);
+}
+
+/* Whole vectors in place; the tail goes through a padded vector-sized buffer. */
+#define SPECIAL_UNARY_LOOPS(fn)                                                        \
+    void SPECIAL_NAME(rt_sp_##fn##_f64)(const double *x, int64_t n, double *out) {    \
+        int64_t i = 0;                                                                 \
+        for (; i + VL <= n; i += VL) {                                                 \
+            vd_store(out + i, fn##_v(vd_load(x + i)));                                 \
+        }                                                                              \
+        if (i < n) {                                                                   \
+            double buf[VL] = {0};                                                      \
+            __builtin_memcpy(buf, x + i, (size_t)(n - i) * sizeof(double));            \
+            vd_store(buf, fn##_v(vd_load(buf)));                                       \
+            __builtin_memcpy(out + i, buf, (size_t)(n - i) * sizeof(double));          \
+        }                                                                              \
+    }                                                                                  \
+    void SPECIAL_NAME(rt_sp_##fn##_f32)(const float *x, int64_t n, float *out) {      \
+        int64_t i = 0;                                                                 \
+        for (; i + VL <= n; i += VL) {                                                 \
+            vd_store_f32(out + i, fn##_v(vd_load_f32(x + i)));                         \
+        }                                                                              \
+        if (i < n) {                                                                   \
+            float buf[VL < 4 ? 4 : VL] = {0};                                          \
+            __builtin_memcpy(buf, x + i, (size_t)(n - i) * sizeof(float));             \
+            vd_store_f32(buf, fn##_v(vd_load_f32(buf)));                               \
+            __builtin_memcpy(out + i, buf, (size_t)(n - i) * sizeof(float));           \
+        }                                                                              \
+    }
+
+SPECIAL_UNARY_LOOPS(erf)
+SPECIAL_UNARY_LOOPS(erfc)

@@ -1,0 +1,297 @@
+/*
+ * A small portable vector layer for the elementary math kernels.
+ *
+ * Each ISA variant is its own translation unit (elementary_<isa>.c) that
+ * defines VEC_ISA and includes this header and then elementary_body.h, so
+ * the algorithm is written once and compiled four times. The header gives
+ * a double vector `vd`, a lane mask `vm` and the operations the algorithms
+ * need. Two of them carry the accuracy contract:
+ *
+ *   vd_mla(a, b, c)  a*b + c, fused where the ISA has FMA (polynomials only);
+ *   vd_two_prod      the exact product a*b = p + e (FMA, or Dekker's
+ *                    splitting where there is no FMA: wasm and its scalar code).
+ *
+ * Native scalar code uses the C library's fma(), which glibc runs on the FMA
+ * unit when there is one, so the scalar reference is bit-identical to the
+ * AVX2 and AVX-512 variants; the wasm build has no libm and no FMA, so its
+ * scalar and simd128 code share the unfused path instead.
+ */
+#ifndef RT_MATH_VEC_H
+#define RT_MATH_VEC_H
+
+#include <stdint.h>
+
+
+#define VEC_SCALAR 0
+#define VEC_AVX2 1
+#define VEC_AVX512 2
+#define VEC_WASM 3
+
+#ifndef VEC_ISA
+#error "define VEC_ISA before including vec.h"
+#endif
+
+#if VEC_ISA == VEC_SCALAR
+/* ---------------------------------------------------------------- scalar */
+#define VL 1
+typedef double vd;
+typedef int vm;
+typedef uint64_t vu;
+
+static inline vd vd_set(double a) { return a; }
+static inline vd vd_load(const double *p) { return *p; }
+static inline void vd_store(double *p, vd a) { *p = a; }
+static inline vd vd_load_f32(const float *p) { return (double)*p; }
+static inline void vd_store_f32(float *p, vd a) { *p = (float)a; }
+static inline vd vd_add(vd a, vd b) { return a + b; }
+static inline vd vd_sub(vd a, vd b) { return a - b; }
+static inline vd vd_mul(vd a, vd b) { return a * b; }
+static inline vd vd_div(vd a, vd b) { return a / b; }
+static inline vd vd_sqrt(vd a) { return __builtin_sqrt(a); }
+#if defined(__wasm__)
+#define VEC_HAS_FMA 0
+static inline vd vd_mla(vd a, vd b, vd c) { return a * b + c; }
+#else
+#define VEC_HAS_FMA 1
+static inline vd vd_mla(vd a, vd b, vd c) { return __builtin_fma(a, b, c); }
+#endif
+static inline vd vd_min(vd a, vd b) { return a < b ? a : b; }
+static inline vd vd_max(vd a, vd b) { return a > b ? a : b; }
+static inline vm vd_lt(vd a, vd b) { return a < b; }
+static inline vm vd_le(vd a, vd b) { return a <= b; }
+static inline vm vd_gt(vd a, vd b) { return a > b; }
+static inline vm vd_eq(vd a, vd b) { return a == b; }
+static inline vm vd_isnan(vd a) { return a != a; }
+static inline vm vm_and(vm a, vm b) { return a & b; }
+static inline vm vm_or(vm a, vm b) { return a | b; }
+static inline vm vm_not(vm a) { return !a; }
+static inline int vm_any(vm a) { return a; }
+static inline vd vd_sel(vm m, vd a, vd b) { return m ? a : b; }
+static inline vu vd_bits(vd a) { vu u; __builtin_memcpy(&u, &a, sizeof u); return u; }
+static inline vd vu_double(vu u) { vd a; __builtin_memcpy(&a, &u, sizeof a); return a; }
+static inline vu vu_set(uint64_t a) { return a; }
+static inline vu vu_and(vu a, vu b) { return a & b; }
+static inline vu vu_or(vu a, vu b) { return a | b; }
+static inline vu vu_xor(vu a, vu b) { return a ^ b; }
+static inline vu vu_add(vu a, vu b) { return a + b; }
+static inline vu vu_shl(vu a, int n) { return a << n; }
+static inline vu vu_shr(vu a, int n) { return a >> n; }
+/* Round to nearest even for |a| < 2^51 (callers clamp first); no libm needed. */
+static inline vd vd_round(vd a) {
+    const double shifter = 0x1.8p52; /* without -ffast-math (a + s) - s is not folded */
+    return (a + shifter) - shifter;
+}
+
+#elif VEC_ISA == VEC_AVX2
+/* ------------------------------------------------------------------ AVX2 */
+#include <immintrin.h>
+#define VL 4
+#define VEC_HAS_FMA 1
+typedef __m256d vd;
+typedef __m256d vm;
+typedef __m256i vu;
+
+static inline vd vd_set(double a) { return _mm256_set1_pd(a); }
+static inline vd vd_load(const double *p) { return _mm256_loadu_pd(p); }
+static inline void vd_store(double *p, vd a) { _mm256_storeu_pd(p, a); }
+static inline vd vd_load_f32(const float *p) { return _mm256_cvtps_pd(_mm_loadu_ps(p)); }
+static inline void vd_store_f32(float *p, vd a) { _mm_storeu_ps(p, _mm256_cvtpd_ps(a)); }
+static inline vd vd_add(vd a, vd b) { return _mm256_add_pd(a, b); }
+static inline vd vd_sub(vd a, vd b) { return _mm256_sub_pd(a, b); }
+static inline vd vd_mul(vd a, vd b) { return _mm256_mul_pd(a, b); }
+static inline vd vd_div(vd a, vd b) { return _mm256_div_pd(a, b); }
+static inline vd vd_sqrt(vd a) { return _mm256_sqrt_pd(a); }
+static inline vd vd_mla(vd a, vd b, vd c) { return _mm256_fmadd_pd(a, b, c); }
+/* min/max return the second operand when either is NaN, as the scalar a < b ? a : b does. */
+static inline vd vd_min(vd a, vd b) { return _mm256_min_pd(a, b); }
+static inline vd vd_max(vd a, vd b) { return _mm256_max_pd(a, b); }
+static inline vm vd_lt(vd a, vd b) { return _mm256_cmp_pd(a, b, _CMP_LT_OQ); }
+static inline vm vd_le(vd a, vd b) { return _mm256_cmp_pd(a, b, _CMP_LE_OQ); }
+static inline vm vd_gt(vd a, vd b) { return _mm256_cmp_pd(a, b, _CMP_GT_OQ); }
+static inline vm vd_eq(vd a, vd b) { return _mm256_cmp_pd(a, b, _CMP_EQ_OQ); }
+static inline vm vd_isnan(vd a) { return _mm256_cmp_pd(a, a, _CMP_UNORD_Q); }
+static inline vm vm_and(vm a, vm b) { return _mm256_and_pd(a, b); }
+static inline vm vm_or(vm a, vm b) { return _mm256_or_pd(a, b); }
+static inline vm vm_not(vm a) { return _mm256_xor_pd(a, _mm256_castsi256_pd(_mm256_set1_epi64x(-1))); }
+static inline int vm_any(vm a) { return _mm256_movemask_pd(a) != 0; }
+static inline vd vd_sel(vm m, vd a, vd b) { return _mm256_blendv_pd(b, a, m); }
+static inline vu vd_bits(vd a) { return _mm256_castpd_si256(a); }
+static inline vd vu_double(vu u) { return _mm256_castsi256_pd(u); }
+static inline vu vu_set(uint64_t a) { return _mm256_set1_epi64x((long long)a); }
+static inline vu vu_and(vu a, vu b) { return _mm256_and_si256(a, b); }
+static inline vu vu_or(vu a, vu b) { return _mm256_or_si256(a, b); }
+static inline vu vu_xor(vu a, vu b) { return _mm256_xor_si256(a, b); }
+static inline vu vu_add(vu a, vu b) { return _mm256_add_epi64(a, b); }
+#define vu_shl(a, n) _mm256_slli_epi64((a), (n))
+#define vu_shr(a, n) _mm256_srli_epi64((a), (n))
+static inline vd vd_round(vd a) { return _mm256_round_pd(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+
+#elif VEC_ISA == VEC_AVX512
+/* --------------------------------------------------------------- AVX-512 */
+#include <immintrin.h>
+#define VL 8
+#define VEC_HAS_FMA 1
+typedef __m512d vd;
+typedef __mmask8 vm;
+typedef __m512i vu;
+
+static inline vd vd_set(double a) { return _mm512_set1_pd(a); }
+static inline vd vd_load(const double *p) { return _mm512_loadu_pd(p); }
+static inline void vd_store(double *p, vd a) { _mm512_storeu_pd(p, a); }
+static inline vd vd_load_f32(const float *p) { return _mm512_cvtps_pd(_mm256_loadu_ps(p)); }
+static inline void vd_store_f32(float *p, vd a) { _mm256_storeu_ps(p, _mm512_cvtpd_ps(a)); }
+static inline vd vd_add(vd a, vd b) { return _mm512_add_pd(a, b); }
+static inline vd vd_sub(vd a, vd b) { return _mm512_sub_pd(a, b); }
+static inline vd vd_mul(vd a, vd b) { return _mm512_mul_pd(a, b); }
+static inline vd vd_div(vd a, vd b) { return _mm512_div_pd(a, b); }
+static inline vd vd_sqrt(vd a) { return _mm512_sqrt_pd(a); }
+static inline vd vd_mla(vd a, vd b, vd c) { return _mm512_fmadd_pd(a, b, c); }
+static inline vd vd_min(vd a, vd b) { return _mm512_min_pd(a, b); }
+static inline vd vd_max(vd a, vd b) { return _mm512_max_pd(a, b); }
+static inline vm vd_lt(vd a, vd b) { return _mm512_cmp_pd_mask(a, b, _CMP_LT_OQ); }
+static inline vm vd_le(vd a, vd b) { return _mm512_cmp_pd_mask(a, b, _CMP_LE_OQ); }
+static inline vm vd_gt(vd a, vd b) { return _mm512_cmp_pd_mask(a, b, _CMP_GT_OQ); }
+static inline vm vd_eq(vd a, vd b) { return _mm512_cmp_pd_mask(a, b, _CMP_EQ_OQ); }
+static inline vm vd_isnan(vd a) { return _mm512_cmp_pd_mask(a, a, _CMP_UNORD_Q); }
+static inline vm vm_and(vm a, vm b) { return (vm)(a & b); }
+static inline vm vm_or(vm a, vm b) { return (vm)(a | b); }
+static inline vm vm_not(vm a) { return (vm)~a; }
+static inline int vm_any(vm a) { return a != 0; }
+static inline vd vd_sel(vm m, vd a, vd b) { return _mm512_mask_blend_pd(m, b, a); }
+static inline vu vd_bits(vd a) { return _mm512_castpd_si512(a); }
+static inline vd vu_double(vu u) { return _mm512_castsi512_pd(u); }
+static inline vu vu_set(uint64_t a) { return _mm512_set1_epi64((long long)a); }
+static inline vu vu_and(vu a, vu b) { return _mm512_and_si512(a, b); }
+static inline vu vu_or(vu a, vu b) { return _mm512_or_si512(a, b); }
+static inline vu vu_xor(vu a, vu b) { return _mm512_xor_si512(a, b); }
+static inline vu vu_add(vu a, vu b) { return _mm512_add_epi64(a, b); }
+#define vu_shl(a, n) _mm512_slli_epi64((a), (n))
+#define vu_shr(a, n) _mm512_srli_epi64((a), (n))
+static inline vd vd_round(vd a) { return _mm512_roundscale_pd(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+
+#elif VEC_ISA == VEC_WASM
+/* ---------------------------------------------------------- wasm simd128 */
+#include <wasm_simd128.h>
+#define VL 2
+#define VEC_HAS_FMA 0
+typedef v128_t vd;
+typedef v128_t vm;
+typedef v128_t vu;
+
+static inline vd vd_set(double a) { return wasm_f64x2_splat(a); }
+static inline vd vd_load(const double *p) { return wasm_v128_load(p); }
+static inline void vd_store(double *p, vd a) { wasm_v128_store(p, a); }
+static inline vd vd_load_f32(const float *p) { return wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(p)); }
+static inline void vd_store_f32(float *p, vd a) { wasm_v128_store64_lane(p, wasm_f32x4_demote_f64x2_zero(a), 0); }
+static inline vd vd_add(vd a, vd b) { return wasm_f64x2_add(a, b); }
+static inline vd vd_sub(vd a, vd b) { return wasm_f64x2_sub(a, b); }
+static inline vd vd_mul(vd a, vd b) { return wasm_f64x2_mul(a, b); }
+static inline vd vd_div(vd a, vd b) { return wasm_f64x2_div(a, b); }
+static inline vd vd_sqrt(vd a) { return wasm_f64x2_sqrt(a); }
+static inline vd vd_mla(vd a, vd b, vd c) { return wasm_f64x2_add(wasm_f64x2_mul(a, b), c); }
+/* pmin/pmax are the a < b ? a : b forms, so NaN handling matches the scalar code. */
+static inline vd vd_min(vd a, vd b) { return wasm_f64x2_pmin(b, a); }
+static inline vd vd_max(vd a, vd b) { return wasm_f64x2_pmax(b, a); }
+static inline vm vd_lt(vd a, vd b) { return wasm_f64x2_lt(a, b); }
+static inline vm vd_le(vd a, vd b) { return wasm_f64x2_le(a, b); }
+static inline vm vd_gt(vd a, vd b) { return wasm_f64x2_gt(a, b); }
+static inline vm vd_eq(vd a, vd b) { return wasm_f64x2_eq(a, b); }
+static inline vm vd_isnan(vd a) { return wasm_f64x2_ne(a, a); }
+static inline vm vm_and(vm a, vm b) { return wasm_v128_and(a, b); }
+static inline vm vm_or(vm a, vm b) { return wasm_v128_or(a, b); }
+static inline vm vm_not(vm a) { return wasm_v128_not(a); }
+static inline int vm_any(vm a) { return wasm_v128_any_true(a); }
+static inline vd vd_sel(vm m, vd a, vd b) { return wasm_v128_bitselect(a, b, m); }
+static inline vu vd_bits(vd a) { return a; }
+static inline vd vu_double(vu u) { return u; }
+static inline vu vu_set(uint64_t a) { return wasm_i64x2_splat((int64_t)a); }
+static inline vu vu_and(vu a, vu b) { return wasm_v128_and(a, b); }
+static inline vu vu_or(vu a, vu b) { return wasm_v128_or(a, b); }
+static inline vu vu_xor(vu a, vu b) { return wasm_v128_xor(a, b); }
+static inline vu vu_add(vu a, vu b) { return wasm_i64x2_add(a, b); }
+static inline vu vu_shl(vu a, int n) { return wasm_i64x2_shl(a, (uint32_t)n); }
+static inline vu vu_shr(vu a, int n) { return wasm_u64x2_shr(a, (uint32_t)n); }
+static inline vd vd_round(vd a) { return wasm_f64x2_nearest(a); }
+
+#else
+#error "unknown VEC_ISA"
+#endif
+
+/* ------------------------------------------------- shared, ISA-independent */
+
+static inline vd vd_neg(vd a) { return vu_double(vu_xor(vd_bits(a), vu_set(0x8000000000000000ull))); }
+static inline vd vd_abs(vd a) { return vu_double(vu_and(vd_bits(a), vu_set(0x7fffffffffffffffull))); }
+/* |a| with the sign bit of s. */
+static inline vd vd_copysign(vd a, vd s) {
+    vu sign = vu_and(vd_bits(s), vu_set(0x8000000000000000ull));
+    return vu_double(vu_or(vd_bits(vd_abs(a)), sign));
+}
+/* Lanes whose sign bit is set (-0.0 included). */
+static inline vm vd_signbit(vd a) { return vd_lt(vd_copysign(vd_set(1.0), a), vd_set(0.0)); }
+
+/* 2^k for integral k in [-1022, 1023], built from the exponent bits. */
+static inline vd vd_pow2(vd k) {
+    /* k + 1023 lands in the low mantissa bits of 0x1.8p52 + k + 1023; shift them into the exponent. */
+    vd biased = vd_add(k, vd_set(0x1.8p52 + 1023.0));
+    return vu_double(vu_shl(vd_bits(biased), 52));
+}
+
+/* a * 2^k for integral k in [-2044, 2046]: two steps, so 2^k itself never overflows. */
+static inline vd vd_ldexp(vd a, vd k) {
+    vd half = vd_round(vd_mul(k, vd_set(0.5)));
+    return vd_mul(vd_mul(a, vd_pow2(half)), vd_pow2(vd_sub(k, half)));
+}
+
+/* Error-free transformations (Knuth, Dekker): s + e == a + b, p + e == a * b exactly. */
+static inline void vd_two_sum(vd a, vd b, vd *s, vd *e) {
+    vd sum = vd_add(a, b);
+    vd b_virtual = vd_sub(sum, a);
+    vd a_virtual = vd_sub(sum, b_virtual);
+    *e = vd_add(vd_sub(a, a_virtual), vd_sub(b, b_virtual));
+    *s = sum;
+}
+
+/* Requires |a| >= |b| (or a == 0). */
+static inline void vd_fast_two_sum(vd a, vd b, vd *s, vd *e) {
+    vd sum = vd_add(a, b);
+    *e = vd_sub(b, vd_sub(sum, a));
+    *s = sum;
+}
+
+#if VEC_HAS_FMA
+static inline void vd_two_prod(vd a, vd b, vd *p, vd *e) {
+    vd prod = vd_mul(a, b);
+    *e = vd_mla(a, b, vd_neg(prod));
+    *p = prod;
+}
+#else
+static inline void vd_split(vd a, vd *hi, vd *lo) {
+    vd c = vd_mul(a, vd_set(134217729.0)); /* 2^27 + 1 */
+    vd h = vd_sub(c, vd_sub(c, a));
+    *hi = h;
+    *lo = vd_sub(a, h);
+}
+/* Exact for |a*b| well inside the normal range, which is how the kernels use it. */
+static inline void vd_two_prod(vd a, vd b, vd *p, vd *e) {
+    vd prod = vd_mul(a, b);
+    vd ah, al, bh, bl;
+    vd_split(a, &ah, &al);
+    vd_split(b, &bh, &bl);
+    vd err = vd_sub(vd_mul(ah, bh), prod);
+    err = vd_add(err, vd_mul(ah, bl));
+    err = vd_add(err, vd_mul(al, bh));
+    *e = vd_add(err, vd_mul(al, bl));
+    *p = prod;
+}
+#endif
+
+/* Horner's rule with the coefficients highest degree first. */
+static inline vd vd_poly(vd x, const double *c, int n) {
+    vd acc = vd_set(c[0]);
+    for (int i = 1; i < n; i++) {
+        acc = vd_mla(acc, x, vd_set(c[i]));
+    }
+    return acc;
+}
+
+#endif /* RT_MATH_VEC_H */

@@ -1,0 +1,161 @@
+"""describe() against pandas/scipy, and QualityState merges, sketches and bytes, on both backends."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+import scipy.stats
+
+import rt_pandas
+from rt_pandas import QualityState, ValidationError
+from rt_pandas.quality import quality
+from rt_pandas.state import KLLSketch
+
+
+def test_describe_matches_pandas_and_scipy(backend):
+    rng = np.random.default_rng(1)
+    x = rng.gamma(2.0, 3.0, 5000)
+    x[rng.random(5000) < 0.03] = np.nan
+    s = pd.Series(x, name="g")
+    d = s.rt.describe()
+    ref = s.describe(percentiles=[0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99])
+    for key in ("count", "mean", "std", "min", "1%", "5%", "25%", "50%", "75%", "95%", "99%", "max"):
+        assert d[key] == pytest.approx(ref[key], rel=1e-12), key
+    present = x[~np.isnan(x)]
+    assert d["skew"] == pytest.approx(scipy.stats.skew(present, bias=False), rel=1e-9)
+    assert d["kurtosis"] == pytest.approx(scipy.stats.kurtosis(present, bias=False), rel=1e-9)
+    assert d["missing"] == 5000 - len(present) and d["distinct"] == len(np.unique(present))
+    ints = pd.Series(rng.integers(0, 7, 999), dtype="Int64")
+    di = ints.rt.describe()
+    assert di["top"] == ints.mode()[0] and di["freq"] == ints.value_counts().max()
+    assert di["skew"] == pytest.approx(ints.skew()) and di["kurtosis"] == pytest.approx(ints.kurt())
+
+
+def test_describe_strings_timestamps_frames(backend):
+    strings = pd.Series(["b", "a", "b", None, "c", "b"])
+    d = strings.rt.describe()
+    assert (d["count"], d["missing"], d["distinct"], d["top"], d["freq"]) == (5, 1, 3, "b", 3)
+    cat = strings.astype("category")
+    assert cat.rt.describe()[["count", "distinct", "top", "freq"]].tolist() == [5, 3, "b", 3]
+    stamps = pd.Series(pd.to_datetime(["2020-01-01", "2020-01-03", None, "2020-01-02"]).tz_localize("UTC"))
+    dt = stamps.rt.describe()
+    assert dt["min"] == stamps.min() and dt["max"] == stamps.max() and dt["mean"] == stamps.mean()
+    assert dt["50%"] == stamps.quantile(0.5) and dt["std"] == stamps.std()
+    df = pd.DataFrame({"x": [1.0, 2.0, 3.0], "s": ["a", "a", "b"]})
+    frame = df.rt.describe()
+    assert list(frame.columns) == ["x", "s"] and frame.loc["mean", "x"] == 2.0 and frame.loc["top", "s"] == "a"
+    empty = pd.Series([], dtype=float).rt.describe()
+    assert empty["count"] == 0 and np.isnan(empty["mean"])
+    with pytest.raises(ValidationError, match="percentiles"):
+        pd.Series([1.0]).rt.describe(percentiles=[1.5])
+
+
+def _state_frame(n: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    x = np.round(rng.normal(0, 1, n), 2)
+    x[rng.random(n) < 0.05] = np.nan
+    return pd.DataFrame({
+        "x": x,
+        "i": rng.integers(0, 50, n),
+        "s": rng.choice(["ab-1", "cd-2", "  ", "e", None], n),
+        "t": pd.to_datetime(rng.integers(0, 10**5, n), unit="s"),
+    })
+
+
+SETTINGS = {"ranges": {"x": (-1, 1), "t": ("1970-01-01 01:00", "1970-01-01 20:00")}, "rules": {"s": r"^[a-z]+-\d$"}}
+
+
+def test_merged_states_equal_single_pass_on_100_splits(backend):
+    df = _state_frame(600, 0)
+    expected = quality(df, **SETTINGS).to_dict()
+    rng = np.random.default_rng(7)
+    for _ in range(100):
+        cuts = np.sort(rng.choice(np.arange(1, len(df)), size=rng.integers(1, 4), replace=False))
+        parts = np.split(np.arange(len(df)), cuts)
+        states = []
+        for part in parts:
+            state = QualityState(**SETTINGS)
+            state.update(df.iloc[part])
+            states.append(state)
+        merged = states[0]
+        for state in states[1:]:
+            merged = merged.merge(state)
+        got = merged.finalize().to_dict()
+        for key in ("rows", "overall", "duplicate_rows"):
+            assert got[key] == pytest.approx(expected[key]), key
+        for a, b in zip(got["columns"], expected["columns"]):
+            for key in ("completeness", "validity", "accuracy", "uniqueness", "consistency", "distinct", "missing"):
+                assert a[key] == pytest.approx(b[key]), (a["name"], key)
+
+
+def test_state_round_trips_through_bytes(backend):
+    df = _state_frame(300, 1)
+    state = QualityState(**SETTINGS)
+    state.update(df)
+    restored = QualityState.from_bytes(state.to_bytes())
+    assert restored.finalize().to_dict() == state.finalize().to_dict()
+    allowed = QualityState(rules={"s": {"ab-1", "cd-2"}, "t": {"range": ("1970-01-01", "1970-01-02")}})
+    allowed.update(df)
+    again = QualityState.from_bytes(allowed.to_bytes())
+    assert again.finalize().to_dict() == allowed.finalize().to_dict()
+    assert again.finalize().to_dict()["columns"][2]["validity"] == pytest.approx(
+        df["s"].dropna().isin(["ab-1", "cd-2"]).mean())
+    with pytest.raises(ValidationError, match="not a serialised"):
+        QualityState.from_bytes(b"garbage")
+    with pytest.raises(ValidationError, match="different settings"):
+        state.merge(QualityState())
+    with pytest.raises(ValidationError, match="differ"):
+        state.update(pd.DataFrame({"other": [1.0]}))
+
+
+def test_hll_estimate_within_stated_error(backend):
+    # 10**6 values with 300,000 distinct: the HyperLogLog (precision 14, 0.81% standard error) within 3%.
+    rng = np.random.default_rng(2)
+    values = rng.integers(0, 300_000, 1_000_000)
+    exact = len(np.unique(values))
+    state = QualityState(exact_limit=1000)
+    state.update(pd.DataFrame({"v": values}))
+    report = state.finalize()
+    assert not report.exact
+    distinct = report.to_frame().loc["v", "distinct"]
+    assert abs(distinct - exact) / exact < 0.03
+    assert report.to_frame().loc["v", "uniqueness"] is None or np.isnan(report.to_frame().loc["v", "uniqueness"])
+
+
+def test_sketched_state_quantiles_and_consistency(backend):
+    rng = np.random.default_rng(3)
+    x = rng.standard_cauchy(200_000)
+    state = QualityState(exact_limit=10_000)
+    for chunk in np.array_split(x, 7):
+        state.update(pd.DataFrame({"x": chunk}))
+    sketched = state.finalize().to_frame().loc["x", "consistency"]
+    exact = quality(pd.DataFrame({"x": x})).to_frame().loc["x", "consistency"]
+    assert abs(sketched - exact) < 0.01  # a rank error below 1% moves the share by less than 1%
+
+
+def test_kll_rank_error(backend):
+    rng = np.random.default_rng(4)
+    values = rng.normal(size=300_000)
+    sketches = [KLLSketch(4096) for _ in range(3)]
+    for i, part in enumerate(np.array_split(values, 30)):
+        sketches[i % 3].update(part)
+    sketches[0].merge(sketches[1])
+    sketches[0].merge(sketches[2])
+    assert sketches[0].count == len(values)
+    ordered = np.sort(values)
+    for p in (0.01, 0.25, 0.5, 0.75, 0.99):
+        rank = np.searchsorted(ordered, sketches[0].quantile(p)) / len(values)
+        assert abs(rank - p) < 0.005
+
+
+def test_state_handles_arrow_batches_and_categoricals(backend):
+    table = pa.table({"s": pa.array(["a", None, "b", "a"]).dictionary_encode(), "v": [1.0, 2.0, None, 2.0]})
+    state = QualityState()
+    state.update(table)
+    state.update(table.to_pandas())
+    report = state.finalize()
+    frame = report.to_frame()
+    assert frame.loc["s", "completeness"] == 0.75 and frame.loc["v", "distinct"] == 2
+    assert report.duplicate_rows == 4  # the second batch repeats the first

@@ -1,0 +1,107 @@
+"""Measure the ULP error of rt_pandas.math against mpmath (50 digits), next to numpy's.
+
+For each function and dtype: N points, log-uniform magnitudes over the whole
+domain with both signs, plus edges (near +-1 for asin/acos, near the overflow
+thresholds, subnormals). Writes benchmarks/results/math_accuracy.json and
+prints the markdown table of docs/math.md.
+
+    python tools/math_accuracy.py [--points 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import mpmath
+import numpy as np
+
+import rt_pandas
+from rt_pandas import math as rtm
+
+mpmath.mp.dps = 50
+ROOT = Path(__file__).resolve().parent.parent
+
+# name: (mpmath function, log10 magnitude range, both signs, numpy function)
+DOMAINS = {
+    "exp": (mpmath.exp, (-300, np.log10(745.0)), True, np.exp),
+    "expm1": (mpmath.expm1, (-300, np.log10(709.0)), True, np.expm1),
+    "log": (mpmath.log, (-320, 308), False, np.log),
+    "log1p": (mpmath.log1p, (-300, 308), None, np.log1p),
+    "sinh": (mpmath.sinh, (-300, np.log10(710.4)), True, np.sinh),
+    "cosh": (mpmath.cosh, (-300, np.log10(710.4)), True, np.cosh),
+    "tanh": (mpmath.tanh, (-300, np.log10(25.0)), True, np.tanh),
+    "asin": (mpmath.asin, (-300, 0.0), True, np.arcsin),
+    "acos": (mpmath.acos, (-300, 0.0), True, np.arccos),
+    "atan": (mpmath.atan, (-300, 300), True, np.arctan),
+}
+F32_LOG_RANGE = {"exp": (-40, np.log10(88.7)), "expm1": (-40, np.log10(88.7)), "log": (-44, 38),
+                 "log1p": (-40, 38), "sinh": (-40, np.log10(89.4)), "cosh": (-40, np.log10(89.4)),
+                 "tanh": (-40, np.log10(12.0)), "asin": (-40, 0.0), "acos": (-40, 0.0), "atan": (-40, 38)}
+
+
+def points(name: str, dtype, n: int, rng: np.random.Generator) -> np.ndarray:
+    _, (lo, hi), signed, _ = DOMAINS[name]
+    if dtype == np.float32:
+        lo, hi = F32_LOG_RANGE[name]
+    mags = 10.0 ** rng.uniform(lo, hi, n)
+    if signed is None:  # log1p: x > -1
+        neg = rng.random(n) < 0.5
+        mags = np.where(neg, -rng.random(n), mags)
+    elif signed:
+        mags = np.where(rng.random(n) < 0.5, -mags, mags)
+    edges = {"asin": 1 - 10.0 ** rng.uniform(-16, -1, n // 20), "acos": 1 - 10.0 ** rng.uniform(-16, -1, n // 20)}
+    x = mags.astype(dtype)
+    if name in edges:
+        e = edges[name].astype(dtype)
+        x[: len(e)] = np.where(rng.random(len(e)) < 0.5, e, -e)
+    return x
+
+
+def ulp_errors(got: np.ndarray, x: np.ndarray, fn) -> np.ndarray:
+    dtype = got.dtype
+    finfo = np.finfo(dtype)
+    errs = np.zeros(len(x))
+    for i, (g, xi) in enumerate(zip(got.tolist(), x.tolist())):
+        exact = fn(mpmath.mpf(xi))
+        want = dtype.type(float(exact)) if dtype == np.float64 else np.float32(float(exact))
+        if not np.isfinite(want) or not np.isfinite(g):
+            errs[i] = 0.0 if (g == want or (np.isnan(g) and np.isnan(want))) else np.inf
+            continue
+        e = max(mpmath.floor(mpmath.log(abs(exact), 2)) if exact != 0 else finfo.minexp, finfo.minexp)
+        ulp = mpmath.ldexp(1, int(e) - finfo.nmant)
+        errs[i] = float(abs(mpmath.mpf(float(g)) - exact) / ulp)
+    return errs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--points", type=int, default=100_000)
+    args = parser.parse_args()
+    rng = np.random.default_rng(20251125)
+    rows = []
+    for name, (fn, _, _, np_fn) in DOMAINS.items():
+        for dtype in (np.float32, np.float64):
+            x = points(name, dtype, args.points, rng)
+            started = time.time()
+            ours = ulp_errors(getattr(rtm, name)(x), x, fn)
+            with np.errstate(all="ignore"):
+                theirs = ulp_errors(np_fn(x), x, fn)
+            row = {"function": name, "dtype": np.dtype(dtype).name, "points": len(x),
+                   "max_ulp": float(ours.max()), "mean_ulp": float(ours.mean()),
+                   "numpy_max_ulp": float(theirs.max()), "numpy_mean_ulp": float(theirs.mean())}
+            rows.append(row)
+            print(row, f"{time.time() - started:.0f}s", flush=True)
+    out = ROOT / "benchmarks" / "results" / "math_accuracy.json"
+    out.write_text(json.dumps({"simd": rt_pandas.versions()["simd"], "rows": rows}, indent=1))
+    print("| function | dtype | max ULP | mean ULP | numpy max ULP | numpy mean ULP |")
+    print("|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['function']} | {r['dtype']} | {r['max_ulp']:.3f} | {r['mean_ulp']:.3f} | "
+              f"{r['numpy_max_ulp']:.3f} | {r['numpy_mean_ulp']:.3f} |")
+
+
+if __name__ == "__main__":
+    main()
