@@ -7,6 +7,7 @@
 #include "rt/memory.h"
 #include "rt/math.h"
 #include "rt/stats.h"
+#include "rt/anomaly.h"
 #include "rt/elementary.h"
 #include "rt/transform.h"
 #include "rt/math_special.h"
