@@ -51,6 +51,10 @@ def _number(value: Any) -> str:
     return str(value)
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def _share(value: float | None) -> tuple[str, str]:
     """A metric as a percentage and the cell's colour class."""
     if value is None or value != value:
@@ -181,7 +185,7 @@ def fragment(report) -> str:
     sections = "".join(_column_section(report, i, c) for i, c in enumerate(q.columns))
     return (f'<div class="rtp"><style>{STYLE}</style>'
             f'<h1>Data quality report: {esc(report.source)}</h1>'
-            f'<p class="sub">{q.rows:,} rows, {len(q.columns)} columns{duplicates}. Overall quality '
+            f'<p class="sub">{_count(q.rows, "row")}, {_count(len(q.columns), "column")}{duplicates}. Overall quality '
             f'<b>{score}</b> against threshold {100 * q.threshold:.1f}% {badge}</p>'
             f'{_overview(report)}<h2>Findings</h2><ul class="findings">{findings}</ul>{sections}</div>')
 
@@ -205,7 +209,7 @@ def markdown(report) -> str:
 
     score = "n/a" if q.overall is None else f"{100 * q.overall:.1f}%"
     lines = [f"# Data quality report: {cell(report.source)}", "",
-             f"{q.rows:,} rows, {len(q.columns)} columns. Overall quality **{score}** against threshold "
+             f"{_count(q.rows, 'row')}, {_count(len(q.columns), 'column')}. Overall quality **{score}** against threshold "
              f"{100 * q.threshold:.1f}%: **{'passed' if q.passed else 'failed'}**.", "",
              "| column | dtype | missing | " + " | ".join((*METRICS, "overall")) + " | anomalies |",
              "|---|---|---|" + "---|" * (len(METRICS) + 2)]

@@ -370,6 +370,12 @@ def _ipc_batches(path: Path) -> Iterator[pa.RecordBatch]:
             yield from stream
 
 
+def _no_null_type(schema: pa.Schema) -> pa.Schema:
+    """CSV and JSON readers type a column with no values at all as ``null``; read it as float64,
+    as pandas does (all missing), so the report says 0% complete instead of refusing the file."""
+    return pa.schema([f.with_type(pa.float64()) if pa.types.is_null(f.type) else f for f in schema])
+
+
 def iter_batches(path: str | os.PathLike, columns: list | None = None,
                  batch_rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
     """Record batches of a data file, read with pyarrow without loading the whole file."""
@@ -395,17 +401,32 @@ def iter_batches(path: str | os.PathLike, columns: list | None = None,
         reader = _ipc_batches(path)
     for batch in reader:
         batch = batch.select(columns) if columns is not None else batch
+        if any(pa.types.is_null(t) for t in batch.schema.types):
+            batch = batch.cast(_no_null_type(batch.schema))
         for start in range(0, batch.num_rows, batch_rows):
             yield batch.slice(start, batch_rows)
 
 
-def _schema_names(path: Path) -> list:
+def read_schema(path: Path) -> pa.Schema:
+    """The Arrow schema of a data file, read without its data."""
     kind = file_format(path)
     if kind == "parquet":
         import pyarrow.parquet as pq
-        return pq.ParquetFile(path).schema_arrow.names
-    first = next(iter_batches(path), None)
-    return [] if first is None else first.schema.names
+        return pq.ParquetFile(path).schema_arrow
+    if kind == "csv":
+        import pyarrow.csv as csv
+        return csv.open_csv(path).schema
+    if kind == "jsonl":
+        import pyarrow.json as pjson
+        if hasattr(pjson, "open_json"):
+            return pjson.open_json(path).schema
+        return pjson.read_json(path).schema
+    import pyarrow.ipc as ipc
+    try:
+        return ipc.open_file(path).schema
+    except pa.ArrowInvalid:
+        with ipc.open_stream(path) as stream:
+            return stream.schema
 
 
 def read_report(path: str | os.PathLike, threshold: float = 0.8, columns: list | None = None,
@@ -449,9 +470,11 @@ def read_report(path: str | os.PathLike, threshold: float = 0.8, columns: list |
 
 def _read_report(path: Path, threshold: float, columns: list | None, time_column: str | None,
                  batch_rows: int, progress: Any) -> DataReport:
-    wanted = _check_columns(_schema_names(path), columns, time_column)
+    schema = _no_null_type(read_schema(path))
+    wanted = _check_columns(schema.names, columns, time_column)
     state = QualityState()
     kept: dict[Any, list] = {}
+    empty = pa.RecordBatch.from_pylist([], schema=pa.schema([schema.field(name) for name in wanted]))
     for batch in iter_batches(path, wanted, batch_rows):
         state.update(batch)
         for name in batch.schema.names:
@@ -460,6 +483,8 @@ def _read_report(path: Path, threshold: float, columns: list | None, time_column
                 kept.setdefault(name, []).append(batch.column(name))
         if progress is not None:
             progress(batch.num_rows)
+    if not state.columns:  # no batches at all: the columns are still there, with zero rows
+        state.update(empty)
     report = DataReport(state.finalize(threshold=threshold), source=str(path), time_column=time_column)
     if kept:
         frame = pa.table({name: pa.chunked_array(chunks) for name, chunks in kept.items()}).to_pandas()

@@ -197,3 +197,47 @@ def test_python_dash_m_demo_end_to_end(tmp_path):
     assert (tmp_path / "rt-pandas-demo.html").is_file()
     assert "Report written to" in result.stdout and "overall quality" in result.stdout
     assert result.stderr == ""  # no progress bar or warnings when not on a terminal
+
+
+def test_all_null_csv_column_and_unsupported_dtype(tmp_path, capsys):
+    path = tmp_path / "nulls.csv"
+    path.write_text("x,y\n1,\n2,\n3,\n")
+    out = tmp_path / "r.json"
+    assert main(["report", str(path), "--format", "json", "-o", str(out)]) == 1
+    columns = {c["name"]: c for c in json.loads(out.read_text())["columns"]}
+    assert columns["y"]["completeness"] == 0.0 and columns["x"]["completeness"] == 1.0
+    lists = tmp_path / "lists.parquet"
+    pq.write_table(pa.table({"x": [[1, 2], [3]], "y": [1.0, 2.0]}), lists)
+    assert main(["report", str(lists)]) == 2
+    assert "column 'x' has dtype list" in capsys.readouterr().err
+    assert main(["report", str(lists), "--columns", "y", "--format", "md"]) == 0
+
+
+def test_nullable_and_arrow_dtypes_in_a_frame(backend):
+    frame = pd.DataFrame({
+        "a": pd.array([1.0, None, 3.0, 4.0, 50.0] * 20, dtype="Float64"),
+        "b": pd.Series([1, 2, None, 4, 5] * 20, dtype="int64[pyarrow]"),
+        "c": pd.array(["x", None, "y", "x", "z"] * 20, dtype="string"),
+    })
+    report = frame.rt.quality_report()
+    assert [c.name for c in report.quality.columns] == ["a", "b", "c"]
+    assert report.anomalies["a"].count == mad_count(frame["a"].to_numpy(float, na_value=np.nan))
+    assert report.anomalies["b"].count == mad_count(frame["b"].to_numpy(float, na_value=np.nan))
+    assert "c" not in report.anomalies
+    with pytest.raises(rt_pandas.ValidationError, match="unknown column 'nope'"):
+        frame.rt.quality_report(columns=["nope"])
+    with pytest.raises(rt_pandas.ValidationError, match="format must be one of"):
+        frame.rt.quality_report(format="pdf")
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path, monkeypatch):
+    path = write(sample_frame(5_000), tmp_path / "data.parquet")
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["report", str(path), "-o", str(tmp_path / "r.html"), "--batch-rows", "1000"]) == 0
+    assert "rows" in terminal.getvalue() and "5.03k" in terminal.getvalue()  # tqdm's bar reached the total
