@@ -201,11 +201,12 @@ def page(report) -> str:
 
 
 def markdown(report) -> str:
-    """Overview table and findings as Markdown (pipes in names are escaped)."""
+    """Overview table and findings as Markdown (HTML and pipes in names and values are escaped)."""
     q = report.quality
 
     def cell(value: Any) -> str:
-        return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+        # Markdown renderers pass raw HTML through: escape it as HTML, then the table's pipes.
+        return html.escape(str(value), quote=False).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
     score = "n/a" if q.overall is None else f"{100 * q.overall:.1f}%"
     lines = [f"# Data quality report: {cell(report.source)}", "",

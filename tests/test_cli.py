@@ -69,7 +69,7 @@ def test_report_json_of_each_format_matches_pandas(tmp_path, suffix, backend):
     path = write(frame, tmp_path / f"data{suffix}")
     out = tmp_path / "report.json"
     assert main(["report", str(path), "--format", "json", "-o", str(out), "--batch-rows", "700"]) == 0
-    report = json.loads(out.read_text())
+    report = json.loads(out.read_text(), parse_constant=lambda name: pytest.fail(f"{name} is not JSON"))
     assert report["rows"] == len(frame)
     assert report["duplicate_rows"] == int(frame.duplicated().sum()) == 25
     completeness = {c["name"]: c["completeness"] for c in report["columns"]}
@@ -113,7 +113,7 @@ def test_threshold_not_met_exits_1_and_markdown_goes_to_stdout(tmp_path, capsys)
     captured = capsys.readouterr()
     assert captured.out.startswith("# Data quality report")
     assert "FAILED" in captured.err
-    assert "\\<script>" not in captured.out and "| value |" in captured.out
+    assert "<script>" not in captured.out and "&lt;script&gt;" in captured.out and "| value |" in captured.out
 
 
 def test_html_report_default_name_and_escaping(tmp_path, monkeypatch):
@@ -226,6 +226,8 @@ def test_nullable_and_arrow_dtypes_in_a_frame(backend):
     assert "c" not in report.anomalies
     with pytest.raises(rt_pandas.ValidationError, match="unknown column 'nope'"):
         frame.rt.quality_report(columns=["nope"])
+    page = frame.rt.quality_report(format="html")
+    assert report._repr_html_() in page  # Jupyter shows the page's body
     with pytest.raises(rt_pandas.ValidationError, match="format must be one of"):
         frame.rt.quality_report(format="pdf")
 
