@@ -107,6 +107,17 @@ def test_seasonal_anomalies_over_the_time_column(tmp_path, backend):
     assert temperature.seasonal_count == int(flags.sum())
 
 
+def test_seasonal_analysis_of_long_series_covers_the_latest_readings(monkeypatch):
+    from rt_pandas import report as report_module
+
+    monkeypatch.setattr(report_module, "SEASONAL_MAX_ROWS", 288 * 7)
+    frame = demo_frame(rows=288 * 14)
+    result = frame_report(frame, time_column="time").anomalies["temperature"]
+    tail = frame["temperature"].iloc[-288 * 7:].reset_index(drop=True)
+    assert result.seasonal_count == int(rt_pandas.anomaly.is_anomaly(tail, "seasonal", period=288).sum())
+    assert result.note == "seasonal analysis covers the last 2,016 readings"
+
+
 def test_threshold_not_met_exits_1_and_markdown_goes_to_stdout(tmp_path, capsys):
     path = write(sample_frame(), tmp_path / "data.parquet")
     assert main(["report", str(path), "--format", "md", "--threshold", "0.99"]) == 1
