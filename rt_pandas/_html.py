@@ -26,7 +26,7 @@ STYLE = """
 .rtp .badge{display:inline-block;padding:2px 10px;border-radius:12px;font-weight:600;color:#fff}
 .rtp .pass{background:#2f855a}.rtp .fail{background:#c53030}
 .rtp table{border-collapse:collapse;margin:8px 0;font-variant-numeric:tabular-nums}
-.rtp th,.rtp td{padding:4px 10px;border-bottom:1px solid #e4e7eb;text-align:right}
+.rtp th,.rtp td{padding:3px 8px;border-bottom:1px solid #e4e7eb;text-align:right}
 .rtp th:first-child,.rtp td:first-child{text-align:left}
 .rtp thead th{background:#f5f7fa;font-weight:600}
 .rtp td.good{background:#e3f9e5}.rtp td.warn{background:#fff3c4}.rtp td.bad{background:#ffe3e3}
@@ -34,6 +34,7 @@ STYLE = """
 .rtp svg{background:#fbfcfd;border:1px solid #e4e7eb}
 .rtp svg text{font:11px system-ui,sans-serif;fill:#52606d}
 .rtp ul.findings li{margin:2px 0}
+.rtp .scroll{overflow-x:auto}
 .rtp code{background:#f5f7fa;padding:0 4px;border-radius:3px}
 """
 
@@ -129,8 +130,8 @@ def _overview(report) -> str:
         count = "" if anomalies is None else f"{anomalies.count:,}"
         rows.append(f'<tr><td><a href="#col-{i}">{esc(c.name)}</a></td><td>{esc(c.dtype)}</td>'
                     f'<td>{c.missing:,}</td>{"".join(cells)}<td>{count}</td></tr>')
-    return (f'<table class="overview"><thead><tr><th>column</th><th>dtype</th><th>missing</th>{head}'
-            f'<th>anomalies</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
+    return (f'<div class="scroll"><table class="overview"><thead><tr><th>column</th><th>dtype</th><th>missing</th>{head}'
+            f'<th>anomalies</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
 
 
 def _column_section(report, i: int, c) -> str:
