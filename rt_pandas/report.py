@@ -447,9 +447,9 @@ def read_report(path: str | os.PathLike, threshold: float = 0.8, columns: list |
     """The :class:`DataReport` of a Parquet, CSV, Feather/Arrow IPC or JSON-lines file, read in batches.
 
     Quality metrics stream through a :class:`~rt_pandas.QualityState` (exact up to
-    a million values per column, sketches beyond); anomalies and charts need each
-    numeric column (and the time column) as float64 in memory, one column at a time
-    of the data is not needed beyond that.
+    a million values per column, sketches beyond). Anomalies and charts need the
+    numeric columns (and the time column) in memory: 8 bytes per row per column;
+    string columns are never kept.
 
     Parameters
     ----------
