@@ -18,6 +18,7 @@ import pyarrow as pa
 from . import anomaly as rt_anomaly
 from . import math as rt_math
 from . import quality as rt_quality
+from . import report as rt_report
 from . import transforms as rt_transforms
 
 SUPPORTED = ("numeric (float, int, bool, nullable Float64/Int64/boolean, Arrow numeric), string, categorical, "
@@ -72,6 +73,7 @@ class DataFrameAccessor(
     rt_math.FrameMathMethods,
     rt_quality.FrameQualityMethods,
     rt_anomaly.FrameAnomalyMethods,
+    rt_report.FrameReportMethods,
 ):
     """``df.rt``: rt-pandas on a whole frame (domain mixins work on ``self._frame``)."""
 
