@@ -79,7 +79,12 @@ def main(argv: list[str] | None = None) -> int:
     demo = commands.add_parser("demo", help="run the built-in demo")
     demo.add_argument("--rows", type=int, default=100_000)
     commands.add_parser("version", help="print component versions as JSON")
+    from . import flight  # the Flight worker's command: `rt-pandas flight serve ...` (rt_pandas/flight.py)
+
+    flight.add_cli(commands)
     args = parser.parse_args(argv)
+    if args.command == "flight":
+        return flight.run_cli(args)
     if args.command == "demo":
         run_demo(rows=args.rows)
     else:
