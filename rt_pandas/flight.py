@@ -477,6 +477,41 @@ class _BearerTokenClient(fl.ClientMiddleware):
         return {"authorization": self._header}
 
 
+class _Sender(threading.Thread):
+    """Writes a reader's batches to an exchange, waiting for a credit before each when asked."""
+
+    def __init__(self, reader: pa.RecordBatchReader, writer, credits: threading.Semaphore | None) -> None:
+        super().__init__(name="rt-flight-sender", daemon=True)
+        self.reader, self.writer, self.credits = reader, writer, credits
+        self.stopped = threading.Event()
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.writer.begin(self.reader.schema)
+            batches = iter(self.reader)
+            while True:
+                # a credit before reading the next batch, so at most `window` batches exist at once
+                while self.credits is not None and not self.credits.acquire(timeout=0.1):
+                    if self.stopped.is_set():
+                        return
+                if self.stopped.is_set():
+                    return
+                batch = next(batches, None)
+                if batch is None:
+                    break
+                self.writer.write_batch(batch)
+            self.writer.done_writing()
+        except fl.FlightError:
+            pass  # the server's error reaches the reading side
+        except BaseException as error:  # a failing reader: raised in the caller
+            self.error = error
+            self.stopped.set()
+
+    def stop(self) -> None:
+        self.stopped.set()
+
+
 def _as_reader(data: Any) -> pa.RecordBatchReader:
     """A table, batch, reader or Arrow stream object as a reader (a reader is not materialised)."""
     if isinstance(data, pa.RecordBatchReader):
@@ -524,7 +559,9 @@ class Client:
 
     def __init__(self, location: str, token: str | None = None, tls_root_certs: Any = None,
                  cert_chain: Any = None, private_key: Any = None, timeout: float | None = None) -> None:
-        kwargs: dict[str, Any] = {}
+        # a channel of its own: gRPC's shared subchannels could hand this client a connection
+        # that failed against an earlier server on the same port (a restarted worker)
+        kwargs: dict[str, Any] = {"generic_options": [("grpc.use_local_subchannel_pool", 1)]}
         if tls_root_certs is not None:
             kwargs["tls_root_certs"] = _read(tls_root_certs)
         if cert_chain is not None:
@@ -573,29 +610,41 @@ class Client:
 
     # -- exchanges --------------------------------------------------------
 
-    def exchange(self, op: str, data: Any, columns: list | None = None, **params: Any) -> Iterator[pa.RecordBatch]:
+    def exchange(self, op: str, data: Any, columns: list | None = None, window: int = 8,
+                 **params: Any) -> Iterator[pa.RecordBatch]:
         """Stream ``data`` for ``op`` and yield the result batches as they come.
 
-        Batches are sent one at a time and each answer is read before the next
-        batch goes, so neither side buffers the stream.
+        A sender thread writes batches while this one reads answers; at most
+        ``window`` batches are in flight, so a ``RecordBatchReader`` is never
+        materialised (``window=1``: each answer before the next batch is read).
         """
+        if not (isinstance(window, int) and window >= 1):
+            raise ValueError("window must be an int >= 1")
         request = {"op": op, "params": params}
         if columns is not None:
             request["columns"] = list(columns)
         descriptor = fl.FlightDescriptor.for_command(json.dumps(request).encode())
         reader = _as_reader(data)
         writer, results = self._client.do_exchange(descriptor, options=self._options)
-        with writer:
-            writer.begin(reader.schema)
-            per_batch = op != "quality"
-            for batch in reader:
-                writer.write_batch(batch)
-                if per_batch:
-                    yield results.read_chunk().data
-            writer.done_writing()
+        credits = threading.Semaphore(window) if op != "quality" else None
+        sender = _Sender(reader, writer, credits)
+        sender.start()
+        try:
             for chunk in results:
-                if chunk.data is not None:
-                    yield chunk.data
+                if chunk.data is None:
+                    continue
+                yield chunk.data
+                if credits is not None:  # after the caller took the answer: the window bounds what it holds
+                    credits.release()
+        except fl.FlightError:
+            sender.stop()
+            raise
+        finally:
+            sender.stop()
+            sender.join()
+            writer.close()
+        if sender.error is not None:
+            raise sender.error
 
     def _table(self, op: str, data: Any, columns: list | None, **params: Any) -> pa.Table:
         batches = list(self.exchange(op, data, columns, **params))

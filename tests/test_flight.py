@@ -136,8 +136,12 @@ def test_streams_a_reader_without_materialising_it(client):
             yield pa.record_batch({"x": pa.array(np.full(10, float(i)))})
 
     reader = pa.RecordBatchReader.from_batches(pa.schema({"x": pa.float64()}), batches())
-    produced_when_answered = [len(produced) for _ in client.exchange("math", reader, function="exp")]
+    produced_when_answered = [len(produced) for _ in client.exchange("math", reader, window=1, function="exp")]
     assert produced_when_answered == [1, 2, 3, 4, 5]  # each answer came before the next batch was made
+    produced.clear()
+    reader = pa.RecordBatchReader.from_batches(pa.schema({"x": pa.float64()}), batches())
+    produced_when_answered = [len(produced) for _ in client.exchange("math", reader, window=2, function="exp")]
+    assert all(count <= i + 2 for i, count in enumerate(produced_when_answered))  # at most 2 in flight
 
 
 # ---------------------------------------------------------------- concurrency
