@@ -24,6 +24,7 @@ GIL. See docs/flight.md.
 >>> client.math(pa.table({"x": [0.0, 1.0]}), "exp").column("x").to_pylist()
 [1.0, 2.718281828459045]
 >>> server.shutdown()
+True
 """
 
 from __future__ import annotations
@@ -432,6 +433,20 @@ def _worker_main(kwargs: dict, ready) -> None:
     running._thread.join()
 
 
+def _wait_for_port(process, ready, seconds: float = 60.0) -> int | str:
+    """The port a worker bound, or why it could not start (a dead process is not waited for)."""
+    import queue
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            return ready.get(timeout=0.2)
+        except queue.Empty:
+            if not process.is_alive():
+                return f"the process exited with code {process.exitcode}"
+    return f"no port after {seconds} s"
+
+
 def serve_workers(workers: int, host: str = "127.0.0.1", port: int = 0, **kwargs: Any) -> tuple[list[str], list]:
     """Start ``workers`` processes, one port each: ``port``, ``port + 1``, ... (port 0: free ports).
 
@@ -449,7 +464,7 @@ def serve_workers(workers: int, host: str = "127.0.0.1", port: int = 0, **kwargs
                                   args=({"host": host, "port": port + index if port else 0, **kwargs}, ready))
         process.start()
         processes.append(process)
-        bound = ready.get(timeout=60)
+        bound = _wait_for_port(process, ready)
         if isinstance(bound, str):
             for started in processes:
                 started.terminate()
@@ -553,7 +568,7 @@ class Client:
     >>> from rt_pandas import flight
     >>> with flight.serve(block=False) as server:
     ...     report = flight.Client(server.location).quality(pa.table({"x": [1.0, None]}))
-    >>> report.to_frame().loc["x", "completeness"]
+    >>> float(report.to_frame().loc["x", "completeness"])
     0.5
     """
 
