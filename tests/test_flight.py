@@ -36,13 +36,19 @@ def _table(rows: int = 1000, seed: int = 0) -> pa.Table:
     })
 
 
-@pytest.fixture
-def server(backend):
+@pytest.fixture(scope="module")
+def shared_server():
+    """One worker for the module: it runs each request on the backend current at the time."""
     running = flight.serve(port=0, block=False)
     try:
         yield running
     finally:
         assert running.shutdown(timeout=10)
+
+
+@pytest.fixture
+def server(backend, shared_server):
+    return shared_server
 
 
 @pytest.fixture
@@ -169,7 +175,7 @@ def test_eight_clients_twenty_streams_each(server):
 
 
 def _raw_exchange(location: str, command: bytes, table: pa.Table, **client_kwargs) -> None:
-    c = fl.FlightClient(location, **client_kwargs)
+    c = fl.FlightClient(location, generic_options=[("grpc.use_local_subchannel_pool", 1)], **client_kwargs)
     writer, reader = c.do_exchange(fl.FlightDescriptor.for_command(command))
     writer.begin(table.schema)
     writer.write_table(table)
@@ -327,11 +333,12 @@ def _wait_for(condition, seconds: float = 20.0) -> bool:
 def test_killed_client_frees_what_it_held(server, client):
     gc.collect()
     before = memory.stats()["bytes_in_use"]
+    rows_before = client.stats()["rows"]
     process = subprocess.Popen([sys.executable, "-c", KILLED_CLIENT, server.location], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, text=True)
     try:
         assert process.stdout.readline().strip() == "sent"
-        assert _wait_for(lambda: client.stats()["rows"] >= 1_000_000)
+        assert _wait_for(lambda: client.stats()["rows"] >= rows_before + 1_000_000)
         assert client.stats()["active_streams"] == 1
     finally:
         os.kill(process.pid, signal.SIGKILL)
