@@ -189,6 +189,9 @@ def _quality_state(params: dict):
     from .state import QualityState
 
     _check_params(params, ["ranges", "rules", "k", "nan_as_missing", "exact_limit"], "quality")
+    for key in ("ranges", "rules"):
+        if not isinstance(params.get(key, {}), dict):
+            raise RequestError(f"quality parameter {key!r} must be an object {{column: ...}}")
     ranges = {key: tuple(value) if isinstance(value, list) else value for key, value in params.get("ranges", {}).items()}
     settings = {key: params[key] for key in ("rules", "k", "nan_as_missing", "exact_limit") if key in params}
     return QualityState(ranges=ranges, **settings)

@@ -196,6 +196,8 @@ BAD_REQUESTS = [
     (b'{"op": "anomaly_scores", "params": {"method": "magic"}}', "method 'magic'"),
     (b'{"op": "quality", "params": {"ranges": {"x": [5, 1]}}}', "range"),
     (b'{"op": "quality", "params": {"ranges": {"nope": [0, 1]}}}', "nope"),
+    (b'{"op": "quality", "params": {"ranges": [0, 1]}}', "'ranges' must be an object"),
+    (b'{"op": "math", "params": {"function": "clamp", "lower": "a", "upper": 1}}', "lower"),
     (b'{"op": "math", "params": {"function": "exp"}, "extra": 1}', "unknown request fields"),
     (b"{" + b" " * 70_000 + b"}", "the limit is 65536"),
 ]
