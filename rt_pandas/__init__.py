@@ -16,6 +16,7 @@ from . import math, transforms
 from . import quality
 from .describe import describe
 from .quality import QualityReport, QualityState
+from . import anomaly
 from ._backend import available_backends, get_backend, get_backend_name, set_backend
 from .errors import ComputationError, ConfigurationError, RtError, RtMemoryError, ValidationError
 from .math import clamp
@@ -39,6 +40,7 @@ __all__ = [
     "RtError",
     "RtMemoryError",
     "ValidationError",
+    "anomaly",
     "atan2",
     "available_backends",
     "clamp",
