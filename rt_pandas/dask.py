@@ -134,8 +134,9 @@ def quality(collection: Any, threshold: float = 0.8, ranges: dict | None = None,
     states = [dask.delayed(partition_state, pure=True)(part, settings) for part in _partitions(collection)]
     (payload,) = dask.compute(_tree_reduce(states, merge_states, split_every), **compute_kwargs)
     report = QualityState.from_bytes(payload).finalize(threshold, weights)
-    if isinstance(collection, dd.Series):
-        report.duplicate_rows = None  # a column has no duplicate rows, as in the pandas report
+    if isinstance(collection, dd.Series):  # a column has no duplicate rows, as in the pandas report
+        report = QualityReport(report.columns, rows=report.rows, threshold=threshold, weights=weights,
+                               duplicate_rows=None, exact=report.exact)
     return report
 
 
@@ -376,9 +377,10 @@ def apply_binary(part: pd.Series, other: pd.Series, name: str) -> pd.Series:
 
 def _elementwise(series: Any, name: str) -> Callable:
     def method(*args: Any, **kwargs: Any) -> Any:
-        meta = apply_method(series._meta_nonempty, name, args, kwargs).iloc[:0]
         if name == "atan2" and args and isinstance(args[0], dd.Series):
+            meta = apply_binary(series._meta_nonempty, args[0]._meta_nonempty, name).iloc[:0]
             return series.map_partitions(apply_binary, args[0], name, meta=meta)
+        meta = apply_method(series._meta_nonempty, name, args, kwargs).iloc[:0]
         return series.map_partitions(apply_method, name, args, kwargs, meta=meta)
 
     method.__name__ = name
