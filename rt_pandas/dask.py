@@ -101,8 +101,9 @@ def quality(collection: Any, threshold: float = 0.8, ranges: dict | None = None,
     threshold, ranges, rules, weights, k, nan_as_missing
         As in :func:`rt_pandas.quality.quality`.
     exact_limit : int
-        Values per column kept exactly in the merged state; beyond it the
-        state switches to HyperLogLog (0.81% standard error) and KLL sketches.
+        While the collection has at most this many rows, states keep every
+        value and the report is exact; beyond, every partition's state
+        sketches from the start: HyperLogLog (0.81% standard error) and KLL.
     split_every : int
         States merged per task of the tree (>= 2).
     **compute_kwargs
@@ -131,6 +132,12 @@ def quality(collection: Any, threshold: float = 0.8, ranges: dict | None = None,
     QualityState(**settings)  # argument errors on the client, before any task runs
     if isinstance(collection, dd.DataFrame) and not collection.columns.is_unique:
         raise ValidationError("column names must be unique", "frame")
+    (rows,) = dask.compute(collection.shape[0], **compute_kwargs)
+    if rows > exact_limit:
+        # The merged state would sketch anyway: partitions sketch from the start (a state of a few hundred KB
+        # instead of every key, and no sketch rebuilt from exact keys at each merge). States merge only with
+        # equal settings, so all of them use the same limit.
+        settings["exact_limit"] = 0
     states = [dask.delayed(partition_state, pure=True)(part, settings) for part in _partitions(collection)]
     (payload,) = dask.compute(_tree_reduce(states, merge_states, split_every), **compute_kwargs)
     report = QualityState.from_bytes(payload).finalize(threshold, weights)
