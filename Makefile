@@ -62,6 +62,7 @@ py-test:
 	$(PYTHON) -m pytest -q
 
 node-test: wasm
+	test -d wasm/node_modules || (cd wasm && npm ci --no-audit --no-fund)
 	node --test wasm/test/
 
 # The wheel is tagged abi3 and carries the native extension and rt_core.wasm.

@@ -12,11 +12,10 @@ Importing the package registers the ``.rt`` accessors on Series and DataFrames.
 from __future__ import annotations
 
 from . import accessors, memory
-from . import math, transforms
+from . import anomaly, math, transforms
 from . import quality
 from .describe import describe
 from .quality import QualityReport, QualityState
-from . import anomaly
 from ._backend import available_backends, get_backend, get_backend_name, set_backend
 from .errors import ComputationError, ConfigurationError, RtError, RtMemoryError, ValidationError
 from .math import clamp

@@ -26,7 +26,7 @@ from .errors import ValidationError
 from . import elementary
 from .elementary import acos, asin, atan, atan2, cosh, exp, expm1, log, log1p, sinh, tanh  # noqa: F401
 
-__all__ = ["clamp", "SeriesMathMethods", "FrameMathMethods", *elementary.__all__, "erf", "erfc"]
+__all__ = ["clamp", "SeriesMathMethods", "FrameMathMethods", *elementary.__all__, "erf", "erfc", "gamma", "lgamma"]
 
 
 def _kernel_input(view: ColumnView, function: str) -> np.ndarray:
@@ -143,6 +143,6 @@ class FrameMathMethods:
         return result
 
 
-# Part B (error functions; gamma and lgamma to follow) lives in special.py.
+# Part B (error and gamma functions) lives in special.py.
 from . import special  # noqa: E402
-from .special import erf, erfc  # noqa: E402,F401
+from .special import erf, erfc, gamma, lgamma  # noqa: E402,F401

@@ -140,3 +140,25 @@ def test_bad_input(backend):
     with pytest.raises(ValidationError):
         detector.update_many(pd.Series(["a"]))
     assert detector.update_many(np.array([])).shape == (0,)
+
+
+def test_detector_is_freed_when_unreachable(backend):
+    import gc
+    import weakref
+
+    detector = StreamingDetector(3.0, 10)
+    detector.update(1.0)
+    alive, owner = weakref.ref(detector), weakref.ref(detector._owner)
+    gc.disable()
+    try:
+        del detector
+        assert alive() is None and owner() is None  # no reference cycle: freed at once
+        detector = StreamingDetector(1.0, 2)
+        update, owner = detector.update, weakref.ref(detector._owner)
+        del detector  # only the update function is kept, as in `update = StreamingDetector(...).update`
+        assert [update(v) for v in (1.0, 2.0, 1.0)][:2] == [None, None]
+        assert update(50.0)["value"] == 50.0  # the C detector is still alive behind it
+        del update
+        assert owner() is None
+    finally:
+        gc.enable()

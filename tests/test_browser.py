@@ -13,6 +13,7 @@ import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,3 +76,42 @@ def test_smoke_page_runs_clamp_in_chromium(server, tmp_path):
     assert result["simd"] == "wasm-simd128"
     assert result["core"] == "0.1.0"
     assert result["stats"]["bytes_in_use"] == 0
+
+
+def test_spec_integration_snippet_runs_in_chromium(server, tmp_path):
+    """The spec's HTML snippet as written (import path changed) logs sinh of the tensor."""
+    logged = page_result(render(f"{server}/wasm/examples/spec-integration.html", tmp_path))
+    assert len(logged) == 1
+    values = [float(v) for v in logged[0].split(",")]
+    expected = np.sinh(np.array([1, 2, 3, 4], np.float32)).astype(np.float32)
+    assert np.array_equal(np.array(values, np.float32), expected) or np.max(
+        np.abs(np.array(values, np.float32) - expected) / expected
+    ) < 2 * np.finfo(np.float32).eps
+
+
+def _require_node_modules() -> None:
+    if not (ROOT / "wasm" / "node_modules" / "@observablehq" / "runtime").exists():
+        if REQUIRE_BROWSER:
+            pytest.fail("wasm/node_modules is missing: run `npm ci` in wasm/")
+        pytest.skip("wasm/node_modules is missing: run `npm ci` in wasm/")
+
+
+def test_observable_notebook_runs_in_chromium(server, tmp_path):
+    """The example notebook in the Observable runtime, Arrow table included, in a real browser."""
+    _require_node_modules()
+    summary = page_result(render(f"{server}/wasm/examples/observable.html", tmp_path))
+    assert summary["rows"] == 240 and summary["nulls"] == 2
+    assert summary["squashed"]["type"] == "Float64"
+    assert summary["squashed"]["nulls"] == 2 and summary["squashed"]["at30"] is None
+    assert summary["squashed"]["at60"] == pytest.approx(np.tanh(np.sin(3) + 6), rel=1e-15)
+    assert summary["clipped"] == {"max": 1, "nulls": 2}
+    assert summary["simd"] == "wasm-simd128"
+    assert isinstance(summary["quality_report"], dict)
+    assert isinstance(summary["anomalies"], (dict, list))
+
+
+def test_anomaly_example_page_plots_the_series(server, tmp_path):
+    _require_node_modules()
+    result = page_result(render(f"{server}/wasm/examples/anomalies.html", tmp_path))
+    assert result["points"] == 599  # 600 readings, one null
+    assert result["segments"] == 2  # the null breaks the line

@@ -1,5 +1,7 @@
 /**
- * Types of rt-pandas-wasm, the JavaScript binding of rt_core.wasm.
+ * Types of rt-pandas-wasm, the JavaScript binding of rt_core.wasm, with the
+ * names, arguments and return types of the WASM modules spec.
+ * WasmQualityMetrics and WasmAnomalyDetector join when their kernels do.
  */
 
 /** What init() can load rt_core.wasm from. */
@@ -88,13 +90,186 @@ export class WasmError extends Error implements WasmErrorShape {
 }
 
 /**
- * Element-wise min(max(x, lower), upper); NaN stays NaN. Returns a new array
- * of the input's type (a plain array gives a Float64Array). Float32 inputs
- * use bounds rounded to float32. Throws a ValidationError if lower > upper
- * or a bound is NaN.
+ * An Arrow JS vector (a Table column is one), typed structurally so this
+ * package does not depend on apache-arrow: element-wise methods take
+ * Float32 / Float64 vectors and return a vector of the same type and
+ * chunking whose nulls are the input's.
  */
-export function clamp(values: Float32Array, lower: number, upper: number): Float32Array;
-export function clamp(values: Float64Array | readonly number[], lower: number, upper: number): Float64Array;
+export interface ArrowVectorLike {
+  readonly length: number;
+  readonly nullCount: number;
+  readonly type: { readonly typeId: number };
+  readonly data: ReadonlyArray<unknown>;
+  get(index: number): unknown;
+}
+
+/** What element-wise methods take; each returns the same kind (number[] gives a Float64Array). */
+export type Operand = WasmTensor | Float32Array | Float64Array | readonly number[] | ArrowVectorLike;
+
+/** The result kind of an element-wise method for an operand kind. */
+export type Result<T> = T extends WasmTensor
+  ? WasmTensor
+  : T extends Float32Array
+    ? Float32Array
+    : T extends Float64Array | readonly number[]
+      ? Float64Array
+      : T extends ArrowVectorLike
+        ? T
+        : never;
+
+/**
+ * Element-wise min(max(x, lower), upper); NaN stays NaN. Returns the
+ * input's kind (a plain array gives a Float64Array). Float32 inputs use
+ * bounds rounded to float32. Throws a ValidationError if lower > upper or a
+ * bound is NaN.
+ */
+export function clamp<T extends Operand>(values: T, lower: number, upper: number): Result<T>;
+
+/**
+ * An n-dimensional float32 array in wasm linear memory (a pool buffer).
+ * Free it with free(); a FinalizationRegistry frees forgotten ones; use
+ * after free() throws a WasmError (ValidationError).
+ */
+export class WasmTensor {
+  /**
+   * @param data values in row-major order (copied; float64 rounds to float32;
+   *   any numeric Arrow vector, nulls becoming NaN)
+   * @param shape non-negative integers whose product is data.length (default [data.length])
+   */
+  constructor(data: Float32Array | Float64Array | readonly number[] | ArrowVectorLike, shape?: readonly number[]);
+  /** A copy of the values. */
+  data(): Float32Array;
+  /** A copy of the shape. */
+  shape(): number[];
+  /** Number of values. */
+  readonly size: number;
+  /** Whether free() was called. */
+  readonly freed: boolean;
+  /** Returns the buffer to the pool; a second call does nothing. */
+  free(): void;
+}
+
+/**
+ * Element-wise math within 1 ULP (C99 Annex F special values). Every method
+ * takes any {@link Operand} and returns the same kind. gamma and pow throw a
+ * ConfigurationError until rt_core.wasm has their kernels.
+ */
+export class WasmAdvancedMath {
+  constructor();
+  sinh<T extends Operand>(tensor: T): Result<T>;
+  cosh<T extends Operand>(tensor: T): Result<T>;
+  tanh<T extends Operand>(tensor: T): Result<T>;
+  asin<T extends Operand>(tensor: T): Result<T>;
+  acos<T extends Operand>(tensor: T): Result<T>;
+  atan<T extends Operand>(tensor: T): Result<T>;
+  /** y and x of one kind, type and shape (no broadcasting); Arrow results are null where either is. */
+  atan2<T extends Operand>(y: T, x: T): Result<T>;
+  exp<T extends Operand>(tensor: T): Result<T>;
+  expm1<T extends Operand>(tensor: T): Result<T>;
+  log<T extends Operand>(tensor: T): Result<T>;
+  log1p<T extends Operand>(tensor: T): Result<T>;
+  erf<T extends Operand>(tensor: T): Result<T>;
+  erfc<T extends Operand>(tensor: T): Result<T>;
+  gamma<T extends Operand>(tensor: T): Result<T>;
+  clamp<T extends Operand>(tensor: T, min: number, max: number): Result<T>;
+  pow<T extends Operand>(base: T, exponent: number): Result<T>;
+  free(): void;
+}
+
+export type Layout = 'HWC' | 'CHW';
+export type Interpolation = 'nearest' | 'bilinear' | 'bicubic' | 'area';
+
+/**
+ * A transform of image tensors: [H, W], [H, W, C] / [C, H, W] (by layout)
+ * or batches [N, ...]. apply() returns a new tensor of the same rank.
+ */
+export interface Transform {
+  apply(tensor: WasmTensor): WasmTensor;
+  /** Short name: "normalize", "resize", "center_crop". */
+  name(): string;
+  /** The pipeline spec that makes this transform again; changes whenever the output could. */
+  key(): string;
+}
+
+/** (x * pixel_scale - mean[c]) / std[c] per channel; a single value is used for every channel. */
+export class WasmNormalize implements Transform {
+  constructor(
+    mean?: readonly number[] | number,
+    std?: readonly number[] | number,
+    options?: { layout?: Layout; pixel_scale?: number },
+  );
+  apply(tensor: WasmTensor): WasmTensor;
+  name(): string;
+  key(): string;
+  free(): void;
+}
+
+/** OpenCV's cv2.resize (pixel centres, replicated borders, no antialiasing except 'area'). */
+export class WasmResize implements Transform {
+  constructor(height: number, width: number, interpolation?: Interpolation, options?: { layout?: Layout });
+  apply(tensor: WasmTensor): WasmTensor;
+  name(): string;
+  key(): string;
+  free(): void;
+}
+
+/** torchvision's center_crop: the central window, zero padding when larger. */
+export class WasmCenterCrop implements Transform {
+  constructor(height: number, width: number, options?: { layout?: Layout });
+  apply(tensor: WasmTensor): WasmTensor;
+  name(): string;
+  key(): string;
+  free(): void;
+}
+
+/** Per-step statistics of a pipeline. */
+export interface PipelineStepStats {
+  name: string;
+  key: string;
+  calls: number;
+  hits: number;
+  misses: number;
+  seconds: number;
+}
+
+/** Parsed form of WasmTransformPipeline.get_stats(). */
+export interface PipelineStats {
+  calls: number;
+  cache_hits: number;
+  cache_misses: number;
+  hit_rate: number;
+  cached_entries: number;
+  cached_bytes: number;
+  cache_limit_bytes: number;
+  cache_enabled: boolean;
+  transforms: PipelineStepStats[];
+}
+
+/**
+ * Transforms in order with a content-addressed cache (XXH64 of the input
+ * chained with each transform's key; LRU, bounded by cache_bytes).
+ * Names: "resize[:HxW[:interpolation[:layout]]]" (default 224x224 bilinear),
+ * "center_crop[:HxW|SIZE[:layout]]" (default 224x224),
+ * "normalize[:m1,m2,..:s1,s2,..[:layout]]" (default ImageNet).
+ */
+export class WasmTransformPipeline {
+  constructor(cache_enabled?: boolean, options?: { cache_bytes?: number });
+  add_transform(transform: string | Transform): void;
+  /** A new tensor the caller owns and frees. */
+  execute(input: WasmTensor): WasmTensor;
+  /** JSON string of {@link PipelineStats}. */
+  get_stats(): string;
+  stats(): PipelineStats;
+  clear_cache(): void;
+  reset_stats(): void;
+  /** Frees the cache and the transforms made from names. */
+  free(): void;
+}
+
+/** Makes "name:arg1:arg2" build factory("arg1", "arg2") in pipelines. */
+export function register_transform(name: string, factory: (...args: string[]) => Transform): void;
+/** Names usable in pipelines, sorted. */
+export function registered_transforms(): string[];
 
 /** Parsed form of MemoryManager.get_stats(). */
 export interface PoolStats {
@@ -142,3 +317,6 @@ export function wasm_transforms_version(): string;
 
 /** SIMD variant the kernels use: "wasm-simd128" or "scalar". */
 export function simdLevel(): string;
+
+/** The spec's result type: a value or the plain error shape (this binding throws WasmError instead). */
+export type WasmResult<T> = T | WasmErrorShape;

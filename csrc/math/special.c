@@ -1,4 +1,4 @@
-/* Public entry points of erf and erfc: argument checks, then the variant for the active SIMD level. */
+/* Public entry points of erf, erfc, gamma and lgamma: argument checks, then the variant for the active SIMD level. */
 #include "rt/math_special.h"
 #include "rt/simd.h"
 
@@ -44,4 +44,16 @@ rt_status rt_math_erfc(int32_t dtype, const void *data, int64_t offset, int64_t 
     static const sp_f64_fn f64[4] = SP_VARIANTS(erfc, f64);
     static const sp_f32_fn f32[4] = SP_VARIANTS(erfc, f32);
     return run_unary(f64, f32, "rt_math_erfc", dtype, data, offset, length, out, err);
+}
+
+rt_status rt_math_gamma(int32_t dtype, const void *data, int64_t offset, int64_t length, void *out, rt_error *err) {
+    static const sp_f64_fn f64[4] = SP_VARIANTS(gamma, f64);
+    static const sp_f32_fn f32[4] = SP_VARIANTS(gamma, f32);
+    return run_unary(f64, f32, "rt_math_gamma", dtype, data, offset, length, out, err);
+}
+
+rt_status rt_math_lgamma(int32_t dtype, const void *data, int64_t offset, int64_t length, void *out, rt_error *err) {
+    static const sp_f64_fn f64[4] = SP_VARIANTS(lgamma, f64);
+    static const sp_f32_fn f32[4] = SP_VARIANTS(lgamma, f32);
+    return run_unary(f64, f32, "rt_math_lgamma", dtype, data, offset, length, out, err);
 }

@@ -1,4 +1,4 @@
-/* The AVX2 + FMA variant of erf and erfc (see special_body.h). */
+/* The AVX2 + FMA variant of erf, erfc, gamma and lgamma (see special_body.h, gamma_body.h). */
 #include "../core/internal.h"
 
 #if RT_ARCH_X86
@@ -12,6 +12,7 @@
 #define VEC_SUFFIX avx2
 #include "vec.h"
 #include "special_body.h"
+#include "gamma_body.h"
 #ifdef __clang__
 #pragma clang attribute pop
 #else

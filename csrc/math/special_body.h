@@ -28,7 +28,7 @@ static const double SP_LN2_HI = 0x1.62e42fee00000p-1;
 static const double SP_LN2_LO = 0x1.a39ef35793c76p-33;
 static const double SP_INV_LN2 = 0x1.71547652b82fep0;
 
-/* e^-(sh + sl) = 2^k (h + l), for 0 <= sh <= 800 and |sl| <= ulp(sh). */
+/* e^-(sh + sl) = 2^k (h + l), for 0 <= sh <= 800 and |sl| <= ulp(sh) (up to 2^-44 for erfc's x^2). */
 static inline void exp_neg_dd(vd sh, vd sl, vd *k_out, vd *h, vd *l) {
     vd a = vd_neg(sh);
     vd k = vd_round(vd_mul(a, vd_set(SP_INV_LN2)));
@@ -40,7 +40,9 @@ static inline void exp_neg_dd(vd sh, vd sl, vd *k_out, vd *h, vd *l) {
     vd s = vd_mul(vd_mul(rh, rh), vd_poly(rh, EXP_P, (int)(sizeof EXP_P / sizeof EXP_P[0])));
     vd h1, e1;
     vd_fast_two_sum(vd_set(1.0), rh, &h1, &e1);
-    vd l1 = vd_add(e1, vd_add(vd_mla(rl, rh, rl), s)); /* e^(rh + rl) = e^rh (1 + rl) */
+    /* e^(rh + rl) = e^rh (1 + rl) = (1 + rh + s)(1 + rl). rl carries the low part of x^2, up to
+     * 2^-44, so its product with the whole e^rh - 1 = rh + s is needed, not only with rh. */
+    vd l1 = vd_add(e1, vd_add(vd_mla(rl, vd_add(rh, s), rl), s));
     vd_fast_two_sum(h1, l1, h, l);
     *k_out = k;
 }

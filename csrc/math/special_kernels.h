@@ -1,4 +1,4 @@
-/* The per-ISA loops of erf and erfc (defined by special_body.h in special_<isa>.c). */
+/* The per-ISA loops of erf, erfc, gamma and lgamma (defined by special_body.h and gamma_body.h in special_<isa>.c). */
 #ifndef RT_MATH_SPECIAL_KERNELS_H
 #define RT_MATH_SPECIAL_KERNELS_H
 
@@ -10,7 +10,11 @@
     void rt_sp_erf_f64_##suffix(const double *x, int64_t n, double *out);       \
     void rt_sp_erf_f32_##suffix(const float *x, int64_t n, float *out);         \
     void rt_sp_erfc_f64_##suffix(const double *x, int64_t n, double *out);      \
-    void rt_sp_erfc_f32_##suffix(const float *x, int64_t n, float *out);
+    void rt_sp_erfc_f32_##suffix(const float *x, int64_t n, float *out);       \
+    void rt_sp_gamma_f64_##suffix(const double *x, int64_t n, double *out);     \
+    void rt_sp_gamma_f32_##suffix(const float *x, int64_t n, float *out);       \
+    void rt_sp_lgamma_f64_##suffix(const double *x, int64_t n, double *out);    \
+    void rt_sp_lgamma_f32_##suffix(const float *x, int64_t n, float *out);
 
 RT_SP_DECLARE(scalar)
 #if RT_ARCH_X86

@@ -3,3 +3,4 @@
 #define VEC_SUFFIX scalar
 #include "vec.h"
 #include "special_body.h"
+#include "gamma_body.h"

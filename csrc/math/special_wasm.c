@@ -1,4 +1,4 @@
-/* The wasm simd128 variant of erf and erfc (see special_body.h). */
+/* The wasm simd128 variant of erf, erfc, gamma and lgamma (see special_body.h, gamma_body.h). */
 #include "../core/internal.h"
 
 #if RT_ARCH_WASM_SIMD
@@ -6,4 +6,5 @@
 #define VEC_SUFFIX wasm
 #include "vec.h"
 #include "special_body.h"
+#include "gamma_body.h"
 #endif
