@@ -8,6 +8,7 @@ CORE_SOURCES = $(filter-out csrc/tests/%,$(wildcard csrc/*/*.c))
 TEST_SOURCES = $(wildcard csrc/tests/test_*.c)
 BUILD = build/c
 
+.SECONDARY:  # keep the test objects make would otherwise delete as intermediates
 .PHONY: test c-test c-test-asan c-test-tsan c-test-valgrind wasm py-test node-test wheel-check clean
 
 test: c-test c-test-asan c-test-tsan c-test-valgrind wasm py-test node-test wheel-check
