@@ -12,7 +12,7 @@ Importing the package registers the ``.rt`` accessors on Series and DataFrames.
 from __future__ import annotations
 
 from . import accessors, memory
-from . import math, transforms
+from . import anomaly, math, transforms
 from . import quality
 from .describe import describe
 from .quality import QualityReport, QualityState
@@ -39,6 +39,7 @@ __all__ = [
     "RtError",
     "RtMemoryError",
     "ValidationError",
+    "anomaly",
     "atan2",
     "available_backends",
     "clamp",

@@ -15,6 +15,7 @@ from __future__ import annotations
 import pandas as pd
 import pyarrow as pa
 
+from . import anomaly as rt_anomaly
 from . import math as rt_math
 from . import quality as rt_quality
 from . import transforms as rt_transforms
@@ -51,6 +52,7 @@ class SeriesAccessor(
     rt_math.special.SeriesSpecialMethods,
     rt_transforms.SeriesTransformMethods,
     rt_quality.SeriesQualityMethods,
+    rt_anomaly.SeriesAnomalyMethods,
 ):
     """``s.rt``: rt-pandas on one column.
 
@@ -68,6 +70,7 @@ class SeriesAccessor(
 class DataFrameAccessor(
     rt_math.FrameMathMethods,
     rt_quality.FrameQualityMethods,
+    rt_anomaly.FrameAnomalyMethods,
 ):
     """``df.rt``: rt-pandas on a whole frame (domain mixins work on ``self._frame``)."""
 

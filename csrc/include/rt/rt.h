@@ -11,5 +11,6 @@
 #include "rt/transform.h"
 #include "rt/math_special.h"
 #include "rt/quality.h"
+#include "rt/anomaly.h"
 
 #endif /* RT_RT_H */

@@ -1,0 +1,440 @@
+/*
+ * Statistical anomaly scores: z-score, IQR (Tukey's fences) and MAD.
+ *
+ * All three are one kernel once the statistics are known: with a band
+ * [lo, hi] and a scale, score = max(lo - x, x - hi, 0) / scale. For the
+ * z-score and MAD the band is the single point mean or median (so the score
+ * is |x - centre| / scale); for IQR it is [Q1, Q3] with scale IQR, so
+ * score > k is exactly "outside Tukey's fences with factor k". The
+ * statistics come from csrc/stats (one-pass mergeable moments, exact
+ * quantiles by selection).
+ */
+#include "rt/anomaly.h"
+#include "rt/simd.h"
+#include "rt/stats.h"
+
+#include "anomaly_internal.h"
+
+#if RT_ARCH_X86
+#include <immintrin.h>
+#endif
+#if RT_ARCH_WASM_SIMD
+#include <wasm_simd128.h>
+#endif
+
+/* 1.4826 makes the MAD of normal data estimate its standard deviation (as the issue fixes it). */
+#define MAD_NORMAL_SCALE 1.4826
+
+rt_status rt_anomaly_check_column(rt_error *err, const char *context, int32_t dtype,
+                                  const void *data, int64_t offset, int64_t length) {
+    if (rt_dtype_size(dtype) == 0) {
+        return rt_fail(err, RT_ERR_VALIDATION, context, "dtype must be float32, float64, int32, int64 or uint8");
+    }
+    if (offset < 0 || length < 0) {
+        return rt_fail(err, RT_ERR_VALIDATION, context, "offset and length must not be negative");
+    }
+    if (length > 0 && data == NULL) {
+        return rt_fail(err, RT_ERR_VALIDATION, context, "data must not be NULL");
+    }
+    return RT_OK;
+}
+
+typedef struct band {
+    double lo, hi, scale, threshold;
+} band;
+
+/* Scalar reference. NaN in gives NaN out and no flag. */
+static int64_t score_scalar(const double *x, int64_t n, band b, double *scores, uint8_t *flags) {
+    int64_t flagged = 0;
+    for (int64_t i = 0; i < n; i++) {
+        double v = x[i];
+        double d = v - b.hi > b.lo - v ? v - b.hi : b.lo - v;
+        d = d > 0.0 ? d : (v == v ? 0.0 : v);
+        double s = b.scale > 0.0 ? d / b.scale : (d > 0.0 ? rt_inf() : d);
+        scores[i] = s;
+        uint8_t flag = s > b.threshold;
+        if (flags != NULL) {
+            flags[i] = flag;
+        }
+        flagged += flag;
+    }
+    return flagged;
+}
+
+#if RT_ARCH_X86
+/*
+ * MAXPD returns its second operand when either is NaN: max(0, max(a, c))
+ * keeps a NaN x as NaN, as the scalar code does. Only called with scale > 0.
+ */
+RT_TARGET_AVX2 static int64_t score_avx2(const double *x, int64_t n, band b, double *scores, uint8_t *flags) {
+    const __m256d lo = _mm256_set1_pd(b.lo), hi = _mm256_set1_pd(b.hi), scale = _mm256_set1_pd(b.scale);
+    const __m256d thr = _mm256_set1_pd(b.threshold), zero = _mm256_setzero_pd();
+    int64_t flagged = 0, i = 0;
+    for (; i + 4 <= n; i += 4) {
+        __m256d v = _mm256_loadu_pd(x + i);
+        __m256d d = _mm256_max_pd(zero, _mm256_max_pd(_mm256_sub_pd(lo, v), _mm256_sub_pd(v, hi)));
+        __m256d s = _mm256_div_pd(d, scale);
+        _mm256_storeu_pd(scores + i, s);
+        int mask = _mm256_movemask_pd(_mm256_cmp_pd(s, thr, _CMP_GT_OQ));
+        if (flags != NULL) {
+            uint32_t bytes = (uint32_t)(mask & 1) | (uint32_t)((mask >> 1) & 1) << 8 |
+                             (uint32_t)((mask >> 2) & 1) << 16 | (uint32_t)((mask >> 3) & 1) << 24;
+            __builtin_memcpy(flags + i, &bytes, 4);
+        }
+        flagged += __builtin_popcount((unsigned)mask);
+    }
+    return flagged + score_scalar(x + i, n - i, b, scores + i, flags ? flags + i : NULL);
+}
+
+RT_TARGET_AVX512 static int64_t score_avx512(const double *x, int64_t n, band b, double *scores, uint8_t *flags) {
+    const __m512d lo = _mm512_set1_pd(b.lo), hi = _mm512_set1_pd(b.hi), scale = _mm512_set1_pd(b.scale);
+    const __m512d thr = _mm512_set1_pd(b.threshold), zero = _mm512_setzero_pd();
+    const __m128i one = _mm_set1_epi8(1);
+    int64_t flagged = 0;
+    for (int64_t i = 0; i < n; i += 8) {
+        __mmask8 live = n - i >= 8 ? (__mmask8)0xff : (__mmask8)((1u << (n - i)) - 1u);
+        __m512d v = _mm512_maskz_loadu_pd(live, x + i);
+        __m512d d = _mm512_max_pd(zero, _mm512_max_pd(_mm512_sub_pd(lo, v), _mm512_sub_pd(v, hi)));
+        __m512d s = _mm512_div_pd(d, scale);
+        _mm512_mask_storeu_pd(scores + i, live, s);
+        __mmask8 hit = _mm512_mask_cmp_pd_mask(live, s, thr, _CMP_GT_OQ);
+        if (flags != NULL) {
+            _mm_mask_storeu_epi8(flags + i, (__mmask16)live, _mm_maskz_mov_epi8((__mmask16)hit, one));
+        }
+        flagged += __builtin_popcount((unsigned)hit);
+    }
+    return flagged;
+}
+#endif
+
+#if RT_ARCH_WASM_SIMD
+/* wasm's f64x2.max propagates NaN, like the scalar code. */
+static int64_t score_wasm(const double *x, int64_t n, band b, double *scores, uint8_t *flags) {
+    const v128_t lo = wasm_f64x2_splat(b.lo), hi = wasm_f64x2_splat(b.hi), scale = wasm_f64x2_splat(b.scale);
+    const v128_t thr = wasm_f64x2_splat(b.threshold), zero = wasm_f64x2_splat(0.0);
+    int64_t flagged = 0, i = 0;
+    for (; i + 2 <= n; i += 2) {
+        v128_t v = wasm_v128_load(x + i);
+        v128_t d = wasm_f64x2_max(zero, wasm_f64x2_max(wasm_f64x2_sub(lo, v), wasm_f64x2_sub(v, hi)));
+        v128_t s = wasm_f64x2_div(d, scale);
+        wasm_v128_store(scores + i, s);
+        uint32_t mask = wasm_i64x2_bitmask(wasm_f64x2_gt(s, thr));
+        if (flags != NULL) {
+            flags[i] = (uint8_t)(mask & 1);
+            flags[i + 1] = (uint8_t)(mask >> 1);
+        }
+        flagged += __builtin_popcount(mask);
+    }
+    return flagged + score_scalar(x + i, n - i, b, scores + i, flags ? flags + i : NULL);
+}
+#endif
+
+static int64_t score_block(const double *x, int64_t n, band b, double *scores, uint8_t *flags) {
+    if (!(b.scale > 0.0)) {
+        return score_scalar(x, n, b, scores, flags); /* constant data: 0 or +inf, no division */
+    }
+    switch (rt_simd_active()) {
+#if RT_ARCH_X86
+    case RT_SIMD_AVX512:
+        return score_avx512(x, n, b, scores, flags);
+    case RT_SIMD_AVX2:
+        return score_avx2(x, n, b, scores, flags);
+#endif
+#if RT_ARCH_WASM_SIMD
+    case RT_SIMD_WASM128:
+        return score_wasm(x, n, b, scores, flags);
+#endif
+    default:
+        return score_scalar(x, n, b, scores, flags);
+    }
+}
+
+/*
+ * Count, mean and sum of squared deviations of a float64 column without
+ * nulls: the z-score's statistics at memory speed. Each block of
+ * RT_ANOMALY_BLOCK values gets its mean and squared deviations from two
+ * passes while it sits in L1, with 8 (AVX-512, AVX2 as 2 x 4) independent
+ * lanes; blocks are merged with Chan et al.'s pairwise update. Variants
+ * differ from the scalar reference only by summation order (last bits).
+ */
+typedef struct mean_m2 {
+    double count, mean, m2;
+} mean_m2;
+
+static void merge_mean_m2(mean_m2 *acc, double n, double mean, double m2) {
+    double total = acc->count + n, delta = mean - acc->mean;
+    acc->m2 += m2 + delta * delta * acc->count * n / total;
+    acc->mean += delta * n / total;
+    acc->count = total;
+}
+
+static void block_mean_m2_scalar(const double *x, int64_t n, double *mean, double *m2) {
+    double sum = 0.0, sq = 0.0;
+    for (int64_t i = 0; i < n; i++) {
+        sum += x[i];
+    }
+    double m = sum / (double)n;
+    for (int64_t i = 0; i < n; i++) {
+        sq += (x[i] - m) * (x[i] - m);
+    }
+    *mean = m;
+    *m2 = sq;
+}
+
+#if RT_ARCH_X86
+RT_TARGET_AVX2 static void block_mean_m2_avx2(const double *x, int64_t n, double *mean, double *m2) {
+    __m256d s0 = _mm256_setzero_pd(), s1 = _mm256_setzero_pd();
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        s0 = _mm256_add_pd(s0, _mm256_loadu_pd(x + i));
+        s1 = _mm256_add_pd(s1, _mm256_loadu_pd(x + i + 4));
+    }
+    double lanes[4];
+    _mm256_storeu_pd(lanes, _mm256_add_pd(s0, s1));
+    double sum = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+    for (; i < n; i++) {
+        sum += x[i];
+    }
+    double m = sum / (double)n;
+    const __m256d vm = _mm256_set1_pd(m);
+    s0 = _mm256_setzero_pd();
+    s1 = _mm256_setzero_pd();
+    for (i = 0; i + 8 <= n; i += 8) {
+        __m256d d0 = _mm256_sub_pd(_mm256_loadu_pd(x + i), vm), d1 = _mm256_sub_pd(_mm256_loadu_pd(x + i + 4), vm);
+        s0 = _mm256_fmadd_pd(d0, d0, s0);
+        s1 = _mm256_fmadd_pd(d1, d1, s1);
+    }
+    _mm256_storeu_pd(lanes, _mm256_add_pd(s0, s1));
+    double sq = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+    for (; i < n; i++) {
+        sq += (x[i] - m) * (x[i] - m);
+    }
+    *mean = m;
+    *m2 = sq;
+}
+
+RT_TARGET_AVX512 static void block_mean_m2_avx512(const double *x, int64_t n, double *mean, double *m2) {
+    __m512d s0 = _mm512_setzero_pd(), s1 = _mm512_setzero_pd();
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        s0 = _mm512_add_pd(s0, _mm512_loadu_pd(x + i));
+        s1 = _mm512_add_pd(s1, _mm512_loadu_pd(x + i + 8));
+    }
+    double sum = _mm512_reduce_add_pd(_mm512_add_pd(s0, s1));
+    for (; i < n; i++) {
+        sum += x[i];
+    }
+    double m = sum / (double)n;
+    const __m512d vm = _mm512_set1_pd(m);
+    s0 = _mm512_setzero_pd();
+    s1 = _mm512_setzero_pd();
+    for (i = 0; i + 16 <= n; i += 16) {
+        __m512d d0 = _mm512_sub_pd(_mm512_loadu_pd(x + i), vm), d1 = _mm512_sub_pd(_mm512_loadu_pd(x + i + 8), vm);
+        s0 = _mm512_fmadd_pd(d0, d0, s0);
+        s1 = _mm512_fmadd_pd(d1, d1, s1);
+    }
+    double sq = _mm512_reduce_add_pd(_mm512_add_pd(s0, s1));
+    for (; i < n; i++) {
+        sq += (x[i] - m) * (x[i] - m);
+    }
+    *mean = m;
+    *m2 = sq;
+}
+#endif
+
+#if RT_ARCH_WASM_SIMD
+static void block_mean_m2_wasm(const double *x, int64_t n, double *mean, double *m2) {
+    v128_t s0 = wasm_f64x2_splat(0.0), s1 = wasm_f64x2_splat(0.0);
+    int64_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        s0 = wasm_f64x2_add(s0, wasm_v128_load(x + i));
+        s1 = wasm_f64x2_add(s1, wasm_v128_load(x + i + 2));
+    }
+    v128_t s = wasm_f64x2_add(s0, s1);
+    double sum = wasm_f64x2_extract_lane(s, 0) + wasm_f64x2_extract_lane(s, 1);
+    for (; i < n; i++) {
+        sum += x[i];
+    }
+    double m = sum / (double)n;
+    const v128_t vm = wasm_f64x2_splat(m);
+    s0 = s1 = wasm_f64x2_splat(0.0);
+    for (i = 0; i + 4 <= n; i += 4) {
+        v128_t d0 = wasm_f64x2_sub(wasm_v128_load(x + i), vm), d1 = wasm_f64x2_sub(wasm_v128_load(x + i + 2), vm);
+        s0 = wasm_f64x2_add(s0, wasm_f64x2_mul(d0, d0));
+        s1 = wasm_f64x2_add(s1, wasm_f64x2_mul(d1, d1));
+    }
+    s = wasm_f64x2_add(s0, s1);
+    double sq = wasm_f64x2_extract_lane(s, 0) + wasm_f64x2_extract_lane(s, 1);
+    for (; i < n; i++) {
+        sq += (x[i] - m) * (x[i] - m);
+    }
+    *mean = m;
+    *m2 = sq;
+}
+#endif
+
+static void block_mean_m2(const double *x, int64_t n, double *mean, double *m2) {
+    switch (rt_simd_active()) {
+#if RT_ARCH_X86
+    case RT_SIMD_AVX512:
+        block_mean_m2_avx512(x, n, mean, m2);
+        return;
+    case RT_SIMD_AVX2:
+        block_mean_m2_avx2(x, n, mean, m2);
+        return;
+#endif
+#if RT_ARCH_WASM_SIMD
+    case RT_SIMD_WASM128:
+        block_mean_m2_wasm(x, n, mean, m2);
+        return;
+#endif
+    default:
+        block_mean_m2_scalar(x, n, mean, m2);
+    }
+}
+
+/* Fills m (count, mean, m2) for a float64 column without nulls; returns 0 if it holds NaN or inf. */
+static int dense_moments(const double *x, int64_t length, rt_moments *m) {
+    mean_m2 acc = {0.0, 0.0, 0.0};
+    for (int64_t start = 0; start < length; start += RT_ANOMALY_BLOCK) {
+        int64_t count = length - start < RT_ANOMALY_BLOCK ? length - start : RT_ANOMALY_BLOCK;
+        double mean, m2;
+        block_mean_m2(x + start, count, &mean, &m2);
+        if (!(m2 - m2 == 0.0)) {
+            return 0; /* NaN or inf in the block: the general path handles them */
+        }
+        merge_mean_m2(&acc, (double)count, mean, m2);
+    }
+    m->count = length;
+    m->missing = 0;
+    m->mean = acc.mean;
+    m->m2 = acc.m2;
+    return 1;
+}
+
+/*
+ * Moments of the finite values only: an infinite value would make the mean
+ * and std infinite or NaN and hide every other anomaly, so the z-score's
+ * statistics leave them out and they score +inf (flagged) instead.
+ */
+static rt_status finite_moments(int32_t dtype, const void *data, const uint8_t *validity, int64_t offset,
+                                int64_t length, rt_moments *out, rt_error *err) {
+    rt_moments total, part;
+    RT_RETURN_NOT_OK(rt_stats_moments(RT_DTYPE_FLOAT64, NULL, NULL, 0, 0, 1, &total, err));
+    double block[RT_ANOMALY_BLOCK];
+    for (int64_t start = 0; start < length; start += RT_ANOMALY_BLOCK) {
+        int64_t count = length - start < RT_ANOMALY_BLOCK ? length - start : RT_ANOMALY_BLOCK;
+        rt_column_block(dtype, data, validity, offset, start, count, block);
+        int64_t kept = 0;
+        for (int64_t i = 0; i < count; i++) {
+            if (block[i] - block[i] == 0.0) {
+                block[kept++] = block[i];
+            }
+        }
+        RT_RETURN_NOT_OK(rt_stats_moments(RT_DTYPE_FLOAT64, block, NULL, 0, kept, 1, &part, err));
+        RT_RETURN_NOT_OK(rt_stats_moments_merge(&total, &part, &total, err));
+    }
+    *out = total;
+    return RT_OK;
+}
+
+/* The band and summary of `method` over the column's valid values. */
+static rt_status method_band(int32_t method, double threshold, int32_t dtype, const void *data,
+                             const uint8_t *validity, int64_t offset, int64_t length, band *b,
+                             rt_anomaly_summary *summary, rt_error *err) {
+    summary->q1 = summary->q3 = rt_nan();
+    if (method == RT_ANOMALY_ZSCORE) {
+        rt_moments m;
+        int dense = dtype == RT_DTYPE_FLOAT64 && validity == NULL && length > 0 &&
+                    dense_moments((const double *)data + offset, length, &m);
+        if (!dense) {
+            RT_RETURN_NOT_OK(rt_stats_moments(dtype, data, validity, offset, length, 1, &m, err));
+        }
+        if (m.count > 0 && !(m.mean - m.mean == 0.0)) {
+            RT_RETURN_NOT_OK(finite_moments(dtype, data, validity, offset, length, &m, err));
+        }
+        summary->center = m.count > 0 ? m.mean : rt_nan();
+        summary->scale = m.count > 0 ? rt_sqrt(m.m2 / (double)m.count) : rt_nan();
+        b->lo = b->hi = summary->center;
+    } else if (method == RT_ANOMALY_MAD) {
+        double median, mad;
+        static const double half = 0.5;
+        int32_t exact = 0;
+        RT_RETURN_NOT_OK(rt_anomaly_quantiles_fast(dtype, data, validity, offset, length, rt_nan(), &half, 1,
+                                                   &median, &exact, err));
+        if (exact) {
+            RT_RETURN_NOT_OK(rt_anomaly_quantiles_fast(dtype, data, validity, offset, length, median, &half, 1,
+                                                       &mad, &exact, err));
+        }
+        if (!exact) {
+            RT_RETURN_NOT_OK(rt_stats_median_mad(dtype, data, validity, offset, length, 1, &median, &mad, err));
+        }
+        summary->center = median;
+        summary->scale = MAD_NORMAL_SCALE * mad;
+        b->lo = b->hi = median;
+    } else {
+        static const double quartiles[3] = {0.25, 0.5, 0.75};
+        double q[3];
+        int32_t exact = 0;
+        RT_RETURN_NOT_OK(rt_anomaly_quantiles_fast(dtype, data, validity, offset, length, rt_nan(), quartiles, 3, q,
+                                                   &exact, err));
+        if (!exact) {
+            RT_RETURN_NOT_OK(rt_stats_quantiles(dtype, data, validity, offset, length, 1, quartiles, 3, q, err));
+        }
+        summary->q1 = q[0];
+        summary->q3 = q[2];
+        summary->center = q[1];
+        summary->scale = q[2] - q[0];
+        b->lo = q[0];
+        b->hi = q[2];
+    }
+    b->scale = summary->scale;
+    b->threshold = threshold;
+    summary->lower = b->lo - threshold * b->scale;
+    summary->upper = b->hi + threshold * b->scale;
+    if (summary->scale == 0.0) { /* fences collapse onto the band itself */
+        summary->lower = b->lo;
+        summary->upper = b->hi;
+    }
+    return RT_OK;
+}
+
+rt_status rt_anomaly_statistical(int32_t method, double threshold, int32_t dtype, const void *data,
+                                 const uint8_t *validity, int64_t offset, int64_t length,
+                                 double *scores, uint8_t *flags, rt_anomaly_summary *summary,
+                                 rt_error *err) {
+    const char *context = "rt_anomaly_statistical";
+    RT_RETURN_NOT_OK(rt_anomaly_check_column(err, context, dtype, data, offset, length));
+    if (method != RT_ANOMALY_ZSCORE && method != RT_ANOMALY_IQR && method != RT_ANOMALY_MAD) {
+        return rt_fail(err, RT_ERR_VALIDATION, "method", "method must be zscore (1), iqr (2) or mad (3)");
+    }
+    if (!(threshold > 0.0) || threshold == rt_inf()) {
+        return rt_fail(err, RT_ERR_VALIDATION, "threshold", "threshold must be a finite number > 0");
+    }
+    if (length > 0 && scores == NULL) {
+        return rt_fail(err, RT_ERR_VALIDATION, context, "scores must not be NULL");
+    }
+    rt_anomaly_summary local = {0};
+    band b;
+    RT_RETURN_NOT_OK(method_band(method, threshold, dtype, data, validity, offset, length, &b, &local, err));
+    double block[RT_ANOMALY_BLOCK];
+    int64_t valid = 0;
+    for (int64_t start = 0; start < length; start += RT_ANOMALY_BLOCK) {
+        int64_t count = length - start < RT_ANOMALY_BLOCK ? length - start : RT_ANOMALY_BLOCK;
+        const double *x = block;
+        if (dtype == RT_DTYPE_FLOAT64 && validity == NULL) {
+            x = (const double *)data + offset + start;
+        } else {
+            rt_column_block(dtype, data, validity, offset, start, count, block);
+        }
+        local.anomalies += score_block(x, count, b, scores + start, flags ? flags + start : NULL);
+        for (int64_t i = 0; i < count; i++) {
+            valid += x[i] == x[i];
+        }
+    }
+    local.count = valid;
+    if (summary != NULL) {
+        *summary = local;
+    }
+    return RT_OK;
+}
