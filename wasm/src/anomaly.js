@@ -147,8 +147,9 @@ export class WasmAnomalyDetector {
       const staged = stageColumn(c, col, alloc, context);
       check(c, c.exports.rt_anomaly_statistical(METHODS[method], threshold, col.dtype, staged.data, staged.validity,
         0n, BigInt(col.length), scoresPtr, flagsPtr, c.outPtr, c.errPtr), 'rt_anomaly_statistical');
-      const scores = copyOut(c, scoresPtr, Float64Array, col.length);
-      const flags = copyOut(c, flagsPtr, Uint8Array, col.length);
+      // Views, not copies: no allocation follows, and only the flagged rows are read.
+      const scores = new Float64Array(c.memory.buffer, scoresPtr, col.length);
+      const flags = new Uint8Array(c.memory.buffer, flagsPtr, col.length);
       const found = [];
       for (let i = 0; i < col.length; i++) {
         if (flags[i]) found.push({ index: i, value: rowValue(c, col, staged, i), score: scores[i] });
