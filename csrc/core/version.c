@@ -5,7 +5,7 @@ static const char *const component_versions[RT_COMPONENT_COUNT] = {
     "0.1.0", /* core: pool, columns, errors, SIMD dispatch */
     "0.1.0", /* math: clamp, elementary functions, erf, erfc, gamma, lgamma */
     "0.1.0", /* quality: missing counts, sorted keys, string scans, hash counter, HyperLogLog, KLL compaction */
-    "0.1.0", /* anomaly: z-score/IQR/MAD, streaming detector, isolation forest */
+    "0.1.0", /* anomaly: z-score/IQR/MAD, streaming detector, isolation forest, STL */
     "0.1.0", /* transforms: normalize, resize, center crop, hash */
 };
 

@@ -7,10 +7,10 @@
 #include "rt/memory.h"
 #include "rt/math.h"
 #include "rt/stats.h"
+#include "rt/anomaly.h"
 #include "rt/elementary.h"
 #include "rt/transform.h"
 #include "rt/math_special.h"
 #include "rt/quality.h"
-#include "rt/anomaly.h"
 
 #endif /* RT_RT_H */
