@@ -106,12 +106,16 @@ def test_observable_notebook_runs_in_chromium(server, tmp_path):
     assert summary["squashed"]["at60"] == pytest.approx(np.tanh(np.sin(3) + 6), rel=1e-15)
     assert summary["clipped"] == {"max": 1, "nulls": 2}
     assert summary["simd"] == "wasm-simd128"
-    assert isinstance(summary["quality_report"], dict)
-    assert isinstance(summary["anomalies"], (dict, list))
+    column = summary["quality_report"]["columns"][0]
+    assert (column["rows"], column["missing"], column["completeness"]) == (240, 2, 238 / 240)
+    assert column["accuracy"] == column["consistency"] == 236 / 238  # the spikes at 60 and 181
+    assert [a["index"] for a in summary["anomalies"]] == [60, 181]
 
 
-def test_anomaly_example_page_plots_the_series(server, tmp_path):
+def test_anomaly_example_page_plots_the_series_and_its_anomalies(server, tmp_path):
     _require_node_modules()
     result = page_result(render(f"{server}/wasm/examples/anomalies.html", tmp_path))
     assert result["points"] == 599  # 600 readings, one null
     assert result["segments"] == 2  # the null breaks the line
+    assert result["anomalies"] == [150, 380, 505]  # the three planted spikes, z > 3; the null is not one
+    assert result["markers"] == 3  # a red dot on each

@@ -1,7 +1,6 @@
 /**
  * Types of rt-pandas-wasm, the JavaScript binding of rt_core.wasm, with the
  * names, arguments and return types of the WASM modules spec.
- * WasmQualityMetrics and WasmAnomalyDetector join when their kernels do.
  */
 
 /** What init() can load rt_core.wasm from. */
@@ -292,6 +291,136 @@ export interface PoolStats {
 }
 
 /** The buffer pool in wasm linear memory. Static methods only. */
+/**
+ * A numeric column for the quality and anomaly methods: a WasmTensor (every
+ * element a row), a typed array, numbers (null is missing) or an Arrow
+ * numeric vector (its nulls are missing). NaN is missing too.
+ */
+export type Column = WasmTensor | Float32Array | Float64Array | readonly (number | null)[] | ArrowVectorLike;
+
+export type QualityMetric = 'completeness' | 'validity' | 'accuracy' | 'uniqueness' | 'consistency';
+
+/** One column of a quality report (rt_pandas.quality's schema, docs/quality.md). */
+export interface QualityColumn {
+  name: string;
+  dtype: 'float32' | 'float64';
+  kind: 'float';
+  rows: number;
+  missing: number;
+  completeness: number | null;
+  validity: number | null;
+  accuracy: number | null;
+  uniqueness: number | null;
+  consistency: number | null;
+  overall: number | null;
+  validity_rule: string;
+  accuracy_range: [number, number] | null;
+  distinctness: number | null;
+  distinct: number;
+  consistency_bounds: [number, number] | null;
+}
+
+/** JSON.parse(quality_report(...)): schema "rt-pandas/quality-report", version 1. */
+export interface QualityReport {
+  schema: 'rt-pandas/quality-report';
+  version: number;
+  rows: number;
+  threshold: number;
+  overall: number | null;
+  passed: boolean;
+  exact: boolean;
+  duplicate_rows: number | null;
+  duplicate_row_share: number | null;
+  weights: Record<QualityMetric, number>;
+  columns: QualityColumn[];
+  findings: string[];
+}
+
+/**
+ * The metrics of rt_pandas.quality on one numeric column; a ratio with a
+ * zero denominator (no rows, nothing present) is null.
+ */
+export class WasmQualityMetrics {
+  /** threshold in [0, 1]: the report passes when overall >= threshold. */
+  constructor(threshold: number, options?: { k?: number; weights?: Partial<Record<QualityMetric, number>> });
+  readonly threshold: number;
+  readonly freed: boolean;
+  /** Non-missing values / rows. */
+  completeness(tensor: Column): number | null;
+  /** Values within [min, max] / non-missing values. */
+  accuracy(tensor: Column, min: number, max: number): number | null;
+  /** Values within median -/+ k * 1.4826 * MAD / non-missing values. */
+  consistency(tensor: Column): number | null;
+  /** Finite values / non-missing values. */
+  validity(tensor: Column): number | null;
+  /** Values occurring exactly once / non-missing values. */
+  uniqueness(tensor: Column): number | null;
+  /** Weighted mean of the metrics that apply (accuracy only with a range). */
+  overall_quality(tensor: Column, options?: { range?: [number, number] }): number | null;
+  /** A {@link QualityReport} as a JSON string. */
+  quality_report(tensor: Column, options?: { range?: [number, number]; name?: string }): string;
+  free(): void;
+}
+
+/** A flagged value of detect_statistical. */
+export interface StatisticalAnomaly {
+  index: number;
+  value: number;
+  score: number;
+}
+
+/** A flagged row of detect_isolation_forest (value only for one feature). */
+export interface ForestAnomaly {
+  index: number;
+  score: number;
+  value?: number;
+}
+
+/** detect_realtime's record of an anomalous value. */
+export interface StreamingAnomaly {
+  index: number;
+  value: number;
+  score: number;
+  mean: number;
+  std: number;
+}
+
+/** JSON.parse(get_statistics()); mean and std are null during warm-up. */
+export interface DetectorStatistics {
+  count: number;
+  anomalies: number;
+  missing: number;
+  window_size: number;
+  window_fill: number;
+  threshold: number;
+  mean: number | null;
+  std: number | null;
+  throughput: number;
+}
+
+export type StatisticalMethod = 'zscore' | 'iqr' | 'mad';
+
+/** Batch and streaming anomaly detection (the kernels of rt_pandas.anomaly). */
+export class WasmAnomalyDetector {
+  constructor(threshold: number, window_size: number);
+  readonly freed: boolean;
+  detect_statistical(tensor: Column, options?: { method?: StatisticalMethod }): StatisticalAnomaly[];
+  statistical_scores(
+    tensor: Column,
+    options?: { method?: StatisticalMethod },
+  ): {
+    summary: { count: number; anomalies: number; center: number; scale: number; lower: number; upper: number; q1: number; q3: number };
+    scores: Float64Array;
+  };
+  detect_isolation_forest(tensor: Column, n_trees: number, options?: { seed?: number; score_threshold?: number; all_scores?: false }): ForestAnomaly[];
+  detect_isolation_forest(tensor: Column, n_trees: number, options: { seed?: number; all_scores: true }): Float64Array;
+  detect_realtime(value: number | null | undefined): StreamingAnomaly | null;
+  /** A {@link DetectorStatistics} as a JSON string. */
+  get_statistics(): string;
+  set_threshold(threshold: number): void;
+  free(): void;
+}
+
 export class MemoryManager {
   private constructor();
   /** Cache limits: buffers per category, and cached bytes in all (unchanged when omitted). */

@@ -14,9 +14,9 @@
  * convention), resource.js (free(), FinalizationRegistry, use after free),
  * tensor.js, columns.js + arrow.js (operand kinds: tensors, typed arrays,
  * Arrow vectors), math.js, transforms.js, memory.js, versions.js. This
- * file loads the module. WasmQualityMetrics and WasmAnomalyDetector join as
- * src/quality.js and src/anomaly.js once their C kernels are in rt_core.wasm:
- * they take their input through columns.js and own C state through Resource.
+ * file loads the module. quality.js (WasmQualityMetrics) and anomaly.js
+ * (WasmAnomalyDetector) take a whole column through numeric_column.js (the C
+ * column form, Arrow nulls as a validity bitmap).
  */
 import { WasmError, configurationError, validationError } from './src/errors.js';
 import { SCRATCH_OUT_OFFSET, getCore, setCore } from './src/core.js';
@@ -33,6 +33,8 @@ export {
   registered_transforms,
 } from './src/transforms.js';
 export { MemoryManager } from './src/memory.js';
+export { WasmQualityMetrics } from './src/quality.js';
+export { WasmAnomalyDetector } from './src/anomaly.js';
 export {
   wasm_core_version,
   wasm_advanced_math_version,

@@ -2,9 +2,7 @@
 // cells load rt-pandas-wasm and apache-arrow, build an Arrow table and run the module on
 // its column. The same file runs in Node (wasm/test/observable.test.mjs) and in
 // Chromium (wasm/examples/observable.html, with an import map for the bare names).
-//
-// The quality and anomaly cells use WasmQualityMetrics / WasmAnomalyDetector when the
-// loaded build has them and say they are unavailable otherwise.
+// The quality and anomaly cells pass the Arrow column itself: its nulls are missing values.
 
 export default function define(runtime, observer) {
   const main = runtime.module();
@@ -41,23 +39,19 @@ export default function define(runtime, observer) {
   main.variable(observer('clipped')).define('clipped', ['rt', 'readings'], (rt, readings) => rt.clamp(readings, -1, 1));
 
   main.variable(observer('quality_report')).define('quality_report', ['rt', 'readings'], (rt, readings) => {
-    if (!rt.WasmQualityMetrics) return { unavailable: 'WasmQualityMetrics is not in this build' };
     const quality = new rt.WasmQualityMetrics(0.8);
     try {
-      return JSON.parse(quality.quality_report(readings));
+      return JSON.parse(quality.quality_report(readings, { range: [-2, 2], name: 'reading' }));
     } finally {
       quality.free();
     }
   });
 
   main.variable(observer('anomalies')).define('anomalies', ['rt', 'readings'], (rt, readings) => {
-    if (!rt.WasmAnomalyDetector) return { unavailable: 'WasmAnomalyDetector is not in this build' };
     const detector = new rt.WasmAnomalyDetector(3, 60);
-    const tensor = new rt.WasmTensor(readings, [readings.length]);
     try {
-      return detector.detect_statistical(tensor);
+      return detector.detect_statistical(readings);
     } finally {
-      tensor.free();
       detector.free();
     }
   });

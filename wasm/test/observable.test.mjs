@@ -30,9 +30,14 @@ function checkSummary(summary) {
   assert.ok(Math.abs(summary.squashed.at60 - Math.tanh(Math.sin(3) + 6)) < 1e-15);
   assert.deepEqual(summary.clipped, { max: 1, nulls: 2 });
   assert.equal(summary.simd, 'wasm-simd128');
-  for (const cell of [summary.quality_report, summary.anomalies]) {
-    assert.ok(cell !== null && typeof cell === 'object', 'the quality and anomaly cells ran');
-  }
+  // 240 readings, 2 nulls (missing, not NaN or 0), the two spikes at 60 and 181 outside [-2, 2].
+  const [column] = summary.quality_report.columns;
+  assert.deepEqual(
+    [column.rows, column.missing, column.completeness, column.accuracy, column.consistency, column.uniqueness],
+    [240, 2, 238 / 240, 236 / 238, 236 / 238, 1],
+  );
+  assert.deepEqual(summary.anomalies.map((a) => a.index), [60, 181]);
+  assert.equal(summary.anomalies[0].value, Math.sin(3) + 6);
 }
 
 test('the notebook runs in the Observable runtime and frees what it made on dispose', async () => {

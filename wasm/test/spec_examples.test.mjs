@@ -1,6 +1,5 @@
 // The spec's usage examples (../shared/seed/wasm-modules-spec.md), as written there with
-// only the import path changed. Parts that use WasmQualityMetrics or WasmAnomalyDetector
-// run once those classes are exported (their C kernels are on other branches).
+// only the import path changed (and the placeholder data filled in).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
@@ -8,11 +7,6 @@ import * as rt from '../index.js';
 import { ready, poolStats } from './helpers.mjs';
 
 await ready;
-
-const missing = (...names) => {
-  const absent = names.filter((n) => !(n in rt));
-  return absent.length ? `${absent.join(', ')} not in this build yet` : false;
-};
 
 /** Captures console.log while `fn` runs. */
 async function captureLog(fn) {
@@ -80,7 +74,7 @@ test('Basic Operations: tensor and advanced math', () => {
   math.free();
 });
 
-test('Basic Operations: the whole example', { skip: missing('WasmQualityMetrics') }, async () => {
+test('Basic Operations: the whole example', async () => {
   const { WasmTensor, WasmAdvancedMath, WasmQualityMetrics } = rt;
   const lines = await captureLog(() => {
     // Create tensor
@@ -105,8 +99,11 @@ test('Basic Operations: the whole example', { skip: missing('WasmQualityMetrics'
     math.free();
     quality.free();
   });
-  assert.match(lines[0], /^Quality score: /);
-  JSON.parse(lines[1].slice('Report: '.length));
+  // Every metric of 1..9 is 1 (complete, finite, distinct, within the robust bounds).
+  assert.equal(lines[0], 'Quality score: 1');
+  const report = JSON.parse(lines[1].slice('Report: '.length));
+  assert.equal(report.passed, true);
+  assert.equal(report.columns[0].rows, 9);
 });
 
 test('Pipeline Processing', async () => {
@@ -140,10 +137,11 @@ test('Pipeline Processing', async () => {
   assert.equal(poolStats().bytes_in_use, before);
 });
 
-test('Anomaly Detection', { skip: missing('WasmAnomalyDetector') }, async () => {
+test('Anomaly Detection', async () => {
   const { WasmAnomalyDetector, WasmTensor } = rt;
   const series = Array.from({ length: 1000 }, (_, i) => Math.sin(i / 10) + (i === 500 ? 10 : 0));
-  const streamingData = [0, 0.1, -0.1, 0.05, 25, 0];
+  // A stream longer than the window (values are scored once 100 have been seen), one spike.
+  const streamingData = Array.from({ length: 300 }, (_, i) => Math.sin(i / 10) + (i === 250 ? 25 : 0));
   const lines = await captureLog(() => {
     // Create detector
     const detector = new WasmAnomalyDetector(2.5, 100); // threshold=2.5, window=100
@@ -151,7 +149,7 @@ test('Anomaly Detection', { skip: missing('WasmAnomalyDetector') }, async () => 
     // Batch detection
     const data = new WasmTensor(series, [1000]);
     const anomalies = detector.detect_statistical(data);
-    assert.ok(Array.isArray(anomalies) && anomalies.length > 0);
+    assert.deepEqual(anomalies.map((a) => a.index), [500]);
 
     // Real-time detection
     for (let value of streamingData) {
@@ -168,5 +166,9 @@ test('Anomaly Detection', { skip: missing('WasmAnomalyDetector') }, async () => 
     detector.free();
     data.free();
   });
-  assert.ok(lines.some((line) => line.startsWith('Anomaly detected')));
+  const detected = lines.filter((line) => line.startsWith('Anomaly detected'));
+  assert.deepEqual(detected.map((line) => JSON.parse(line.slice('Anomaly detected: '.length)).index), [250]);
+  const stats = JSON.parse(lines.at(-1));
+  assert.equal(stats.count, 300);
+  assert.equal(stats.anomalies, 1);
 });

@@ -3,6 +3,8 @@
 import init, {
   WasmTensor,
   WasmAdvancedMath,
+  WasmQualityMetrics,
+  WasmAnomalyDetector,
   WasmTransformPipeline,
   WasmNormalize,
   WasmResize,
@@ -15,6 +17,9 @@ import init, {
   wasm_anomaly_detection_version,
   type ArrowVectorLike,
   type PipelineStats,
+  type QualityReport,
+  type DetectorStatistics,
+  type StreamingAnomaly,
   type WasmResult,
 } from 'rt-pandas-wasm';
 
@@ -72,4 +77,32 @@ export function kinds(vector: ArrowVectorLike): void {
   }
   const r: WasmResult<number> = { message: 'm', error_type: 'ValidationError', context: '' };
   console.log(r);
+}
+
+export function qualityAndAnomalies(vector: ArrowVectorLike, streamingData: number[]): void {
+  const tensor = new WasmTensor(new Float32Array([1, 2, 3, 4, 5, 6, 7, 8, 9]), [3, 3]);
+  const quality = new WasmQualityMetrics(0.8);
+  const score: number | null = quality.overall_quality(tensor);
+  const report: QualityReport = JSON.parse(quality.quality_report(vector, { range: [0, 100], name: 'reading' }));
+  const accuracy: number | null = quality.accuracy([1, null, 3], 0, 2);
+  // @ts-expect-error strings are not columns
+  quality.completeness(['a']);
+  console.log(score, report.passed, accuracy);
+  quality.free();
+
+  const detector = new WasmAnomalyDetector(2.5, 100);
+  const data = new WasmTensor(new Float32Array(1000), [1000]);
+  const anomalies = detector.detect_statistical(data);
+  console.log(anomalies.map((a) => a.index), detector.detect_isolation_forest(data, 100)[0]?.score);
+  const scores: Float64Array = detector.detect_isolation_forest(data, 100, { all_scores: true });
+  for (const value of streamingData) {
+    const anomaly: StreamingAnomaly | null = detector.detect_realtime(value);
+    if (anomaly) console.log(`Anomaly detected: ${JSON.stringify(anomaly)}`);
+  }
+  const stats: DetectorStatistics = JSON.parse(detector.get_statistics());
+  detector.set_threshold(3);
+  console.log(scores.length, stats.anomalies);
+  detector.free();
+  data.free();
+  tensor.free();
 }
