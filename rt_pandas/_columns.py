@@ -241,3 +241,16 @@ def wrap_like(source: ColumnInput, results: list[np.ndarray], backend: Backend) 
         mask = source.series.array._mask  # shared: pandas never writes into a mask in place
         return pd.Series(pd.arrays.FloatingArray(values, mask), index=source.series.index, name=source.series.name, copy=False)
     return pd.Series(values, index=source.series.index, name=source.series.name, copy=False)
+
+
+def float_values(view: ColumnView, function: str) -> np.ndarray:
+    """The rows of a numeric view as float32/float64 for a float kernel: a view for
+    floats, a float64 copy for integers and booleans; anything else is a ValidationError."""
+    if view.kind != "numeric":
+        raise ValidationError(f"{function} needs a numeric column, got a {view.kind} column", function)
+    values = view.logical_values()
+    if values.dtype in (np.float32, np.float64):
+        return values
+    if values.dtype.kind in "iub":
+        return values.astype(np.float64)
+    raise ValidationError(f"{function} needs a numeric column, got dtype {values.dtype}", function)

@@ -19,27 +19,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from . import _threads
 from ._backend import In, Out, get_backend
-from ._columns import DTYPE_CODES, ColumnInput, ColumnView, as_columns, wrap_like
+from ._columns import DTYPE_CODES, ColumnInput, ColumnView, as_columns, float_values, wrap_like
 from .errors import ValidationError
 
 UNARY = ("exp", "expm1", "log", "log1p", "sinh", "cosh", "tanh", "asin", "acos", "atan")
 __all__ = [*UNARY, "atan2", "SeriesElementaryMethods"]
-
-
-def _float_values(view: ColumnView, function: str) -> np.ndarray:
-    """The rows of ``view`` as float32/float64: a view for floats, a float64 copy for integers."""
-    if view.kind != "numeric":
-        raise ValidationError(f"{function} needs a numeric column, got a {view.kind} column", function)
-    values = view.logical_values()
-    if values.dtype in (np.float32, np.float64):
-        return values
-    if values.dtype.kind in "iub":
-        return values.astype(np.float64)
-    raise ValidationError(f"{function} needs a numeric column, got dtype {values.dtype}", function)
 
 
 def _run_unary(name: str, values: np.ndarray) -> np.ndarray:
@@ -56,7 +43,7 @@ def _run_unary(name: str, values: np.ndarray) -> np.ndarray:
 
 def _unary(name: str, x: Any) -> Any:
     source = as_columns(x)
-    results = [_run_unary(name, _float_values(view, name)) for view in source.chunks]
+    results = [_run_unary(name, float_values(view, name)) for view in source.chunks]
     return wrap_like(source, results, get_backend())
 
 
@@ -112,7 +99,7 @@ def _operand(value: Any, function: str) -> tuple[ColumnInput | None, np.ndarray,
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         return None, np.array([value], dtype=np.float32 if isinstance(value, np.float32) else np.float64), None
     source = as_columns(value)
-    parts = [_float_values(view, function) for view in source.chunks]
+    parts = [float_values(view, function) for view in source.chunks]
     dtype = np.result_type(*parts) if parts else np.dtype(np.float64)
     values = np.concatenate(parts).astype(dtype, copy=False) if len(parts) != 1 else parts[0]
     masks = [_null_mask(view) for view in source.chunks]

@@ -17,29 +17,16 @@ from __future__ import annotations
 import numbers
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from ._backend import In, Out, get_backend
-from ._columns import DTYPE_CODES, ColumnView, as_columns, wrap_like
+from ._columns import DTYPE_CODES, as_columns, float_values, wrap_like
 from .errors import ValidationError
 from . import elementary
 from .elementary import acos, asin, atan, atan2, cosh, exp, expm1, log, log1p, sinh, tanh  # noqa: F401
 
 __all__ = ["clamp", "SeriesMathMethods", "FrameMathMethods", *elementary.__all__, "erf", "erfc", "gamma", "lgamma",
            "pow"]
-
-
-def _kernel_input(view: ColumnView, function: str) -> np.ndarray:
-    """The rows of ``view`` as float32/float64: a view for floats, a float64 copy for integers."""
-    if view.kind != "numeric":
-        raise ValidationError(f"{function} needs a numeric column, got a {view.kind} column", function)
-    values = view.logical_values()
-    if values.dtype in (np.float32, np.float64):
-        return values
-    if values.dtype.kind in "iub":
-        return values.astype(np.float64)
-    raise ValidationError(f"{function} needs a numeric column, got dtype {values.dtype}", function)
 
 
 def _number(value: Any, name: str, function: str) -> float:
@@ -59,7 +46,7 @@ def _elementwise(c_function: str, public_name: str, x: Any, *scalars: float) -> 
     backend = get_backend()
     results = []
     for view in source.chunks:
-        values = _kernel_input(view, public_name)
+        values = float_values(view, public_name)
         out = backend.empty(view.length, values.dtype)
         backend.run(c_function, DTYPE_CODES[values.dtype], In(values), 0, view.length, *scalars, Out(out))
         results.append(out)

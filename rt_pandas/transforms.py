@@ -30,7 +30,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from ._backend import NULL, In, InValue, Out, OutValue, get_backend
-from ._columns import DTYPE_CODES, as_columns, shifted_validity, wrap_like
+from ._columns import DTYPE_CODES, as_columns, float_values, shifted_validity, wrap_like
 from ._images import ImageInput, image_input
 from .errors import ValidationError
 
@@ -652,11 +652,10 @@ def _affine_column(x: Any, stats: Callable[[Any, Any, Any], tuple[float, float]]
     affine step reuses the normalize kernel on the values (nulls kept by
     sharing the input's validity, NaN stays NaN).
     """
-    from .math import _kernel_input  # the numeric-column reader math uses
 
     source = as_columns(x)
     backend = get_backend()
-    values = [_kernel_input(view, function) for view in source.chunks]
+    values = [float_values(view, function) for view in source.chunks]
     center, scale = stats(backend, source, values)
     if not (np.isfinite(center) and np.isfinite(scale)):
         raise ValidationError(f"{function} needs finite values; this column holds infinite ones", function)
