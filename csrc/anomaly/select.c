@@ -16,6 +16,7 @@
 #include "rt/simd.h"
 
 #include "anomaly_internal.h"
+#include "../stats/select.h"
 
 #if RT_ARCH_X86
 #include <immintrin.h>
@@ -25,48 +26,9 @@
 #define SMALL_COLUMN (4 * SAMPLE_SIZE)
 #define MAX_BRACKETS 4
 
-static void swap_d(double *a, double *b) {
-    double t = *a;
-    *a = *b;
-    *b = t;
-}
-
 double rt_anomaly_select_kth(double *x, int64_t n, int64_t k) {
-    int64_t lo = 0, hi = n - 1;
-    while (hi > lo) {
-        int64_t mid = lo + (hi - lo) / 2;
-        if (x[mid] < x[lo]) swap_d(&x[mid], &x[lo]);
-        if (x[hi] < x[lo]) swap_d(&x[hi], &x[lo]);
-        if (x[hi] < x[mid]) swap_d(&x[hi], &x[mid]);
-        double pivot = x[mid];
-        int64_t i = lo, j = hi;
-        while (i <= j) { /* Hoare partition: equal keys split evenly */
-            while (x[i] < pivot) i++;
-            while (x[j] > pivot) j--;
-            if (i <= j) {
-                swap_d(&x[i], &x[j]);
-                i++;
-                j--;
-            }
-        }
-        if (k <= j) {
-            hi = j;
-        } else if (k >= i) {
-            lo = i;
-        } else {
-            break;
-        }
-    }
+    rt_select_kth(x, 0, n - 1, k);
     return x[k];
-}
-
-/* The smallest of x[k + 1 .. n) after rt_anomaly_select_kth(x, n, k): the (k + 1)-th order statistic. */
-static double next_after_kth(const double *x, int64_t n, int64_t k) {
-    double best = x[k + 1];
-    for (int64_t i = k + 2; i < n; i++) {
-        best = x[i] < best ? x[i] : best;
-    }
-    return best;
 }
 
 static inline double mapped(double v, double center) {
@@ -225,7 +187,7 @@ rt_status rt_anomaly_quantiles_fast(int32_t dtype, const void *data, const uint8
                 break;
             }
             double a = rt_anomaly_select_kth(b[q].values, b[q].count, r);
-            double c = need_next ? next_after_kth(b[q].values, b[q].count, r) : a;
+            double c = need_next ? rt_select_min_after(b[q].values, b[q].count, r) : a;
             out[q] = interpolate(a, c, h - (double)k);
         }
         *exact = ok;
