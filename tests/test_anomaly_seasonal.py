@@ -191,3 +191,13 @@ def test_nab_nyc_taxi_weekly_hits_all_five_windows():
     assert len(windows) == 5
     for start, end in windows:
         assert flags[pd.Timestamp(start) : pd.Timestamp(end)].any(), (start, end)
+
+
+def test_causal_mode_does_not_flag_an_exactly_periodic_series(backend):
+    """Rounding-level residuals of an exactly seasonal series are not anomalies (as in offline mode)."""
+    t = np.arange(336)
+    series = pd.Series(20 + 5 * np.sin(2 * np.pi * t / 24))
+    flags = series.rt.is_anomaly(method="seasonal", period=24, mode="causal")
+    assert not flags.any()
+    scores = series.rt.anomaly_scores(method="seasonal", period=24, mode="causal")
+    assert np.nanmax(scores.to_numpy()) < 1.0

@@ -363,6 +363,21 @@ rt_status rt_anomaly_seasonal_causal(const double *x, int64_t n, int64_t period,
             resid[t] = x[t] - (level[t] + median_of(scratch, m));
         }
     }
+    /* As in offline mode: residuals below the data's resolution are rounding noise, not signal;
+     * without this an exactly seasonal series gets huge scores from a MAD of ~1e-15. */
+    double resolution = 0.0;
+    for (int64_t t = 0; t < n; t++) {
+        double magnitude = fabs_(x[t]);
+        if (magnitude == magnitude && magnitude > resolution && magnitude < rt_inf()) {
+            resolution = magnitude;
+        }
+    }
+    resolution *= 1e-12;
+    for (int64_t t = 0; t < n; t++) {
+        if (resid[t] == resid[t] && fabs_(resid[t]) <= resolution) {
+            resid[t] = 0.0;
+        }
+    }
     for (int64_t t = 0; t < n; t++) {
         scores[t] = rt_nan();
         if (resid[t] != resid[t]) {
