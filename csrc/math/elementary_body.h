@@ -299,33 +299,9 @@ static inline vd acos_v(vd x) {
 
 #include "elementary_f32_body.h"
 
-/* Whole vectors in place; the tail goes through a zero-padded vector-sized buffer.
- * float64 lanes use fn##_v, float32 lanes fn32 (elementary_f32_body.h). */
-#define UNARY_LOOPS(fn, fn32)                                                         \
-    void VEC_NAME(rt_vm_##fn##_f64)(const double *x, int64_t n, double *out) {        \
-        int64_t i = 0;                                                                \
-        for (; i + VL <= n; i += VL) {                                                \
-            vd_store(out + i, fn##_v(vd_load(x + i)));                                \
-        }                                                                             \
-        if (i < n) {                                                                  \
-            double buf[VL] = {0};                                                     \
-            __builtin_memcpy(buf, x + i, (size_t)(n - i) * sizeof(double));                     \
-            vd_store(buf, fn##_v(vd_load(buf)));                                      \
-            __builtin_memcpy(out + i, buf, (size_t)(n - i) * sizeof(double));                   \
-        }                                                                             \
-    }                                                                                 \
-    void VEC_NAME(rt_vm_##fn##_f32)(const float *x, int64_t n, float *out) {          \
-        int64_t i = 0;                                                                \
-        for (; i + VL <= n; i += VL) {                                                \
-            vd_store_f32(out + i, fn32(vd_load_f32(x + i)));                          \
-        }                                                                             \
-        if (i < n) {                                                                  \
-            float buf[VL < 4 ? 4 : VL] = {0};                                         \
-            __builtin_memcpy(buf, x + i, (size_t)(n - i) * sizeof(float));                      \
-            vd_store_f32(buf, fn32(vd_load_f32(buf)));                                \
-            __builtin_memcpy(out + i, buf, (size_t)(n - i) * sizeof(float));                    \
-        }                                                                             \
-    }
+/* float64 lanes use fn##_v, float32 lanes fn32 (elementary_f32_body.h). */
+#define UNARY_LOOPS(fn, fn32) \
+    VEC_UNARY_LOOPS(VEC_NAME(rt_vm_##fn##_f64), VEC_NAME(rt_vm_##fn##_f32), fn##_v, fn32)
 
 UNARY_LOOPS(exp, exp32_v)
 UNARY_LOOPS(expm1, expm1_32_v)

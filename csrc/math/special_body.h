@@ -156,32 +156,9 @@ static inline vd erfc_v(vd x) {
     return vd_sel(vd_isnan(x), x, r);
 }
 
-/* Whole vectors in place; the tail goes through a padded vector-sized buffer. */
-#define SPECIAL_UNARY_LOOPS(fn)                                                        \
-    void SPECIAL_NAME(rt_sp_##fn##_f64)(const double *x, int64_t n, double *out) {    \
-        int64_t i = 0;                                                                 \
-        for (; i + VL <= n; i += VL) {                                                 \
-            vd_store(out + i, fn##_v(vd_load(x + i)));                                 \
-        }                                                                              \
-        if (i < n) {                                                                   \
-            double buf[VL] = {0};                                                      \
-            __builtin_memcpy(buf, x + i, (size_t)(n - i) * sizeof(double));            \
-            vd_store(buf, fn##_v(vd_load(buf)));                                       \
-            __builtin_memcpy(out + i, buf, (size_t)(n - i) * sizeof(double));          \
-        }                                                                              \
-    }                                                                                  \
-    void SPECIAL_NAME(rt_sp_##fn##_f32)(const float *x, int64_t n, float *out) {      \
-        int64_t i = 0;                                                                 \
-        for (; i + VL <= n; i += VL) {                                                 \
-            vd_store_f32(out + i, fn##_v(vd_load_f32(x + i)));                         \
-        }                                                                              \
-        if (i < n) {                                                                   \
-            float buf[VL < 4 ? 4 : VL] = {0};                                          \
-            __builtin_memcpy(buf, x + i, (size_t)(n - i) * sizeof(float));             \
-            vd_store_f32(buf, fn##_v(vd_load_f32(buf)));                               \
-            __builtin_memcpy(out + i, buf, (size_t)(n - i) * sizeof(float));           \
-        }                                                                              \
-    }
+/* float32 lanes run the float64 lane function and round once. */
+#define SPECIAL_UNARY_LOOPS(fn) \
+    VEC_UNARY_LOOPS(SPECIAL_NAME(rt_sp_##fn##_f64), SPECIAL_NAME(rt_sp_##fn##_f32), fn##_v, fn##_v)
 
 SPECIAL_UNARY_LOOPS(erf)
 SPECIAL_UNARY_LOOPS(erfc)

@@ -311,4 +311,36 @@ static inline vd vd_poly(vd x, const double *c, int n) {
     return acc;
 }
 
+
+/*
+ * The loops every unary kernel family defines: whole vectors in place, the
+ * tail through a zero-padded vector-sized buffer. name64/name32 are the
+ * functions to define, fn64/fn32 the float64 and float32 lane functions.
+ */
+#define VEC_UNARY_LOOPS(name64, name32, fn64, fn32)                                  \
+    void name64(const double *x, int64_t n, double *out) {                           \
+        int64_t i = 0;                                                               \
+        for (; i + VL <= n; i += VL) {                                               \
+            vd_store(out + i, fn64(vd_load(x + i)));                                 \
+        }                                                                            \
+        if (i < n) {                                                                 \
+            double buf[VL] = {0};                                                    \
+            __builtin_memcpy(buf, x + i, (size_t)(n - i) * sizeof(double));          \
+            vd_store(buf, fn64(vd_load(buf)));                                       \
+            __builtin_memcpy(out + i, buf, (size_t)(n - i) * sizeof(double));        \
+        }                                                                            \
+    }                                                                                \
+    void name32(const float *x, int64_t n, float *out) {                             \
+        int64_t i = 0;                                                               \
+        for (; i + VL <= n; i += VL) {                                               \
+            vd_store_f32(out + i, fn32(vd_load_f32(x + i)));                         \
+        }                                                                            \
+        if (i < n) {                                                                 \
+            float buf[VL < 4 ? 4 : VL] = {0};                                        \
+            __builtin_memcpy(buf, x + i, (size_t)(n - i) * sizeof(float));           \
+            vd_store_f32(buf, fn32(vd_load_f32(buf)));                               \
+            __builtin_memcpy(out + i, buf, (size_t)(n - i) * sizeof(float));         \
+        }                                                                            \
+    }
+
 #endif /* RT_MATH_VEC_H */
