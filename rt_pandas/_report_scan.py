@@ -125,16 +125,23 @@ class ColumnScan:
             self.line = points
             return
         first, last = self.time_span
-        width = (last - first) // LINE_POINTS + 1
-        bucket = (points["time"] - first) // width
+        bucket = (points["time"] - first) // ((last - first) // LINE_POINTS + 1)
+        order = np.argsort(bucket, kind="stable")
+        starts = _first_per_group(bucket[order])
+        shown = points["shown"][order]
+        sizes = np.diff(np.r_[starts, len(order)])
         keep = []
-        for sign in (1.0, -1.0):  # lowest, then highest, each at its earliest time and row
-            order = np.lexsort((points["row"], points["time"], sign * points["shown"], bucket))
-            keep.append(order[_first_per_group(bucket[order])])
+        for extreme in (np.minimum, np.maximum):  # lowest and highest, each at its earliest time and row
+            hits = order[shown == np.repeat(extreme.reduceat(shown, starts), sizes)]
+            ranked = hits[np.lexsort((points["row"][hits], points["time"][hits], bucket[hits]))]
+            keep.append(ranked[_first_per_group(bucket[ranked])])
         self.line = points[np.unique(np.concatenate(keep))]
 
     def _keep_latest(self, points: np.ndarray) -> None:
         """The ``window`` latest readings by (time, row): sorted input just appends."""
+        if len(points) > self.window_size:  # only the latest can stay: sort those alone
+            cutoff = np.partition(points["time"], len(points) - self.window_size)[len(points) - self.window_size]
+            points = points[points["time"] >= cutoff]
         points = _Points.in_time_order(points)
         latest = self.latest
         if len(latest) and len(points) and (points["time"][0], points["row"][0]) < (latest["time"][-1],
