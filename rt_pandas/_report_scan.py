@@ -98,17 +98,25 @@ class ColumnScan:
     def feed(self, values: np.ndarray, scores: np.ndarray, rows: np.ndarray, times: np.ndarray | None) -> None:
         """One chunk: float64 values (NaN = missing), their scores, row positions and int64 ns times."""
         times = np.full(len(values), NO_TIME) if times is None else times
+        shown = values if self.bounds is None else np.clip(values, *self.bounds)
+        chunk = {"score": scores, "time": times, "row": rows, "value": values, "shown": shown}
+
+        def take(which: np.ndarray) -> np.ndarray:  # only small selections become records
+            return _Points.make(**{name: column[which] for name, column in chunk.items()})
+
         self.seen += len(values)
         flags = scores > self.threshold
         self.count += int(flags.sum())
-        shown = values if self.bounds is None else np.clip(values, *self.bounds)
-        points = _Points.make(score=scores, time=times, row=rows, value=values, shown=shown)
-        self.top = _Points.largest(np.concatenate([self.top, points[flags]]), TOP_ANOMALIES)
+        flagged = take(flags)
+        self.top = _Points.largest(np.concatenate([self.top, flagged]), TOP_ANOMALIES)
         self._histogram(values)
         if self.time_span is not None:
-            self.marked = _Points.largest(np.concatenate([self.marked, points[flags]]), MARKED_ANOMALIES)
-            self._line(points[np.isfinite(values)])
-            self._keep_latest(points)
+            self.marked = _Points.largest(np.concatenate([self.marked, flagged]), MARKED_ANOMALIES)
+            finite = np.flatnonzero(np.isfinite(values))
+            if not self.whole_line:
+                finite = finite[self._extremes(times[finite], rows[finite], shown[finite])]
+            self._line(take(finite))
+            self._keep_latest(take(self._latest_candidates(times)))
 
     def _histogram(self, values: np.ndarray) -> None:
         if self.bounds is None:
@@ -118,30 +126,36 @@ class ColumnScan:
         self.hist += np.histogram(inside, bins=HISTOGRAM_BINS, range=histogram_range(self.bounds))[0]
         self.outside += int(finite.size - inside.size)
 
+    def _extremes(self, times: np.ndarray, rows: np.ndarray, shown: np.ndarray) -> np.ndarray:
+        """Positions of each time bucket's lowest and highest value, each at its earliest time and row."""
+        first, last = self.time_span
+        bucket = ((times - first) // ((last - first) // LINE_POINTS + 1)).astype(np.int16)
+        order = np.argsort(bucket, kind="stable")  # a radix sort for 16-bit keys
+        starts = _first_per_group(bucket[order])
+        ordered, sizes = shown[order], np.diff(np.r_[starts, len(order)])
+        keep = []
+        for extreme in (np.minimum, np.maximum):
+            hits = order[ordered == np.repeat(extreme.reduceat(ordered, starts), sizes)] if len(order) else order
+            ranked = hits[np.lexsort((rows[hits], times[hits], bucket[hits]))]
+            keep.append(ranked[_first_per_group(bucket[ranked])])
+        return np.unique(np.concatenate(keep))
+
     def _line(self, points: np.ndarray) -> None:
         """Per time bucket the lowest and the highest shown value (spikes stay visible)."""
         points = np.concatenate([self.line, points])
-        if self.whole_line:
-            self.line = points
-            return
-        first, last = self.time_span
-        bucket = (points["time"] - first) // ((last - first) // LINE_POINTS + 1)
-        order = np.argsort(bucket, kind="stable")
-        starts = _first_per_group(bucket[order])
-        shown = points["shown"][order]
-        sizes = np.diff(np.r_[starts, len(order)])
-        keep = []
-        for extreme in (np.minimum, np.maximum):  # lowest and highest, each at its earliest time and row
-            hits = order[shown == np.repeat(extreme.reduceat(shown, starts), sizes)]
-            ranked = hits[np.lexsort((points["row"][hits], points["time"][hits], bucket[hits]))]
-            keep.append(ranked[_first_per_group(bucket[ranked])])
-        self.line = points[np.unique(np.concatenate(keep))]
+        if not self.whole_line:
+            points = points[self._extremes(points["time"], points["row"], points["shown"])]
+        self.line = points
+
+    def _latest_candidates(self, times: np.ndarray) -> np.ndarray:
+        """Positions of the chunk that may be among the ``window`` latest readings."""
+        if len(times) <= self.window_size:
+            return np.arange(len(times))
+        cutoff = np.partition(times, len(times) - self.window_size)[len(times) - self.window_size]
+        return np.flatnonzero(times >= cutoff)
 
     def _keep_latest(self, points: np.ndarray) -> None:
         """The ``window`` latest readings by (time, row): sorted input just appends."""
-        if len(points) > self.window_size:  # only the latest can stay: sort those alone
-            cutoff = np.partition(points["time"], len(points) - self.window_size)[len(points) - self.window_size]
-            points = points[points["time"] >= cutoff]
         points = _Points.in_time_order(points)
         latest = self.latest
         if len(latest) and len(points) and (points["time"][0], points["row"][0]) < (latest["time"][-1],
