@@ -175,10 +175,13 @@ static score_counts score_block(const double *x, int64_t n, band b, double *scor
  */
 static score_counts score_column(band b, int32_t dtype, const void *data, const uint8_t *validity, int64_t offset,
                                  int64_t length, double *scores, uint8_t *flags) {
+    score_counts total = {0, 0};
+    if (length == 0) {
+        return total; /* data may be NULL */
+    }
     if (dtype == RT_DTYPE_FLOAT64 && validity == NULL) {
         return score_block((const double *)data + offset, length, b, scores, flags);
     }
-    score_counts total = {0, 0};
     double block[RT_ANOMALY_BLOCK];
     for (int64_t start = 0; start < length; start += RT_ANOMALY_BLOCK) {
         int64_t count = length - start < RT_ANOMALY_BLOCK ? length - start : RT_ANOMALY_BLOCK;

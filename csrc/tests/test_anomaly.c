@@ -179,6 +179,9 @@ static void test_score_band(void) {
     CHECK(strcmp(err.context, "threshold") == 0);
     CHECK(rt_anomaly_score_band(1.0, 1.0, 1.0, 3.0, RT_DTYPE_FLOAT64, c3, NULL, 0, 3, NULL, NULL, NULL, &err) == RT_ERR_VALIDATION);
     CHECK(rt_anomaly_score_band(1.0, 1.0, 1.0, 3.0, 77, c3, NULL, 0, 3, s5, NULL, NULL, &err) == RT_ERR_VALIDATION);
+    int64_t none = -1;
+    CHECK(rt_anomaly_score_band(1.0, 1.0, 1.0, 3.0, RT_DTYPE_FLOAT64, NULL, NULL, 0, 0, NULL, NULL, &none, &err) == RT_OK);
+    CHECK(none == 0);
 }
 
 /* Above 262,144 values IQR and MAD use sampled brackets: their fences equal the copy-and-select ones. */
