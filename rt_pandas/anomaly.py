@@ -210,6 +210,13 @@ def score_view(view, method: str, threshold: float | None = None, band: tuple | 
     """Scores (and flags) of one column view, in pool memory: the column's own statistics, or ``band``
     = (lo, hi, scale) from :func:`_band`. No pandas, no copy of float64 input; the GIL is released
     while the kernel runs. What the Flight worker calls per batch.
+
+    >>> import pyarrow as pa
+    >>> from rt_pandas._columns import as_columns
+    >>> view = as_columns(pa.array([1.0, None, 3.0, 9.0])).chunks[0]
+    >>> scores, flags = score_view(view, "zscore", band=(2.0, 2.0, 0.5), want_flags=True)
+    >>> scores.tolist(), flags.tolist()
+    ([2.0, nan, 2.0, 14.0], [False, False, False, True])
     """
     backend = get_backend()
     threshold = threshold or DEFAULT_THRESHOLDS[method]
