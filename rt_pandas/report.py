@@ -43,7 +43,6 @@ FILE_FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".feathe
 BATCH_ROWS = 65_536
 ANOMALY_METHOD = "mad"
 ANOMALY_THRESHOLD = 3.5    # anomaly.DEFAULT_THRESHOLDS["mad"]
-MAD_NORMAL_SCALE = 1.4826  # as the C kernel scales the MAD
 CHART_QUANTILES = (0.005, 0.995)
 # A file's numeric columns are kept in memory for the anomaly analysis up to this many bytes; a larger
 # file is analysed in further passes over it instead (exact statistics, bounded memory).
@@ -572,9 +571,9 @@ class _PassStatistics:
             bounds = chart_range(lo, hi, float(self.finite_min), float(self.finite_max))
         return ColumnScan(ANOMALY_THRESHOLD, bounds, time_span, SEASONAL_MAX_ROWS, self.finite_count)
 
-    def band(self) -> tuple[float, float]:
-        """(median, scale) of the MAD score."""
-        return self.median.result()[0], MAD_NORMAL_SCALE * self.mad.result()[0]
+    def band(self) -> dict:
+        """The statistics the MAD score is computed against (``statistics=`` of anomaly_scores)."""
+        return {"median": self.median.result()[0], "mad": self.mad.result()[0]}
 
 
 def _add_streamed_anomalies(report: DataReport, batches: Any, numeric: list, time_column: str | None,
@@ -604,23 +603,19 @@ def _add_streamed_anomalies(report: DataReport, batches: Any, numeric: list, tim
     bands = {name: s.band() for name, s in statistics.items()}
 
     def feed_scores(rows, times, values):
+        from . import anomaly
+
         for name, v in values.items():
-            scans[name].feed(v, robust_scores(v, *bands[name]), rows, times)
+            band = bands[name]
+            if all(np.isfinite(x) for x in band.values()):
+                scores = anomaly.anomaly_scores(v, method=ANOMALY_METHOD, statistics=band).to_numpy()
+            else:  # no valid value at all (or infinite statistics): nothing to score against
+                scores = np.full(len(v), np.nan)
+            scans[name].feed(v, scores, rows, times)
 
     _passes(batches, numeric, time_column, progress, "scoring", feed_scores)
     for name, scan in scans.items():
         report.anomalies[name], report.charts[name] = _finish_column(scan)
-
-
-def robust_scores(values: np.ndarray, centre: float, scale: float) -> np.ndarray:
-    """``|x - centre| / scale`` as the C kernel computes the MAD score (NaN stays NaN; a zero scale
-    gives +inf away from the centre and 0 at it)."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        distance = np.maximum(np.maximum(values - centre, centre - values), 0.0)
-        distance = np.where(np.isnan(values), np.nan, distance)
-        if scale > 0:
-            return distance / scale
-        return np.where(distance > 0, np.inf, distance)
 
 
 def file_rows(path: str | os.PathLike) -> int | None:
