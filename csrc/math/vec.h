@@ -269,11 +269,16 @@ static inline vd vd_pow2(vd k) {
     return vu_double(vu_shl(vd_bits(biased), 52));
 }
 
-/* a * 2^k for integral k in [-2044, 2046]: two steps, so 2^k itself never overflows. */
+/* a * 2^k for integral k in [-2044, 2046], rounded once: AVX-512's vscalefpd, elsewhere two steps
+ * (so 2^k itself never overflows; the first product is exact wherever the result is not 0). */
+#if VEC_ISA == VEC_AVX512
+static inline vd vd_ldexp(vd a, vd k) { return _mm512_scalef_pd(a, k); }
+#else
 static inline vd vd_ldexp(vd a, vd k) {
     vd half = vd_round(vd_mul(k, vd_set(0.5)));
     return vd_mul(vd_mul(a, vd_pow2(half)), vd_pow2(vd_sub(k, half)));
 }
+#endif
 
 /* Error-free transformations (Knuth, Dekker): s + e == a + b, p + e == a * b exactly. */
 static inline void vd_two_sum(vd a, vd b, vd *s, vd *e) {
