@@ -29,6 +29,7 @@ UNIT = np.clip(VALUES / 40.0, -0.99, 0.99)
 SERIES = pd.Series(VALUES, dtype="Float64")
 SERIES[[3, 17]] = pd.NA
 ARROW = pa.array(VALUES).slice(3)  # an Arrow slice: offset 3
+ARROW_NULLS = pa.array(np.where(np.arange(64) % 9 == 4, np.nan, VALUES), from_pandas=True).slice(3)  # bitmap at bit 3
 FRAME = pd.DataFrame({
     "temperature": SERIES,
     "city": pd.Series(["oslo", "rome", None, "lima"] * 16, dtype="string"),
@@ -119,6 +120,7 @@ PUBLIC_CALLS: list[tuple[str, Callable[[], Any]]] = [
     ("clamp float32", lambda: rt_pandas.clamp(VALUES.astype(np.float32), -1, 1)),
     ("clamp Series Float64", lambda: SERIES.rt.clamp(-1, 1)),
     ("clamp Arrow slice", lambda: rt_pandas.clamp(ARROW, -1, 1)),
+    ("clamp Arrow slice with nulls", lambda: rt_pandas.clamp(ARROW_NULLS, -1, 1)),
     ("clamp DataFrame", lambda: FRAME[["temperature", "count"]].rt.clamp(0, 3)),
     *[(f"math.{name}", (lambda name=name, x=x: getattr(rt_pandas.math, name)(x)))
       for name, x in [("exp", UNIT), ("expm1", UNIT), ("log", POSITIVE), ("log1p", POSITIVE),
@@ -154,6 +156,8 @@ PUBLIC_CALLS: list[tuple[str, Callable[[], Any]]] = [
     ("IsolationForest fit/score/bytes", _isolation_forest),
     ("StreamingDetector", _streaming),
     ("anomaly seasonal", lambda: anomaly.anomaly_scores(pd.Series(SEASONAL), method="seasonal", period=12)),
+    ("anomaly seasonal causal", lambda: anomaly.anomaly_scores(pd.Series(SEASONAL), method="seasonal", period=12,
+                                                               mode="causal")),
     ("seasonal_decompose", lambda: anomaly.seasonal_decompose(pd.Series(SEASONAL), period=12)),
     ("detect_period", lambda: anomaly.detect_period(SEASONAL)),
     ("normalize", lambda: transforms.normalize(IMAGE)),

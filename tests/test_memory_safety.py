@@ -53,7 +53,9 @@ def _allocations(call) -> int:
 
 
 def _rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Resident set size now (not the peak), in MiB."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
 
 
 @pytest.mark.parametrize("name", list(CALLS))
@@ -82,3 +84,192 @@ def test_the_sweep_covers_the_public_api():
                      "seasonal", "detect_period", "normalize", "resize", "center_crop", "Pipeline",
                      "standardize", "min_max", "robust_scale", "Tensor"):
         assert function in names, function
+
+
+# --- leaks ------------------------------------------------------------------
+
+C_LEVEL_CALLS = 100_000  # per C entry point ...
+C_LEVEL_SECONDS = 1.0  # ... or about this long for the few kernels slower than 10 us a call (STL)
+PUBLIC_PASSES = {"native": 50, "wasm": 10}  # passes over the whole table of public calls
+
+
+class _Recorder:
+    """Records every ``backend.run`` the public calls make, to replay them straight into the C core.
+
+    A call that creates a handle (an ``OutValue`` of a pointer type) opens a
+    session; the calls that pass that handle and the ``*_free`` that ends it
+    belong to the session, which is replayed as a whole (create, use, free).
+    """
+
+    def __init__(self, backend):
+        self.backend = backend
+        self.calls: dict[str, tuple] = {}  # function -> its first handle-free call's args
+        self.sessions: dict[str, list] = {}  # creating function -> [(function, args), ...]
+        self._open: dict[int, list] = {}
+
+    def run(self, function, *args):
+        from rt_pandas._backend import OutValue, Ptr
+
+        result = self._run(function, *args)
+        handles = [a.address for a in args if isinstance(a, Ptr) and a.address in self._open]
+        if handles:
+            session = self._open[handles[0]]
+            session.append((function, args))
+            if function.endswith("_free"):
+                del self._open[handles[0]]
+                self.sessions.setdefault(session[0][0], session)
+        elif any(isinstance(a, OutValue) and a.ctype.endswith("*") for a in args):
+            self._open[result] = [(function, args)]
+        elif not any(isinstance(a, Ptr) and a.address for a in args):
+            self.calls.setdefault(function, args)
+        return result
+
+    def __enter__(self):
+        self._run = self.backend.run
+        self.backend.run = self.run
+        return self
+
+    def __exit__(self, *exc):
+        del self.backend.run
+
+
+def _c_arguments(backend, args, handle=None):
+    """cffi arguments for a recorded call; the out-cells of handle-creating calls come last."""
+    from rt_pandas._backend import In, InValue, Out, OutValue, Ptr
+
+    ffi, converted, keep, handle_cell = backend.ffi, [], [], None
+    for arg in args:
+        if isinstance(arg, (In, Out)):
+            keep.append(arg.array)
+            converted.append(ffi.cast("void *", arg.array.__array_interface__["data"][0]))
+        elif isinstance(arg, Ptr):
+            converted.append(ffi.cast("void *", handle if arg.address and handle is not None else arg.address))
+        elif isinstance(arg, InValue):
+            converted.append(ffi.new(f"{arg.ctype} *", arg.value))
+        elif isinstance(arg, OutValue):
+            converted.append(ffi.new(f"{arg.ctype} *"))
+            if arg.ctype.endswith("*"):
+                handle_cell = converted[-1]
+        else:
+            converted.append(arg)
+    return converted, keep, handle_cell
+
+
+def _recorded_c_calls():
+    backend = rt_pandas.get_backend("native")
+    with _Recorder(backend) as recorder:
+        for _, call in PUBLIC_CALLS:
+            call()
+    gc.collect()  # the sessions of objects freed by the cyclic GC end now
+    return backend, recorder
+
+
+def test_c_entry_points_leak_nothing_over_100k_calls():
+    """Every C kernel the public API reaches, 100,000 times straight through cffi (native)."""
+    backend, recorder = _recorded_c_calls()
+    lib, err = backend.lib, backend.ffi.new("rt_error *")
+    assert len(recorder.calls) >= 30 and len(recorder.sessions) >= 3, (sorted(recorder.calls), recorder.sessions)
+    before, rss = _bytes_in_use(), _rss_mib()
+    started, slow = time.perf_counter(), []
+    for function, args in recorder.calls.items():
+        converted, keep, _ = _c_arguments(backend, args)
+        kernel = getattr(lib, function)
+        status, started_kernel = 0, time.perf_counter()
+        for _ in range(1000):
+            status |= kernel(*converted, err)
+        per_call = (time.perf_counter() - started_kernel) / 1000
+        calls = C_LEVEL_CALLS if per_call < 10e-6 else max(1000, int(C_LEVEL_SECONDS / per_call))
+        for _ in range(calls - 1000):
+            status |= kernel(*converted, err)
+        if calls < C_LEVEL_CALLS:
+            slow.append(f"{function} {calls}")
+        assert status == 0, (function, backend.ffi.string(err.message))
+        assert memory.stats()["bytes_in_use"] == before, function
+    for creator, session in recorder.sessions.items():
+        (_, create_args), rest = session[0], session[1:]
+        create, create_converted = getattr(lib, creator), _c_arguments(backend, create_args)
+        calls = []
+        for _ in range(C_LEVEL_CALLS // 100):  # create, use and free: 1,000 cycles of each handle kind
+            assert create(*create_converted[0], err) == 0, creator
+            handle = int(backend.ffi.cast("uintptr_t", create_converted[2][0]))
+            calls = [(getattr(lib, f), _c_arguments(backend, a, handle)) for f, a in rest]
+            for kernel, (converted, _keep, _) in calls:
+                assert kernel(*converted, err) == 0, (creator, backend.ffi.string(err.message))
+        assert memory.stats()["bytes_in_use"] == before, creator
+    seconds = time.perf_counter() - started
+    print(f"\n{len(recorder.calls)} C entry points x {C_LEVEL_CALLS} calls and "
+          f"{len(recorder.sessions)} handle kinds x {C_LEVEL_CALLS // 100} cycles in {seconds:.1f} s "
+          f"(fewer calls: {', '.join(slow) or 'none'}); "
+          f"RSS growth {_rss_mib() - rss:.1f} MiB")
+    assert _bytes_in_use(before) == before
+    assert _rss_mib() - rss < 20
+
+
+def test_public_calls_leak_nothing(backend):
+    """Every public entry point, PUBLIC_PASSES times: pool bytes back where they were, RSS flat."""
+    for _, call in PUBLIC_CALLS:
+        call()  # warm up lazy imports and caches
+    before, rss = _bytes_in_use(), _rss_mib()
+    started = time.perf_counter()
+    for _ in range(PUBLIC_PASSES[backend]):
+        for _, call in PUBLIC_CALLS:
+            call()
+    seconds = time.perf_counter() - started
+    growth = _rss_mib() - rss
+    print(f"\n{backend}: {len(PUBLIC_CALLS)} public calls x {PUBLIC_PASSES[backend]} in {seconds:.1f} s, "
+          f"pool delta {_bytes_in_use(before) - before} B, RSS growth {growth:.1f} MiB")
+    assert _bytes_in_use(before) == before
+    assert growth < 20
+
+
+def _make_tensor():
+    tensor = rt_pandas.Tensor(VALUES[:12], shape=(3, 4))
+    rt_pandas.clamp(tensor.data(), -1, 1)
+    return tensor
+
+
+def _make_forest():
+    from rt_pandas.anomaly import IsolationForest
+
+    forest = IsolationForest(n_estimators=4, max_samples=16, random_state=0).fit(MATRIX)
+    forest.score_samples(MATRIX[:4])
+    return forest
+
+
+def _make_detector():
+    from rt_pandas.anomaly import StreamingDetector
+
+    detector = StreamingDetector(window_size=4)
+    detector.update_many(VALUES[:8])
+    return detector
+
+
+def _make_pipeline():
+    pipeline = rt_pandas.Pipeline(["resize:4x4", "center_crop:2x2"])
+    pipeline.execute(IMAGE)
+    return pipeline
+
+
+def _make_state():
+    state = rt_pandas.QualityState()
+    state.update(SERIES[:8])
+    return state
+
+
+STATEFUL = {"Tensor": _make_tensor, "IsolationForest": _make_forest, "StreamingDetector": _make_detector,
+            "Pipeline": _make_pipeline, "QualityState": _make_state}
+
+
+@pytest.mark.parametrize("kind", list(STATEFUL))
+def test_create_free_cycles_leak_nothing(backend, kind):
+    """1,000 objects made, used and dropped: each frees its C state and pool buffers when it dies."""
+    make = STATEFUL[kind]
+    make()
+    before, rss = _bytes_in_use(), _rss_mib()
+    for _ in range(1000):
+        obj = make()
+        if kind == "Tensor":
+            obj.free()
+        del obj
+    assert memory.stats()["bytes_in_use"] == before  # freed by reference counting, without the cyclic GC
+    assert _rss_mib() - rss < 20
