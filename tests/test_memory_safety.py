@@ -273,3 +273,54 @@ def test_create_free_cycles_leak_nothing(backend, kind):
         del obj
     assert memory.stats()["bytes_in_use"] == before  # freed by reference counting, without the cyclic GC
     assert _rss_mib() - rss < 20
+
+
+# --- threads ----------------------------------------------------------------
+
+THREADS, ITERATIONS = 8, 10_000
+THREAD_MIX = [  # (name, call): math, quality, anomaly and transform kernels on small inputs
+    ("clamp", lambda: rt_pandas.clamp(VALUES, -1, 1)),
+    ("erf", lambda: rt_pandas.math.erf(VALUES)),
+    ("pow", lambda: rt_pandas.math.pow(np.abs(VALUES), 0.5)),
+    ("completeness", lambda: rt_pandas.quality.completeness(SERIES)),
+    ("zscore", lambda: rt_pandas.anomaly.anomaly_scores(VALUES, method="zscore").to_numpy()),
+    ("resize", lambda: rt_pandas.transforms.resize(IMAGE, 4, 4)),
+    ("normalize", lambda: rt_pandas.transforms.normalize(IMAGE)),
+    ("standardize", lambda: rt_pandas.transforms.standardize(VALUES)),
+]
+
+
+def test_eight_threads_over_a_kernel_mix_agree_with_one(backend):
+    """8 threads x 10,000 calls (500 on the serialised wasm backend) give one thread's results."""
+    expected = [call() for _, call in THREAD_MIX]
+    iterations = ITERATIONS if backend == "native" else ITERATIONS // 20
+    gc.collect()
+    memory.reset_stats()
+    start = memory.stats()["bytes_in_use"]
+    mismatches: list[tuple] = []
+    errors: list[BaseException] = []
+
+    def work(seed: int) -> None:
+        try:
+            for i in range(iterations):
+                k = (seed + i) % len(THREAD_MIX)
+                if not np.array_equal(THREAD_MIX[k][1](), expected[k], equal_nan=True):
+                    mismatches.append((seed, i, THREAD_MIX[k][0]))
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=work, args=(s,)) for s in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    seconds = time.perf_counter() - started
+    stats = memory.stats()
+    print(f"\n{backend}: {THREADS} threads x {iterations} calls in {seconds:.1f} s; "
+          f"allocations {stats['allocations']} = hits {stats['hits']} + misses {stats['misses']}")
+    assert not errors and not mismatches, (errors, mismatches[:5])
+    assert stats["allocations"] == stats["hits"] + stats["misses"]
+    assert stats["allocations"] >= THREADS * iterations
+    assert _bytes_in_use(start) == start
+    assert memory.stats()["frees"] == stats["allocations"]
