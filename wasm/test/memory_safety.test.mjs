@@ -240,3 +240,64 @@ test('the memory manager reports the calls of this file consistently', () => {
   MemoryManager.reset_stats();
   assert.equal(poolStats().allocations, 0);
 });
+
+test('pointers and lengths outside linear memory are refused before the kernel reads them', () => {
+  const c = exports;
+  const err = c.rt_binding_scratch();
+  const size = c.memory.buffer.byteLength;
+  const buffer = (() => {
+    assert.equal(c.rt_pool_alloc(64n, err + 512, err), 0);
+    return new DataView(c.memory.buffer).getUint32(err + 512, true);
+  })();
+  const before = poolStats();
+  const cases = [
+    ['a pointer past the end', () => c.rt_math_clamp(2, size + 64, 0n, 8n, 0, 1, buffer, err), 'rt_math_clamp'],
+    ['a negative (wrapped) pointer', () => c.rt_math_clamp(2, -64, 0n, 8n, 0, 1, buffer, err), 'rt_math_clamp'],
+    ['a length past the end', () => c.rt_math_clamp(2, buffer, 0n, BigInt(size), 0, 1, buffer, err), 'rt_math_clamp'],
+    ['an offset past the end', () => c.rt_math_tanh(2, buffer, 2n ** 40n, 1n, buffer, err), 'rt_math_tanh'],
+    ['a validity bitmap past the end', () =>
+      c.rt_quality_count_values(2, buffer, size - 1, 0n, 64n, buffer, err), 'rt_quality_count_values'],
+    ['an out-parameter past the end', () => c.rt_pool_get_stats(size - 8), 'rt_pool_get_stats'],
+    ['an rt_error past the end', () => c.rt_math_clamp(2, buffer, 0n, 1n, 0, 1, buffer, size - 4), 'rt_math_clamp'],
+    ['a matrix past the end', () =>
+      c.rt_iforest_fit(buffer, 1n << 20n, 8n, 4, 16n, 1n, err + 512, err), 'rt_iforest_fit'],
+    ['serialised bytes past the end', () =>
+      c.rt_anomaly_detector_deserialize(buffer, BigInt(size), err + 512, err), 'rt_anomaly_detector_deserialize'],
+    ['a handle past the end', () => c.rt_iforest_free(size + 4096, err), 'rt_iforest_free'],
+    ['a pool free past the end', () => c.rt_pool_free(size + 64, err), 'rt_pool_free'],
+  ];
+  for (const [what, call, context] of cases) {
+    assert.throws(call, (error) => {
+      assert.ok(error instanceof WasmError, `${what}: ${error?.stack ?? error}`);
+      assert.equal(error.error_type, 'ValidationError', what);
+      assert.equal(error.context, context, what);
+      assert.match(error.message, /outside linear memory/, what);
+      return true;
+    }, what);
+  }
+  assert.deepEqual(poolStats(), before, 'nothing ran');
+  assert.equal(c.rt_math_clamp(2, buffer, 0n, 8n, 0, 1, buffer, err), 0, 'a call inside memory works');
+  assert.equal(c.rt_pool_free(buffer, err), 0);
+});
+
+test('a maximum memory makes allocation fail with a MemoryError, not a trap, and the instance lives on', async () => {
+  const c = await init(undefined, { maxMemoryBytes: exports.memory.buffer.byteLength + 4 * 2 ** 20 });
+  try {
+    const big = new Float64Array(2 ** 20); // 8 MiB: past the cap
+    assert.throws(() => clamp(big, 0, 1), (error) => {
+      assert.ok(error instanceof WasmError, String(error));
+      assert.equal(error.error_type, 'MemoryError', error.message);
+      return true;
+    });
+    const bigger = new Float32Array(4 * 2 ** 20); // 16 MiB
+    assert.throws(() => new WasmTensor(bigger, [bigger.length]), (error) => error.error_type === 'MemoryError');
+    assert.deepEqual(Array.from(clamp(new Float64Array([-1, 0.5, 2]), 0, 1)), [0, 0.5, 1]); // small calls still work
+    assert.equal(poolStats().allocations, poolStats().hits + poolStats().misses);
+  } finally {
+    await init(undefined, { maxMemoryBytes: 0 });
+  }
+  const big = new Float64Array(2 ** 20);
+  assert.equal(clamp(big, 0, 1).length, big.length, 'without the cap the same call works');
+  assert.equal(c, exports);
+  await assert.rejects(init(undefined, { maxMemoryBytes: -1 }), (error) => error.error_type === 'ValidationError');
+});
