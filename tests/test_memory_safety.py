@@ -324,3 +324,84 @@ def test_eight_threads_over_a_kernel_mix_agree_with_one(backend):
     assert stats["allocations"] >= THREADS * iterations
     assert _bytes_in_use(start) == start
     assert memory.stats()["frees"] == stats["allocations"]
+
+
+# --- wasm memory --------------------------------------------------------------
+
+
+def _wasm_backend():
+    if "wasm" not in rt_pandas.available_backends():
+        pytest.skip("rt_core.wasm is not built")
+    return rt_pandas.get_backend("wasm")
+
+
+def test_wasm_pointers_outside_linear_memory_are_refused_before_the_kernel_runs():
+    from rt_pandas import ValidationError
+    from rt_pandas._backend import In, Out, OutValue, Ptr
+
+    backend = _wasm_backend()
+    size = backend._memory.data_len(backend._store)
+    out = backend.empty(8, np.float64)
+    before = backend.pool_stats()
+    cases = [
+        ("rt_math_clamp", (2, Ptr(size + 64), 0, 8, 0.0, 1.0, Out(out))),  # a pointer past the end
+        ("rt_math_clamp", (2, Ptr(-64), 0, 8, 0.0, 1.0, Out(out))),  # a negative (wrapped) pointer
+        ("rt_math_clamp", (2, In(np.ones(8)), 0, size, 0.0, 1.0, Out(out))),  # a length past the end
+        ("rt_math_tanh", (2, In(np.ones(8)), 2**40, 1, Out(out))),  # an offset past the end
+        ("rt_quality_count_values", (2, In(np.ones(8)), Ptr(size - 1), 0, 64, OutValue("rt_value_counts"))),
+        ("rt_iforest_fit", (In(np.ones(8)), 1 << 20, 8, 4, 16, 1, OutValue("void *"))),  # a matrix
+        ("rt_anomaly_detector_deserialize", (In(np.ones(8, np.uint8)), size, OutValue("void *"))),
+        ("rt_iforest_free", (Ptr(size + 4096),)),  # a handle
+    ]
+    for function, args in cases:
+        with pytest.raises(ValidationError, match="outside linear memory") as info:
+            backend.run(function, *args)
+        assert info.value.context == function
+    assert backend.pool_stats()["bytes_in_use"] == before["bytes_in_use"]
+    with pytest.raises(ValidationError, match="outside linear memory"):
+        backend.call_scalar("rt_pool_free", size + 64, 0)
+    backend.run("rt_math_clamp", 2, In(np.full(8, 3.0)), 0, 8, 0.0, 1.0, Out(out))
+    assert out.tolist() == [1.0] * 8
+
+
+def test_every_pointer_parameter_of_the_abi_has_a_span():
+    """The span table names only real parameters; only handles and opaque inputs are left at 1 byte."""
+    from rt_pandas import _abi, _spans
+
+    parameters = _abi.parameters()
+    for function, spans in _spans.SPANS.items():
+        names = [name for _, name in parameters[function]]
+        for parameter, expression in spans.items():
+            assert parameter in names, (function, parameter)
+            _spans.span_bytes(expression, {name: 1 for name in names})  # every name it uses exists
+    opaque = {"detector", "forest", "counter", "data", "promoted", "registers", "feature", "right",
+              "threshold", "n_samples"}
+    for function, table in _abi.pointer_spans().items():
+        for _, name, expression in table["pointers"]:
+            assert expression != "1" or name in opaque or function in ("rt_pool_free", "rt_pool_capacity"), \
+                (function, name)
+
+
+def test_wasm_max_memory_makes_allocation_fail_cleanly():
+    from rt_pandas import ValidationError
+    from rt_pandas._backend import WasmBackend
+
+    _wasm_backend()
+    limited = WasmBackend(max_memory=16 << 20)
+    try:
+        small = limited.empty(1000, np.float64)
+        with pytest.raises(RtMemoryError):
+            limited.empty(32 << 20, np.uint8)  # past the cap: memory.grow fails, the pool says so
+        big = limited.empty(1 << 20, np.float64)  # 8 MiB still fits
+        with pytest.raises(RtMemoryError):
+            limited.empty(1 << 20, np.float64)  # a second one does not
+        small[:] = 2.0
+        from rt_pandas._backend import In, Out
+        limited.run("rt_math_clamp", 2, In(small), 0, 1000, 0.0, 1.0, Out(small))
+        assert small.max() == 1.0  # the instance lives on
+        del big
+        assert limited.pool_stats()["allocations"] == limited.pool_stats()["hits"] + limited.pool_stats()["misses"]
+    finally:
+        limited.close()
+    with pytest.raises(ValidationError):
+        WasmBackend(max_memory=0)
