@@ -13,7 +13,7 @@ import { configurationError, validationError } from './errors.js';
 export const SPANS_SECTION = 'rt_pointer_spans';
 
 /** enum rt_dtype -> element size. */
-const DTYPE_BYTES = Object.freeze({ 1: 4n, 2: 8n, 3: 4n, 4: 8n, 5: 1n });
+const DTYPE_BYTES = Object.freeze({ 1: 4, 2: 8, 3: 4, 4: 8, 5: 1 });
 
 /** The span table of a compiled module. */
 export function readSpans(module) {
@@ -24,45 +24,56 @@ export function readSpans(module) {
   return JSON.parse(new TextDecoder().decode(sections[0]));
 }
 
-const toBig = (value) => (typeof value === 'bigint' ? value : BigInt(Math.trunc(Number(value) || 0)));
-
-/** Bytes a span expression gives ('offset+length*#dtype', 'bits(offset+length)', '64', ...). */
-function spanBytes(expression, named) {
-  const sum = (terms) => terms.split('+').reduce((acc, t) => acc + (/^\d+$/.test(t) ? BigInt(t) : toBig(named[t])), 0n);
-  let total = 1n;
-  for (const factor of expression.split('*')) {
-    if (factor.startsWith('bits(')) total *= (sum(factor.slice(5, -1)) + 7n) / 8n;
-    else if (factor.startsWith('#')) total *= DTYPE_BYTES[Number(named[factor.slice(1)])] ?? 0n;
-    else total *= sum(factor);
-  }
-  return total;
+/**
+ * A span expression ('offset+length*#dtype', 'bits(offset+length)', '64') compiled to
+ * `(args) => bytes` (or the number itself for a constant). Numbers, not BigInt: a product past 2**53 is inexact but still far
+ * beyond any 32-bit memory, so the comparison stays right.
+ */
+function compileSpan(expression, params) {
+  if (/^\d+$/.test(expression)) return Number(expression);
+  const arg = (name) => {
+    const index = params.indexOf(name);
+    return (args) => Number(args[index] ?? 0);
+  };
+  const sum = (terms) => {
+    const parts = terms.split('+').map((t) => (/^\d+$/.test(t) ? () => Number(t) : arg(t)));
+    return (args) => parts.reduce((acc, part) => acc + part(args), 0);
+  };
+  const factors = expression.split('*').map((factor) => {
+    if (factor.startsWith('bits(')) {
+      const bits = sum(factor.slice(5, -1));
+      return (args) => Math.ceil(bits(args) / 8);
+    }
+    if (factor.startsWith('#')) {
+      const dtype = arg(factor.slice(1));
+      return (args) => DTYPE_BYTES[dtype(args)] ?? 0;
+    }
+    return sum(factor);
+  });
+  return (args) => {
+    let total = 1;
+    for (let i = 0; i < factors.length; i++) total *= factors[i](args);
+    return total;
+  };
 }
 
 /** A function that checks `fn`'s pointer arguments against `memory`, then calls it. */
 function guarded(name, fn, memory, { params, pointers }) {
-  const constant = pointers.every(([, , span]) => /^\d+$/.test(span));
-  const check = (args) => {
-    const size = BigInt(memory.buffer.byteLength);
-    let named = null;
-    for (const [index, param, span] of pointers) {
-      const address = BigInt((args[index] ?? 0) >>> 0);
-      if (address === 0n) continue; // NULL: the C function judges whether it may be
-      let nbytes;
-      if (constant || /^\d+$/.test(span)) nbytes = BigInt(span);
-      else {
-        named ??= Object.fromEntries(params.map((p, i) => [p, args[i]]));
-        nbytes = spanBytes(span, named);
-      }
-      if (nbytes < 0n || address + nbytes > size) {
+  const checks = pointers.map(([index, param, span]) => [index, param, compileSpan(span, params)]);
+  const wrapper = (...args) => {
+    const size = memory.buffer.byteLength;
+    for (let i = 0; i < checks.length; i++) {
+      const [index, param, bytes] = checks[i];
+      const address = (args[index] ?? 0) >>> 0;
+      if (address === 0) continue; // NULL: the C function judges whether it may be
+      const nbytes = typeof bytes === 'number' ? bytes : bytes(args);
+      if (!(nbytes >= 0 && address + nbytes <= size)) {
         throw validationError(
           `${param} (0x${address.toString(16)} + ${nbytes} bytes) falls outside linear memory (${size} bytes)`,
           name,
         );
       }
     }
-  };
-  const wrapper = (...args) => {
-    check(args);
     return fn(...args);
   };
   Object.defineProperty(wrapper, 'length', { value: fn.length });
