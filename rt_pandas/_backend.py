@@ -303,7 +303,8 @@ class WasmBackend(Backend):
 
     Every call's pointer arguments are checked against linear memory first
     (``rt_pandas/_spans.py``): an address or length past its end is a
-    ValidationError before the kernel runs. ``max_memory`` (bytes) caps linear
+    ValidationError before the kernel runs. (Negative sizes and int64
+    overflow are the core's to refuse, as natively.) ``max_memory`` (bytes) caps linear
     memory with wasmtime's store limits: an allocation that would grow it
     further raises RtMemoryError, and the instance stays usable.
     """
@@ -363,12 +364,16 @@ class WasmBackend(Backend):
         return raw.split(b"\0", 1)[0].decode()
 
     def _check_pointers(self, function: str, args: tuple) -> None:
-        """ValidationError unless every pointer argument's bytes lie inside linear memory."""
+        """ValidationError unless every pointer argument's bytes lie inside linear memory.
+
+        A call with a negative size or one past int64 is left to the core,
+        which refuses it with its own message (as natively).
+        """
         table = self._spans.get(function)
         if table is None:
             return
-        size = self._memory.data_len(self._store)
         named = None
+        reaches = []
         for index, name, expression in table["pointers"]:
             address = args[index] & 0xFFFFFFFF if index < len(args) else 0
             if address == 0:
@@ -380,7 +385,12 @@ class WasmBackend(Backend):
                     named = {param: int(value) for param, value in zip(table["params"], args)
                              if isinstance(value, int)}
                 nbytes = _spans.span_bytes(expression, named)
-            if nbytes < 0 or address + nbytes > size:
+                if not 0 <= nbytes < 2**63:
+                    return
+            reaches.append((name, address, nbytes))
+        size = self._memory.data_len(self._store)
+        for name, address, nbytes in reaches:
+            if address + nbytes > size:
                 raise ValidationError(
                     f"{name} ({address:#x} + {nbytes} bytes) falls outside linear memory ({size} bytes)", function)
 

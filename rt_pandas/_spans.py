@@ -15,7 +15,8 @@ bytes (``bits(offset+length)``). The counts are lower bounds where a size
 is not a function of the arguments (a handle, a HyperLogLog register
 array), so the check never refuses a valid call. A pointer parameter not
 listed reaches 1 byte (its address must lie in memory); ``err`` reaches an
-``rt_error`` (388 bytes).
+``rt_error`` (388 bytes). A negative count or one past int64 is not the
+bindings' to judge: the core refuses those itself, natively as in wasm.
 
 ``wasm/build.py`` stores the table, resolved against the headers' parameter
 lists (``_abi.pointer_spans``), in the module's custom section

@@ -6,7 +6,8 @@
  * The table of which bytes each pointer reaches is built from the C headers
  * (rt_pandas/_spans.py) and stored in the module's custom section
  * `rt_pointer_spans` by wasm/build.py; the Python wasm backend reads the same
- * section, so both bindings check the same thing.
+ * section, so both bindings check the same thing. A negative size or one
+ * past int64 is left to the core, which refuses those itself (natively too).
  */
 import { configurationError, validationError } from './errors.js';
 
@@ -60,16 +61,23 @@ function compileSpan(expression, params) {
 /** A function that checks `fn`'s pointer arguments against `memory`, then calls it. */
 function guarded(name, fn, memory, { params, pointers }) {
   const checks = pointers.map(([index, param, span]) => [index, param, compileSpan(span, params)]);
+  const reaches = new Array(checks.length);
   const wrapper = (...args) => {
-    const size = memory.buffer.byteLength;
+    let count = 0;
     for (let i = 0; i < checks.length; i++) {
-      const [index, param, bytes] = checks[i];
+      const [index, , bytes] = checks[i];
       const address = (args[index] ?? 0) >>> 0;
       if (address === 0) continue; // NULL: the C function judges whether it may be
       const nbytes = typeof bytes === 'number' ? bytes : bytes(args);
-      if (!(nbytes >= 0 && address + nbytes <= size)) {
+      if (!(nbytes >= 0 && nbytes < 2 ** 63)) return fn(...args); // negative or past int64: the core refuses it
+      reaches[count++] = [i, address, nbytes];
+    }
+    const size = memory.buffer.byteLength;
+    for (let k = 0; k < count; k++) {
+      const [i, address, nbytes] = reaches[k];
+      if (address + nbytes > size) {
         throw validationError(
-          `${param} (0x${address.toString(16)} + ${nbytes} bytes) falls outside linear memory (${size} bytes)`,
+          `${checks[i][1]} (0x${address.toString(16)} + ${nbytes} bytes) falls outside linear memory (${size} bytes)`,
           name,
         );
       }
