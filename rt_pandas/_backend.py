@@ -303,10 +303,12 @@ class WasmBackend(Backend):
 
     Every call's pointer arguments are checked against linear memory first
     (``rt_pandas/_spans.py``): an address or length past its end is a
-    ValidationError before the kernel runs. (Negative sizes and int64
-    overflow are the core's to refuse, as natively.) ``max_memory`` (bytes) caps linear
-    memory with wasmtime's store limits: an allocation that would grow it
-    further raises RtMemoryError, and the instance stays usable.
+    ValidationError before the kernel runs (negative sizes and int64
+    overflow are the core's to refuse, as natively).
+
+    ``max_memory`` (bytes) caps linear memory with wasmtime's store limits:
+    an allocation that would grow it further raises RtMemoryError, and the
+    instance stays usable.
     """
 
     name = "wasm"
@@ -383,7 +385,7 @@ class WasmBackend(Backend):
             else:
                 if named is None:
                     named = {param: int(value) for param, value in zip(table["params"], args)
-                             if isinstance(value, int)}
+                             if isinstance(value, (int, np.integer))}
                 nbytes = _spans.span_bytes(expression, named)
                 if not 0 <= nbytes < 2**63:
                     return
