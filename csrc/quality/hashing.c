@@ -185,8 +185,8 @@ rt_status rt_quality_scan_strings(const uint8_t *data, int64_t data_nbytes, cons
             if (row_hashes) row_hashes[i] = rt_row_combine(row_hashes[i], NULL_HASH);
             continue;
         }
-        const uint8_t *s = data + start;
         int64_t n = end - start;
+        const uint8_t *s = n > 0 ? data + start : (const uint8_t *)""; /* data may be NULL when every string is empty */
         out->blank += is_blank(s, n);
         if (value_hashes || row_hashes) {
             uint64_t h = rt_hash_bytes(s, n);

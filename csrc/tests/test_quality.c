@@ -182,6 +182,9 @@ static void test_strings(void) {
     CHECK(rt_quality_scan_strings((const uint8_t *)data, 16, decreasing, 4, all_null, 0, 2, NULL, NULL, NULL, &c, &err) == RT_ERR_VALIDATION);
     CHECK(rt_quality_scan_strings((const uint8_t *)data, 16, large_negative, 8, NULL, 0, 2, NULL, NULL, NULL, &c, &err) == RT_ERR_VALIDATION);
     CHECK(rt_quality_scan_strings((const uint8_t *)data, 16, offsets, 4, NULL, 0, 0, NULL, NULL, NULL, &c, &err) == RT_OK && c.nulls == 0);
+    /* Only empty strings: no data buffer at all (found by fuzz_strings: NULL + 0 was undefined). */
+    int32_t empty[3] = {0, 0, 0};
+    CHECK(rt_quality_scan_strings(NULL, 0, empty, 4, NULL, 0, 2, values, shapes, NULL, &c, &err) == RT_OK && c.blank == 2);
     CHECK(rt_quality_scan_strings((const uint8_t *)data, 16, offsets, 3, NULL, 0, 2, NULL, NULL, NULL, &c, &err) == RT_ERR_VALIDATION);
 }
 
