@@ -440,6 +440,19 @@ rt_status rt_anomaly_detector_serialize(const void *handle, uint8_t *out, int64_
     return rt_envelope_seal(out, capacity, DETECTOR_MAGIC, DETECTOR_FORMAT, nbytes - RT_ENVELOPE_HEADER_BYTES, err);
 }
 
+/*
+ * The counters of a serialised header as a real stream leaves them: counts
+ * within [0, 2^62] that add up, the ring filled from slot 0 during warm-up,
+ * the anchor age below the window, and the last record the latest value.
+ */
+static int counters_consistent(const field *h, int64_t window) {
+    int64_t head = h[2].i, fill = h[3].i, since_anchor = h[4].i, count = h[5].i, anomalies = h[6].i;
+    int64_t missing = h[7].i, last_index = h[11].i;
+    return count >= 0 && count <= ((int64_t)1 << 62) && anomalies >= 0 && missing >= 0 &&
+           anomalies <= count - missing && fill <= count - missing && since_anchor >= 0 && since_anchor < window &&
+           (fill == window || head == fill) && last_index == count - 1;
+}
+
 rt_status rt_anomaly_detector_deserialize(const uint8_t *data, int64_t nbytes, void **out, rt_error *err) {
     const char *context = "rt_anomaly_detector_deserialize";
     int64_t payload_len = 0;
@@ -461,6 +474,9 @@ rt_status rt_anomaly_detector_deserialize(const uint8_t *data, int64_t nbytes, v
     }
     if (payload_len != (HEADER_FIELDS + window) * 8) {
         return rt_fail(err, RT_ERR_VALIDATION, context, "payload length does not match the window size");
+    }
+    if (!counters_consistent(h, window)) {
+        return rt_fail(err, RT_ERR_VALIDATION, context, "inconsistent detector counters (count, anomalies, missing, fill)");
     }
     detector *d;
     RT_RETURN_NOT_OK(allocate(window, &d, err));

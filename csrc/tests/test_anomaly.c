@@ -223,8 +223,17 @@ static void test_stream(void) {
     CHECK(same && memcmp(&ra, &rb, sizeof ra) == 0);
     rt_anomaly_detector_free(one, &err);
     rt_anomaly_detector_free(many, &err);
+    /* A count that would overflow (or any counters that do not add up) is refused even when resealed. */
+    int64_t huge = INT64_MAX;
+    memcpy(bytes + RT_ENVELOPE_HEADER_BYTES + 5 * 8, &huge, 8);
+    CHECK(rt_anomaly_detector_deserialize(bytes, nbytes, &d2, &err) == RT_ERR_VALIDATION);
+    CHECK(strstr(err.message, "checksum") != NULL);
+    CHECK(rt_envelope_seal(bytes, nbytes, 0x44535452u, 2, nbytes - RT_ENVELOPE_HEADER_BYTES, &err) == RT_OK);
+    CHECK(rt_anomaly_detector_deserialize(bytes, nbytes, &d2, &err) == RT_ERR_VALIDATION);
+    CHECK(strstr(err.message, "inconsistent detector counters") != NULL);
     bytes[0] ^= 1;
     CHECK(rt_anomaly_detector_deserialize(bytes, nbytes, &d2, &err) == RT_ERR_VALIDATION);
+    CHECK(strstr(err.message, "wrong magic") != NULL);
     CHECK(rt_anomaly_detector_deserialize(bytes, nbytes - 1, &d2, &err) == RT_ERR_VALIDATION);
     free(bytes);
     rt_anomaly_detector_stats st;
@@ -290,13 +299,18 @@ static void test_iforest(void) {
     CHECK(rt_iforest_serialize(forest, bytes, nbytes, &err) == RT_OK);
     CHECK(rt_iforest_deserialize(bytes, nbytes, &copy, &err) == RT_OK);
     CHECK(rt_iforest_score(copy, x, N, D, 1, got, &err) == RT_OK && memcmp(got, ref, sizeof got) == 0);
-    /* A corrupted child index is rejected, not followed. */
-    int64_t first_node = 8 * (6 + 50 + 1);
+    /* A corrupted child index is caught by the checksum; resealed, by the structure check: never followed. */
+    int64_t first_node = RT_ENVELOPE_HEADER_BYTES + 8 * (4 + 50 + 1);
     int32_t right = 100000;
     memcpy(bytes + first_node + 12, &right, 4);
     void *broken = NULL;
     CHECK(rt_iforest_deserialize(bytes, nbytes, &broken, &err) == RT_ERR_VALIDATION);
+    CHECK(strstr(err.message, "checksum") != NULL && strcmp(err.context, "rt_iforest_deserialize") == 0);
+    CHECK(rt_envelope_seal(bytes, nbytes, 0x46495452u, 2, nbytes - RT_ENVELOPE_HEADER_BYTES, &err) == RT_OK);
+    CHECK(rt_iforest_deserialize(bytes, nbytes, &broken, &err) == RT_ERR_VALIDATION);
+    CHECK(strstr(err.message, "malformed tree node") != NULL);
     CHECK(rt_iforest_deserialize(bytes, nbytes - 8, &broken, &err) == RT_ERR_VALIDATION);
+    CHECK(strstr(err.message, "truncated") != NULL);
     free(bytes);
     /* Explanations: the outlier rows were isolated by some feature with a positive share. */
     int32_t top[N];

@@ -204,6 +204,8 @@ static void test_counter_and_hll(void) {
     int64_t rows[3], counts[3], n;
     CHECK(rt_hash_counter_top(counter, 3, rows, counts, &n, &err) == RT_OK);
     CHECK(n == 3 && counts[0] == 3 && rows[0] == 0 && rows[1] == 1 && rows[2] == 2);
+    /* k = 0 wrote best[-1] on the stack (found by fuzz_column). */
+    CHECK(rt_hash_counter_top(counter, 0, NULL, NULL, &n, &err) == RT_OK && n == 0);
     CHECK(rt_hash_counter_free(counter, &err) == RT_OK);
 
     /* HyperLogLog within 4 standard errors (1.04 / 128 at precision 14) across cardinalities. */
