@@ -274,7 +274,7 @@ static rt_status forest_finish(iforest *f, rt_error *err) {
         }
     }
     int64_t psi = f->max_samples, d = 0;
-    while (((int64_t)1 << d) < psi) {
+    while (d < 62 && ((int64_t)1 << d) < psi) { /* ceil(log2(psi)); psi comes from bytes: bound the shift */
         d++;
     }
     f->max_depth = d;

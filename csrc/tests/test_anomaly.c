@@ -365,6 +365,10 @@ static void test_hand_tree(void) {
     int32_t cyclic[3] = {0, -1, -1}, back[3] = {0, 0, 0};
     void *bad = NULL;
     CHECK(rt_iforest_from_trees(1, 1, 4, start, cyclic, back, threshold, counts, &bad, &err) == RT_ERR_VALIDATION);
+    /* max_samples near 2^63 (as hostile bytes may say) once shifted 1 past bit 62 (found by fuzz_iforest). */
+    void *huge = NULL;
+    CHECK(rt_iforest_from_trees(1, 1, INT64_MAX, start, feature, right, threshold, counts, &huge, &err) == RT_OK);
+    rt_iforest_free(huge, &err);
     rt_iforest_free(f, &err);
 }
 
