@@ -446,6 +446,34 @@ static rt_status check_structure(const iforest *f, rt_error *err, const char *co
     return RT_OK;
 }
 
+/*
+ * A leaf's value is its path length, depth + c(n_samples), depths from the
+ * preorder walk. With check = 0 the values are set; with check != 0 (bytes
+ * from outside) each stored value must equal it, so no leaf can carry a
+ * made-up path length (scores outside (0, 1], wrong numbers).
+ */
+static rt_status leaf_path_lengths(iforest *f, int check, rt_error *err, const char *context) {
+    for (int64_t t = 0; t < f->n_trees; t++) {
+        int64_t start = f->tree_start[t], end = f->tree_start[t + 1];
+        f->split_bits[start] = 0.0; /* reused as a depth scratch until forest_finish */
+        for (int64_t k = start; k < end; k++) {
+            iforest_node *node = &f->nodes[k];
+            double depth = f->split_bits[k];
+            if (node->feature >= 0) {
+                f->split_bits[k + 1] = f->split_bits[node->right] = depth + 1.0;
+                continue;
+            }
+            double path = depth + rt_iforest_average_path_length((double)f->n_samples[k]);
+            if (check && node->value != path) {
+                return rt_fail(err, RT_ERR_VALIDATION, context,
+                               "a leaf's path length does not match its depth and sample count");
+            }
+            node->value = path;
+        }
+    }
+    return RT_OK;
+}
+
 rt_status rt_iforest_from_trees(int32_t n_trees, int64_t n_features, int64_t max_samples,
                                 const int64_t *tree_start, const int32_t *feature,
                                 const int32_t *right, const double *threshold,
@@ -483,20 +511,7 @@ rt_status rt_iforest_from_trees(int32_t n_trees, int64_t n_features, int64_t max
         rt_iforest_free(f, NULL);
         return status;
     }
-    /* Leaves get their path length: depth + c(n), depths from the preorder walk. */
-    for (int64_t t = 0; t < n_trees; t++) {
-        int64_t start = tree_start[t], end = tree_start[t + 1];
-        f->split_bits[start] = 0.0; /* reused as a depth scratch until forest_finish */
-        for (int64_t k = start; k < end; k++) {
-            iforest_node *node = &f->nodes[k];
-            double depth = f->split_bits[k];
-            if (node->feature >= 0) {
-                f->split_bits[k + 1] = f->split_bits[node->right] = depth + 1.0;
-            } else {
-                node->value = depth + rt_iforest_average_path_length((double)f->n_samples[k]);
-            }
-        }
-    }
+    leaf_path_lengths(f, 0, NULL, context);
     status = forest_finish(f, err);
     if (status != RT_OK) {
         rt_iforest_free(f, NULL);
@@ -578,11 +593,12 @@ rt_status rt_iforest_deserialize(const uint8_t *data, int64_t nbytes, void **out
     p += n_nodes * (int64_t)sizeof(iforest_node);
     __builtin_memcpy(f->n_samples, p, (size_t)n_nodes * 8);
     rt_status status = check_structure(f, err, context);
-    if (status != RT_OK) {
-        rt_iforest_free(f, NULL);
-        return status;
+    if (status == RT_OK) {
+        status = leaf_path_lengths(f, 1, err, context);
     }
-    status = forest_finish(f, err);
+    if (status == RT_OK) {
+        status = forest_finish(f, err);
+    }
     if (status != RT_OK) {
         rt_iforest_free(f, NULL);
         return status;

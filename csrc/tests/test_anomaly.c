@@ -311,6 +311,20 @@ static void test_iforest(void) {
     CHECK(strstr(err.message, "malformed tree node") != NULL);
     CHECK(rt_iforest_deserialize(bytes, nbytes - 8, &broken, &err) == RT_ERR_VALIDATION);
     CHECK(strstr(err.message, "truncated") != NULL);
+    /* A leaf whose stored path length is not depth + c(n) (scores outside (0, 1], found by fuzz_iforest). */
+    CHECK(rt_iforest_serialize(forest, bytes, nbytes, &err) == RT_OK);
+    int64_t leaf = first_node;
+    for (int32_t feature = 0; feature >= 0; leaf += 16) {
+        memcpy(&feature, bytes + leaf + 8, 4);
+    }
+    leaf -= 16;
+    double path;
+    memcpy(&path, bytes + leaf, 8);
+    path = -path;
+    memcpy(bytes + leaf, &path, 8);
+    CHECK(rt_envelope_seal(bytes, nbytes, 0x46495452u, 2, nbytes - RT_ENVELOPE_HEADER_BYTES, &err) == RT_OK);
+    CHECK(rt_iforest_deserialize(bytes, nbytes, &broken, &err) == RT_ERR_VALIDATION);
+    CHECK(strstr(err.message, "path length") != NULL);
     free(bytes);
     /* Explanations: the outlier rows were isolated by some feature with a positive share. */
     int32_t top[N];

@@ -8,6 +8,7 @@
 #define RT_FUZZ_INPUT_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,10 +77,13 @@ static inline int64_t fuzz_pool_in_use(void) {
     return stats.bytes_in_use;
 }
 
-static inline void fuzz_require(int condition) {
-    if (!condition) {
-        abort();
-    }
-}
+/* A property every input must keep; a failure prints where and aborts, which libFuzzer reports as a crash. */
+#define fuzz_require(condition)                                                                  \
+    do {                                                                                         \
+        if (!(condition)) {                                                                      \
+            fprintf(stderr, "%s:%d: fuzz_require(%s) failed\n", __FILE__, __LINE__, #condition); \
+            abort();                                                                             \
+        }                                                                                        \
+    } while (0)
 
 #endif /* RT_FUZZ_INPUT_H */
