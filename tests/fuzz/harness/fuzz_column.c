@@ -156,6 +156,29 @@ static void fuzz_bits_and_keys(const column *c, fuzz_input *in) {
     }
 }
 
+/* Seasonal decomposition and causal seasonal scores over the float64 values (small, mostly valid parameters). */
+static void fuzz_seasonal(const column *c, fuzz_input *in) {
+    if (c->dtype != RT_DTYPE_FLOAT64 || c->length > 300) {
+        return;
+    }
+    const double *x = (const double *)c->data + c->offset;
+    size_t n = (size_t)(c->length > 0 ? c->length : 1);
+    double *trend = malloc(n * 8), *seasonal = malloc(n * 8), *residual = malloc(n * 8);
+    int64_t period = fuzz_below(in, 24);
+    rt_stl_params params = {
+        .period = period, .seasonal = 2 * fuzz_below(in, 6) + 1, .trend = 2 * fuzz_below(in, 12) + 1,
+        .low_pass = period + 1 + fuzz_below(in, 4), .seasonal_deg = (int32_t)fuzz_below(in, 3),
+        .trend_deg = (int32_t)fuzz_below(in, 2), .low_pass_deg = (int32_t)fuzz_below(in, 2),
+        .robust = (int32_t)fuzz_below(in, 2), .seasonal_jump = fuzz_below(in, 4), .trend_jump = 1 + fuzz_below(in, 3),
+        .low_pass_jump = 1 + fuzz_below(in, 3), .inner = (int32_t)fuzz_below(in, 3), .outer = (int32_t)fuzz_below(in, 3),
+    };
+    rt_anomaly_stl(x, c->length, &params, trend, seasonal, residual, NULL);
+    rt_anomaly_seasonal_causal(x, c->length, period, fuzz_below(in, 6), fuzz_below(in, 40), residual, trend, NULL);
+    free(trend);
+    free(seasonal);
+    free(residual);
+}
+
 /* Negative offsets and lengths, and unknown dtypes, must be errors: nothing may be read. */
 static void fuzz_hostile(const column *c, fuzz_input *in) {
     int64_t offset = c->offset, length = c->length;
@@ -198,6 +221,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     fuzz_anomaly(&c, &in);
     fuzz_math(&c, &in);
     fuzz_bits_and_keys(&c, &in);
+    fuzz_seasonal(&c, &in);
     fuzz_hostile(&c, &in);
     free(values);
     free(validity);
