@@ -358,8 +358,9 @@ class QualityState:
         for view in col.chunks:
             counts = backend.run(
                 "rt_quality_scan_strings", In(view.values) if len(view.values) else NULL, view.values.nbytes,
-                In(view.offsets), view.offsets.dtype.itemsize, In(view.validity) if view.validity is not None else NULL, view.offset,
-                view.length, Out(values[position:]), Out(shapes[position:]),
+                In(view.offsets), view.offsets.dtype.itemsize,
+                In(view.validity) if view.validity is not None else NULL, view.offset, view.length,
+                Out(values[position:]), Out(shapes[position:]),
                 Out(row_hashes[position : position + view.length]), OutValue("rt_string_counts"))
             nulls += counts["nulls"]
             blank += counts["blank"]
