@@ -144,6 +144,11 @@ static void fuzz_bits_and_keys(const column *c, fuzz_input *in) {
     double estimate;
     if (rt_hll_add(registers, precision, c->data, c->validity, c->offset, c->length, NULL) == RT_OK) {
         rt_hll_estimate(registers, precision, &estimate, NULL);
+        /* registers as a deserialised QualityState may carry them: any byte values */
+        for (size_t i = 0; i < registers_bytes; i += 1 + (size_t)fuzz_u8(in)) {
+            registers[i] = fuzz_u8(in);
+        }
+        fuzz_require(rt_hll_estimate(registers, precision, &estimate, NULL) == RT_OK && !(estimate < 0.0));
     }
     free(registers);
     if (c->dtype == RT_DTYPE_FLOAT64 && c->length > 0) {
