@@ -27,6 +27,7 @@ f    9.0  53.622015    mad
 from __future__ import annotations
 
 import functools
+import math
 import numbers
 import os
 import time
@@ -37,6 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import _serial
 from ._backend import NULL, In, InValue, Out, OutValue, Ptr, get_backend
 from ._columns import DTYPE_CODES, ColumnInput, as_columns
 from .errors import ValidationError
@@ -60,6 +62,8 @@ STATISTICS_KEYS = {"zscore": ("mean", "std"), "iqr": ("q1", "q3"), "mad": ("medi
 MAD_NORMAL_SCALE = 1.4826
 DEFAULT_THRESHOLDS = {"zscore": 3.0, "iqr": 1.5, "mad": 3.5, "isolation_forest": None, "seasonal": 3.5}
 METHODS = tuple(DEFAULT_THRESHOLDS)
+# Format of IsolationForest.to_bytes: the envelope around (score offset, the C forest bytes).
+FOREST_BYTES_VERSION = 1
 
 
 # ---------------------------------------------------------------- inputs
@@ -589,20 +593,33 @@ class IsolationForest:
         out = self._backend.empty(nbytes, np.uint8)
         self._backend.run("rt_iforest_serialize", Ptr(self._handle), Out(out), nbytes)
         header = np.array([self.offset_], dtype="<f8").tobytes()
-        return header + bytes(out)
+        return _serial.seal(header + bytes(out), _serial.ISOLATION_FOREST, FOREST_BYTES_VERSION)
 
     @classmethod
     def from_bytes(cls, data: bytes, **params) -> "IsolationForest":
-        """A fitted forest from :meth:`to_bytes` (on the current backend); corrupt bytes raise ValidationError."""
-        if not isinstance(data, (bytes, bytearray, memoryview)) or len(data) < 8:
-            raise ValidationError("not a serialised IsolationForest", "data")
-        data = bytes(data)
+        """A fitted forest from :meth:`to_bytes` (on the current backend).
+
+        The envelope (magic, version, length, checksum) and then the trees'
+        structure are checked before use: corrupt, truncated or foreign bytes
+        raise ValidationError.
+        """
+        payload = _serial.open_envelope(data, _serial.ISOLATION_FOREST, FOREST_BYTES_VERSION, FOREST_BYTES_VERSION,
+                                        "IsolationForest")
+        if len(payload) < 8:
+            raise ValidationError("not a serialised IsolationForest: payload shorter than its score offset",
+                                  "from_bytes")
+        offset = float(np.frombuffer(payload[:8], dtype="<f8")[0])
+        if not math.isfinite(offset):
+            raise ValidationError("not a serialised IsolationForest: the score offset is not finite", "from_bytes")
         forest = cls(**params)
         backend = get_backend()
-        trees = np.frombuffer(data, dtype=np.uint8, offset=8)
-        handle = backend.run("rt_iforest_deserialize", In(trees), len(trees), OutValue("void *"))
+        trees = np.frombuffer(payload, dtype=np.uint8, offset=8)
+        try:
+            handle = backend.run("rt_iforest_deserialize", In(trees), len(trees), OutValue("void *"))
+        except ValidationError as exc:
+            raise ValidationError(f"not a serialised IsolationForest: {exc.message}", "from_bytes") from None
         forest._adopt(backend, handle)
-        forest.offset_ = float(np.frombuffer(data[:8], dtype="<f8")[0])
+        forest.offset_ = offset
         info = backend.run("rt_iforest_info_get", Ptr(handle), OutValue("rt_iforest_info"))
         forest.max_samples_ = int(info["max_samples"])
         forest.n_features_in_ = int(info["n_features"])
@@ -831,10 +848,15 @@ class StreamingDetector:
     def from_bytes(cls, data: bytes) -> "StreamingDetector":
         """A detector that continues exactly where the serialised one stopped."""
         if not isinstance(data, (bytes, bytearray, memoryview)):
-            raise ValidationError("not a serialised StreamingDetector", "data")
+            raise ValidationError(f"not a serialised StreamingDetector: expected bytes, got {type(data).__name__}",
+                                  "from_bytes")
         raw = np.frombuffer(bytes(data), dtype=np.uint8)
         backend = get_backend()
-        handle = backend.run("rt_anomaly_detector_deserialize", In(raw), len(raw), OutValue("void *"))
+        try:  # the C core checks the envelope (magic, version, length, checksum), then the window
+            handle = backend.run("rt_anomaly_detector_deserialize", In(raw) if len(raw) else NULL, len(raw),
+                                 OutValue("void *"))
+        except ValidationError as exc:
+            raise ValidationError(f"not a serialised StreamingDetector: {exc.message}", "from_bytes") from None
         detector = cls.__new__(cls)
         detector._init(backend, handle)
         return detector

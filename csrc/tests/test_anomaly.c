@@ -275,8 +275,17 @@ static void test_stream(void) {
     CHECK(same && memcmp(&ra, &rb, sizeof ra) == 0);
     rt_anomaly_detector_free(one, &err);
     rt_anomaly_detector_free(many, &err);
+    /* A count that would overflow (or any counters that do not add up) is refused even when resealed. */
+    int64_t huge = INT64_MAX;
+    memcpy(bytes + RT_ENVELOPE_HEADER_BYTES + 5 * 8, &huge, 8);
+    CHECK(rt_anomaly_detector_deserialize(bytes, nbytes, &d2, &err) == RT_ERR_VALIDATION);
+    CHECK(strstr(err.message, "checksum") != NULL);
+    CHECK(rt_envelope_seal(bytes, nbytes, 0x44535452u, 2, nbytes - RT_ENVELOPE_HEADER_BYTES, &err) == RT_OK);
+    CHECK(rt_anomaly_detector_deserialize(bytes, nbytes, &d2, &err) == RT_ERR_VALIDATION);
+    CHECK(strstr(err.message, "inconsistent detector counters") != NULL);
     bytes[0] ^= 1;
     CHECK(rt_anomaly_detector_deserialize(bytes, nbytes, &d2, &err) == RT_ERR_VALIDATION);
+    CHECK(strstr(err.message, "wrong magic") != NULL);
     CHECK(rt_anomaly_detector_deserialize(bytes, nbytes - 1, &d2, &err) == RT_ERR_VALIDATION);
     free(bytes);
     rt_anomaly_detector_stats st;
@@ -342,13 +351,32 @@ static void test_iforest(void) {
     CHECK(rt_iforest_serialize(forest, bytes, nbytes, &err) == RT_OK);
     CHECK(rt_iforest_deserialize(bytes, nbytes, &copy, &err) == RT_OK);
     CHECK(rt_iforest_score(copy, x, N, D, 1, got, &err) == RT_OK && memcmp(got, ref, sizeof got) == 0);
-    /* A corrupted child index is rejected, not followed. */
-    int64_t first_node = 8 * (6 + 50 + 1);
+    /* A corrupted child index is caught by the checksum; resealed, by the structure check: never followed. */
+    int64_t first_node = RT_ENVELOPE_HEADER_BYTES + 8 * (4 + 50 + 1);
     int32_t right = 100000;
     memcpy(bytes + first_node + 12, &right, 4);
     void *broken = NULL;
     CHECK(rt_iforest_deserialize(bytes, nbytes, &broken, &err) == RT_ERR_VALIDATION);
+    CHECK(strstr(err.message, "checksum") != NULL && strcmp(err.context, "rt_iforest_deserialize") == 0);
+    CHECK(rt_envelope_seal(bytes, nbytes, 0x46495452u, 2, nbytes - RT_ENVELOPE_HEADER_BYTES, &err) == RT_OK);
+    CHECK(rt_iforest_deserialize(bytes, nbytes, &broken, &err) == RT_ERR_VALIDATION);
+    CHECK(strstr(err.message, "malformed tree node") != NULL);
     CHECK(rt_iforest_deserialize(bytes, nbytes - 8, &broken, &err) == RT_ERR_VALIDATION);
+    CHECK(strstr(err.message, "truncated") != NULL);
+    /* A leaf whose stored path length is not depth + c(n) (scores outside (0, 1], found by fuzz_iforest). */
+    CHECK(rt_iforest_serialize(forest, bytes, nbytes, &err) == RT_OK);
+    int64_t leaf = first_node;
+    for (int32_t feature = 0; feature >= 0; leaf += 16) {
+        memcpy(&feature, bytes + leaf + 8, 4);
+    }
+    leaf -= 16;
+    double path;
+    memcpy(&path, bytes + leaf, 8);
+    path = -path;
+    memcpy(bytes + leaf, &path, 8);
+    CHECK(rt_envelope_seal(bytes, nbytes, 0x46495452u, 2, nbytes - RT_ENVELOPE_HEADER_BYTES, &err) == RT_OK);
+    CHECK(rt_iforest_deserialize(bytes, nbytes, &broken, &err) == RT_ERR_VALIDATION);
+    CHECK(strstr(err.message, "path length") != NULL);
     free(bytes);
     /* Explanations: the outlier rows were isolated by some feature with a positive share. */
     int32_t top[N];
@@ -403,6 +431,10 @@ static void test_hand_tree(void) {
     int32_t cyclic[3] = {0, -1, -1}, back[3] = {0, 0, 0};
     void *bad = NULL;
     CHECK(rt_iforest_from_trees(1, 1, 4, start, cyclic, back, threshold, counts, &bad, &err) == RT_ERR_VALIDATION);
+    /* max_samples near 2^63 (as hostile bytes may say) once shifted 1 past bit 62 (found by fuzz_iforest). */
+    void *huge = NULL;
+    CHECK(rt_iforest_from_trees(1, 1, INT64_MAX, start, feature, right, threshold, counts, &huge, &err) == RT_OK);
+    rt_iforest_free(huge, &err);
     rt_iforest_free(f, &err);
 }
 

@@ -108,9 +108,13 @@ typedef struct rt_string_counts {
  * letters, digits, whitespace and punctuation (shape_hashes) - and mixes the
  * value into a row hash (row_hashes, combined in place). Null rows get hash
  * 0 in value_hashes and shape_hashes. Any of the three may be NULL.
+ * `offsets` holds offset + length + 1 entries and `data` data_nbytes bytes;
+ * the offsets are validated (none negative, never decreasing, the last at
+ * most data_nbytes) before any string is read: corrupt ones are an
+ * RT_ERR_VALIDATION.
  */
-rt_status rt_quality_scan_strings(const uint8_t *data, const void *offsets, int32_t offset_width,
-                                  const uint8_t *validity, int64_t offset, int64_t length,
+rt_status rt_quality_scan_strings(const uint8_t *data, int64_t data_nbytes, const void *offsets,
+                                  int32_t offset_width, const uint8_t *validity, int64_t offset, int64_t length,
                                   uint64_t *value_hashes, uint64_t *shape_hashes,
                                   uint64_t *row_hashes, rt_string_counts *out, rt_error *err);
 
