@@ -167,7 +167,7 @@ static int key_range(const uint64_t *keys, int64_t n, uint64_t *min) {
  */
 static void msd_lsd_sort(uint64_t *keys, uint64_t *scratch, int64_t n, uint64_t base, int bits,
                          int64_t *hist, int64_t *starts) {
-    int msd_bits = bits - MSD_BITS >= MSD_BITS ? MSD_BITS : bits - DIGIT_BITS;
+    int msd_bits = bits - DIGIT_BITS < MSD_BITS ? bits - DIGIT_BITS : MSD_BITS;
     int64_t buckets = (int64_t)1 << msd_bits;
     int shift = bits - msd_bits;
     uint64_t mask = (uint64_t)buckets - 1;
