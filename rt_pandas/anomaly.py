@@ -947,34 +947,14 @@ class FrameAnomalyMethods:
 
     _frame: Any
 
-    def _anomaly_columns(self, columns) -> list:
-        frame = self._frame
-        if columns is None:
-            columns = [c for c, t in frame.dtypes.items()
-                       if pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_complex_dtype(t)]
-            if not columns:
-                raise ValidationError("the DataFrame has no numeric columns", "columns")
-            return columns
-        columns = list(columns)
-        missing = [c for c in columns if c not in frame.columns]
-        if missing:
-            raise ValidationError(f"unknown columns {missing}", "columns")
-        bad = [c for c in columns if not pd.api.types.is_numeric_dtype(frame[c].dtype)]
-        if bad:
-            raise ValidationError(f"columns {bad} are not numeric", "columns")
-        if not columns:
-            raise ValidationError("columns must name at least one column", "columns")
-        return columns
-
     def _forest_scores(self, columns, threshold, params):
-        cols = self._anomaly_columns(columns)
+        cols = anomaly_columns(self._frame, columns)
         X, _ = _matrix(self._frame[cols])
         if X.shape[0] == 0:
             return cols, X, np.empty(0), np.empty(0, bool), None
         forest = _forest_from_params(params).fit(X)
         scores = forest.anomaly_score(X)
-        flags = scores > _threshold(threshold) if threshold is not None else forest.predict(X) == -1
-        return cols, X, scores, flags, forest
+        return cols, X, scores, forest_flags(forest, X, scores, threshold), forest
 
     def anomaly_scores(self, method: str = "isolation_forest", columns=None, threshold: float | None = None,
                        **params) -> pd.Series:
@@ -1009,17 +989,50 @@ class FrameAnomalyMethods:
         """
         _check_frame_method(method)
         cols, X, scores, flags, forest = self._forest_scores(columns, threshold, params)
-        result = self._frame.loc[flags, cols].copy() if len(flags) else self._frame[cols].iloc[:0].copy()
-        result["score"] = scores[flags]
-        result["method"] = method
-        if forest is not None and flags.any():
-            top, share = forest.explain(X[flags])
-            result["top_feature"] = [cols[i] for i in top]
-            result["top_feature_share"] = np.asarray(share)
-        else:
-            result["top_feature"] = pd.Series([], dtype=object)
-            result["top_feature_share"] = pd.Series([], dtype=np.float64)
-        return result
+        return anomaly_rows(self._frame, cols, X, scores, flags, forest, method)
+
+
+def anomaly_columns(frame: Any, columns: Any) -> list:
+    """The numeric columns of ``frame`` that ``columns`` names (None: all of them), checked."""
+    if columns is None:
+        columns = [c for c, t in frame.dtypes.items()
+                   if pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_complex_dtype(t)]
+        if not columns:
+            raise ValidationError("the DataFrame has no numeric columns", "columns")
+        return columns
+    columns = list(columns)
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValidationError(f"unknown columns {missing}", "columns")
+    bad = [c for c in columns if not pd.api.types.is_numeric_dtype(frame[c].dtype)]
+    if bad:
+        raise ValidationError(f"columns {bad} are not numeric", "columns")
+    if not columns:
+        raise ValidationError("columns must name at least one column", "columns")
+    return columns
+
+
+def forest_flags(forest: IsolationForest, X: np.ndarray, scores: np.ndarray, threshold: float | None) -> np.ndarray:
+    """Rows flagged by a fitted forest: score above ``threshold``, or its ``contamination`` rule when None."""
+    if not len(scores):
+        return np.empty(0, bool)
+    return scores > _threshold(threshold) if threshold is not None else forest.predict(X) == -1
+
+
+def anomaly_rows(frame: pd.DataFrame, cols: list, X: np.ndarray, scores: np.ndarray, flags: np.ndarray,
+                 forest: IsolationForest | None, method: str) -> pd.DataFrame:
+    """The flagged rows of ``frame[cols]`` with ``score``, ``method``, ``top_feature`` and its share."""
+    result = frame.loc[flags, cols].copy() if len(flags) else frame[cols].iloc[:0].copy()
+    result["score"] = scores[flags]
+    result["method"] = method
+    if forest is not None and flags.any():
+        top, share = forest.explain(X[flags])
+        result["top_feature"] = pd.Series([cols[i] for i in top], index=result.index, dtype=object)
+        result["top_feature_share"] = np.asarray(share)
+    else:
+        result["top_feature"] = pd.Series([], dtype=object)
+        result["top_feature_share"] = pd.Series([], dtype=np.float64)
+    return result
 
 
 def _check_frame_method(method: str) -> None:

@@ -77,6 +77,35 @@ class KLLSketch:
         self.levels[0] = np.concatenate([self.levels[0], np.asarray(values, dtype=np.float64)])
         self._compress()
 
+    def update_sorted_keys(self, keys: np.ndarray, key_kind: int) -> None:
+        """Add sorted keys (rt_quality_sort_keys order) without sorting them again.
+
+        Compacting a sorted run is a stride pick and what it promotes is sorted
+        too, so a fresh sketch gets the levels ``update`` would build, with the
+        same coin flips, and only the kept items are decoded to floats. A sketch
+        that already holds items merges a sketch built this way.
+
+        >>> a, b = KLLSketch(8), KLLSketch(8)
+        >>> values = np.arange(100.0)
+        >>> keys, kind = prof.sorted_keys(prof.prepare(values), get_backend())
+        >>> a.update(values); b.update_sorted_keys(keys, kind)
+        >>> all(np.array_equal(x, y) for x, y in zip(a.levels, b.levels)), len(a.levels) == len(b.levels)
+        (True, True)
+        """
+        if any(len(level) for level in self.levels):
+            fresh = KLLSketch(self.capacity, self.coin)
+            fresh.update_sorted_keys(keys, key_kind)
+            self.coin = fresh.coin
+            self.merge(fresh)
+            return
+        levels, run = [], keys
+        while len(run) > self.capacity:
+            parity, n = self._flip(), len(run)
+            levels.append(run[n - 1 :] if n % 2 else run[:0])  # the odd item out stays at its level
+            run = run[parity : n - n % 2 : 2]
+        levels.append(run)
+        self.levels = [decode_keys(np.ascontiguousarray(level), key_kind) for level in levels]
+
     def merge(self, other: "KLLSketch") -> None:
         for h, items in enumerate(other.levels):
             if h == len(self.levels):
@@ -161,6 +190,19 @@ class _ColumnState:
     hll: np.ndarray | None = None
     kll: KLLSketch | None = None
     shapes: dict = field(default_factory=dict)
+
+
+def _sorted_union(parts: list[np.ndarray]) -> np.ndarray:
+    """Sorted key arrays as one sorted array (one array is returned as it is)."""
+    if len(parts) <= 1:
+        return parts[0] if parts else np.zeros(0, np.uint64)
+    backend = get_backend()
+    n = sum(len(part) for part in parts)
+    keys = backend.empty(max(n, 1), np.uint64)[:n]
+    np.concatenate(parts, out=keys)
+    if n:
+        backend.run("rt_quality_sort_keys", Out(keys), n)
+    return np.array(keys)
 
 
 def _registers(precision: int) -> np.ndarray:
@@ -294,12 +336,12 @@ class QualityState:
             self._add_exact(self.row_state, np.array(row_hashes[:rows]))
             self.rows += rows
 
-    def _add_exact(self, state: _ColumnState, keys: np.ndarray, values: np.ndarray | None = None) -> None:
-        """Keep keys exactly until the limit; HLL always; KLL (of ``values``) once sketched."""
+    def _add_exact(self, state: _ColumnState, keys: np.ndarray, numeric: bool = False) -> None:
+        """Keep keys exactly until the limit; HLL always; KLL (of ``numeric`` sorted keys) once sketched."""
         state.hll = _hll_add(state.hll, self.hll_precision, keys)
         if state.sketched:
-            if values is not None:
-                state.kll.update(values)
+            if numeric:
+                state.kll.update_sorted_keys(keys, state.key_kind)
             return
         state.exact.append(keys)
         state.exact_count += len(keys)
@@ -310,7 +352,7 @@ class QualityState:
         state.sketched = True
         if state.kind in ("float", "int", "bool", "timestamp"):
             state.kll = KLLSketch(self.kll_capacity)
-            state.kll.update(decode_keys(np.concatenate(state.exact), state.key_kind))
+            state.kll.update_sorted_keys(_sorted_union(state.exact), state.key_kind)
         state.exact = []
         state.exact_count = 0
 
@@ -345,7 +387,7 @@ class QualityState:
         state.nans += nans
         state.in_range += p.in_range[range_] if range_ is not None else 0
         state.moments = prof._merge_moments(backend, state.moments, p.moments)
-        self._add_exact(state, keys, decode_keys(keys, p.key_kind))
+        self._add_exact(state, keys, numeric=True)
 
     def _update_strings(self, state: _ColumnState, col: prof.Prepared, row_hashes: np.ndarray) -> None:
         from . import quality as q
@@ -426,7 +468,7 @@ class QualityState:
                 if part.sketched:
                     m.kll.merge(part.kll)
                 elif part.exact:
-                    m.kll.update(decode_keys(np.concatenate(part.exact), part.key_kind))
+                    m.kll.update_sorted_keys(_sorted_union(part.exact), part.key_kind)
         return m
 
     # -- finalize ---------------------------------------------------------

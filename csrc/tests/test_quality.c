@@ -138,6 +138,20 @@ static void test_sort_and_profile(void) {
     qsort(big_expected, BIG, sizeof(uint64_t), compare_u64);
     CHECK(rt_quality_sort_keys(big, n, &err) == RT_OK);
     CHECK(memcmp(big, big_expected, BIG * sizeof(uint64_t)) == 0);
+    /* Integers of narrow ranges (sorted on the bits of key - min): 7, 20, 0 and 28 varying bits. */
+    const int64_t spans[4] = {100, 1000000, 1, (int64_t)1 << 28};
+    int64_t *big_ints = malloc(BIG * sizeof(int64_t));
+    for (int s = 0; s < 4; s++) {
+        for (int i = 0; i < BIG; i++) big_ints[i] = (int64_t)(check_uniform() * (double)spans[s]) - spans[s] / 2;
+        CHECK(rt_quality_gather_keys(RT_DTYPE_INT64, big_ints, NULL, 0, BIG, big, &n, &err) == RT_OK && n == BIG);
+        memcpy(big_expected, big, BIG * sizeof(uint64_t));
+        qsort(big_expected, BIG, sizeof(uint64_t), compare_u64);
+        CHECK(rt_quality_sort_keys(big, n, &err) == RT_OK);
+        CHECK(memcmp(big, big_expected, BIG * sizeof(uint64_t)) == 0);
+        CHECK(rt_quality_sort_keys(big, 1000, &err) == RT_OK); /* small and already sorted */
+        CHECK(memcmp(big, big_expected, 1000 * sizeof(uint64_t)) == 0);
+    }
+    free(big_ints);
     free(big);
     free(big_expected);
     free(big_values);

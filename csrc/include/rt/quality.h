@@ -49,7 +49,10 @@ rt_status rt_quality_gather_keys(int32_t dtype, const void *data, const uint8_t 
                                  int64_t offset, int64_t length, uint64_t *keys,
                                  int64_t *n_keys, rt_error *err);
 
-/* Sorts keys in place (LSD radix sort, 11-bit digits, constant digits skipped). */
+/*
+ * Sorts keys in place: radix sort on the bits of key - min (an MSD pass on
+ * the top 16, then LSD on 8-bit digits; constant digits skipped).
+ */
 rt_status rt_quality_sort_keys(uint64_t *keys, int64_t n, rt_error *err);
 
 /* What one pass over sorted keys gives. With n = 0 numbers are NaN and counts 0. */
