@@ -11,9 +11,16 @@ static const float LN2_HI32 = 0x1.62e4p-1f;
 static const float LN2_LO32 = 0x1.7f7d1cp-20f;
 static const float INV_LN2_32 = 0x1.715476p0f;
 
-/* e^r = 1 + r + r^2 Q(r), Q the Taylor series 1/2 + r/6 + ... + r^6/8!, highest first (|r| <= 0.35: error < 2^-32). */
-static const float EXP_Q32[7] = {
-    1.0f / 40320.0f, 1.0f / 5040.0f, 1.0f / 720.0f, 1.0f / 120.0f, 1.0f / 24.0f, 1.0f / 6.0f, 0.5f,
+/*
+ * e^r = 1 + r + r^2 Q(r) and e^r = 1 + r + r^2/2 + r^3 Q3(r) for |r| <= 0.347:
+ * minimax fits (tools/gen_f32_coefficients.py), highest degree first, errors
+ * 2^-30.9 and 2^-30.8 (absolute, after rounding the coefficients to float32).
+ */
+static const float EXP_Q32[6] = {
+    0x1.a17edap-13f, 0x1.6d43d6p-10f, 0x1.1110aap-7f, 0x1.5554e8p-5f, 0x1.555556p-3f, 0x1p-1f,
+};
+static const float EXP_Q3_32[5] = {
+    0x1.a15234p-13f, 0x1.6d119ep-10f, 0x1.1110ccp-7f, 0x1.555518p-5f, 0x1.555556p-3f,
 };
 
 /* x = k ln2 + rh + rl, |rh| <= 0.35: x - k LN2_HI32 is exact, rl the rounding error of subtracting k LN2_LO32. */
@@ -41,7 +48,7 @@ static inline void exp_f32_assemble(vf rh, vf rl, vf u, vf *h_out, vf *lo_out) {
  */
 static inline void exp_f32_core(vf x, vf *k, vf *h, vf *lo) {
     vf rl, rh = exp_f32_reduce(x, k, &rl);
-    exp_f32_assemble(rh, rl, vf_mul(vf_mul(rh, rh), vf_poly(rh, EXP_Q32, 7)), h, lo);
+    exp_f32_assemble(rh, rl, vf_mul(vf_mul(rh, rh), vf_poly(rh, EXP_Q32, 6)), h, lo);
 }
 
 /* a * a = p + e exactly (Dekker's splitting: no FMA here). */
@@ -64,7 +71,7 @@ static inline void exp_f32_core_precise(vf x, vf *k, vf *h, vf *lo) {
     vf p, pe;
     vf_two_square(rh, &p, &pe);
     vf cube = vf_mul(p, rh);
-    vf tail = vf_add(vf_mul(vf_set(0.5f), pe), vf_mul(cube, vf_poly(rh, EXP_Q32, 6)));
+    vf tail = vf_add(vf_mul(vf_set(0.5f), pe), vf_mul(cube, vf_poly(rh, EXP_Q3_32, 5)));
     exp_f32_assemble(rh, rl, vf_add(vf_mul(vf_set(0.5f), p), tail), h, lo);
 }
 
@@ -166,26 +173,27 @@ static inline vf log1p_f32(vf x) {
     return vf_sel(vf_isnan(x), x, r);
 }
 
-/* cosh x - 1 = x^2 C(x^2) and sinh x = x + x^3 S(x^2) for |x| < 1/2: Taylor series, highest first (error < 2^-33). */
+/* cosh x - 1 = x^2 C(x^2) for |x| < 1/2 and sinh x = x + x^3 S(x^2) for |x| < 1: Taylor series, highest first (error < 2^-33). */
 static const float COSH_C32[5] = {1.0f / 3628800.0f, 1.0f / 40320.0f, 1.0f / 720.0f, 1.0f / 24.0f, 0.5f};
-static const float SINH_S32[5] = {1.0f / 39916800.0f, 1.0f / 362880.0f, 1.0f / 5040.0f, 1.0f / 120.0f, 1.0f / 6.0f};
+static const float SINH_S32[6] = {
+    1.0f / 6227020800.0f, 1.0f / 39916800.0f, 1.0f / 362880.0f, 1.0f / 5040.0f, 1.0f / 120.0f, 1.0f / 6.0f,
+};
 
 /*
- * e^a / 2 + sign e^-a / 2 for 1/2 <= a <= 90 (sign = +1 for cosh, -1 for sinh):
- * with e^a = 2^k (h1 + l1) and e^-a = 2^-k (h2 + l2) it is
- * 2^(k-1) ((h1 + sign 2^-2k h2) + (l1 + sign 2^-2k l2)), the first sum made exact
- * (|h1| >= 0.7 > |2^-2k h2|); k >= 1, so sinh's cancellation costs at most a factor 1.6.
+ * e^a / 2 + sign e^-a / 2 for a <= 90 where k = round(a / ln2) >= 1 (sign = +1
+ * for cosh, -1 for sinh): with e^a = 2^k (h + lo) it is
+ * 2^(k-1) ((h + t) + lo), t = sign 2^-2k / (h + lo), the first sum made exact
+ * (|h| >= 0.7 > |t|). t is rounded twice, but is at most 0.16 of the result
+ * for sinh (a >= 1) and 0.28 for cosh (a >= 1/2), where that costs < 0.25 ULP.
  */
 static inline vf exp_pair_f32(vf a, float sign) {
-    vf k, h1, l1, k2, h2, l2;
-    exp_f32_core_precise(a, &k, &h1, &l1);
-    exp_f32_core(vf_sub(vf_set(0.0f), a), &k2, &h2, &l2);
-    vf small = vf_mul(vf_set(sign), vf_pow2(vf_max(vf_mul(k, vf_set(-2.0f)), vf_set(-126.0f))));
-    vf t = vf_mul(small, h2);
-    vf s = vf_add(h1, t);
-    vf e = vf_sub(t, vf_sub(s, h1)); /* h1 + t = s + e exactly */
-    vf sum = vf_add(s, vf_add(e, vf_add(l1, vf_mul(small, l2))));
-    return vf_scale2(sum, vf_sub(k, vf_set(1.0f)));
+    vf k, h, lo;
+    exp_f32_core(a, &k, &h, &lo);
+    vf scale = vf_pow2(vf_max(vf_mul(k, vf_set(-2.0f)), vf_set(-126.0f)));
+    vf t = vf_div(vf_mul(vf_set(sign), scale), vf_add(h, lo));
+    vf s = vf_add(h, t);
+    vf e = vf_sub(t, vf_sub(s, h)); /* h + t = s + e exactly */
+    return vf_scale2(vf_add(s, vf_add(e, lo)), vf_sub(k, vf_set(1.0f)));
 }
 
 static inline vf cosh_f32(vf x) {
@@ -199,8 +207,8 @@ static inline vf cosh_f32(vf x) {
 static inline vf sinh_f32(vf x) {
     vf a = vf_min(vf_abs(x), vf_set(90.0f));
     vf z = vf_mul(x, x);
-    vf small = vf_add(x, vf_mul(vf_mul(x, z), vf_poly(z, SINH_S32, 5)));
-    vf big = vf_copysign(exp_pair_f32(vf_max(a, vf_set(0.5f)), -1.0f), x);
-    vf r = vf_sel(vf_lt(a, vf_set(0.5f)), small, big);
+    vf small = vf_add(x, vf_mul(vf_mul(x, z), vf_poly(z, SINH_S32, 6)));
+    vf big = vf_copysign(exp_pair_f32(vf_max(a, vf_set(1.0f)), -1.0f), x);
+    vf r = vf_sel(vf_lt(a, vf_set(1.0f)), small, big);
     return vf_sel(vf_isnan(x), x, r);
 }
