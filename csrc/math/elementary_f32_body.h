@@ -1,6 +1,6 @@
 /*
  * The float32 elementary functions without a native float32 algorithm yet
- * (f32_body.h has exp, expm1, log, log1p, sinh and cosh): float32 lanes
+ * (f32_body.h has exp, expm1, log, log1p, sinh, cosh and tanh): float32 lanes
  * widened to double and computed in plain double arithmetic (no
  * double-double), then rounded once to float32. Every kernel keeps its relative error below ~2^-35 before that
  * rounding, so results are within 0.5 + 2^-11 ULP, with no tables beyond
@@ -15,31 +15,10 @@ static const double POW_EXP_F32[11] = {
     1.0 / 24.0, 1.0 / 6.0, 0.5, 1.0, 1.0,
 };
 
-/* e^r - 1 = r + r^2 Q(r): Taylor terms r^2..r^10, highest first (|r| <= ln2/2: error < 2^-40 relative). */
-static const double EXPM1_Q32[9] = {
-    1.0 / 3628800.0, 1.0 / 362880.0, 1.0 / 40320.0, 1.0 / 5040.0, 1.0 / 720.0,
-    1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 0.5,
-};
-
 /* log1p(r) = r + r^2 P(r): Taylor terms r^2..r^8, highest first (|r| < 0.0225: error < 2^-47 relative). */
 static const double LOG1P_P32[7] = {
     -1.0 / 8.0, 1.0 / 7.0, -1.0 / 6.0, 1.0 / 5.0, -1.0 / 4.0, 1.0 / 3.0, -0.5,
 };
-
-/* x = k ln2 + r, |r| <= ln2/2 (k ln2 exact in two FMA steps). */
-static inline vd exp32_reduce(vd x, vd *k) {
-    vd kk = vd_round(vd_mul(x, vd_set(INV_LN2)));
-    *k = kk;
-    return vd_mla(kk, vd_set(-LN2_LO), vd_mla(kk, vd_set(-LN2_HI), x));
-}
-
-/* e^x - 1 for x in [-30, 100]: 2^k (e^r - 1) + (2^k - 1), the first term carrying the small results. */
-static inline vd expm1_32_core(vd x) {
-    vd k, r = exp32_reduce(x, &k);
-    vd p = vd_mla(vd_mul(r, r), vd_poly(r, EXPM1_Q32, 9), r);
-    vd s = vd_pow2(k);
-    return vd_mla(s, p, vd_sub(s, vd_set(1.0)));
-}
 
 /* log x for x > 0 finite (other lanes give unused values): pow's table, log1p(r) as a short series. */
 static inline vd log32_core(vd x) {
@@ -52,14 +31,6 @@ static inline vd log32_core(vd x) {
     vd r = vd_mla(z, vd_lookup32(POW_INVC, index), vd_set(-1.0));
     vd head = vd_mla(k, vd_set(POW_LN2_HI), vd_lookup32(POW_LOGC, index));
     return vd_add(head, vd_mla(vd_mul(r, r), vd_poly(r, LOG1P_P32, 7), r));
-}
-
-static inline vd tanh32_v(vd x) {
-    /* tanh|x| = M / (M + 2), M = expm1(2|x|): no cancellation anywhere; float32 tanh is 1 past 9.01. */
-    vd ax = vd_min(vd_abs(x), vd_set(10.0));
-    vd m = expm1_32_core(vd_add(ax, ax));
-    vd r = vd_copysign(vd_div(m, vd_add(m, vd_set(2.0))), x);
-    return vd_sel(vd_isnan(x), x, r);
 }
 
 /*

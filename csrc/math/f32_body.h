@@ -212,3 +212,41 @@ static inline vf sinh_f32(vf x) {
     vf r = vf_sel(vf_lt(a, vf_set(1.0f)), small, big);
     return vf_sel(vf_isnan(x), x, r);
 }
+
+/* tanh x = x + x^3 P(x^2) for |x| < 0.625: minimax fit (tools/gen_f32_coefficients.py), relative error 2^-28.5. */
+static const float TANH_P32[6] = {
+    0x1.18e1dcp-9f, -0x1.0bf4fcp-7f, 0x1.638b58p-6f, -0x1.b9ee9p-5f, 0x1.111066p-3f, -0x1.555554p-2f,
+};
+
+/*
+ * tanh a = 1 - t, t = 2 / (e^2a + 1), for 0.625 <= a <= 10 (t <= 0.445).
+ * e^2a + 1 = dh + dl (two-sum of 2^k h and 1, plus 2^k lo, renormalised);
+ * t0 = 2 / dh is corrected for dl (t0 dl / dh, to first order), and 1 - t0 is
+ * made exact by a fast two-sum, so the one rounding that matters is the
+ * division's (< 1/4 ULP of the result) before the final one.
+ */
+static inline vf tanh_big_f32(vf a) {
+    vf k, h, lo;
+    exp_f32_core(vf_add(a, a), &k, &h, &lo);
+    vf scale = vf_pow2(k); /* k <= 29 */
+    vf d1, de;
+    vf_two_sum(vf_mul(scale, h), vf_set(1.0f), &d1, &de);
+    vf d2 = vf_add(de, vf_mul(scale, lo)); /* up to 0.1 d1: lo holds r^2/2 */
+    vf dh = vf_add(d1, d2);
+    vf dl = vf_sub(d2, vf_sub(dh, d1)); /* d1 + d2 = dh + dl exactly (|d1| > |d2|) */
+    vf t0 = vf_div(vf_set(2.0f), dh);
+    vf correction = vf_mul(vf_mul(t0, vf_mul(t0, vf_set(0.5f))), dl); /* t0 dl / dh */
+    vf s = vf_sub(vf_set(1.0f), t0);
+    vf e = vf_sub(vf_sub(vf_set(1.0f), s), t0); /* 1 - t0 = s + e exactly */
+    return vf_add(s, vf_add(e, correction));
+}
+
+static inline vf tanh_f32(vf x) {
+    vf a = vf_min(vf_abs(x), vf_set(10.0f)); /* float32 tanh is 1 from 9.01 on */
+    vf z = vf_mul(x, x);
+    vf small = vf_add(x, vf_mul(vf_mul(x, z), vf_poly(z, TANH_P32, 6)));
+    vf big = vf_copysign(tanh_big_f32(vf_max(a, vf_set(0.625f))), x);
+    vf r = vf_sel(vf_lt(a, vf_set(0.625f)), small, big);
+    r = vf_sel(vf_eq(x, vf_set(0.0f)), x, r); /* keeps -0 (x^3 P(x^2) is +0 there) */
+    return vf_sel(vf_isnan(x), x, r);
+}
