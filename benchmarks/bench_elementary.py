@@ -7,9 +7,10 @@ the column says otherwise; "rt AVX2" forces the AVX2 variant; "numpy AVX2" is
 the same numpy run in a subprocess with NPY_DISABLE_CPU_FEATURES="X86_V4
 AVX512_ICL AVX512_SPR" (no SVML), which is what AVX2-only machines get.
 
-    python benchmarks/bench_elementary.py [--n 10000000] [--repeat 5]
+    python benchmarks/bench_elementary.py [--n 10000000] [--repeat 5] [--dtype float32]
 
-Writes benchmarks/results/elementary.json.
+Writes benchmarks/results/elementary.json (with --dtype, that dtype's rows
+replace their counterparts and the others are kept).
 """
 
 from __future__ import annotations
@@ -60,10 +61,10 @@ def inputs(n: int, dtype) -> dict[str, np.ndarray]:
     return data
 
 
-def numpy_only(n: int, repeat: int) -> dict:
+def numpy_only(n: int, repeat: int, dtypes) -> dict:
     """numpy timings alone (run in a subprocess under NUMPY_AVX2_ENV)."""
     result = {}
-    for dtype in (np.float64, np.float32):
+    for dtype in dtypes:
         data = inputs(n, dtype)
         buf = np.empty(n, dtype)
         for name, (np_fn, _, _, _) in FUNCS.items():
@@ -74,9 +75,10 @@ def numpy_only(n: int, repeat: int) -> dict:
     return result
 
 
-def numpy_avx2(n: int, repeat: int) -> dict:
+def numpy_avx2(n: int, repeat: int, dtype: str | None) -> dict:
     env = {**os.environ, **NUMPY_AVX2_ENV}
-    out = subprocess.run([sys.executable, __file__, "--n", str(n), "--repeat", str(repeat), "--numpy-only"],
+    command = [sys.executable, __file__, "--n", str(n), "--repeat", str(repeat), "--numpy-only"]
+    out = subprocess.run(command + (["--dtype", dtype] if dtype else []),
                          env=env, capture_output=True, text=True, check=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -98,11 +100,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=10_000_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--dtype", choices=["float32", "float64"], help="measure one dtype only")
     parser.add_argument("--numpy-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     n, repeat = args.n, args.repeat
+    dtypes = [np.dtype(args.dtype).type] if args.dtype else [np.float64, np.float32]
     if args.numpy_only:
-        print(json.dumps(numpy_only(n, repeat)))
+        print(json.dumps(numpy_only(n, repeat, dtypes)))
         return
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -115,10 +119,10 @@ def main() -> None:
         numexpr.set_num_threads(1)
     except ImportError:  # optional competitor
         numexpr = None
-    avx2_numpy = numpy_avx2(n, repeat)
+    avx2_numpy = numpy_avx2(n, repeat, args.dtype)
     rows = []
     rt_pandas.set_num_threads(1)
-    for dtype in (np.float64, np.float32):
+    for dtype in dtypes:
         data = inputs(n, dtype)
         dname = np.dtype(dtype).name
         buf = np.empty(n, dtype)
@@ -155,6 +159,9 @@ def main() -> None:
         print(row, flush=True)
     rt_pandas.set_num_threads(None)
     out = ROOT / "benchmarks" / "results" / "elementary.json"
+    if args.dtype and out.exists():
+        kept = [r for r in json.loads(out.read_text())["rows"] if r["dtype"] != args.dtype]
+        rows = [r for r in kept if r["dtype"] == "float64"] + rows + [r for r in kept if r["dtype"] == "float32"]
     meta = {"n": n, "repeat": repeat, "simd": rt_pandas.versions()["simd"], "numpy": np.__version__,
             "numexpr": numexpr.__version__ if numexpr is not None else None}
     out.write_text(json.dumps({**meta, "rows": rows}, indent=1))

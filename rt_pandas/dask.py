@@ -288,16 +288,14 @@ def _band(series: Any, method: str, split_every: int, compute_kwargs: dict) -> t
 
 
 def score_partition(part: pd.Series, lo: float, hi: float, scale: float) -> pd.Series:
-    """Scores of one partition against global statistics, as ``rt_anomaly_statistical`` defines them."""
-    values = rt_anomaly._float_values_of(rt_anomaly.as_columns(rt_anomaly._as_series(part)), "x") \
-        if len(part) else np.empty(0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        distance = np.maximum(np.maximum(values - hi, lo - values), 0.0)
-        distance = np.where(np.isnan(values), np.nan, distance)
-        if scale > 0:
-            scores = distance / scale
-        else:  # constant data: the centre scores 0, anything else +inf (as the C kernel)
-            scores = np.where(distance > 0, np.inf, distance)
+    """Scores of one partition against global statistics: ``rt_anomaly_score_band``, the kernel
+    ``rt_anomaly_statistical`` scores with (NaN everywhere when there were no statistics to take)."""
+    series = rt_anomaly._as_series(part)
+    if len(series) and all(math.isfinite(v) for v in (lo, hi, scale)):
+        scores, _ = rt_anomaly._banded(series, "zscore", rt_anomaly.DEFAULT_THRESHOLDS["zscore"], (lo, hi, scale),
+                                       want_flags=False)
+    else:
+        scores = np.full(len(series), np.nan)
     return pd.Series(scores, index=part.index, name=part.name)
 
 

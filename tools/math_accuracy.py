@@ -5,7 +5,10 @@ domain with both signs, plus edges (near +-1 for asin/acos, near the overflow
 thresholds, subnormals). Writes benchmarks/results/math_accuracy.json and
 prints the markdown table of docs/math.md.
 
-    python tools/math_accuracy.py [--points 100000] [--only pow,exp]
+    python tools/math_accuracy.py [--points 100000] [--only pow,exp] [--dtype float32]
+
+With --only or --dtype the measured rows replace their counterparts in the
+existing JSON and the others are kept.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+import zlib
 from pathlib import Path
 
 import mpmath
@@ -129,15 +133,19 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--points", type=int, default=100_000)
     parser.add_argument("--only", help="comma-separated function names (pow included)")
+    parser.add_argument("--dtype", choices=["float32", "float64"], help="measure one dtype only")
     args = parser.parse_args()
+    dtypes = [np.dtype(args.dtype).type] if args.dtype else [np.float32, np.float64]
     rng = np.random.default_rng(20251125)
     only = set(args.only.split(",")) if args.only else None
     rows = []
     for name, (fn, _, _, np_fn) in DOMAINS.items():
         if only is not None and name not in only:
             continue
-        for dtype in (np.float32, np.float64):
-            x = points(name, dtype, args.points, rng)
+        for dtype in dtypes:
+            # Seeded per function and dtype, so a run with --only/--dtype measures the same points.
+            x = points(name, dtype, args.points, np.random.default_rng([20251125, zlib.crc32(name.encode()),
+                                                                        np.dtype(dtype).itemsize]))
             started = time.time()
             ours = ulp_errors(getattr(rtm, name)(x), x, fn)
             with np.errstate(all="ignore"):
@@ -148,8 +156,12 @@ def main() -> None:
             rows.append(row)
             print(row, f"{time.time() - started:.0f}s", flush=True)
     if only is None or "pow" in only:
-        rows += pow_rows(args.points, rng)
+        rows += [r for r in pow_rows(args.points, rng) if np.dtype(r["dtype"]).type in dtypes]
     out = ROOT / "benchmarks" / "results" / "math_accuracy.json"
+    if (only is not None or args.dtype) and out.exists():
+        measured = {(r["function"], r["dtype"]): r for r in rows}
+        kept = json.loads(out.read_text())["rows"]
+        rows = [measured.pop((r["function"], r["dtype"]), r) for r in kept] + list(measured.values())
     out.write_text(json.dumps({"simd": rt_pandas.versions()["simd"], "rows": rows}, indent=1))
     print("| function | dtype | max ULP | mean ULP | numpy max ULP | numpy mean ULP |")
     print("|---|---|---|---|---|---|")

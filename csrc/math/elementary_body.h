@@ -324,18 +324,25 @@ static inline vd acos_v(vd x) {
 /* --------------------------------------------------------------- loops */
 
 #include "elementary_f32_body.h"
+#include "vec32.h"
+#include "f32_body.h"
 
-/* float64 lanes use fn##_v, float32 lanes fn32 (elementary_f32_body.h). */
+/* float64 lanes use fn##_v, float32 lanes fn32 (elementary_f32_body.h, widened to double lanes). */
 #define UNARY_LOOPS(fn, fn32) \
     VEC_UNARY_LOOPS(VEC_NAME(rt_vm_##fn##_f64), VEC_NAME(rt_vm_##fn##_f32), fn##_v, fn32)
 
-UNARY_LOOPS(exp, exp32_v)
-UNARY_LOOPS(expm1, expm1_32_v)
-UNARY_LOOPS(log, log32_v)
-UNARY_LOOPS(log1p, log1p32_v)
-UNARY_LOOPS(sinh, sinh32_v)
-UNARY_LOOPS(cosh, cosh32_v)
-UNARY_LOOPS(tanh, tanh32_v)
+/* float32 in float32 lanes (f32_body.h). */
+#define UNARY_LOOPS_F32(fn)                              \
+    VEC_UNARY_LOOP64(VEC_NAME(rt_vm_##fn##_f64), fn##_v) \
+    VF_UNARY_LOOP(VEC_NAME(rt_vm_##fn##_f32), fn##_f32)
+
+UNARY_LOOPS_F32(exp)
+UNARY_LOOPS_F32(expm1)
+UNARY_LOOPS_F32(log)
+UNARY_LOOPS_F32(log1p)
+UNARY_LOOPS_F32(sinh)
+UNARY_LOOPS_F32(cosh)
+UNARY_LOOPS_F32(tanh)
 UNARY_LOOPS(asin, asin32_v)
 UNARY_LOOPS(acos, acos32_v)
 UNARY_LOOPS(atan, atan32_v)

@@ -1,57 +1,24 @@
 /*
- * The float32 elementary functions: float32 lanes widened to double and
- * computed in plain double arithmetic (no double-double), then rounded once
- * to float32. Every kernel keeps its relative error below ~2^-35 before that
+ * The float32 elementary functions without a native float32 algorithm yet
+ * (f32_body.h has exp, expm1, log, log1p, sinh, cosh and tanh): float32 lanes
+ * widened to double and computed in plain double arithmetic (no
+ * double-double), then rounded once to float32. Every kernel keeps its relative error below ~2^-35 before that
  * rounding, so results are within 0.5 + 2^-11 ULP, with no tables beyond
  * pow's 32-entry log table and at most one division per element.
  * Included by elementary_body.h (it shares constants, log_special and the
  * pow table); docs/math.md describes the algorithms.
  */
 
-/* e^r = sum r^n / n! for n = 10..0, |r| <= ln2/2: error < 2^-41 (float32 exp, sinh, cosh and pow). */
+/* e^r = sum r^n / n! for n = 10..0, |r| <= ln2/2: error < 2^-41 (float32 pow). */
 static const double POW_EXP_F32[11] = {
     1.0 / 3628800.0, 1.0 / 362880.0, 1.0 / 40320.0, 1.0 / 5040.0, 1.0 / 720.0, 1.0 / 120.0,
     1.0 / 24.0, 1.0 / 6.0, 0.5, 1.0, 1.0,
-};
-
-/* e^r - 1 = r + r^2 Q(r): Taylor terms r^2..r^10, highest first (|r| <= ln2/2: error < 2^-40 relative). */
-static const double EXPM1_Q32[9] = {
-    1.0 / 3628800.0, 1.0 / 362880.0, 1.0 / 40320.0, 1.0 / 5040.0, 1.0 / 720.0,
-    1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 0.5,
 };
 
 /* log1p(r) = r + r^2 P(r): Taylor terms r^2..r^8, highest first (|r| < 0.0225: error < 2^-47 relative). */
 static const double LOG1P_P32[7] = {
     -1.0 / 8.0, 1.0 / 7.0, -1.0 / 6.0, 1.0 / 5.0, -1.0 / 4.0, 1.0 / 3.0, -0.5,
 };
-
-/* x = k ln2 + r, |r| <= ln2/2 (k ln2 exact in two FMA steps). */
-static inline vd exp32_reduce(vd x, vd *k) {
-    vd kk = vd_round(vd_mul(x, vd_set(INV_LN2)));
-    *k = kk;
-    return vd_mla(kk, vd_set(-LN2_LO), vd_mla(kk, vd_set(-LN2_HI), x));
-}
-
-static inline vd exp32_v(vd x) {
-    /* float32 e^x is 0 below -104 and inf above 89; the clamp keeps 2^k a normal double. */
-    vd k, r = exp32_reduce(vd_min(vd_max(x, vd_set(-110.0)), vd_set(100.0)), &k);
-    vd e = vd_mul(vd_poly(r, POW_EXP_F32, 11), vd_pow2(k));
-    return vd_sel(vd_isnan(x), x, e);
-}
-
-/* e^x - 1 for x in [-30, 100]: 2^k (e^r - 1) + (2^k - 1), the first term carrying the small results. */
-static inline vd expm1_32_core(vd x) {
-    vd k, r = exp32_reduce(x, &k);
-    vd p = vd_mla(vd_mul(r, r), vd_poly(r, EXPM1_Q32, 9), r);
-    vd s = vd_pow2(k);
-    return vd_mla(s, p, vd_sub(s, vd_set(1.0)));
-}
-
-static inline vd expm1_32_v(vd x) {
-    vd r = expm1_32_core(vd_min(vd_max(x, vd_set(-30.0)), vd_set(100.0)));
-    r = vd_sel(vd_eq(x, vd_set(0.0)), x, r); /* keeps -0 */
-    return vd_sel(vd_isnan(x), x, r);
-}
 
 /* log x for x > 0 finite (other lanes give unused values): pow's table, log1p(r) as a short series. */
 static inline vd log32_core(vd x) {
@@ -64,47 +31,6 @@ static inline vd log32_core(vd x) {
     vd r = vd_mla(z, vd_lookup32(POW_INVC, index), vd_set(-1.0));
     vd head = vd_mla(k, vd_set(POW_LN2_HI), vd_lookup32(POW_LOGC, index));
     return vd_add(head, vd_mla(vd_mul(r, r), vd_poly(r, LOG1P_P32, 7), r));
-}
-
-static inline vd log32_v(vd x) { return log_special(x, log32_core(x)); }
-
-static inline vd log1p32_v(vd x) {
-    /* 1 + x is exact in double for 2^-29 <= |x| < 2^24 (float32 x); below 2^-29, log1p x rounds to x. */
-    vd u = vd_add(vd_set(1.0), x);
-    vd r = log_special(vd_sel(vd_isnan(x), x, u), log32_core(u));
-    r = vd_sel(vd_lt(x, vd_set(-1.0)), vd_set(__builtin_nan("")), r);
-    return vd_sel(vd_lt(vd_abs(x), vd_set(0x1p-29)), x, r);
-}
-
-/* e^|x| / 2 for |x| <= 90. */
-static inline vd half_exp32(vd ax) {
-    vd k, r = exp32_reduce(ax, &k);
-    return vd_mul(vd_poly(r, POW_EXP_F32, 11), vd_pow2(vd_sub(k, vd_set(1.0))));
-}
-
-static inline vd sinh32_v(vd x) {
-    vd ax = vd_min(vd_abs(x), vd_set(90.0));
-    /* |x| < 1: x + x^3 Q(x^2), Q the Taylor series to x^13 (SINH_Q's last six terms, error < 2^-40). */
-    vd z = vd_mul(x, x);
-    vd small = vd_mla(vd_mul(x, z), vd_poly(z, SINH_Q + 3, 6), x);
-    vd h = half_exp32(ax);
-    vd big = vd_copysign(vd_sub(h, vd_div(vd_set(0.25), h)), x);
-    vd r = vd_sel(vd_lt(vd_abs(x), vd_set(1.0)), small, big);
-    return vd_sel(vd_isnan(x), x, r);
-}
-
-static inline vd cosh32_v(vd x) {
-    vd h = half_exp32(vd_min(vd_abs(x), vd_set(90.0)));
-    vd r = vd_add(h, vd_div(vd_set(0.25), h));
-    return vd_sel(vd_isnan(x), x, r);
-}
-
-static inline vd tanh32_v(vd x) {
-    /* tanh|x| = M / (M + 2), M = expm1(2|x|): no cancellation anywhere; float32 tanh is 1 past 9.01. */
-    vd ax = vd_min(vd_abs(x), vd_set(10.0));
-    vd m = expm1_32_core(vd_add(ax, ax));
-    vd r = vd_copysign(vd_div(m, vd_add(m, vd_set(2.0))), x);
-    return vd_sel(vd_isnan(x), x, r);
 }
 
 /*

@@ -336,9 +336,10 @@ static inline vd vd_poly(vd x, const double *c, int n) {
 /*
  * The loops every unary kernel family defines: whole vectors in place, the
  * tail through a zero-padded vector-sized buffer. name64/name32 are the
- * functions to define, fn64/fn32 the float64 and float32 lane functions.
+ * functions to define, fn64/fn32 the float64 and float32 lane functions
+ * (float32 widened to double lanes; vec32.h has the native float32 loop).
  */
-#define VEC_UNARY_LOOPS(name64, name32, fn64, fn32)                                  \
+#define VEC_UNARY_LOOP64(name64, fn64)                                               \
     void name64(const double *x, int64_t n, double *out) {                           \
         int64_t i = 0;                                                               \
         for (; i + VL <= n; i += VL) {                                               \
@@ -350,7 +351,10 @@ static inline vd vd_poly(vd x, const double *c, int n) {
             vd_store(buf, fn64(vd_load(buf)));                                       \
             __builtin_memcpy(out + i, buf, (size_t)(n - i) * sizeof(double));        \
         }                                                                            \
-    }                                                                                \
+    }
+
+#define VEC_UNARY_LOOPS(name64, name32, fn64, fn32)                                  \
+    VEC_UNARY_LOOP64(name64, fn64)                                                   \
     void name32(const float *x, int64_t n, float *out) {                             \
         int64_t i = 0;                                                               \
         for (; i + VL <= n; i += VL) {                                               \

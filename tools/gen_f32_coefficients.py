@@ -1,0 +1,76 @@
+"""Minimax fits (tools/minimax.py's Remez exchange) for the float32 kernels of csrc/math/f32_body.h.
+
+The fits are rounded to float32 and printed as C arrays, highest degree first;
+copy them into f32_body.h. The error printed is the absolute error of r^2 Q(r)
+(exp) or r^3 Q'(r) (the precise exp core), measured after rounding to float32. Run::
+
+    python tools/gen_f32_coefficients.py
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import mpmath as mp
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from minimax import remez  # noqa: E402
+
+R = mp.mpf("0.3470")  # |rh| after exp's reduction: ln2/2 plus k LN2_LO32's share
+
+
+def _q(z):  # (e^z - 1 - z) / z^2
+    return (mp.expm1(z) - z) / z**2 if abs(z) > mp.mpf("1e-20") else mp.mpf(0.5) + z / 6
+
+
+def _q3(z):  # (e^z - 1 - z - z^2/2) / z^3
+    return (mp.expm1(z) - z - z**2 / 2) / z**3 if abs(z) > mp.mpf("1e-15") else mp.mpf(1) / 6 + z / 24
+
+
+T = mp.mpf("0.625")  # tanh's polynomial range: |x| < 0.625
+
+
+def _tanh_p(z):  # (tanh(x) - x) / x^3 with z = x^2
+    x = mp.sqrt(z)
+    return (mp.tanh(x) - x) / x**3 if z > mp.mpf("1e-30") else -mp.mpf(1) / 3 + 2 * z / 15
+
+
+def fit_tanh(degree):
+    """P with tanh x = x + x^3 P(x^2) on |x| < T, weighted so x^3 P's error is relative to tanh x."""
+    weight = lambda z: mp.tanh(mp.sqrt(z)) / mp.sqrt(z) ** 3 if z > 0 else 1 / mp.sqrt(mp.mpf("1e-30")) ** 2
+    coeffs = remez(_tanh_p, mp.mpf("1e-12"), T**2, degree, weight=weight)
+    rounded = [mp.mpf(float(np.float32(float(c)))) for c in coeffs]
+    err = max(abs((mp.polyval(rounded[::-1], z) - _tanh_p(z)) / weight(z))
+              for z in (T**2 * i / 2000 for i in range(1, 2001)))
+    print(f"/* max relative error of x + x^3 TANH_P32(x^2) over |x| < {T}: {mp.nstr(err, 3)} "
+          f"(2^{mp.nstr(mp.log(err, 2), 3)}) */")
+    print(f"static const float TANH_P32[{degree + 1}] = {{")
+    print("    " + ", ".join(_hex(c) for c in reversed(rounded)) + ",")
+    print("};")
+
+
+def _hex(c) -> str:
+    mantissa, exponent = float(c).hex().split("p")
+    return f"{mantissa.rstrip('0').rstrip('.')}p{exponent}f"
+
+
+def fit(name, g, power, degree, fixed_lead=None):
+    coeffs = remez(g, -R, R, degree, weight=lambda z: 1)
+    rounded = [mp.mpf(float(np.float32(float(c)))) for c in coeffs]
+    if fixed_lead is not None:
+        rounded[0] = mp.mpf(fixed_lead)
+    err = max(abs((mp.polyval(rounded[::-1], z) - g(z)) * z**power)
+              for z in (-R + 2 * R * i / 2000 for i in range(2001)))
+    print(f"/* max |error| of r^{power} {name}(r) over |r| <= {R}: {mp.nstr(err, 3)} (2^{mp.nstr(mp.log(err, 2), 3)}) */")
+    print(f"static const float {name}[{degree + 1}] = {{")
+    print("    " + ", ".join(_hex(c) for c in reversed(rounded)) + ",")
+    print("};")
+
+
+if __name__ == "__main__":
+    mp.mp.dps = 40
+    fit("EXP_Q32", _q, 2, 5)
+    fit("EXP_Q3_32", _q3, 3, 4)
+    fit_tanh(5)
