@@ -18,10 +18,10 @@
 static const double LN2_HI = 0x1.62e42fee00000p-1;
 static const double LN2_LO = 0x1.a39ef35793c76p-33;
 static const double INV_LN2 = 0x1.71547652b82fep0;
-/* ln2/32 split alike (LN2_HI / 32, LN2_LO / 32: exact), and 32/ln2. */
+/* ln2/32 split alike (LN2_HI / 32, LN2_LO / 32: exact), and 32/ln2 (INV_LN2_BY32). */
 static const double LN2_32_HI = 0x1.62e42fee00000p-6;
 static const double LN2_32_LO = 0x1.a39ef35793c76p-38;
-static const double INV_LN2_32 = 0x1.71547652b82fep5;
+static const double INV_LN2_BY32 = 0x1.71547652b82fep5;
 static const double SQRT2 = 0x1.6a09e667f3bcdp0;
 static const double PI_HI = 0x1.921fb54442d18p1, PI_LO = 0x1.1a62633145c07p-53;
 static const double PI_2_HI = 0x1.921fb54442d18p0, PI_2_LO = 0x1.1a62633145c07p-54;
@@ -67,7 +67,7 @@ static inline void expm1_dd(vd y, vd *hi, vd *lo) {
  * 2^k goes into y's exponent field by an integer add where the result stays normal.
  */
 static inline vd exp_fast(vd x, vd xt) {
-    vd shifted = vd_add(vd_mul(x, vd_set(INV_LN2_32)), vd_set(0x1.8p52)); /* 32 k + j in the low bits */
+    vd shifted = vd_add(vd_mul(x, vd_set(INV_LN2_BY32)), vd_set(0x1.8p52)); /* 32 k + j in the low bits */
     vd kn = vd_sub(shifted, vd_set(0x1.8p52));
     vd r = vd_sub(x, vd_mul(kn, vd_set(LN2_32_HI))); /* exact */
     r = vd_add(vd_mla(kn, vd_set(-LN2_32_LO), r), xt);
