@@ -16,6 +16,15 @@ static void moments_clear(rt_moments *m) {
     m->min = m->max = __builtin_nan("");
 }
 
+static int block_has_nan(const double *x, int64_t n) {
+    for (int64_t i = 0; i < n; i++) {
+        if (x[i] != x[i]) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static void block_moments(const double *x, int64_t n, rt_moments *out) {
     double sum = 0.0, lo = x[0], hi = x[0];
     for (int64_t i = 0; i < n; i++) {
@@ -31,8 +40,10 @@ static void block_moments(const double *x, int64_t n, rt_moments *out) {
         m3 += d2 * d;
         m4 += d2 * d2;
     }
-    /* NaN never wins a comparison, so give min/max NaN explicitly when the mean is NaN. */
-    if (mean != mean) {
+    /* NaN never wins a comparison, so give min/max NaN explicitly when the block holds a NaN.
+     * A NaN mean alone is not enough: +inf and -inf together also sum to NaN, and then
+     * min and max are -inf and +inf. */
+    if (mean != mean && block_has_nan(x, n)) {
         lo = hi = mean;
     }
     out->count = n;

@@ -75,6 +75,10 @@ static void test_missing_values(void) {
     CHECK(m.count == 7 && m.missing == 1 && m.min == 3 && m.max == 10);
     CHECK(rt_stats_moments(RT_DTYPE_FLOAT64, x, NULL, 0, 0, 1, &m, &err) == RT_OK);
     CHECK(m.count == 0 && isnan(m.min));
+    /* +inf and -inf make the mean NaN, but min and max are still -inf and +inf. */
+    double infinities[4] = {1, INFINITY, -INFINITY, 2};
+    CHECK(rt_stats_moments(RT_DTYPE_FLOAT64, infinities, NULL, 0, 4, 1, &m, &err) == RT_OK);
+    CHECK(isnan(m.mean) && m.min == -INFINITY && m.max == INFINITY);
     int32_t ints[4] = {-2, 7, 1, 2};
     CHECK(rt_stats_moments(RT_DTYPE_INT32, ints, NULL, 0, 4, 1, &m, &err) == RT_OK);
     CHECK(m.mean == 2.0 && m.min == -2 && m.max == 7);
