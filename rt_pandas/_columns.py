@@ -243,9 +243,17 @@ def wrap_like(source: ColumnInput, results: list[np.ndarray], backend: Backend) 
     return pd.Series(values, index=source.series.index, name=source.series.name, copy=False)
 
 
+def bool_values(view: ColumnView) -> np.ndarray:
+    """The rows of an Arrow boolean view as 0/1 uint8 (a copy: Arrow packs booleans into bits)."""
+    return np.unpackbits(view.values, bitorder="little", count=view.offset + view.length)[view.offset:]
+
+
 def float_values(view: ColumnView, function: str) -> np.ndarray:
     """The rows of a numeric view as float32/float64 for a float kernel: a view for
-    floats, a float64 copy for integers and booleans; anything else is a ValidationError."""
+    floats, a float64 copy for integers and booleans (numpy's or Arrow's bit-packed
+    ones); anything else is a ValidationError."""
+    if view.kind == "bool":
+        return bool_values(view).astype(np.float64)
     if view.kind != "numeric":
         raise ValidationError(f"{function} needs a numeric column, got a {view.kind} column", function)
     values = view.logical_values()

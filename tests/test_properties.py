@@ -1,0 +1,460 @@
+"""Hypothesis strategies and reference helpers shared by the property tests.
+
+:func:`columns` draws one logical column (a dtype, values with NaN / inf
+sprinkled in, a null pattern) and one physical form of it: a numpy array, a
+pandas Series (numpy, masked or Arrow-backed), a sliced ``pyarrow.Array``
+(odd offsets) or a ``pyarrow.ChunkedArray`` whose chunks are odd-offset
+slices of one padded array. The test compares what rt-pandas returns for that
+form with an independent reference computed on the plain logical values.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+# One bounded, deadline-free, repeatable budget for every property test
+# (RT_PROPS_EXAMPLES scales it; RT_PROPS_RANDOM=1 explores new examples).
+EXAMPLES = int(os.environ.get("RT_PROPS_EXAMPLES", "25"))
+PROPS = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=os.environ.get("RT_PROPS_RANDOM") != "1",
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                           HealthCheck.data_too_large, HealthCheck.filter_too_much],
+)
+
+FLOATS = ("float32", "float64")
+INTEGERS = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")
+NUMERIC = (*FLOATS, *INTEGERS, "bool")
+FORMS = ("numpy", "series", "masked", "arrow_series", "arrow", "chunked")
+SPECIALS = (np.nan, np.inf, -np.inf, 0.0, -0.0)
+
+
+@dataclass
+class Column:
+    """A drawn column: the object handed to rt-pandas and its logical content."""
+
+    obj: Any
+    form: str
+    dtype: np.dtype
+    values: np.ndarray  # the logical values in their own dtype (null rows hold arbitrary values)
+    null: np.ndarray  # True where the row is null (Arrow null, pandas NA); numpy forms have NaN instead
+    chunk_lengths: list[int] | None = None
+
+    @property
+    def floats(self) -> np.ndarray:
+        """float64 values with NaN at the null rows: what pandas and numpy references read."""
+        out = self.values.astype(np.float64)
+        out[self.null] = np.nan
+        return out
+
+    @property
+    def valid(self) -> np.ndarray:
+        return ~self.null
+
+    def present(self) -> np.ndarray:
+        """The non-missing values (nulls and NaN dropped) as float64."""
+        f = self.floats
+        return f[~np.isnan(f)]
+
+
+def float_elements(dtype: np.dtype, magnitude: float | None):
+    """Values of a float dtype: the whole range (magnitude None) or |x| <= magnitude, specials sprinkled."""
+    width = 32 if dtype == np.float32 else 64
+    if magnitude is None:
+        body = st.floats(width=width, allow_nan=False, allow_infinity=False)
+    else:
+        body = st.floats(-magnitude, magnitude, width=width)
+    return st.one_of(body, body, body, body, st.sampled_from(SPECIALS))
+
+
+def elements_for(dtype: np.dtype, magnitude: float | None):
+    if dtype.kind == "f":
+        return float_elements(dtype, magnitude)
+    if dtype == np.bool_:
+        return st.booleans()
+    info = np.iinfo(dtype)
+    if magnitude is not None:
+        return st.integers(max(info.min, -int(magnitude)), min(info.max, int(magnitude)))
+    return st.integers(info.min, info.max)
+
+
+def _masked_array(values: np.ndarray, null: np.ndarray):
+    if values.dtype == np.bool_:
+        return pd.arrays.BooleanArray(values, null)
+    if values.dtype.kind == "f":
+        return pd.arrays.FloatingArray(values, null)
+    return pd.arrays.IntegerArray(values, null)
+
+
+@st.composite
+def columns(draw, dtypes=NUMERIC, forms=FORMS, max_size=40, magnitude: float | None = None,
+            min_size=0, nulls=True, values_strategy=None) -> Column:
+    """One column: dtype, values, null pattern (none, random, all) and physical form."""
+    dtype = np.dtype(draw(st.sampled_from(dtypes)))
+    n = draw(st.integers(min_size, max_size))
+    elements = values_strategy(dtype) if values_strategy is not None else elements_for(dtype, magnitude)
+    values = draw(hnp.arrays(dtype, n, elements=elements))
+    form = draw(st.sampled_from(forms))
+    pattern = draw(st.sampled_from(("none", "random", "all") if nulls else ("none",)))
+    if pattern == "random":
+        null = draw(hnp.arrays(np.bool_, n))
+    else:
+        null = np.full(n, pattern == "all")
+    if form in ("numpy", "series"):
+        if dtype.kind == "f":
+            values = values.copy()
+            values[null] = np.nan  # numpy forms have no nulls: missing values are NaN values
+        null = np.zeros(n, bool)
+        obj = values if form == "numpy" else pd.Series(values, index=np.arange(n) * 3 + 7, name="v")
+        return Column(obj, form, dtype, values, null)
+    if form == "masked":
+        obj = pd.Series(_masked_array(values, null), index=np.arange(n) * 3 + 7, name="v")
+        return Column(obj, form, dtype, values, null)
+    # Arrow: the rows sit inside a padded array at an odd offset; chunks are slices of it.
+    arrow_type = pa.from_numpy_dtype(dtype)
+    prefix = draw(st.sampled_from((1, 3, 5, 13)))
+    suffix = draw(st.integers(0, 5))
+    padding_before = np.resize(values, prefix) if n else np.zeros(prefix, dtype)
+    padding_after = np.resize(values, suffix) if n else np.zeros(suffix, dtype)
+    padded_values = np.concatenate([padding_before, values, padding_after]).astype(dtype)
+    padded_null = np.concatenate([np.arange(prefix) % 2 == 0, null, np.arange(suffix) % 2 == 1])
+    padded = pa.array(padded_values, type=arrow_type, mask=padded_null)
+    if form == "arrow":
+        return Column(padded.slice(prefix, n), form, dtype, values, null)
+    cuts = sorted(draw(st.lists(st.integers(0, n), max_size=4)))
+    bounds = [0, *cuts, n]
+    chunks = [padded.slice(prefix + a, b - a) for a, b in zip(bounds, bounds[1:])]
+    chunked = pa.chunked_array(chunks, type=arrow_type)
+    lengths = [b - a for a, b in zip(bounds, bounds[1:])]
+    if form == "chunked":
+        return Column(chunked, form, dtype, values, null, lengths)
+    obj = pd.Series(pd.arrays.ArrowExtensionArray(chunked), index=np.arange(n) * 3 + 7, name="v")
+    return Column(obj, form, dtype, values, null, lengths)
+
+
+def read_result(result: Any, column: Column, same_chunks: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """(values as a float64 numpy array, null mask) of an element-wise result, checking its kind
+    (and, for a ChunkedArray, its chunk lengths; binary functions return one chunk)."""
+    n = len(column.values)
+    if column.form == "numpy":
+        assert isinstance(result, np.ndarray) and result.shape == (n,)
+        return result.astype(np.float64), np.zeros(n, bool)
+    if column.form == "arrow":
+        assert isinstance(result, pa.Array) and len(result) == n
+        return _arrow_floats(result)
+    if column.form == "chunked":
+        assert isinstance(result, pa.ChunkedArray) and len(result) == n
+        assert not same_chunks or [len(c) for c in result.chunks] == column.chunk_lengths
+        return _arrow_floats(result.combine_chunks() if result.num_chunks else pa.array([], result.type))
+    assert isinstance(result, pd.Series)
+    assert result.index.equals(column.obj.index) and result.name == column.obj.name
+    if column.form == "masked":
+        return result.array._data.astype(np.float64), result.array._mask.copy()
+    if column.form == "arrow_series":
+        return _arrow_floats(pa.chunked_array(result.array._pa_array).combine_chunks())
+    return result.to_numpy(dtype=np.float64), np.zeros(n, bool)
+
+
+def _arrow_floats(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    null = np.asarray(array.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    values = np.asarray(array.fill_null(0).to_numpy(zero_copy_only=False), dtype=np.float64) if len(array) \
+        else np.empty(0)
+    return values, null
+
+
+def result_dtype(result: Any) -> np.dtype:
+    if isinstance(result, np.ndarray):
+        return result.dtype
+    if isinstance(result, (pa.Array, pa.ChunkedArray)):
+        return np.dtype(result.type.to_pandas_dtype())
+    dtype = result.dtype
+    if isinstance(dtype, pd.ArrowDtype):
+        return np.dtype(dtype.pyarrow_dtype.to_pandas_dtype())
+    return np.dtype(dtype.numpy_dtype if hasattr(dtype, "numpy_dtype") else dtype)
+
+
+def ulp_of(want: np.ndarray, dtype) -> np.ndarray:
+    finfo = np.finfo(dtype)
+    exponent = np.floor(np.log2(np.maximum(np.abs(want), finfo.smallest_normal)))
+    return np.exp2(exponent - finfo.nmant)
+
+
+# ---------------------------------------------------------------- references
+
+import math as pymath  # noqa: E402
+
+import mpmath  # noqa: E402
+import pytest  # noqa: E402
+import scipy.special  # noqa: E402
+from hypothesis import given  # noqa: E402
+
+import rt_pandas  # noqa: E402
+from rt_pandas import ValidationError  # noqa: E402
+from rt_pandas import anomaly as rt_anomaly  # noqa: E402
+from rt_pandas import math as rtm  # noqa: E402
+from rt_pandas import quality as rtq  # noqa: E402
+from rt_pandas import transforms as rtt  # noqa: E402
+
+mpmath.mp.dps = 40
+
+
+def _mp_lgamma(v):
+    return mpmath.re(mpmath.loggamma(v))
+
+
+# name: (exact mpmath function, numpy/scipy function used for special inputs, documented bar in ulps)
+UNARY = {
+    "exp": (mpmath.exp, np.exp, 1.0),
+    "expm1": (mpmath.expm1, np.expm1, 1.0),
+    "log": (mpmath.log, np.log, 1.0),
+    "log1p": (mpmath.log1p, np.log1p, 1.0),
+    "sinh": (mpmath.sinh, np.sinh, 1.0),
+    "cosh": (mpmath.cosh, np.cosh, 1.0),
+    "tanh": (mpmath.tanh, np.tanh, 1.0),
+    "asin": (mpmath.asin, np.arcsin, 1.0),
+    "acos": (mpmath.acos, np.arccos, 1.0),
+    "atan": (mpmath.atan, np.arctan, 1.0),
+    "erf": (mpmath.erf, scipy.special.erf, 1.0),
+    "erfc": (mpmath.erfc, scipy.special.erfc, 1.0),
+    "gamma": (mpmath.gamma, None, 2.0),
+    "lgamma": (_mp_lgamma, None, 2.0),
+}
+
+
+def _c99_gamma(x: float) -> float:
+    """tgamma at the inputs mpmath cannot take (C99 Annex F.9.5.4)."""
+    if x != x or x == -np.inf:
+        return np.nan
+    if x == 0:
+        return np.copysign(np.inf, x)
+    if x == np.inf:
+        return np.inf
+    return np.nan  # a negative integer
+
+
+def _c99_lgamma(x: float) -> float:
+    return np.nan if x != x else np.inf  # +-0, +-inf and the negative integers are poles
+
+
+def _exact(fn, *args) -> tuple[float, float] | None:
+    """The exact result as hi + lo doubles, or None where it is not a finite real number."""
+    try:
+        with mpmath.workdps(40):
+            value = fn(*(mpmath.mpf(float(a)) for a in args))
+    except (ValueError, ZeroDivisionError, OverflowError):
+        return None
+    if not isinstance(value, mpmath.mpf) or not mpmath.isfinite(value):
+        return None
+    hi = float(value)
+    lo = float(value - mpmath.mpf(hi)) if np.isfinite(hi) else 0.0
+    return hi, lo
+
+
+def assert_within_ulps(got: np.ndarray, hi: np.ndarray, lo: np.ndarray, dtype, bar: float,
+                       absolute: np.ndarray | None = None) -> None:
+    """|got - exact| <= bar ulps of the exact value (in ``dtype``); overflow must give the rounded inf."""
+    dtype = np.dtype(dtype)
+    with np.errstate(over="ignore"):
+        rounded = hi.astype(dtype)
+    finite = np.isfinite(rounded)
+    assert np.array_equal(got[~finite], rounded[~finite]), (got[~finite], hi[~finite])
+    err = np.abs((got[finite].astype(np.float64) - hi[finite]) - lo[finite])
+    ulps = err / ulp_of(hi[finite], dtype)
+    ok = ulps <= bar
+    if absolute is not None:
+        ok |= err <= absolute[finite]
+    assert ok.all(), (got[finite][~ok], hi[finite][~ok], ulps[~ok])
+
+
+def check_unary(name: str, x: np.ndarray, got: np.ndarray) -> None:
+    """rt's ``name`` of the float values ``x`` (their own dtype) against mpmath within the bar."""
+    fn, special_fn, bar = UNARY[name]
+    dtype = x.dtype
+    x64 = x.astype(np.float64)
+    hi = np.empty(len(x))
+    lo = np.zeros(len(x))
+    special = ~np.isfinite(x64) | (x64 == 0)
+    for i, v in enumerate(x64.tolist()):
+        if special[i]:
+            continue
+        exact = _exact(fn, v)
+        if exact is None:
+            special[i] = True
+        else:
+            hi[i], lo[i] = exact
+    if special.any():
+        with np.errstate(all="ignore"):
+            if name == "gamma":
+                want = np.array([_c99_gamma(v) for v in x64[special]])
+            elif name == "lgamma":
+                want = np.array([_c99_lgamma(v) for v in x64[special]])
+            else:
+                want = special_fn(x64[special])
+        want = want.astype(dtype)
+        assert np.array_equal(got[special], want, equal_nan=True), (name, x[special], got[special], want)
+        zero_in = x64[special] == 0
+        assert np.array_equal(np.signbit(got[special][zero_in]), np.signbit(want[zero_in])), name
+    normal = ~special
+    absolute = None
+    if name == "lgamma" and dtype == np.float64:
+        # Next to lgamma's negative zeros only absolute accuracy exists: 2 ulps of 1 (docs/math.md).
+        absolute = np.where(x64[normal] < 0, 2 * np.spacing(1.0), 0.0)
+    assert_within_ulps(got[normal], hi[normal], lo[normal], dtype, bar if dtype == np.float64 else 1.0, absolute)
+
+
+def float_input(column: Column) -> np.ndarray:
+    """What a float kernel computes on: float32 stays float32, everything else becomes float64."""
+    return column.values.astype(np.float32 if column.dtype == np.float32 else np.float64)
+
+
+def check_elementwise_kind(column: Column, result, want_dtype) -> tuple[np.ndarray, np.ndarray]:
+    values, null = read_result(result, column)
+    assert result_dtype(result) == want_dtype, (result_dtype(result), want_dtype)
+    assert np.array_equal(null, column.null)
+    return values, null
+
+
+def call(column: Column, method: str, *args, **kwargs):
+    """``s.rt.<method>`` for Series forms, the module function of the same name for the others."""
+    if isinstance(column.obj, pd.Series):
+        return getattr(column.obj.rt, method)(*args, **kwargs)
+    return MODULE_FUNCTIONS[method](column.obj, *args, **kwargs)
+
+
+MODULE_FUNCTIONS = {
+    **{name: getattr(rtm, name) for name in UNARY}, "clamp": rtm.clamp, "pow": rtm.pow, "atan2": rtm.atan2,
+    **{name: getattr(rtq, name) for name in ("completeness", "validity", "accuracy", "uniqueness", "consistency",
+                                             "overall_quality")},
+    "describe": rt_pandas.describe,
+    "anomaly_scores": rt_anomaly.anomaly_scores, "is_anomaly": rt_anomaly.is_anomaly,
+    "anomalies": rt_anomaly.anomalies,
+    "standardize": rtt.standardize, "min_max": rtt.min_max, "robust_scale": rtt.robust_scale,
+}
+
+
+# ---------------------------------------------------------------- math
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("name", list(UNARY))
+@PROPS
+@given(column=columns())
+def test_unary_math_matches_mpmath(backend, name, column):
+    result = call(column, name)
+    x = float_input(column)
+    values, null = check_elementwise_kind(column, result, x.dtype)
+    check_unary(name, x[~null], values[~null].astype(x.dtype))
+
+
+@PROPS
+@given(column=columns(), bounds=st.lists(st.floats(allow_nan=False), min_size=2, max_size=2))
+def test_clamp_matches_numpy_clip(backend, column, bounds):
+    lower, upper = sorted(bounds)
+    result = call(column, "clamp", lower, upper)
+    x = float_input(column)
+    values, null = check_elementwise_kind(column, result, x.dtype)
+    lo, hi = np.array([lower, upper]).astype(x.dtype)  # float32 rounds its bounds first, as numpy.clip
+    want = np.clip(x, lo, hi)
+    assert np.array_equal(values[~null], want[~null].astype(np.float64), equal_nan=True)
+
+
+@st.composite
+def pairs(draw):
+    """Two aligned columns (x, y) of the same length, each in its own form."""
+    x = draw(columns(max_size=30))
+    n = len(x.values)
+    y = draw(columns(min_size=n, max_size=n))
+    return x, y
+
+
+def _binary_dtype(x: Column, y: Column | float) -> np.dtype:
+    both32 = x.dtype == np.float32 and (not isinstance(y, Column) or y.dtype == np.float32)
+    return np.dtype(np.float32 if both32 else np.float64)
+
+
+def binary_nulls(result_column: Column, values: np.ndarray, got_null: np.ndarray, null: np.ndarray) -> None:
+    """A binary result is null where either operand is; numpy forms show those rows as NaN."""
+    if result_column.form in ("numpy", "series"):
+        assert not got_null.any() and np.isnan(values[null]).all()
+    else:
+        assert np.array_equal(got_null, null)
+
+
+def check_binary(fn, np_fn, xs: np.ndarray, ys: np.ndarray, got: np.ndarray, dtype) -> None:
+    hi = np.empty(len(xs))
+    lo = np.zeros(len(xs))
+    special = ~np.isfinite(xs) | ~np.isfinite(ys) | (xs == 0) | (ys == 0) | (xs == 1)
+    for i, (a, b) in enumerate(zip(xs.tolist(), ys.tolist())):
+        if not special[i]:
+            exact = _exact(fn, a, b)
+            if exact is None:
+                special[i] = True
+            else:
+                hi[i], lo[i] = exact
+    with np.errstate(all="ignore"):
+        want = np_fn(xs[special], ys[special]).astype(dtype)
+    assert np.array_equal(got[special], want, equal_nan=True), (xs[special], ys[special], got[special], want)
+    zeros = want == 0
+    assert np.array_equal(np.signbit(got[special][zeros]), np.signbit(want[zeros]))
+    assert_within_ulps(got[~special], hi[~special], lo[~special], dtype, 1.0)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@PROPS
+@given(xy=pairs(), scalar=st.one_of(st.none(), st.floats(), st.sampled_from([2.0, -1.0, 0.5, 3.0, -3.0])))
+def test_pow_matches_mpmath(backend, xy, scalar):
+    x, y = xy
+    if scalar is None:
+        result = call(x, "pow", y.obj)
+        ys = float_input(y).astype(np.float64)
+        null = x.null | y.null
+        dtype = _binary_dtype(x, y)
+    else:
+        result = call(x, "pow", scalar)
+        ys = np.full(len(x.values), scalar)
+        null = x.null
+        dtype = _binary_dtype(x, scalar)
+    values, got_null = read_result(result, x, same_chunks=False)
+    assert result_dtype(result) == dtype
+    binary_nulls(x, values, got_null, null)
+    xs = float_input(x).astype(dtype).astype(np.float64)
+    ys = ys.astype(dtype).astype(np.float64)
+    check_binary(mpmath.power, np.power, xs[~null], ys[~null], values[~null].astype(dtype), dtype)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@PROPS
+@given(yx=pairs())
+def test_atan2_matches_mpmath(backend, yx):
+    y, x = yx
+    result = call(y, "atan2", x.obj)
+    null = x.null | y.null
+    dtype = _binary_dtype(y, x)
+    values, got_null = read_result(result, y, same_chunks=False)
+    assert result_dtype(result) == dtype
+    binary_nulls(y, values, got_null, null)
+    ys = float_input(y).astype(dtype).astype(np.float64)
+    xs = float_input(x).astype(dtype).astype(np.float64)
+    special = ~np.isfinite(xs) | ~np.isfinite(ys) | (xs == 0) | (ys == 0)
+    got = values[~null].astype(dtype)
+    ys, xs, special = ys[~null], xs[~null], special[~null]
+    with np.errstate(all="ignore"):
+        want = np.arctan2(ys[special], xs[special]).astype(dtype)
+    assert np.array_equal(got[special], want, equal_nan=True)
+    assert np.array_equal(np.signbit(got[special]), np.signbit(want))
+    hi = np.empty(int((~special).sum()))
+    lo = np.empty_like(hi)
+    for i, (a, b) in enumerate(zip(ys[~special].tolist(), xs[~special].tolist())):
+        hi[i], lo[i] = _exact(mpmath.atan2, a, b)
+    assert_within_ulps(got[~special], hi, lo, dtype, 1.0)
