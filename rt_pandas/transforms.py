@@ -689,16 +689,21 @@ def standardize(x: Any, ddof: int = 1) -> Any:
     """``(x - mean) / std`` over the valid values; nulls and NaN stay missing.
 
     ``ddof=1`` gives pandas' ``(s - s.mean()) / s.std()``; ``ddof=0`` gives
-    scikit-learn's ``StandardScaler``. A constant column becomes 0.
+    scikit-learn's ``StandardScaler``. A constant column (a single value
+    included) becomes 0.
 
     >>> import pandas as pd, rt_pandas
     >>> pd.Series([1.0, None, 3.0]).rt.standardize().tolist()
     [-0.7071067811865475, nan, 0.7071067811865475]
+    >>> pd.Series([5.0, None]).rt.standardize().tolist()
+    [0.0, nan]
     """
     def stats(backend, source, values):
         m = _chunk_moments(backend, source, values)
-        if m is None or m["count"] - ddof <= 0:
+        if m is None or m["count"] == 0:
             return 0.0, 1.0
+        if m["count"] - ddof <= 0:
+            return m["mean"], 1.0  # one value: no spread, so it maps to 0 like any constant column
         return m["mean"], float(np.sqrt(m["m2"] / (m["count"] - ddof)))
 
     return _affine_column(x, stats, "standardize")
