@@ -743,13 +743,16 @@ def robust_scale(x: Any, quantile_range: tuple[float, float] = (25.0, 75.0)) -> 
                  for view, chunk in zip(source.chunks, values)]
         joined = np.concatenate(valid) if valid else np.empty(0)
         joined = joined.astype(np.float64) if joined.dtype not in DTYPE_CODES else joined
+        if np.isinf(joined).any():
+            # As for standardize and min_max; the quartiles alone may be finite and hide them.
+            raise ValidationError("robust_scale needs finite values; this column holds infinite ones", "robust_scale")
         probs = np.array([0.5, low / 100, high / 100])
         out = backend.empty(3, np.float64)
         backend.run("rt_stats_quantiles", DTYPE_CODES[joined.dtype], In(joined), NULL, 0,
                     len(joined), 1, In(probs), 3, Out(out))
         median, q_low, q_high = (float(v) for v in out)
-        if not np.isfinite(median):
-            return 0.0, 1.0
+        if median != median:
+            return 0.0, 1.0  # no values (all missing): nothing to scale
         return median, q_high - q_low
 
     return _affine_column(x, stats, "robust_scale")

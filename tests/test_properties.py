@@ -197,6 +197,7 @@ import math as pymath  # noqa: E402
 import mpmath  # noqa: E402
 import pytest  # noqa: E402
 import scipy.special  # noqa: E402
+import scipy.stats  # noqa: E402
 from hypothesis import given  # noqa: E402
 
 import rt_pandas  # noqa: E402
@@ -458,3 +459,332 @@ def test_atan2_matches_mpmath(backend, yx):
     for i, (a, b) in enumerate(zip(ys[~special].tolist(), xs[~special].tolist())):
         hi[i], lo[i] = _exact(mpmath.atan2, a, b)
     assert_within_ulps(got[~special], hi, lo, dtype, 1.0)
+
+
+# ---------------------------------------------------------------- quality metrics
+
+
+def _ratio(part, whole):
+    return None if whole == 0 else part / whole
+
+
+def _assert_ratio(got, want, what):
+    if want is None:
+        assert got is None, (what, got)
+    else:
+        assert got is not None and abs(got - want) <= 1e-12, (what, got, want)
+
+
+def _present_exact(column: Column) -> list:
+    """Present values as exact Python numbers (ints stay ints), for counting and range checks."""
+    keep = column.valid & ~np.isnan(column.floats)
+    return column.values[keep].tolist()
+
+
+def _uniqueness(present: list) -> float | None:
+    counts = pd.Series([v if isinstance(v, str) else v + 0 for v in present], dtype=object).value_counts()
+    # (v + 0 makes -0.0 and 0.0 one value, as pandas and rt-pandas count them)
+    return _ratio(int((counts == 1).sum()), len(present))
+
+
+def _consistency_bounds(present: np.ndarray, k: float) -> tuple[float, float] | None:
+    """median +- k * scale with scale 1.4826 MAD, or 1.2533 mean |x - median| when MAD is 0 (docs/quality.md)."""
+    median = np.median(present)
+    deviation = np.abs(present - median)
+    mad = np.median(deviation)
+    scale = 1.4826 * mad if mad > 0 else 1.2533 * np.mean(deviation)
+    if not scale > 0:
+        return None  # a constant column: every value is consistent
+    return median - k * scale, median + k * scale
+
+
+def _consistent_counts(present: np.ndarray, k: float) -> tuple[int, int]:
+    """(lowest, highest) count of consistent values allowing for rounding at the bounds."""
+    with np.errstate(all="ignore"):
+        bounds = _consistency_bounds(present, k)
+    if bounds is None:
+        return len(present), len(present)
+    lo, hi = bounds
+    slack = 1e-9 * max(abs(lo), abs(hi), 1e-300)
+    inner = int(((present >= lo + slack) & (present <= hi - slack)).sum())
+    outer = int(((present >= lo - slack) & (present <= hi + slack)).sum())
+    return inner, outer
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@PROPS
+@given(column=columns(), bounds=st.lists(st.floats(-1e3, 1e3), min_size=2, max_size=2),
+       k=st.sampled_from([3.5, 1.0, 0.5]))
+def test_numeric_quality_metrics_match_pandas(backend, column, bounds, k):
+    lo, hi = sorted(bounds)
+    n = len(column.values)
+    present = _present_exact(column)
+    floats = np.array(present, dtype=np.float64)
+    _assert_ratio(call(column, "completeness"), _ratio(len(present), n), "completeness")
+    missing_nulls_only = int(column.null.sum())
+    _assert_ratio(MODULE_FUNCTIONS["completeness"](column.obj, nan_as_missing=False),
+                  _ratio(n - missing_nulls_only, n), "completeness(nan_as_missing=False)")
+    valid = int(np.isfinite(floats).sum()) if column.dtype.kind == "f" else len(present)
+    _assert_ratio(call(column, "validity"), _ratio(valid, len(present)), "validity")
+    within = sum(1 for v in present if lo <= v <= hi)
+    if column.dtype == np.bool_:
+        with pytest.raises(ValidationError):  # ranges apply to numbers and timestamps (docs/quality.md)
+            call(column, "accuracy", lo, hi)
+    else:
+        _assert_ratio(call(column, "accuracy", lo, hi), _ratio(within, len(present)), "accuracy")
+    _assert_ratio(call(column, "uniqueness"), _uniqueness(present), "uniqueness")
+    consistency = MODULE_FUNCTIONS["consistency"](column.obj, k=k)
+    if column.dtype == np.bool_ or not present:
+        assert consistency is None
+    else:
+        inner, outer = _consistent_counts(floats, k)
+        assert inner / len(present) - 1e-12 <= consistency <= outer / len(present) + 1e-12, (consistency, inner, outer)
+    default_consistency = MODULE_FUNCTIONS["consistency"](column.obj)  # overall_quality's k = 3.5
+    metrics = [m for m in (_ratio(len(present), n), _ratio(valid, len(present)), _uniqueness(present),
+                           default_consistency) if m is not None]
+    want_overall = None if not metrics else sum(metrics) / len(metrics)
+    _assert_ratio(call(column, "overall_quality"), want_overall, "overall_quality")
+
+
+STRINGS = st.one_of(st.none(), st.sampled_from(["a", "b", "AB-12", "XY-9876", "7", " ", "", "\u00a0", "é1", "a b"]),
+                    st.text(alphabet="aZ9 -é\u00a0.", max_size=4))
+
+
+@st.composite
+def string_columns(draw) -> tuple[Any, list]:
+    """A string column in one of its forms, and its values as a list (None for nulls)."""
+    items = draw(st.lists(STRINGS, max_size=30))
+    form = draw(st.sampled_from(("object", "string", "arrow_series", "arrow", "large", "chunked")))
+    if form == "object":
+        return pd.Series(items, dtype=object), items
+    if form == "string":
+        return pd.Series(items, dtype="string"), items
+    prefix = draw(st.sampled_from((1, 3, 7)))
+    padded = pa.array(["pad"] * prefix + items + [None], type=pa.large_string() if form == "large" else pa.string())
+    if form in ("arrow", "large"):
+        return padded.slice(prefix, len(items)), items
+    cut = draw(st.integers(0, len(items)))
+    chunked = pa.chunked_array([padded.slice(prefix, cut), padded.slice(prefix + cut, len(items) - cut)])
+    if form == "chunked":
+        return chunked, items
+    return pd.Series(pd.arrays.ArrowExtensionArray(chunked)), items
+
+
+def _shape(text: str) -> tuple:
+    """Runs of character classes (docs/quality.md): letters (any non-ASCII non-space too), digits, space, punctuation."""
+    classes = []
+    for ch in text:
+        cls = "s" if ch.isspace() else "d" if ch in "0123456789" else "l" if (ch.isalpha() or not ch.isascii()) \
+            else "p"
+        if not classes or classes[-1] != cls:
+            classes.append(cls)
+    return tuple(classes)
+
+
+@PROPS
+@given(data=string_columns())
+def test_string_quality_metrics_match_python(backend, data):
+    obj, items = data
+    present = [s for s in items if s is not None]
+    n = len(items)
+    single = (lambda name: getattr(obj.rt, name)()) if isinstance(obj, pd.Series) else \
+        (lambda name: MODULE_FUNCTIONS[name](obj))
+    _assert_ratio(single("completeness"), _ratio(len(present), n), "completeness")
+    _assert_ratio(single("validity"), _ratio(sum(1 for s in present if s.strip() != ""), len(present)), "validity")
+    _assert_ratio(single("uniqueness"), _uniqueness(present), "uniqueness")
+    shapes = pd.Series([_shape(s) for s in present], dtype=object).value_counts()
+    _assert_ratio(single("consistency"), _ratio(int(shapes.max()) if len(shapes) else 0, len(present)),
+                  "consistency")
+    described = rt_pandas.describe(obj)
+    counts = pd.Series(present, dtype=object).value_counts()
+    assert described["count"] == len(present) and described["missing"] == n - len(present)
+    assert described["distinct"] == len(counts)
+    assert described["freq"] == (int(counts.max()) if len(counts) else 0)
+    if len(counts):
+        assert described["top"] in set(counts.index[counts == counts.max()])
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@PROPS
+@given(a=columns(forms=("numpy", "masked"), max_size=25, magnitude=5.0),
+       b=st.lists(st.sampled_from(["x", "y", None]), max_size=25))
+def test_frame_quality_matches_per_column_and_pandas_duplicates(backend, a, b):
+    n = min(len(a.values), len(b))
+    frame = pd.DataFrame({"a": a.obj[:n], "b": pd.Series(b[:n], dtype=object, index=a.obj[:n].index
+                                                        if isinstance(a.obj, pd.Series) else None)})
+    report = frame.rt.quality()
+    assert report.rows == n
+    assert report.duplicate_rows == (int(frame.duplicated().sum()) if n else 0)
+    table = report.to_frame()
+    for name in ("a", "b"):
+        alone = rtq.quality(frame[name])
+        for metric in ("completeness", "validity", "uniqueness", "consistency"):
+            want = alone.columns[0].metric(metric)
+            got = table.loc[name, metric]
+            assert (want is None and pd.isna(got)) or got == want, (name, metric, got, want)
+    scores = [s for s in (rtq.overall_quality(frame[name]) for name in ("a", "b")) if s is not None]
+    _assert_ratio(report.overall, sum(scores) / len(scores) if scores else None, "overall")
+    assert frame.rt.quality_report().passed == report.passed
+
+
+# ---------------------------------------------------------------- describe
+
+
+def _close(got, want, scale, rel=1e-12):
+    if want is None or (isinstance(want, float) and np.isnan(want)):
+        return got is None or (isinstance(got, float) and np.isnan(got))
+    if np.isinf(want):
+        return got == want
+    return abs(got - want) <= rel * max(abs(want), scale, 1e-300)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@PROPS
+@given(column=columns(magnitude=1e6))
+def test_describe_matches_pandas(backend, column):
+    described = call(column, "describe")
+    present = np.array(_present_exact(column), dtype=np.float64)
+    n = len(present)
+    reference = pd.Series(present)
+    scale = float(np.max(np.abs(present[np.isfinite(present)]), initial=0.0))
+    assert described["count"] == n and described["missing"] == len(column.values) - n
+    assert _close(described["mean"], reference.mean() if n else np.nan, scale), (described["mean"], reference.mean())
+    assert _close(described["min"], reference.min() if n else np.nan, scale)
+    assert _close(described["max"], reference.max() if n else np.nan, scale)
+    std = reference.std() if n > 1 else np.nan
+    assert _close(described["std"], std, scale, rel=1e-9), (described["std"], std)
+    for p in (0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99):
+        want = np.percentile(present, 100 * p) if n else np.nan
+        assert _close(described[f"{100 * p:g}%"], want, scale), (p, described[f"{100 * p:g}%"], want)
+    finite = present[np.isfinite(present)]
+    well_conditioned = len(finite) == n and n >= 4 and np.std(finite) > 1e-3 * scale
+    if well_conditioned:
+        assert _close(described["skew"], scipy.stats.skew(present, bias=False), 1.0, rel=1e-6)
+        assert _close(described["kurtosis"], scipy.stats.kurtosis(present, bias=False), 1.0, rel=1e-6)
+    counts = pd.Series(column.values[column.valid & ~np.isnan(column.floats)]).map(lambda v: v + 0).value_counts()
+    assert described["distinct"] == len(counts)
+    assert described["freq"] == (int(counts.max()) if n else 0)
+    if n:
+        assert described["top"] in set(counts.index[counts == counts.max()])
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@PROPS
+@given(a=columns(forms=("numpy", "masked"), max_size=20, magnitude=100.0, min_size=20),
+       b=columns(forms=("numpy", "masked"), max_size=20, magnitude=100.0, min_size=20))
+def test_frame_describe_is_the_series_describes(backend, a, b):
+    frame = pd.DataFrame({"a": pd.Series(a.obj).reset_index(drop=True), "b": pd.Series(b.obj).reset_index(drop=True)})
+    table = frame.rt.describe(percentiles=[0.1, 0.5])
+    for name in ("a", "b"):
+        alone = frame[name].rt.describe(percentiles=[0.1, 0.5])
+        for key in alone.index:
+            got, want = table.loc[key, name], alone[key]
+            assert got == want or (pd.isna(got) and pd.isna(want)), (name, key, got, want)
+
+
+# ---------------------------------------------------------------- anomaly scores
+
+
+def reference_scores(method: str, floats: np.ndarray) -> np.ndarray:
+    """zscore / iqr / mad scores as docs/anomaly.md defines them, in numpy."""
+    scores = np.full(len(floats), np.nan)
+    present = ~np.isnan(floats)
+    x = floats[present]
+    if not len(x):
+        return scores
+    with np.errstate(all="ignore"):
+        if method == "zscore":
+            finite = x[np.isfinite(x)]
+            centre = finite.mean() if len(finite) else np.nan
+            spread = finite.std() if len(finite) else np.nan
+            distance = np.abs(x - centre)
+            s = np.where(spread > 0, distance / spread, np.where(distance == 0, 0.0, np.inf))
+            s[~np.isfinite(x)] = np.inf
+        elif method == "iqr":
+            q1, q3 = np.percentile(x, [25, 75])
+            distance = np.maximum(np.maximum(q1 - x, x - q3), 0.0)
+            iqr = q3 - q1
+            s = np.where(iqr > 0, distance / iqr, np.where(distance == 0, 0.0, np.inf))
+        else:
+            median = np.median(x)
+            deviation = np.abs(x - median)
+            mad = 1.4826 * np.median(deviation)
+            s = np.where(mad > 0, deviation / mad, np.where(deviation == 0, 0.0, np.inf))
+    scores[present] = s
+    return scores
+
+
+def assert_scores_close(got: np.ndarray, want: np.ndarray) -> None:
+    same_special = (np.isnan(got) & np.isnan(want)) | ((got == want) & ~np.isfinite(want))
+    finite = np.isfinite(want)
+    close = np.zeros(len(want), bool)
+    close[finite] = np.abs(got[finite] - want[finite]) <= 1e-12 * np.maximum(np.abs(want[finite]), 1.0)
+    assert (same_special | close).all(), (got[~(same_special | close)], want[~(same_special | close)])
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("method", ["zscore", "iqr", "mad"])
+@PROPS
+@given(column=columns(magnitude=1e6), threshold=st.sampled_from([None, 0.5, 2.0]))
+def test_statistical_anomalies_match_numpy(backend, method, column, threshold):
+    want = reference_scores(method, column.floats)
+    scores = call(column, "anomaly_scores", method)
+    flags = call(column, "is_anomaly", method, threshold)
+    found = call(column, "anomalies", method, threshold)
+    assert isinstance(scores, pd.Series) and scores.dtype == np.float64 and len(scores) == len(want)
+    assert_scores_close(scores.to_numpy(), want)
+    limit = threshold or rt_anomaly.DEFAULT_THRESHOLDS[method]
+    flags = flags.to_numpy()
+    decided = np.isnan(want) | (np.abs(want - limit) > 1e-9 * limit)
+    assert np.array_equal(flags[decided], (want > limit)[decided])
+    assert not flags[np.isnan(want)].any()
+    assert list(found.index) == list(scores.index[flags])
+    assert np.array_equal(found["score"].to_numpy(), scores.to_numpy()[flags])
+    assert np.array_equal(found["value"].to_numpy(), column.floats[flags])
+    if isinstance(column.obj, pd.Series):
+        assert scores.index.equals(column.obj.index)
+
+
+# ---------------------------------------------------------------- column scalers
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("scaler", ["standardize", "standardize_ddof0", "min_max", "robust_scale"])
+@PROPS
+@given(column=columns(magnitude=1e6))
+def test_scalers_match_numpy(backend, scaler, column):
+    x = float_input(column)
+    present = column.valid & ~np.isnan(x)
+    values = x[present].astype(np.float64)
+    with np.errstate(all="ignore"):
+        if scaler.startswith("standardize"):
+            ddof = 0 if scaler.endswith("ddof0") else 1
+            centre = values.mean() if len(values) else 0.0
+            scale = values.std(ddof=ddof) if len(values) > ddof else 1.0
+        elif scaler == "min_max":
+            centre = values.min() if len(values) else 0.0
+            scale = values.max() - centre if len(values) else 1.0
+        else:
+            median, q1, q3 = np.percentile(values, [50, 25, 75]) if len(values) else (0.0, 0.0, 1.0)
+            centre, scale = (median, q3 - q1) if np.isfinite(values).all() else (np.inf, np.inf)
+    name, args = (("standardize", (0,)) if scaler == "standardize_ddof0" else (scaler, ()))
+    if not (np.isfinite(centre) and np.isfinite(scale)):
+        with pytest.raises(ValidationError):
+            call(column, name, *args)
+        return
+    result = call(column, name, *args)
+    got, null = check_elementwise_kind(column, result, x.dtype)
+    want = (x.astype(np.float64) - centre) / (scale if scale != 0 else 1.0)
+    ok = present & ~null
+    tolerance = (1e-12 if x.dtype == np.float64 else 1e-6) * np.maximum(np.abs(want[ok]), 1.0)
+    assert (np.abs(got[ok] - want[ok]) <= tolerance).all(), (got[ok], want[ok])
+    assert np.isnan(got[~present & ~null]).all()
+
+
+def test_every_accessor_method_is_covered():
+    """The property tests above (and the frame / image ones below) name every public .rt method."""
+    series_methods = {m for m in dir(pd.Series([1.0]).rt) if not m.startswith("_")}
+    frame_methods = {m for m in dir(pd.DataFrame({"a": [1.0]}).rt) if not m.startswith("_")}
+    covered = set(MODULE_FUNCTIONS) | {"quality", "resize", "center_crop", "normalize"}
+    assert series_methods <= covered, series_methods - covered
+    assert frame_methods <= {"quality", "quality_report", "describe", "anomalies", "anomaly_scores", "clamp"}
