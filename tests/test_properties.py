@@ -788,3 +788,186 @@ def test_every_accessor_method_is_covered():
     covered = set(MODULE_FUNCTIONS) | {"quality", "resize", "center_crop", "normalize"}
     assert series_methods <= covered, series_methods - covered
     assert frame_methods <= {"quality", "quality_report", "describe", "anomalies", "anomaly_scores", "clamp"}
+
+
+# ---------------------------------------------------------------- frames
+
+
+@st.composite
+def numeric_frames(draw, min_rows=0, max_rows=30):
+    """A frame of two or three numeric columns (numpy, masked or Arrow-backed) and a string column."""
+    n = draw(st.integers(min_rows, max_rows))
+    data = {}
+    for name in ("a", "b", "c")[:draw(st.integers(2, 3))]:
+        column = draw(columns(min_size=n, max_size=n, magnitude=50.0,
+                              forms=("numpy", "series", "masked", "arrow_series")))
+        data[name] = pd.Series(column.obj).reset_index(drop=True)
+    data["label"] = pd.Series(draw(st.lists(st.sampled_from(["x", "y", None]), min_size=n, max_size=n)),
+                              dtype=object)
+    return pd.DataFrame(data)
+
+
+def _numeric_names(frame: pd.DataFrame) -> list:
+    return [name for name, dtype in frame.dtypes.items()
+            if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)]
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@PROPS
+@given(frame=numeric_frames(), bounds=st.lists(st.floats(-60, 60), min_size=2, max_size=2))
+def test_frame_clamp_clamps_numeric_columns_only(backend, frame, bounds):
+    lower, upper = sorted(bounds)
+    result = frame.rt.clamp(lower, upper)
+    assert list(result.columns) == list(frame.columns) and result.index.equals(frame.index)
+    numeric = _numeric_names(frame)
+    for name in frame.columns:
+        if name not in numeric:
+            assert result[name].equals(frame[name])
+            continue
+        source = frame[name].astype("float64").to_numpy(dtype=np.float64, na_value=np.nan)
+        if frame[name].dtype == np.float32 or str(frame[name].dtype) in ("Float32", "float[pyarrow]"):
+            lo, hi = np.float32(lower), np.float32(upper)
+        else:
+            lo, hi = lower, upper
+        want = np.clip(source, lo, hi)
+        got = result[name].astype("float64").to_numpy(dtype=np.float64, na_value=np.nan)
+        assert np.array_equal(got, want, equal_nan=True), (name, got, want)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@PROPS
+@given(frame=numeric_frames(min_rows=2), seed=st.integers(0, 2**31 - 1))
+def test_frame_isolation_forest_scores(backend, frame, seed):
+    numeric = [n for n, t in frame.dtypes.items() if pd.api.types.is_numeric_dtype(t)]  # booleans too
+    scores = frame.rt.anomaly_scores(random_state=seed, n_estimators=20)
+    assert isinstance(scores, pd.Series) and scores.index.equals(frame.index)
+    values = scores.to_numpy()
+    assert np.all((values > 0) & (values <= 1)), values
+    # The same rows as plain float64 numpy columns (nulls as NaN) score the same.
+    plain = pd.DataFrame({n: frame[n].astype("float64").to_numpy(dtype=np.float64, na_value=np.nan)
+                          for n in numeric})
+    assert np.array_equal(plain.rt.anomaly_scores(random_state=seed, n_estimators=20).to_numpy(), values)
+    # Equal rows get equal scores.
+    rows = {}
+    for key, score in zip(map(tuple, plain.to_numpy().tolist()), values.tolist()):
+        key = tuple("nan" if v != v else v + 0 for v in key)
+        assert rows.setdefault(key, score) == score, key
+    found = frame.rt.anomalies(random_state=seed, n_estimators=20, threshold=0.6)
+    assert list(found.index) == list(frame.index[values > 0.6])
+    assert set(found["top_feature"]) <= set(numeric)
+
+
+@PROPS
+@given(names=st.lists(st.text(alphabet="<>&\"'ab /", min_size=1, max_size=6).map(lambda t: f"zq{t}qz"),
+                      min_size=1, max_size=3, unique=True),
+       values=st.lists(st.one_of(st.none(), st.floats(-5, 5)), min_size=1, max_size=8))
+def test_quality_report_escapes_and_agrees(backend, names, values):
+    import html as html_module
+    frame = pd.DataFrame({name: pd.Series(values, dtype="float64") for name in names})
+    page = frame.rt.quality_report(format="html")
+    for name in names:
+        assert name in html_module.unescape(page)
+        if set(name) & set("<>&"):
+            assert name not in page  # markup characters are always escaped
+    assert frame.rt.quality_report().passed == frame.rt.quality().passed
+
+
+# ---------------------------------------------------------------- mergeable quality states
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@PROPS
+@given(frame=numeric_frames(), cuts=st.lists(st.integers(0, 30), max_size=3), order=st.randoms(use_true_random=False))
+def test_quality_state_merged_over_partitions_equals_whole(backend, frame, cuts, order):
+    n = len(frame)
+    bounds = [0, *sorted(min(c, n) for c in cuts), n]
+    states = []
+    for a, b in zip(bounds, bounds[1:]):
+        state = rt_pandas.QualityState()
+        state.update(frame.iloc[a:b])
+        states.append(rt_pandas.QualityState.from_bytes(state.to_bytes()))  # as if from another worker
+    order.shuffle(states)
+    merged = states[0]
+    for other in states[1:]:
+        merged = merged.merge(other)
+    whole = rt_pandas.QualityState()
+    whole.update(frame)
+    got, want = merged.finalize(), whole.finalize()
+    assert got.rows == want.rows == n and got.duplicate_rows == want.duplicate_rows
+    direct = frame.rt.quality()
+    assert got.duplicate_rows == direct.duplicate_rows
+    got_table, want_table, direct_table = got.to_frame(), want.to_frame(), direct.to_frame()
+    for metric in ("completeness", "validity", "uniqueness", "consistency", "distinct"):
+        for table in (want_table, direct_table):
+            a, b = got_table[metric].to_numpy(dtype=float), table[metric].to_numpy(dtype=float)
+            assert np.allclose(a, b, rtol=1e-12, atol=0, equal_nan=True), (metric, a, b)
+
+
+# ---------------------------------------------------------------- image columns
+
+
+@st.composite
+def image_columns(draw):
+    """A fixed-shape tensor column of HWC images (uint8 or float32), possibly sliced, and its numpy content."""
+    dtype = draw(st.sampled_from([np.uint8, np.float32]))
+    batch, height, width = draw(st.integers(1, 4)), draw(st.integers(1, 9)), draw(st.integers(1, 9))
+    channels = draw(st.sampled_from([1, 3]))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    offset = draw(st.integers(0, 2))
+    shape = (batch + offset, height, width, channels)
+    images = rng.integers(0, 256, shape, dtype=np.uint8) if dtype == np.uint8 else rng.random(shape).astype(dtype)
+    tensors = pa.FixedShapeTensorArray.from_numpy_ndarray(images)
+    if offset:
+        tensors = tensors.slice(offset)
+    return pd.Series(tensors, dtype=pd.ArrowDtype(tensors.type)), images[offset:]
+
+
+def _images_of(series: pd.Series) -> np.ndarray:
+    return np.asarray(series.array._pa_array.combine_chunks().to_numpy_ndarray())
+
+
+def _reference_crop(image: np.ndarray, height: int, width: int) -> np.ndarray:
+    """torchvision's center_crop on one HWC image (zero padding first when the window is larger)."""
+    h, w = image.shape[:2]
+    pad_h, pad_w = max(height - h, 0), max(width - w, 0)
+    image = np.pad(image, ((pad_h // 2, pad_h - pad_h // 2), (pad_w // 2, pad_w - pad_w // 2), (0, 0)))
+    h, w = image.shape[:2]
+    top, left = int(round((h - height) / 2)), int(round((w - width) / 2))
+    return image[top:top + height, left:left + width]
+
+
+@PROPS
+@given(data=image_columns(), size=st.tuples(st.integers(1, 11), st.integers(1, 11)))
+def test_center_crop_matches_torchvision_rule(backend, data, size):
+    series, images = data
+    got = _images_of(series.rt.center_crop(*size))
+    want = np.stack([_reference_crop(image, *size) for image in images])
+    assert got.dtype == images.dtype and np.array_equal(got.reshape(want.shape), want)
+
+
+@PROPS
+@given(data=image_columns(), mean=st.floats(-1, 1), std=st.floats(0.1, 2))
+def test_normalize_matches_numpy(backend, data, mean, std):
+    series, images = data
+    channels = images.shape[-1]
+    got = _images_of(series.rt.normalize(mean=[mean] * channels, std=[std] * channels))
+    scale = 1 / 255 if images.dtype == np.uint8 else 1.0
+    want = (images.astype(np.float64) * scale - mean) / std
+    assert got.dtype == np.float32
+    np.testing.assert_allclose(got.reshape(want.shape), want, rtol=1e-5, atol=1e-5)
+
+
+@PROPS
+@given(data=image_columns(), size=st.tuples(st.integers(1, 12), st.integers(1, 12)))
+def test_resize_matches_opencv(backend, data, size):
+    import cv2
+    series, images = data
+    height, width = size
+    got = _images_of(series.rt.resize(height, width)).reshape(len(images), height, width, images.shape[-1])
+    for image, out in zip(images, got):
+        want = cv2.resize(image, (width, height), interpolation=cv2.INTER_LINEAR).reshape(out.shape)
+        bound = 1 if images.dtype == np.uint8 else 1e-4
+        assert np.abs(out.astype(np.float64) - want.astype(np.float64)).max() <= bound
+    same = _images_of(series.rt.resize(*images.shape[1:3])).reshape(images.shape)
+    assert np.array_equal(same, images)  # the identity size changes nothing
