@@ -25,17 +25,27 @@ static int block_has_nan(const double *x, int64_t n) {
     return 0;
 }
 
-static void block_moments(const double *x, int64_t n, rt_moments *out) {
+static double first_finite(const double *x, int64_t n) {
+    for (int64_t i = 0; i < n; i++) {
+        if (x[i] - x[i] == 0.0) {
+            return x[i];
+        }
+    }
+    return 0.0;
+}
+
+/* The block's moments with its mean taken relative to k (see rt_stats_moments). */
+static void block_moments(const double *x, int64_t n, double k, rt_moments *out) {
     double sum = 0.0, lo = x[0], hi = x[0];
     for (int64_t i = 0; i < n; i++) {
-        sum += x[i];
+        sum += x[i] - k;
         lo = x[i] < lo ? x[i] : lo;
         hi = x[i] > hi ? x[i] : hi;
     }
     double mean = sum / (double)n;
     double m2 = 0.0, m3 = 0.0, m4 = 0.0;
     for (int64_t i = 0; i < n; i++) {
-        double d = x[i] - mean, d2 = d * d;
+        double d = (x[i] - k) - mean, d2 = d * d;
         m2 += d2;
         m3 += d2 * d;
         m4 += d2 * d2;
@@ -56,6 +66,15 @@ static void block_moments(const double *x, int64_t n, rt_moments *out) {
     out->max = hi;
 }
 
+static void merge_non_finite(rt_moments *acc, const rt_moments *b, int64_t missing) {
+    acc->mean = acc->mean + b->mean;
+    acc->m2 = acc->m3 = acc->m4 = __builtin_nan("");
+    acc->min = (b->min < acc->min || b->min != b->min) ? b->min : acc->min;
+    acc->max = (b->max > acc->max || b->max != b->max) ? b->max : acc->max;
+    acc->count += b->count;
+    acc->missing = missing;
+}
+
 /* Chan, Golub and LeVeque's update, extended to third and fourth moments (Pébay 2008). */
 static void merge_into(rt_moments *acc, const rt_moments *b) {
     int64_t missing = acc->missing + b->missing;
@@ -66,6 +85,12 @@ static void merge_into(rt_moments *acc, const rt_moments *b) {
     if (acc->count == 0) {
         *acc = *b;
         acc->missing = missing;
+        return;
+    }
+    if (!(acc->mean - acc->mean == 0.0 && b->mean - b->mean == 0.0)) {
+        /* An infinite or NaN mean: Chan's update would turn inf into NaN (inf - inf); the union's
+         * mean is the sum's limit (inf + finite = inf, inf - inf = NaN) and its spread undefined. */
+        merge_non_finite(acc, b, missing);
         return;
     }
     double na = (double)acc->count, nb = (double)b->count, n = na + nb;
@@ -97,6 +122,11 @@ rt_status rt_stats_moments(int32_t dtype, const void *data, const uint8_t *valid
     }
     moments_clear(out);
     double block[RT_GATHER_BLOCK];
+    /* Blocks are summed and merged relative to k, the first finite value: differences from a
+     * value of the data are exact for values near it, so a constant column has its exact mean
+     * and m2 = 0, and 1e9 + small noise keeps the noise's precision (no cancellation). */
+    double k = 0.0;
+    int have_k = 0;
     for (int64_t start = 0; start < length; start += RT_GATHER_BLOCK) {
         int64_t count = length - start < RT_GATHER_BLOCK ? length - start : RT_GATHER_BLOCK;
         rt_moments part;
@@ -104,11 +134,18 @@ rt_status rt_stats_moments(int32_t dtype, const void *data, const uint8_t *valid
         int64_t kept = rt_gather_block(dtype, data, validity, offset, start, count, nan_as_missing,
                                        block, &part.missing);
         if (kept > 0) {
+            if (!have_k) {
+                k = first_finite(block, kept);
+                have_k = 1;
+            }
             int64_t missing = part.missing;
-            block_moments(block, kept, &part);
+            block_moments(block, kept, k, &part);
             part.missing = missing;
         }
         merge_into(out, &part);
+    }
+    if (out->count > 0) {
+        out->mean += k;
     }
     return RT_OK;
 }
