@@ -650,7 +650,11 @@ def _affine_column(x: Any, stats: Callable[[Any, Any, Any], tuple[float, float]]
 
     The statistics come from the stats core over all valid values; the
     affine step reuses the normalize kernel on the values (nulls kept by
-    sharing the input's validity, NaN stays NaN).
+    sharing the input's validity, NaN stays NaN) in two passes: first
+    ``x - c`` with ``c`` the centre in the column's dtype (exact for values
+    near it), then ``/ scale`` less the small rest ``center - c``. One pass of
+    ``x * (1 / scale) - center / scale`` would cancel catastrophically when
+    the centre is large against the spread (1e9 + noise lost 4 digits).
     """
 
     source = as_columns(x)
@@ -665,10 +669,23 @@ def _affine_column(x: Any, stats: Callable[[Any, Any, Any], tuple[float, float]]
     for view, chunk in zip(source.chunks, values):
         out = backend.empty(view.length, chunk.dtype)
         if view.length:
+            near = float(chunk.dtype.type(center))  # the centre as the column's dtype holds it
+            factor = _power_of_two_for(scale, chunk.dtype)
             backend.run("rt_transform_normalize", DTYPE_CODES[chunk.dtype], In(chunk), 1, 1, view.length, 1, 0,
-                        In(np.array([center])), In(np.array([scale])), 1.0, Out(out))
+                        In(np.array([near])), In(np.array([1.0 / factor])), 1.0, Out(out))
+            backend.run("rt_transform_normalize", DTYPE_CODES[chunk.dtype], In(out), 1, 1, view.length, 1, 0,
+                        In(np.array([(center - near) * factor])), In(np.array([scale * factor])), 1.0, Out(out))
         results.append(out)
     return wrap_like(source, results, backend)
+
+
+def _power_of_two_for(scale: float, dtype: np.dtype) -> float:
+    """1, or for a scale so small that 1 / scale overflows ``dtype`` (subnormal data) the power of
+    two that brings it near 1: multiplying by it is exact, and the second pass divides by a normal number."""
+    finfo = np.finfo(dtype)
+    if scale >= 4.0 / float(finfo.max):
+        return 1.0
+    return float(2.0 ** min(-np.floor(np.log2(scale)), finfo.maxexp - 2))
 
 
 def _chunk_moments(backend, source, values):

@@ -372,6 +372,15 @@ static rt_status method_band(int32_t method, double threshold, int32_t dtype, co
         summary->center = m.count > 0 ? m.mean : rt_nan();
         summary->scale = m.count > 0 ? rt_sqrt(m.m2 / (double)m.count) : rt_nan();
         b->lo = b->hi = summary->center;
+        if (m.count == 0) {
+            /* No finite value: nothing to compare with, but infinities still score +inf (a zero
+             * band of zero width does that; NaN bounds would score them 0). */
+            b->lo = b->hi = 0.0;
+            b->scale = 0.0;
+            b->threshold = threshold;
+            summary->lower = summary->upper = rt_nan();
+            return RT_OK;
+        }
     } else if (method == RT_ANOMALY_MAD) {
         double median, mad;
         static const double half = 0.5;

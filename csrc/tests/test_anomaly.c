@@ -143,6 +143,11 @@ static void test_statistical(void) {
         }
         rt_force_impl(-1, &err);
     }
+    /* Only infinities: no finite statistics, but every infinity still scores +inf. */
+    double only_inf[3] = {INFINITY, -INFINITY, NAN};
+    CHECK(rt_anomaly_statistical(RT_ANOMALY_ZSCORE, 3.0, RT_DTYPE_FLOAT64, only_inf, NULL, 0, 3, s10, f10, &si, &err) == RT_OK);
+    CHECK(isinf(s10[0]) && isinf(s10[1]) && isnan(s10[2]) && f10[0] == 1 && f10[1] == 1 && f10[2] == 0);
+    CHECK(si.anomalies == 2 && isnan(si.center));
     /* The median of {0, inf} interpolates to NaN (numpy's lerp): MAD and IQR scores are undefined. */
     double zero_inf[2] = {0, INFINITY};
     CHECK(rt_anomaly_statistical(RT_ANOMALY_MAD, 3.5, RT_DTYPE_FLOAT64, zero_inf, NULL, 0, 2, s10, f10, &si, &err) == RT_OK);
