@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from ._backend import NULL, In, InValue, Out, OutValue, Ptr, get_backend
-from ._columns import DTYPE_CODES, as_columns, bool_values
+from ._columns import DTYPE_CODES, as_columns, bool_values, unpack_bits
 from .errors import ValidationError
 
 __all__ = [
@@ -93,7 +93,7 @@ def _float_values_of(source, name: str) -> np.ndarray:
         if values.dtype.kind not in "fiub":
             raise ValidationError(f"{name} must be a numeric column, got dtype {values.dtype}", name)
         if view.validity is not None:
-            bits = np.unpackbits(view.validity, bitorder="little")[view.offset : view.offset + view.length]
+            bits = unpack_bits(view.validity, view.offset, view.length)
             values = np.where(bits.astype(bool), values, np.nan)
         parts.append(np.asarray(values, dtype=np.float64))
     if not parts:

@@ -30,7 +30,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from ._backend import NULL, In, InValue, Out, OutValue, get_backend
-from ._columns import DTYPE_CODES, as_columns, float_values, shifted_validity, wrap_like
+from ._columns import DTYPE_CODES, as_columns, float_values, shifted_validity, unpack_bits, wrap_like
 from ._images import ImageInput, image_input
 from .errors import ValidationError
 
@@ -776,8 +776,7 @@ def robust_scale(x: Any, quantile_range: tuple[float, float] = (25.0, 75.0)) -> 
 
 
 def _valid_mask(view) -> np.ndarray:
-    bits = np.unpackbits(view.validity, bitorder="little")
-    return bits[view.offset : view.offset + view.length].astype(bool)
+    return unpack_bits(view.validity, view.offset, view.length).astype(bool)
 
 
 # ---- accessor mixins ------------------------------------------------------
