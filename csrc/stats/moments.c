@@ -34,14 +34,53 @@ static double first_finite(const double *x, int64_t n) {
     return 0.0;
 }
 
-/* The block's moments with its mean taken relative to k (see rt_stats_moments). */
-static void block_moments(const double *x, int64_t n, double k, rt_moments *out) {
+/* The rounding error of p = a * b (Dekker; one operation per statement, so nothing is contracted
+ * into an FMA, which the wasm build does not have anyway). |a|, |b| below 2^996. */
+static double product_error(double a, double b, double p) {
+    const double split = 134217729.0; /* 2^27 + 1 */
+    double as = a * split;
+    double ah = as - (as - a);
+    double al = a - ah;
+    double bs = b * split;
+    double bh = bs - (bs - b);
+    double bl = b - bh;
+    double t = ah * bh;
+    t = t - p;
+    double u = ah * bl;
+    t = t + u;
+    u = al * bh;
+    t = t + u;
+    u = al * bl;
+    return t + u;
+}
+
+/* k + s / n to about half an ulp: the quotient's remainder and the rounding of k + q are kept
+ * (two-sum) and added once, so [1, 2, 4] has mean 2.3333333333333335, not 1 ulp below. */
+static double shifted_mean(double k, double s, double n) {
+    double q = s / n;
+    if (!(q - q == 0.0) || !(k - k == 0.0) || q > 0x1p900 || q < -0x1p900) {
+        return k + q;
+    }
+    double p = q * n;
+    double remainder = (s - p) - product_error(q, n, p);
+    double r = remainder / n;
+    double hi = k + q;
+    double kept = hi - k;
+    double err = (k - (hi - kept)) + (q - kept);
+    double lo = err + r;
+    return hi + lo;
+}
+
+/* The block's moments with its mean taken relative to k (see rt_stats_moments); *shifted_sum
+ * receives the sum of x - k. */
+static void block_moments(const double *x, int64_t n, double k, rt_moments *out, double *shifted_sum) {
     double sum = 0.0, lo = x[0], hi = x[0];
     for (int64_t i = 0; i < n; i++) {
         sum += x[i] - k;
         lo = x[i] < lo ? x[i] : lo;
         hi = x[i] > hi ? x[i] : hi;
     }
+    *shifted_sum = sum;
     double mean = sum / (double)n;
     double m2 = 0.0, m3 = 0.0, m4 = 0.0;
     for (int64_t i = 0; i < n; i++) {
@@ -125,7 +164,7 @@ rt_status rt_stats_moments(int32_t dtype, const void *data, const uint8_t *valid
     /* Blocks are summed and merged relative to k, the first finite value: differences from a
      * value of the data are exact for values near it, so a constant column has its exact mean
      * and m2 = 0, and 1e9 + small noise keeps the noise's precision (no cancellation). */
-    double k = 0.0;
+    double k = 0.0, shifted_sum = 0.0;
     int have_k = 0;
     for (int64_t start = 0; start < length; start += RT_GATHER_BLOCK) {
         int64_t count = length - start < RT_GATHER_BLOCK ? length - start : RT_GATHER_BLOCK;
@@ -139,13 +178,21 @@ rt_status rt_stats_moments(int32_t dtype, const void *data, const uint8_t *valid
                 have_k = 1;
             }
             int64_t missing = part.missing;
-            block_moments(block, kept, k, &part);
+            double block_sum;
+            block_moments(block, kept, k, &part, &block_sum);
+            shifted_sum += block_sum;
             part.missing = missing;
         }
         merge_into(out, &part);
     }
     if (out->count > 0) {
-        out->mean += k;
+        /* The merged mean in shifted coordinates carries the m2..m4 updates; the reported mean is
+         * k + (sum of x - k) / count rounded once (the same value for a constant column). */
+        double shifted_mean_merged = out->mean;
+        out->mean = shifted_mean(k, shifted_sum, (double)out->count);
+        if (out->mean != out->mean && shifted_mean_merged - shifted_mean_merged == 0.0) {
+            out->mean = k + shifted_mean_merged;
+        }
     }
     return RT_OK;
 }

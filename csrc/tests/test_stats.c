@@ -94,6 +94,10 @@ static void test_missing_values(void) {
     }
     CHECK(rt_stats_moments(RT_DTYPE_FLOAT64, constant, NULL, 0, 5000, 1, &m, &err) == RT_OK);
     CHECK(m.mean == 0.1 && m.m2 == 0.0 && m.m3 == 0.0 && m.m4 == 0.0);
+    /* The shifted sums still give a correctly rounded mean where the sum is exact: 7/3. */
+    double seven[3] = {1, 2, 4};
+    CHECK(rt_stats_moments(RT_DTYPE_FLOAT64, seven, NULL, 0, 3, 1, &m, &err) == RT_OK);
+    CHECK(m.mean == 7.0 / 3.0);
     int32_t ints[4] = {-2, 7, 1, 2};
     CHECK(rt_stats_moments(RT_DTYPE_INT32, ints, NULL, 0, 4, 1, &m, &err) == RT_OK);
     CHECK(m.mean == 2.0 && m.min == -2 && m.max == 7);
