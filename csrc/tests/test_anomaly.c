@@ -160,6 +160,58 @@ static void test_statistical(void) {
     CHECK(rt_anomaly_statistical(1, 1.0, RT_DTYPE_FLOAT64, NULL, NULL, 0, 0, NULL, NULL, NULL, &err) == RT_OK);
 }
 
+/* Scoring against given statistics: the column's own band reproduces rt_anomaly_statistical bit for bit. */
+static void test_score_band(void) {
+    enum { N = 1031 };
+    static double x[N], want[N], got[N];
+    static uint8_t want_flags[N], flags[N];
+    for (int i = 0; i < N; i++) {
+        x[i] = 10.0 + 3.0 * (check_uniform() - 0.5) + (i % 61 == 0 ? 25.0 : 0.0);
+    }
+    x[7] = NAN;
+    rt_error err;
+    for (int l = 0; l < n_levels; l++) {
+        rt_force_impl(levels[l], &err);
+        for (int method = 1; method <= 3; method++) {
+            rt_anomaly_summary s;
+            CHECK(rt_anomaly_statistical(method, 2.0, RT_DTYPE_FLOAT64, x, NULL, 0, N, want, want_flags, &s, &err) == RT_OK);
+            double lo = method == RT_ANOMALY_IQR ? s.q1 : s.center, hi = method == RT_ANOMALY_IQR ? s.q3 : s.center;
+            int64_t n_anomalies = -1;
+            CHECK(rt_anomaly_score_band(lo, hi, s.scale, 2.0, RT_DTYPE_FLOAT64, x, NULL, 0, N, got, flags, &n_anomalies, &err) == RT_OK);
+            CHECK(memcmp(got, want, sizeof got) == 0 && memcmp(flags, want_flags, sizeof flags) == 0);
+            CHECK(n_anomalies == s.anomalies);
+        }
+    }
+    rt_force_impl(-1, &err);
+    /* Hand fixture: band [1, 3], scale 2, an int32 column with a null and an offset. */
+    int32_t xi[6] = {99, 0, 2, 7, 4, -5};
+    uint8_t validity[1] = {0x3d}; /* element 1 is null */
+    double s5[5];
+    uint8_t f5[5];
+    int64_t n5 = 0;
+    CHECK(rt_anomaly_score_band(1.0, 3.0, 2.0, 1.5, RT_DTYPE_INT32, xi, validity, 1, 5, s5, f5, &n5, &err) == RT_OK);
+    CHECK(isnan(s5[0]) && s5[1] == 0.0 && s5[2] == 2.0 && s5[3] == 0.5 && s5[4] == 3.0);
+    CHECK(f5[0] == 0 && f5[1] == 0 && f5[2] == 1 && f5[3] == 0 && f5[4] == 1 && n5 == 2);
+    /* Scale 0 (constant reference): the band scores 0, anything else +inf. */
+    double c3[3] = {2.0, 2.0, 5.0};
+    CHECK(rt_anomaly_score_band(2.0, 2.0, 0.0, 3.0, RT_DTYPE_FLOAT64, c3, NULL, 0, 3, s5, NULL, NULL, &err) == RT_OK);
+    CHECK(s5[0] == 0.0 && isinf(s5[2]));
+    /* Bad statistics name the argument. */
+    CHECK(rt_anomaly_score_band(NAN, 1.0, 1.0, 3.0, RT_DTYPE_FLOAT64, c3, NULL, 0, 3, s5, NULL, NULL, &err) == RT_ERR_VALIDATION);
+    CHECK(strcmp(err.context, "center") == 0);
+    CHECK(rt_anomaly_score_band(2.0, 1.0, 1.0, 3.0, RT_DTYPE_FLOAT64, c3, NULL, 0, 3, s5, NULL, NULL, &err) == RT_ERR_VALIDATION);
+    CHECK(rt_anomaly_score_band(1.0, 1.0, -1.0, 3.0, RT_DTYPE_FLOAT64, c3, NULL, 0, 3, s5, NULL, NULL, &err) == RT_ERR_VALIDATION);
+    CHECK(strcmp(err.context, "scale") == 0);
+    CHECK(rt_anomaly_score_band(1.0, 1.0, INFINITY, 3.0, RT_DTYPE_FLOAT64, c3, NULL, 0, 3, s5, NULL, NULL, &err) == RT_ERR_VALIDATION);
+    CHECK(rt_anomaly_score_band(1.0, 1.0, 1.0, 0.0, RT_DTYPE_FLOAT64, c3, NULL, 0, 3, s5, NULL, NULL, &err) == RT_ERR_VALIDATION);
+    CHECK(strcmp(err.context, "threshold") == 0);
+    CHECK(rt_anomaly_score_band(1.0, 1.0, 1.0, 3.0, RT_DTYPE_FLOAT64, c3, NULL, 0, 3, NULL, NULL, NULL, &err) == RT_ERR_VALIDATION);
+    CHECK(rt_anomaly_score_band(1.0, 1.0, 1.0, 3.0, 77, c3, NULL, 0, 3, s5, NULL, NULL, &err) == RT_ERR_VALIDATION);
+    int64_t none = -1;
+    CHECK(rt_anomaly_score_band(1.0, 1.0, 1.0, 3.0, RT_DTYPE_FLOAT64, NULL, NULL, 0, 0, NULL, NULL, &none, &err) == RT_OK);
+    CHECK(none == 0);
+}
+
 /* Above 262,144 values IQR and MAD use sampled brackets: their fences equal the copy-and-select ones. */
 static void test_large_quantiles(void) {
     enum { N = 300007 };
@@ -431,6 +483,7 @@ static void test_seasonal(void) {
 int main(void) {
     find_levels();
     test_statistical();
+    test_score_band();
     test_large_quantiles();
     test_stream();
     test_iforest();
