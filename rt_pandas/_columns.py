@@ -243,9 +243,24 @@ def wrap_like(source: ColumnInput, results: list[np.ndarray], backend: Backend) 
     return pd.Series(values, index=source.series.index, name=source.series.name, copy=False)
 
 
+def unpack_bits(bits: np.ndarray, offset: int, length: int) -> np.ndarray:
+    """Bits ``offset .. offset + length`` of an Arrow bitmap as 0/1 uint8 (only their bytes are read)."""
+    start = offset // 8
+    skip = offset - 8 * start
+    return np.unpackbits(bits[start:(offset + length + 7) // 8], bitorder="little", count=skip + length)[skip:]
+
+
+def bool_values(view: ColumnView) -> np.ndarray:
+    """The rows of an Arrow boolean view as 0/1 uint8 (a copy: Arrow packs booleans into bits)."""
+    return unpack_bits(view.values, view.offset, view.length)
+
+
 def float_values(view: ColumnView, function: str) -> np.ndarray:
     """The rows of a numeric view as float32/float64 for a float kernel: a view for
-    floats, a float64 copy for integers and booleans; anything else is a ValidationError."""
+    floats, a float64 copy for integers and booleans (numpy's or Arrow's bit-packed
+    ones); anything else is a ValidationError."""
+    if view.kind == "bool":
+        return bool_values(view).astype(np.float64)
     if view.kind != "numeric":
         raise ValidationError(f"{function} needs a numeric column, got a {view.kind} column", function)
     values = view.logical_values()

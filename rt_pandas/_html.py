@@ -76,7 +76,7 @@ def _scale(lo: float, hi: float, a: float, b: float):
 
 
 def histogram_svg(name: Any, edges: np.ndarray, counts: np.ndarray) -> str:
-    if counts.size == 0:
+    if counts.size == 0 or len(edges) != counts.size + 1:  # an all-missing column has no bin edges
         return f'<p class="sub">{esc(name)}: no finite values to plot.</p>'
     x = _scale(float(edges[0]), float(edges[-1]), _PAD, _W - 8)
     y = _scale(0, float(counts.max()), _H - 22, 10)

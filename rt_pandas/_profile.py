@@ -113,8 +113,8 @@ def _prepare_arrow(name: Any, chunked: pa.ChunkedArray, dtype_text: str) -> Prep
         return _prepare_series(series.astype("category"))
     if kind == "bool":
         chunked = chunked.cast(pa.uint8())  # bit-packed -> one byte per row (a copy)
-    elif kind == "int" and type_.bit_width < 32:
-        chunked = chunked.cast(pa.int32())
+    elif kind == "int" and type_.bit_width < 32 and not pa.types.is_uint8(type_):
+        chunked = chunked.cast(pa.int32())  # uint8 has a C dtype and stays as it is, as numpy uint8 does
     elif kind == "int" and pa.types.is_unsigned_integer(type_) and type_.bit_width >= 32:
         # uint32 widens exactly; uint64 stays exact as int64 below 2**63, else becomes float64.
         largest = pc.max(chunked).as_py() if len(chunked) else None

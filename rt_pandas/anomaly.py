@@ -40,7 +40,7 @@ import pandas as pd
 
 from . import _serial
 from ._backend import NULL, In, InValue, Out, OutValue, Ptr, get_backend
-from ._columns import DTYPE_CODES, ColumnInput, as_columns
+from ._columns import DTYPE_CODES, ColumnInput, as_columns, bool_values, unpack_bits
 from .errors import ValidationError
 
 __all__ = [
@@ -95,13 +95,13 @@ def _float_values_of(source, name: str) -> np.ndarray:
     """All rows of a column as one float64 array, NaN for nulls (a copy unless already float64 without nulls)."""
     parts = []
     for view in source.chunks:
-        if view.kind != "numeric":
+        if view.kind not in ("numeric", "bool"):
             raise ValidationError(f"{name} must be a numeric column, got a {view.kind} column", name)
-        values = view.logical_values()
+        values = bool_values(view) if view.kind == "bool" else view.logical_values()
         if values.dtype.kind not in "fiub":
             raise ValidationError(f"{name} must be a numeric column, got dtype {values.dtype}", name)
         if view.validity is not None:
-            bits = np.unpackbits(view.validity, bitorder="little")[view.offset : view.offset + view.length]
+            bits = unpack_bits(view.validity, view.offset, view.length)
             values = np.where(bits.astype(bool), values, np.nan)
         parts.append(np.asarray(values, dtype=np.float64))
     if not parts:
@@ -114,9 +114,9 @@ def _column_args(series: pd.Series, name: str) -> tuple:
     source = as_columns(series)
     if len(source.chunks) == 1:
         view = source.chunks[0]
-        if view.kind != "numeric":
+        if view.kind not in ("numeric", "bool"):
             raise ValidationError(f"{name} must be a numeric column, got a {view.kind} column", name)
-        if view.dtype in DTYPE_CODES:
+        if view.kind == "numeric" and view.dtype in DTYPE_CODES:
             validity = In(view.validity) if view.validity is not None else NULL
             return DTYPE_CODES[view.dtype], In(view.values), validity, view.offset, view.length
     values = _float_values_of(source, name)

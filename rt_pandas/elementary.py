@@ -22,7 +22,7 @@ import pandas as pd
 
 from . import _threads
 from ._backend import In, Out, get_backend
-from ._columns import DTYPE_CODES, ColumnInput, ColumnView, as_columns, float_values, wrap_like
+from ._columns import DTYPE_CODES, ColumnInput, ColumnView, as_columns, float_values, unpack_bits, wrap_like
 from .errors import ValidationError
 
 UNARY = ("exp", "expm1", "log", "log1p", "sinh", "cosh", "tanh", "asin", "acos", "atan")
@@ -111,8 +111,7 @@ def _operand(value: Any, function: str) -> tuple[ColumnInput | None, np.ndarray,
 def _null_mask(view: ColumnView) -> np.ndarray | None:
     if view.validity is None or view.null_count == 0:
         return None
-    bits = np.unpackbits(view.validity, bitorder="little", count=view.offset + view.length)
-    return bits[view.offset:].astype(bool) == False  # noqa: E712 (elementwise)
+    return unpack_bits(view.validity, view.offset, view.length) == 0
 
 
 def atan2(y: Any, x: Any) -> Any:

@@ -31,7 +31,7 @@ import numpy as np
 
 from . import _serial
 from ._backend import NULL, In, InValue, Out, OutValue, get_backend
-from ._columns import DTYPE_CODES, as_columns, float_values, shifted_validity, wrap_like
+from ._columns import DTYPE_CODES, as_columns, float_values, shifted_validity, unpack_bits, wrap_like
 from ._images import ImageInput, image_input
 from .errors import ValidationError
 
@@ -724,7 +724,11 @@ def _affine_column(x: Any, stats: Callable[[Any, Any, Any], tuple[float, float]]
 
     The statistics come from the stats core over all valid values; the
     affine step reuses the normalize kernel on the values (nulls kept by
-    sharing the input's validity, NaN stays NaN).
+    sharing the input's validity, NaN stays NaN) in two passes: first
+    ``x - c`` with ``c`` the centre in the column's dtype (exact for values
+    near it), then ``/ scale`` less the small rest ``center - c``. One pass of
+    ``x * (1 / scale) - center / scale`` would cancel catastrophically when
+    the centre is large against the spread (1e9 + noise lost 4 digits).
     """
 
     source = as_columns(x)
@@ -739,10 +743,23 @@ def _affine_column(x: Any, stats: Callable[[Any, Any, Any], tuple[float, float]]
     for view, chunk in zip(source.chunks, values):
         out = backend.empty(view.length, chunk.dtype)
         if view.length:
+            near = float(chunk.dtype.type(center))  # the centre as the column's dtype holds it
+            factor = _power_of_two_for(scale, chunk.dtype)
             backend.run("rt_transform_normalize", DTYPE_CODES[chunk.dtype], In(chunk), 1, 1, view.length, 1, 0,
-                        In(np.array([center])), In(np.array([scale])), 1.0, Out(out))
+                        In(np.array([near])), In(np.array([1.0 / factor])), 1.0, Out(out))
+            backend.run("rt_transform_normalize", DTYPE_CODES[chunk.dtype], In(out), 1, 1, view.length, 1, 0,
+                        In(np.array([(center - near) * factor])), In(np.array([scale * factor])), 1.0, Out(out))
         results.append(out)
     return wrap_like(source, results, backend)
+
+
+def _power_of_two_for(scale: float, dtype: np.dtype) -> float:
+    """1, or for a scale so small that 1 / scale overflows ``dtype`` (subnormal data) the power of
+    two that brings it near 1: multiplying by it is exact, and the second pass divides by a normal number."""
+    finfo = np.finfo(dtype)
+    if scale >= 4.0 / float(finfo.max):
+        return 1.0
+    return float(2.0 ** min(-np.floor(np.log2(scale)), finfo.maxexp - 2))
 
 
 def _chunk_moments(backend, source, values):
@@ -763,16 +780,21 @@ def standardize(x: Any, ddof: int = 1) -> Any:
     """``(x - mean) / std`` over the valid values; nulls and NaN stay missing.
 
     ``ddof=1`` gives pandas' ``(s - s.mean()) / s.std()``; ``ddof=0`` gives
-    scikit-learn's ``StandardScaler``. A constant column becomes 0.
+    scikit-learn's ``StandardScaler``. A constant column (a single value
+    included) becomes 0.
 
     >>> import pandas as pd, rt_pandas
     >>> pd.Series([1.0, None, 3.0]).rt.standardize().tolist()
     [-0.7071067811865475, nan, 0.7071067811865475]
+    >>> pd.Series([5.0, None]).rt.standardize().tolist()
+    [0.0, nan]
     """
     def stats(backend, source, values):
         m = _chunk_moments(backend, source, values)
-        if m is None or m["count"] - ddof <= 0:
+        if m is None or m["count"] == 0:
             return 0.0, 1.0
+        if m["count"] - ddof <= 0:
+            return m["mean"], 1.0  # one value: no spread, so it maps to 0 like any constant column
         return m["mean"], float(np.sqrt(m["m2"] / (m["count"] - ddof)))
 
     return _affine_column(x, stats, "standardize")
@@ -812,21 +834,23 @@ def robust_scale(x: Any, quantile_range: tuple[float, float] = (25.0, 75.0)) -> 
                  for view, chunk in zip(source.chunks, values)]
         joined = np.concatenate(valid) if valid else np.empty(0)
         joined = joined.astype(np.float64) if joined.dtype not in DTYPE_CODES else joined
+        if np.isinf(joined).any():
+            # As for standardize and min_max; the quartiles alone may be finite and hide them.
+            raise ValidationError("robust_scale needs finite values; this column holds infinite ones", "robust_scale")
         probs = np.array([0.5, low / 100, high / 100])
         out = backend.empty(3, np.float64)
         backend.run("rt_stats_quantiles", DTYPE_CODES[joined.dtype], In(joined), NULL, 0,
                     len(joined), 1, In(probs), 3, Out(out))
         median, q_low, q_high = (float(v) for v in out)
-        if not np.isfinite(median):
-            return 0.0, 1.0
+        if median != median:
+            return 0.0, 1.0  # no values (all missing): nothing to scale
         return median, q_high - q_low
 
     return _affine_column(x, stats, "robust_scale")
 
 
 def _valid_mask(view) -> np.ndarray:
-    bits = np.unpackbits(view.validity, bitorder="little")
-    return bits[view.offset : view.offset + view.length].astype(bool)
+    return unpack_bits(view.validity, view.offset, view.length).astype(bool)
 
 
 # ---- accessor mixins ------------------------------------------------------

@@ -210,74 +210,81 @@ static void merge_mean_m2(mean_m2 *acc, double n, double mean, double m2) {
     acc->count = total;
 }
 
-static void block_mean_m2_scalar(const double *x, int64_t n, double *mean, double *m2) {
+static void block_mean_m2_scalar(const double *x, int64_t n, double k, double *mean, double *m2) {
     double sum = 0.0, sq = 0.0;
     for (int64_t i = 0; i < n; i++) {
-        sum += x[i];
+        sum += x[i] - k;
     }
     double m = sum / (double)n;
     for (int64_t i = 0; i < n; i++) {
-        sq += (x[i] - m) * (x[i] - m);
+        double d = (x[i] - k) - m;
+        sq += d * d;
     }
     *mean = m;
     *m2 = sq;
 }
 
 #if RT_ARCH_X86
-RT_TARGET_AVX2 static void block_mean_m2_avx2(const double *x, int64_t n, double *mean, double *m2) {
+RT_TARGET_AVX2 static void block_mean_m2_avx2(const double *x, int64_t n, double k, double *mean, double *m2) {
     __m256d s0 = _mm256_setzero_pd(), s1 = _mm256_setzero_pd();
+    const __m256d vk = _mm256_set1_pd(k);
     int64_t i = 0;
     for (; i + 8 <= n; i += 8) {
-        s0 = _mm256_add_pd(s0, _mm256_loadu_pd(x + i));
-        s1 = _mm256_add_pd(s1, _mm256_loadu_pd(x + i + 4));
+        s0 = _mm256_add_pd(s0, _mm256_sub_pd(_mm256_loadu_pd(x + i), vk));
+        s1 = _mm256_add_pd(s1, _mm256_sub_pd(_mm256_loadu_pd(x + i + 4), vk));
     }
     double lanes[4];
     _mm256_storeu_pd(lanes, _mm256_add_pd(s0, s1));
     double sum = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
     for (; i < n; i++) {
-        sum += x[i];
+        sum += x[i] - k;
     }
     double m = sum / (double)n;
     const __m256d vm = _mm256_set1_pd(m);
     s0 = _mm256_setzero_pd();
     s1 = _mm256_setzero_pd();
     for (i = 0; i + 8 <= n; i += 8) {
-        __m256d d0 = _mm256_sub_pd(_mm256_loadu_pd(x + i), vm), d1 = _mm256_sub_pd(_mm256_loadu_pd(x + i + 4), vm);
+        __m256d d0 = _mm256_sub_pd(_mm256_sub_pd(_mm256_loadu_pd(x + i), vk), vm);
+        __m256d d1 = _mm256_sub_pd(_mm256_sub_pd(_mm256_loadu_pd(x + i + 4), vk), vm);
         s0 = _mm256_fmadd_pd(d0, d0, s0);
         s1 = _mm256_fmadd_pd(d1, d1, s1);
     }
     _mm256_storeu_pd(lanes, _mm256_add_pd(s0, s1));
     double sq = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
     for (; i < n; i++) {
-        sq += (x[i] - m) * (x[i] - m);
+        double d = (x[i] - k) - m;
+        sq += d * d;
     }
     *mean = m;
     *m2 = sq;
 }
 
-RT_TARGET_AVX512 static void block_mean_m2_avx512(const double *x, int64_t n, double *mean, double *m2) {
+RT_TARGET_AVX512 static void block_mean_m2_avx512(const double *x, int64_t n, double k, double *mean, double *m2) {
     __m512d s0 = _mm512_setzero_pd(), s1 = _mm512_setzero_pd();
+    const __m512d vk = _mm512_set1_pd(k);
     int64_t i = 0;
     for (; i + 16 <= n; i += 16) {
-        s0 = _mm512_add_pd(s0, _mm512_loadu_pd(x + i));
-        s1 = _mm512_add_pd(s1, _mm512_loadu_pd(x + i + 8));
+        s0 = _mm512_add_pd(s0, _mm512_sub_pd(_mm512_loadu_pd(x + i), vk));
+        s1 = _mm512_add_pd(s1, _mm512_sub_pd(_mm512_loadu_pd(x + i + 8), vk));
     }
     double sum = _mm512_reduce_add_pd(_mm512_add_pd(s0, s1));
     for (; i < n; i++) {
-        sum += x[i];
+        sum += x[i] - k;
     }
     double m = sum / (double)n;
     const __m512d vm = _mm512_set1_pd(m);
     s0 = _mm512_setzero_pd();
     s1 = _mm512_setzero_pd();
     for (i = 0; i + 16 <= n; i += 16) {
-        __m512d d0 = _mm512_sub_pd(_mm512_loadu_pd(x + i), vm), d1 = _mm512_sub_pd(_mm512_loadu_pd(x + i + 8), vm);
+        __m512d d0 = _mm512_sub_pd(_mm512_sub_pd(_mm512_loadu_pd(x + i), vk), vm);
+        __m512d d1 = _mm512_sub_pd(_mm512_sub_pd(_mm512_loadu_pd(x + i + 8), vk), vm);
         s0 = _mm512_fmadd_pd(d0, d0, s0);
         s1 = _mm512_fmadd_pd(d1, d1, s1);
     }
     double sq = _mm512_reduce_add_pd(_mm512_add_pd(s0, s1));
     for (; i < n; i++) {
-        sq += (x[i] - m) * (x[i] - m);
+        double d = (x[i] - k) - m;
+        sq += d * d;
     }
     *mean = m;
     *m2 = sq;
@@ -285,63 +292,72 @@ RT_TARGET_AVX512 static void block_mean_m2_avx512(const double *x, int64_t n, do
 #endif
 
 #if RT_ARCH_WASM_SIMD
-static void block_mean_m2_wasm(const double *x, int64_t n, double *mean, double *m2) {
+static void block_mean_m2_wasm(const double *x, int64_t n, double k, double *mean, double *m2) {
     v128_t s0 = wasm_f64x2_splat(0.0), s1 = wasm_f64x2_splat(0.0);
+    const v128_t vk = wasm_f64x2_splat(k);
     int64_t i = 0;
     for (; i + 4 <= n; i += 4) {
-        s0 = wasm_f64x2_add(s0, wasm_v128_load(x + i));
-        s1 = wasm_f64x2_add(s1, wasm_v128_load(x + i + 2));
+        s0 = wasm_f64x2_add(s0, wasm_f64x2_sub(wasm_v128_load(x + i), vk));
+        s1 = wasm_f64x2_add(s1, wasm_f64x2_sub(wasm_v128_load(x + i + 2), vk));
     }
     v128_t s = wasm_f64x2_add(s0, s1);
     double sum = wasm_f64x2_extract_lane(s, 0) + wasm_f64x2_extract_lane(s, 1);
     for (; i < n; i++) {
-        sum += x[i];
+        sum += x[i] - k;
     }
     double m = sum / (double)n;
     const v128_t vm = wasm_f64x2_splat(m);
     s0 = s1 = wasm_f64x2_splat(0.0);
     for (i = 0; i + 4 <= n; i += 4) {
-        v128_t d0 = wasm_f64x2_sub(wasm_v128_load(x + i), vm), d1 = wasm_f64x2_sub(wasm_v128_load(x + i + 2), vm);
+        v128_t d0 = wasm_f64x2_sub(wasm_f64x2_sub(wasm_v128_load(x + i), vk), vm);
+        v128_t d1 = wasm_f64x2_sub(wasm_f64x2_sub(wasm_v128_load(x + i + 2), vk), vm);
         s0 = wasm_f64x2_add(s0, wasm_f64x2_mul(d0, d0));
         s1 = wasm_f64x2_add(s1, wasm_f64x2_mul(d1, d1));
     }
     s = wasm_f64x2_add(s0, s1);
     double sq = wasm_f64x2_extract_lane(s, 0) + wasm_f64x2_extract_lane(s, 1);
     for (; i < n; i++) {
-        sq += (x[i] - m) * (x[i] - m);
+        double d = (x[i] - k) - m;
+        sq += d * d;
     }
     *mean = m;
     *m2 = sq;
 }
 #endif
 
-static void block_mean_m2(const double *x, int64_t n, double *mean, double *m2) {
+/* Mean (relative to k) and squared deviations of one block; see dense_moments for k. */
+static void block_mean_m2(const double *x, int64_t n, double k, double *mean, double *m2) {
     switch (rt_simd_active()) {
 #if RT_ARCH_X86
     case RT_SIMD_AVX512:
-        block_mean_m2_avx512(x, n, mean, m2);
+        block_mean_m2_avx512(x, n, k, mean, m2);
         return;
     case RT_SIMD_AVX2:
-        block_mean_m2_avx2(x, n, mean, m2);
+        block_mean_m2_avx2(x, n, k, mean, m2);
         return;
 #endif
 #if RT_ARCH_WASM_SIMD
     case RT_SIMD_WASM128:
-        block_mean_m2_wasm(x, n, mean, m2);
+        block_mean_m2_wasm(x, n, k, mean, m2);
         return;
 #endif
     default:
-        block_mean_m2_scalar(x, n, mean, m2);
+        block_mean_m2_scalar(x, n, k, mean, m2);
     }
 }
 
-/* Fills m (count, mean, m2) for a float64 column without nulls; returns 0 if it holds NaN or inf. */
+/*
+ * Fills m (count, mean, m2) for a float64 column without nulls; returns 0 if it holds NaN or inf.
+ * Everything is computed relative to k = x[0] (exact differences for values near it), so a
+ * constant column has mean x[0] and m2 0 exactly, and 1e9 + noise keeps the noise's precision.
+ */
 static int dense_moments(const double *x, int64_t length, rt_moments *m) {
     mean_m2 acc = {0.0, 0.0, 0.0};
+    double k = x[0] - x[0] == 0.0 ? x[0] : 0.0;
     for (int64_t start = 0; start < length; start += RT_ANOMALY_BLOCK) {
         int64_t count = length - start < RT_ANOMALY_BLOCK ? length - start : RT_ANOMALY_BLOCK;
         double mean, m2;
-        block_mean_m2(x + start, count, &mean, &m2);
+        block_mean_m2(x + start, count, k, &mean, &m2);
         if (!(m2 - m2 == 0.0)) {
             return 0; /* NaN or inf in the block: the general path handles them */
         }
@@ -349,7 +365,7 @@ static int dense_moments(const double *x, int64_t length, rt_moments *m) {
     }
     m->count = length;
     m->missing = 0;
-    m->mean = acc.mean;
+    m->mean = k + acc.mean;
     m->m2 = acc.m2;
     return 1;
 }
@@ -398,6 +414,15 @@ static rt_status method_band(int32_t method, double threshold, int32_t dtype, co
         summary->center = m.count > 0 ? m.mean : rt_nan();
         summary->scale = m.count > 0 ? rt_sqrt(m.m2 / (double)m.count) : rt_nan();
         b->lo = b->hi = summary->center;
+        if (m.count == 0) {
+            /* No finite value: nothing to compare with, but infinities still score +inf (a zero
+             * band of zero width does that; NaN bounds would score them 0). */
+            b->lo = b->hi = 0.0;
+            b->scale = 0.0;
+            b->threshold = threshold;
+            summary->lower = summary->upper = rt_nan();
+            return RT_OK;
+        }
     } else if (method == RT_ANOMALY_MAD) {
         double median, mad;
         static const double half = 0.5;
@@ -460,6 +485,17 @@ rt_status rt_anomaly_statistical(int32_t method, double threshold, int32_t dtype
     band b;
     RT_RETURN_NOT_OK(method_band(method, threshold, dtype, data, validity, offset, length, &b, &local, err));
     score_counts counts = score_column(b, dtype, data, validity, offset, length, scores, flags);
+    /* Quartiles, median or MAD are NaN when they interpolate between an infinity and another value
+     * (numpy's lerp) or difference two infinities: then no score is defined and nothing is flagged. */
+    if (method != RT_ANOMALY_ZSCORE && (b.lo != b.lo || b.hi != b.hi || b.scale != b.scale)) {
+        for (int64_t i = 0; i < length; i++) {
+            scores[i] = rt_nan();
+            if (flags != NULL) {
+                flags[i] = 0;
+            }
+        }
+        counts.flagged = 0;
+    }
     local.anomalies = counts.flagged;
     local.count = counts.valid;
     if (summary != NULL) {

@@ -16,9 +16,66 @@ static void moments_clear(rt_moments *m) {
     m->min = m->max = __builtin_nan("");
 }
 
+static int block_has_nan(const double *x, int64_t n) {
+    for (int64_t i = 0; i < n; i++) {
+        if (x[i] != x[i]) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static double first_finite(const double *x, int64_t n) {
+    for (int64_t i = 0; i < n; i++) {
+        if (x[i] - x[i] == 0.0) {
+            return x[i];
+        }
+    }
+    return 0.0;
+}
+
+/* The rounding error of p = a * b (Dekker; one operation per statement, so nothing is contracted
+ * into an FMA, which the wasm build does not have anyway). |a|, |b| below 2^996. */
+static double product_error(double a, double b, double p) {
+    const double split = 134217729.0; /* 2^27 + 1 */
+    double as = a * split;
+    double ah = as - (as - a);
+    double al = a - ah;
+    double bs = b * split;
+    double bh = bs - (bs - b);
+    double bl = b - bh;
+    double t = ah * bh;
+    t = t - p;
+    double u = ah * bl;
+    t = t + u;
+    u = al * bh;
+    t = t + u;
+    u = al * bl;
+    return t + u;
+}
+
+/* k + s / n to about half an ulp: the quotient's remainder and the rounding of k + q are kept
+ * (two-sum) and added once, so [1, 2, 4] has mean 2.3333333333333335, not 1 ulp below. */
+static double shifted_mean(double k, double s, double n) {
+    double q = s / n;
+    if (!(q - q == 0.0) || !(k - k == 0.0) || q > 0x1p900 || q < -0x1p900) {
+        return k + q;
+    }
+    double p = q * n;
+    double remainder = (s - p) - product_error(q, n, p);
+    double r = remainder / n;
+    double hi = k + q;
+    double kept = hi - k;
+    double err = (k - (hi - kept)) + (q - kept);
+    double lo = err + r;
+    return hi + lo;
+}
+
 enum { LANES = 8 }; /* independent accumulators: the sums vectorise and hide the add latency */
 
-static void block_moments(const double *x, int64_t n, rt_moments *out) {
+/* The block's moments with its mean taken relative to k (see rt_stats_moments); *shifted_sum
+ * receives the sum of x - k. */
+static void block_moments(const double *x, int64_t n, double k, rt_moments *out, double *shifted_sum) {
     double sums[LANES] = {0}, los[LANES], his[LANES];
     for (int j = 0; j < LANES; j++) {
         los[j] = his[j] = x[0];
@@ -27,7 +84,7 @@ static void block_moments(const double *x, int64_t n, rt_moments *out) {
     for (int64_t i = 0; i < body; i += LANES) {
         for (int j = 0; j < LANES; j++) {
             double v = x[i + j];
-            sums[j] += v;
+            sums[j] += v - k;
             los[j] = v < los[j] ? v : los[j];
             his[j] = v > his[j] ? v : his[j];
         }
@@ -39,15 +96,16 @@ static void block_moments(const double *x, int64_t n, rt_moments *out) {
         hi = his[j] > hi ? his[j] : hi;
     }
     for (int64_t i = body; i < n; i++) {
-        sum += x[i];
+        sum += x[i] - k;
         lo = x[i] < lo ? x[i] : lo;
         hi = x[i] > hi ? x[i] : hi;
     }
+    *shifted_sum = sum;
     double mean = sum / (double)n;
     double m2s[LANES] = {0}, m3s[LANES] = {0}, m4s[LANES] = {0};
     for (int64_t i = 0; i < body; i += LANES) {
         for (int j = 0; j < LANES; j++) {
-            double d = x[i + j] - mean, d2 = d * d;
+            double d = (x[i + j] - k) - mean, d2 = d * d;
             m2s[j] += d2;
             m3s[j] += d2 * d;
             m4s[j] += d2 * d2;
@@ -60,13 +118,15 @@ static void block_moments(const double *x, int64_t n, rt_moments *out) {
         m4 += m4s[j];
     }
     for (int64_t i = body; i < n; i++) {
-        double d = x[i] - mean, d2 = d * d;
+        double d = (x[i] - k) - mean, d2 = d * d;
         m2 += d2;
         m3 += d2 * d;
         m4 += d2 * d2;
     }
-    /* NaN never wins a comparison, so give min/max NaN explicitly when the mean is NaN. */
-    if (mean != mean) {
+    /* NaN never wins a comparison, so give min/max NaN explicitly when the block holds a NaN.
+     * A NaN mean alone is not enough: +inf and -inf together also sum to NaN, and then
+     * min and max are -inf and +inf. */
+    if (mean != mean && block_has_nan(x, n)) {
         lo = hi = mean;
     }
     out->count = n;
@@ -79,6 +139,15 @@ static void block_moments(const double *x, int64_t n, rt_moments *out) {
     out->max = hi;
 }
 
+static void merge_non_finite(rt_moments *acc, const rt_moments *b, int64_t missing) {
+    acc->mean = acc->mean + b->mean;
+    acc->m2 = acc->m3 = acc->m4 = __builtin_nan("");
+    acc->min = (b->min < acc->min || b->min != b->min) ? b->min : acc->min;
+    acc->max = (b->max > acc->max || b->max != b->max) ? b->max : acc->max;
+    acc->count += b->count;
+    acc->missing = missing;
+}
+
 /* Chan, Golub and LeVeque's update, extended to third and fourth moments (Pébay 2008). */
 static void merge_into(rt_moments *acc, const rt_moments *b) {
     int64_t missing = acc->missing + b->missing;
@@ -89,6 +158,12 @@ static void merge_into(rt_moments *acc, const rt_moments *b) {
     if (acc->count == 0) {
         *acc = *b;
         acc->missing = missing;
+        return;
+    }
+    if (!(acc->mean - acc->mean == 0.0 && b->mean - b->mean == 0.0)) {
+        /* An infinite or NaN mean: Chan's update would turn inf into NaN (inf - inf); the union's
+         * mean is the sum's limit (inf + finite = inf, inf - inf = NaN) and its spread undefined. */
+        merge_non_finite(acc, b, missing);
         return;
     }
     double na = (double)acc->count, nb = (double)b->count, n = na + nb;
@@ -120,6 +195,11 @@ rt_status rt_stats_moments(int32_t dtype, const void *data, const uint8_t *valid
     }
     moments_clear(out);
     double block[RT_GATHER_BLOCK];
+    /* Blocks are summed and merged relative to k, the first finite value: differences from a
+     * value of the data are exact for values near it, so a constant column has its exact mean
+     * and m2 = 0, and 1e9 + small noise keeps the noise's precision (no cancellation). */
+    double k = 0.0, shifted_sum = 0.0;
+    int have_k = 0;
     for (int64_t start = 0; start < length; start += RT_GATHER_BLOCK) {
         int64_t count = length - start < RT_GATHER_BLOCK ? length - start : RT_GATHER_BLOCK;
         rt_moments part;
@@ -127,11 +207,26 @@ rt_status rt_stats_moments(int32_t dtype, const void *data, const uint8_t *valid
         int64_t kept = rt_gather_block(dtype, data, validity, offset, start, count, nan_as_missing,
                                        block, &part.missing);
         if (kept > 0) {
+            if (!have_k) {
+                k = first_finite(block, kept);
+                have_k = 1;
+            }
             int64_t missing = part.missing;
-            block_moments(block, kept, &part);
+            double block_sum;
+            block_moments(block, kept, k, &part, &block_sum);
+            shifted_sum += block_sum;
             part.missing = missing;
         }
         merge_into(out, &part);
+    }
+    if (out->count > 0) {
+        /* The merged mean in shifted coordinates carries the m2..m4 updates; the reported mean is
+         * k + (sum of x - k) / count rounded once (the same value for a constant column). */
+        double shifted_mean_merged = out->mean;
+        out->mean = shifted_mean(k, shifted_sum, (double)out->count);
+        if (out->mean != out->mean && shifted_mean_merged - shifted_mean_merged == 0.0) {
+            out->mean = k + shifted_mean_merged;
+        }
     }
     return RT_OK;
 }

@@ -124,6 +124,34 @@ static void test_statistical(void) {
     CHECK(rt_anomaly_statistical(RT_ANOMALY_ZSCORE, 3.0, RT_DTYPE_FLOAT64, with_inf, NULL, 0, 5, s10, f10, &si, &err) == RT_OK);
     CHECK(s10[1] == 0.0 && close_rel(s10[0], 1.0 / sqrt(2.0 / 3.0), 1e-14) && isinf(s10[3]) && f10[3] == 1);
     CHECK(si.count == 4 && si.anomalies == 1 && isnan(s10[4]));
+    /* A constant column scores 0 everywhere at every SIMD level: its mean is exact, its std 0. */
+    static double constant[3000];
+    static double constant_scores[3000];
+    for (int half = 0; half < 2; half++) {
+        for (int i = 0; i < 3000; i++) {
+            constant[i] = half ? 1e9 + 0.1 : 0.1;
+        }
+        for (int level = 0; level < n_levels; level++) {
+            rt_force_impl(levels[level], &err);
+            CHECK(rt_anomaly_statistical(RT_ANOMALY_ZSCORE, 0.5, RT_DTYPE_FLOAT64, constant, NULL, 0, 3000,
+                                         constant_scores, NULL, &si, &err) == RT_OK);
+            double worst = 0.0;
+            for (int i = 0; i < 3000; i++) {
+                worst = constant_scores[i] > worst ? constant_scores[i] : worst;
+            }
+            CHECK(worst == 0.0 && si.anomalies == 0 && si.scale == 0.0 && si.center == constant[0]);
+        }
+        rt_force_impl(-1, &err);
+    }
+    /* Only infinities: no finite statistics, but every infinity still scores +inf. */
+    double only_inf[3] = {INFINITY, -INFINITY, NAN};
+    CHECK(rt_anomaly_statistical(RT_ANOMALY_ZSCORE, 3.0, RT_DTYPE_FLOAT64, only_inf, NULL, 0, 3, s10, f10, &si, &err) == RT_OK);
+    CHECK(isinf(s10[0]) && isinf(s10[1]) && isnan(s10[2]) && f10[0] == 1 && f10[1] == 1 && f10[2] == 0);
+    CHECK(si.anomalies == 2 && isnan(si.center));
+    /* The median of {0, inf} interpolates to NaN (numpy's lerp): MAD and IQR scores are undefined. */
+    double zero_inf[2] = {0, INFINITY};
+    CHECK(rt_anomaly_statistical(RT_ANOMALY_MAD, 3.5, RT_DTYPE_FLOAT64, zero_inf, NULL, 0, 2, s10, f10, &si, &err) == RT_OK);
+    CHECK(isnan(s10[0]) && isnan(s10[1]) && f10[0] == 0 && f10[1] == 0 && si.anomalies == 0);
     /* Bad input. */
     CHECK(rt_anomaly_statistical(RT_ANOMALY_ZSCORE, 0.0, RT_DTYPE_FLOAT64, c, NULL, 0, 6, s10, NULL, NULL, &err) == RT_ERR_VALIDATION);
     CHECK(strcmp(err.context, "threshold") == 0);

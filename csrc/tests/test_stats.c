@@ -75,6 +75,29 @@ static void test_missing_values(void) {
     CHECK(m.count == 7 && m.missing == 1 && m.min == 3 && m.max == 10);
     CHECK(rt_stats_moments(RT_DTYPE_FLOAT64, x, NULL, 0, 0, 1, &m, &err) == RT_OK);
     CHECK(m.count == 0 && isnan(m.min));
+    /* +inf and -inf make the mean NaN, but min and max are still -inf and +inf. */
+    double infinities[4] = {1, INFINITY, -INFINITY, 2};
+    CHECK(rt_stats_moments(RT_DTYPE_FLOAT64, infinities, NULL, 0, 4, 1, &m, &err) == RT_OK);
+    CHECK(isnan(m.mean) && m.min == -INFINITY && m.max == INFINITY);
+    /* Merging a part with an infinite mean keeps it infinite (Chan's update alone gives NaN). */
+    rt_moments with_inf, finite, merged;
+    CHECK(rt_stats_moments(RT_DTYPE_FLOAT64, infinities, NULL, 1, 1, 1, &with_inf, &err) == RT_OK);
+    CHECK(rt_stats_moments(RT_DTYPE_FLOAT64, infinities, NULL, 3, 1, 1, &finite, &err) == RT_OK);
+    CHECK(rt_stats_moments_merge(&with_inf, &finite, &merged, &err) == RT_OK);
+    CHECK(merged.count == 2 && merged.mean == INFINITY && merged.min == 2 && merged.max == INFINITY);
+    CHECK(rt_stats_moments_merge(&finite, &with_inf, &merged, &err) == RT_OK);
+    CHECK(merged.mean == INFINITY && isnan(merged.m2));
+    /* A constant column: the exact mean and no spread, whatever the rounding of its sum. */
+    static double constant[5000];
+    for (int i = 0; i < 5000; i++) {
+        constant[i] = 0.1;
+    }
+    CHECK(rt_stats_moments(RT_DTYPE_FLOAT64, constant, NULL, 0, 5000, 1, &m, &err) == RT_OK);
+    CHECK(m.mean == 0.1 && m.m2 == 0.0 && m.m3 == 0.0 && m.m4 == 0.0);
+    /* The shifted sums still give a correctly rounded mean where the sum is exact: 7/3. */
+    double seven[3] = {1, 2, 4};
+    CHECK(rt_stats_moments(RT_DTYPE_FLOAT64, seven, NULL, 0, 3, 1, &m, &err) == RT_OK);
+    CHECK(m.mean == 7.0 / 3.0);
     int32_t ints[4] = {-2, 7, 1, 2};
     CHECK(rt_stats_moments(RT_DTYPE_INT32, ints, NULL, 0, 4, 1, &m, &err) == RT_OK);
     CHECK(m.mean == 2.0 && m.min == -2 && m.max == 7);
