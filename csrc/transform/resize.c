@@ -15,9 +15,15 @@
  * is separable: each source row needed is resampled horizontally once (kept
  * in a small row cache), and each output row combines those rows with the
  * vertical weights. uint8 uses OpenCV's fixed-point weights (11 bits) for
- * bilinear and bicubic, so its rounding matches; float32 computes in float.
- * The vertical pass has SIMD variants that perform the same operations in
- * the same order as the scalar reference, so they give identical results.
+ * bilinear and bicubic, so its rounding matches; float32 computes in float,
+ * and when rows shrink it blends the source rows first and resamples one
+ * row per output row (fewer gathers; only the float rounding order differs).
+ *
+ * Both passes have SIMD variants (AVX2, AVX-512, wasm simd128) that perform
+ * the same operations in the same order as the scalar reference, so they
+ * give identical results: the horizontal pass gathers each tap from
+ * per-value offset tables (uint8: int16 weight pairs and multiply-add), the
+ * vertical pass blends whole rows.
  */
 #include "rt/memory.h"
 #include "rt/simd.h"
@@ -519,15 +525,38 @@ static uint8_t saturate_u8_fixed(int32_t v) {
     return (uint8_t)(v < 0 ? 0 : (v > 255 ? 255 : v));
 }
 
-static void vertical_f32_scalar(const float *const *rows, const float *w, int32_t taps, int64_t n, float *out) {
+/* Where value x of a vertical pass's output row goes: float32, or uint8 when `to_u8`. */
+static void *output_at(void *out, int64_t x, int32_t to_u8) {
+    return to_u8 ? (void *)((uint8_t *)out + x) : (void *)((float *)out + x);
+}
+
+/*
+ * Float rows combined with the vertical weights: float32 output, or with
+ * `to_u8` uint8 saturated as OpenCV's saturate_cast does (uint8 area shrink,
+ * which OpenCV computes in float).
+ */
+static void vertical_float_scalar(const float *const *rows, const float *w, int32_t taps, int64_t n, void *out,
+                                  int32_t to_u8) {
     for (int64_t x = 0; x < n; x++) {
         float v = rows[0][x] * w[0];
         for (int32_t j = 1; j < taps; j++) {
             float term = rows[j][x] * w[j];
             v = v + term;
         }
-        out[x] = v;
+        if (to_u8) {
+            ((uint8_t *)out)[x] = saturate_u8_float(v);
+        } else {
+            ((float *)out)[x] = v;
+        }
     }
+}
+
+/* The scalar tail of a SIMD vertical pass, from value x on. */
+static void vertical_float_tail(const float *const *rows, const float *w, int32_t taps, int64_t x, int64_t n,
+                                void *out, int32_t to_u8) {
+    const float *tail[MAX_ROW_TAPS];
+    for (int32_t j = 0; j < taps; j++) tail[j] = rows[j] + x;
+    vertical_float_scalar(tail, w, taps, n - x, output_at(out, x, to_u8), to_u8);
 }
 
 /*
@@ -560,40 +589,31 @@ static void vertical_u8_fixed_scalar(const int32_t *const *rows, const int32_t *
     }
 }
 
-static void vertical_u8_float_scalar(const float *const *rows, const float *w, int32_t taps, int64_t n,
-                                     uint8_t *out) {
-    for (int64_t x = 0; x < n; x++) {
-        float v = rows[0][x] * w[0];
-        for (int32_t j = 1; j < taps; j++) {
-            float term = rows[j][x] * w[j];
-            v = v + term;
-        }
-        out[x] = saturate_u8_float(v);
-    }
-}
-
 #if RT_ARCH_X86
-RT_TARGET_AVX2 static void vertical_f32_avx2(const float *const *rows, const float *w, int32_t taps, int64_t n,
-                                             float *out) {
-    int64_t x = 0;
-    for (; x + 8 <= n; x += 8) {
-        __m256 v = _mm256_mul_ps(_mm256_loadu_ps(rows[0] + x), _mm256_set1_ps(w[0]));
-        for (int32_t j = 1; j < taps; j++) {
-            v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_loadu_ps(rows[j] + x), _mm256_set1_ps(w[j])));
-        }
-        _mm256_storeu_ps(out + x, v);
-    }
-    const float *tail[MAX_ROW_TAPS];
-    for (int32_t j = 0; j < taps; j++) tail[j] = rows[j] + x;
-    vertical_f32_scalar(tail, w, taps, n - x, out + x);
-}
-
 /* Eight int32 in [0, 255] to eight bytes. */
 RT_TARGET_AVX2 static void store_u8x8(uint8_t *out, __m256i v) {
     __m256i words = _mm256_packus_epi32(v, v);
     __m256i bytes = _mm256_packus_epi16(words, words);
     __m256i joined = _mm256_permutevar8x32_epi32(bytes, _mm256_setr_epi32(0, 4, 0, 0, 0, 0, 0, 0));
     _mm_storel_epi64((__m128i *)out, _mm256_castsi256_si128(joined));
+}
+
+RT_TARGET_AVX2 static void vertical_float_avx2(const float *const *rows, const float *w, int32_t taps, int64_t n,
+                                               void *out, int32_t to_u8) {
+    int64_t x = 0;
+    for (; x + 8 <= n; x += 8) {
+        __m256 v = _mm256_mul_ps(_mm256_loadu_ps(rows[0] + x), _mm256_set1_ps(w[0]));
+        for (int32_t j = 1; j < taps; j++) {
+            v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_loadu_ps(rows[j] + x), _mm256_set1_ps(w[j])));
+        }
+        if (to_u8) {
+            v = _mm256_min_ps(_mm256_max_ps(v, _mm256_setzero_ps()), _mm256_set1_ps(255.0f));
+            store_u8x8((uint8_t *)out + x, _mm256_cvtps_epi32(v)); /* rounds half to even */
+        } else {
+            _mm256_storeu_ps((float *)out + x, v);
+        }
+    }
+    vertical_float_tail(rows, w, taps, x, n, out, to_u8);
 }
 
 RT_TARGET_AVX2 static void vertical_u8_fixed_avx2(const int32_t *const *rows, const int32_t *w, int32_t taps,
@@ -624,35 +644,22 @@ RT_TARGET_AVX2 static void vertical_u8_fixed_avx2(const int32_t *const *rows, co
     vertical_u8_fixed_scalar(tail, w, taps, n - x, out + x);
 }
 
-RT_TARGET_AVX2 static void vertical_u8_float_avx2(const float *const *rows, const float *w, int32_t taps,
-                                                  int64_t n, uint8_t *out) {
-    int64_t x = 0;
-    for (; x + 8 <= n; x += 8) {
-        __m256 v = _mm256_mul_ps(_mm256_loadu_ps(rows[0] + x), _mm256_set1_ps(w[0]));
-        for (int32_t j = 1; j < taps; j++) {
-            v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_loadu_ps(rows[j] + x), _mm256_set1_ps(w[j])));
-        }
-        v = _mm256_min_ps(_mm256_max_ps(v, _mm256_setzero_ps()), _mm256_set1_ps(255.0f));
-        store_u8x8(out + x, _mm256_cvtps_epi32(v)); /* rounds half to even */
-    }
-    const float *tail[MAX_ROW_TAPS];
-    for (int32_t j = 0; j < taps; j++) tail[j] = rows[j] + x;
-    vertical_u8_float_scalar(tail, w, taps, n - x, out + x);
-}
-
-RT_TARGET_AVX512 static void vertical_f32_avx512(const float *const *rows, const float *w, int32_t taps,
-                                                 int64_t n, float *out) {
+RT_TARGET_AVX512 static void vertical_float_avx512(const float *const *rows, const float *w, int32_t taps,
+                                                   int64_t n, void *out, int32_t to_u8) {
     int64_t x = 0;
     for (; x + 16 <= n; x += 16) {
         __m512 v = _mm512_mul_ps(_mm512_loadu_ps(rows[0] + x), _mm512_set1_ps(w[0]));
         for (int32_t j = 1; j < taps; j++) {
             v = _mm512_add_ps(v, _mm512_mul_ps(_mm512_loadu_ps(rows[j] + x), _mm512_set1_ps(w[j])));
         }
-        _mm512_storeu_ps(out + x, v);
+        if (to_u8) {
+            v = _mm512_min_ps(_mm512_max_ps(v, _mm512_setzero_ps()), _mm512_set1_ps(255.0f));
+            _mm_storeu_si128((__m128i *)((uint8_t *)out + x), _mm512_cvtusepi32_epi8(_mm512_cvtps_epi32(v)));
+        } else {
+            _mm512_storeu_ps((float *)out + x, v);
+        }
     }
-    const float *tail[MAX_ROW_TAPS];
-    for (int32_t j = 0; j < taps; j++) tail[j] = rows[j] + x;
-    vertical_f32_scalar(tail, w, taps, n - x, out + x);
+    vertical_float_tail(rows, w, taps, x, n, out, to_u8);
 }
 
 RT_TARGET_AVX512 static void vertical_u8_fixed_avx512(const int32_t *const *rows, const int32_t *w,
@@ -685,43 +692,32 @@ RT_TARGET_AVX512 static void vertical_u8_fixed_avx512(const int32_t *const *rows
     vertical_u8_fixed_scalar(tail, w, taps, n - x, out + x);
 }
 
-RT_TARGET_AVX512 static void vertical_u8_float_avx512(const float *const *rows, const float *w, int32_t taps,
-                                                      int64_t n, uint8_t *out) {
-    int64_t x = 0;
-    for (; x + 16 <= n; x += 16) {
-        __m512 v = _mm512_mul_ps(_mm512_loadu_ps(rows[0] + x), _mm512_set1_ps(w[0]));
-        for (int32_t j = 1; j < taps; j++) {
-            v = _mm512_add_ps(v, _mm512_mul_ps(_mm512_loadu_ps(rows[j] + x), _mm512_set1_ps(w[j])));
-        }
-        v = _mm512_min_ps(_mm512_max_ps(v, _mm512_setzero_ps()), _mm512_set1_ps(255.0f));
-        _mm_storeu_si128((__m128i *)(out + x), _mm512_cvtusepi32_epi8(_mm512_cvtps_epi32(v)));
-    }
-    const float *tail[MAX_ROW_TAPS];
-    for (int32_t j = 0; j < taps; j++) tail[j] = rows[j] + x;
-    vertical_u8_float_scalar(tail, w, taps, n - x, out + x);
-}
 #endif
 
 #if RT_ARCH_WASM_SIMD
-static void vertical_f32_wasm(const float *const *rows, const float *w, int32_t taps, int64_t n, float *out) {
+/* Four int32 to four bytes with saturation to [0, 255]. */
+static void store_u8x4(uint8_t *out, v128_t v) {
+    v128_t words = wasm_i16x8_narrow_i32x4(v, v);
+    v128_t bytes = wasm_u8x16_narrow_i16x8(words, words);
+    wasm_v128_store32_lane(out, bytes, 0);
+}
+
+static void vertical_float_wasm(const float *const *rows, const float *w, int32_t taps, int64_t n, void *out,
+                                int32_t to_u8) {
     int64_t x = 0;
     for (; x + 4 <= n; x += 4) {
         v128_t v = wasm_f32x4_mul(wasm_v128_load(rows[0] + x), wasm_f32x4_splat(w[0]));
         for (int32_t j = 1; j < taps; j++) {
             v = wasm_f32x4_add(v, wasm_f32x4_mul(wasm_v128_load(rows[j] + x), wasm_f32x4_splat(w[j])));
         }
-        wasm_v128_store(out + x, v);
+        if (to_u8) {
+            v = wasm_f32x4_pmin(wasm_f32x4_pmax(v, wasm_f32x4_splat(0.0f)), wasm_f32x4_splat(255.0f));
+            store_u8x4((uint8_t *)out + x, wasm_i32x4_trunc_sat_f32x4(wasm_f32x4_nearest(v)));
+        } else {
+            wasm_v128_store((float *)out + x, v);
+        }
     }
-    const float *tail[MAX_ROW_TAPS];
-    for (int32_t j = 0; j < taps; j++) tail[j] = rows[j] + x;
-    vertical_f32_scalar(tail, w, taps, n - x, out + x);
-}
-
-/* Four int32 to four bytes with saturation to [0, 255]. */
-static void store_u8x4(uint8_t *out, v128_t v) {
-    v128_t words = wasm_i16x8_narrow_i32x4(v, v);
-    v128_t bytes = wasm_u8x16_narrow_i16x8(words, words);
-    wasm_v128_store32_lane(out, bytes, 0);
+    vertical_float_tail(rows, w, taps, x, n, out, to_u8);
 }
 
 static void vertical_u8_fixed_wasm(const int32_t *const *rows, const int32_t *w, int32_t taps, int64_t n,
@@ -750,34 +746,17 @@ static void vertical_u8_fixed_wasm(const int32_t *const *rows, const int32_t *w,
     vertical_u8_fixed_scalar(tail, w, taps, n - x, out + x);
 }
 
-static void vertical_u8_float_wasm(const float *const *rows, const float *w, int32_t taps, int64_t n,
-                                   uint8_t *out) {
-    int64_t x = 0;
-    for (; x + 4 <= n; x += 4) {
-        v128_t v = wasm_f32x4_mul(wasm_v128_load(rows[0] + x), wasm_f32x4_splat(w[0]));
-        for (int32_t j = 1; j < taps; j++) {
-            v = wasm_f32x4_add(v, wasm_f32x4_mul(wasm_v128_load(rows[j] + x), wasm_f32x4_splat(w[j])));
-        }
-        v = wasm_f32x4_pmin(wasm_f32x4_pmax(v, wasm_f32x4_splat(0.0f)), wasm_f32x4_splat(255.0f));
-        store_u8x4(out + x, wasm_i32x4_trunc_sat_f32x4(wasm_f32x4_nearest(v)));
-    }
-    const float *tail[MAX_ROW_TAPS];
-    for (int32_t j = 0; j < taps; j++) tail[j] = rows[j] + x;
-    vertical_u8_float_scalar(tail, w, taps, n - x, out + x);
-}
 #endif
 
-typedef void (*vertical_f32_fn)(const float *const *, const float *, int32_t, int64_t, float *);
+typedef void (*vertical_float_fn)(const float *const *, const float *, int32_t, int64_t, void *, int32_t);
 typedef void (*vertical_u8_fixed_fn)(const int32_t *const *, const int32_t *, int32_t, int64_t, uint8_t *);
-typedef void (*vertical_u8_float_fn)(const float *const *, const float *, int32_t, int64_t, uint8_t *);
 typedef void (*gather_f32_fn)(const float *, const gather_table *, float *);
 typedef void (*gather_u8_fn)(const uint8_t *, const gather_table *, int32_t *);
 
 /* The SIMD level's kernels; the scalar reference has no gathers (NULL): its loops do every column. */
 typedef struct resize_kernels {
-    vertical_f32_fn f32;
+    vertical_float_fn vertical_float;
     vertical_u8_fixed_fn u8_fixed;
-    vertical_u8_float_fn u8_float;
     gather_f32_fn gather_f32;
     gather_u8_fn gather_u8;
 } resize_kernels;
@@ -786,19 +765,16 @@ static resize_kernels pick_kernels(void) {
     switch (rt_simd_active()) {
 #if RT_ARCH_X86
     case RT_SIMD_AVX512:
-        return (resize_kernels){vertical_f32_avx512, vertical_u8_fixed_avx512, vertical_u8_float_avx512,
-                                gather_f32_avx512, gather_u8_avx512};
+        return (resize_kernels){vertical_float_avx512, vertical_u8_fixed_avx512, gather_f32_avx512, gather_u8_avx512};
     case RT_SIMD_AVX2:
-        return (resize_kernels){vertical_f32_avx2, vertical_u8_fixed_avx2, vertical_u8_float_avx2, gather_f32_avx2,
-                                gather_u8_avx2};
+        return (resize_kernels){vertical_float_avx2, vertical_u8_fixed_avx2, gather_f32_avx2, gather_u8_avx2};
 #endif
 #if RT_ARCH_WASM_SIMD
     case RT_SIMD_WASM128:
-        return (resize_kernels){vertical_f32_wasm, vertical_u8_fixed_wasm, vertical_u8_float_wasm, gather_f32_wasm,
-                                gather_u8_wasm};
+        return (resize_kernels){vertical_float_wasm, vertical_u8_fixed_wasm, gather_f32_wasm, gather_u8_wasm};
 #endif
     default:
-        return (resize_kernels){vertical_f32_scalar, vertical_u8_fixed_scalar, vertical_u8_float_scalar, NULL, NULL};
+        return (resize_kernels){vertical_float_scalar, vertical_u8_fixed_scalar, NULL, NULL};
     }
 }
 
@@ -1044,15 +1020,16 @@ static void filter_plane(filter_plan *plan, const uint8_t *src,
         void *line = (uint8_t *)dst + y * dst_row_bytes;
         switch (plan->kind) {
         case ROWS_F32:
-            plan->kernels.f32((const float *const *)rows, t->weight + y * t->max_taps, taps, plan->row_values, line);
+            plan->kernels.vertical_float((const float *const *)rows, t->weight + y * t->max_taps, taps, plan->row_values,
+                                        line, 0);
             break;
         case ROWS_U8_FIXED:
             plan->kernels.u8_fixed((const int32_t *const *)rows, t->fixed + y * t->max_taps, taps, plan->row_values,
                               line);
             break;
         default:
-            plan->kernels.u8_float((const float *const *)rows, t->weight + y * t->max_taps, taps, plan->row_values,
-                              line);
+            plan->kernels.vertical_float((const float *const *)rows, t->weight + y * t->max_taps, taps,
+                                         plan->row_values, line, 1);
         }
     }
 }
@@ -1074,7 +1051,7 @@ static void filter_plane_vertical_first(filter_plan *plan, const float *src, int
         for (int32_t j = 0; j < taps; j++) {
             rows[j] = src + (int64_t)t->index[y * t->max_taps + j] * src_row_values;
         }
-        plan->kernels.f32(rows, t->weight + y * t->max_taps, taps, src_row_values, blended);
+        plan->kernels.vertical_float(rows, t->weight + y * t->max_taps, taps, src_row_values, blended, 0);
         resample_row(plan, blended, cn, dst + y * plan->row_values);
     }
 }
