@@ -9,7 +9,11 @@
 * a pipeline (resize 160x160 -> 128x128 bilinear, center crop 112, normalize)
   over 1,000 uint8 images held in an Arrow fixed_shape_tensor column:
   rt-pandas uncached, rt-pandas re-run from its cache, and a numpy/OpenCV
-  loop over the images.
+  loop over the images; with the cached re-run's breakdown: hashing the
+  input (XXH3-128, rt_transform_hash) against reading its bytes once
+  (numpy sum, the memory floor), and each uncached step's time;
+* the content hash alone over the same 77 MB: rt_transform_hash (XXH3-128)
+  against python-xxhash's xxh3_128 and xxh64, in GB/s.
 
 Medians of interleaved rounds; ratios compare figures of the same run.
 Results go to benchmarks/results/transforms.json.
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
 import time
@@ -29,10 +34,12 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pyarrow as pa
+import xxhash
 from PIL import Image
 
 import rt_pandas
 from rt_pandas import transforms as T
+from rt_pandas._backend import In, Out
 
 RESULTS = Path(__file__).resolve().parent / "results"
 MEAN = np.array(T.IMAGENET_MEAN, np.float32)
@@ -70,7 +77,10 @@ def bench_resize(rounds: int) -> list[dict]:
             "pillow": lambda: pillow_resize(image, 224),
         }
         seconds = median_seconds(cases, rounds, repeat=20)
+        ours = T.resize(image, 224, 224, "bilinear").astype(np.float64)
+        theirs = cv2.resize(image, (224, 224), interpolation=cv2.INTER_LINEAR).astype(np.float64)
         rows.append({"case": f"resize 1024x1024x3 {np.dtype(dtype).name} -> 224x224 bilinear",
+                     "max_abs_diff_vs_opencv": float(np.abs(ours - theirs).max()),
                      **{f"{k}_ms": v * 1e3 for k, v in seconds.items()},
                      "opencv_over_rt": seconds["opencv"] / seconds["rt_pandas"],
                      "pillow_over_rt": seconds["pillow"] / seconds["rt_pandas"]})
@@ -110,19 +120,45 @@ def bench_pipeline(rounds: int, images: int = 1000) -> dict:
             out[i] = (small * np.float32(1 / 255) - MEAN) / STD
         return out
 
+    flat = batch.reshape(-1)
+    words = flat.view(np.uint64)
+    backend = rt_pandas.get_backend()
+    digest = backend.empty(2, np.uint64)
     cases = {
         "rt_uncached": lambda: uncached.execute(column),
         "rt_cached": lambda: cached.execute(column),
         "numpy_opencv_loop": numpy_opencv_loop,
+        "input_hash": lambda: backend.run("rt_transform_hash", In(flat), flat.nbytes, 0, Out(digest)),
+        "input_read_once": lambda: words.sum(),
     }
+    uncached.reset_stats()
     seconds = median_seconds(cases, rounds)
     stats = cached.stats()
+    steps = {f"uncached_{s['name']}_ms": s["seconds"] / s["calls"] * 1e3 for s in uncached.stats()["transforms"]}
     return {"case": f"pipeline over {images} images 160x160x3 uint8 (Arrow tensor column): "
                     "resize 128 bilinear, center crop 112, normalize",
             **{f"{k}_ms": v * 1e3 for k, v in seconds.items()},
             "uncached_over_cached": seconds["rt_uncached"] / seconds["rt_cached"],
             "loop_over_rt_uncached": seconds["numpy_opencv_loop"] / seconds["rt_uncached"],
+            "cached_hash_share": seconds["input_hash"] / seconds["rt_cached"],
+            "input_bytes": int(flat.nbytes), **steps,
             "cache_hits": stats["cache_hits"], "cached_bytes": stats["cached_bytes"]}
+
+
+def bench_hash(rounds: int, nbytes: int = 1000 * 160 * 160 * 3) -> dict:
+    data = np.random.default_rng(3).integers(0, 256, nbytes, dtype=np.uint8)
+    backend = rt_pandas.get_backend()
+    digest = backend.empty(2, np.uint64)
+    cases = {
+        "rt_xxh3_128": lambda: backend.run("rt_transform_hash", In(data), nbytes, 0, Out(digest)),
+        "xxhash_xxh3_128": lambda: xxhash.xxh3_128_intdigest(data),
+        "xxhash_xxh64": lambda: xxhash.xxh64_intdigest(data),
+        "numpy_sum_read_once": lambda: data.view(np.uint64).sum(),
+    }
+    seconds = median_seconds(cases, rounds, repeat=3)
+    return {"case": f"hash {nbytes / 1e6:.1f} MB",
+            **{f"{k}_gb_per_s": nbytes / v / 1e9 for k, v in seconds.items()},
+            "xxhash_xxh3_128_over_rt": seconds["xxhash_xxh3_128"] / seconds["rt_xxh3_128"]}
 
 
 def main() -> None:
@@ -142,6 +178,9 @@ def main() -> None:
         "resize": bench_resize(args.rounds),
         "normalize": bench_normalize(args.rounds),
         "pipeline": bench_pipeline(max(3, args.rounds // 2)),
+        "hash": bench_hash(args.rounds),
+        "load_average": os.getloadavg(),
+        "command": f"python benchmarks/bench_transforms.py --rounds {args.rounds} --backend {args.backend}",
     }
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"transforms{'' if args.backend == 'native' else '_' + args.backend}.json"
