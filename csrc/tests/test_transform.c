@@ -23,7 +23,7 @@ static int same_as_scalar(int32_t level, const uint8_t *u8, const float *f32, co
     static float norm_ref[2][N], norm_got[2][N];
     static double norm64_ref[N], norm64_got[N];
     static float resize_ref[4][M], resize_got[4][M];
-    static uint8_t resize8_ref[4][M], resize8_got[4][M];
+    static uint8_t resize8_ref[4][M], resize8_got[4][M], resize8_hwc_ref[4][M], resize8_hwc_got[4][M];
     rt_error err;
     int same = 1;
     for (int pass = 0; pass < 2; pass++) {
@@ -32,6 +32,7 @@ static int same_as_scalar(int32_t level, const uint8_t *u8, const float *f32, co
         double *norm64 = pass == 0 ? norm64_ref : norm64_got;
         float (*rf)[M] = pass == 0 ? resize_ref : resize_got;
         uint8_t (*r8)[M] = pass == 0 ? resize8_ref : resize8_got;
+        uint8_t (*r8_hwc)[M] = pass == 0 ? resize8_hwc_ref : resize8_hwc_got;
         for (int32_t layout = 0; layout < 2; layout++) {
             CHECK(rt_transform_normalize(RT_DTYPE_UINT8, u8, B, H, W, C, layout, mean, std_dev, 1 / 255.0, norm[layout],
                                          &err) == RT_OK);
@@ -42,6 +43,8 @@ static int same_as_scalar(int32_t level, const uint8_t *u8, const float *f32, co
             CHECK(rt_transform_resize(RT_DTYPE_FLOAT32, f32, B, H, W, C, RT_LAYOUT_HWC, OH, OW, mode, rf[mode], &err)
                   == RT_OK);
             CHECK(rt_transform_resize(RT_DTYPE_UINT8, u8, B, H, W, C, RT_LAYOUT_CHW, OH, OW, mode, r8[mode], &err)
+                  == RT_OK);
+            CHECK(rt_transform_resize(RT_DTYPE_UINT8, u8, B, H, W, C, RT_LAYOUT_HWC, OH, OW, mode, r8_hwc[mode], &err)
                   == RT_OK);
         }
     }
@@ -58,6 +61,7 @@ static int same_as_scalar(int32_t level, const uint8_t *u8, const float *f32, co
     same &= memcmp(norm64_ref, norm64_got, sizeof norm64_ref) == 0;
     same &= memcmp(resize_ref, resize_got, sizeof resize_ref) == 0;
     same &= memcmp(resize8_ref, resize8_got, sizeof resize8_ref) == 0;
+    same &= memcmp(resize8_hwc_ref, resize8_hwc_got, sizeof resize8_hwc_ref) == 0;
     rt_force_impl(-1, &err);
     return same;
 }

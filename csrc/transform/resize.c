@@ -389,8 +389,8 @@ RT_TARGET_AVX2 static __m256i gather_bytes_avx2(const uint8_t *src, const int32_
 /* Per 32-bit lane: byte 0 to the low int16, byte `step` to the high one (pshufb control, per 128-bit lane). */
 RT_TARGET_AVX2 static __m256i pair_control_avx2(int32_t step) {
     int32_t lane[4];
-    for (int32_t i = 0; i < 4; i++) {
-        lane[i] = (4 * i) | 0x80 << 8 | (4 * i + step) << 16 | 0x80 << 24;
+    for (uint32_t i = 0; i < 4; i++) {
+        lane[i] = (int32_t)((4 * i) | 0x80u << 8 | (4 * i + (uint32_t)step) << 16 | 0x80u << 24);
     }
     return _mm256_setr_epi32(lane[0], lane[1], lane[2], lane[3], lane[0], lane[1], lane[2], lane[3]);
 }
