@@ -339,6 +339,8 @@ typedef struct gather_table {
     float *weight;       /* [taps][values] */
     int32_t *fixed_pair; /* [taps / 2][values]: fixed weights of taps 2i, 2i+1 as int16 (low, high) */
     int32_t pair_step;   /* uint8 two taps always `cn` <= 3 bytes apart: one 4-byte gather reads both; else 0 */
+    int64_t rgb_pixels;  /* float32, 3 channels, adjacent taps: leading columns one 8-float load covers; else 0 */
+    float *rgb_weight;   /* [rgb_pixels][8]: w0 w0 w0 w1 w1 w1 0 0 */
 } gather_table;
 
 /* Scalar gather of values [from, g->values): the SIMD variants' tails. */
@@ -366,7 +368,29 @@ static void gather_u8_tail(const uint8_t *src, const gather_table *g, int64_t fr
 }
 
 #if RT_ARCH_X86
+/*
+ * Float32 with three channels and two adjacent taps (bilinear): one 8-float
+ * load at the left tap holds both taps' pixels; multiplied by (w0 w0 w0 w1
+ * w1 w1 0 0), lanes 0-2 plus lanes 3-5 are the pixel (the scalar loop's two
+ * products and one sum). Each 4-float store also writes the next pixel's
+ * first value, which that pixel then overwrites; the last pixel is scalar.
+ */
+RT_TARGET_AVX2 static void gather_f32_rgb_avx2(const float *src, const gather_table *g, float *out) {
+    const __m256i upper = _mm256_setr_epi32(3, 4, 5, 3, 4, 5, 6, 7);
+    int64_t d = 0;
+    for (; d + 1 < g->rgb_pixels; d++) {
+        __m256 p = _mm256_mul_ps(_mm256_loadu_ps(src + g->offset[3 * d]), _mm256_loadu_ps(g->rgb_weight + 8 * d));
+        __m256 sum = _mm256_add_ps(p, _mm256_permutevar8x32_ps(p, upper));
+        _mm_storeu_ps(out + 3 * d, _mm256_castps256_ps128(sum));
+    }
+    gather_f32_tail(src, g, 3 * d, out);
+}
+
 RT_TARGET_AVX2 static void gather_f32_avx2(const float *src, const gather_table *g, float *out) {
+    if (g->rgb_pixels) {
+        gather_f32_rgb_avx2(src, g, out);
+        return;
+    }
     int64_t k = 0, n = g->values;
     for (; k + 8 <= n; k += 8) {
         __m256i at = _mm256_loadu_si256((const __m256i *)(g->offset + k));
@@ -428,6 +452,10 @@ RT_TARGET_AVX2 static void gather_u8_avx2(const uint8_t *src, const gather_table
 }
 
 RT_TARGET_AVX512 static void gather_f32_avx512(const float *src, const gather_table *g, float *out) {
+    if (g->rgb_pixels) {
+        gather_f32_rgb_avx2(src, g, out);
+        return;
+    }
     int64_t k = 0, n = g->values;
     for (; k + 16 <= n; k += 16) {
         __m512i at = _mm512_loadu_si512((const void *)(g->offset + k));
@@ -867,7 +895,7 @@ static int gathers_apply(const filter_plan *plan, int64_t src_row_values) {
 }
 
 static int64_t gather_bytes(int64_t values, int32_t taps) {
-    return values * (int64_t)sizeof(int32_t) * (2 * (int64_t)taps + taps / 2);
+    return values * (int64_t)sizeof(int32_t) * (2 * (int64_t)taps + taps / 2 + 8);
 }
 
 /*
@@ -890,13 +918,29 @@ static int64_t gather_columns(const axis_taps *t, int64_t dst_width, int64_t cn,
     return d;
 }
 
-static void build_gather(const axis_taps *t, int64_t columns, int64_t cn, gather_table *g) {
+/* Leading columns whose two taps are adjacent pixels and whose 8-float load from the left one stays in the row. */
+static int64_t rgb_columns(const axis_taps *t, int64_t columns, int64_t src_row_values) {
+    int64_t d = 0;
+    while (d < columns && t->index[2 * d + 1] == t->index[2 * d] + 1 && 3 * (int64_t)t->index[2 * d] + 8 <= src_row_values) {
+        d++;
+    }
+    return d;
+}
+
+static void build_gather(const axis_taps *t, int64_t columns, int64_t cn, int32_t kind, int64_t src_row_values,
+                         gather_table *g) {
     int64_t n = columns * cn;
     g->values = n;
     g->taps = t->max_taps;
     g->pair_step = g->taps == 2 && cn <= 3 ? (int32_t)cn : 0;
     for (int64_t d = 0; d < columns && g->pair_step; d++) {
         g->pair_step = t->index[2 * d + 1] == t->index[2 * d] + 1 ? g->pair_step : 0;
+    }
+    g->rgb_pixels = g->taps == 2 && cn == 3 && kind == ROWS_F32 ? rgb_columns(t, columns, src_row_values) : 0;
+    for (int64_t d = 0; d < g->rgb_pixels; d++) {
+        for (int32_t i = 0; i < 8; i++) {
+            g->rgb_weight[8 * d + i] = i < 6 ? t->weight[2 * d + i / 3] : 0.0f;
+        }
     }
     for (int64_t d = 0; d < columns; d++) {
         for (int64_t c = 0; c < cn; c++) {
@@ -955,8 +999,9 @@ static rt_status plan_filter(const image_batch *im, int32_t dtype, int64_t out_h
         plan->gather.offset = (int32_t *)cursor;
         plan->gather.weight = (float *)(plan->gather.offset + x_taps * n);
         plan->gather.fixed_pair = (int32_t *)(plan->gather.weight + x_taps * n);
+        plan->gather.rgb_weight = (float *)(plan->gather.fixed_pair + x_taps / 2 * n);
         build_gather(&plan->x, gather_columns(&plan->x, out_width, im->cn, src_row_values, plan->kind), im->cn,
-                     &plan->gather);
+                     plan->kind, src_row_values, &plan->gather);
     }
     return RT_OK;
 }
