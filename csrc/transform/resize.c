@@ -386,6 +386,27 @@ RT_TARGET_AVX2 static void gather_f32_rgb_avx2(const float *src, const gather_ta
     gather_f32_tail(src, g, 3 * d, out);
 }
 
+/*
+ * gather_f32_rgb_avx2 fused with a two-row vertical blend: each pixel's 8
+ * floats are blended from the two source rows as the vertical pass would
+ * (same products, same sum), then resampled, so no blended row is written.
+ * Returns the pixels done (all but the last of g->rgb_pixels).
+ */
+RT_TARGET_AVX2 static int64_t blend_rgb_avx2(const float *r0, const float *r1, float w0, float w1,
+                                             const gather_table *g, float *out) {
+    const __m256i upper = _mm256_setr_epi32(3, 4, 5, 3, 4, 5, 6, 7);
+    const __m256 a = _mm256_set1_ps(w0), b = _mm256_set1_ps(w1);
+    int64_t d = 0;
+    for (; d + 1 < g->rgb_pixels; d++) {
+        int64_t at = g->offset[3 * d];
+        __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(r0 + at), a), _mm256_mul_ps(_mm256_loadu_ps(r1 + at), b));
+        __m256 p = _mm256_mul_ps(v, _mm256_loadu_ps(g->rgb_weight + 8 * d));
+        __m256 sum = _mm256_add_ps(p, _mm256_permutevar8x32_ps(p, upper));
+        _mm_storeu_ps(out + 3 * d, _mm256_castps256_ps128(sum));
+    }
+    return d;
+}
+
 RT_TARGET_AVX2 static void gather_f32_avx2(const float *src, const gather_table *g, float *out) {
     if (g->rgb_pixels) {
         gather_f32_rgb_avx2(src, g, out);
@@ -780,6 +801,7 @@ typedef void (*vertical_float_fn)(const float *const *, const float *, int32_t, 
 typedef void (*vertical_u8_fixed_fn)(const int32_t *const *, const int32_t *, int32_t, int64_t, uint8_t *);
 typedef void (*gather_f32_fn)(const float *, const gather_table *, float *);
 typedef void (*gather_u8_fn)(const uint8_t *, const gather_table *, int32_t *);
+typedef int64_t (*blend_rgb_fn)(const float *, const float *, float, float, const gather_table *, float *);
 
 /* The SIMD level's kernels; the scalar reference has no gathers (NULL): its loops do every column. */
 typedef struct resize_kernels {
@@ -787,22 +809,25 @@ typedef struct resize_kernels {
     vertical_u8_fixed_fn u8_fixed;
     gather_f32_fn gather_f32;
     gather_u8_fn gather_u8;
+    blend_rgb_fn blend_rgb; /* NULL where there is none */
 } resize_kernels;
 
 static resize_kernels pick_kernels(void) {
     switch (rt_simd_active()) {
 #if RT_ARCH_X86
     case RT_SIMD_AVX512:
-        return (resize_kernels){vertical_float_avx512, vertical_u8_fixed_avx512, gather_f32_avx512, gather_u8_avx512};
+        return (resize_kernels){vertical_float_avx512, vertical_u8_fixed_avx512, gather_f32_avx512, gather_u8_avx512,
+                                blend_rgb_avx2};
     case RT_SIMD_AVX2:
-        return (resize_kernels){vertical_float_avx2, vertical_u8_fixed_avx2, gather_f32_avx2, gather_u8_avx2};
+        return (resize_kernels){vertical_float_avx2, vertical_u8_fixed_avx2, gather_f32_avx2, gather_u8_avx2,
+                                blend_rgb_avx2};
 #endif
 #if RT_ARCH_WASM_SIMD
     case RT_SIMD_WASM128:
-        return (resize_kernels){vertical_float_wasm, vertical_u8_fixed_wasm, gather_f32_wasm, gather_u8_wasm};
+        return (resize_kernels){vertical_float_wasm, vertical_u8_fixed_wasm, gather_f32_wasm, gather_u8_wasm, NULL};
 #endif
     default:
-        return (resize_kernels){vertical_float_scalar, vertical_u8_fixed_scalar, NULL, NULL};
+        return (resize_kernels){vertical_float_scalar, vertical_u8_fixed_scalar, NULL, NULL, NULL};
     }
 }
 
@@ -993,7 +1018,7 @@ static rt_status plan_filter(const image_batch *im, int32_t dtype, int64_t out_h
     cursor += slot_bytes;
     build_taps(&px, interpolation, area_shrink, 1, &plan->x);
     build_taps(&py, interpolation, area_shrink, 0, &plan->y);
-    plan->gather.values = 0;
+    plan->gather = (gather_table){0};
     if (gathers) {
         int64_t n = plan->row_values;
         plan->gather.offset = (int32_t *)cursor;
@@ -1086,6 +1111,22 @@ static void filter_plane(filter_plan *plan, const uint8_t *src,
  * Fewer gathers than resampling every source row first, and the same
  * weights; only the order of float rounding differs from OpenCV's.
  */
+/*
+ * Bilinear three-channel rows: the fused kernel blends and resamples all
+ * but the last few pixels; the rest blend the source elements from the
+ * first one they read on (taps only move right) and resample as usual.
+ */
+static void blend_and_resample_rgb(const filter_plan *plan, const float *const *rows, const float *w,
+                                   int64_t src_row_values, float *blended, float *out) {
+    const gather_table *g = &plan->gather;
+    int64_t done = plan->kernels.blend_rgb(rows[0], rows[1], w[0], w[1], g, out);
+    int64_t from = g->offset[3 * done];
+    const float *rest[2] = {rows[0] + from, rows[1] + from};
+    plan->kernels.vertical_float(rest, w, 2, src_row_values - from, blended + from, 0);
+    gather_f32_tail(blended, g, 3 * done, out);
+    horizontal_f32(blended, &plan->x, g->values / 3, plan->row_values / 3, 3, out);
+}
+
 static void filter_plane_vertical_first(filter_plan *plan, const float *src, int64_t src_row_values, int64_t cn,
                                         int64_t out_height, float *dst) {
     const axis_taps *t = &plan->y;
@@ -1096,8 +1137,14 @@ static void filter_plane_vertical_first(filter_plan *plan, const float *src, int
         for (int32_t j = 0; j < taps; j++) {
             rows[j] = src + (int64_t)t->index[y * t->max_taps + j] * src_row_values;
         }
-        plan->kernels.vertical_float(rows, t->weight + y * t->max_taps, taps, src_row_values, blended, 0);
-        resample_row(plan, blended, cn, dst + y * plan->row_values);
+        const float *w = t->weight + y * t->max_taps;
+        float *line = dst + y * plan->row_values;
+        if (taps == 2 && plan->gather.rgb_pixels > 1 && plan->kernels.blend_rgb) {
+            blend_and_resample_rgb(plan, rows, w, src_row_values, blended, line);
+            continue;
+        }
+        plan->kernels.vertical_float(rows, w, taps, src_row_values, blended, 0);
+        resample_row(plan, blended, cn, line);
     }
 }
 
