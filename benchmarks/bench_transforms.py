@@ -11,9 +11,9 @@
   over 1,000 uint8 images held in an Arrow fixed_shape_tensor column:
   rt-pandas uncached, rt-pandas re-run from its cache, and a numpy/OpenCV
   loop over the images; with the cached re-run's breakdown: hashing the
-  input (XXH3-128, rt_transform_hash) against reading its bytes once
+  input (XXH3-128, rt_transform_hash128) against reading its bytes once
   (numpy sum, the memory floor), and each uncached step's time;
-* the content hash alone over the same 77 MB: rt_transform_hash (XXH3-128)
+* the content hash alone over the same 77 MB: rt_transform_hash128 (XXH3-128)
   against python-xxhash's xxh3_128 and xxh64, in GB/s.
 
 Best of interleaved rounds; ratios compare figures of the same run.
@@ -150,7 +150,7 @@ def bench_pipeline(rounds: int, images: int = 1000) -> dict:
         "rt_uncached": lambda: uncached.execute(column),
         "rt_cached": lambda: cached.execute(column),
         "numpy_opencv_loop": numpy_opencv_loop,
-        "input_hash": lambda: backend.run("rt_transform_hash", In(flat), flat.nbytes, 0, Out(digest)),
+        "input_hash": lambda: backend.run("rt_transform_hash128", In(flat), flat.nbytes, 0, Out(digest)),
         "input_read_once": lambda: words.sum(),
     }
     uncached.reset_stats()
@@ -172,7 +172,7 @@ def bench_hash(rounds: int, nbytes: int = 1000 * 160 * 160 * 3) -> dict:
     backend = rt_pandas.get_backend()
     digest = backend.empty(2, np.uint64)
     cases = {
-        "rt_xxh3_128": lambda: backend.run("rt_transform_hash", In(data), nbytes, 0, Out(digest)),
+        "rt_xxh3_128": lambda: backend.run("rt_transform_hash128", In(data), nbytes, 0, Out(digest)),
         "xxhash_xxh3_128": lambda: xxhash.xxh3_128_intdigest(data),
         "xxhash_xxh64": lambda: xxhash.xxh64_intdigest(data),
         "numpy_sum_read_once": lambda: data.view(np.uint64).sum(),

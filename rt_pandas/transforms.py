@@ -463,7 +463,7 @@ def _content_key(source_arrays: Sequence[np.ndarray], description: str) -> tuple
     key: list[Any] = [description]
     for array in source_arrays:
         data = array.reshape(-1).view(np.uint8)
-        backend.run("rt_transform_hash", In(data), data.nbytes, 0, Out(digest))
+        backend.run("rt_transform_hash128", In(data), data.nbytes, 0, Out(digest))
         key.append(int(digest[0]) | int(digest[1]) << 64)
     return tuple(key)
 

@@ -59,6 +59,7 @@ const REQUIRED_EXPORTS = Object.freeze([
   'rt_pool_reset_stats',
   'rt_pool_set_enabled',
   'rt_transform_hash',
+  'rt_transform_hash128',
 ]);
 
 /** Pending default init(), shared by concurrent callers. */

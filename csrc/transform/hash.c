@@ -1,6 +1,8 @@
 /*
- * The pipeline cache's content hash: XXH3 128-bit from the official xxHash
- * (csrc/vendor/xxhash/xxhash.h, BSD-2), which runs at memory speed with SIMD.
+ * Hashes from the official xxHash (csrc/vendor/xxhash/xxhash.h, BSD-2):
+ * XXH64 (rt_transform_hash, a checksum) and, for the pipeline cache's
+ * content keys, XXH3 128-bit (rt_transform_hash128), which runs at memory
+ * speed with SIMD.
  *
  * Inputs of up to 240 bytes take xxHash's own short paths (no SIMD). Longer
  * ones run xxHash's long loop with the accumulate / scramble step of the
@@ -108,8 +110,9 @@ static hash_long_fn pick_hash_long(void) {
     }
 }
 
-rt_status rt_transform_hash(const void *data, int64_t nbytes, uint64_t seed, uint64_t *out, rt_error *err) {
-    const char *context = "rt_transform_hash";
+/* The checks both hashes share. */
+static rt_status check_hash_args(const char *context, const void *data, int64_t nbytes, const uint64_t *out,
+                                 rt_error *err) {
     if (nbytes < 0) {
         return rt_fail(err, RT_ERR_VALIDATION, context, "nbytes must not be negative");
     }
@@ -119,7 +122,19 @@ rt_status rt_transform_hash(const void *data, int64_t nbytes, uint64_t seed, uin
     if ((uint64_t)nbytes > SIZE_MAX) {
         return rt_fail(err, RT_ERR_VALIDATION, context, "nbytes does not fit this address space");
     }
-    static const uint8_t nothing[1] = {0};
+    return RT_OK;
+}
+
+static const uint8_t nothing[1] = {0};
+
+rt_status rt_transform_hash(const void *data, int64_t nbytes, uint64_t seed, uint64_t *out, rt_error *err) {
+    RT_RETURN_NOT_OK(check_hash_args("rt_transform_hash", data, nbytes, out, err));
+    *out = XXH64(nbytes ? data : nothing, (size_t)nbytes, seed);
+    return RT_OK;
+}
+
+rt_status rt_transform_hash128(const void *data, int64_t nbytes, uint64_t seed, uint64_t *out, rt_error *err) {
+    RT_RETURN_NOT_OK(check_hash_args("rt_transform_hash128", data, nbytes, out, err));
     XXH128_hash_t h = XXH3_128bits_internal(nbytes ? data : nothing, (size_t)nbytes, seed, XXH3_kSecret,
                                             sizeof(XXH3_kSecret), pick_hash_long());
     out[0] = h.low64;

@@ -365,9 +365,9 @@ const isTransform = (t) =>
 // The pipeline
 // ---------------------------------------------------------------------------
 
-/** XXH3-128 (rt_transform_hash) of `nbytes` bytes at `ptr`, as 32 hex digits. */
+/** XXH3-128 (rt_transform_hash128) of `nbytes` bytes at `ptr`, as 32 hex digits. */
 function hashBytes(c, ptr, nbytes) {
-  check(c, c.exports.rt_transform_hash(ptr, BigInt(nbytes), 0n, c.outPtr, c.errPtr), 'rt_transform_hash');
+  check(c, c.exports.rt_transform_hash128(ptr, BigInt(nbytes), 0n, c.outPtr, c.errPtr), 'rt_transform_hash128');
   const view = new DataView(c.memory.buffer);
   const hex = (offset) => view.getBigUint64(c.outPtr + offset, true).toString(16).padStart(16, '0');
   return hex(8) + hex(0);
