@@ -6,12 +6,14 @@ WARNINGS = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 # Every csrc/<domain>/*.c is part of the core; each csrc/tests/test_*.c is its own test binary.
 CORE_SOURCES = $(filter-out csrc/tests/%,$(wildcard csrc/*/*.c))
 TEST_SOURCES = $(wildcard csrc/tests/test_*.c)
+# libFuzzer harnesses (tests/fuzz/harness/fuzz_*.c), outside csrc/ so no core build picks them up.
+FUZZ_HARNESSES = $(basename $(notdir $(wildcard tests/fuzz/harness/fuzz_*.c)))
 BUILD = build/c
 
 .SECONDARY:  # keep the test objects make would otherwise delete as intermediates
-.PHONY: test c-test c-test-asan c-test-tsan c-test-valgrind wasm py-test node-test wheel-check clean
+.PHONY: test c-test c-test-asan c-test-tsan c-test-valgrind fuzz wasm py-test node-test wheel-check clean
 
-test: c-test c-test-asan c-test-tsan c-test-valgrind wasm py-test node-test wheel-check
+test: c-test c-test-asan c-test-tsan c-test-valgrind fuzz wasm py-test node-test wheel-check
 
 # The C tests in three builds: plain (system compiler, -O2), ASan + UBSan, and TSan. Each build
 # compiles the core once into build/c/<flavor>/libcore.a and links one binary per test file.
@@ -38,15 +40,22 @@ $(BUILD)/$(1)/libcore.a: $$(patsubst %.c,$(BUILD)/$(1)/%.o,$$(CORE_SOURCES))
 $(BUILD)/$(1)/test_%: $(BUILD)/$(1)/csrc/tests/test_%.o $(BUILD)/$(1)/libcore.a
 	$$(CC_$(1)) $$(CFLAGS_$(1)) $$^ -lm -pthread -o $$@
 
--include $$(wildcard $(BUILD)/$(1)/csrc/*/*.d)
+# A fuzz harness linked with tests/fuzz/replay.c: runs it over the seed corpus without libFuzzer.
+$(BUILD)/$(1)/replay_%: $(BUILD)/$(1)/tests/fuzz/harness/%.o $(BUILD)/$(1)/tests/fuzz/replay.o $(BUILD)/$(1)/libcore.a
+	$$(CC_$(1)) $$(CFLAGS_$(1)) $$^ -lm -pthread -o $$@
+
+-include $$(wildcard $(BUILD)/$(1)/csrc/*/*.d $(BUILD)/$(1)/tests/fuzz/*.d $(BUILD)/$(1)/tests/fuzz/harness/*.d)
 endef
-$(foreach flavor,plain asan tsan,$(eval $(call c_flavor,$(flavor))))
+$(foreach flavor,plain asan tsan fuzz,$(eval $(call c_flavor,$(flavor))))
 
-c-test: $(addprefix $(BUILD)/plain/,$(TEST_NAMES))
+# The C tests plus a replay of every fuzz harness's corpus (tests/fuzz/corpus/<harness>/).
+c-test: $(addprefix $(BUILD)/plain/,$(TEST_NAMES) $(addprefix replay_,$(FUZZ_HARNESSES)))
 	@set -e; for name in $(TEST_NAMES); do $(RUN_plain) $(BUILD)/plain/$$name; done
+	@set -e; for name in $(FUZZ_HARNESSES); do $(RUN_plain) $(BUILD)/plain/replay_$$name tests/fuzz/corpus/$$name/*; done
 
-c-test-asan: $(addprefix $(BUILD)/asan/,$(TEST_NAMES))
+c-test-asan: $(addprefix $(BUILD)/asan/,$(TEST_NAMES) $(addprefix replay_,$(FUZZ_HARNESSES)))
 	@set -e; for name in $(TEST_NAMES); do $(RUN_asan) $(BUILD)/asan/$$name; done
+	@set -e; for name in $(FUZZ_HARNESSES); do $(RUN_asan) $(BUILD)/asan/replay_$$name tests/fuzz/corpus/$$name/*; done
 
 c-test-tsan: $(addprefix $(BUILD)/tsan/,$(TEST_NAMES))
 	@set -e; for name in $(TEST_NAMES); do $(RUN_tsan) $(BUILD)/tsan/$$name; done
@@ -63,6 +72,30 @@ c-test-valgrind: c-test
 		fi; \
 		echo "valgrind: $$name clean"; \
 	done
+
+# libFuzzer: each harness runs FUZZ_SECONDS from its seed corpus (new inputs go to build/, not
+# the repository); any crash, leak, timeout or UBSan report fails the target and leaves the input
+# in build/c/fuzz/artifacts/. The core is instrumented for coverage (fuzzer-no-link) under ASan +
+# UBSan. `make -j2 fuzz` runs two harnesses at once.
+FUZZ_SECONDS ?= 30
+FUZZ_MAX_LEN ?= 8192
+CFLAGS_fuzz = -std=c11 -O1 -g $(WARNINGS) -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+CC_fuzz = $(CLANG)
+
+$(BUILD)/fuzz/bin/%: $(BUILD)/fuzz/tests/fuzz/harness/%.o $(BUILD)/fuzz/libcore.a
+	@mkdir -p $(dir $@)
+	$(CLANG) $(CFLAGS_fuzz) -fsanitize=fuzzer $^ -lm -pthread -o $@
+
+fuzz: $(addprefix fuzz-run-,$(FUZZ_HARNESSES))
+
+fuzz-run-%: $(BUILD)/fuzz/bin/%
+	@mkdir -p $(BUILD)/fuzz/work/$* $(BUILD)/fuzz/artifacts
+	@status=0; ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(BUILD)/fuzz/bin/$* \
+		-max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAX_LEN) -timeout=10 -rss_limit_mb=2048 \
+		-print_final_stats=1 -artifact_prefix=$(BUILD)/fuzz/artifacts/$*- \
+		$(BUILD)/fuzz/work/$* tests/fuzz/corpus/$* > $(BUILD)/fuzz/$*.log 2>&1 || status=$$?; \
+	if [ $$status -ne 0 ]; then tail -n 60 $(BUILD)/fuzz/$*.log; echo "fuzz: $* FAILED (log: $(BUILD)/fuzz/$*.log)"; exit 1; fi; \
+	echo "fuzz: $* clean: $$(grep -E '^#[0-9]+' $(BUILD)/fuzz/$*.log | tail -n 1)"
 
 wasm:
 	$(PYTHON) wasm/build.py

@@ -15,9 +15,12 @@ compare (the machine is shared and noisy):
 * Seasonal: STL of NAB's machine_temperature_system_failure.csv (22,695
   points, period 288, robust) against statsmodels' STL (if installed).
 
-Results go to benchmarks/results/anomaly.json.
+Results go to benchmarks/results/anomaly.json. ``--only statistical`` (or
+another section) reruns that section and replaces it in the existing file,
+with its own load average, so one part can be remeasured after a change
+without rerunning scikit-learn and statsmodels for minutes.
 
-    python benchmarks/bench_anomaly.py [--quick] [--repeats 3]
+    python benchmarks/bench_anomaly.py [--quick] [--repeats 3] [--only statistical]
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ import rt_pandas
 from rt_pandas.anomaly import IsolationForest, StreamingDetector, anomaly_scores, seasonal_decompose
 
 RESULTS = Path(__file__).resolve().parent / "results"
+SECTIONS = ("isolation_forest", "statistical", "streaming", "seasonal")
 NAB = Path(__file__).resolve().parents[2] / "shared" / "data" / "nab"
 
 
@@ -198,23 +202,34 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, to check the script runs")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--only", choices=SECTIONS, action="append",
+                        help="rerun only these sections and replace them in the existing results file")
     args = parser.parse_args()
     rows, size, n_update, n_many, n_river = (
         (20_000, 200_000, 20_000, 200_000, 500) if args.quick else (1_000_000, 10_000_000, 1_000_000, 10_000_000, 20_000)
     )
     rt_pandas.set_backend("native")
-    result = {
-        "machine": {"platform": platform.platform(), "cpus": os.cpu_count(), "simd": rt_pandas.versions()["simd"],
-                    "load_average": os.getloadavg()},
-        "isolation_forest": bench_isolation_forest(rows, args.repeats),
-        "statistical": bench_statistical(size, args.repeats),
-        "streaming": bench_streaming(n_update, n_many, n_river, args.repeats),
-        "seasonal": bench_seasonal(args.repeats),
+    runs = {
+        "isolation_forest": lambda: bench_isolation_forest(rows, args.repeats),
+        "statistical": lambda: bench_statistical(size, args.repeats),
+        "streaming": lambda: bench_streaming(n_update, n_many, n_river, args.repeats),
+        "seasonal": lambda: bench_seasonal(args.repeats),
     }
+    machine = {"platform": platform.platform(), "cpus": os.cpu_count(), "simd": rt_pandas.versions()["simd"],
+               "load_average": os.getloadavg()}
+    path = RESULTS / "anomaly.json"
+    if args.only:
+        result = json.loads(path.read_text()) if path.exists() else {}
+        for section in args.only:
+            result[section] = runs[section]()
+            result.setdefault("section_runs", {})[section] = {
+                **machine, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "repeats": args.repeats}
+    else:
+        result = {"machine": machine, **{section: run() for section, run in runs.items()}}
     print(json.dumps(result, indent=2))
     if not args.quick:
         RESULTS.mkdir(exist_ok=True)
-        (RESULTS / "anomaly.json").write_text(json.dumps(result, indent=2) + "\n")
+        path.write_text(json.dumps(result, indent=2) + "\n")
 
 
 if __name__ == "__main__":

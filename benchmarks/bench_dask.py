@@ -72,8 +72,11 @@ def on_cluster(workers: int, sizes: list[int], rounds: int) -> dict:
     import rt_pandas.dask  # noqa: F401  (registers ddf.rt)
 
     ranges = {f"f{i}": RANGE for i in range(5)}
+    # The machine's memory shared by the workers, leaving 40% to the client and the OS (the client's pandas
+    # copy is made after the clusters close).
+    memory = int(0.6 * os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / workers)
     with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, host="127.0.0.1",
-                                  dashboard_address=None, memory_limit=0) as cluster, \
+                                  dashboard_address=None, memory_limit=memory) as cluster, \
             distributed.Client(cluster) as client:
         client.run(rt_pandas.set_num_threads, 1)  # one process per core: no kernel threads on top
         ddf = dd.from_map(make_part, list(range(len(sizes))), rows=sizes[0]).persist()
@@ -83,7 +86,8 @@ def on_cluster(workers: int, sizes: list[int], rounds: int) -> dict:
         warm.describe().compute()
         rt_seconds, report = best(lambda: ddf.rt.quality(ranges=ranges), rounds)
         describe_seconds, _ = best(lambda: ddf.describe().compute(), rounds)
-        return {"workers": workers, "rt_quality_s": rt_seconds, "dask_describe_s": describe_seconds,
+        return {"workers": workers, "memory_limit_bytes": memory, "load_after": os.getloadavg(),
+                "rt_quality_s": rt_seconds, "dask_describe_s": describe_seconds,
                 "report_exact": report.exact, "distinct_s": report.columns[-1].distinct,
                 "rows": report.rows}
 
@@ -102,7 +106,7 @@ def main() -> None:
     import rt_pandas
 
     rt_pandas.set_num_threads(1)
-    results = {"rows": rows, "columns": 8, "partitions": parts, "partition_rows": args.partition_rows,
+    results = {"load_before": os.getloadavg(), "rows": rows, "columns": 8, "partitions": parts, "partition_rows": args.partition_rows,
                "rounds": args.rounds, "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                                                   "simd": rt_pandas.versions()["simd"]}, "dask": []}
     for workers in (1, 2):
@@ -115,7 +119,7 @@ def main() -> None:
     pandas_rt, _ = best(lambda: df.rt.quality(ranges=ranges), args.rounds)
     pandas_describe, _ = best(lambda: df.describe(), args.rounds)
     scale = rows / len(df)  # per-row cost scaled to the Dask row count when --pandas-rows is smaller
-    results["pandas"] = {"rows": len(df), "rt_quality_s": pandas_rt, "describe_s": pandas_describe,
+    results["pandas"] = {"load_after": os.getloadavg(), "rows": len(df), "rt_quality_s": pandas_rt, "describe_s": pandas_describe,
                          "rt_quality_s_scaled": pandas_rt * scale, "describe_s_scaled": pandas_describe * scale}
     one, two = results["dask"]
     results["ratios"] = {

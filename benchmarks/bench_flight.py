@@ -6,6 +6,12 @@ in-process figure runs the same work on the same batches in this process
 (QualityState updated batch by batch; anomaly_scores per batch and column),
 so the ratio is what the network, the Arrow IPC framing and the worker cost.
 
+Where the anomaly round trip's time goes is measured beside it, on the same
+table: the kernels alone in process (score_view per batch and column: no
+pandas), the transport alone (an echo worker that sends every batch straight
+back, and a sink that only receives), and the optional smaller answers
+(float32 scores, bool flags) and global statistics.
+
     python benchmarks/bench_flight.py            # writes benchmarks/results/flight.json
     python benchmarks/bench_flight.py --rows 1000000 --repeats 1
 """
@@ -21,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.flight as fl
 
 import rt_pandas
 from rt_pandas import anomaly, flight
@@ -49,6 +56,63 @@ def in_process_scores(table: pa.Table) -> int:
     return rows
 
 
+def in_process_kernels(table: pa.Table) -> int:
+    """The same scores without the pandas API: the C kernel on each batch's Arrow buffers."""
+    from rt_pandas._columns import as_columns
+
+    rows = 0
+    for batch in table.to_batches(max_chunksize=BATCH_ROWS):
+        for column in batch.columns:
+            rows += len(anomaly.score_view(as_columns(column).chunks[0], "zscore")[0])
+    return rows
+
+
+class TransportServer(fl.FlightServerBase):
+    """The transport alone: command b"echo" sends each batch straight back, b"sink" only counts rows."""
+
+    def do_exchange(self, context, descriptor, reader, writer):
+        rows, started = 0, False
+        for chunk in reader:
+            rows += chunk.data.num_rows
+            if descriptor.command == b"echo":
+                if not started:
+                    writer.begin(chunk.data.schema)
+                    started = True
+                writer.write_batch(chunk.data)
+        if descriptor.command == b"sink":
+            answer = pa.record_batch([pa.array([rows])], names=["rows"])
+            writer.begin(answer.schema)
+            writer.write_batch(answer)
+
+
+def _transport_main(ready) -> None:
+    server = TransportServer("grpc://127.0.0.1:0")
+    ready.put(server.port)
+    server.serve()
+
+
+def transport(location: str, mode: str, table: pa.Table) -> int:
+    """Stream ``table`` in BATCH_ROWS batches to the transport server; rows received back."""
+    client = fl.FlightClient(location)
+    writer, reader = client.do_exchange(fl.FlightDescriptor.for_command(mode.encode()))
+
+    def send() -> None:
+        writer.begin(table.schema)
+        for batch in table.to_batches(max_chunksize=BATCH_ROWS):
+            writer.write_batch(batch)
+        writer.done_writing()
+
+    import threading
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    rows = sum(chunk.data.num_rows for chunk in reader)
+    sender.join()
+    writer.close()
+    client.close()
+    return rows
+
+
 def best_of(repeats: int, function) -> tuple[float, float, object]:
     """(best wall seconds, CPU seconds of this process in that run, the result)."""
     best = (float("inf"), 0.0, None)
@@ -69,16 +133,25 @@ def main() -> None:
 
     table = make_table(args.rows)
     locations, processes = flight.serve_workers(1)
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    ready = context.Queue()
+    echo = context.Process(target=_transport_main, args=(ready,), daemon=True)
+    echo.start()
+    processes.append(echo)
+    transport_location = f"grpc://127.0.0.1:{ready.get(timeout=60)}"
     results = {"rows": args.rows, "columns": 4, "batch_rows": BATCH_ROWS, "machine": platform.machine(),
-               "cpus": os.cpu_count(), "simd": rt_pandas.versions()["simd"], "location": locations[0], "ops": {}}
+               "cpus": os.cpu_count(), "simd": rt_pandas.versions()["simd"], "location": locations[0],
+               "load_average": os.getloadavg(), "ops": {}, "anomaly_breakdown": {}}
     try:
         client = flight.Client(locations[0])
         client.ping()
+        statistics = {name: anomaly.anomaly_statistics(table.column(name)) for name in table.column_names}
+        reader = lambda: table.to_reader(max_chunksize=BATCH_ROWS)  # noqa: E731
         cases = {
-            "quality": (lambda: in_process_quality(table),
-                        lambda: client.quality(table.to_reader(max_chunksize=BATCH_ROWS))),
-            "anomaly_scores": (lambda: in_process_scores(table),
-                               lambda: client.anomaly_scores(table.to_reader(max_chunksize=BATCH_ROWS)).num_rows),
+            "quality": (lambda: in_process_quality(table), lambda: client.quality(reader())),
+            "anomaly_scores": (lambda: in_process_scores(table), lambda: client.anomaly_scores(reader()).num_rows),
         }
         for op, (local, remote) in cases.items():
             local_s, local_cpu, local_result = best_of(args.repeats, local)
@@ -94,6 +167,21 @@ def main() -> None:
             print(f"{op:15s} in-process {local_s:7.3f} s ({args.rows / local_s / 1e6:6.1f} M rows/s)  "
                   f"flight {remote_s:7.3f} s ({args.rows / remote_s / 1e6:6.1f} M rows/s)  "
                   f"ratio {remote_s / local_s:5.2f}x", flush=True)
+        # where the anomaly round trip's time goes, and the optional smaller answers (same run, same table)
+        local_s = results["ops"]["anomaly_scores"]["in_process_s"]
+        parts = {
+            "kernels_in_process": lambda: in_process_kernels(table),
+            "transport_sink": lambda: transport(transport_location, "sink", table),
+            "transport_echo": lambda: transport(transport_location, "echo", table),
+            "flight_scores_float64": lambda: client.anomaly_scores(reader()).num_rows,
+            "flight_global_statistics": lambda: client.anomaly_scores(reader(), statistics=statistics).num_rows,
+            "flight_scores_float32": lambda: client.anomaly_scores(reader(), output="scores_float32").num_rows,
+            "flight_flags": lambda: client.anomaly_scores(reader(), output="flags").num_rows,
+        }
+        for name, function in parts.items():
+            seconds = best_of(args.repeats, function)[0]
+            results["anomaly_breakdown"][name] = {"s": round(seconds, 4), "over_in_process": round(seconds / local_s, 3)}
+            print(f"  {name:26s} {seconds:7.3f} s  {seconds / local_s:5.2f}x in-process", flush=True)
         client.close()
     finally:
         for process in processes:

@@ -21,6 +21,7 @@ Python-side allocations (tracemalloc, which sees numpy's buffers), as a
 multiple of the frame's own size.
 
     python benchmarks/bench_quality.py [--rows 10000000] [--rounds 1] [--backend native]
+    python benchmarks/bench_quality.py --describe-only --rounds 3   # describe() alone, 1 and 2 threads
 
 Writes benchmarks/results/quality.json.
 """
@@ -110,15 +111,59 @@ def measured(fn):
     return seconds, pool_peak + python_peak, result
 
 
+def describe_bench(df: pd.DataFrame, rounds: int) -> dict:
+    """df.describe() against df.rt.describe() on 1 and 2 threads, best of ``rounds``, interleaved.
+
+    pandas' ``df.describe()`` (pandas 3) covers the 9 numeric and timestamp
+    columns: count, mean, std, min, 25/50/75%, max. ``df.rt.describe()`` is
+    timed on the same 9 columns (like for like) and on all 10 (the string
+    column too); per column it adds missing, 1/5/95/99%, skew, kurtosis, exact
+    distinct values and the mode (top, freq).
+    """
+    same = list(df.describe().columns)
+    cases = {"pandas_describe": lambda: df.describe()}
+    for threads in (1, 2):
+        cases[f"rt_describe_same_columns_{threads}t"] = (threads, lambda: df[same].rt.describe())
+        cases[f"rt_describe_all_columns_{threads}t"] = (threads, lambda: df.rt.describe())
+    best: dict[str, float] = {}
+    cpu: dict[str, float] = {}  # process CPU seconds: less sensitive than wall time to other processes' load
+    for _ in range(rounds):
+        for name, case in cases.items():
+            threads, fn = case if isinstance(case, tuple) else (1, case)
+            rt_pandas.set_num_threads(threads)
+            gc.collect()
+            start, start_cpu = time.perf_counter(), time.process_time()
+            fn()
+            best[name] = min(best.get(name, float("inf")), time.perf_counter() - start)
+            cpu[name] = min(cpu.get(name, float("inf")), time.process_time() - start_cpu)
+    rt_pandas.set_num_threads(None)
+    pandas, pandas_cpu = best["pandas_describe"], cpu["pandas_describe"]
+    return {"pandas_columns": same, "seconds": best, "cpu_seconds": cpu, "rounds": rounds,
+            "load_after": os.getloadavg(),
+            "ratios": {name: pandas / seconds for name, seconds in best.items() if name.startswith("rt_")},
+            "cpu_ratios_1_thread": {name: pandas_cpu / seconds for name, seconds in cpu.items()
+                                    if name.endswith("_1t")}}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--backend", default="native", choices=["native", "wasm"])
     parser.add_argument("--skip-pandas", action="store_true", help="time only rt-pandas")
+    parser.add_argument("--describe-only", action="store_true",
+                        help="only describe() (1 and 2 threads); updates the 'describe' entry of the results file")
     args = parser.parse_args()
     rt_pandas.set_backend(args.backend)
     df = make_frame(args.rows)
+    out = RESULTS / ("quality.json" if args.backend == "native" else f"quality_{args.backend}.json")
+    if args.describe_only:
+        df.rt.describe()  # warm-up: the pool's pages
+        results = json.loads(out.read_text()) if out.exists() else {"benchmark": "quality"}
+        results["describe"] = {"rows": args.rows, "load_before": os.getloadavg(), **describe_bench(df, args.rounds)}
+        out.write_text(json.dumps(results, indent=2) + "\n")
+        print(json.dumps(results["describe"], indent=2))
+        return
     frame_bytes = int(df.memory_usage(deep=True).sum())
     ranges = {c: RANGE for c in df.columns if c.startswith("f")}
 
@@ -156,7 +201,6 @@ def main() -> None:
             "describe_vs_pandas_describe": best["pandas_describe"] / best["rt_describe"],
         }
     RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / ("quality.json" if args.backend == "native" else f"quality_{args.backend}.json")
     out.write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))
 

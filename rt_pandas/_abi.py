@@ -54,3 +54,51 @@ def exported_functions() -> list[str]:
 def core_sources() -> list[Path]:
     """The C sources of the core: every csrc/<domain>/*.c except the tests, in a stable order."""
     return sorted(p for p in (ROOT / "csrc").glob("*/*.c") if p.parent.name != "tests")
+
+
+_DECLARATION = re.compile(r"\b(rt_\w+)\s*\(([^)]*)\)\s*;")
+
+
+def parameters() -> dict[str, list[tuple[str, str]]]:
+    """Every declared function's parameters as ``(type, name)`` pairs, in order."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for text in _header_texts():
+        without_comments = re.sub(r"/\*.*?\*/", "", text, flags=re.DOTALL)
+        for name, params in _DECLARATION.findall(without_comments):
+            pairs = []
+            for param in (p.strip() for p in params.split(",")):
+                if param and param != "void":
+                    match = re.match(r"(.*?)(\w+)$", param)
+                    pairs.append((match.group(1).replace(" ", ""), match.group(2)))
+            found[name] = pairs
+    return found
+
+
+def pointer_spans() -> dict[str, dict]:
+    """For each function with pointer parameters: its parameter names and ``[index, name, span]`` per pointer.
+
+    The spans come from ``_spans.SPANS`` (bytes the pointer reaches);
+    ``err`` reaches an ``rt_error``, an unlisted pointer 1 byte. wasm/build.py
+    stores this table in the module (``_spans.section_bytes``).
+    """
+    spans_module = _load_sibling("_spans")
+    table = {}
+    for function, params in parameters().items():
+        listed = spans_module.SPANS.get(function, {})
+        pointers = []
+        for index, (ctype, name) in enumerate(params):
+            if "*" in ctype:
+                expression = str(spans_module.ERROR_BYTES) if name == "err" else listed.get(name, "1")
+                pointers.append([index, name, expression])
+        if pointers:
+            table[function] = {"params": [name for _, name in params], "pointers": pointers}
+    return table
+
+
+def _load_sibling(name: str):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"rt_abi_{name}", Path(__file__).resolve().parent / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

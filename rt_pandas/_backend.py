@@ -32,7 +32,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .errors import ConfigurationError, RtMemoryError, error_from_status
+from . import _spans
+from .errors import ConfigurationError, RtMemoryError, ValidationError, error_from_status
 
 WASM_PATH = Path(__file__).resolve().parent / "rt_core.wasm"
 
@@ -299,11 +300,20 @@ class WasmBackend(Backend):
     The module is compiled once per process and instantiated once per backend.
     Calls are serialised by a lock, because wasmtime releases the GIL while
     wasm runs and an instance must not be entered from two threads.
+
+    Every call's pointer arguments are checked against linear memory first
+    (``rt_pandas/_spans.py``): an address or length past its end is a
+    ValidationError before the kernel runs (negative sizes and int64
+    overflow are the core's to refuse, as natively).
+
+    ``max_memory`` (bytes) caps linear memory with wasmtime's store limits:
+    an allocation that would grow it further raises RtMemoryError, and the
+    instance stays usable.
     """
 
     name = "wasm"
 
-    def __init__(self, path: Path = WASM_PATH) -> None:
+    def __init__(self, path: Path = WASM_PATH, max_memory: int | None = None) -> None:
         try:
             import wasmtime
         except ImportError as exc:
@@ -319,7 +329,17 @@ class WasmBackend(Backend):
             )
         self._engine = wasmtime.Engine()
         self._store = wasmtime.Store(self._engine)
-        self._module = wasmtime.Module.from_file(self._engine, str(path))
+        if max_memory is not None:
+            if isinstance(max_memory, bool) or not isinstance(max_memory, int) or max_memory <= 0:
+                raise ValidationError(f"max_memory must be a positive number of bytes, got {max_memory!r}",
+                                      "WasmBackend")
+            self._store.set_limits(memory_size=max_memory)
+        wasm = path.read_bytes()
+        self._spans = _spans.read_section(wasm)
+        if not self._spans:
+            raise ConfigurationError(f"{path.name} has no {_spans.SECTION} section; rebuild it with "
+                                     "`python wasm/build.py`", "wasm backend")
+        self._module = wasmtime.Module(self._engine, wasm)
         instance = wasmtime.Instance(self._store, self._module, [])
         self._exports = instance.exports(self._store)
         self._memory = self._exports["memory"]
@@ -345,7 +365,39 @@ class WasmBackend(Backend):
         raw = bytes(self._view(device_address, limit))
         return raw.split(b"\0", 1)[0].decode()
 
+    def _check_pointers(self, function: str, args: tuple) -> None:
+        """ValidationError unless every pointer argument's bytes lie inside linear memory.
+
+        A call with a negative size or one past int64 is left to the core,
+        which refuses it with its own message (as natively).
+        """
+        table = self._spans.get(function)
+        if table is None:
+            return
+        named = None
+        reaches = []
+        for index, name, expression in table["pointers"]:
+            address = args[index] & 0xFFFFFFFF if index < len(args) else 0
+            if address == 0:
+                continue  # NULL: the kernel judges whether it may be
+            if expression.isdigit():
+                nbytes = int(expression)
+            else:
+                if named is None:
+                    named = {param: int(value) for param, value in zip(table["params"], args)
+                             if isinstance(value, (int, np.integer))}
+                nbytes = _spans.span_bytes(expression, named)
+                if not 0 <= nbytes < 2**63:
+                    return
+            reaches.append((name, address, nbytes))
+        size = self._memory.data_len(self._store)
+        for name, address, nbytes in reaches:
+            if address + nbytes > size:
+                raise ValidationError(
+                    f"{name} ({address:#x} + {nbytes} bytes) falls outside linear memory ({size} bytes)", function)
+
     def _call(self, function: str, *args: Any) -> Any:
+        self._check_pointers(function, args)
         result = self._exports[function](self._store, *args)
         if self._memory_base() != self._base:  # pragma: no cover - wasmtime reserves 4 GiB up front
             raise RtMemoryError("wasm linear memory moved; outstanding views are invalid", function)

@@ -356,8 +356,8 @@ def string_profile(col: Prepared, *, row_hashes=None, top: int = 0, shapes: bool
     for view in col.chunks:
         width = view.offsets.dtype.itemsize
         counts = backend.run(
-            "rt_quality_scan_strings", In(view.values) if len(view.values) else NULL, In(view.offsets), width,
-            In(view.validity) if view.validity is not None else NULL, view.offset, view.length,
+            "rt_quality_scan_strings", In(view.values) if len(view.values) else NULL, view.values.nbytes,
+            In(view.offsets), width, In(view.validity) if view.validity is not None else NULL, view.offset, view.length,
             Out(value_hashes[position:]) if values else NULL, Out(shape_hashes[position:]) if shapes else NULL,
             Out(row_hashes[position : position + view.length]) if row_hashes is not None else NULL,
             OutValue("rt_string_counts"))
@@ -409,8 +409,8 @@ def shape_groups(strings: pa.Array) -> np.ndarray:
     strings = strings.cast(pa.large_string()) if pa.types.is_large_string(strings.type) else strings.cast(pa.string())
     view = as_columns(strings).chunks[0]
     out = backend.empty(max(view.length, 1), np.uint64)
-    backend.run("rt_quality_scan_strings", In(view.values) if len(view.values) else NULL, In(view.offsets),
-                view.offsets.dtype.itemsize, In(view.validity) if view.validity is not None else NULL,
+    backend.run("rt_quality_scan_strings", In(view.values) if len(view.values) else NULL, view.values.nbytes,
+                In(view.offsets), view.offsets.dtype.itemsize, In(view.validity) if view.validity is not None else NULL,
                 view.offset, view.length, NULL, Out(out), NULL, OutValue("rt_string_counts"))
     return out[: view.length].copy()
 

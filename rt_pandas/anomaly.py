@@ -27,6 +27,7 @@ f    9.0  53.622015    mad
 from __future__ import annotations
 
 import functools
+import math
 import numbers
 import os
 import time
@@ -37,8 +38,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import _serial
 from ._backend import NULL, In, InValue, Out, OutValue, Ptr, get_backend
-from ._columns import DTYPE_CODES, as_columns
+from ._columns import DTYPE_CODES, ColumnInput, as_columns
 from .errors import ValidationError
 
 __all__ = [
@@ -46,6 +48,7 @@ __all__ = [
     "StreamingDetector",
     "anomalies",
     "anomaly_scores",
+    "anomaly_statistics",
     "is_anomaly",
     "seasonal_decompose",
     "detect_period",
@@ -54,8 +57,13 @@ __all__ = [
 ]
 
 STATISTICAL_METHODS = {"zscore": 1, "iqr": 2, "mad": 3}
+# The statistics each statistical method scores against (anomaly_statistics, statistics=...).
+STATISTICS_KEYS = {"zscore": ("mean", "std"), "iqr": ("q1", "q3"), "mad": ("median", "mad")}
+MAD_NORMAL_SCALE = 1.4826
 DEFAULT_THRESHOLDS = {"zscore": 3.0, "iqr": 1.5, "mad": 3.5, "isolation_forest": None, "seasonal": 3.5}
 METHODS = tuple(DEFAULT_THRESHOLDS)
+# Format of IsolationForest.to_bytes: the envelope around (score offset, the C forest bytes).
+FOREST_BYTES_VERSION = 1
 
 
 # ---------------------------------------------------------------- inputs
@@ -162,6 +170,83 @@ def _method(method: Any) -> str:
     return method
 
 
+def _band(method: str, statistics: Any, name: str = "statistics") -> tuple[float, float, float]:
+    """(lo, hi, scale) of ``statistics`` for ``method``: score = distance outside [lo, hi] / scale.
+
+    >>> _band("iqr", {"q1": 1.0, "q3": 3.0})
+    (1.0, 3.0, 2.0)
+    """
+    keys = STATISTICS_KEYS[method]
+    if not isinstance(statistics, dict) or set(statistics) != set(keys):
+        got = sorted(statistics) if isinstance(statistics, dict) else type(statistics).__name__
+        raise ValidationError(f"{name} for method {method!r} must be a dict with exactly the keys "
+                              f"{list(keys)}, got {got}", name)
+    values = []
+    for key in keys:
+        value = statistics[key]
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+            raise ValidationError(f"{name}[{key!r}] must be a finite number, got {value!r}", name)
+        values.append(float(value))
+    first, second = values
+    if method == "iqr":
+        if first > second:
+            raise ValidationError(f"{name}: q1 ({first}) must not exceed q3 ({second})", name)
+        return first, second, second - first
+    if second < 0:
+        raise ValidationError(f"{name}[{keys[1]!r}] must be >= 0, got {second}", name)
+    return first, first, second * MAD_NORMAL_SCALE if method == "mad" else second
+
+
+def _view_args(view, name: str) -> tuple:
+    """(dtype code, data, validity, offset, length) of one ColumnView for a column kernel (no copy for the
+    five kernel dtypes; other numeric types become float64)."""
+    if view.kind != "numeric":
+        raise ValidationError(f"{name} must be a numeric column, got a {view.kind} column", name)
+    validity = In(view.validity) if view.validity is not None else NULL
+    if view.dtype in DTYPE_CODES:
+        return DTYPE_CODES[view.dtype], In(view.values), validity, view.offset, view.length
+    values = _float_values_of(ColumnInput("view", [view]), name)  # float64 copy, NaN for nulls
+    return DTYPE_CODES[np.dtype(np.float64)], In(values), NULL, 0, view.length
+
+
+def score_view(view, method: str, threshold: float | None = None, band: tuple | None = None,
+               want_flags: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
+    """Scores (and flags) of one column view, in pool memory: the column's own statistics, or ``band``
+    = (lo, hi, scale) from :func:`_band`. No pandas, no copy of float64 input; the GIL is released
+    while the kernel runs. What the Flight worker calls per batch.
+
+    >>> import pyarrow as pa
+    >>> from rt_pandas._columns import as_columns
+    >>> view = as_columns(pa.array([1.0, None, 3.0, 9.0])).chunks[0]
+    >>> scores, flags = score_view(view, "zscore", band=(2.0, 2.0, 0.5), want_flags=True)
+    >>> scores.tolist(), flags.tolist()
+    ([2.0, nan, 2.0, 14.0], [False, False, False, True])
+    """
+    backend = get_backend()
+    threshold = threshold or DEFAULT_THRESHOLDS[method]
+    code, data, validity, offset, length = _view_args(view, "x")
+    scores = backend.empty(length, np.float64)
+    flags = backend.empty(length, np.uint8) if want_flags else None
+    flags_arg = Out(flags) if want_flags else NULL
+    if band is None:
+        backend.run("rt_anomaly_statistical", STATISTICAL_METHODS[method], threshold, code, data, validity, offset,
+                    length, Out(scores), flags_arg, NULL)
+    else:
+        lo, hi, scale = band
+        backend.run("rt_anomaly_score_band", lo, hi, scale, threshold, code, data, validity, offset, length,
+                    Out(scores), flags_arg, NULL)
+    return scores, flags.view(bool) if want_flags else None
+
+
+def _banded(series: pd.Series, method: str, threshold: float, band: tuple,
+            want_flags: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    source = as_columns(series)
+    if len(source.chunks) == 1:
+        return score_view(source.chunks[0], method, threshold, band, want_flags)
+    values = _float_values_of(source, "x")
+    return score_view(as_columns(values).chunks[0], method, threshold, band, want_flags)
+
+
 def _score_and_flag(series: pd.Series, method: str, threshold: Any, params: dict,
                     want_flags: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
     """Scores and anomaly flags (None unless ``want_flags``, for the statistical methods) by `method`."""
@@ -169,13 +254,46 @@ def _score_and_flag(series: pd.Series, method: str, threshold: Any, params: dict
     if threshold is not None:
         threshold = _threshold(threshold)
     if method in STATISTICAL_METHODS:
-        if params:
-            raise ValidationError(f"method {method!r} takes no parameters besides threshold, got {sorted(params)}", "params")
-        scores, flags, _ = _statistical(series, method, threshold or DEFAULT_THRESHOLDS[method], want_flags)
+        if set(params) - {"statistics"}:
+            raise ValidationError(f"method {method!r} takes no parameters besides threshold and statistics, "
+                                  f"got {sorted(params)}", "params")
+        threshold = threshold or DEFAULT_THRESHOLDS[method]
+        if params.get("statistics") is not None:
+            return _banded(series, method, threshold, _band(method, params["statistics"]), want_flags)
+        scores, flags, _ = _statistical(series, method, threshold, want_flags)
         return scores, flags
     if method == "isolation_forest":
         return _series_isolation_forest(series, threshold, params)
     return _series_seasonal(series, threshold or DEFAULT_THRESHOLDS["seasonal"], params)
+
+
+def anomaly_statistics(x: Any, method: str = "zscore") -> dict:
+    """The statistics a statistical method scores ``x`` against, to score other data the same way.
+
+    ``zscore``: ``{"mean", "std"}`` (finite values, population std); ``iqr``:
+    ``{"q1", "q3"}``; ``mad``: ``{"median", "mad"}`` (the raw MAD; scores divide
+    by 1.4826 * mad). Pass the dict as ``statistics=`` to :func:`anomaly_scores`
+    (or to a Flight worker) to score a batch against a whole table, a reference
+    sample or an earlier stream instead of the batch's own statistics.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from rt_pandas.anomaly import anomaly_statistics, anomaly_scores
+    >>> anomaly_statistics(np.array([1.0, 2.0, 3.0, 4.0]))
+    {'mean': 2.5, 'std': 1.118033988749895}
+    >>> anomaly_scores(np.array([2.5, 10.0]), statistics={"mean": 2.5, "std": 1.25}).tolist()
+    [0.0, 6.0]
+    """
+    method = _method(method)
+    if method not in STATISTICAL_METHODS:
+        raise ValidationError(f"method must be one of {list(STATISTICAL_METHODS)}, got {method!r}", "method")
+    _, _, summary = _statistical(_as_series(x), method, DEFAULT_THRESHOLDS[method], want_flags=False)
+    if method == "zscore":
+        return {"mean": summary["center"], "std": summary["scale"]}
+    if method == "iqr":
+        return {"q1": summary["q1"], "q3": summary["q3"]}
+    return {"median": summary["center"], "mad": summary["scale"] / MAD_NORMAL_SCALE}
 
 
 def anomaly_scores(x: Any, method: str = "zscore", threshold: float | None = None, **params) -> pd.Series:
@@ -192,7 +310,9 @@ def anomaly_scores(x: Any, method: str = "zscore", threshold: float | None = Non
     **params
         Method parameters: ``n_estimators``, ``max_samples``, ``contamination``,
         ``random_state`` for ``"isolation_forest"``; ``period``, ``robust``,
-        ``mode`` for ``"seasonal"`` (see :func:`seasonal_decompose`).
+        ``mode`` for ``"seasonal"`` (see :func:`seasonal_decompose`);
+        ``statistics`` for the statistical methods: score against given
+        statistics (see :func:`anomaly_statistics`) instead of ``x``'s own.
 
     Returns
     -------
@@ -473,20 +593,33 @@ class IsolationForest:
         out = self._backend.empty(nbytes, np.uint8)
         self._backend.run("rt_iforest_serialize", Ptr(self._handle), Out(out), nbytes)
         header = np.array([self.offset_], dtype="<f8").tobytes()
-        return header + bytes(out)
+        return _serial.seal(header + bytes(out), _serial.ISOLATION_FOREST, FOREST_BYTES_VERSION)
 
     @classmethod
     def from_bytes(cls, data: bytes, **params) -> "IsolationForest":
-        """A fitted forest from :meth:`to_bytes` (on the current backend); corrupt bytes raise ValidationError."""
-        if not isinstance(data, (bytes, bytearray, memoryview)) or len(data) < 8:
-            raise ValidationError("not a serialised IsolationForest", "data")
-        data = bytes(data)
+        """A fitted forest from :meth:`to_bytes` (on the current backend).
+
+        The envelope (magic, version, length, checksum) and then the trees'
+        structure are checked before use: corrupt, truncated or foreign bytes
+        raise ValidationError.
+        """
+        payload = _serial.open_envelope(data, _serial.ISOLATION_FOREST, FOREST_BYTES_VERSION, FOREST_BYTES_VERSION,
+                                        "IsolationForest")
+        if len(payload) < 8:
+            raise ValidationError("not a serialised IsolationForest: payload shorter than its score offset",
+                                  "from_bytes")
+        offset = float(np.frombuffer(payload[:8], dtype="<f8")[0])
+        if not math.isfinite(offset):
+            raise ValidationError("not a serialised IsolationForest: the score offset is not finite", "from_bytes")
         forest = cls(**params)
         backend = get_backend()
-        trees = np.frombuffer(data, dtype=np.uint8, offset=8)
-        handle = backend.run("rt_iforest_deserialize", In(trees), len(trees), OutValue("void *"))
+        trees = np.frombuffer(payload, dtype=np.uint8, offset=8)
+        try:
+            handle = backend.run("rt_iforest_deserialize", In(trees), len(trees), OutValue("void *"))
+        except ValidationError as exc:
+            raise ValidationError(f"not a serialised IsolationForest: {exc.message}", "from_bytes") from None
         forest._adopt(backend, handle)
-        forest.offset_ = float(np.frombuffer(data[:8], dtype="<f8")[0])
+        forest.offset_ = offset
         info = backend.run("rt_iforest_info_get", Ptr(handle), OutValue("rt_iforest_info"))
         forest.max_samples_ = int(info["max_samples"])
         forest.n_features_in_ = int(info["n_features"])
@@ -715,10 +848,15 @@ class StreamingDetector:
     def from_bytes(cls, data: bytes) -> "StreamingDetector":
         """A detector that continues exactly where the serialised one stopped."""
         if not isinstance(data, (bytes, bytearray, memoryview)):
-            raise ValidationError("not a serialised StreamingDetector", "data")
+            raise ValidationError(f"not a serialised StreamingDetector: expected bytes, got {type(data).__name__}",
+                                  "from_bytes")
         raw = np.frombuffer(bytes(data), dtype=np.uint8)
         backend = get_backend()
-        handle = backend.run("rt_anomaly_detector_deserialize", In(raw), len(raw), OutValue("void *"))
+        try:  # the C core checks the envelope (magic, version, length, checksum), then the window
+            handle = backend.run("rt_anomaly_detector_deserialize", In(raw) if len(raw) else NULL, len(raw),
+                                 OutValue("void *"))
+        except ValidationError as exc:
+            raise ValidationError(f"not a serialised StreamingDetector: {exc.message}", "from_bytes") from None
         detector = cls.__new__(cls)
         detector._init(backend, handle)
         return detector
@@ -809,34 +947,14 @@ class FrameAnomalyMethods:
 
     _frame: Any
 
-    def _anomaly_columns(self, columns) -> list:
-        frame = self._frame
-        if columns is None:
-            columns = [c for c, t in frame.dtypes.items()
-                       if pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_complex_dtype(t)]
-            if not columns:
-                raise ValidationError("the DataFrame has no numeric columns", "columns")
-            return columns
-        columns = list(columns)
-        missing = [c for c in columns if c not in frame.columns]
-        if missing:
-            raise ValidationError(f"unknown columns {missing}", "columns")
-        bad = [c for c in columns if not pd.api.types.is_numeric_dtype(frame[c].dtype)]
-        if bad:
-            raise ValidationError(f"columns {bad} are not numeric", "columns")
-        if not columns:
-            raise ValidationError("columns must name at least one column", "columns")
-        return columns
-
     def _forest_scores(self, columns, threshold, params):
-        cols = self._anomaly_columns(columns)
+        cols = anomaly_columns(self._frame, columns)
         X, _ = _matrix(self._frame[cols])
         if X.shape[0] == 0:
             return cols, X, np.empty(0), np.empty(0, bool), None
         forest = _forest_from_params(params).fit(X)
         scores = forest.anomaly_score(X)
-        flags = scores > _threshold(threshold) if threshold is not None else forest.predict(X) == -1
-        return cols, X, scores, flags, forest
+        return cols, X, scores, forest_flags(forest, X, scores, threshold), forest
 
     def anomaly_scores(self, method: str = "isolation_forest", columns=None, threshold: float | None = None,
                        **params) -> pd.Series:
@@ -871,17 +989,50 @@ class FrameAnomalyMethods:
         """
         _check_frame_method(method)
         cols, X, scores, flags, forest = self._forest_scores(columns, threshold, params)
-        result = self._frame.loc[flags, cols].copy() if len(flags) else self._frame[cols].iloc[:0].copy()
-        result["score"] = scores[flags]
-        result["method"] = method
-        if forest is not None and flags.any():
-            top, share = forest.explain(X[flags])
-            result["top_feature"] = [cols[i] for i in top]
-            result["top_feature_share"] = np.asarray(share)
-        else:
-            result["top_feature"] = pd.Series([], dtype=object)
-            result["top_feature_share"] = pd.Series([], dtype=np.float64)
-        return result
+        return anomaly_rows(self._frame, cols, X, scores, flags, forest, method)
+
+
+def anomaly_columns(frame: Any, columns: Any) -> list:
+    """The numeric columns of ``frame`` that ``columns`` names (None: all of them), checked."""
+    if columns is None:
+        columns = [c for c, t in frame.dtypes.items()
+                   if pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_complex_dtype(t)]
+        if not columns:
+            raise ValidationError("the DataFrame has no numeric columns", "columns")
+        return columns
+    columns = list(columns)
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValidationError(f"unknown columns {missing}", "columns")
+    bad = [c for c in columns if not pd.api.types.is_numeric_dtype(frame[c].dtype)]
+    if bad:
+        raise ValidationError(f"columns {bad} are not numeric", "columns")
+    if not columns:
+        raise ValidationError("columns must name at least one column", "columns")
+    return columns
+
+
+def forest_flags(forest: IsolationForest, X: np.ndarray, scores: np.ndarray, threshold: float | None) -> np.ndarray:
+    """Rows flagged by a fitted forest: score above ``threshold``, or its ``contamination`` rule when None."""
+    if not len(scores):
+        return np.empty(0, bool)
+    return scores > _threshold(threshold) if threshold is not None else forest.predict(X) == -1
+
+
+def anomaly_rows(frame: pd.DataFrame, cols: list, X: np.ndarray, scores: np.ndarray, flags: np.ndarray,
+                 forest: IsolationForest | None, method: str) -> pd.DataFrame:
+    """The flagged rows of ``frame[cols]`` with ``score``, ``method``, ``top_feature`` and its share."""
+    result = frame.loc[flags, cols].copy() if len(flags) else frame[cols].iloc[:0].copy()
+    result["score"] = scores[flags]
+    result["method"] = method
+    if forest is not None and flags.any():
+        top, share = forest.explain(X[flags])
+        result["top_feature"] = pd.Series([cols[i] for i in top], index=result.index, dtype=object)
+        result["top_feature_share"] = np.asarray(share)
+    else:
+        result["top_feature"] = pd.Series([], dtype=object)
+        result["top_feature_share"] = pd.Series([], dtype=np.float64)
+    return result
 
 
 def _check_frame_method(method: str) -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -31,7 +32,7 @@ from typing import TextIO
 import rt_pandas
 
 from .errors import RtError
-from .report import FORMATS, DataReport, file_rows, frame_report, read_report
+from .report import DEFAULT_MEMORY_LIMIT, FORMATS, DataReport, file_rows, frame_report, read_report
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 DEMO_OUTPUT = "rt-pandas-demo.html"
@@ -85,20 +86,30 @@ def run_demo(output: str | Path = DEMO_OUTPUT, rows: int | None = None, out: Tex
 
 
 def _progress(path: str):
-    """A tqdm bar on a terminal (stderr); None when stderr is not one."""
+    """A tqdm bar on a terminal (stderr), restarted for each further pass over the file; None when
+    stderr is not a terminal."""
     if not sys.stderr.isatty():
         return None, None
     from tqdm import tqdm
 
-    bar = tqdm(total=file_rows(path), unit=" rows", unit_scale=True, desc="reading", file=sys.stderr, leave=False)
-    return bar.update, bar
+    total = file_rows(path)
+    bar = tqdm(total=total, unit=" rows", unit_scale=True, desc="reading", file=sys.stderr, leave=False)
+
+    def update(rows: int, stage: str = "reading") -> None:
+        if stage != bar.desc:
+            bar.reset(total=total)
+            bar.set_description(stage)
+        bar.update(rows)
+
+    return update, bar
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     update, bar = _progress(args.path)
     try:
         report = read_report(args.path, threshold=args.threshold, columns=args.columns,
-                             time_column=args.time_column, batch_rows=args.batch_rows, progress=update)
+                             time_column=args.time_column, batch_rows=args.batch_rows, progress=update,
+                             memory_limit=args.memory_limit)
     finally:
         if bar is not None:
             bar.close()
@@ -145,6 +156,18 @@ def _positive(text: str) -> int:
     return value
 
 
+BYTE_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+
+
+def _bytes(text: str) -> int:
+    """A byte count such as ``512MB``, ``2G`` or ``1.5GiB`` (binary units)."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d*)?)\s*([KMGT]?)(?:I?B)?\s*", text, re.IGNORECASE)
+    value = float(match[1]) * BYTE_UNITS[match[2].upper()] if match else 0
+    if not value >= 1:
+        raise argparse.ArgumentTypeError(f"memory limit must be a size such as 512MB or 2GB, got {text!r}")
+    return int(value)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rt-pandas", description="Data quality and anomaly reports for data files.",
                                      epilog="Exit codes: 0 report written and threshold met, 1 threshold not met, "
@@ -158,6 +181,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--columns", nargs="+", metavar="COLUMN", help="report on these columns only")
     report.add_argument("--time-column", metavar="COLUMN", help="timestamp column for seasonal anomalies and charts")
     report.add_argument("--threshold", type=_threshold, default=0.8, help="overall score to pass (default 0.8)")
+    report.add_argument("--memory-limit", type=_bytes, default=DEFAULT_MEMORY_LIMIT, metavar="SIZE",
+                        help="numeric data to hold in memory for the anomalies (default 2GB); a larger file is "
+                             "analysed in further passes over it, with the same result")
     report.add_argument("--batch-rows", type=_positive, default=65_536, help=argparse.SUPPRESS)
     report.set_defaults(handler=cmd_report)
 

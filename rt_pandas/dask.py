@@ -15,6 +15,9 @@ the worker too.
   quantiles by a sample-then-bracket selection), then ``map_partitions``
   scores every partition against them. ``"isolation_forest"`` fits on a
   sample gathered from all partitions and broadcasts the serialised forest.
+* ``ddf.rt.anomaly_scores / anomalies``: a multivariate isolation forest over
+  the frame's numeric ``columns``, fitted on a sample from every partition
+  and scored with ``map_partitions`` (per-row score and top feature).
 * element-wise math (``dds.rt.erf()``, ``exp``, ``clamp``, ...) as
   ``map_partitions``.
 
@@ -39,7 +42,8 @@ from .errors import ValidationError
 from .quality import QualityReport, _check_threshold, check_weights
 from .state import QualityState
 
-__all__ = ["DaskFrameAccessor", "DaskSeriesAccessor", "ELEMENTWISE", "exact_quantiles", "quality"]
+__all__ = ["DaskFrameAccessor", "DaskSeriesAccessor", "ELEMENTWISE", "exact_quantiles", "fit_frame_forest",
+           "quality"]
 
 #: ``dds.rt`` methods that map one partition to one partition.
 ELEMENTWISE = ("clamp", "atan2", "erf", "erfc", "exp", "expm1", "log", "log1p", "sinh", "cosh", "tanh", "asin",
@@ -369,6 +373,75 @@ def anomaly_scores(series: Any, method: str = "zscore", threshold: float | None 
     return scores, threshold if threshold is not None else -forest.offset_
 
 
+# ---------------------------------------------------------------- frame isolation forest
+
+
+def forest_frame_scores(part: pd.DataFrame, columns: list, forest_bytes: bytes) -> pd.Series:
+    """Isolation-forest score of every row of one partition over ``columns`` (runs on a worker)."""
+    X, _ = rt_anomaly._matrix(part[columns])
+    scores = rt_anomaly.IsolationForest.from_bytes(forest_bytes).anomaly_score(X) if len(X) else np.empty(0)
+    return pd.Series(scores, index=part.index, name="score")
+
+
+def forest_frame_anomalies(part: pd.DataFrame, columns: list, forest_bytes: bytes, threshold: float | None,
+                           method: str) -> pd.DataFrame:
+    """The anomalous rows of one partition, as ``df.rt.anomalies`` gives them (runs on a worker)."""
+    forest = rt_anomaly.IsolationForest.from_bytes(forest_bytes)
+    X, _ = rt_anomaly._matrix(part[columns])
+    scores = forest.anomaly_score(X) if len(X) else np.empty(0)
+    flags = rt_anomaly.forest_flags(forest, X, scores, threshold)
+    return rt_anomaly.anomaly_rows(part, columns, X, scores, flags, forest, method)
+
+
+def _frame_columns(frame: Any, columns: Any) -> list:
+    """The numeric columns of a Dask DataFrame that ``columns`` names (default: all), checked as pandas does."""
+    return rt_anomaly.anomaly_columns(frame._meta, columns)
+
+
+def fit_frame_forest(frame: Any, columns: Any = None, *, sample_size: int = 100_000,
+                     compute_kwargs: dict | None = None, **params: Any) -> tuple[list, "rt_anomaly.IsolationForest"]:
+    """(columns, forest fitted on up to ``sample_size`` rows sampled from every partition).
+
+    The sample is ``frame.sample(frac=sample_size / rows)`` (all rows, in
+    order, when the frame has at most ``sample_size``), so with a small frame
+    the forest is the one ``df.rt.anomalies`` fits on the whole frame.
+
+    >>> import pandas as pd, dask.dataframe as dd, rt_pandas.dask
+    >>> ddf = dd.from_pandas(pd.DataFrame({"a": [1.0, 1.1, 0.9, 9.0], "b": [2.0, 2.1, 1.9, 2.0]}), npartitions=2)
+    >>> cols, forest = fit_frame_forest(ddf, random_state=0, compute_kwargs={"scheduler": "sync"})
+    >>> cols, forest.n_features_in_
+    (['a', 'b'], 2)
+    """
+    cols = _frame_columns(frame, columns)
+    if not (isinstance(sample_size, int) and not isinstance(sample_size, bool) and sample_size >= 1):
+        raise ValidationError(f"sample_size must be an int >= 1, got {sample_size!r}", "sample_size")
+    compute_kwargs = compute_kwargs or {}
+    forest = rt_anomaly._forest_from_params(params)
+    (rows,) = dask.compute(frame.shape[0], **compute_kwargs)
+    if rows == 0:
+        raise ValidationError("the frame has no rows; cannot fit an isolation forest", "frame")
+    selected = frame[cols]
+    if rows > sample_size:
+        seed = params.get("random_state")
+        selected = selected.sample(frac=sample_size / rows, random_state=seed if isinstance(seed, int) else None)
+    (sample,) = dask.compute(selected, **compute_kwargs)
+    X, _ = rt_anomaly._matrix(sample)
+    return cols, forest.fit(X)
+
+
+def _frame_forest(frame: Any, method: str, columns: Any, params: dict) -> tuple[list, Any, Any]:
+    rt_anomaly._check_frame_method(method)
+    forest = params.pop("forest", None)
+    if forest is None:
+        cols, forest = fit_frame_forest(frame, columns, **params)
+    else:
+        cols = _frame_columns(frame, columns)
+        unused = sorted(set(params) - {"compute_kwargs"})
+        if unused:
+            raise ValidationError(f"a fitted forest was given; {unused} would not be used", "params")
+    return cols, forest, dask.delayed(forest.to_bytes(), pure=True)  # one copy in the graph
+
+
 # ---------------------------------------------------------------- element-wise math
 
 
@@ -454,7 +527,7 @@ class DaskSeriesAccessor:
 
 @dd.extensions.register_dataframe_accessor("rt")
 class DaskFrameAccessor:
-    """``ddf.rt``: the pandas ``df.rt.quality`` on a Dask DataFrame."""
+    """``ddf.rt``: the pandas ``df.rt.quality``, ``anomaly_scores`` and ``anomalies`` on a Dask DataFrame."""
 
     def __init__(self, frame: Any) -> None:
         self._frame = frame
@@ -470,3 +543,36 @@ class DaskFrameAccessor:
         2
         """
         return quality(self._frame, threshold, ranges, rules, weights, k, nan_as_missing, **kwargs)
+
+    def anomaly_scores(self, method: str = "isolation_forest", columns: Any = None, **params: Any) -> Any:
+        """Lazy per-row isolation forest scores (a Dask Series named ``score``), as ``df.rt.anomaly_scores``.
+
+        The forest is fitted now on a sample from every partition
+        (:func:`fit_frame_forest`: ``sample_size``, ``compute_kwargs`` and the
+        :class:`~rt_pandas.anomaly.IsolationForest` parameters), or given
+        fitted as ``forest=``; it is serialised once into the graph and every
+        partition is scored with ``map_partitions``.
+        """
+        cols, forest, payload = _frame_forest(self._frame, method, columns, params)
+        return self._frame.map_partitions(forest_frame_scores, cols, payload,
+                                          meta=pd.Series(dtype=np.float64, name="score"))
+
+    def anomalies(self, method: str = "isolation_forest", columns: Any = None, threshold: float | None = None,
+                  **params: Any) -> Any:
+        """Lazy anomalous rows (a Dask DataFrame), as ``df.rt.anomalies``: the rows' ``columns``, ``score``,
+        ``method``, ``top_feature`` and ``top_feature_share``; see :meth:`anomaly_scores` for the fit.
+
+        >>> import pandas as pd, dask.dataframe as dd, rt_pandas.dask
+        >>> df = pd.DataFrame({"a": [1.0, 1.1, 0.9, 1.0, 1.05, 0.95] * 5 + [1.0],
+        ...                    "b": [2.0, 2.1, 1.9, 2.0, 2.05, 1.95] * 5 + [40.0]})
+        >>> ddf = dd.from_pandas(df, npartitions=3)
+        >>> found = ddf.rt.anomalies(contamination=0.03, random_state=0, compute_kwargs={"scheduler": "sync"})
+        >>> found.compute(scheduler="sync")[["b", "top_feature"]]
+               b top_feature
+        30  40.0           b
+        """
+        if threshold is not None:
+            threshold = rt_anomaly._threshold(threshold)
+        cols, forest, payload = _frame_forest(self._frame, method, columns, params)
+        meta = forest_frame_anomalies(self._frame._meta, cols, forest.to_bytes(), threshold, method)
+        return self._frame.map_partitions(forest_frame_anomalies, cols, payload, threshold, method, meta=meta)

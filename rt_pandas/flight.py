@@ -6,7 +6,10 @@ request, streams record batches in and reads results back:
 * ``{"op": "math", "columns": [...], "params": {"function": "exp"}}``: one
   result batch per input batch, the named columns transformed element-wise;
 * ``{"op": "anomaly_scores", "params": {"method": "zscore"}}``: one batch of
-  scores per input batch (statistics of that batch);
+  scores per input batch. Each batch is scored against its own statistics
+  unless ``"statistics": {column: {"mean": .., "std": ..}}`` gives the
+  statistics of the whole stream (or of a reference), as
+  :func:`rt_pandas.anomaly.anomaly_statistics` returns them;
 * ``{"op": "transform", "params": {"function": "standardize"}}``: column
   scalers, per batch;
 * ``{"op": "quality", "params": {"ranges": {...}}}``: one batch at the end
@@ -54,13 +57,19 @@ MATH_FUNCTIONS = ("exp", "expm1", "log", "log1p", "sinh", "cosh", "tanh", "asin"
                   "erf", "erfc", "clamp")
 SCALERS = ("standardize", "min_max", "robust_scale")
 ANOMALY_METHODS = ("zscore", "iqr", "mad")
+ANOMALY_OUTPUTS = ("scores", "scores_float32", "flags")
 OPS = {
     "quality": {"answers": "once, at the end: the serialised QualityState of the whole stream",
                 "columns": "any types", "params": {"ranges": "{column: [low, high]}", "rules": "{column: rule}",
                                                    "k": "float (3.5)", "nan_as_missing": "bool (true)",
                                                    "exact_limit": "int (1000000)"}},
-    "anomaly_scores": {"answers": "per batch: one float64 score column per input column",
-                       "columns": "numeric", "params": {"method": list(ANOMALY_METHODS)}},
+    "anomaly_scores": {"answers": "per batch: one score column per input column (float64; float32 or bool flags "
+                                  "with \"output\")",
+                       "columns": "numeric",
+                       "params": {"method": list(ANOMALY_METHODS),
+                                  "statistics": "{column: {mean, std} | {q1, q3} | {median, mad}} (default: each "
+                                                "batch's own statistics)",
+                                  "output": list(ANOMALY_OUTPUTS)}},
     "math": {"answers": "per batch: the columns transformed element-wise", "columns": "numeric",
              "params": {"function": list(MATH_FUNCTIONS), "lower": "float (clamp)", "upper": "float (clamp)"}},
     "transform": {"answers": "per batch: the columns scaled with that batch's statistics", "columns": "numeric",
@@ -159,16 +168,12 @@ def _check_params(params: dict, allowed: Iterable[str], op: str) -> None:
 # ---------------------------------------------------------------- ops
 
 
-def _elementwise(op: str, params: dict) -> Callable[[pa.Array], pa.Array]:
-    """The per-column function of an element-wise op, checked before any batch is read."""
-    from . import anomaly, math, transforms
+def _elementwise(op: str, params: dict) -> Callable[[str, pa.Array], pa.Array]:
+    """The per-column function (column name, array) of an element-wise op, checked before any batch is read."""
+    from . import math, transforms
 
     if op == "anomaly_scores":
-        _check_params(params, ["method"], op)
-        method = params.get("method", "zscore")
-        if method not in ANOMALY_METHODS:
-            raise RequestError(f"method {method!r} is not one of {list(ANOMALY_METHODS)}")
-        return lambda column: pa.array(anomaly.anomaly_scores(column, method).to_numpy(), pa.float64())
+        return _anomaly_scorer(params)
     function = params.get("function")
     if op == "math":
         _check_params(params, ["function", "lower", "upper"], op)
@@ -176,13 +181,65 @@ def _elementwise(op: str, params: dict) -> Callable[[pa.Array], pa.Array]:
             raise RequestError(f"math function {function!r} is not one of {list(MATH_FUNCTIONS)}")
         if function == "clamp":
             lower, upper = params.get("lower"), params.get("upper")
-            return lambda column: math.clamp(column, lower, upper)
-        return getattr(math, function)
+            return lambda name, column: math.clamp(column, lower, upper)
+        return lambda name, column: getattr(math, function)(column)
     _check_params(params, ["function", "ddof", "quantile_range"], op)
     if function not in SCALERS:
         raise RequestError(f"transform function {function!r} is not one of {list(SCALERS)}")
     extra = {key: params[key] for key in ("ddof", "quantile_range") if key in params}
-    return lambda column: getattr(transforms, function)(column, **extra)
+    return lambda name, column: getattr(transforms, function)(column, **extra)
+
+
+def _statistics_bands(method: str, statistics: Any) -> dict | None:
+    """{column: (lo, hi, scale)} of an ``anomaly_scores`` request's ``statistics``, checked up front."""
+    from . import anomaly
+    from .errors import ValidationError
+
+    if statistics is None:
+        return None
+    if not isinstance(statistics, dict):
+        raise RequestError("\"statistics\" must be an object {column: {...}}")
+    try:
+        return {name: anomaly._band(method, value, f"statistics[{name!r}]") for name, value in statistics.items()}
+    except ValidationError as error:
+        raise RequestError(error.message) from None
+
+
+def _pool_array(type_: pa.DataType, length: int, values) -> pa.Array:
+    """An Arrow array over a numpy (pool) buffer, without a copy: the buffer keeps the memory alive."""
+    return pa.Array.from_buffers(type_, length, [None, pa.py_buffer(values)])
+
+
+def _anomaly_scorer(params: dict) -> Callable[[str, pa.Array], pa.Array]:
+    """Scores of one column of a batch: the batch's buffers go to the C kernel, the result is an Arrow
+    array over the kernel's pool buffer (no pandas, no copy of float64 input or of the scores)."""
+    import numpy as np
+
+    from . import anomaly
+    from ._columns import as_columns
+
+    _check_params(params, ["method", "statistics", "output"], "anomaly_scores")
+    method = params.get("method", "zscore")
+    if method not in ANOMALY_METHODS:
+        raise RequestError(f"method {method!r} is not one of {list(ANOMALY_METHODS)}")
+    output = params.get("output", "scores")
+    if output not in ANOMALY_OUTPUTS:
+        raise RequestError(f"output {output!r} is not one of {list(ANOMALY_OUTPUTS)}")
+    bands = _statistics_bands(method, params.get("statistics"))
+
+    def score(name: str, column: pa.Array) -> pa.Array:
+        if bands is not None and name not in bands:
+            raise RequestError(f"\"statistics\" has no entry for column {name!r}")
+        (view,) = as_columns(column).chunks
+        scores, flags = anomaly.score_view(view, method, band=bands[name] if bands is not None else None,
+                                           want_flags=output == "flags")
+        if output == "flags":
+            return _pool_array(pa.bool_(), len(flags), np.packbits(flags, bitorder="little"))
+        if output == "scores_float32":
+            return _pool_array(pa.float32(), len(scores), scores.astype(np.float32))
+        return _pool_array(pa.float64(), len(scores), scores)
+
+    return score
 
 
 def _quality_state(params: dict):
@@ -286,7 +343,7 @@ class WorkerServer(fl.FlightServerBase):
         function = _elementwise(op, params)
         started = False
         for batch in self._batches(context, reader, op, columns):
-            outputs = [function(batch.column(name)) for name in batch.schema.names]
+            outputs = [function(name, batch.column(name)) for name in batch.schema.names]
             result = pa.record_batch([pa.array(o) if not isinstance(o, pa.Array) else o for o in outputs],
                                      names=batch.schema.names)
             if not started:
@@ -547,6 +604,23 @@ def _as_reader(data: Any) -> pa.RecordBatchReader:
     raise TypeError(f"expected a pyarrow Table, RecordBatch, RecordBatchReader or DataFrame, got {type(data).__name__}")
 
 
+def _statistics_param(statistics: Any, method: str) -> dict:
+    """The request's ``statistics``: a dict as given, or a QualityState's means and population stds."""
+    from .state import QualityState
+
+    if not isinstance(statistics, QualityState):
+        return statistics
+    if method != "zscore":
+        raise ValueError(f"a QualityState holds means and standard deviations: it serves method 'zscore', "
+                         f"not {method!r}")
+    out = {}
+    for name, column in statistics.columns.items():
+        moments = column.moments
+        if moments and moments["count"] > 0:
+            out[str(name)] = {"mean": moments["mean"], "std": (moments["m2"] / moments["count"]) ** 0.5}
+    return out
+
+
 class Client:
     """Talk to an rt-pandas Flight worker.
 
@@ -682,9 +756,25 @@ class Client:
         """The :class:`~rt_pandas.QualityReport` of the stream (``ranges``, ``rules``, ``k``, ... as params)."""
         return self.quality_state(data, columns, **params).finalize(threshold, weights)
 
-    def anomaly_scores(self, data: Any, columns: list | None = None, method: str = "zscore") -> pa.Table:
-        """Per-batch anomaly scores of each numeric column (or ``columns``) as a table."""
-        return self._table("anomaly_scores", data, columns, method=method)
+    def anomaly_scores(self, data: Any, columns: list | None = None, method: str = "zscore",
+                       statistics: Any = None, output: str = "scores") -> pa.Table:
+        """Anomaly scores of each numeric column (or ``columns``) as a table, one row per input row.
+
+        Without ``statistics`` each batch is scored against its own statistics
+        (its mean and std for ``"zscore"``): a batch is a window, not the stream.
+        To score the stream against global statistics pass ``statistics``:
+        ``{column: anomaly_statistics(reference[column], method)}``, or for
+        ``"zscore"`` the :class:`~rt_pandas.QualityState` of an earlier
+        :meth:`quality_state` call over the same data (its means and stds).
+        ``output``: ``"scores"`` (float64), ``"scores_float32"`` or ``"flags"``
+        (bool: score above the method's default threshold).
+        """
+        params: dict[str, Any] = {"method": method}
+        if statistics is not None:
+            params["statistics"] = _statistics_param(statistics, method)
+        if output != "scores":
+            params["output"] = output
+        return self._table("anomaly_scores", data, columns, **params)
 
     def math(self, data: Any, function: str, columns: list | None = None, **params: Any) -> pa.Table:
         """``function`` (exp, log, ..., clamp with ``lower``/``upper``) applied to the columns."""

@@ -30,19 +30,23 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from ._exact import PassQuantiles
+from ._report_scan import HISTOGRAM_BINS, LINE_POINTS, MARKED_ANOMALIES, NO_TIME, ColumnScan, chart_range
 from .errors import ValidationError
 from .quality import QualityReport, QualityState, quality
 
-__all__ = ["DataReport", "FORMATS", "frame_report", "read_report"]
+__all__ = ["DataReport", "FORMATS", "HISTOGRAM_BINS", "LINE_POINTS", "MARKED_ANOMALIES", "frame_report", "read_report"]
 
 FORMATS = ("html", "json", "md")
 FILE_FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".feather": "ipc", ".arrow": "ipc",
                 ".ipc": "ipc", ".arrows": "ipc", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
 BATCH_ROWS = 65_536
-HISTOGRAM_BINS = 30
-LINE_POINTS = 600          # a line chart keeps at most this many (min, max) buckets
-MARKED_ANOMALIES = 200     # and marks at most this many anomalies (the largest scores)
 ANOMALY_METHOD = "mad"
+ANOMALY_THRESHOLD = 3.5    # anomaly.DEFAULT_THRESHOLDS["mad"]
+CHART_QUANTILES = (0.005, 0.995)
+# A file's numeric columns are kept in memory for the anomaly analysis up to this many bytes; a larger
+# file is analysed in further passes over it instead (exact statistics, bounded memory).
+DEFAULT_MEMORY_LIMIT = 2 << 30
 # The seasonal decomposition (STL) costs about 14 us per reading at a daily period of 288 samples:
 # the report decomposes the most recent readings only, so a 10M-row file still reports in seconds.
 SEASONAL_MAX_ROWS = 100_000
@@ -175,41 +179,6 @@ def _floats(series: pd.Series) -> np.ndarray:
     return pd.to_numeric(series, errors="coerce").astype("float64").to_numpy(na_value=np.nan)
 
 
-def chart_range(values: np.ndarray) -> tuple[float, float] | None:
-    """The 0.5-99.5 percentile range widened by a quarter on each side: a sentinel such as
-    -999 must not squeeze the rest of the data into one bar (values beyond are counted, and
-    drawn at the edge of line charts)."""
-    finite = values[np.isfinite(values)]
-    if finite.size == 0:
-        return None
-    lo, hi = np.percentile(finite, [0.5, 99.5])
-    pad = 0.25 * (hi - lo)
-    return max(float(finite.min()), lo - pad), min(float(finite.max()), hi + pad)
-
-
-def _histogram(values: np.ndarray, bounds: tuple[float, float] | None) -> tuple[np.ndarray, np.ndarray, int]:
-    if bounds is None:
-        return np.zeros(0), np.zeros(0, dtype=np.int64), 0
-    finite = values[np.isfinite(values)]
-    inside = finite[(finite >= bounds[0]) & (finite <= bounds[1])]
-    counts, edges = np.histogram(inside, bins=HISTOGRAM_BINS, range=bounds if bounds[1] > bounds[0] else None)
-    return edges, counts, int(finite.size - inside.size)
-
-
-def _downsample(times: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """At most LINE_POINTS buckets, each drawn by its minimum and maximum (spikes stay visible)."""
-    keep = np.isfinite(values)
-    times, values = times[keep], values[keep]
-    if values.size <= 2 * LINE_POINTS:
-        return times, values
-    picks = []
-    for bucket in np.array_split(np.arange(values.size), LINE_POINTS):
-        part = values[bucket]
-        picks.extend(sorted({int(bucket[np.argmin(part)]), int(bucket[np.argmax(part)])}))
-    picks = np.asarray(picks)
-    return times[picks], values[picks]
-
-
 def _daily_period(times: np.ndarray) -> int | None:
     """Samples per day of a regular time axis finer than a day, else None."""
     steps = np.diff(times)
@@ -221,21 +190,12 @@ def _daily_period(times: np.ndarray) -> int | None:
     return int(round(per_day)) if per_day >= 2 and abs(per_day - round(per_day)) < 1e-6 else None
 
 
-def _seasonal(values: np.ndarray, times: np.ndarray) -> tuple[np.ndarray | None, int | None, str | None]:
-    """Seasonal anomaly flags over the time axis (a daily period when sampled finer, else detected),
-    for the last SEASONAL_MAX_ROWS readings."""
-    start = max(len(values) - SEASONAL_MAX_ROWS, 0)
-    flags, period, note = _seasonal_window(values[start:], times[start:])
-    if start and flags is not None:
-        flags = np.concatenate([np.zeros(start, dtype=bool), flags])
-        note = f"seasonal analysis covers the last {SEASONAL_MAX_ROWS:,} readings"
-    return flags, period, note
-
-
 def _seasonal_window(values: np.ndarray, times: np.ndarray) -> tuple[np.ndarray | None, int | None, str | None]:
+    """Seasonal anomaly flags of the latest readings (a daily period when sampled finer, else detected)."""
     from . import anomaly
 
-    series = pd.Series(values)
+    # STL needs finite readings: infinities (already robust anomalies) are gaps here, as NaN is
+    series = pd.Series(np.where(np.isinf(values), np.nan, values))
     period = _daily_period(times)
     if period is None or period > len(values) // 2:
         try:
@@ -249,62 +209,75 @@ def _seasonal_window(values: np.ndarray, times: np.ndarray) -> tuple[np.ndarray 
     return flags.to_numpy(dtype=bool), period, None
 
 
-def column_anomalies(name: Any, values: np.ndarray, times: np.ndarray | None) -> tuple[ColumnAnomalies, ColumnCharts]:
-    """Robust anomalies, seasonal anomalies over ``times`` (int64 ns, sorted) and the charts of one column."""
-    from . import anomaly
-
-    series = pd.Series(values, copy=False)
-    scores = anomaly.anomaly_scores(series, method=ANOMALY_METHOD).to_numpy()
-    flags = anomaly.is_anomaly(series, method=ANOMALY_METHOD).to_numpy(dtype=bool)
-    order = np.argsort(-np.where(flags, scores, -np.inf), kind="stable")[: min(int(flags.sum()), 10)]
-    top = pd.DataFrame({"value": values[order], "score": scores[order]}, index=order)
-    if times is not None:
-        top.insert(0, "time", pd.to_datetime(times[order], unit="ns"))
-    result = ColumnAnomalies(ANOMALY_METHOD, int(flags.sum()), top)
-    bounds = chart_range(values)
-    charts = ColumnCharts(*_histogram(values, bounds))
-    if times is not None:
-        seasonal_flags, period, note = _seasonal(values, times)
+def _finish_column(scan: ColumnScan, labels: Any = None) -> tuple[ColumnAnomalies, ColumnCharts]:
+    """The report's view of a column from its scan; ``labels`` maps row positions to index labels."""
+    top = scan.top
+    index = top["row"] if labels is None else labels[top["row"]]
+    table = pd.DataFrame({"value": top["value"], "score": top["score"]}, index=index)
+    if scan.time_span is not None:
+        table.insert(0, "time", pd.to_datetime(top["time"], unit="ns"))
+    result = ColumnAnomalies(ANOMALY_METHOD, scan.count, table)
+    charts = ColumnCharts(scan.edges, scan.hist, scan.outside)
+    if scan.time_span is not None:
+        latest = scan.latest
+        seasonal_flags, period, note = _seasonal_window(latest["value"], latest["time"])
+        if seasonal_flags is not None and scan.seen > len(latest):
+            note = f"seasonal analysis covers the last {len(latest):,} readings"
         result.seasonal_period, result.note = period, note
-        marked = flags
         if seasonal_flags is not None:
             result.seasonal_count = int(seasonal_flags.sum())
-            marked = flags | seasonal_flags
-        shown = values if bounds is None else np.clip(values, *bounds)
-        charts.times, charts.values = _downsample(times, shown)
-        idx = np.flatnonzero(marked)
-        if idx.size > MARKED_ANOMALIES:
-            idx = np.sort(idx[np.argsort(-np.nan_to_num(scores[idx], nan=0.0))[:MARKED_ANOMALIES]])
-        charts.marked_times, charts.marked_values = times[idx], shown[idx]
+        charts.times, charts.values = scan.line_points()
+        charts.marked_times, charts.marked_values = scan.marked_points(seasonal_flags)
     return result, charts
 
 
-def _time_axis(frame: pd.DataFrame, time_column: str | None) -> tuple[pd.DataFrame, np.ndarray | None]:
-    """The frame sorted by its time column and that column as int64 ns (NaT rows dropped)."""
-    if time_column is None:
-        return frame, None
-    column = frame[time_column]
+def _in_memory_scan(values: np.ndarray, times: np.ndarray | None) -> ColumnScan:
+    """A column in memory scanned in one chunk: scores from the C kernel, chart range from numpy."""
+    from . import anomaly
+
+    scores = anomaly.anomaly_scores(pd.Series(values, copy=False), method=ANOMALY_METHOD).to_numpy()
+    finite = values[np.isfinite(values)]
+    bounds = None
+    if finite.size:
+        lo, hi = np.quantile(finite, CHART_QUANTILES)
+        bounds = chart_range(float(lo), float(hi), float(finite.min()), float(finite.max()))
+    span = None if times is None or not len(times) else (int(times.min()), int(times.max()))
+    scan = ColumnScan(ANOMALY_THRESHOLD, bounds, span, SEASONAL_MAX_ROWS, finite.size)
+    scan.feed(values, scores, np.arange(len(values)), times)
+    return scan
+
+
+def column_anomalies(name: Any, values: np.ndarray, times: np.ndarray | None) -> tuple[ColumnAnomalies, ColumnCharts]:
+    """Robust anomalies, seasonal anomalies over ``times`` (int64 ns) and the charts of one column."""
+    return _finish_column(_in_memory_scan(values, times))
+
+
+def _timestamps(column: Any, time_column: str) -> np.ndarray:
+    """A time column (pandas or Arrow) as int64 ns UTC, NaT as NO_TIME; a ValidationError if it is not one."""
+    column = column.to_pandas() if isinstance(column, (pa.Array, pa.ChunkedArray)) else column
     if pd.api.types.is_numeric_dtype(column.dtype) or pd.api.types.is_bool_dtype(column.dtype):
         raise ValidationError(f"time column {time_column!r} cannot be read as timestamps: it holds {column.dtype} "
                               f"values", "time_column")
     try:
-        stamps = pd.to_datetime(column, utc=True)
+        stamps = pd.to_datetime(pd.Series(column, copy=False), utc=True)
     except (ValueError, TypeError) as exc:
         raise ValidationError(f"time column {time_column!r} cannot be read as timestamps: {exc}",
                               "time_column") from None
-    keep = stamps.notna().to_numpy()
-    stamps = stamps[keep].dt.tz_localize(None)
-    frame = frame[keep]
-    order = np.argsort(stamps.to_numpy().astype("int64"), kind="stable")
-    return frame.iloc[order], stamps.to_numpy().astype("datetime64[ns]").astype("int64")[order]
+    return stamps.dt.tz_localize(None).to_numpy().astype("datetime64[ns]").astype("int64")
 
 
 def _add_anomalies(report: DataReport, frame: pd.DataFrame, time_column: str | None) -> None:
-    frame, times = _time_axis(frame, time_column)
+    """Anomalies and charts of every numeric column of a frame in memory (rows without a time dropped)."""
+    times = None
+    if time_column is not None:
+        times = _timestamps(frame[time_column], time_column)
+        keep = times != NO_TIME
+        frame, times = frame[keep], times[keep]
     for name in frame.columns:
         if name == time_column or not _is_numeric(frame[name]):
             continue
-        report.anomalies[name], report.charts[name] = column_anomalies(name, _floats(frame[name]), times)
+        scan = _in_memory_scan(_floats(frame[name]), times)
+        report.anomalies[name], report.charts[name] = _finish_column(scan, frame.index.to_numpy())
 
 
 def _check_columns(names: list, columns: list | None, time_column: str | None) -> list:
@@ -443,13 +416,17 @@ def read_schema(path: Path) -> pa.Schema:
 
 
 def read_report(path: str | os.PathLike, threshold: float = 0.8, columns: list | None = None,
-                time_column: str | None = None, batch_rows: int = BATCH_ROWS, progress: Any = None) -> DataReport:
+                time_column: str | None = None, batch_rows: int = BATCH_ROWS, progress: Any = None,
+                memory_limit: int = DEFAULT_MEMORY_LIMIT) -> DataReport:
     """The :class:`DataReport` of a Parquet, CSV, Feather/Arrow IPC or JSON-lines file, read in batches.
 
     Quality metrics stream through a :class:`~rt_pandas.QualityState` (exact up to
-    a million values per column, sketches beyond). Anomalies and charts need the
-    numeric columns (and the time column) in memory: 8 bytes per row per column;
-    string columns are never kept.
+    a million values per column, sketches beyond). The anomalies and charts keep the
+    numeric columns (and the time column) in memory, 8 bytes per row per column,
+    while that stays within ``memory_limit``; beyond it they are computed in further
+    passes over the file instead (typically five: exact median and MAD by radix
+    selection, then the scores), with the same result in bounded memory. String
+    columns are never kept.
 
     Parameters
     ----------
@@ -461,7 +438,10 @@ def read_report(path: str | os.PathLike, threshold: float = 0.8, columns: list |
     batch_rows : int
         Rows per batch.
     progress : callable, optional
-        Called with the rows of each batch read (the CLI's progress bar).
+        Called as ``progress(rows)`` for each batch of the first pass and
+        ``progress(rows, stage)`` for each batch of a further pass (the CLI's progress bar).
+    memory_limit : int
+        Bytes of numeric data to hold in memory for the anomaly analysis (default 2 GiB).
 
     Raises
     ------
@@ -473,7 +453,7 @@ def read_report(path: str | os.PathLike, threshold: float = 0.8, columns: list |
     if not path.is_file():
         raise ValidationError(f"no such file: {str(path)!r}", "path")
     try:
-        return _read_report(path, threshold, columns, time_column, batch_rows, progress)
+        return _read_report(path, threshold, columns, time_column, batch_rows, progress, int(memory_limit))
     except (pa.ArrowException, OSError, ValueError) as exc:
         if isinstance(exc, ValidationError):
             raise
@@ -482,27 +462,160 @@ def read_report(path: str | os.PathLike, threshold: float = 0.8, columns: list |
 
 
 def _read_report(path: Path, threshold: float, columns: list | None, time_column: str | None,
-                 batch_rows: int, progress: Any) -> DataReport:
+                 batch_rows: int, progress: Any, memory_limit: int) -> DataReport:
     schema = _no_null_type(read_schema(path))
     wanted = _check_columns(schema.names, columns, time_column)
+    numeric = [n for n in wanted if n != time_column and (pa.types.is_integer(schema.field(n).type)
+                                                          or pa.types.is_floating(schema.field(n).type))]
+    kept_names = numeric + ([time_column] if time_column is not None and numeric else [])
     state = QualityState()
-    kept: dict[Any, list] = {}
+    kept: dict[Any, list] | None = {name: [] for name in kept_names}
+    kept_bytes = 0
     empty = pa.RecordBatch.from_pylist([], schema=pa.schema([schema.field(name) for name in wanted]))
     for batch in iter_batches(path, wanted, batch_rows):
         state.update(batch)
-        for name in batch.schema.names:
-            t = batch.schema.field(name).type
-            if name == time_column or pa.types.is_integer(t) or pa.types.is_floating(t):
-                kept.setdefault(name, []).append(batch.column(name))
+        if kept is not None:
+            kept_bytes += 8 * batch.num_rows * len(kept_names)
+            if kept_bytes > memory_limit:
+                kept = None  # too large to hold: the anomalies get passes of their own
+            else:
+                for name in kept_names:
+                    kept[name].append(batch.column(name))
         if progress is not None:
             progress(batch.num_rows)
     if not state.columns:  # no batches at all: the columns are still there, with zero rows
         state.update(empty)
     report = DataReport(state.finalize(threshold=threshold), source=str(path), time_column=time_column)
-    if kept:
-        frame = pa.table({name: pa.chunked_array(chunks) for name, chunks in kept.items()}).to_pandas()
+    if not numeric:
+        return report
+    if kept is None:
+        batches = lambda: iter_batches(path, kept_names, batch_rows)  # noqa: E731 - re-read per pass
+        _add_streamed_anomalies(report, batches, numeric, time_column, progress)
+    else:
+        frame = pa.table({name: pa.chunked_array(chunks, schema.field(name).type)
+                          for name, chunks in kept.items()}).to_pandas()
         _add_anomalies(report, frame, time_column)
     return report
+
+
+# ---------------------------------------------------------------------------
+# Files larger than the memory limit: the anomaly analysis in passes
+
+
+def _batch_floats(column: pa.Array) -> np.ndarray:
+    return column.cast(pa.float64(), safe=False).fill_null(np.nan).to_numpy(zero_copy_only=False)
+
+
+def _batch_chunks(batches: Any, numeric: list, time_column: str | None) -> Iterator[tuple]:
+    """Per batch: (row positions, times or None, {column: float64 values}), rows without a time dropped."""
+    row = 0
+    for batch in batches():
+        rows = np.arange(row, row + batch.num_rows)
+        row += batch.num_rows
+        values = {name: _batch_floats(batch.column(name)) for name in numeric}
+        times = None
+        if time_column is not None:
+            times = _timestamps(batch.column(time_column), time_column)
+            keep = times != NO_TIME
+            if not keep.all():
+                rows, times = rows[keep], times[keep]
+                values = {name: v[keep] for name, v in values.items()}
+        yield batch.num_rows, rows, times, values
+
+
+def _passes(batches: Any, numeric: list, time_column: str | None, progress: Any, stage: str, feed: Any) -> None:
+    """One more read of the file, each chunk handed to ``feed(rows, times, values)``."""
+    for num_rows, rows, times, values in _batch_chunks(batches, numeric, time_column):
+        feed(rows, times, values)
+        if progress is not None:
+            progress(num_rows, stage)
+
+
+class _PassStatistics:
+    """A column's median, MAD, chart quantiles and finite range, gathered over passes of the file."""
+
+    def __init__(self) -> None:
+        self.median = PassQuantiles([0.5])
+        self.chart = PassQuantiles(CHART_QUANTILES)
+        self.mad: PassQuantiles | None = None  # the MAD's selection starts once the median is known
+        self.finite_min, self.finite_max, self.finite_count = np.inf, -np.inf, 0
+
+    @property
+    def done(self) -> bool:
+        return self.chart.done and self.mad is not None and self.mad.done
+
+    def feed(self, values: np.ndarray, first_pass: bool) -> None:
+        finite = values[np.isfinite(values)]
+        if first_pass and finite.size:
+            self.finite_min, self.finite_max = min(self.finite_min, finite.min()), max(self.finite_max, finite.max())
+            self.finite_count += finite.size
+        if not self.median.done:
+            self.median.feed(values)
+        if not self.chart.done:
+            self.chart.feed(finite)
+        if self.mad is not None and not self.mad.done:
+            self.mad.feed(np.abs(values - self.median.result()[0]))
+
+    def end_pass(self) -> None:
+        for selector in (self.median, self.chart, self.mad):
+            if selector is not None and not selector.done:
+                selector.end_pass()
+        if self.mad is None and self.median.done:
+            self.mad = PassQuantiles([0.5])
+
+    def scan(self, time_span: tuple[int, int] | None) -> ColumnScan:
+        """The scoring pass's accumulator, with this column's chart range."""
+        bounds = None
+        if self.finite_count:
+            lo, hi = self.chart.result()
+            bounds = chart_range(lo, hi, float(self.finite_min), float(self.finite_max))
+        return ColumnScan(ANOMALY_THRESHOLD, bounds, time_span, SEASONAL_MAX_ROWS, self.finite_count)
+
+    def band(self) -> dict:
+        """The statistics the MAD score is computed against (``statistics=`` of anomaly_scores)."""
+        return {"median": self.median.result()[0], "mad": self.mad.result()[0]}
+
+
+def _add_streamed_anomalies(report: DataReport, batches: Any, numeric: list, time_column: str | None,
+                            progress: Any) -> None:
+    """The same anomalies and charts as :func:`_add_anomalies`, computed over passes of the file: exact
+    median, MAD and chart range by radix selection (:class:`~rt_pandas._exact.PassQuantiles`, usually
+    two passes each, the MAD's after the median's), then one pass scoring every row into a
+    :class:`ColumnScan`."""
+    statistics = {name: _PassStatistics() for name in numeric}
+    span = [np.iinfo(np.int64).max, np.iinfo(np.int64).min]
+    first_pass = True
+
+    def feed_statistics(rows, times, values):
+        for name, v in values.items():
+            statistics[name].feed(v, first_pass)
+        if first_pass and times is not None and len(times):
+            span[0], span[1] = min(span[0], int(times.min())), max(span[1], int(times.max()))
+
+    while not all(s.done for s in statistics.values()):
+        _passes(batches, numeric, time_column, progress, "statistics", feed_statistics)
+        for s in statistics.values():
+            s.end_pass()
+        first_pass = False
+
+    time_span = (span[0], span[1]) if time_column is not None and span[0] <= span[1] else None
+    scans = {name: s.scan(time_span) for name, s in statistics.items()}
+    bands = {name: s.band() for name, s in statistics.items()}
+
+    def feed_scores(rows, times, values):
+        from . import anomaly
+
+        for name, v in values.items():
+            band = bands[name]
+            if all(np.isfinite(x) for x in band.values()):
+                scores = anomaly.anomaly_scores(v, method=ANOMALY_METHOD, statistics=band).to_numpy()
+            else:  # no valid value at all (or infinite statistics): nothing to score against
+                scores = np.full(len(v), np.nan)
+            scans[name].feed(v, scores, rows, times)
+
+    _passes(batches, numeric, time_column, progress, "scoring", feed_scores)
+    for name, scan in scans.items():
+        report.anomalies[name], report.charts[name] = _finish_column(scan)
 
 
 def file_rows(path: str | os.PathLike) -> int | None:

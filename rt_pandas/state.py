@@ -37,13 +37,14 @@ import pandas as pd
 import pyarrow as pa
 
 from . import _profile as prof
+from . import _serial
 from ._backend import NULL, In, InValue, Out, OutValue, get_backend
 from .errors import ValidationError
 
 __all__ = ["QualityState", "KLLSketch"]
 
 SIGN = np.uint64(1 << 63)
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: in the checksummed envelope of _serial.py
 
 
 def decode_keys(keys: np.ndarray, key_kind: int) -> np.ndarray:
@@ -75,6 +76,35 @@ class KLLSketch:
     def update(self, values: np.ndarray) -> None:
         self.levels[0] = np.concatenate([self.levels[0], np.asarray(values, dtype=np.float64)])
         self._compress()
+
+    def update_sorted_keys(self, keys: np.ndarray, key_kind: int) -> None:
+        """Add sorted keys (rt_quality_sort_keys order) without sorting them again.
+
+        Compacting a sorted run is a stride pick and what it promotes is sorted
+        too, so a fresh sketch gets the levels ``update`` would build, with the
+        same coin flips, and only the kept items are decoded to floats. A sketch
+        that already holds items merges a sketch built this way.
+
+        >>> a, b = KLLSketch(8), KLLSketch(8)
+        >>> values = np.arange(100.0)
+        >>> keys, kind = prof.sorted_keys(prof.prepare(values), get_backend())
+        >>> a.update(values); b.update_sorted_keys(keys, kind)
+        >>> all(np.array_equal(x, y) for x, y in zip(a.levels, b.levels)), len(a.levels) == len(b.levels)
+        (True, True)
+        """
+        if any(len(level) for level in self.levels):
+            fresh = KLLSketch(self.capacity, self.coin)
+            fresh.update_sorted_keys(keys, key_kind)
+            self.coin = fresh.coin
+            self.merge(fresh)
+            return
+        levels, run = [], keys
+        while len(run) > self.capacity:
+            parity, n = self._flip(), len(run)
+            levels.append(run[n - 1 :] if n % 2 else run[:0])  # the odd item out stays at its level
+            run = run[parity : n - n % 2 : 2]
+        levels.append(run)
+        self.levels = [decode_keys(np.ascontiguousarray(level), key_kind) for level in levels]
 
     def merge(self, other: "KLLSketch") -> None:
         for h, items in enumerate(other.levels):
@@ -160,6 +190,19 @@ class _ColumnState:
     hll: np.ndarray | None = None
     kll: KLLSketch | None = None
     shapes: dict = field(default_factory=dict)
+
+
+def _sorted_union(parts: list[np.ndarray]) -> np.ndarray:
+    """Sorted key arrays as one sorted array (one array is returned as it is)."""
+    if len(parts) <= 1:
+        return parts[0] if parts else np.zeros(0, np.uint64)
+    backend = get_backend()
+    n = sum(len(part) for part in parts)
+    keys = backend.empty(max(n, 1), np.uint64)[:n]
+    np.concatenate(parts, out=keys)
+    if n:
+        backend.run("rt_quality_sort_keys", Out(keys), n)
+    return np.array(keys)
 
 
 def _registers(precision: int) -> np.ndarray:
@@ -293,12 +336,12 @@ class QualityState:
             self._add_exact(self.row_state, np.array(row_hashes[:rows]))
             self.rows += rows
 
-    def _add_exact(self, state: _ColumnState, keys: np.ndarray, values: np.ndarray | None = None) -> None:
-        """Keep keys exactly until the limit; HLL always; KLL (of ``values``) once sketched."""
+    def _add_exact(self, state: _ColumnState, keys: np.ndarray, numeric: bool = False) -> None:
+        """Keep keys exactly until the limit; HLL always; KLL (of ``numeric`` sorted keys) once sketched."""
         state.hll = _hll_add(state.hll, self.hll_precision, keys)
         if state.sketched:
-            if values is not None:
-                state.kll.update(values)
+            if numeric:
+                state.kll.update_sorted_keys(keys, state.key_kind)
             return
         state.exact.append(keys)
         state.exact_count += len(keys)
@@ -309,7 +352,7 @@ class QualityState:
         state.sketched = True
         if state.kind in ("float", "int", "bool", "timestamp"):
             state.kll = KLLSketch(self.kll_capacity)
-            state.kll.update(decode_keys(np.concatenate(state.exact), state.key_kind))
+            state.kll.update_sorted_keys(_sorted_union(state.exact), state.key_kind)
         state.exact = []
         state.exact_count = 0
 
@@ -344,7 +387,7 @@ class QualityState:
         state.nans += nans
         state.in_range += p.in_range[range_] if range_ is not None else 0
         state.moments = prof._merge_moments(backend, state.moments, p.moments)
-        self._add_exact(state, keys, decode_keys(keys, p.key_kind))
+        self._add_exact(state, keys, numeric=True)
 
     def _update_strings(self, state: _ColumnState, col: prof.Prepared, row_hashes: np.ndarray) -> None:
         from . import quality as q
@@ -356,9 +399,10 @@ class QualityState:
         masks = []
         for view in col.chunks:
             counts = backend.run(
-                "rt_quality_scan_strings", In(view.values) if len(view.values) else NULL, In(view.offsets),
-                view.offsets.dtype.itemsize, In(view.validity) if view.validity is not None else NULL, view.offset,
-                view.length, Out(values[position:]), Out(shapes[position:]),
+                "rt_quality_scan_strings", In(view.values) if len(view.values) else NULL, view.values.nbytes,
+                In(view.offsets), view.offsets.dtype.itemsize,
+                In(view.validity) if view.validity is not None else NULL, view.offset, view.length,
+                Out(values[position:]), Out(shapes[position:]),
                 Out(row_hashes[position : position + view.length]), OutValue("rt_string_counts"))
             nulls += counts["nulls"]
             blank += counts["blank"]
@@ -424,7 +468,7 @@ class QualityState:
                 if part.sketched:
                     m.kll.merge(part.kll)
                 elif part.exact:
-                    m.kll.update(decode_keys(np.concatenate(part.exact), part.key_kind))
+                    m.kll.update_sorted_keys(_sorted_union(part.exact), part.key_kind)
         return m
 
     # -- finalize ---------------------------------------------------------
@@ -507,7 +551,8 @@ class QualityState:
     # -- bytes ------------------------------------------------------------
 
     def to_bytes(self) -> bytes:
-        """A portable, pickle-free serialisation (numpy ``.npz`` with a JSON header)."""
+        """A portable, pickle-free serialisation: a numpy ``.npz`` (arrays and a JSON
+        header) in the versioned, checksummed envelope of :mod:`rt_pandas._serial`."""
         meta = {"format": "rt-pandas/quality-state", "version": FORMAT_VERSION, "settings": self._settings(),
                 "raw_rules": {str(k): _jsonable_rule(v) for k, v in self.rules.items()},
                 "rows": self.rows, "columns": []}
@@ -529,18 +574,35 @@ class QualityState:
             meta["columns"].append(entry)
         buffer = io.BytesIO()
         np.savez(buffer, meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8), **arrays)
-        return buffer.getvalue()
+        return _serial.seal(buffer.getvalue(), _serial.QUALITY_STATE, FORMAT_VERSION)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> "QualityState":
-        """The state ``to_bytes()`` wrote; a corrupt or foreign payload is a ValidationError."""
+        """The state ``to_bytes()`` wrote. The envelope (magic, version, length,
+        checksum) is checked before anything is parsed, then every field and
+        array shape: truncated, corrupted, foreign or malformed bytes raise
+        ValidationError saying what was wrong."""
+        payload = _serial.open_envelope(data, _serial.QUALITY_STATE, FORMAT_VERSION, FORMAT_VERSION, "QualityState")
         try:
-            archive = np.load(io.BytesIO(data), allow_pickle=False)
+            archive = np.load(io.BytesIO(payload), allow_pickle=False)
             meta = json.loads(bytes(archive["meta"]).decode())
         except Exception as exc:  # noqa: BLE001 - any parse failure means "not a state"
             raise ValidationError(f"not a serialised QualityState: {exc}", "from_bytes") from None
-        if meta.get("format") != "rt-pandas/quality-state" or meta.get("version") != FORMAT_VERSION:
+        if not isinstance(meta, dict) or meta.get("format") != "rt-pandas/quality-state" \
+                or meta.get("version") != FORMAT_VERSION:
             raise ValidationError("not a serialised QualityState of this version", "from_bytes")
+        try:
+            state = cls._from_parts(meta, archive)
+        except ValidationError as exc:
+            raise ValidationError(f"not a serialised QualityState: {exc.message}", "from_bytes") from None
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+            raise ValidationError(f"not a serialised QualityState: malformed payload ({type(exc).__name__}: {exc})",
+                                  "from_bytes") from None
+        return state
+
+    @classmethod
+    def _from_parts(cls, meta: dict, archive) -> "QualityState":
+        """The state of a parsed header and archive; every array the C core will read is checked here."""
         settings = meta["settings"]
         ranges = {k: tuple(v) for k, v in settings["ranges"].items()}
         rules = {k: _rule_from_json(v) for k, v in meta["raw_rules"].items()}
@@ -554,18 +616,45 @@ class QualityState:
                              entry["key_kind"])
             for key in ("rows", "missing", "valid", "in_range", "nans", "exact_count", "sketched"):
                 setattr(s, key, entry[key])
-            s.moments = entry["moments"]
+            s.moments = _stored_moments(entry["moments"])
+            if s.key_kind not in (prof.KEY_FLOAT, prof.KEY_INT):
+                raise ValidationError(f"unknown key kind {s.key_kind!r}", "from_bytes")
             s.shapes = {int(k): v for k, v in entry["shapes"]}
-            s.hll = np.array(archive[f"c{i}_hll"])
-            exact = np.array(archive[f"c{i}_exact"])
+            s.hll = _stored_array(archive, f"c{i}_hll", np.uint8, 1 << state.hll_precision)
+            exact = _stored_array(archive, f"c{i}_exact", np.uint64)
             s.exact = [exact] if len(exact) else []
             if "kll" in entry:
                 s.kll = KLLSketch(settings["kll_capacity"], int(entry["kll"]["coin"]))
-                s.kll.levels = [np.array(archive[f"c{i}_kll{h}"]) for h in range(entry["kll"]["levels"])]
+                s.kll.levels = [_stored_array(archive, f"c{i}_kll{h}", np.float64)
+                                for h in range(int(entry["kll"]["levels"]))]
             restored.append(s)
+        if not restored:
+            raise ValidationError("no row state", "from_bytes")
         state.row_state = restored[0]
         state.columns = {s.name: s for s in restored[1:]}
         return state
+
+
+def _stored_array(archive, name: str, dtype, length: int | None = None) -> np.ndarray:
+    """A 1-d array of the archive with the dtype (and length) the C kernels expect of it."""
+    array = np.array(archive[name])
+    if array.dtype != dtype or array.ndim != 1 or (length is not None and len(array) != length):
+        expected = f"{np.dtype(dtype).name}[{length if length is not None else 'n'}]"
+        raise ValidationError(f"array {name} is {array.dtype}{list(array.shape)}, expected {expected}", "from_bytes")
+    return np.ascontiguousarray(array)
+
+
+MOMENT_FIELDS = ("count", "missing", "mean", "m2", "m3", "m4", "min", "max")
+
+
+def _stored_moments(value: Any) -> dict | None:
+    """Moments as rt_moments fields (numbers), or None."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or sorted(value) != sorted(MOMENT_FIELDS) or \
+            not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value.values()):
+        raise ValidationError(f"moments must be a dict of the numbers {MOMENT_FIELDS}", "from_bytes")
+    return value
 
 
 def _jsonable_rule(rule) -> dict:

@@ -29,6 +29,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from . import _serial
 from ._backend import NULL, In, InValue, Out, OutValue, get_backend
 from ._columns import DTYPE_CODES, as_columns, float_values, shifted_validity, wrap_like
 from ._images import ImageInput, image_input
@@ -283,6 +284,12 @@ class Transform:
     def key(self) -> str:
         raise NotImplementedError
 
+    def params(self) -> dict[str, Any]:
+        """The constructor's keyword arguments as JSON values, for :meth:`Pipeline.to_bytes`.
+        Only the built-in transforms have them; others cannot be serialised."""
+        raise ValidationError(f"{type(self).__name__} cannot be serialised: only the built-in transforms "
+                              f"({', '.join(sorted(_SERIALISABLE))}) can", "Pipeline.to_bytes")
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.key()})"
 
@@ -312,6 +319,9 @@ class Normalize(Transform):
     def key(self) -> str:
         return f"normalize:{self.mean!r}:{self.std!r}:{self.layout}:{self.pixel_scale!r}"
 
+    def params(self) -> dict[str, Any]:
+        return {"mean": list(self.mean), "std": list(self.std), "layout": self.layout, "pixel_scale": self.pixel_scale}
+
 
 class Resize(Transform):
     """:func:`resize` as an object (the browser's ``WasmResize``).
@@ -336,6 +346,9 @@ class Resize(Transform):
     def key(self) -> str:
         return f"resize:{self.height}x{self.width}:{self.interpolation}:{self.layout}"
 
+    def params(self) -> dict[str, Any]:
+        return {"height": self.height, "width": self.width, "interpolation": self.interpolation, "layout": self.layout}
+
 
 class CenterCrop(Transform):
     """:func:`center_crop` as an object.
@@ -357,6 +370,13 @@ class CenterCrop(Transform):
 
     def key(self) -> str:
         return f"center_crop:{self.height}x{self.width}:{self.layout}"
+
+    def params(self) -> dict[str, Any]:
+        return {"height": self.height, "width": self.width, "layout": self.layout}
+
+
+# The transforms Pipeline.from_bytes rebuilds, by name: nothing else is ever constructed from bytes.
+_SERIALISABLE: dict[str, type] = {"normalize": Normalize, "resize": Resize, "center_crop": CenterCrop}
 
 
 def _parse_size(text: str, function: str) -> tuple[int, int]:
@@ -455,6 +475,30 @@ def transform_from_spec(spec: str) -> Transform:
 
 
 # ---- the pipeline ---------------------------------------------------------
+
+PIPELINE_FORMAT_VERSION = 1
+
+
+def _transform_from_params(entry: Any) -> Transform:
+    """A built-in transform from its serialised ``{"name", "params"}``; anything else is a ValidationError."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("params"), dict):
+        raise ValidationError(f"not a serialised Pipeline: a transform must be {{name, params}}, got {entry!r}",
+                              "from_bytes")
+    name = entry.get("name")
+    if name not in _SERIALISABLE:
+        raise ValidationError(f"not a serialised Pipeline: unknown transform {name!r}", "from_bytes")
+    params = entry["params"]
+    if params.get("layout", "HWC") not in ("HWC", "CHW"):
+        raise ValidationError(f"not a serialised Pipeline: bad layout {params['layout']!r}", "from_bytes")
+    scale = params.get("pixel_scale")
+    if scale is not None and (isinstance(scale, bool) or not isinstance(scale, (int, float))
+                              or not np.isfinite(scale)):
+        raise ValidationError(f"not a serialised Pipeline: bad pixel_scale {scale!r}", "from_bytes")
+    try:
+        return _SERIALISABLE[name](**params)
+    except TypeError as exc:
+        raise ValidationError(f"not a serialised Pipeline: bad parameters for {name!r}: {exc}", "from_bytes") from None
+
 
 def _content_key(source_arrays: Sequence[np.ndarray], description: str) -> tuple:
     """The input's part of a cache key: its description (shape, dtype, type) and XXH3-128 of each array's bytes."""
@@ -638,6 +682,37 @@ class Pipeline:
 
     def __repr__(self) -> str:
         return f"Pipeline({[t.key() for t in self._transforms]}, cache={self.cache_enabled})"
+
+    # -- bytes ------------------------------------------------------------
+
+    def to_bytes(self) -> bytes:
+        """The transforms and cache settings (not the cached results) as bytes: JSON in the
+        versioned, checksummed envelope of :mod:`rt_pandas._serial`; no pickle.
+
+        >>> pipeline = Pipeline(["resize:4x4:area", CenterCrop(2, 2)], cache_bytes=1 << 20)
+        >>> Pipeline.from_bytes(pipeline.to_bytes())
+        Pipeline(['resize:4x4:area:HWC', 'center_crop:2x2:HWC'], cache=True)
+        """
+        spec = {"format": "rt-pandas/pipeline", "cache": self.cache_enabled, "cache_bytes": self.cache_bytes,
+                "transforms": [{"name": t.name, "params": t.params()} for t in self._transforms]}
+        return _serial.seal(json.dumps(spec).encode(), _serial.PIPELINE, PIPELINE_FORMAT_VERSION)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "Pipeline":
+        """The pipeline :meth:`to_bytes` wrote. The envelope (magic, version, length, checksum)
+        is checked first, then the JSON: only built-in transforms with valid parameters are
+        built; anything else raises ValidationError saying what was wrong."""
+        payload = _serial.open_envelope(data, _serial.PIPELINE, PIPELINE_FORMAT_VERSION, PIPELINE_FORMAT_VERSION,
+                                        "Pipeline")
+        try:
+            spec = json.loads(bytes(payload).decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise ValidationError(f"not a serialised Pipeline: the payload is not JSON ({exc})", "from_bytes") from None
+        if not isinstance(spec, dict) or spec.get("format") != "rt-pandas/pipeline" \
+                or not isinstance(spec.get("transforms"), list) or not isinstance(spec.get("cache"), bool):
+            raise ValidationError("not a serialised Pipeline: missing format, cache or transforms", "from_bytes")
+        transforms = [_transform_from_params(entry) for entry in spec["transforms"]]
+        return cls(transforms, cache=spec["cache"], cache_bytes=spec.get("cache_bytes"))
 
 
 # ---- column transforms ----------------------------------------------------

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import rt_pandas
-from rt_pandas import ValidationError
+from rt_pandas import ValidationError, _serial
 from rt_pandas.anomaly import IsolationForest
 
 sklearn_ensemble = pytest.importorskip("sklearn.ensemble")
@@ -102,10 +102,15 @@ def test_corrupt_bytes_are_rejected(backend):
     for broken in (bytes(data[:-8]), bytes(data[:20]), b"", b"x" * 64):
         with pytest.raises(ValidationError):
             IsolationForest.from_bytes(broken)
-    first_node = 8 + 8 * (6 + 5 + 1)
+    # Python envelope (24) + score offset (8) + the C envelope (24) + 4 header words + tree_start (5 + 1)
+    first_node = 24 + 8 + 24 + 8 * (4 + 5 + 1)
     data[first_node + 12 : first_node + 16] = np.int32(10**6).tobytes()  # right child out of the tree
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="checksum"):
         IsolationForest.from_bytes(bytes(data))
+    # Resealed (a forger can compute checksums), the structure check still refuses the child index.
+    inner = _serial.seal(bytes(data[24 + 8 + 24:]), int.from_bytes(b"RTIF", "little"), 2)
+    with pytest.raises(ValidationError, match="malformed tree node"):
+        IsolationForest.from_bytes(_serial.seal(bytes(data[24:32]) + inner, _serial.ISOLATION_FOREST, 1))
 
 
 def test_nan_is_handled_not_rejected(backend):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -207,3 +209,81 @@ def test_large_columns_take_the_one_pass_paths(backend, case):
         rt_pandas.force_simd(level)
         for method in ("zscore", "iqr", "mad"):
             assert_scores(pd.Series(x).rt.anomaly_scores(method), reference_scores(x, method))
+
+
+# ---------------------------------------------------------------- given statistics
+
+
+@pytest.mark.parametrize("method", ["zscore", "iqr", "mad"])
+def test_own_statistics_reproduce_the_scores(backend, method):
+    x = sample(10_007)
+    x[5] = np.nan
+    statistics = anomaly.anomaly_statistics(x, method)
+    assert set(statistics) == set(anomaly.STATISTICS_KEYS[method])
+    own = anomaly.anomaly_scores(x, method).to_numpy()
+    given = anomaly.anomaly_scores(x, method, statistics=statistics).to_numpy()
+    assert_scores(given, own)
+    if method != "mad":  # mad goes through scale / 1.4826 * 1.4826: equal to the last bit or two
+        np.testing.assert_array_equal(given, own)
+    flags = anomaly.is_anomaly(x, method, statistics=statistics)
+    np.testing.assert_array_equal(flags.to_numpy(), anomaly.is_anomaly(x, method).to_numpy())
+
+
+@pytest.mark.parametrize("method", ["zscore", "iqr", "mad"])
+def test_scores_against_a_reference_sample(backend, method):
+    reference, batch = sample(5000, seed=1), sample(333, seed=2) + 3.0
+    batch[7] = np.nan
+    statistics = anomaly.anomaly_statistics(reference, method)
+    got = anomaly.anomaly_scores(pd.Series(batch, index=np.arange(333) * 2), method, statistics=statistics)
+    assert list(got.index[:2]) == [0, 2]
+    valid = reference[~np.isnan(reference)]
+    if method == "zscore":
+        lo = hi = valid.mean()
+        scale = valid.std()
+    elif method == "iqr":
+        lo, hi = np.percentile(valid, [25, 75])
+        scale = hi - lo
+    else:
+        lo = hi = np.median(valid)
+        scale = stats.median_abs_deviation(valid, scale=1 / 1.4826)
+    want = np.maximum(np.maximum(lo - batch, batch - hi), 0.0) / scale
+    assert_scores(got.to_numpy(), np.where(np.isnan(batch), np.nan, want))
+
+
+def test_given_statistics_hand_fixture(backend):
+    s = pd.Series([2.0, 3.0, None, 0.0, 2.5], dtype="Float64")
+    got = anomaly.anomaly_scores(s, "zscore", statistics={"mean": 2.0, "std": 0.5})
+    assert got.tolist()[:2] == [0.0, 2.0] and np.isnan(got.iloc[2]) and got.tolist()[3:] == [4.0, 1.0]
+    flagged = anomaly.anomalies(s, "zscore", threshold=1.5, statistics={"mean": 2.0, "std": 0.5})
+    assert flagged.index.tolist() == [1, 3] and flagged["score"].tolist() == [2.0, 4.0]
+    iqr = anomaly.anomaly_scores(pa.array([1, 5, 9], pa.int32()), "iqr", statistics={"q1": 2, "q3": 6})
+    assert iqr.tolist() == [0.25, 0.0, 0.75]
+    constant = anomaly.anomaly_scores([4.0, 5.0], "mad", statistics={"median": 4.0, "mad": 0.0})
+    assert constant.tolist() == [0.0, np.inf]
+
+
+@pytest.mark.parametrize("method, statistics, message", [
+    ("zscore", {"mean": 1.0}, "exactly the keys ['mean', 'std']"),
+    ("zscore", {"mean": 1.0, "std": 1.0, "n": 3}, "exactly the keys"),
+    ("zscore", [1.0, 2.0], "must be a dict"),
+    ("zscore", {"mean": "1", "std": 1.0}, "statistics['mean'] must be a finite number"),
+    ("zscore", {"mean": np.nan, "std": 1.0}, "finite number"),
+    ("zscore", {"mean": 0.0, "std": np.inf}, "finite number"),
+    ("zscore", {"mean": 0.0, "std": -1.0}, "statistics['std'] must be >= 0"),
+    ("iqr", {"q1": 3.0, "q3": 1.0}, "q1 (3.0) must not exceed q3 (1.0)"),
+    ("mad", {"median": 0.0, "mad": -2}, "statistics['mad'] must be >= 0"),
+    ("mad", {"mean": 0.0, "std": 1.0}, "exactly the keys ['median', 'mad']"),
+])
+def test_bad_statistics(backend, method, statistics, message):
+    with pytest.raises(ValidationError, match=re.escape(message)) as info:
+        anomaly.anomaly_scores([1.0, 2.0, 3.0], method, statistics=statistics)
+    assert info.value.context == "statistics"
+
+
+def test_anomaly_statistics_bad_input(backend):
+    with pytest.raises(ValidationError) as info:
+        anomaly.anomaly_statistics([1.0, 2.0], "isolation_forest")
+    assert info.value.context == "method"
+    with pytest.raises(ValidationError):
+        anomaly.anomaly_statistics(["a", "b"], "zscore")
+    assert np.isnan(anomaly.anomaly_statistics(np.array([np.nan]), "zscore")["mean"])

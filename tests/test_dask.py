@@ -184,6 +184,65 @@ def test_isolation_forest_flags_the_outliers(on_cluster):
     assert {10, 1501, 2901} <= set(found.index)
 
 
+def forest_frame(rows: int = 2000, seed: int = 3) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame({"a": rng.normal(0, 1, rows), "b": rng.normal(5, 2, rows),
+                       "n": pd.array(rng.integers(0, 9, rows), dtype="Int64"), "s": ["x"] * rows})
+    df.loc[[7, rows * 9 // 20, rows - 1], ["a", "b"]] = [[12.0, 5.0], [0.0, 40.0], [-9.0, -20.0]]
+    df.loc[::97, "a"] = np.nan
+    return df
+
+
+def test_frame_isolation_forest_equals_pandas_with_the_same_forest(on_cluster):
+    """A forest fitted on a sample from every partition scores each row as pandas would with that forest."""
+    df = forest_frame()
+    ddf = dd.from_pandas(df, npartitions=5)
+    cols, forest = rd.fit_frame_forest(ddf, ["a", "b", "n"], sample_size=500, random_state=0)
+    assert cols == ["a", "b", "n"] and forest.n_features_in_ == 3
+    X = df[cols].astype("float64").to_numpy(na_value=np.nan)
+    want_scores = forest.anomaly_score(X)
+    got_scores = ddf.rt.anomaly_scores(columns=cols, forest=forest).compute()
+    assert got_scores.index.equals(df.index) and got_scores.name == "score"
+    np.testing.assert_array_equal(got_scores.to_numpy(), want_scores)
+    want_flags = forest.predict(X) == -1
+    top, share = forest.explain(X[want_flags])
+    got = ddf.rt.anomalies(columns=cols, forest=forest).compute()
+    assert list(got.columns) == [*cols, "score", "method", "top_feature", "top_feature_share"]
+    assert got.index.tolist() == df.index[want_flags].tolist() and {7, 900, 1999} <= set(got.index)
+    np.testing.assert_array_equal(got["score"].to_numpy(), want_scores[want_flags])
+    assert got["top_feature"].tolist() == [cols[i] for i in top]
+    np.testing.assert_array_equal(got["top_feature_share"].to_numpy(), share)
+    assert (got["method"] == "isolation_forest").all()
+    cut = ddf.rt.anomalies(columns=cols, forest=forest, threshold=0.6).compute()
+    assert cut.index.tolist() == df.index[want_scores > 0.6].tolist()
+
+
+def test_frame_isolation_forest_on_a_small_frame_is_the_pandas_result(on_cluster):
+    """With every row in the sample (in order) the fitted forest is pandas' own: the results are equal."""
+    df = forest_frame(600)
+    parts = [df.iloc[:250], df.iloc[250:250], df.iloc[250:251], df.iloc[251:]]  # with empty and one-row parts
+    ddf = from_parts(parts)
+    params = {"n_estimators": 50, "contamination": 0.01, "random_state": 4}
+    want = df.rt.anomalies(columns=["a", "b"], **params)
+    got = ddf.rt.anomalies(columns=["a", "b"], sample_size=10_000, **params).compute()
+    pd.testing.assert_frame_equal(got, want)
+    pd.testing.assert_series_equal(ddf.rt.anomaly_scores(columns=["a", "b"], **params).compute(),
+                                   df.rt.anomaly_scores(columns=["a", "b"], **params))
+
+
+def test_frame_isolation_forest_bad_input(client):
+    ddf = dd.from_pandas(forest_frame(100), npartitions=2)
+    for bad in ({"columns": ["s"]}, {"columns": ["nope"]}, {"method": "zscore"}, {"sample_size": 0},
+                {"n_trees": 3}, {"threshold": -1.0}):
+        with pytest.raises(ValidationError):
+            ddf.rt.anomalies(**bad)
+    _, forest = rd.fit_frame_forest(ddf, ["a"], random_state=0)
+    with pytest.raises(ValidationError, match="would not be used"):
+        ddf.rt.anomalies(columns=["a"], forest=forest, n_estimators=5)
+    with pytest.raises(ValidationError):
+        from_parts([forest_frame(100).iloc[:0]]).rt.anomalies()
+
+
 def test_anomaly_bad_input(client):
     ds = dd.from_pandas(pd.Series(["a", "b"]), npartitions=1)
     with pytest.raises(ValidationError):

@@ -104,6 +104,51 @@ def test_anomaly_scores_per_batch(client):
         np.testing.assert_allclose(got, _per_batch_zscore(part), rtol=1e-12, equal_nan=True)
 
 
+@pytest.mark.parametrize("method", ["zscore", "iqr", "mad"])
+def test_anomaly_scores_with_global_statistics_equal_the_whole_table(client, method):
+    from rt_pandas import anomaly
+
+    table = _table(1500, seed=4).select(["x", "n"])
+    statistics = {name: anomaly.anomaly_statistics(table.column(name), method) for name in table.column_names}
+    result = client.anomaly_scores(table.to_reader(max_chunksize=256), method=method, statistics=statistics)
+    for name in table.column_names:
+        whole = anomaly.anomaly_scores(table.column(name), method).to_numpy()
+        got = result.column(name).to_numpy(zero_copy_only=False)
+        if method == "mad":  # the MAD travels as scale / 1.4826
+            np.testing.assert_allclose(got, whole, rtol=1e-14, atol=1e-14, equal_nan=True)
+        else:
+            np.testing.assert_array_equal(got, whole)
+
+
+def test_anomaly_scores_against_a_quality_state(client):
+    from rt_pandas import anomaly
+
+    table = _table(2000, seed=5).select(["x", "n"])
+    state = client.quality_state(table.to_reader(max_chunksize=300))
+    result = client.anomaly_scores(table.to_reader(max_chunksize=300), statistics=state)
+    for name in table.column_names:
+        whole = anomaly.anomaly_scores(table.column(name), "zscore").to_numpy()
+        np.testing.assert_allclose(result.column(name).to_numpy(zero_copy_only=False), whole, rtol=1e-12,
+                                   atol=1e-12, equal_nan=True)
+    with pytest.raises(ValueError, match="serves method 'zscore'"):
+        client.anomaly_scores(table, method="iqr", statistics=state)
+
+
+def test_anomaly_flags_and_float32_outputs(client):
+    from rt_pandas import anomaly
+
+    table = _table(1024, seed=6).select(["x"])
+    scores = client.anomaly_scores(table.to_reader(max_chunksize=256), method="iqr")
+    flags = client.anomaly_scores(table.to_reader(max_chunksize=256), method="iqr", output="flags")
+    single = client.anomaly_scores(table.to_reader(max_chunksize=256), method="iqr", output="scores_float32")
+    assert flags.schema.field("x").type == pa.bool_() and single.schema.field("x").type == pa.float32()
+    want = np.concatenate([anomaly.is_anomaly(batch.column("x"), "iqr").to_numpy()
+                           for batch in table.to_batches(max_chunksize=256)])
+    np.testing.assert_array_equal(flags.column("x").to_numpy(zero_copy_only=False), want)
+    np.testing.assert_array_equal(single.column("x").to_numpy(zero_copy_only=False),
+                                  scores.column("x").to_numpy(zero_copy_only=False).astype(np.float32))
+
+
 def test_transform_min_max(client):
     table = pa.table({"v": [3.0, 1.0, None, 5.0]})
     result = client.transform(table, "min_max")
@@ -194,6 +239,16 @@ BAD_REQUESTS = [
     (b'{"op": "math", "params": {"function": "exp", "base": 2}}', "takes no parameter 'base'"),
     (b'{"op": "math", "params": {"function": "clamp", "lower": 5, "upper": 1}}', "lower"),
     (b'{"op": "anomaly_scores", "params": {"method": "magic"}}', "method 'magic'"),
+    (b'{"op": "anomaly_scores", "params": {"statistics": [1, 2]}}', "\"statistics\" must be an object"),
+    (b'{"op": "anomaly_scores", "params": {"statistics": {"x": {"mean": 1}}}}',
+     "statistics['x'] for method 'zscore' must be a dict with exactly the keys ['mean', 'std']"),
+    (b'{"op": "anomaly_scores", "params": {"statistics": {"x": {"mean": 1, "std": -1}}}}',
+     "statistics['x']['std'] must be >= 0"),
+    (b'{"op": "anomaly_scores", "columns": ["x", "n"], "params": {"statistics": {"x": {"mean": 1, "std": 1}}}}',
+     "\"statistics\" has no entry for column 'n'"),
+    (b'{"op": "anomaly_scores", "params": {"method": "iqr", "statistics": {"x": {"q1": 2, "q3": 1}}}}',
+     "q1 (2.0) must not exceed q3 (1.0)"),
+    (b'{"op": "anomaly_scores", "params": {"output": "csv"}}', "output 'csv' is not one of"),
     (b'{"op": "quality", "params": {"ranges": {"x": [5, 1]}}}', "range"),
     (b'{"op": "quality", "params": {"ranges": {"nope": [0, 1]}}}', "nope"),
     (b'{"op": "quality", "params": {"ranges": [0, 1]}}', "'ranges' must be an object"),

@@ -52,6 +52,30 @@ def test_describe_strings_timestamps_frames(backend):
         pd.Series([1.0]).rt.describe(percentiles=[1.5])
 
 
+def test_describe_frame_threads_match_pandas():
+    """Columns computed side by side (2 threads) equal one thread and pandas on a frame above the split size."""
+    rng = np.random.default_rng(7)
+    n = 70_000
+    df = pd.DataFrame({"f": rng.standard_normal(n), "narrow": rng.integers(-50, 50, n),
+                       "wide": rng.integers(0, 1_000_000, n), "big": rng.integers(-2**62, 2**62, n),
+                       "s": pd.Series(rng.integers(0, 500, n).astype(str), dtype="str")})
+    try:
+        rt_pandas.set_num_threads(1)
+        one = df.rt.describe()
+        rt_pandas.set_num_threads(2)
+        two = df.rt.describe()
+    finally:
+        rt_pandas.set_num_threads(None)
+    assert one.equals(two)
+    ref = df.describe(percentiles=[0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99])
+    for col in ("f", "narrow", "wide", "big"):
+        for key in ("count", "min", "1%", "25%", "50%", "99%", "max"):
+            assert float(two.loc[key, col]) == pytest.approx(ref.loc[key, col], rel=1e-12), (col, key)
+        assert two.loc["distinct", col] == df[col].nunique()
+        assert two.loc["freq", col] == df[col].value_counts().max()
+    assert two.loc["distinct", "s"] == df["s"].nunique()
+
+
 def _state_frame(n: int, seed: int) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     x = np.round(rng.normal(0, 1, n), 2)

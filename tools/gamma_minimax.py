@@ -14,9 +14,6 @@ and commit both. The fits (mpmath at 60 digits, coefficients highest degree firs
   for y >= 8.
 - SINPI_S: sin(pi v) = pi v + v w S(w), w = v^2, v in [0, 1/4].
 - COSPI_C: cos(pi u) = 1 - (pi^2 / 2) w + w^2 C(w), w = u^2, u in [0, 1/4].
-- LOG_R: log(1 + f) = 2 atanh(s) = 2 s + (2/3) s^3 + s^3 w R(w), s = f / (2 + f), w = s^2
-  (Taylor: the coefficients are 2 / (2k + 5)); the s^3 term is kept apart so that it can be
-  formed as a double-double (gamma multiplies log y by y up to 171).
 """
 
 from __future__ import annotations
@@ -32,7 +29,6 @@ STIRLING_FROM = 8  # lgamma(y) by Stirling's series for y >= 8
 LGAMMA_G_DEGREE = 9
 SINPI_DEGREE = 7
 COSPI_DEGREE = 7
-LOG_TERMS = 11
 
 
 def relative_error(g, a, b, coeffs, exact_c0=False, n=2000):
@@ -99,9 +95,7 @@ def main() -> None:
     c = remez(cospi_c, mp.mpf(0), q, COSPI_DEGREE, iterations=8)
     emit("COSPI_C", c, f"cos(pi u) = 1 - (pi^2/2) w + w^2 C(w), w = u*u <= 1/16; max rel error of C {mp.nstr(relative_error(cospi_c, 0, q, c), 3)}")
 
-    emit("LOG_R", [mp.mpf(2) / (2 * k + 5) for k in range(LOG_TERMS)],
-         "log(1 + f) = 2s + (2/3) s^3 + s^3 w R(w), s = f/(2+f), w = s*s <= 0.0295 (atanh's Taylor series)")
-    for name, value in [("TWO_THIRDS", mp.mpf(2) / 3), ("PI", mp.pi), ("INV_PI", 1 / mp.pi), ("HALF_PI_SQ", mp.pi ** 2 / 2),
+    for name, value in [("PI", mp.pi), ("INV_PI", 1 / mp.pi), ("HALF_PI_SQ", mp.pi ** 2 / 2),
                         ("HALF_LOG_2PI", mp.log(2 * mp.pi) / 2)]:
         hi = float(value)
         print(f"static const double GAMMA_{name}_HI = {hi.hex()};")

@@ -27,6 +27,13 @@ def atan_poly(z_max, n):
 if __name__ == "__main__":
     # exp: e^r = 1 + r + r^2 * P(r), P = sum r^(n-2)/n!, n = 2..15 (|r| <= ln2/2)
     print(c_array("EXP_P", [1 / mpmath.factorial(n) for n in range(15, 1, -1)]))
+    # exp (single rounding, exp_fast): 2^(j/32) = hi + lo, and e^r - 1 - r = r^2 * P(r),
+    # P = sum r^(n-2)/n!, n = 2..6 (|r| <= ln2/64, first term left out r^7/7! < 2^-58)
+    table = [mpmath.mpf(2) ** (mpmath.mpf(j) / 32) for j in range(32)]
+    print("/* 2^(j/32) = EXP2_32_HI[j] + EXP2_32_LO[j] */")
+    print(c_array("EXP2_32_HI", [float(t) for t in table]))
+    print(c_array("EXP2_32_LO", [float(t - mpmath.mpf(float(t))) for t in table]))
+    print(c_array("EXP_FAST_P", [1 / mpmath.factorial(n) for n in range(6, 1, -1)]))
     # sinh: x + x^3 * Q(x^2), Q = sum x^(2n-2)/(2n+1)!, n = 1..9 (|x| < 1)
     print(c_array("SINH_Q", [1 / mpmath.factorial(2 * n + 1) for n in range(9, 0, -1)]))
     coeffs, err = atan_poly(mpmath.mpf("0.1915"), 12)

@@ -133,9 +133,11 @@ def erf_fits() -> None:
     print(f"static const double ERFC_BREAKS[{len(ERFC_BREAKS)}] = {{{', '.join(repr(b) for b in ERFC_BREAKS)}}};")
     print(f"static const double ERFC_MID[{len(mids)}] = {{{', '.join(m.hex() for m in mids)}}};")
     print(f"static const double ERFC_C0_LO[{len(lows)}] = {{{', '.join(v.hex() for v in lows)}}};")
-    print(f"static const double ERFC_P[{len(rows)}][{ERFC_DEGREE + 1}] = {{")
-    for c in rows:
-        print("    {" + ", ".join(float(v).hex() for v in reversed(c)) + "},")
+    print("/* Transposed: ERFC_P[j][i] is coefficient j (highest degree first) of piece i, so one table\n"
+          " * lookup per coefficient serves every lane. */")
+    print(f"static const double ERFC_P[{ERFC_DEGREE + 1}][{len(rows)}] = {{")
+    for j in reversed(range(ERFC_DEGREE + 1)):
+        print("    {" + ", ".join(float(c[j]).hex() for c in rows) + "},")
     print("};\n")
 
     # x >= 6: x exp(x^2) erfc(x) = G(u), u = 1/x^2 in (0, 1/36].

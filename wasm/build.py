@@ -116,6 +116,7 @@ def build(out: Path = DEFAULT_OUT, clang: str | None = None, wasm_ld: str | None
     imports = count_imports(wasm)
     if imports:
         raise RuntimeError(f"rt_core.wasm has {imports} imports; it must have none")
+    wasm += abi._load_sibling("_spans").section_bytes(abi.pointer_spans())  # the bindings' bounds check
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(wasm)
     return out

@@ -48,6 +48,8 @@ export interface RtCoreExports extends WebAssembly.Exports {
   rt_pool_set_enabled(enabled: number): void;
   rt_pool_get_stats(out: Ptr): void;
   rt_pool_reset_stats(): void;
+  rt_pool_set_memory_limit(max_bytes: bigint): void;
+  rt_pool_fail_after(n: bigint): void;
   // math.h
   rt_math_clamp(
     dtype: number,
@@ -66,8 +68,11 @@ export interface RtCoreExports extends WebAssembly.Exports {
  * Without a source, rt_core.wasm is read from next to this module (falling
  * back to the repository's rt_pandas/rt_core.wasm). A repeated call without
  * a source reuses the loaded instance; one with a source replaces it.
+ * `maxMemoryBytes` caps linear memory: allocations past it throw a
+ * MemoryError WasmError (0 lifts the cap). The exports check every pointer
+ * argument against linear memory (a ValidationError WasmError outside it).
  */
-export default function init(source?: InitInput): Promise<RtCoreExports>;
+export default function init(source?: InitInput | null, options?: { maxMemoryBytes?: number }): Promise<RtCoreExports>;
 
 export type ErrorType = 'ValidationError' | 'ComputationError' | 'MemoryError' | 'ConfigurationError';
 

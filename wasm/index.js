@@ -20,6 +20,7 @@
  */
 import { WasmError, configurationError, validationError } from './src/errors.js';
 import { SCRATCH_OUT_OFFSET, getCore, setCore } from './src/core.js';
+import { guardExports } from './src/bounds.js';
 
 export { WasmError } from './src/errors.js';
 export { WasmTensor } from './src/tensor.js';
@@ -58,6 +59,7 @@ const REQUIRED_EXPORTS = Object.freeze([
   'rt_pool_get_stats',
   'rt_pool_reset_stats',
   'rt_pool_set_enabled',
+  'rt_pool_set_memory_limit',
   'rt_transform_hash',
   'rt_transform_hash128',
 ]);
@@ -159,7 +161,7 @@ async function instantiate(module) {
     throw configurationError(`rt_core.wasm must have no imports, but it imports ${names}`, 'init');
   }
   const instance = await WebAssembly.instantiate(module, {});
-  const exports = instance.exports;
+  const exports = guardExports(instance.exports, module); // pointers outside linear memory: a WasmError
   const missing = REQUIRED_EXPORTS.filter((name) => typeof exports[name] !== 'function');
   if (!(exports.memory instanceof WebAssembly.Memory)) missing.unshift('memory');
   if (missing.length) {
@@ -189,30 +191,49 @@ async function instantiate(module) {
  * elsewhere. A repeated call without a source reuses the loaded instance;
  * one with a source replaces it.
  *
+ * `options.maxMemoryBytes` caps the size linear memory may grow to: an
+ * allocation past it throws a WasmError of type MemoryError (the instance
+ * stays usable) instead of growing or trapping. Memory already in use is
+ * kept. The raw exports resolved to check every pointer argument against
+ * linear memory (a ValidationError WasmError outside it).
+ *
  * @param {string | URL | Response | Promise<Response> | BufferSource | WebAssembly.Module} [source]
+ * @param {{maxMemoryBytes?: number}} [options]
  * @returns {Promise<WebAssembly.Exports>}
  */
-export default async function init(source) {
+export default async function init(source, options = {}) {
+  const maxMemoryBytes = checkMaxMemory(options?.maxMemoryBytes);
   if (source === undefined || source === null) {
-    if (getCore() !== null) return getCore().exports;
-    defaultInit ??= compileDefault().then(instantiate);
+    if (getCore() === null) {
+      defaultInit ??= compileDefault().then(instantiate);
+      try {
+        setCore(await defaultInit);
+      } catch (error) {
+        defaultInit = null; // let a later call retry
+        throw wrapLoadError(error);
+      }
+    }
+  } else {
+    let loaded;
     try {
-      setCore(await defaultInit);
+      loaded = await instantiate(await compileSource(await source));
     } catch (error) {
-      defaultInit = null; // let a later call retry
       throw wrapLoadError(error);
     }
-    return getCore().exports;
+    setCore(loaded);
+    defaultInit = null;
   }
-  let loaded;
-  try {
-    loaded = await instantiate(await compileSource(await source));
-  } catch (error) {
-    throw wrapLoadError(error);
+  if (maxMemoryBytes !== undefined) getCore().exports.rt_pool_set_memory_limit(BigInt(maxMemoryBytes));
+  return getCore().exports;
+}
+
+/** options.maxMemoryBytes: undefined, or a positive integer below 2**32 (0 lifts the cap). */
+function checkMaxMemory(value) {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value >= 2 ** 32) {
+    throw validationError(`maxMemoryBytes must be an integer in [0, 2**32), got ${String(value)}`, 'init');
   }
-  setCore(loaded);
-  defaultInit = null;
-  return loaded.exports;
+  return value;
 }
 
 /** Loading failures (fs, fetch, compile, link) as ConfigurationError WasmErrors. */

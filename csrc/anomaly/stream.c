@@ -14,13 +14,14 @@
 #include "rt/simd.h"
 
 #include "anomaly_internal.h"
+#include "../serial/envelope.h"
 
 #if RT_ARCH_X86
 #include <immintrin.h>
 #endif
 
 #define DETECTOR_MAGIC 0x44535452u /* "RTSD" */
-#define DETECTOR_FORMAT 1u
+#define DETECTOR_FORMAT 2
 
 typedef struct detector {
     uint32_t magic;
@@ -40,8 +41,12 @@ typedef struct detector {
     double ring[]; /* window_size values */
 } detector;
 
-/* Serialised form: a fixed header of 8-byte fields, then the ring (little endian, as both targets are). */
-enum { HEADER_FIELDS = 14 };
+/*
+ * Serialised form: the envelope of rt/serial.h (magic "RTSD", DETECTOR_FORMAT)
+ * whose payload is a fixed header of 8-byte fields, then the ring (little
+ * endian, as both targets are).
+ */
+enum { HEADER_FIELDS = 13 };
 
 static rt_status check_threshold(double threshold, rt_error *err) {
     if (!(threshold > 0.0) || threshold == rt_inf()) {
@@ -413,7 +418,7 @@ rt_status rt_anomaly_detector_serialized_size(const void *handle, int64_t *nbyte
     if (d == NULL || nbytes == NULL) {
         return rt_fail(err, RT_ERR_VALIDATION, "detector", "not a streaming detector handle, or nbytes is NULL");
     }
-    *nbytes = (HEADER_FIELDS + d->window_size) * 8;
+    *nbytes = RT_ENVELOPE_HEADER_BYTES + (HEADER_FIELDS + d->window_size) * 8;
     return RT_OK;
 }
 
@@ -425,39 +430,64 @@ rt_status rt_anomaly_detector_serialize(const void *handle, uint8_t *out, int64_
         return rt_fail(err, RT_ERR_VALIDATION, "rt_anomaly_detector_serialize", "output buffer is too small");
     }
     field h[HEADER_FIELDS] = {
-        {.i = ((int64_t)DETECTOR_FORMAT << 32) | DETECTOR_MAGIC}, {.f = d->threshold}, {.i = d->window_size},
-        {.i = d->head}, {.i = d->fill}, {.i = d->since_anchor}, {.i = d->count}, {.i = d->anomalies},
-        {.i = d->missing}, {.f = d->anchor}, {.f = d->sum}, {.f = d->sumsq}, {.i = d->last.index},
-        {.f = d->last.value},
+        {.f = d->threshold}, {.i = d->window_size}, {.i = d->head}, {.i = d->fill}, {.i = d->since_anchor},
+        {.i = d->count}, {.i = d->anomalies}, {.i = d->missing}, {.f = d->anchor}, {.f = d->sum},
+        {.f = d->sumsq}, {.i = d->last.index}, {.f = d->last.value},
     };
-    __builtin_memcpy(out, h, sizeof h);
-    __builtin_memcpy(out + sizeof h, d->ring, (size_t)d->window_size * sizeof(double));
-    return RT_OK;
+    uint8_t *payload = out + RT_ENVELOPE_HEADER_BYTES;
+    __builtin_memcpy(payload, h, sizeof h);
+    __builtin_memcpy(payload + sizeof h, d->ring, (size_t)d->window_size * sizeof(double));
+    return rt_envelope_seal(out, capacity, DETECTOR_MAGIC, DETECTOR_FORMAT, nbytes - RT_ENVELOPE_HEADER_BYTES, err);
+}
+
+/*
+ * The counters of a serialised header as a real stream leaves them: counts
+ * within [0, 2^62] that add up, the ring filled from slot 0 during warm-up,
+ * the anchor age below the window, and the last record the latest value.
+ */
+static int counters_consistent(const field *h, int64_t window) {
+    int64_t head = h[2].i, fill = h[3].i, since_anchor = h[4].i, count = h[5].i, anomalies = h[6].i;
+    int64_t missing = h[7].i, last_index = h[11].i;
+    return count >= 0 && count <= ((int64_t)1 << 62) && anomalies >= 0 && missing >= 0 &&
+           anomalies <= count - missing && fill <= count - missing && since_anchor >= 0 && since_anchor < window &&
+           (fill == window || head == fill) && last_index == count - 1;
 }
 
 rt_status rt_anomaly_detector_deserialize(const uint8_t *data, int64_t nbytes, void **out, rt_error *err) {
     const char *context = "rt_anomaly_detector_deserialize";
-    field h[HEADER_FIELDS];
-    if (data == NULL || out == NULL || nbytes < (int64_t)sizeof h) {
-        return rt_fail(err, RT_ERR_VALIDATION, context, "not a serialised streaming detector (too short)");
+    int64_t payload_len = 0;
+    if (out == NULL) {
+        return rt_fail(err, RT_ERR_VALIDATION, context, "out must not be NULL");
     }
-    __builtin_memcpy(h, data, sizeof h);
-    int64_t window = h[2].i;
-    if (h[0].i != (((int64_t)DETECTOR_FORMAT << 32) | DETECTOR_MAGIC) || window < 2 ||
-        window > ((int64_t)1 << 40) || nbytes != (HEADER_FIELDS + window) * 8 || h[3].i < 0 ||
-        h[3].i >= window || h[4].i < 0 || h[4].i > window || !(h[1].f > 0.0)) {
-        return rt_fail(err, RT_ERR_VALIDATION, context, "not a serialised streaming detector (bad header)");
+    RT_RETURN_NOT_OK(rt_envelope_check(context, data, nbytes, DETECTOR_MAGIC, DETECTOR_FORMAT, DETECTOR_FORMAT,
+                                       NULL, &payload_len, err));
+    const uint8_t *payload = data + RT_ENVELOPE_HEADER_BYTES;
+    field h[HEADER_FIELDS];
+    if (payload_len < (int64_t)sizeof h) {
+        return rt_fail(err, RT_ERR_VALIDATION, context, "payload shorter than the detector header");
+    }
+    __builtin_memcpy(h, payload, sizeof h);
+    int64_t window = h[1].i;
+    if (window < 2 || window > ((int64_t)1 << 40) || h[2].i < 0 || h[2].i >= window || h[3].i < 0 ||
+        h[3].i > window || check_threshold(h[0].f, NULL) != RT_OK) {
+        return rt_fail(err, RT_ERR_VALIDATION, context, "bad detector header (window, position or threshold)");
+    }
+    if (payload_len != (HEADER_FIELDS + window) * 8) {
+        return rt_fail(err, RT_ERR_VALIDATION, context, "payload length does not match the window size");
+    }
+    if (!counters_consistent(h, window)) {
+        return rt_fail(err, RT_ERR_VALIDATION, context, "inconsistent detector counters (count, anomalies, missing, fill)");
     }
     detector *d;
     RT_RETURN_NOT_OK(allocate(window, &d, err));
     *d = (detector){
-        .magic = DETECTOR_MAGIC, .threshold = h[1].f, .window_size = window, .head = h[3].i,
-        .fill = h[4].i, .since_anchor = h[5].i, .count = h[6].i, .anomalies = h[7].i,
-        .missing = h[8].i, .anchor = h[9].f, .sum = h[10].f, .sumsq = h[11].f,
+        .magic = DETECTOR_MAGIC, .threshold = h[0].f, .window_size = window, .head = h[2].i,
+        .fill = h[3].i, .since_anchor = h[4].i, .count = h[5].i, .anomalies = h[6].i,
+        .missing = h[7].i, .anchor = h[8].f, .sum = h[9].f, .sumsq = h[10].f,
     };
-    __builtin_memcpy(d->ring, data + sizeof h, (size_t)window * sizeof(double));
+    __builtin_memcpy(d->ring, payload + sizeof h, (size_t)window * sizeof(double));
     /* The last record is recomputed lazily: only index and value are kept. */
-    d->last = (rt_anomaly_record){.index = h[12].i, .value = h[13].f, .score = rt_nan(),
+    d->last = (rt_anomaly_record){.index = h[11].i, .value = h[12].f, .score = rt_nan(),
                                   .mean = rt_nan(), .std = rt_nan()};
     *out = d;
     return RT_OK;

@@ -18,6 +18,10 @@
 static const double LN2_HI = 0x1.62e42fee00000p-1;
 static const double LN2_LO = 0x1.a39ef35793c76p-33;
 static const double INV_LN2 = 0x1.71547652b82fep0;
+/* ln2/32 split alike (LN2_HI / 32, LN2_LO / 32: exact), and 32/ln2. */
+static const double LN2_32_HI = 0x1.62e42fee00000p-6;
+static const double LN2_32_LO = 0x1.a39ef35793c76p-38;
+static const double INV_LN2_32 = 0x1.71547652b82fep5;
 static const double SQRT2 = 0x1.6a09e667f3bcdp0;
 static const double PI_HI = 0x1.921fb54442d18p1, PI_LO = 0x1.1a62633145c07p-53;
 static const double PI_2_HI = 0x1.921fb54442d18p0, PI_2_LO = 0x1.1a62633145c07p-54;
@@ -55,11 +59,33 @@ static inline void expm1_dd(vd y, vd *hi, vd *lo) {
     vd_fast_two_sum(a, vd_add(ae, vd_mul(l, scale)), hi, lo);
 }
 
+/*
+ * e^(x + xt) for x in [-746, 711] and |xt| < 2^-40, rounded once at the end (used where no
+ * cancellation follows: exp and pow). x = (32 k + j) ln2/32 + r with |r| <= ln2/64, so
+ * e^x = 2^k 2^(j/32) e^r, 2^(j/32) = th + tl from a table and e^r - 1 = r + r^2 P(r) with P the
+ * Taylor series to r^6 (error < 2^-58): y = th + (th p + tl) is e^(x + xt) / 2^k to ~0.52 ulp.
+ * 2^k goes into y's exponent field by an integer add where the result stays normal.
+ */
+static inline vd exp_fast(vd x, vd xt) {
+    vd shifted = vd_add(vd_mul(x, vd_set(INV_LN2_32)), vd_set(0x1.8p52)); /* 32 k + j in the low bits */
+    vd kn = vd_sub(shifted, vd_set(0x1.8p52));
+    vd r = vd_sub(x, vd_mul(kn, vd_set(LN2_32_HI))); /* exact */
+    r = vd_add(vd_mla(kn, vd_set(-LN2_32_LO), r), xt);
+    vu j = vu_and(vd_bits(shifted), vu_set(31));
+    vd th = vd_lookup32(EXP2_32_HI, j), tl = vd_lookup32(EXP2_32_LO, j);
+    vd p = vd_mla(vd_mul(r, r), vd_poly(r, EXP_FAST_P, 5), r);
+    vd y = vd_add(th, vd_mla(th, p, tl)); /* in [0.98, 2) */
+    if (!vm_any(vd_gt(vd_abs(x), vd_set(707.0)))) {
+        /* ((32 k + j) - j) << 47 = k << 52 (the shifter's own bits leave the word). */
+        return vu_double(vu_add(vd_bits(y), vu_shl(vu_sub(vd_bits(shifted), j), 47)));
+    }
+    vd jd = vd_sub(vu_double(vu_or(j, vu_set(0x4330000000000000ull))), vd_set(0x1p52));
+    return vd_ldexp(y, vd_mul(vd_sub(kn, jd), vd_set(1.0 / 32.0)));
+}
+
 static inline vd exp_v(vd x) {
     vd xc = vd_min(vd_max(x, vd_set(-746.0)), vd_set(711.0));
-    vd k, hi, lo;
-    exp_core(xc, &k, &hi, &lo);
-    vd r = vd_ldexp(vd_add(hi, lo), k);
+    vd r = exp_fast(xc, vd_set(0.0));
     return vd_sel(vd_isnan(x), x, r);
 }
 

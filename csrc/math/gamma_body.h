@@ -18,17 +18,17 @@
  *   where lgamma(1 + y) = lgamma(y) + log y is computed from y directly (the
  *   product gains the factor y, Stirling's (y - 1/2) becomes (y + 1/2)), so 1 + y
  *   is never rounded; sin(pi y) from the exact reduction y - round(y).
- * log is a double-double log of a double-double (x = 2^e m, 2 atanh(s) with its
- * s^3 term exact), so log y * y stays accurate up to y = 171.
+ * log is the table-driven double-double log of log_table_body.h (relative error
+ * ~2^-68) plus xl / xh for a double-double argument, so log y * y stays accurate up to y = 171.
  *
  * Coefficients come from tools/gamma_minimax.py (gamma_coefficients.h).
  */
 #include "gamma_coefficients.h"
+#include "log_table_body.h"
 
 enum {
     LGAMMA_F_N = sizeof LGAMMA_F / sizeof LGAMMA_F[0],
     LGAMMA_G_N = sizeof LGAMMA_G / sizeof LGAMMA_G[0],
-    LOG_R_N = sizeof LOG_R / sizeof LOG_R[0],
     /* Factors in the product: y - i for i in [0, 7) covers 1 + y < 8. */
     GAMMA_MAX_FACTORS = 7,
 };
@@ -56,45 +56,13 @@ static inline void dd_add(vd ah, vd al, vd bh, vd bl, vd *sh, vd *sl) {
     vd_fast_two_sum(s, vd_add(e, vd_add(al, bl)), sh, sl);
 }
 
-/* log(xh + xl) as a double-double, for finite xh > 0 (subnormal included) and |xl| <= ulp(xh). */
+/* log(xh + xl) as a double-double, for finite xh > 0 (subnormal included) and |xl| <= ulp(xh):
+ * log xh from the 32-entry table (log_table_body.h, relative error ~2^-68, no division), plus
+ * xl / xh. */
 static inline void log_dd(vd xh, vd xl, vd *lh, vd *ll) {
-    vm tiny = vd_lt(xh, vd_set(0x1p-1000));
-    vd up = vd_sel(tiny, vd_set(0x1p64), vd_set(1.0));
-    xh = vd_mul(xh, up);
-    xl = vd_mul(xl, up);
-    /* x = 2^e m with m in [sqrt(2)/2, sqrt(2)): exponent and mantissa from the bits. */
-    vu bits = vd_bits(xh);
-    vd e = vd_sub(vu_double(vu_or(vu_shr(bits, 52), vu_set(0x4330000000000000ull))), vd_set(0x1p52 + 1023.0));
-    vd m = vu_double(vu_or(vu_and(bits, vu_set(0x000fffffffffffffull)), vu_set(0x3ff0000000000000ull)));
-    vm high = vd_gt(m, vd_set(0x1.6a09e667f3bcdp0));
-    m = vd_sel(high, vd_mul(m, vd_set(0.5)), m);
-    e = vd_add(e, vd_sel(high, vd_set(1.0), vd_set(0.0)));
-    /* f = m - 1 (exact) plus xl scaled alike; s = f / (2 + f) with its division residual. */
-    vd fh = vd_sub(m, vd_set(1.0));
-    vd fl = vd_ldexp(xl, vd_neg(e));
-    vd dh, dl;
-    vd_two_sum(vd_set(2.0), fh, &dh, &dl);
-    dl = vd_add(dl, fl);
-    vd inv = vd_div(vd_set(1.0), dh);
-    vd sh = vd_mul(fh, inv);
-    vd p, pe;
-    vd_two_prod(sh, dh, &p, &pe);
-    vd residual = vd_add(vd_sub(vd_sub(fh, p), pe), vd_sub(fl, vd_mul(sh, dl))); /* fh - p is exact */
-    vd sl = vd_mul(residual, inv);
-    /* log(1 + f) = 2s + (2/3) s^3 + s^3 w R(w): the s^3 term as a double-double. */
-    vd w, we, c, ce;
-    vd_two_prod(sh, sh, &w, &we);
-    vd_two_prod(w, sh, &c, &ce);
-    ce = vd_add(ce, vd_mla(we, sh, vd_mul(vd_mul(vd_set(3.0), w), sl)));
-    vd t3h, t3l;
-    dd_mul(c, ce, vd_set(GAMMA_TWO_THIRDS_HI), vd_set(GAMMA_TWO_THIRDS_LO), &t3h, &t3l);
-    vd rest = vd_mul(vd_mul(c, w), vd_poly(w, LOG_R, LOG_R_N));
-    e = vd_sub(e, vd_sel(tiny, vd_set(64.0), vd_set(0.0)));
-    vd h1, e1, h2, e2;
-    vd_two_sum(vd_mul(e, vd_set(SP_LN2_HI)), vd_add(sh, sh), &h1, &e1); /* e * SP_LN2_HI is exact */
-    vd_two_sum(h1, t3h, &h2, &e2);
-    vd lo = vd_add(vd_add(e1, e2), vd_add(vd_mla(e, vd_set(SP_LN2_LO), vd_add(sl, sl)), vd_add(t3l, rest)));
-    vd_fast_two_sum(h2, lo, lh, ll);
+    vd h, l;
+    log_table_dd(xh, &h, &l);
+    vd_two_sum(h, vd_add(l, vd_div(xl, xh)), lh, ll);
 }
 
 /* |sin(pi y)| as a double-double for finite y >= 0, with the parity of the nearest integer n and

@@ -69,23 +69,6 @@ static const double COSPI_C[8] = {
     0x1.03c1f081b5ac4p+2, /* 4.0587121264167682182 */
 };
 
-/* log(1 + f) = 2s + (2/3) s^3 + s^3 w R(w), s = f/(2+f), w = s*s <= 0.0295 (atanh's Taylor series) */
-static const double LOG_R[11] = {
-    0x1.47ae147ae147bp-4, /* 0.08 */
-    0x1.642c8590b2164p-4, /* 0.086956521739130434783 */
-    0x1.8618618618618p-4, /* 0.095238095238095238095 */
-    0x1.af286bca1af28p-4, /* 0.10526315789473684211 */
-    0x1.e1e1e1e1e1e1ep-4, /* 0.11764705882352941176 */
-    0x1.1111111111111p-3, /* 0.13333333333333333333 */
-    0x1.3b13b13b13b14p-3, /* 0.15384615384615384615 */
-    0x1.745d1745d1746p-3, /* 0.18181818181818181818 */
-    0x1.c71c71c71c71cp-3, /* 0.22222222222222222222 */
-    0x1.2492492492492p-2, /* 0.28571428571428571429 */
-    0x1.999999999999ap-2, /* 0.4 */
-};
-
-static const double GAMMA_TWO_THIRDS_HI = 0x1.5555555555555p-1;
-static const double GAMMA_TWO_THIRDS_LO = 0x1.5555555555555p-55;
 static const double GAMMA_PI_HI = 0x1.921fb54442d18p+1;
 static const double GAMMA_PI_LO = 0x1.1a62633145c07p-53;
 static const double GAMMA_INV_PI_HI = 0x1.45f306dc9c883p-2;

@@ -1,6 +1,6 @@
 /*
  * pow(x, y), written once over vec.h; included at the end of
- * elementary_body.h (it uses exp_core), so it is compiled once per ISA with
+ * elementary_body.h (it uses exp_fast), so it is compiled once per ISA with
  * the other elementary functions. docs/math.md describes the algorithm:
  *
  *   float64: log|x| = lh + ll from log_table_dd (log_table_body.h, relative
@@ -23,10 +23,7 @@ static inline vd pow_core_f64(vd ax, vd y) {
     /* Outside exp_core's range the result is 0 or inf whatever the tail says (and the tail may be NaN). */
     vm in_range = vm_and(vd_gt(eh, vd_set(-746.0)), vd_lt(eh, vd_set(711.0)));
     vd el = vd_sel(in_range, vd_mla(y, ll, ee), vd_set(0.0));
-    vd k, h, l;
-    exp_core(vd_min(vd_max(eh, vd_set(-746.0)), vd_set(711.0)), &k, &h, &l);
-    /* e^(eh + el) = e^eh (1 + el) to 2^-100: |el| < 2^-43. */
-    return vd_ldexp(vd_add(h, vd_mla(h, el, l)), k);
+    return exp_fast(vd_min(vd_max(eh, vd_set(-746.0)), vd_set(711.0)), el); /* |el| < 2^-43 */
 }
 
 /* |x|^y for finite x > 0 and finite y, with ~2^-40 relative error (float32 pow). */

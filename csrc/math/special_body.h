@@ -21,7 +21,8 @@
 #define SPECIAL_NAME2(name, suffix) SPECIAL_NAME3(name, suffix)
 #define SPECIAL_NAME(name) SPECIAL_NAME2(name, VEC_SUFFIX)
 
-enum { ERFC_PIECES = sizeof ERFC_MID / sizeof ERFC_MID[0], ERFC_COEFFS = sizeof ERFC_P[0] / sizeof ERFC_P[0][0] };
+enum { ERFC_PIECES = sizeof ERFC_MID / sizeof ERFC_MID[0], ERFC_COEFFS = sizeof ERFC_P / sizeof ERFC_P[0] };
+_Static_assert(ERFC_PIECES == 8, "erfc_piece_poly looks its pieces up with vd_lookup8");
 
 /* Cody-Waite split of ln 2 (SP_LN2_HI has trailing zeros, so k * SP_LN2_HI is exact for |k| < 2^21). */
 static const double SP_LN2_HI = 0x1.62e42fee00000p-1;
@@ -47,29 +48,22 @@ static inline void exp_neg_dd(vd sh, vd sl, vd *k_out, vd *h, vd *l) {
     *k_out = k;
 }
 
-/* The coefficients of each lane's piece, gathered lane by lane into rows of VL. */
+/* F(x) - c0 for the piece of each lane, and that piece's c0 = c0 + c0_lo (one table lookup per
+ * coefficient: ERFC_P is stored coefficient-major). */
 static inline vd erfc_piece_poly(vd x, vd *c0, vd *c0_lo) {
-    double index[VL], coeffs[ERFC_COEFFS][VL], mids[VL], lows[VL];
-    vd piece = vd_set(0.0);
+    /* The piece index counted in the low mantissa bits of 2^52 + index (exact). */
+    vd piece = vd_set(0x1p52);
     for (int b = 1; b < ERFC_PIECES; b++) {
         piece = vd_add(piece, vd_sel(vd_le(vd_set(ERFC_BREAKS[b]), x), vd_set(1.0), vd_set(0.0)));
     }
-    vd_store(index, piece);
-    for (int lane = 0; lane < VL; lane++) {
-        int i = (int)index[lane];
-        mids[lane] = ERFC_MID[i];
-        lows[lane] = ERFC_C0_LO[i];
-        for (int j = 0; j < ERFC_COEFFS; j++) {
-            coeffs[j][lane] = ERFC_P[i][j];
-        }
-    }
-    vd t = vd_sub(x, vd_load(mids));
-    vd q = vd_load(coeffs[0]);
+    vu index = vu_and(vd_bits(piece), vu_set(ERFC_PIECES - 1));
+    vd t = vd_sub(x, vd_lookup8(ERFC_MID, index));
+    vd q = vd_lookup8(ERFC_P[0], index);
     for (int j = 1; j < ERFC_COEFFS - 1; j++) {
-        q = vd_mla(q, t, vd_load(coeffs[j]));
+        q = vd_mla(q, t, vd_lookup8(ERFC_P[j], index));
     }
-    *c0 = vd_load(coeffs[ERFC_COEFFS - 1]);
-    *c0_lo = vd_load(lows);
+    *c0 = vd_lookup8(ERFC_P[ERFC_COEFFS - 1], index);
+    *c0_lo = vd_lookup8(ERFC_C0_LO, index);
     return vd_mul(t, q); /* F(x) - c0 */
 }
 
@@ -80,6 +74,12 @@ static inline void erfc_scaled_dd(vd x, vd *fh, vd *fl) {
     vd ph, pl;
     vd_fast_two_sum(c0, rest, &ph, &pl);
     pl = vd_add(pl, c0_lo);
+    vm tail = vd_le(vd_set(6.0), x);
+    if (!vm_any(tail)) {
+        *fh = ph;
+        *fl = pl;
+        return;
+    }
     /* x >= 6: F = (1/x) G(1/x^2), with 1/x as a double-double. */
     vd r = vd_div(vd_set(1.0), x);
     vd q, qe;
@@ -94,7 +94,6 @@ static inline void erfc_scaled_dd(vd x, vd *fh, vd *fl) {
     vd th, te;
     vd_two_prod(r, gh, &th, &te);
     vd tl = vd_add(te, vd_add(vd_mul(r, gl), vd_mul(rl, gh)));
-    vm tail = vd_le(vd_set(6.0), x);
     *fh = vd_sel(tail, th, ph);
     *fl = vd_sel(tail, tl, pl);
 }
@@ -120,19 +119,25 @@ static inline void erf_small_dd(vd a, vd *eh, vd *el) {
     *el = vd_add(*el, pl);
 }
 
+/* The vectors are often all small or all big (sorted or narrow data): each branch runs only when some lane takes it. */
 static inline vd erf_v(vd x) {
     vd a = vd_abs(x);
     vm small = vd_lt(a, vd_set(0.5));
-    vm tiny = vd_lt(a, vd_set(0x1p-900));
-    vd scaled = vd_mul(a, vd_sel(tiny, vd_set(0x1p600), vd_set(1.0)));
-    vd eh, el;
-    erf_small_dd(scaled, &eh, &el);
-    vd small_r = vd_mul(vd_add(eh, el), vd_sel(tiny, vd_set(0x1p-600), vd_set(1.0)));
-    vd k, ch, cl, s, se;
-    erfc_big_dd(vd_max(a, vd_set(0.5)), &k, &ch, &cl);
-    vd scale = vd_pow2(vd_max(k, vd_set(-1000.0))); /* erfc < 2^-1000 no longer matters next to 1 */
-    vd_fast_two_sum(vd_set(1.0), vd_neg(vd_mul(ch, scale)), &s, &se);
-    vd big_r = vd_add(s, vd_sub(se, vd_mul(cl, scale)));
+    vd small_r = vd_set(0.0), big_r = vd_set(0.0);
+    if (vm_any(small)) {
+        vm tiny = vd_lt(a, vd_set(0x1p-900));
+        vd scaled = vd_mul(a, vd_sel(tiny, vd_set(0x1p600), vd_set(1.0)));
+        vd eh, el;
+        erf_small_dd(scaled, &eh, &el);
+        small_r = vd_mul(vd_add(eh, el), vd_sel(tiny, vd_set(0x1p-600), vd_set(1.0)));
+    }
+    if (!vm_all(small)) {
+        vd k, ch, cl, s, se;
+        erfc_big_dd(vd_max(a, vd_set(0.5)), &k, &ch, &cl);
+        vd scale = vd_pow2(vd_max(k, vd_set(-1000.0))); /* erfc < 2^-1000 no longer matters next to 1 */
+        vd_fast_two_sum(vd_set(1.0), vd_neg(vd_mul(ch, scale)), &s, &se);
+        big_r = vd_add(s, vd_sub(se, vd_mul(cl, scale)));
+    }
     vd r = vd_copysign(vd_sel(small, small_r, big_r), x);
     return vd_sel(vd_isnan(x), x, r);
 }
@@ -141,18 +146,24 @@ static inline vd erfc_v(vd x) {
     vd a = vd_abs(x);
     vm small = vd_lt(a, vd_set(0.5));
     vm negative = vd_signbit(x);
-    vd eh, el, s, se;
-    erf_small_dd(a, &eh, &el);
-    vd sign = vd_sel(negative, vd_set(-1.0), vd_set(1.0));
-    vd_fast_two_sum(vd_set(1.0), vd_neg(vd_mul(sign, eh)), &s, &se);
-    vd small_r = vd_add(s, vd_sub(se, vd_mul(sign, el)));
-    vd k, ch, cl;
-    erfc_big_dd(vd_max(a, vd_set(0.5)), &k, &ch, &cl);
-    vd positive_r = vd_ldexp(vd_add(ch, cl), k);
-    vd scale = vd_pow2(vd_max(k, vd_set(-1000.0)));
-    vd_fast_two_sum(vd_set(2.0), vd_neg(vd_mul(ch, scale)), &s, &se);
-    vd negative_r = vd_add(s, vd_sub(se, vd_mul(cl, scale)));
-    vd r = vd_sel(small, small_r, vd_sel(negative, negative_r, positive_r));
+    vd small_r = vd_set(0.0), big_r = vd_set(0.0);
+    if (vm_any(small)) {
+        vd eh, el, s, se;
+        erf_small_dd(a, &eh, &el);
+        vd sign = vd_sel(negative, vd_set(-1.0), vd_set(1.0));
+        vd_fast_two_sum(vd_set(1.0), vd_neg(vd_mul(sign, eh)), &s, &se);
+        small_r = vd_add(s, vd_sub(se, vd_mul(sign, el)));
+    }
+    if (!vm_all(small)) {
+        vd k, ch, cl, s, se;
+        erfc_big_dd(vd_max(a, vd_set(0.5)), &k, &ch, &cl);
+        vd positive_r = vd_ldexp(vd_add(ch, cl), k);
+        vd scale = vd_pow2(vd_max(k, vd_set(-1000.0)));
+        vd_fast_two_sum(vd_set(2.0), vd_neg(vd_mul(ch, scale)), &s, &se);
+        vd negative_r = vd_add(s, vd_sub(se, vd_mul(cl, scale)));
+        big_r = vd_sel(negative, negative_r, positive_r);
+    }
+    vd r = vd_sel(small, small_r, big_r);
     return vd_sel(vd_isnan(x), x, r);
 }
 

@@ -5,7 +5,8 @@
  * defines VEC_ISA and includes this header and then elementary_body.h, so
  * the algorithm is written once and compiled four times. The header gives
  * a double vector `vd`, a lane mask `vm` and the operations the algorithms
- * need (vd_lookup32 reads a 32-entry table; indices must be in [0, 32)). Two of
+ * need (vd_lookup32 and vd_lookup8 read a 32- or 8-entry table; indices must be in
+ * [0, 32) or [0, 8)). Two of
  * them carry the accuracy contract:
  *
  *   vd_mla(a, b, c)  a*b + c, fused where the ISA has FMA (polynomials only);
@@ -67,6 +68,7 @@ static inline vm vm_and(vm a, vm b) { return a & b; }
 static inline vm vm_or(vm a, vm b) { return a | b; }
 static inline vm vm_not(vm a) { return !a; }
 static inline int vm_any(vm a) { return a; }
+static inline int vm_all(vm a) { return a; }
 static inline vd vd_sel(vm m, vd a, vd b) { return m ? a : b; }
 static inline vu vd_bits(vd a) { vu u; __builtin_memcpy(&u, &a, sizeof u); return u; }
 static inline vd vu_double(vu u) { vd a; __builtin_memcpy(&a, &u, sizeof a); return a; }
@@ -77,6 +79,7 @@ static inline vu vu_xor(vu a, vu b) { return a ^ b; }
 static inline vu vu_add(vu a, vu b) { return a + b; }
 static inline vu vu_sub(vu a, vu b) { return a - b; }
 static inline vd vd_lookup32(const double *table, vu index) { return table[index]; }
+static inline vd vd_lookup8(const double *table, vu index) { return table[index]; }
 static inline vu vu_shl(vu a, int n) { return a << n; }
 static inline vu vu_shr(vu a, int n) { return a >> n; }
 /* Round to nearest even for |a| < 2^51 (callers clamp first); no libm needed. */
@@ -117,6 +120,7 @@ static inline vm vm_and(vm a, vm b) { return _mm256_and_pd(a, b); }
 static inline vm vm_or(vm a, vm b) { return _mm256_or_pd(a, b); }
 static inline vm vm_not(vm a) { return _mm256_xor_pd(a, _mm256_castsi256_pd(_mm256_set1_epi64x(-1))); }
 static inline int vm_any(vm a) { return _mm256_movemask_pd(a) != 0; }
+static inline int vm_all(vm a) { return _mm256_movemask_pd(a) == 0xf; }
 static inline vd vd_sel(vm m, vd a, vd b) { return _mm256_blendv_pd(b, a, m); }
 static inline vu vd_bits(vd a) { return _mm256_castpd_si256(a); }
 static inline vd vu_double(vu u) { return _mm256_castsi256_pd(u); }
@@ -127,6 +131,14 @@ static inline vu vu_xor(vu a, vu b) { return _mm256_xor_si256(a, b); }
 static inline vu vu_add(vu a, vu b) { return _mm256_add_epi64(a, b); }
 static inline vu vu_sub(vu a, vu b) { return _mm256_sub_epi64(a, b); }
 static inline vd vd_lookup32(const double *table, vu index) { return _mm256_i64gather_pd(table, index, 8); }
+/* Two in-register 4-entry permutes and a blend on bit 2 of the index (no gather). */
+static inline vd vd_lookup8(const double *table, vu index) {
+    __m256i twice = _mm256_slli_epi64(index, 1);
+    __m256i pairs = _mm256_or_si256(twice, _mm256_slli_epi64(_mm256_add_epi64(twice, _mm256_set1_epi64x(1)), 32));
+    __m256 low = _mm256_permutevar8x32_ps(_mm256_castpd_ps(_mm256_loadu_pd(table)), pairs);
+    __m256 high = _mm256_permutevar8x32_ps(_mm256_castpd_ps(_mm256_loadu_pd(table + 4)), pairs);
+    return _mm256_blendv_pd(_mm256_castps_pd(low), _mm256_castps_pd(high), _mm256_castsi256_pd(_mm256_slli_epi64(index, 61)));
+}
 #define vu_shl(a, n) _mm256_slli_epi64((a), (n))
 #define vu_shr(a, n) _mm256_srli_epi64((a), (n))
 static inline vd vd_round(vd a) { return _mm256_round_pd(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
@@ -162,6 +174,7 @@ static inline vm vm_and(vm a, vm b) { return (vm)(a & b); }
 static inline vm vm_or(vm a, vm b) { return (vm)(a | b); }
 static inline vm vm_not(vm a) { return (vm)~a; }
 static inline int vm_any(vm a) { return a != 0; }
+static inline int vm_all(vm a) { return a == 0xff; }
 static inline vd vd_sel(vm m, vd a, vd b) { return _mm512_mask_blend_pd(m, b, a); }
 static inline vu vd_bits(vd a) { return _mm512_castpd_si512(a); }
 static inline vd vu_double(vu u) { return _mm512_castsi512_pd(u); }
@@ -177,6 +190,7 @@ static inline vd vd_lookup32(const double *table, vu index) {
     vd high = _mm512_permutex2var_pd(_mm512_loadu_pd(table + 16), index, _mm512_loadu_pd(table + 24));
     return _mm512_mask_blend_pd(_mm512_test_epi64_mask(index, _mm512_set1_epi64(16)), low, high);
 }
+static inline vd vd_lookup8(const double *table, vu index) { return _mm512_permutexvar_pd(index, _mm512_loadu_pd(table)); }
 #define vu_shl(a, n) _mm512_slli_epi64((a), (n))
 #define vu_shr(a, n) _mm512_srli_epi64((a), (n))
 static inline vd vd_round(vd a) { return _mm512_roundscale_pd(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
@@ -213,6 +227,7 @@ static inline vm vm_and(vm a, vm b) { return wasm_v128_and(a, b); }
 static inline vm vm_or(vm a, vm b) { return wasm_v128_or(a, b); }
 static inline vm vm_not(vm a) { return wasm_v128_not(a); }
 static inline int vm_any(vm a) { return wasm_v128_any_true(a); }
+static inline int vm_all(vm a) { return wasm_i64x2_all_true(a); }
 static inline vd vd_sel(vm m, vd a, vd b) { return wasm_v128_bitselect(a, b, m); }
 static inline vu vd_bits(vd a) { return a; }
 static inline vd vu_double(vu u) { return u; }
@@ -226,6 +241,7 @@ static inline vu vu_sub(vu a, vu b) { return wasm_i64x2_sub(a, b); }
 static inline vd vd_lookup32(const double *table, vu index) {
     return wasm_f64x2_make(table[wasm_i64x2_extract_lane(index, 0)], table[wasm_i64x2_extract_lane(index, 1)]);
 }
+static inline vd vd_lookup8(const double *table, vu index) { return vd_lookup32(table, index); }
 static inline vu vu_shl(vu a, int n) { return wasm_i64x2_shl(a, (uint32_t)n); }
 static inline vu vu_shr(vu a, int n) { return wasm_u64x2_shr(a, (uint32_t)n); }
 static inline vd vd_round(vd a) { return wasm_f64x2_nearest(a); }
@@ -253,11 +269,16 @@ static inline vd vd_pow2(vd k) {
     return vu_double(vu_shl(vd_bits(biased), 52));
 }
 
-/* a * 2^k for integral k in [-2044, 2046]: two steps, so 2^k itself never overflows. */
+/* a * 2^k for integral k in [-2044, 2046], rounded once: AVX-512's vscalefpd, elsewhere two steps
+ * (so 2^k itself never overflows; the first product is exact wherever the result is not 0). */
+#if VEC_ISA == VEC_AVX512
+static inline vd vd_ldexp(vd a, vd k) { return _mm512_scalef_pd(a, k); }
+#else
 static inline vd vd_ldexp(vd a, vd k) {
     vd half = vd_round(vd_mul(k, vd_set(0.5)));
     return vd_mul(vd_mul(a, vd_pow2(half)), vd_pow2(vd_sub(k, half)));
 }
+#endif
 
 /* Error-free transformations (Knuth, Dekker): s + e == a + b, p + e == a * b exactly. */
 static inline void vd_two_sum(vd a, vd b, vd *s, vd *e) {

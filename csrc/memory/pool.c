@@ -138,6 +138,9 @@ rt_status rt_pool_alloc(int64_t nbytes, void **out, rt_error *err) {
 
     if (block == NULL) {
         block = (block_header *)rt_system_alloc(block_bytes(class_bytes));
+        if (block == NULL && rt_pool_gc() > 0) { /* cached blocks of other classes may make room */
+            block = (block_header *)rt_system_alloc(block_bytes(class_bytes));
+        }
         if (block == NULL) {
             return rt_fail(err, RT_ERR_MEMORY, context, "the system allocator is out of memory");
         }
@@ -276,6 +279,10 @@ void rt_pool_reset_stats(void) {
     s->allocations = s->hits = s->misses = s->frees = s->memory_saved_bytes = 0;
     s->peak_bytes_in_use = s->bytes_in_use;
     unlock();
+}
+
+void rt_pool_set_memory_limit(int64_t max_bytes) {
+    rt_system_set_limit(max_bytes);
 }
 
 void rt_pool_fail_after(int64_t n) {

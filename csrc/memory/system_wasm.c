@@ -20,6 +20,7 @@ typedef struct free_block {
 } free_block;
 
 static uintptr_t heap_top = 0;
+static uintptr_t memory_limit = 0; /* rt_system_set_limit: linear memory may not grow past it; 0 = no cap */
 static int64_t free_sizes[FREE_LIST_SLOTS];
 static free_block *free_heads[FREE_LIST_SLOTS];
 
@@ -47,6 +48,9 @@ static int grow_to(uintptr_t end) {
         return 1;
     }
     uintptr_t pages = (end - have + PAGE_BYTES - 1) / PAGE_BYTES;
+    if (memory_limit != 0 && have + pages * PAGE_BYTES > memory_limit) {
+        return 0;
+    }
     return __builtin_wasm_memory_grow(0, pages) != (size_t)-1;
 }
 
@@ -87,6 +91,11 @@ void rt_system_free(void *ptr, int64_t nbytes) {
     free_block *block = (free_block *)ptr;
     block->next = free_heads[slot];
     free_heads[slot] = block;
+}
+
+void rt_system_set_limit(int64_t max_bytes) {
+    const int64_t address_space = (int64_t)1 << 32;
+    memory_limit = max_bytes <= 0 || max_bytes >= address_space ? 0 : (uintptr_t)max_bytes;
 }
 
 int64_t rt_system_max_bytes(void) {

@@ -133,6 +133,10 @@ rt_status rt_hash_counter_top(const rt_hash_counter *counter, int64_t k, int64_t
     if (k > 256) {
         return rt_fail(err, RT_ERR_VALIDATION, context, "k must be at most 256");
     }
+    *n_out = 0;
+    if (k == 0) { /* nothing to rank (the insertion below needs k >= 1) */
+        return RT_OK;
+    }
     int64_t n = 0;
     counter_slot best[256];
     for (int64_t i = 0; i < counter->capacity; i++) {

@@ -128,8 +128,32 @@ static uint64_t shape_hash(const uint8_t *s, int64_t n) {
     return rt_mix64(h);
 }
 
-rt_status rt_quality_scan_strings(const uint8_t *data, const void *offsets, int32_t offset_width,
-                                  const uint8_t *validity, int64_t offset, int64_t length,
+/*
+ * Arrow's rules for the offsets of rows [offset, offset + length): none
+ * negative, never decreasing (null rows included), the last within the
+ * data buffer. Checked once, before any string is read.
+ */
+static rt_status check_string_offsets(const void *offsets, int32_t width, int64_t offset, int64_t length,
+                                      int64_t data_nbytes, rt_error *err, const char *context) {
+    int64_t previous = offset_at(offsets, width, offset);
+    if (previous < 0) {
+        return rt_fail(err, RT_ERR_VALIDATION, context, "corrupt string offsets: an offset is negative");
+    }
+    for (int64_t row = offset + 1; row <= offset + length; row++) {
+        int64_t next = offset_at(offsets, width, row);
+        if (next < previous) {
+            return rt_fail(err, RT_ERR_VALIDATION, context, "corrupt string offsets: not monotonic (an offset decreases)");
+        }
+        previous = next;
+    }
+    if (previous > data_nbytes) {
+        return rt_fail(err, RT_ERR_VALIDATION, context, "corrupt string offsets: past the end of the data buffer");
+    }
+    return RT_OK;
+}
+
+rt_status rt_quality_scan_strings(const uint8_t *data, int64_t data_nbytes, const void *offsets,
+                                  int32_t offset_width, const uint8_t *validity, int64_t offset, int64_t length,
                                   uint64_t *value_hashes, uint64_t *shape_hashes,
                                   uint64_t *row_hashes, rt_string_counts *out, rt_error *err) {
     const char *context = "rt_quality_scan_strings";
@@ -139,17 +163,21 @@ rt_status rt_quality_scan_strings(const uint8_t *data, const void *offsets, int3
     if (offset_width != 4 && offset_width != 8) {
         return rt_fail(err, RT_ERR_VALIDATION, context, "offset_width must be 4 or 8");
     }
-    if (out == NULL || (length > 0 && offsets == NULL)) {
-        return rt_fail(err, RT_ERR_VALIDATION, context, "offsets and out must not be NULL");
+    if (out == NULL || (length > 0 && offsets == NULL) || data_nbytes < 0 || (data_nbytes > 0 && data == NULL)) {
+        return rt_fail(err, RT_ERR_VALIDATION, context, "offsets and out must not be NULL, nor data with data_nbytes > 0");
     }
     out->nulls = out->blank = 0;
+    if (length == 0) {
+        return RT_OK;
+    }
+    if (offset > INT64_MAX - 1 - length) {
+        return rt_fail(err, RT_ERR_VALIDATION, context, "offset + length overflows");
+    }
+    RT_RETURN_NOT_OK(check_string_offsets(offsets, offset_width, offset, length, data_nbytes, err, context));
     for (int64_t i = 0; i < length; i++) {
         int64_t row = offset + i;
         int valid = validity == NULL || ((validity[row >> 3] >> (row & 7)) & 1);
         int64_t start = offset_at(offsets, offset_width, row), end = offset_at(offsets, offset_width, row + 1);
-        if (valid && (end < start || (end > start && data == NULL))) {
-            return rt_fail(err, RT_ERR_VALIDATION, context, "string offsets are not ascending");
-        }
         if (!valid) {
             out->nulls++;
             if (value_hashes) value_hashes[i] = 0;
@@ -157,8 +185,8 @@ rt_status rt_quality_scan_strings(const uint8_t *data, const void *offsets, int3
             if (row_hashes) row_hashes[i] = rt_row_combine(row_hashes[i], NULL_HASH);
             continue;
         }
-        const uint8_t *s = data + start;
         int64_t n = end - start;
+        const uint8_t *s = n > 0 ? data + start : (const uint8_t *)""; /* data may be NULL when every string is empty */
         out->blank += is_blank(s, n);
         if (value_hashes || row_hashes) {
             uint64_t h = rt_hash_bytes(s, n);

@@ -84,12 +84,16 @@ rt_status rt_quality_gather_keys(int32_t dtype, const void *data, const uint8_t 
 }
 
 /*
- * Sorting: one MSD pass on the top 16 bits splits large inputs into buckets
- * that fit in cache, then each bucket gets an LSD radix sort on the low 48
- * bits (8-bit digits: 256 scatter targets stay in L1). A plain LSD sort of
- * 10^7 keys scatters across all of memory on every pass instead.
+ * Sorting. Keys are sorted on their offset from the smallest
+ * key, whose width is `bits` = bit length of (max - min), so constant high
+ * bytes cost nothing: integers in [0, 10^6) sort on 20 bits, [-50, 50) on 7. Few varying bits or few
+ * keys: an LSD radix sort on 8-bit digits. Otherwise one MSD pass on the top
+ * (up to) 16 varying bits splits the keys into buckets that fit in cache, then each
+ * bucket gets an LSD sort on the bits below (8-bit digits: 256 scatter
+ * targets stay in L1). A plain LSD sort of 10^7 keys scatters across all of
+ * memory on every pass instead.
  */
-enum { DIGIT_BITS = 8, DIGITS = 1 << DIGIT_BITS, MSD_BITS = 16, MSD_MIN = 1 << 16, SMALL = 48 };
+enum { DIGIT_BITS = 8, DIGITS = 1 << DIGIT_BITS, MSD_BITS = 16, MSD_MIN = 1 << 16, SMALL = 48, MAX_PASSES = 8 };
 
 static void insertion_sort(uint64_t *keys, int64_t n) {
     for (int64_t i = 1; i < n; i++) {
@@ -103,16 +107,21 @@ static void insertion_sort(uint64_t *keys, int64_t n) {
     }
 }
 
-/* LSD radix sort of keys[0..n) on bits [0, bits) (all keys agree above), scratch of n keys; result in keys. */
-static void lsd_sort(uint64_t *keys, uint64_t *scratch, int64_t n, int bits, int64_t *hist) {
+/*
+ * LSD radix sort of keys[0..n) on bits [0, bits) of key - base (all keys
+ * agree above) with scratch of n keys. Returns where the sorted keys are:
+ * keys or scratch.
+ */
+static uint64_t *lsd_sort(uint64_t *keys, uint64_t *scratch, int64_t n, uint64_t base, int bits,
+                          int64_t *hist) {
     if (n <= SMALL) {
         insertion_sort(keys, n);
-        return;
+        return keys;
     }
-    int passes = bits / DIGIT_BITS;
+    int passes = (bits + DIGIT_BITS - 1) / DIGIT_BITS;
     __builtin_memset(hist, 0, (size_t)passes * DIGITS * sizeof(int64_t));
     for (int64_t i = 0; i < n; i++) { /* every pass's histogram in one read */
-        uint64_t key = keys[i];
+        uint64_t key = keys[i] - base;
         for (int pass = 0; pass < passes; pass++) {
             hist[pass * DIGITS + ((key >> (pass * DIGIT_BITS)) & (DIGITS - 1))]++;
         }
@@ -121,7 +130,7 @@ static void lsd_sort(uint64_t *keys, uint64_t *scratch, int64_t n, int bits, int
     for (int pass = 0; pass < passes; pass++) {
         int64_t *h = hist + pass * DIGITS;
         int shift = pass * DIGIT_BITS;
-        if (h[(from[0] >> shift) & (DIGITS - 1)] == n) {
+        if (h[((from[0] - base) >> shift) & (DIGITS - 1)] == n) {
             continue; /* every key has this digit: the pass would not move anything */
         }
         int64_t sum = 0;
@@ -132,14 +141,59 @@ static void lsd_sort(uint64_t *keys, uint64_t *scratch, int64_t n, int bits, int
         }
         for (int64_t i = 0; i < n; i++) {
             uint64_t key = from[i];
-            to[h[(key >> shift) & (DIGITS - 1)]++] = key;
+            to[h[((key - base) >> shift) & (DIGITS - 1)]++] = key;
         }
         uint64_t *t = from;
         from = to;
         to = t;
     }
-    if (from != keys) {
-        __builtin_memcpy(keys, from, (size_t)n * sizeof(uint64_t));
+    return from;
+}
+
+/* The smallest key, and the bit length of max - min (0: all keys are equal). */
+static int key_range(const uint64_t *keys, int64_t n, uint64_t *min) {
+    uint64_t lo = keys[0], hi = keys[0];
+    for (int64_t i = 1; i < n; i++) {
+        lo = keys[i] < lo ? keys[i] : lo;
+        hi = keys[i] > hi ? keys[i] : hi;
+    }
+    *min = lo;
+    return hi == lo ? 0 : 64 - __builtin_clzll(hi - lo);
+}
+
+/*
+ * MSD pass on the top min(16, bits - 8) bits into scratch (narrow keys keep
+ * one LSD pass per bucket), then an LSD sort of each bucket back into keys.
+ */
+static void msd_lsd_sort(uint64_t *keys, uint64_t *scratch, int64_t n, uint64_t base, int bits,
+                         int64_t *hist, int64_t *starts) {
+    int msd_bits = bits - DIGIT_BITS < MSD_BITS ? bits - DIGIT_BITS : MSD_BITS;
+    int64_t buckets = (int64_t)1 << msd_bits;
+    int shift = bits - msd_bits;
+    uint64_t mask = (uint64_t)buckets - 1;
+    __builtin_memset(starts, 0, (size_t)(buckets + 1) * sizeof(int64_t));
+    for (int64_t i = 0; i < n; i++) {
+        starts[(((keys[i] - base) >> shift) & mask) + 1]++;
+    }
+    for (int64_t b = 0; b < buckets; b++) {
+        starts[b + 1] += starts[b];
+    }
+    /* Scatter into scratch; starts[b] advances and ends at the bucket's end. */
+    for (int64_t i = 0; i < n; i++) {
+        uint64_t key = keys[i];
+        scratch[starts[((key - base) >> shift) & mask]++] = key;
+    }
+    int64_t begin = 0;
+    for (int64_t b = 0; b < buckets; b++) {
+        int64_t end = starts[b]; /* now the end of bucket b */
+        int64_t size = end - begin;
+        if (size > 0) {
+            uint64_t *sorted = lsd_sort(scratch + begin, keys + begin, size, base, shift, hist);
+            if (sorted != keys + begin) {
+                __builtin_memcpy(keys + begin, sorted, (size_t)size * sizeof(uint64_t));
+            }
+        }
+        begin = end;
     }
 }
 
@@ -148,42 +202,24 @@ rt_status rt_quality_sort_keys(uint64_t *keys, int64_t n, rt_error *err) {
     if (n < 0 || (n > 0 && keys == NULL)) {
         return rt_fail(err, RT_ERR_VALIDATION, context, "keys must hold n >= 0 values");
     }
-    if (n < 2) {
+    uint64_t base = 0;
+    int bits = n < 2 ? 0 : key_range(keys, n, &base);
+    if (bits == 0) {
         return RT_OK;
     }
-    int64_t lsd_hist = 8 * DIGITS, msd_buckets = (int64_t)1 << MSD_BITS;
+    int64_t lsd_hist = MAX_PASSES * DIGITS, msd_buckets = (int64_t)1 << MSD_BITS;
     int64_t hist_bytes = (lsd_hist + msd_buckets + 1) * (int64_t)sizeof(int64_t);
     void *memory = NULL;
     RT_RETURN_NOT_OK(rt_pool_alloc(n * (int64_t)sizeof(uint64_t) + hist_bytes, &memory, err));
     int64_t *hist = (int64_t *)memory, *starts = hist + lsd_hist;
     uint64_t *scratch = (uint64_t *)((char *)memory + hist_bytes);
-    if (n < MSD_MIN) {
-        lsd_sort(keys, scratch, n, 64, hist);
-        rt_pool_free(memory, NULL);
-        return RT_OK;
-    }
-    int shift = 64 - MSD_BITS;
-    __builtin_memset(starts, 0, (size_t)(msd_buckets + 1) * sizeof(int64_t));
-    for (int64_t i = 0; i < n; i++) {
-        starts[(keys[i] >> shift) + 1]++;
-    }
-    for (int64_t b = 0; b < msd_buckets; b++) {
-        starts[b + 1] += starts[b];
-    }
-    /* Scatter into scratch, using hist-free cursors: starts[b] advances and ends at the bucket's end. */
-    for (int64_t i = 0; i < n; i++) {
-        uint64_t key = keys[i];
-        scratch[starts[key >> shift]++] = key;
-    }
-    int64_t begin = 0;
-    for (int64_t b = 0; b < msd_buckets; b++) {
-        int64_t end = starts[b]; /* now the end of bucket b */
-        int64_t size = end - begin;
-        if (size > 0) {
-            lsd_sort(scratch + begin, keys + begin, size, 64 - MSD_BITS, hist);
-            __builtin_memcpy(keys + begin, scratch + begin, (size_t)size * sizeof(uint64_t));
+    if (n < MSD_MIN || bits <= 2 * DIGIT_BITS) {
+        uint64_t *sorted = lsd_sort(keys, scratch, n, base, bits, hist);
+        if (sorted != keys) {
+            __builtin_memcpy(keys, sorted, (size_t)n * sizeof(uint64_t));
         }
-        begin = end;
+    } else {
+        msd_lsd_sort(keys, scratch, n, base, bits, hist, starts);
     }
     rt_pool_free(memory, NULL);
     return RT_OK;

@@ -132,6 +132,58 @@ static void test_statistical(void) {
     CHECK(rt_anomaly_statistical(1, 1.0, RT_DTYPE_FLOAT64, NULL, NULL, 0, 0, NULL, NULL, NULL, &err) == RT_OK);
 }
 
+/* Scoring against given statistics: the column's own band reproduces rt_anomaly_statistical bit for bit. */
+static void test_score_band(void) {
+    enum { N = 1031 };
+    static double x[N], want[N], got[N];
+    static uint8_t want_flags[N], flags[N];
+    for (int i = 0; i < N; i++) {
+        x[i] = 10.0 + 3.0 * (check_uniform() - 0.5) + (i % 61 == 0 ? 25.0 : 0.0);
+    }
+    x[7] = NAN;
+    rt_error err;
+    for (int l = 0; l < n_levels; l++) {
+        rt_force_impl(levels[l], &err);
+        for (int method = 1; method <= 3; method++) {
+            rt_anomaly_summary s;
+            CHECK(rt_anomaly_statistical(method, 2.0, RT_DTYPE_FLOAT64, x, NULL, 0, N, want, want_flags, &s, &err) == RT_OK);
+            double lo = method == RT_ANOMALY_IQR ? s.q1 : s.center, hi = method == RT_ANOMALY_IQR ? s.q3 : s.center;
+            int64_t n_anomalies = -1;
+            CHECK(rt_anomaly_score_band(lo, hi, s.scale, 2.0, RT_DTYPE_FLOAT64, x, NULL, 0, N, got, flags, &n_anomalies, &err) == RT_OK);
+            CHECK(memcmp(got, want, sizeof got) == 0 && memcmp(flags, want_flags, sizeof flags) == 0);
+            CHECK(n_anomalies == s.anomalies);
+        }
+    }
+    rt_force_impl(-1, &err);
+    /* Hand fixture: band [1, 3], scale 2, an int32 column with a null and an offset. */
+    int32_t xi[6] = {99, 0, 2, 7, 4, -5};
+    uint8_t validity[1] = {0x3d}; /* element 1 is null */
+    double s5[5];
+    uint8_t f5[5];
+    int64_t n5 = 0;
+    CHECK(rt_anomaly_score_band(1.0, 3.0, 2.0, 1.5, RT_DTYPE_INT32, xi, validity, 1, 5, s5, f5, &n5, &err) == RT_OK);
+    CHECK(isnan(s5[0]) && s5[1] == 0.0 && s5[2] == 2.0 && s5[3] == 0.5 && s5[4] == 3.0);
+    CHECK(f5[0] == 0 && f5[1] == 0 && f5[2] == 1 && f5[3] == 0 && f5[4] == 1 && n5 == 2);
+    /* Scale 0 (constant reference): the band scores 0, anything else +inf. */
+    double c3[3] = {2.0, 2.0, 5.0};
+    CHECK(rt_anomaly_score_band(2.0, 2.0, 0.0, 3.0, RT_DTYPE_FLOAT64, c3, NULL, 0, 3, s5, NULL, NULL, &err) == RT_OK);
+    CHECK(s5[0] == 0.0 && isinf(s5[2]));
+    /* Bad statistics name the argument. */
+    CHECK(rt_anomaly_score_band(NAN, 1.0, 1.0, 3.0, RT_DTYPE_FLOAT64, c3, NULL, 0, 3, s5, NULL, NULL, &err) == RT_ERR_VALIDATION);
+    CHECK(strcmp(err.context, "center") == 0);
+    CHECK(rt_anomaly_score_band(2.0, 1.0, 1.0, 3.0, RT_DTYPE_FLOAT64, c3, NULL, 0, 3, s5, NULL, NULL, &err) == RT_ERR_VALIDATION);
+    CHECK(rt_anomaly_score_band(1.0, 1.0, -1.0, 3.0, RT_DTYPE_FLOAT64, c3, NULL, 0, 3, s5, NULL, NULL, &err) == RT_ERR_VALIDATION);
+    CHECK(strcmp(err.context, "scale") == 0);
+    CHECK(rt_anomaly_score_band(1.0, 1.0, INFINITY, 3.0, RT_DTYPE_FLOAT64, c3, NULL, 0, 3, s5, NULL, NULL, &err) == RT_ERR_VALIDATION);
+    CHECK(rt_anomaly_score_band(1.0, 1.0, 1.0, 0.0, RT_DTYPE_FLOAT64, c3, NULL, 0, 3, s5, NULL, NULL, &err) == RT_ERR_VALIDATION);
+    CHECK(strcmp(err.context, "threshold") == 0);
+    CHECK(rt_anomaly_score_band(1.0, 1.0, 1.0, 3.0, RT_DTYPE_FLOAT64, c3, NULL, 0, 3, NULL, NULL, NULL, &err) == RT_ERR_VALIDATION);
+    CHECK(rt_anomaly_score_band(1.0, 1.0, 1.0, 3.0, 77, c3, NULL, 0, 3, s5, NULL, NULL, &err) == RT_ERR_VALIDATION);
+    int64_t none = -1;
+    CHECK(rt_anomaly_score_band(1.0, 1.0, 1.0, 3.0, RT_DTYPE_FLOAT64, NULL, NULL, 0, 0, NULL, NULL, &none, &err) == RT_OK);
+    CHECK(none == 0);
+}
+
 /* Above 262,144 values IQR and MAD use sampled brackets: their fences equal the copy-and-select ones. */
 static void test_large_quantiles(void) {
     enum { N = 300007 };
@@ -223,8 +275,17 @@ static void test_stream(void) {
     CHECK(same && memcmp(&ra, &rb, sizeof ra) == 0);
     rt_anomaly_detector_free(one, &err);
     rt_anomaly_detector_free(many, &err);
+    /* A count that would overflow (or any counters that do not add up) is refused even when resealed. */
+    int64_t huge = INT64_MAX;
+    memcpy(bytes + RT_ENVELOPE_HEADER_BYTES + 5 * 8, &huge, 8);
+    CHECK(rt_anomaly_detector_deserialize(bytes, nbytes, &d2, &err) == RT_ERR_VALIDATION);
+    CHECK(strstr(err.message, "checksum") != NULL);
+    CHECK(rt_envelope_seal(bytes, nbytes, 0x44535452u, 2, nbytes - RT_ENVELOPE_HEADER_BYTES, &err) == RT_OK);
+    CHECK(rt_anomaly_detector_deserialize(bytes, nbytes, &d2, &err) == RT_ERR_VALIDATION);
+    CHECK(strstr(err.message, "inconsistent detector counters") != NULL);
     bytes[0] ^= 1;
     CHECK(rt_anomaly_detector_deserialize(bytes, nbytes, &d2, &err) == RT_ERR_VALIDATION);
+    CHECK(strstr(err.message, "wrong magic") != NULL);
     CHECK(rt_anomaly_detector_deserialize(bytes, nbytes - 1, &d2, &err) == RT_ERR_VALIDATION);
     free(bytes);
     rt_anomaly_detector_stats st;
@@ -290,13 +351,32 @@ static void test_iforest(void) {
     CHECK(rt_iforest_serialize(forest, bytes, nbytes, &err) == RT_OK);
     CHECK(rt_iforest_deserialize(bytes, nbytes, &copy, &err) == RT_OK);
     CHECK(rt_iforest_score(copy, x, N, D, 1, got, &err) == RT_OK && memcmp(got, ref, sizeof got) == 0);
-    /* A corrupted child index is rejected, not followed. */
-    int64_t first_node = 8 * (6 + 50 + 1);
+    /* A corrupted child index is caught by the checksum; resealed, by the structure check: never followed. */
+    int64_t first_node = RT_ENVELOPE_HEADER_BYTES + 8 * (4 + 50 + 1);
     int32_t right = 100000;
     memcpy(bytes + first_node + 12, &right, 4);
     void *broken = NULL;
     CHECK(rt_iforest_deserialize(bytes, nbytes, &broken, &err) == RT_ERR_VALIDATION);
+    CHECK(strstr(err.message, "checksum") != NULL && strcmp(err.context, "rt_iforest_deserialize") == 0);
+    CHECK(rt_envelope_seal(bytes, nbytes, 0x46495452u, 2, nbytes - RT_ENVELOPE_HEADER_BYTES, &err) == RT_OK);
+    CHECK(rt_iforest_deserialize(bytes, nbytes, &broken, &err) == RT_ERR_VALIDATION);
+    CHECK(strstr(err.message, "malformed tree node") != NULL);
     CHECK(rt_iforest_deserialize(bytes, nbytes - 8, &broken, &err) == RT_ERR_VALIDATION);
+    CHECK(strstr(err.message, "truncated") != NULL);
+    /* A leaf whose stored path length is not depth + c(n) (scores outside (0, 1], found by fuzz_iforest). */
+    CHECK(rt_iforest_serialize(forest, bytes, nbytes, &err) == RT_OK);
+    int64_t leaf = first_node;
+    for (int32_t feature = 0; feature >= 0; leaf += 16) {
+        memcpy(&feature, bytes + leaf + 8, 4);
+    }
+    leaf -= 16;
+    double path;
+    memcpy(&path, bytes + leaf, 8);
+    path = -path;
+    memcpy(bytes + leaf, &path, 8);
+    CHECK(rt_envelope_seal(bytes, nbytes, 0x46495452u, 2, nbytes - RT_ENVELOPE_HEADER_BYTES, &err) == RT_OK);
+    CHECK(rt_iforest_deserialize(bytes, nbytes, &broken, &err) == RT_ERR_VALIDATION);
+    CHECK(strstr(err.message, "path length") != NULL);
     free(bytes);
     /* Explanations: the outlier rows were isolated by some feature with a positive share. */
     int32_t top[N];
@@ -351,6 +431,10 @@ static void test_hand_tree(void) {
     int32_t cyclic[3] = {0, -1, -1}, back[3] = {0, 0, 0};
     void *bad = NULL;
     CHECK(rt_iforest_from_trees(1, 1, 4, start, cyclic, back, threshold, counts, &bad, &err) == RT_ERR_VALIDATION);
+    /* max_samples near 2^63 (as hostile bytes may say) once shifted 1 past bit 62 (found by fuzz_iforest). */
+    void *huge = NULL;
+    CHECK(rt_iforest_from_trees(1, 1, INT64_MAX, start, feature, right, threshold, counts, &huge, &err) == RT_OK);
+    rt_iforest_free(huge, &err);
     rt_iforest_free(f, &err);
 }
 
@@ -403,6 +487,7 @@ static void test_seasonal(void) {
 int main(void) {
     find_levels();
     test_statistical();
+    test_score_band();
     test_large_quantiles();
     test_stream();
     test_iforest();

@@ -133,6 +133,22 @@ static void *pool_worker(void *arg) {
     return NULL;
 }
 
+/* A memory limit makes allocations past it fail with RT_ERR_MEMORY; lifting it makes them work again. */
+static void test_pool_memory_limit(void) {
+    rt_error err;
+    void *small = NULL;
+    void *big = NULL;
+    rt_pool_gc();
+    rt_pool_set_memory_limit((int64_t)8 << 20);
+    CHECK(rt_pool_alloc(1000, &small, &err) == RT_OK && small != NULL);
+    CHECK(rt_pool_alloc((int64_t)16 << 20, &big, &err) == RT_ERR_MEMORY && big == NULL);
+    CHECK(err.kind == RT_ERR_MEMORY);
+    rt_pool_set_memory_limit(0);
+    CHECK(rt_pool_alloc((int64_t)16 << 20, &big, &err) == RT_OK && big != NULL);
+    CHECK(rt_pool_free(big, &err) == RT_OK && rt_pool_free(small, &err) == RT_OK);
+    rt_pool_gc();
+}
+
 static void test_pool_threads(void) {
     rt_pool_reset_stats();
     pthread_t threads[4];
@@ -253,6 +269,7 @@ int main(void) {
     test_pool_limits();
     test_pool_threads();
     test_pool_fail_after();
+    test_pool_memory_limit();
     test_bitmaps();
     test_clamp();
     return check_report("test_core");

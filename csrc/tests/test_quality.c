@@ -138,6 +138,20 @@ static void test_sort_and_profile(void) {
     qsort(big_expected, BIG, sizeof(uint64_t), compare_u64);
     CHECK(rt_quality_sort_keys(big, n, &err) == RT_OK);
     CHECK(memcmp(big, big_expected, BIG * sizeof(uint64_t)) == 0);
+    /* Integers of narrow ranges (sorted on the bits of key - min): 7, 20, 0 and 28 varying bits. */
+    const int64_t spans[4] = {100, 1000000, 1, (int64_t)1 << 28};
+    int64_t *big_ints = malloc(BIG * sizeof(int64_t));
+    for (int s = 0; s < 4; s++) {
+        for (int i = 0; i < BIG; i++) big_ints[i] = (int64_t)(check_uniform() * (double)spans[s]) - spans[s] / 2;
+        CHECK(rt_quality_gather_keys(RT_DTYPE_INT64, big_ints, NULL, 0, BIG, big, &n, &err) == RT_OK && n == BIG);
+        memcpy(big_expected, big, BIG * sizeof(uint64_t));
+        qsort(big_expected, BIG, sizeof(uint64_t), compare_u64);
+        CHECK(rt_quality_sort_keys(big, n, &err) == RT_OK);
+        CHECK(memcmp(big, big_expected, BIG * sizeof(uint64_t)) == 0);
+        CHECK(rt_quality_sort_keys(big, 1000, &err) == RT_OK); /* small and already sorted */
+        CHECK(memcmp(big, big_expected, 1000 * sizeof(uint64_t)) == 0);
+    }
+    free(big_ints);
     free(big);
     free(big_expected);
     free(big_values);
@@ -161,17 +175,31 @@ static void test_strings(void) {
     uint64_t values[8], shapes[8], rows[8] = {0};
     rt_string_counts c;
     rt_error err;
-    CHECK(rt_quality_scan_strings((const uint8_t *)data, offsets, 4, validity, 0, 8, values, shapes, rows, &c, &err) == RT_OK);
+    CHECK(rt_quality_scan_strings((const uint8_t *)data, 16, offsets, 4, validity, 0, 8, values, shapes, rows, &c, &err) == RT_OK);
     CHECK(c.nulls == 1 && c.blank == 3);
     CHECK(values[0] == values[7] && values[0] != values[4] && shapes[4] == shapes[5] && shapes[0] != shapes[4]);
     CHECK(rows[0] == rows[7] && rows[4] != rows[5]);
     /* Sliced by two rows: same hashes for the same strings. */
     uint64_t sliced[6];
-    CHECK(rt_quality_scan_strings((const uint8_t *)data, offsets, 4, validity, 2, 6, sliced, NULL, NULL, &c, &err) == RT_OK);
+    CHECK(rt_quality_scan_strings((const uint8_t *)data, 16, offsets, 4, validity, 2, 6, sliced, NULL, NULL, &c, &err) == RT_OK);
     CHECK(sliced[2] == values[4] && c.nulls == 1 && c.blank == 2);
-    int32_t bad[3] = {0, 5, 2};
-    CHECK(rt_quality_scan_strings((const uint8_t *)data, bad, 4, NULL, 0, 2, NULL, NULL, NULL, &c, &err) == RT_ERR_VALIDATION);
-    CHECK(rt_quality_scan_strings((const uint8_t *)data, offsets, 3, NULL, 0, 2, NULL, NULL, NULL, &c, &err) == RT_ERR_VALIDATION);
+    /* Corrupt offsets are rejected before any byte is read, null rows included. */
+    int32_t decreasing[3] = {0, 5, 2}, negative[3] = {-4, 1, 2}, past_end[3] = {0, 1, 17};
+    int64_t large_negative[3] = {0, -1, 3};
+    CHECK(rt_quality_scan_strings((const uint8_t *)data, 16, decreasing, 4, NULL, 0, 2, NULL, NULL, NULL, &c, &err) == RT_ERR_VALIDATION);
+    CHECK(strstr(err.message, "not monotonic") != NULL && strcmp(err.context, "rt_quality_scan_strings") == 0);
+    CHECK(rt_quality_scan_strings((const uint8_t *)data, 16, negative, 4, NULL, 0, 2, NULL, NULL, NULL, &c, &err) == RT_ERR_VALIDATION);
+    CHECK(strstr(err.message, "negative") != NULL);
+    CHECK(rt_quality_scan_strings((const uint8_t *)data, 16, past_end, 4, NULL, 0, 2, NULL, NULL, NULL, &c, &err) == RT_ERR_VALIDATION);
+    CHECK(strstr(err.message, "past the end") != NULL);
+    uint8_t all_null[1] = {0};
+    CHECK(rt_quality_scan_strings((const uint8_t *)data, 16, decreasing, 4, all_null, 0, 2, NULL, NULL, NULL, &c, &err) == RT_ERR_VALIDATION);
+    CHECK(rt_quality_scan_strings((const uint8_t *)data, 16, large_negative, 8, NULL, 0, 2, NULL, NULL, NULL, &c, &err) == RT_ERR_VALIDATION);
+    CHECK(rt_quality_scan_strings((const uint8_t *)data, 16, offsets, 4, NULL, 0, 0, NULL, NULL, NULL, &c, &err) == RT_OK && c.nulls == 0);
+    /* Only empty strings: no data buffer at all (found by fuzz_strings: NULL + 0 was undefined). */
+    int32_t empty[3] = {0, 0, 0};
+    CHECK(rt_quality_scan_strings(NULL, 0, empty, 4, NULL, 0, 2, values, shapes, NULL, &c, &err) == RT_OK && c.blank == 2);
+    CHECK(rt_quality_scan_strings((const uint8_t *)data, 16, offsets, 3, NULL, 0, 2, NULL, NULL, NULL, &c, &err) == RT_ERR_VALIDATION);
 }
 
 static void test_counter_and_hll(void) {
@@ -190,6 +218,8 @@ static void test_counter_and_hll(void) {
     int64_t rows[3], counts[3], n;
     CHECK(rt_hash_counter_top(counter, 3, rows, counts, &n, &err) == RT_OK);
     CHECK(n == 3 && counts[0] == 3 && rows[0] == 0 && rows[1] == 1 && rows[2] == 2);
+    /* k = 0 wrote best[-1] on the stack (found by fuzz_column). */
+    CHECK(rt_hash_counter_top(counter, 0, NULL, NULL, &n, &err) == RT_OK && n == 0);
     CHECK(rt_hash_counter_free(counter, &err) == RT_OK);
 
     /* HyperLogLog within 4 standard errors (1.04 / 128 at precision 14) across cardinalities. */

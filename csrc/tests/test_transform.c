@@ -131,6 +131,9 @@ static void test_bad_input(void) {
     CHECK(rt_transform_resize(RT_DTYPE_FLOAT32, x, 1, 2, 2, 3, 5, 2, 2, 1, out, &err) == RT_ERR_VALIDATION);
     CHECK(rt_transform_resize(RT_DTYPE_FLOAT32, x, 1, 2, 2, 3, 0, 2, 2, 7, out, &err) == RT_ERR_VALIDATION);
     CHECK(rt_transform_resize(RT_DTYPE_FLOAT32, x, INT64_MAX / 2, 2, 2, 3, 0, 1, 1, 1, out, &err) == RT_ERR_VALIDATION);
+    /* An empty batch of images whose one-image size overflows (found by fuzz_transform). */
+    CHECK(rt_transform_resize(RT_DTYPE_FLOAT32, x, 0, INT32_MAX, INT32_MAX, INT32_MAX, 0, 1, 1, 1, out, &err) == RT_ERR_VALIDATION);
+    CHECK(rt_transform_center_crop(RT_DTYPE_UINT8, x, 0, 2, 2, INT32_MAX, 0, INT32_MAX, INT32_MAX, out, &err) == RT_ERR_VALIDATION);
     CHECK(rt_transform_resize(RT_DTYPE_FLOAT32, x, 1, 2, 2, 3, 0, 1, 1, 1, NULL, &err) == RT_ERR_VALIDATION);
     CHECK(rt_transform_center_crop(0, x, 1, 2, 2, 3, 0, 1, 1, out, &err) == RT_ERR_VALIDATION);
     CHECK(rt_transform_hash(x, -1, 0, NULL, &err) == RT_ERR_VALIDATION);

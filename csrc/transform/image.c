@@ -10,7 +10,7 @@ static int64_t max_buffer_bytes(void) {
 }
 
 /* a * b * c * d * element_size fits in a buffer. */
-static int fits_in_memory(int64_t a, int64_t b, int64_t c, int64_t d, int32_t element_size) {
+static int fits_product(int64_t a, int64_t b, int64_t c, int64_t d, int32_t element_size) {
     int64_t product = element_size;
     const int64_t factors[4] = {a, b, c, d};
     for (int i = 0; i < 4; i++) {
@@ -21,6 +21,15 @@ static int fits_in_memory(int64_t a, int64_t b, int64_t c, int64_t d, int32_t el
         product *= factors[i];
     }
     return product <= max_buffer_bytes();
+}
+
+/*
+ * a * b * c * d * element_size fits in a buffer, and so does one image
+ * (b * c * d * element_size) even when the batch a is 0: the kernels compute
+ * per-image sizes whatever the batch.
+ */
+static int fits_in_memory(int64_t a, int64_t b, int64_t c, int64_t d, int32_t element_size) {
+    return fits_product(a, b, c, d, element_size) && fits_product(1, b, c, d, element_size);
 }
 
 rt_status rt_image_batch_check(rt_error *err, const char *context, int32_t dtype, const void *data,

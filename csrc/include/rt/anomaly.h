@@ -61,6 +61,20 @@ rt_status rt_anomaly_statistical(int32_t method, double threshold, int32_t dtype
                                  double *scores, uint8_t *flags, rt_anomaly_summary *summary,
                                  rt_error *err);
 
+/*
+ * Scores a column against statistics the caller already has instead of the
+ * column's own: score = max(lo - x, x - hi, 0) / scale, flagged when it
+ * exceeds threshold, with the same constant-data rule (scale 0) as above.
+ * This is how a batch of a stream is scored with the statistics of the
+ * whole stream (or of a reference sample): z-score lo = hi = mean, scale =
+ * std; IQR lo = Q1, hi = Q3, scale = Q3 - Q1; MAD lo = hi = median, scale =
+ * 1.4826 * MAD. lo <= hi finite, scale >= 0 finite, threshold > 0.
+ * scores must not be NULL; flags and n_anomalies may be NULL.
+ */
+rt_status rt_anomaly_score_band(double lo, double hi, double scale, double threshold, int32_t dtype,
+                                const void *data, const uint8_t *validity, int64_t offset, int64_t length,
+                                double *scores, uint8_t *flags, int64_t *n_anomalies, rt_error *err);
+
 /* ---- streaming detector ------------------------------------------------ */
 
 /*

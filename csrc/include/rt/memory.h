@@ -67,6 +67,15 @@ void rt_pool_get_stats(rt_pool_stats *out);
 void rt_pool_reset_stats(void);
 
 /*
+ * Caps the memory the pool may take from the system at `max_bytes` (0 = no
+ * cap): in wasm, the size linear memory may grow to; natively, the bytes held
+ * from the C library. An allocation that would pass the cap fails with
+ * RT_ERR_MEMORY (after releasing the cache and retrying); nothing traps.
+ * Memory already taken is kept.
+ */
+void rt_pool_set_memory_limit(int64_t max_bytes);
+
+/*
  * Test hook: the n-th rt_pool_alloc from now (1 = the next one) fails with
  * RT_ERR_MEMORY, as if the system were out of memory; 0 turns it off. Lets
  * tests prove that every caller handles allocation failure without leaking.

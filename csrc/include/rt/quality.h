@@ -49,7 +49,10 @@ rt_status rt_quality_gather_keys(int32_t dtype, const void *data, const uint8_t 
                                  int64_t offset, int64_t length, uint64_t *keys,
                                  int64_t *n_keys, rt_error *err);
 
-/* Sorts keys in place (LSD radix sort, 11-bit digits, constant digits skipped). */
+/*
+ * Sorts keys in place: radix sort on the bits of key - min (an MSD pass on
+ * the top 16, then LSD on 8-bit digits; constant digits skipped).
+ */
 rt_status rt_quality_sort_keys(uint64_t *keys, int64_t n, rt_error *err);
 
 /* What one pass over sorted keys gives. With n = 0 numbers are NaN and counts 0. */
@@ -108,9 +111,13 @@ typedef struct rt_string_counts {
  * letters, digits, whitespace and punctuation (shape_hashes) - and mixes the
  * value into a row hash (row_hashes, combined in place). Null rows get hash
  * 0 in value_hashes and shape_hashes. Any of the three may be NULL.
+ * `offsets` holds offset + length + 1 entries and `data` data_nbytes bytes;
+ * the offsets are validated (none negative, never decreasing, the last at
+ * most data_nbytes) before any string is read: corrupt ones are an
+ * RT_ERR_VALIDATION.
  */
-rt_status rt_quality_scan_strings(const uint8_t *data, const void *offsets, int32_t offset_width,
-                                  const uint8_t *validity, int64_t offset, int64_t length,
+rt_status rt_quality_scan_strings(const uint8_t *data, int64_t data_nbytes, const void *offsets,
+                                  int32_t offset_width, const uint8_t *validity, int64_t offset, int64_t length,
                                   uint64_t *value_hashes, uint64_t *shape_hashes,
                                   uint64_t *row_hashes, rt_string_counts *out, rt_error *err);
 

@@ -13,5 +13,6 @@
 #include "rt/math_special.h"
 #include "rt/quality.h"
 #include "rt/math_pow.h"
+#include "rt/serial.h"
 
 #endif /* RT_RT_H */
