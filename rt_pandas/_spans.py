@@ -101,6 +101,7 @@ SPANS: dict[str, dict[str, str]] = {
     "rt_transform_center_crop": {"data": f"{_IMAGE}*#dtype",
                                  "out": "batch*out_height*out_width*channels*#dtype"},
     "rt_transform_hash": {"data": "nbytes", "out": "8"},
+    "rt_transform_hash128": {"data": "nbytes", "out": "16"},
 }
 
 

@@ -499,17 +499,17 @@ def _transform_from_params(entry: Any) -> Transform:
     except TypeError as exc:
         raise ValidationError(f"not a serialised Pipeline: bad parameters for {name!r}: {exc}", "from_bytes") from None
 
-def _content_hash(source_arrays: Sequence[np.ndarray], description: str) -> int:
-    """XXH64 over the input's bytes, seeded with a hash of its description (shape, dtype, type)."""
+
+def _content_key(source_arrays: Sequence[np.ndarray], description: str) -> tuple:
+    """The input's part of a cache key: its description (shape, dtype, type) and XXH3-128 of each array's bytes."""
     backend = get_backend()
-    seed = _hash_bytes(backend, np.frombuffer(description.encode(), np.uint8), 0)
+    digest = backend.empty(2, np.uint64)
+    key: list[Any] = [description]
     for array in source_arrays:
-        seed = _hash_bytes(backend, array.reshape(-1).view(np.uint8), seed)
-    return seed
-
-
-def _hash_bytes(backend, data: np.ndarray, seed: int) -> int:
-    return backend.run("rt_transform_hash", In(data), data.nbytes, seed, OutValue("uint64_t"))
+        data = array.reshape(-1).view(np.uint8)
+        backend.run("rt_transform_hash128", In(data), data.nbytes, 0, Out(digest))
+        key.append(int(digest[0]) | int(digest[1]) << 64)
+    return tuple(key)
 
 
 def _nbytes(value: Any) -> int:
@@ -530,9 +530,10 @@ class Pipeline:
     """Transforms applied in order, with a content-addressed cache (the spec's
     ``WasmTransformPipeline``).
 
-    The cache keys each intermediate result by a hash (XXH64) of the input's
-    bytes, shape and dtype chained with every transform's parameters, so a
-    changed input or parameter never finds a stale entry. It holds at most
+    The cache keys each intermediate result by the input's shape and dtype,
+    a 128-bit hash (XXH3) of its bytes, and the parameter strings
+    (``key()``) of every transform up to it, so a changed input or parameter
+    never finds a stale entry. It holds at most
     ``cache_bytes`` bytes and drops the least recently used entries first.
     Cached numpy results are shared, so they are read-only.
 
@@ -566,7 +567,7 @@ class Pipeline:
         if isinstance(cache_bytes, bool) or not isinstance(cache_bytes, numbers.Integral) or cache_bytes < 0:
             raise ValidationError(f"cache_bytes must be a non-negative integer, got {cache_bytes!r}", "Pipeline")
         self.cache_bytes = int(cache_bytes)
-        self._cache: OrderedDict[int, Any] = OrderedDict()
+        self._cache: OrderedDict[tuple, Any] = OrderedDict()
         self._cached_bytes = 0
         self.reset_stats()
         for transform in transforms:
@@ -614,21 +615,18 @@ class Pipeline:
 
     __call__ = execute
 
-    def _chain_keys(self, x: Any) -> list[int]:
+    def _chain_keys(self, x: Any) -> list[tuple]:
+        """Key of each step's result: the input's content key and the keys of the transforms up to it."""
         if not self._transforms:
             return []
-        source = image_input(x, "HWC", "Pipeline", get_backend()) if not isinstance(x, np.ndarray) else None
-        if source is None:
+        if isinstance(x, np.ndarray):
             array = np.ascontiguousarray(x)
-            key = _content_hash([array], f"numpy{array.shape}{array.dtype}")
+            content = _content_key([array], f"numpy{array.shape}{array.dtype}")
         else:
-            key = _content_hash(source.content, source.description)
-        backend = get_backend()
-        keys = []
-        for transform in self._transforms:
-            key = _hash_bytes(backend, np.frombuffer(transform.key().encode(), np.uint8), key)
-            keys.append(key)
-        return keys
+            source = image_input(x, "HWC", "Pipeline", get_backend())
+            content = _content_key(source.content, source.description)
+        steps = tuple(transform.key() for transform in self._transforms)
+        return [(content, steps[: i + 1]) for i in range(len(steps))]
 
     def _run_step(self, i: int, transform: Transform, x: Any) -> Any:
         started = time.perf_counter()
@@ -637,7 +635,7 @@ class Pipeline:
         self._step_stats[i]["calls"] += 1
         return result
 
-    def _store(self, key: int, value: Any) -> None:
+    def _store(self, key: tuple, value: Any) -> None:
         size = _nbytes(value)
         if size > self.cache_bytes:
             return

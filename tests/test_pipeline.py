@@ -13,7 +13,7 @@ import xxhash
 import rt_pandas
 from rt_pandas import CenterCrop, Normalize, Pipeline, Resize, ValidationError
 from rt_pandas import transforms as T
-from rt_pandas._backend import In, OutValue
+from rt_pandas._backend import In, Out, OutValue
 
 
 def images(seed=0, shape=(2, 32, 40, 3)):
@@ -26,6 +26,21 @@ def test_hash_equals_the_xxhash_library(backend, n):
     for seed in (0, 1, 2**64 - 1):
         got = rt_pandas.get_backend().run("rt_transform_hash", In(data), n, seed, OutValue("uint64_t"))
         assert got == xxhash.xxh64_intdigest(data.tobytes(), seed=seed)
+
+
+@pytest.mark.parametrize("n", [0, 1, 3, 4, 7, 8, 16, 17, 31, 32, 33, 63, 100, 128, 129, 240, 241, 1000, 1024,
+                               1025, 4096, 100_003])
+def test_hash128_equals_the_xxhash_library(backend, n):
+    """XXH3-128 (xxHash's short paths and, above 240 bytes, the long loop of every SIMD level)."""
+    data = np.random.default_rng(n).integers(0, 256, n, dtype=np.uint8)
+    be = rt_pandas.get_backend()
+    digest = be.empty(2, np.uint64)
+    for level in rt_pandas.simd_levels():
+        rt_pandas.force_simd(level)
+        for seed in (0, 1, 2**64 - 1):
+            be.run("rt_transform_hash128", In(data), n, seed, Out(digest))
+            want = xxhash.xxh3_128_intdigest(data.tobytes(), seed=seed)
+            assert int(digest[0]) | int(digest[1]) << 64 == want, (level, seed)
 
 
 def test_pipeline_matches_the_transforms_it_chains(backend):

@@ -364,6 +364,7 @@ def test_c_core_rejects_what_python_would_catch(backend):
         ("rt_transform_resize", (99, In(data), 1, 4, 4, 3, 0, 2, 2, 0, Out(out)), "dtype"),
         ("rt_transform_center_crop", (1, NULL, 1, 4, 4, 3, 0, 2, 2, Out(out)), "NULL"),
         ("rt_transform_hash", (In(data), -1, 0, NULL), "negative"),
+        ("rt_transform_hash128", (In(data), -1, 0, NULL), "negative"),
     ]
     for function, args, message in cases:
         with pytest.raises(ValidationError, match=message):

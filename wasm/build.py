@@ -22,6 +22,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "rt_pandas" / "rt_core.wasm"
+# libc headers vendored code includes (csrc/vendor/xxhash), for a target without libc
+FREESTANDING_INCLUDE = ROOT / "csrc" / "freestanding"
 
 COMPILE_FLAGS = [
     "--target=wasm32",
@@ -103,7 +105,8 @@ def build(out: Path = DEFAULT_OUT, clang: str | None = None, wasm_ld: str | None
         objects = []
         for source in abi.core_sources():
             obj = Path(tmp) / (source.parent.name + "_" + source.stem + ".o")
-            cmd = [clang_path, *COMPILE_FLAGS, f"-I{abi.INCLUDE_DIR}", "-c", str(source), "-o", str(obj)]
+            cmd = [clang_path, *COMPILE_FLAGS, f"-I{abi.INCLUDE_DIR}", f"-isystem{FREESTANDING_INCLUDE}", "-c",
+                   str(source), "-o", str(obj)]
             subprocess.run(cmd, check=True)
             objects.append(str(obj))
         exports = [f"--export={name}" for name in abi.exported_functions()]

@@ -61,6 +61,7 @@ const REQUIRED_EXPORTS = Object.freeze([
   'rt_pool_set_enabled',
   'rt_pool_set_memory_limit',
   'rt_transform_hash',
+  'rt_transform_hash128',
 ]);
 
 /** Pending default init(), shared by concurrent callers. */

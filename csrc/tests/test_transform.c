@@ -23,7 +23,7 @@ static int same_as_scalar(int32_t level, const uint8_t *u8, const float *f32, co
     static float norm_ref[2][N], norm_got[2][N];
     static double norm64_ref[N], norm64_got[N];
     static float resize_ref[4][M], resize_got[4][M];
-    static uint8_t resize8_ref[4][M], resize8_got[4][M];
+    static uint8_t resize8_ref[4][M], resize8_got[4][M], resize8_hwc_ref[4][M], resize8_hwc_got[4][M];
     rt_error err;
     int same = 1;
     for (int pass = 0; pass < 2; pass++) {
@@ -32,6 +32,7 @@ static int same_as_scalar(int32_t level, const uint8_t *u8, const float *f32, co
         double *norm64 = pass == 0 ? norm64_ref : norm64_got;
         float (*rf)[M] = pass == 0 ? resize_ref : resize_got;
         uint8_t (*r8)[M] = pass == 0 ? resize8_ref : resize8_got;
+        uint8_t (*r8_hwc)[M] = pass == 0 ? resize8_hwc_ref : resize8_hwc_got;
         for (int32_t layout = 0; layout < 2; layout++) {
             CHECK(rt_transform_normalize(RT_DTYPE_UINT8, u8, B, H, W, C, layout, mean, std_dev, 1 / 255.0, norm[layout],
                                          &err) == RT_OK);
@@ -43,12 +44,24 @@ static int same_as_scalar(int32_t level, const uint8_t *u8, const float *f32, co
                   == RT_OK);
             CHECK(rt_transform_resize(RT_DTYPE_UINT8, u8, B, H, W, C, RT_LAYOUT_CHW, OH, OW, mode, r8[mode], &err)
                   == RT_OK);
+            CHECK(rt_transform_resize(RT_DTYPE_UINT8, u8, B, H, W, C, RT_LAYOUT_HWC, OH, OW, mode, r8_hwc[mode], &err)
+                  == RT_OK);
         }
+    }
+    /* the hash at every length around the short / long boundary and the stripe and block sizes */
+    for (int64_t n = 200; n <= N; n += n < 1100 ? 1 : 97) {
+        uint64_t ref[2], got[2];
+        CHECK(rt_force_impl(RT_SIMD_SCALAR, &err) == RT_OK);
+        CHECK(rt_transform_hash128(u8, n, (uint64_t)n, ref, &err) == RT_OK);
+        CHECK(rt_force_impl(level, &err) == RT_OK);
+        CHECK(rt_transform_hash128(u8, n, (uint64_t)n, got, &err) == RT_OK);
+        same &= ref[0] == got[0] && ref[1] == got[1];
     }
     same &= memcmp(norm_ref, norm_got, sizeof norm_ref) == 0;
     same &= memcmp(norm64_ref, norm64_got, sizeof norm64_ref) == 0;
     same &= memcmp(resize_ref, resize_got, sizeof resize_ref) == 0;
     same &= memcmp(resize8_ref, resize8_got, sizeof resize8_ref) == 0;
+    same &= memcmp(resize8_hwc_ref, resize8_hwc_got, sizeof resize8_hwc_ref) == 0;
     rt_force_impl(-1, &err);
     return same;
 }
@@ -83,9 +96,26 @@ static void test_fixtures(void) {
     CHECK(rt_transform_center_crop(RT_DTYPE_INT32, nine + 4, 1, 1, 1, 1, RT_LAYOUT_HWC, 2, 3, padded, &err) == RT_OK);
     CHECK(padded[0] == 0 && padded[1] == 5 && padded[2] == 0 && padded[3] == 0 && padded[5] == 0);
     /* XXH64 reference values: "" and "abc" with seed 0. */
-    uint64_t h;
-    CHECK(rt_transform_hash(NULL, 0, 0, &h, &err) == RT_OK && h == 0xEF46DB3751D8E999ull);
-    CHECK(rt_transform_hash("abc", 3, 0, &h, &err) == RT_OK && h == 0x44BC2CF5AD770999ull);
+    uint64_t h64;
+    CHECK(rt_transform_hash(NULL, 0, 0, &h64, &err) == RT_OK && h64 == 0xEF46DB3751D8E999ull);
+    CHECK(rt_transform_hash("abc", 3, 0, &h64, &err) == RT_OK && h64 == 0x44BC2CF5AD770999ull);
+    /* XXH3-128 reference values (python-xxhash's xxh3_128): "", "abc", bytes 0..255 four times (seeds 0, 7). */
+    uint64_t h[2];
+    CHECK(rt_transform_hash128(NULL, 0, 0, h, &err) == RT_OK && h[0] == 0x6001C324468D497Full
+          && h[1] == 0x99AA06D3014798D8ull);
+    CHECK(rt_transform_hash128("abc", 3, 0, h, &err) == RT_OK && h[0] == 0x78AF5F94892F3950ull
+          && h[1] == 0x06B05AB6733A6185ull);
+    uint8_t bytes[1024];
+    for (int i = 0; i < 1024; i++) bytes[i] = (uint8_t)i;
+    for (int32_t level = RT_SIMD_SCALAR; level <= RT_SIMD_WASM128; level++) {
+        if (!rt_simd_supported(level)) continue;
+        CHECK(rt_force_impl(level, &err) == RT_OK);
+        CHECK(rt_transform_hash128(bytes, 1024, 0, h, &err) == RT_OK && h[0] == 0xA870F92984398D22ull
+              && h[1] == 0x83885E853BB6640Cull);
+        CHECK(rt_transform_hash128(bytes, 1024, 7, h, &err) == RT_OK && h[0] == 0xF196329C653020F8ull
+              && h[1] == 0x48D04D5A6A05313Bull);
+    }
+    rt_force_impl(-1, &err);
 }
 
 static void test_bad_input(void) {
@@ -107,6 +137,8 @@ static void test_bad_input(void) {
     CHECK(rt_transform_resize(RT_DTYPE_FLOAT32, x, 1, 2, 2, 3, 0, 1, 1, 1, NULL, &err) == RT_ERR_VALIDATION);
     CHECK(rt_transform_center_crop(0, x, 1, 2, 2, 3, 0, 1, 1, out, &err) == RT_ERR_VALIDATION);
     CHECK(rt_transform_hash(x, -1, 0, NULL, &err) == RT_ERR_VALIDATION);
+    CHECK(rt_transform_hash128(x, -1, 0, NULL, &err) == RT_ERR_VALIDATION);
+    CHECK(rt_transform_hash128(NULL, 4, 0, (uint64_t *)out, &err) == RT_ERR_VALIDATION);
     /* An empty batch is fine and touches nothing. */
     CHECK(rt_transform_resize(RT_DTYPE_FLOAT32, NULL, 0, 2, 2, 3, 0, 1, 1, 1, NULL, &err) == RT_OK);
 }

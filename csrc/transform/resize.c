@@ -15,9 +15,15 @@
  * is separable: each source row needed is resampled horizontally once (kept
  * in a small row cache), and each output row combines those rows with the
  * vertical weights. uint8 uses OpenCV's fixed-point weights (11 bits) for
- * bilinear and bicubic, so its rounding matches; float32 computes in float.
- * The vertical pass has SIMD variants that perform the same operations in
- * the same order as the scalar reference, so they give identical results.
+ * bilinear and bicubic, so its rounding matches; float32 computes in float,
+ * and when rows shrink it blends the source rows first and resamples one
+ * row per output row (fewer gathers; only the float rounding order differs).
+ *
+ * Both passes have SIMD variants (AVX2, AVX-512, wasm simd128) that perform
+ * the same operations in the same order as the scalar reference, so they
+ * give identical results: the horizontal pass gathers each tap from
+ * per-value offset tables (uint8: int16 weight pairs and multiply-add), the
+ * vertical pass blends whole rows.
  */
 #include "rt/memory.h"
 #include "rt/simd.h"
@@ -33,6 +39,9 @@
 #endif
 
 enum { FIXED_BITS = 11, FIXED_ONE = 1 << FIXED_BITS };
+
+/* Output rows ahead whose source rows filter_plane asks memory for. */
+enum { PREFETCH_AHEAD = 2 };
 
 /* Most source rows one output row may combine (area shrinking by up to 254). */
 enum { MAX_ROW_TAPS = 256 };
@@ -226,12 +235,13 @@ static void build_taps(const axis_plan *p, int32_t interpolation, int area_shrin
 #define AS_FLOAT(v) ((float)(v))
 #define AS_INT(v) ((int32_t)(v))
 
-/* Columns [0, d) done by the two-tap loop; the rest by the general one. */
-static int64_t two_tap_prefix_f32(const float *src, const axis_taps *t, int64_t dst_width, int64_t cn, float *out) {
-    int64_t d = 0;
+/* Columns [first, d) done by the two-tap loop; the rest by the general one. */
+static int64_t two_tap_prefix_f32(const float *src, const axis_taps *t, int64_t first, int64_t dst_width, int64_t cn,
+                                  float *out) {
+    int64_t d = first;
     const float *weights = t->weight;
     if (t->max_taps != 2) {
-        return 0;
+        return first;
     }
     switch (cn) {
     case 1: HORIZONTAL_TWO_TAPS(float, float, 1, AS_FLOAT) break;
@@ -242,12 +252,12 @@ static int64_t two_tap_prefix_f32(const float *src, const axis_taps *t, int64_t 
     return d;
 }
 
-static int64_t two_tap_prefix_u8(const uint8_t *src, const axis_taps *t, int64_t dst_width, int64_t cn,
-                                 int32_t *out) {
-    int64_t d = 0;
+static int64_t two_tap_prefix_u8(const uint8_t *src, const axis_taps *t, int64_t first, int64_t dst_width,
+                                 int64_t cn, int32_t *out) {
+    int64_t d = first;
     const int32_t *weights = t->fixed;
     if (t->max_taps != 2) {
-        return 0;
+        return first;
     }
     switch (cn) {
     case 1: HORIZONTAL_TWO_TAPS(uint8_t, int32_t, 1, AS_INT) break;
@@ -258,9 +268,11 @@ static int64_t two_tap_prefix_u8(const uint8_t *src, const axis_taps *t, int64_t
     return d;
 }
 
-static void horizontal_f32(const float *src, const axis_taps *t, int64_t dst_width, int64_t cn, float *out) {
+/* Output columns [first, dst_width) of one row; the SIMD gathers below did the ones before. */
+static void horizontal_f32(const float *src, const axis_taps *t, int64_t first, int64_t dst_width, int64_t cn,
+                           float *out) {
     /* Left-border columns have two taps too, so the prefix covers all but the right border. */
-    for (int64_t d = two_tap_prefix_f32(src, t, dst_width, cn, out); d < dst_width; d++) {
+    for (int64_t d = two_tap_prefix_f32(src, t, first, dst_width, cn, out); d < dst_width; d++) {
         const int32_t *index = t->index + d * t->max_taps;
         const float *weight = t->weight + d * t->max_taps;
         for (int64_t c = 0; c < cn; c++) {
@@ -274,9 +286,9 @@ static void horizontal_f32(const float *src, const axis_taps *t, int64_t dst_wid
     }
 }
 
-static void horizontal_u8_fixed(const uint8_t *src, const axis_taps *t, int64_t dst_width, int64_t cn,
-                                int32_t *out) {
-    for (int64_t d = two_tap_prefix_u8(src, t, dst_width, cn, out); d < dst_width; d++) {
+static void horizontal_u8_fixed(const uint8_t *src, const axis_taps *t, int64_t first, int64_t dst_width,
+                                int64_t cn, int32_t *out) {
+    for (int64_t d = two_tap_prefix_u8(src, t, first, dst_width, cn, out); d < dst_width; d++) {
         const int32_t *index = t->index + d * t->max_taps;
         const int32_t *weight = t->fixed + d * t->max_taps;
         if (t->count[d] == 1) { /* OpenCV's one-tap border columns: exactly FIXED_ONE */
@@ -311,6 +323,246 @@ static void horizontal_u8_float(const uint8_t *src, const axis_taps *t, int64_t 
     }
 }
 
+/* ---- horizontal pass: SIMD gathers -------------------------------------- */
+
+/*
+ * The horizontal taps flattened per output value (k = column * cn + channel)
+ * for the SIMD variants: value k of a row is sum_j src[offset[j][k]] *
+ * weight[j][k], the same products added in the same order as the scalar
+ * loops above, so results are identical. It covers the leading `values`
+ * values whose columns have all `taps` taps (bilinear and bicubic have 2 and
+ * 4; OpenCV's one-tap right border is left to the scalar loops) and, for
+ * uint8, whose 4-byte gathers stay inside the row. uint8 packs the fixed
+ * weights of taps 2i and 2i+1 into one int32 as two int16, for multiply-add.
+ */
+typedef struct gather_table {
+    int64_t values;      /* leading values of a row the gathers compute; 0: none */
+    int32_t taps;
+    int32_t *offset;     /* [taps][values]: element offset of tap j of value k */
+    float *weight;       /* [taps][values] */
+    int32_t *fixed_pair; /* [taps / 2][values]: fixed weights of taps 2i, 2i+1 as int16 (low, high) */
+    int32_t pair_step;   /* uint8 two taps always `cn` <= 3 bytes apart: one 4-byte gather reads both; else 0 */
+    int64_t rgb_pixels;  /* float32, 3 channels, adjacent taps: leading columns one 8-float load covers; else 0 */
+    float *rgb_weight;   /* [rgb_pixels][8]: w0 w0 w0 w1 w1 w1 0 0 */
+} gather_table;
+
+/* Scalar gather of values [from, g->values): the SIMD variants' tails. */
+static void gather_f32_tail(const float *src, const gather_table *g, int64_t from, float *out) {
+    for (int64_t k = from; k < g->values; k++) {
+        float v = src[g->offset[k]] * g->weight[k];
+        for (int32_t j = 1; j < g->taps; j++) {
+            float term = src[g->offset[j * g->values + k]] * g->weight[j * g->values + k];
+            v = v + term;
+        }
+        out[k] = v;
+    }
+}
+
+static void gather_u8_tail(const uint8_t *src, const gather_table *g, int64_t from, int32_t *out) {
+    for (int64_t k = from; k < g->values; k++) {
+        int32_t v = 0;
+        for (int32_t j = 0; j < g->taps; j++) {
+            uint32_t pair = (uint32_t)g->fixed_pair[(j / 2) * g->values + k];
+            int16_t w = (int16_t)(uint16_t)(pair >> (16 * (j % 2)));
+            v += src[g->offset[j * g->values + k]] * w;
+        }
+        out[k] = v;
+    }
+}
+
+#if RT_ARCH_X86
+/*
+ * Float32 with three channels and two adjacent taps (bilinear): one 8-float
+ * load at the left tap holds both taps' pixels; multiplied by (w0 w0 w0 w1
+ * w1 w1 0 0), lanes 0-2 plus lanes 3-5 are the pixel (the scalar loop's two
+ * products and one sum). Each 4-float store also writes the next pixel's
+ * first value, which that pixel then overwrites; the last pixel is scalar.
+ */
+RT_TARGET_AVX2 static void gather_f32_rgb_avx2(const float *src, const gather_table *g, float *out) {
+    const __m256i upper = _mm256_setr_epi32(3, 4, 5, 3, 4, 5, 6, 7);
+    int64_t d = 0;
+    for (; d + 1 < g->rgb_pixels; d++) {
+        __m256 p = _mm256_mul_ps(_mm256_loadu_ps(src + g->offset[3 * d]), _mm256_loadu_ps(g->rgb_weight + 8 * d));
+        __m256 sum = _mm256_add_ps(p, _mm256_permutevar8x32_ps(p, upper));
+        _mm_storeu_ps(out + 3 * d, _mm256_castps256_ps128(sum));
+    }
+    gather_f32_tail(src, g, 3 * d, out);
+}
+
+/*
+ * gather_f32_rgb_avx2 fused with a two-row vertical blend: each pixel's 8
+ * floats are blended from the two source rows as the vertical pass would
+ * (same products, same sum), then resampled, so no blended row is written.
+ * Returns the pixels done (all but the last of g->rgb_pixels).
+ */
+RT_TARGET_AVX2 static int64_t blend_rgb_avx2(const float *r0, const float *r1, float w0, float w1,
+                                             const gather_table *g, float *out) {
+    const __m256i upper = _mm256_setr_epi32(3, 4, 5, 3, 4, 5, 6, 7);
+    const __m256 a = _mm256_set1_ps(w0), b = _mm256_set1_ps(w1);
+    int64_t d = 0;
+    for (; d + 1 < g->rgb_pixels; d++) {
+        int64_t at = g->offset[3 * d];
+        __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(r0 + at), a), _mm256_mul_ps(_mm256_loadu_ps(r1 + at), b));
+        __m256 p = _mm256_mul_ps(v, _mm256_loadu_ps(g->rgb_weight + 8 * d));
+        __m256 sum = _mm256_add_ps(p, _mm256_permutevar8x32_ps(p, upper));
+        _mm_storeu_ps(out + 3 * d, _mm256_castps256_ps128(sum));
+    }
+    return d;
+}
+
+RT_TARGET_AVX2 static void gather_f32_avx2(const float *src, const gather_table *g, float *out) {
+    if (g->rgb_pixels) {
+        gather_f32_rgb_avx2(src, g, out);
+        return;
+    }
+    int64_t k = 0, n = g->values;
+    for (; k + 8 <= n; k += 8) {
+        __m256i at = _mm256_loadu_si256((const __m256i *)(g->offset + k));
+        __m256 v = _mm256_mul_ps(_mm256_i32gather_ps(src, at, 4), _mm256_loadu_ps(g->weight + k));
+        for (int32_t j = 1; j < g->taps; j++) {
+            at = _mm256_loadu_si256((const __m256i *)(g->offset + j * n + k));
+            v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_i32gather_ps(src, at, 4), _mm256_loadu_ps(g->weight + j * n + k)));
+        }
+        _mm256_storeu_ps(out + k, v);
+    }
+    gather_f32_tail(src, g, k, out);
+}
+
+/* Byte src[offset] of each lane (a 4-byte gather kept inside the row by the table). */
+RT_TARGET_AVX2 static __m256i gather_bytes_avx2(const uint8_t *src, const int32_t *offset) {
+    __m256i at = _mm256_loadu_si256((const __m256i *)offset);
+    return _mm256_and_si256(_mm256_i32gather_epi32((const int *)src, at, 1), _mm256_set1_epi32(0xFF));
+}
+
+/* Per 32-bit lane: byte 0 to the low int16, byte `step` to the high one (pshufb control, per 128-bit lane). */
+RT_TARGET_AVX2 static __m256i pair_control_avx2(int32_t step) {
+    int32_t lane[4];
+    for (uint32_t i = 0; i < 4; i++) {
+        lane[i] = (int32_t)((4 * i) | 0x80u << 8 | (4 * i + (uint32_t)step) << 16 | 0x80u << 24);
+    }
+    return _mm256_setr_epi32(lane[0], lane[1], lane[2], lane[3], lane[0], lane[1], lane[2], lane[3]);
+}
+
+/* Two taps `step` bytes apart from one gather: both bytes of each lane's 4-byte load, as two int16. */
+RT_TARGET_AVX2 static void gather_u8_pairs_avx2(const uint8_t *src, const gather_table *g, int32_t *out) {
+    const __m256i control = pair_control_avx2(g->pair_step);
+    int64_t k = 0;
+    for (; k + 8 <= g->values; k += 8) {
+        __m256i at = _mm256_loadu_si256((const __m256i *)(g->offset + k));
+        __m256i pair = _mm256_shuffle_epi8(_mm256_i32gather_epi32((const int *)src, at, 1), control);
+        __m256i w = _mm256_loadu_si256((const __m256i *)(g->fixed_pair + k));
+        _mm256_storeu_si256((__m256i *)(out + k), _mm256_madd_epi16(pair, w));
+    }
+    gather_u8_tail(src, g, k, out);
+}
+
+RT_TARGET_AVX2 static void gather_u8_avx2(const uint8_t *src, const gather_table *g, int32_t *out) {
+    if (g->pair_step) {
+        gather_u8_pairs_avx2(src, g, out);
+        return;
+    }
+    int64_t k = 0, n = g->values;
+    for (; k + 8 <= n; k += 8) {
+        __m256i v = _mm256_setzero_si256();
+        for (int32_t j = 0; j < g->taps; j += 2) {
+            __m256i pair = _mm256_or_si256(gather_bytes_avx2(src, g->offset + j * n + k),
+                                           _mm256_slli_epi32(gather_bytes_avx2(src, g->offset + (j + 1) * n + k), 16));
+            __m256i w = _mm256_loadu_si256((const __m256i *)(g->fixed_pair + (j / 2) * n + k));
+            v = _mm256_add_epi32(v, _mm256_madd_epi16(pair, w));
+        }
+        _mm256_storeu_si256((__m256i *)(out + k), v);
+    }
+    gather_u8_tail(src, g, k, out);
+}
+
+RT_TARGET_AVX512 static void gather_f32_avx512(const float *src, const gather_table *g, float *out) {
+    if (g->rgb_pixels) {
+        gather_f32_rgb_avx2(src, g, out);
+        return;
+    }
+    int64_t k = 0, n = g->values;
+    for (; k + 16 <= n; k += 16) {
+        __m512i at = _mm512_loadu_si512((const void *)(g->offset + k));
+        __m512 v = _mm512_mul_ps(_mm512_i32gather_ps(at, src, 4), _mm512_loadu_ps(g->weight + k));
+        for (int32_t j = 1; j < g->taps; j++) {
+            at = _mm512_loadu_si512((const void *)(g->offset + j * n + k));
+            v = _mm512_add_ps(v, _mm512_mul_ps(_mm512_i32gather_ps(at, src, 4), _mm512_loadu_ps(g->weight + j * n + k)));
+        }
+        _mm512_storeu_ps(out + k, v);
+    }
+    gather_f32_tail(src, g, k, out);
+}
+
+RT_TARGET_AVX512 static __m512i gather_bytes_avx512(const uint8_t *src, const int32_t *offset) {
+    __m512i at = _mm512_loadu_si512((const void *)offset);
+    return _mm512_and_si512(_mm512_i32gather_epi32(at, src, 1), _mm512_set1_epi32(0xFF));
+}
+
+RT_TARGET_AVX512 static void gather_u8_pairs_avx512(const uint8_t *src, const gather_table *g, int32_t *out) {
+    const __m512i control = _mm512_broadcast_i32x4(_mm256_castsi256_si128(pair_control_avx2(g->pair_step)));
+    int64_t k = 0;
+    for (; k + 16 <= g->values; k += 16) {
+        __m512i at = _mm512_loadu_si512((const void *)(g->offset + k));
+        __m512i pair = _mm512_shuffle_epi8(_mm512_i32gather_epi32(at, src, 1), control);
+        __m512i w = _mm512_loadu_si512((const void *)(g->fixed_pair + k));
+        _mm512_storeu_si512((void *)(out + k), _mm512_madd_epi16(pair, w));
+    }
+    gather_u8_tail(src, g, k, out);
+}
+
+RT_TARGET_AVX512 static void gather_u8_avx512(const uint8_t *src, const gather_table *g, int32_t *out) {
+    if (g->pair_step) {
+        gather_u8_pairs_avx512(src, g, out);
+        return;
+    }
+    int64_t k = 0, n = g->values;
+    for (; k + 16 <= n; k += 16) {
+        __m512i v = _mm512_setzero_si512();
+        for (int32_t j = 0; j < g->taps; j += 2) {
+            __m512i pair = _mm512_or_si512(gather_bytes_avx512(src, g->offset + j * n + k),
+                                           _mm512_slli_epi32(gather_bytes_avx512(src, g->offset + (j + 1) * n + k), 16));
+            __m512i w = _mm512_loadu_si512((const void *)(g->fixed_pair + (j / 2) * n + k));
+            v = _mm512_add_epi32(v, _mm512_madd_epi16(pair, w));
+        }
+        _mm512_storeu_si512((void *)(out + k), v);
+    }
+    gather_u8_tail(src, g, k, out);
+}
+#endif
+
+#if RT_ARCH_WASM_SIMD
+/* simd128 has no gather: four lane loads. */
+static void gather_f32_wasm(const float *src, const gather_table *g, float *out) {
+    int64_t k = 0, n = g->values;
+    for (; k + 4 <= n; k += 4) {
+        v128_t v = wasm_f32x4_splat(0.0f);
+        for (int32_t j = 0; j < g->taps; j++) {
+            const int32_t *o = g->offset + j * n + k;
+            v128_t x = wasm_f32x4_make(src[o[0]], src[o[1]], src[o[2]], src[o[3]]);
+            v128_t term = wasm_f32x4_mul(x, wasm_v128_load(g->weight + j * n + k));
+            v = j == 0 ? term : wasm_f32x4_add(v, term);
+        }
+        wasm_v128_store(out + k, v);
+    }
+    gather_f32_tail(src, g, k, out);
+}
+
+static void gather_u8_wasm(const uint8_t *src, const gather_table *g, int32_t *out) {
+    int64_t k = 0, n = g->values;
+    for (; k + 4 <= n; k += 4) {
+        v128_t v = wasm_i32x4_splat(0);
+        for (int32_t j = 0; j < g->taps; j += 2) {
+            const int32_t *a = g->offset + j * n + k, *b = a + n;
+            v128_t pair = wasm_i32x4_make(src[a[0]] | src[b[0]] << 16, src[a[1]] | src[b[1]] << 16,
+                                          src[a[2]] | src[b[2]] << 16, src[a[3]] | src[b[3]] << 16);
+            v = wasm_i32x4_add(v, wasm_i32x4_dot_i16x8(pair, wasm_v128_load(g->fixed_pair + (j / 2) * n + k)));
+        }
+        wasm_v128_store(out + k, v);
+    }
+    gather_u8_tail(src, g, k, out);
+}
+#endif
+
 /* ---- vertical pass: scalar reference and SIMD variants ----------------- */
 
 /* A uint8 from a float: clamp to [0, 255], round half to even (OpenCV's saturate_cast). */
@@ -325,15 +577,38 @@ static uint8_t saturate_u8_fixed(int32_t v) {
     return (uint8_t)(v < 0 ? 0 : (v > 255 ? 255 : v));
 }
 
-static void vertical_f32_scalar(const float *const *rows, const float *w, int32_t taps, int64_t n, float *out) {
+/* Where value x of a vertical pass's output row goes: float32, or uint8 when `to_u8`. */
+static void *output_at(void *out, int64_t x, int32_t to_u8) {
+    return to_u8 ? (void *)((uint8_t *)out + x) : (void *)((float *)out + x);
+}
+
+/*
+ * Float rows combined with the vertical weights: float32 output, or with
+ * `to_u8` uint8 saturated as OpenCV's saturate_cast does (uint8 area shrink,
+ * which OpenCV computes in float).
+ */
+static void vertical_float_scalar(const float *const *rows, const float *w, int32_t taps, int64_t n, void *out,
+                                  int32_t to_u8) {
     for (int64_t x = 0; x < n; x++) {
         float v = rows[0][x] * w[0];
         for (int32_t j = 1; j < taps; j++) {
             float term = rows[j][x] * w[j];
             v = v + term;
         }
-        out[x] = v;
+        if (to_u8) {
+            ((uint8_t *)out)[x] = saturate_u8_float(v);
+        } else {
+            ((float *)out)[x] = v;
+        }
     }
+}
+
+/* The scalar tail of a SIMD vertical pass, from value x on. */
+static void vertical_float_tail(const float *const *rows, const float *w, int32_t taps, int64_t x, int64_t n,
+                                void *out, int32_t to_u8) {
+    const float *tail[MAX_ROW_TAPS];
+    for (int32_t j = 0; j < taps; j++) tail[j] = rows[j] + x;
+    vertical_float_scalar(tail, w, taps, n - x, output_at(out, x, to_u8), to_u8);
 }
 
 /*
@@ -366,40 +641,31 @@ static void vertical_u8_fixed_scalar(const int32_t *const *rows, const int32_t *
     }
 }
 
-static void vertical_u8_float_scalar(const float *const *rows, const float *w, int32_t taps, int64_t n,
-                                     uint8_t *out) {
-    for (int64_t x = 0; x < n; x++) {
-        float v = rows[0][x] * w[0];
-        for (int32_t j = 1; j < taps; j++) {
-            float term = rows[j][x] * w[j];
-            v = v + term;
-        }
-        out[x] = saturate_u8_float(v);
-    }
-}
-
 #if RT_ARCH_X86
-RT_TARGET_AVX2 static void vertical_f32_avx2(const float *const *rows, const float *w, int32_t taps, int64_t n,
-                                             float *out) {
-    int64_t x = 0;
-    for (; x + 8 <= n; x += 8) {
-        __m256 v = _mm256_mul_ps(_mm256_loadu_ps(rows[0] + x), _mm256_set1_ps(w[0]));
-        for (int32_t j = 1; j < taps; j++) {
-            v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_loadu_ps(rows[j] + x), _mm256_set1_ps(w[j])));
-        }
-        _mm256_storeu_ps(out + x, v);
-    }
-    const float *tail[MAX_ROW_TAPS];
-    for (int32_t j = 0; j < taps; j++) tail[j] = rows[j] + x;
-    vertical_f32_scalar(tail, w, taps, n - x, out + x);
-}
-
 /* Eight int32 in [0, 255] to eight bytes. */
 RT_TARGET_AVX2 static void store_u8x8(uint8_t *out, __m256i v) {
     __m256i words = _mm256_packus_epi32(v, v);
     __m256i bytes = _mm256_packus_epi16(words, words);
     __m256i joined = _mm256_permutevar8x32_epi32(bytes, _mm256_setr_epi32(0, 4, 0, 0, 0, 0, 0, 0));
     _mm_storel_epi64((__m128i *)out, _mm256_castsi256_si128(joined));
+}
+
+RT_TARGET_AVX2 static void vertical_float_avx2(const float *const *rows, const float *w, int32_t taps, int64_t n,
+                                               void *out, int32_t to_u8) {
+    int64_t x = 0;
+    for (; x + 8 <= n; x += 8) {
+        __m256 v = _mm256_mul_ps(_mm256_loadu_ps(rows[0] + x), _mm256_set1_ps(w[0]));
+        for (int32_t j = 1; j < taps; j++) {
+            v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_loadu_ps(rows[j] + x), _mm256_set1_ps(w[j])));
+        }
+        if (to_u8) {
+            v = _mm256_min_ps(_mm256_max_ps(v, _mm256_setzero_ps()), _mm256_set1_ps(255.0f));
+            store_u8x8((uint8_t *)out + x, _mm256_cvtps_epi32(v)); /* rounds half to even */
+        } else {
+            _mm256_storeu_ps((float *)out + x, v);
+        }
+    }
+    vertical_float_tail(rows, w, taps, x, n, out, to_u8);
 }
 
 RT_TARGET_AVX2 static void vertical_u8_fixed_avx2(const int32_t *const *rows, const int32_t *w, int32_t taps,
@@ -430,35 +696,22 @@ RT_TARGET_AVX2 static void vertical_u8_fixed_avx2(const int32_t *const *rows, co
     vertical_u8_fixed_scalar(tail, w, taps, n - x, out + x);
 }
 
-RT_TARGET_AVX2 static void vertical_u8_float_avx2(const float *const *rows, const float *w, int32_t taps,
-                                                  int64_t n, uint8_t *out) {
-    int64_t x = 0;
-    for (; x + 8 <= n; x += 8) {
-        __m256 v = _mm256_mul_ps(_mm256_loadu_ps(rows[0] + x), _mm256_set1_ps(w[0]));
-        for (int32_t j = 1; j < taps; j++) {
-            v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_loadu_ps(rows[j] + x), _mm256_set1_ps(w[j])));
-        }
-        v = _mm256_min_ps(_mm256_max_ps(v, _mm256_setzero_ps()), _mm256_set1_ps(255.0f));
-        store_u8x8(out + x, _mm256_cvtps_epi32(v)); /* rounds half to even */
-    }
-    const float *tail[MAX_ROW_TAPS];
-    for (int32_t j = 0; j < taps; j++) tail[j] = rows[j] + x;
-    vertical_u8_float_scalar(tail, w, taps, n - x, out + x);
-}
-
-RT_TARGET_AVX512 static void vertical_f32_avx512(const float *const *rows, const float *w, int32_t taps,
-                                                 int64_t n, float *out) {
+RT_TARGET_AVX512 static void vertical_float_avx512(const float *const *rows, const float *w, int32_t taps,
+                                                   int64_t n, void *out, int32_t to_u8) {
     int64_t x = 0;
     for (; x + 16 <= n; x += 16) {
         __m512 v = _mm512_mul_ps(_mm512_loadu_ps(rows[0] + x), _mm512_set1_ps(w[0]));
         for (int32_t j = 1; j < taps; j++) {
             v = _mm512_add_ps(v, _mm512_mul_ps(_mm512_loadu_ps(rows[j] + x), _mm512_set1_ps(w[j])));
         }
-        _mm512_storeu_ps(out + x, v);
+        if (to_u8) {
+            v = _mm512_min_ps(_mm512_max_ps(v, _mm512_setzero_ps()), _mm512_set1_ps(255.0f));
+            _mm_storeu_si128((__m128i *)((uint8_t *)out + x), _mm512_cvtusepi32_epi8(_mm512_cvtps_epi32(v)));
+        } else {
+            _mm512_storeu_ps((float *)out + x, v);
+        }
     }
-    const float *tail[MAX_ROW_TAPS];
-    for (int32_t j = 0; j < taps; j++) tail[j] = rows[j] + x;
-    vertical_f32_scalar(tail, w, taps, n - x, out + x);
+    vertical_float_tail(rows, w, taps, x, n, out, to_u8);
 }
 
 RT_TARGET_AVX512 static void vertical_u8_fixed_avx512(const int32_t *const *rows, const int32_t *w,
@@ -491,43 +744,32 @@ RT_TARGET_AVX512 static void vertical_u8_fixed_avx512(const int32_t *const *rows
     vertical_u8_fixed_scalar(tail, w, taps, n - x, out + x);
 }
 
-RT_TARGET_AVX512 static void vertical_u8_float_avx512(const float *const *rows, const float *w, int32_t taps,
-                                                      int64_t n, uint8_t *out) {
-    int64_t x = 0;
-    for (; x + 16 <= n; x += 16) {
-        __m512 v = _mm512_mul_ps(_mm512_loadu_ps(rows[0] + x), _mm512_set1_ps(w[0]));
-        for (int32_t j = 1; j < taps; j++) {
-            v = _mm512_add_ps(v, _mm512_mul_ps(_mm512_loadu_ps(rows[j] + x), _mm512_set1_ps(w[j])));
-        }
-        v = _mm512_min_ps(_mm512_max_ps(v, _mm512_setzero_ps()), _mm512_set1_ps(255.0f));
-        _mm_storeu_si128((__m128i *)(out + x), _mm512_cvtusepi32_epi8(_mm512_cvtps_epi32(v)));
-    }
-    const float *tail[MAX_ROW_TAPS];
-    for (int32_t j = 0; j < taps; j++) tail[j] = rows[j] + x;
-    vertical_u8_float_scalar(tail, w, taps, n - x, out + x);
-}
 #endif
 
 #if RT_ARCH_WASM_SIMD
-static void vertical_f32_wasm(const float *const *rows, const float *w, int32_t taps, int64_t n, float *out) {
+/* Four int32 to four bytes with saturation to [0, 255]. */
+static void store_u8x4(uint8_t *out, v128_t v) {
+    v128_t words = wasm_i16x8_narrow_i32x4(v, v);
+    v128_t bytes = wasm_u8x16_narrow_i16x8(words, words);
+    wasm_v128_store32_lane(out, bytes, 0);
+}
+
+static void vertical_float_wasm(const float *const *rows, const float *w, int32_t taps, int64_t n, void *out,
+                                int32_t to_u8) {
     int64_t x = 0;
     for (; x + 4 <= n; x += 4) {
         v128_t v = wasm_f32x4_mul(wasm_v128_load(rows[0] + x), wasm_f32x4_splat(w[0]));
         for (int32_t j = 1; j < taps; j++) {
             v = wasm_f32x4_add(v, wasm_f32x4_mul(wasm_v128_load(rows[j] + x), wasm_f32x4_splat(w[j])));
         }
-        wasm_v128_store(out + x, v);
+        if (to_u8) {
+            v = wasm_f32x4_pmin(wasm_f32x4_pmax(v, wasm_f32x4_splat(0.0f)), wasm_f32x4_splat(255.0f));
+            store_u8x4((uint8_t *)out + x, wasm_i32x4_trunc_sat_f32x4(wasm_f32x4_nearest(v)));
+        } else {
+            wasm_v128_store((float *)out + x, v);
+        }
     }
-    const float *tail[MAX_ROW_TAPS];
-    for (int32_t j = 0; j < taps; j++) tail[j] = rows[j] + x;
-    vertical_f32_scalar(tail, w, taps, n - x, out + x);
-}
-
-/* Four int32 to four bytes with saturation to [0, 255]. */
-static void store_u8x4(uint8_t *out, v128_t v) {
-    v128_t words = wasm_i16x8_narrow_i32x4(v, v);
-    v128_t bytes = wasm_u8x16_narrow_i16x8(words, words);
-    wasm_v128_store32_lane(out, bytes, 0);
+    vertical_float_tail(rows, w, taps, x, n, out, to_u8);
 }
 
 static void vertical_u8_fixed_wasm(const int32_t *const *rows, const int32_t *w, int32_t taps, int64_t n,
@@ -556,47 +798,39 @@ static void vertical_u8_fixed_wasm(const int32_t *const *rows, const int32_t *w,
     vertical_u8_fixed_scalar(tail, w, taps, n - x, out + x);
 }
 
-static void vertical_u8_float_wasm(const float *const *rows, const float *w, int32_t taps, int64_t n,
-                                   uint8_t *out) {
-    int64_t x = 0;
-    for (; x + 4 <= n; x += 4) {
-        v128_t v = wasm_f32x4_mul(wasm_v128_load(rows[0] + x), wasm_f32x4_splat(w[0]));
-        for (int32_t j = 1; j < taps; j++) {
-            v = wasm_f32x4_add(v, wasm_f32x4_mul(wasm_v128_load(rows[j] + x), wasm_f32x4_splat(w[j])));
-        }
-        v = wasm_f32x4_pmin(wasm_f32x4_pmax(v, wasm_f32x4_splat(0.0f)), wasm_f32x4_splat(255.0f));
-        store_u8x4(out + x, wasm_i32x4_trunc_sat_f32x4(wasm_f32x4_nearest(v)));
-    }
-    const float *tail[MAX_ROW_TAPS];
-    for (int32_t j = 0; j < taps; j++) tail[j] = rows[j] + x;
-    vertical_u8_float_scalar(tail, w, taps, n - x, out + x);
-}
 #endif
 
-typedef void (*vertical_f32_fn)(const float *const *, const float *, int32_t, int64_t, float *);
+typedef void (*vertical_float_fn)(const float *const *, const float *, int32_t, int64_t, void *, int32_t);
 typedef void (*vertical_u8_fixed_fn)(const int32_t *const *, const int32_t *, int32_t, int64_t, uint8_t *);
-typedef void (*vertical_u8_float_fn)(const float *const *, const float *, int32_t, int64_t, uint8_t *);
+typedef void (*gather_f32_fn)(const float *, const gather_table *, float *);
+typedef void (*gather_u8_fn)(const uint8_t *, const gather_table *, int32_t *);
+typedef int64_t (*blend_rgb_fn)(const float *, const float *, float, float, const gather_table *, float *);
 
-typedef struct vertical_kernels {
-    vertical_f32_fn f32;
+/* The SIMD level's kernels; the scalar reference has no gathers (NULL): its loops do every column. */
+typedef struct resize_kernels {
+    vertical_float_fn vertical_float;
     vertical_u8_fixed_fn u8_fixed;
-    vertical_u8_float_fn u8_float;
-} vertical_kernels;
+    gather_f32_fn gather_f32;
+    gather_u8_fn gather_u8;
+    blend_rgb_fn blend_rgb; /* NULL where there is none */
+} resize_kernels;
 
-static vertical_kernels pick_vertical(void) {
+static resize_kernels pick_kernels(void) {
     switch (rt_simd_active()) {
 #if RT_ARCH_X86
     case RT_SIMD_AVX512:
-        return (vertical_kernels){vertical_f32_avx512, vertical_u8_fixed_avx512, vertical_u8_float_avx512};
+        return (resize_kernels){vertical_float_avx512, vertical_u8_fixed_avx512, gather_f32_avx512, gather_u8_avx512,
+                                blend_rgb_avx2};
     case RT_SIMD_AVX2:
-        return (vertical_kernels){vertical_f32_avx2, vertical_u8_fixed_avx2, vertical_u8_float_avx2};
+        return (resize_kernels){vertical_float_avx2, vertical_u8_fixed_avx2, gather_f32_avx2, gather_u8_avx2,
+                                blend_rgb_avx2};
 #endif
 #if RT_ARCH_WASM_SIMD
     case RT_SIMD_WASM128:
-        return (vertical_kernels){vertical_f32_wasm, vertical_u8_fixed_wasm, vertical_u8_float_wasm};
+        return (resize_kernels){vertical_float_wasm, vertical_u8_fixed_wasm, gather_f32_wasm, gather_u8_wasm, NULL};
 #endif
     default:
-        return (vertical_kernels){vertical_f32_scalar, vertical_u8_fixed_scalar, vertical_u8_float_scalar};
+        return (resize_kernels){vertical_float_scalar, vertical_u8_fixed_scalar, NULL, NULL, NULL};
     }
 }
 
@@ -662,7 +896,10 @@ typedef struct filter_plan {
     int64_t row_values;  /* out_width * cn: values of one resampled row */
     int32_t slots;       /* cached resampled rows (y.max_taps) */
     int32_t *slot_row;   /* source row held by each slot, -1 if none */
-    void *slot_data;     /* slots * row_values values of 4 bytes */
+    void *slot_data;     /* slots * row_values values of 4 bytes; vertical first: one source-width row */
+    int vertical_first;  /* float32 shrinking rows: blend source rows first, then resample that one row */
+    gather_table gather; /* the horizontal taps per value, for the SIMD levels */
+    resize_kernels kernels;
     void *memory;        /* the one pool buffer everything above lives in */
 } filter_plan;
 
@@ -679,6 +916,77 @@ static void carve_taps(axis_taps *t, int64_t outputs, int32_t max_taps, uint8_t 
     *cursor += taps_bytes(outputs, max_taps);
 }
 
+/* Whether the horizontal pass has SIMD gathers: two or four taps per column, fixed-point or float32 rows. */
+static int gathers_apply(const filter_plan *plan, int64_t src_row_values) {
+    return (plan->x.max_taps == 2 || plan->x.max_taps == 4) && plan->kind != ROWS_U8_FLOAT &&
+           src_row_values <= INT32_MAX;
+}
+
+static int64_t gather_bytes(int64_t values, int32_t taps) {
+    return values * (int64_t)sizeof(int32_t) * (2 * (int64_t)taps + taps / 2 + 8);
+}
+
+/*
+ * Leading output columns the gathers can compute: all taps present, and for
+ * uint8 the 4-byte load at each tap's byte inside the source row.
+ */
+static int64_t gather_columns(const axis_taps *t, int64_t dst_width, int64_t cn, int64_t src_row_values,
+                              int32_t kind) {
+    int64_t read = kind == ROWS_U8_FIXED ? 4 : 1; /* elements each gather lane reads */
+    int64_t d = 0;
+    for (; d < dst_width && t->count[d] == t->max_taps; d++) {
+        int32_t last = 0;
+        for (int32_t j = 0; j < t->max_taps; j++) {
+            last = t->index[d * t->max_taps + j] > last ? t->index[d * t->max_taps + j] : last;
+        }
+        if ((int64_t)last * cn + cn - 1 + read > src_row_values) {
+            break;
+        }
+    }
+    return d;
+}
+
+/* Leading columns whose two taps are adjacent pixels and whose 8-float load from the left one stays in the row. */
+static int64_t rgb_columns(const axis_taps *t, int64_t columns, int64_t src_row_values) {
+    int64_t d = 0;
+    while (d < columns && t->index[2 * d + 1] == t->index[2 * d] + 1 && 3 * (int64_t)t->index[2 * d] + 8 <= src_row_values) {
+        d++;
+    }
+    return d;
+}
+
+static void build_gather(const axis_taps *t, int64_t columns, int64_t cn, int32_t kind, int64_t src_row_values,
+                         gather_table *g) {
+    int64_t n = columns * cn;
+    g->values = n;
+    g->taps = t->max_taps;
+    g->pair_step = g->taps == 2 && cn <= 3 ? (int32_t)cn : 0;
+    for (int64_t d = 0; d < columns && g->pair_step; d++) {
+        g->pair_step = t->index[2 * d + 1] == t->index[2 * d] + 1 ? g->pair_step : 0;
+    }
+    g->rgb_pixels = g->taps == 2 && cn == 3 && kind == ROWS_F32 ? rgb_columns(t, columns, src_row_values) : 0;
+    for (int64_t d = 0; d < g->rgb_pixels; d++) {
+        for (int32_t i = 0; i < 8; i++) {
+            g->rgb_weight[8 * d + i] = i < 6 ? t->weight[2 * d + i / 3] : 0.0f;
+        }
+    }
+    for (int64_t d = 0; d < columns; d++) {
+        for (int64_t c = 0; c < cn; c++) {
+            int64_t k = d * cn + c;
+            for (int32_t j = 0; j < g->taps; j++) {
+                int64_t tap = d * t->max_taps + j;
+                g->offset[j * n + k] = (int32_t)(t->index[tap] * cn + c);
+                g->weight[j * n + k] = t->weight[tap];
+            }
+            for (int32_t j = 0; j < g->taps; j += 2) {
+                uint32_t low = (uint16_t)(int16_t)t->fixed[d * t->max_taps + j];
+                uint32_t high = (uint16_t)(int16_t)t->fixed[d * t->max_taps + j + 1];
+                g->fixed_pair[(j / 2) * n + k] = (int32_t)(low | high << 16);
+            }
+        }
+    }
+}
+
 static rt_status plan_filter(const image_batch *im, int32_t dtype, int64_t out_height, int64_t out_width,
                              int32_t interpolation, filter_plan *plan, rt_error *err) {
     axis_plan py = plan_axis(im->height, out_height), px = plan_axis(im->width, out_width);
@@ -693,8 +1001,15 @@ static rt_status plan_filter(const image_batch *im, int32_t dtype, int64_t out_h
                  : (interpolation == RT_INTERP_AREA && area_shrink ? ROWS_U8_FLOAT : ROWS_U8_FIXED);
     plan->row_values = out_width * im->cn;
     plan->slots = y_taps;
+    plan->x.max_taps = x_taps;
+    plan->kernels = pick_kernels();
+    int64_t src_row_values = im->width * im->cn;
+    int gathers = plan->kernels.gather_f32 != NULL && gathers_apply(plan, src_row_values);
+    plan->vertical_first = plan->kind == ROWS_F32 && out_height < im->height;
+    int64_t slot_bytes = plan->vertical_first ? 4 * src_row_values : 4 * plan->row_values * y_taps;
     int64_t bytes = taps_bytes(out_width, x_taps) + taps_bytes(out_height, y_taps) +
-                    (int64_t)sizeof(int32_t) * y_taps + 4 * plan->row_values * y_taps + 64;
+                    (int64_t)sizeof(int32_t) * y_taps + slot_bytes + 64 +
+                    (gathers ? gather_bytes(plan->row_values, x_taps) : 0);
     RT_RETURN_NOT_OK(rt_pool_alloc(bytes, &plan->memory, err));
     uint8_t *cursor = plan->memory;
     carve_taps(&plan->x, out_width, x_taps, &cursor);
@@ -703,19 +1018,34 @@ static rt_status plan_filter(const image_batch *im, int32_t dtype, int64_t out_h
     cursor += sizeof(int32_t) * y_taps;
     cursor = (uint8_t *)(((uintptr_t)cursor + 63) & ~(uintptr_t)63);
     plan->slot_data = cursor;
+    cursor += slot_bytes;
     build_taps(&px, interpolation, area_shrink, 1, &plan->x);
     build_taps(&py, interpolation, area_shrink, 0, &plan->y);
+    plan->gather = (gather_table){0};
+    if (gathers) {
+        int64_t n = plan->row_values;
+        plan->gather.offset = (int32_t *)cursor;
+        plan->gather.weight = (float *)(plan->gather.offset + x_taps * n);
+        plan->gather.fixed_pair = (int32_t *)(plan->gather.weight + x_taps * n);
+        plan->gather.rgb_weight = (float *)(plan->gather.fixed_pair + x_taps / 2 * n);
+        build_gather(&plan->x, gather_columns(&plan->x, out_width, im->cn, src_row_values, plan->kind), im->cn,
+                     plan->kind, src_row_values, &plan->gather);
+    }
     return RT_OK;
 }
 
+/* One source row resampled horizontally: SIMD gathers for the leading columns, the scalar loops for the rest. */
 static void resample_row(const filter_plan *plan, const void *src_row, int64_t cn, void *dst_row) {
     int64_t width = plan->row_values / cn;
+    int64_t first = plan->gather.values / cn;
     switch (plan->kind) {
     case ROWS_F32:
-        horizontal_f32(src_row, &plan->x, width, cn, dst_row);
+        if (first) plan->kernels.gather_f32(src_row, &plan->gather, dst_row);
+        horizontal_f32(src_row, &plan->x, first, width, cn, dst_row);
         return;
     case ROWS_U8_FIXED:
-        horizontal_u8_fixed(src_row, &plan->x, width, cn, dst_row);
+        if (first) plan->kernels.gather_u8(src_row, &plan->gather, dst_row);
+        horizontal_u8_fixed(src_row, &plan->x, first, width, cn, dst_row);
         return;
     default:
         horizontal_u8_float(src_row, &plan->x, width, cn, dst_row);
@@ -747,7 +1077,29 @@ static const void *cached_row(filter_plan *plan, const uint8_t *src_plane, int64
     return slot;
 }
 
-static void filter_plane(filter_plan *plan, const vertical_kernels *kernels, const uint8_t *src,
+/*
+ * Touches the source rows output row `y` will read, a cache line at a time,
+ * before the current row computes: the gathers jump through a row, which
+ * the hardware prefetcher does not follow, so a batch not in cache would
+ * otherwise arrive one miss at a time.
+ */
+static void prefetch_rows(const uint8_t *src, int64_t row_bytes, const axis_taps *t, int64_t y, int64_t rows) {
+    if (y >= rows) {
+        return;
+    }
+    for (int32_t j = 0; j < t->count[y]; j++) {
+        const uint8_t *row = src + (int64_t)t->index[y * t->max_taps + j] * row_bytes;
+        for (int64_t b = 0; b < row_bytes; b += 64) {
+#if RT_ARCH_X86 /* inline: GCC 12 drops __builtin_prefetch and _mm_prefetch here */
+            __asm__ volatile("prefetcht0 %0" : : "m"(row[b]));
+#else
+            (void)row;
+#endif
+        }
+    }
+}
+
+static void filter_plane(filter_plan *plan, const uint8_t *src,
                          int64_t src_row_bytes, int64_t cn, int64_t out_height, void *dst, int64_t dst_row_bytes) {
     for (int32_t s = 0; s < plan->slots; s++) {
         plan->slot_row[s] = -1;
@@ -756,6 +1108,7 @@ static void filter_plane(filter_plan *plan, const vertical_kernels *kernels, con
         const axis_taps *t = &plan->y;
         int32_t taps = t->count[y];
         const int32_t *needed = t->index + y * t->max_taps;
+        prefetch_rows(src, src_row_bytes, t, y + PREFETCH_AHEAD, out_height);
         const void *rows[MAX_ROW_TAPS];
         for (int32_t j = 0; j < taps; j++) {
             rows[j] = cached_row(plan, src, src_row_bytes, cn, needed[j], needed, taps);
@@ -763,16 +1116,61 @@ static void filter_plane(filter_plan *plan, const vertical_kernels *kernels, con
         void *line = (uint8_t *)dst + y * dst_row_bytes;
         switch (plan->kind) {
         case ROWS_F32:
-            kernels->f32((const float *const *)rows, t->weight + y * t->max_taps, taps, plan->row_values, line);
+            plan->kernels.vertical_float((const float *const *)rows, t->weight + y * t->max_taps, taps, plan->row_values,
+                                        line, 0);
             break;
         case ROWS_U8_FIXED:
-            kernels->u8_fixed((const int32_t *const *)rows, t->fixed + y * t->max_taps, taps, plan->row_values,
+            plan->kernels.u8_fixed((const int32_t *const *)rows, t->fixed + y * t->max_taps, taps, plan->row_values,
                               line);
             break;
         default:
-            kernels->u8_float((const float *const *)rows, t->weight + y * t->max_taps, taps, plan->row_values,
-                              line);
+            plan->kernels.vertical_float((const float *const *)rows, t->weight + y * t->max_taps, taps,
+                                         plan->row_values, line, 1);
         }
+    }
+}
+
+/*
+ * Float32 planes whose rows shrink, vertical pass first: each output row
+ * blends its source rows over the full width (contiguous loads the hardware
+ * prefetcher follows), then resamples that one row horizontally from cache.
+ * Fewer gathers than resampling every source row first, and the same
+ * weights; only the order of float rounding differs from OpenCV's.
+ */
+/*
+ * Bilinear three-channel rows: the fused kernel blends and resamples all
+ * but the last few pixels; the rest blend the source elements from the
+ * first one they read on (taps only move right) and resample as usual.
+ */
+static void blend_and_resample_rgb(const filter_plan *plan, const float *const *rows, const float *w,
+                                   int64_t src_row_values, float *blended, float *out) {
+    const gather_table *g = &plan->gather;
+    int64_t done = plan->kernels.blend_rgb(rows[0], rows[1], w[0], w[1], g, out);
+    int64_t from = g->offset[3 * done];
+    const float *rest[2] = {rows[0] + from, rows[1] + from};
+    plan->kernels.vertical_float(rest, w, 2, src_row_values - from, blended + from, 0);
+    gather_f32_tail(blended, g, 3 * done, out);
+    horizontal_f32(blended, &plan->x, g->values / 3, plan->row_values / 3, 3, out);
+}
+
+static void filter_plane_vertical_first(filter_plan *plan, const float *src, int64_t src_row_values, int64_t cn,
+                                        int64_t out_height, float *dst) {
+    const axis_taps *t = &plan->y;
+    float *blended = plan->slot_data;
+    for (int64_t y = 0; y < out_height; y++) {
+        int32_t taps = t->count[y];
+        const float *rows[MAX_ROW_TAPS];
+        for (int32_t j = 0; j < taps; j++) {
+            rows[j] = src + (int64_t)t->index[y * t->max_taps + j] * src_row_values;
+        }
+        const float *w = t->weight + y * t->max_taps;
+        float *line = dst + y * plan->row_values;
+        if (taps == 2 && plan->gather.rgb_pixels > 1 && plan->kernels.blend_rgb) {
+            blend_and_resample_rgb(plan, rows, w, src_row_values, blended, line);
+            continue;
+        }
+        plan->kernels.vertical_float(rows, w, taps, src_row_values, blended, 0);
+        resample_row(plan, blended, cn, line);
     }
 }
 
@@ -780,11 +1178,15 @@ static rt_status resize_filtered(const image_batch *im, int32_t dtype, const voi
                                  int64_t out_width, int32_t interpolation, void *out, rt_error *err) {
     filter_plan plan;
     RT_RETURN_NOT_OK(plan_filter(im, dtype, out_height, out_width, interpolation, &plan, err));
-    vertical_kernels kernels = pick_vertical();
     int64_t element = rt_dtype_size(dtype);
     int64_t src_row_bytes = im->width * im->cn * element, dst_row_bytes = out_width * im->cn * element;
-    for (int64_t p = 0; p < im->planes; p++) {
-        filter_plane(&plan, &kernels, (const uint8_t *)data + p * im->height * src_row_bytes, src_row_bytes,
+    for (int64_t p = 0; p < im->planes && plan.vertical_first; p++) {
+        filter_plane_vertical_first(&plan, (const float *)data + p * im->height * im->width * im->cn,
+                                    im->width * im->cn, im->cn, out_height,
+                                    (float *)out + p * out_height * out_width * im->cn);
+    }
+    for (int64_t p = 0; p < im->planes && !plan.vertical_first; p++) {
+        filter_plane(&plan, (const uint8_t *)data + p * im->height * src_row_bytes, src_row_bytes,
                      im->cn, out_height, (uint8_t *)out + p * out_height * dst_row_bytes, dst_row_bytes);
     }
     rt_pool_free(plan.memory, NULL);

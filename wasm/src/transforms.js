@@ -15,7 +15,6 @@ import {
   checkNumber,
   checkSize,
   copyIn,
-  encodeUtf8,
   poolAlloc,
   poolFree,
   withPoolBuffers,
@@ -366,19 +365,12 @@ const isTransform = (t) =>
 // The pipeline
 // ---------------------------------------------------------------------------
 
-/** XXH64 (rt_transform_hash) of `bytes` with `seed`, both BigInt-free to callers. */
-function hashBytes(c, ptr, nbytes, seed) {
-  check(c, c.exports.rt_transform_hash(ptr, BigInt(nbytes), seed, c.outPtr, c.errPtr), 'rt_transform_hash');
-  return new DataView(c.memory.buffer).getBigUint64(c.outPtr, true);
-}
-
-function hashText(c, text, seed) {
-  const bytes = encodeUtf8(text);
-  return withPoolBuffers(c, (alloc) => {
-    const ptr = alloc(bytes.length);
-    copyIn(c, ptr, bytes);
-    return hashBytes(c, ptr, bytes.length, seed);
-  });
+/** XXH3-128 (rt_transform_hash128) of `nbytes` bytes at `ptr`, as 32 hex digits. */
+function hashBytes(c, ptr, nbytes) {
+  check(c, c.exports.rt_transform_hash128(ptr, BigInt(nbytes), 0n, c.outPtr, c.errPtr), 'rt_transform_hash128');
+  const view = new DataView(c.memory.buffer);
+  const hex = (offset) => view.getBigUint64(c.outPtr + offset, true).toString(16).padStart(16, '0');
+  return hex(8) + hex(0);
 }
 
 /** A new tensor with the same values and shape (a copy within linear memory). */
@@ -392,8 +384,8 @@ function copyTensor(tensor, context) {
 /**
  * Transforms applied in order, with a content-addressed cache.
  *
- * The cache keys each intermediate result by XXH64 of the input tensor's
- * bytes and shape chained with every transform's key(), so a changed input
+ * The cache keys each intermediate result by the input tensor's shape, an
+ * XXH3-128 hash of its bytes and the key() of every transform up to it, so a changed input
  * or parameter never finds a stale entry, and a longer pipeline reuses a
  * cached prefix. It holds at most `cache_bytes` (default 256 MiB) and drops
  * the least recently used entries first. execute() always returns a tensor
@@ -411,7 +403,7 @@ export class WasmTransformPipeline {
   #cacheEnabled;
   #cacheLimit;
   #steps = []; // {transform, owned, stats}
-  #cache = new Map(); // BigInt key -> WasmTensor, least recently used first
+  #cache = new Map(); // key string -> WasmTensor, least recently used first
   #cachedBytes = 0;
   #calls = 0;
   #hits = 0;
@@ -518,12 +510,12 @@ export class WasmTransformPipeline {
     return result;
   }
 
-  /** Cache keys, one per step: the input's content hash chained with each transform's key. */
+  /** Cache keys, one per step: the input's shape and content hash with the keys of the transforms up to it. */
   #chainKeys(input, context) {
     const { c, ptr, shape, size } = readTensor(input, context);
-    let key = hashText(c, `WasmTensor[${shape.join(',')}]float32`, 0n);
-    key = hashBytes(c, ptr, size * 4, key);
-    return this.#steps.map(({ transform }) => (key = hashText(c, transform.key(), key)));
+    const content = `WasmTensor[${shape.join(',')}]float32:${hashBytes(c, ptr, size * 4)}`;
+    const steps = this.#steps.map(({ transform }) => transform.key());
+    return steps.map((_, i) => JSON.stringify([content, steps.slice(0, i + 1)]));
   }
 
   /** Keeps `tensor` under `key` if it fits; returns whether the cache now owns it. */

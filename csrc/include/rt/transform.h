@@ -14,7 +14,7 @@
  *
  * The JavaScript classes map one to one: WasmNormalize -> rt_transform_normalize,
  * WasmResize -> rt_transform_resize, center crop -> rt_transform_center_crop,
- * and the pipeline cache keys -> rt_transform_hash.
+ * and the pipeline cache keys -> rt_transform_hash128 (XXH3-128).
  */
 #ifndef RT_TRANSFORM_H
 #define RT_TRANSFORM_H
@@ -70,11 +70,20 @@ rt_status rt_transform_center_crop(int32_t dtype, const void *data, int64_t batc
                                    int64_t out_height, int64_t out_width, void *out, rt_error *err);
 
 /*
- * XXH64 of `nbytes` bytes with `seed` (the same value as the reference
- * xxHash library gives), for the pipeline's content-addressed cache.
+ * XXH64 of `nbytes` bytes with `seed` (the official xxHash's, vendored in
+ * csrc/vendor/xxhash): one value in *out. A checksum for callers that store
+ * it; the pipeline cache uses rt_transform_hash128.
  */
 rt_status rt_transform_hash(const void *data, int64_t nbytes, uint64_t seed, uint64_t *out,
                             rt_error *err);
+
+/*
+ * XXH3 128-bit hash of `nbytes` bytes with `seed` (XXH3_128bits_withSeed of
+ * the vendored xxHash, SIMD, at memory speed), for the pipeline's
+ * content-addressed cache: writes out[0] = low 64 bits, out[1] = high 64 bits.
+ */
+rt_status rt_transform_hash128(const void *data, int64_t nbytes, uint64_t seed, uint64_t *out,
+                               rt_error *err);
 
 #ifdef __cplusplus
 }
