@@ -158,6 +158,24 @@ class Backend:
         block = self._alloc_block(length * dtype.itemsize)
         return np.asarray(block)[: length * dtype.itemsize].view(dtype)
 
+    def output_for(self, out: np.ndarray) -> np.ndarray:
+        """Where a kernel should write results meant for the caller's array ``out``: ``out`` itself
+        when the kernels can write there (native: any C-contiguous array), else a pool array of
+        the same shape for :meth:`deliver` to copy over."""
+        if self.name == "native" and out.flags.c_contiguous:
+            return out
+        block = pool_block_of(out)
+        if block is not None and block._release == getattr(self, "_release", None) and out.flags.c_contiguous:
+            return out
+        return self.empty(len(out), out.dtype)
+
+    @staticmethod
+    def deliver(result: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """``out`` holding ``result`` (a no-op when the kernel wrote into ``out`` directly)."""
+        if result is not out:
+            np.copyto(out, result)
+        return out
+
     def run(self, function: str, *args: Any) -> Any:
         """Call a C kernel; raise the matching RtError if it fails.
 

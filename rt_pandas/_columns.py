@@ -243,6 +243,16 @@ def wrap_like(source: ColumnInput, results: list[np.ndarray], backend: Backend) 
     return pd.Series(values, index=source.series.index, name=source.series.name, copy=False)
 
 
+def check_out(out: Any, length: int, dtype: np.dtype, function: str) -> np.ndarray:
+    """``out`` if it can take ``length`` results of ``dtype`` (a writeable 1-D numpy array), else a
+    ValidationError naming what is wrong."""
+    if not isinstance(out, np.ndarray) or out.ndim != 1 or len(out) != length or out.dtype != dtype:
+        raise ValidationError(f"out must be a 1-D numpy array of {length} {np.dtype(dtype)} values", function)
+    if not out.flags.writeable:
+        raise ValidationError("out must be writeable", function)
+    return out
+
+
 def unpack_bits(bits: np.ndarray, offset: int, length: int) -> np.ndarray:
     """Bits ``offset .. offset + length`` of an Arrow bitmap as 0/1 uint8 (only their bytes are read)."""
     start = offset // 8

@@ -22,34 +22,48 @@ import pandas as pd
 
 from . import _threads
 from ._backend import In, Out, get_backend
-from ._columns import DTYPE_CODES, ColumnInput, ColumnView, as_columns, float_values, unpack_bits, wrap_like
+from ._columns import (DTYPE_CODES, ColumnInput, ColumnView, as_columns, check_out, float_values, unpack_bits,
+                       wrap_like)
 from .errors import ValidationError
 
 UNARY = ("exp", "expm1", "log", "log1p", "sinh", "cosh", "tanh", "asin", "acos", "atan")
 __all__ = [*UNARY, "atan2", "SeriesElementaryMethods"]
 
 
-def _run_unary(name: str, values: np.ndarray) -> np.ndarray:
+def _run_unary(name: str, values: np.ndarray, target: np.ndarray | None = None) -> np.ndarray:
+    """``rt_math_<name>`` over ``values`` into a new pool array, or into ``target`` (the caller's)."""
     backend = get_backend()
-    out = backend.empty(len(values), values.dtype)
+    out = backend.empty(len(values), values.dtype) if target is None else backend.output_for(target)
     code = DTYPE_CODES[values.dtype]
 
     def run(start: int, stop: int) -> None:
         backend.run(f"rt_math_{name}", code, In(values[start:stop]), 0, stop - start, Out(out[start:stop]))
 
     _threads.parallel_ranges(len(values), run, threaded=backend.name == "native")
+    return out if target is None else backend.deliver(out, target)
+
+
+def _unary(name: str, x: Any, out: np.ndarray | None = None) -> Any:
+    source = as_columns(x)
+    if out is None:
+        results = [_run_unary(name, float_values(view, name)) for view in source.chunks]
+        return wrap_like(source, results, get_backend())
+    chunks = [(view, float_values(view, name)) for view in source.chunks]
+    dtype = chunks[0][1].dtype if chunks else np.dtype(np.float64)
+    check_out(out, sum(view.length for view in source.chunks), dtype, name)
+    start = 0
+    for view, values in chunks:  # every chunk's rows in turn; null rows become NaN
+        _run_unary(name, values, out[start:start + view.length])
+        mask = _null_mask(view)
+        if mask is not None:
+            out[start:start + view.length][mask] = np.nan
+        start += view.length
     return out
 
 
-def _unary(name: str, x: Any) -> Any:
-    source = as_columns(x)
-    results = [_run_unary(name, float_values(view, name)) for view in source.chunks]
-    return wrap_like(source, results, get_backend())
-
-
 def _make_unary(name: str, summary: str, example_in: str, example_out: str):
-    def function(x: Any) -> Any:
-        return _unary(name, x)
+    def function(x: Any, out: np.ndarray | None = None) -> Any:
+        return _unary(name, x, out)
 
     function.__name__ = function.__qualname__ = name
     function.__doc__ = f"""{summary}
@@ -59,16 +73,20 @@ def _make_unary(name: str, summary: str, example_in: str, example_out: str):
     x : array-like
         numpy array, pandas Series, pyarrow Array / ChunkedArray, or any
         object with ``__arrow_c_array__`` / ``__arrow_c_stream__``.
+    out : numpy.ndarray, optional
+        A writeable 1-D array of the result's length and dtype to fill (null
+        rows become NaN); it is returned. Natively the kernel writes straight
+        into it, so a loop over equal-sized inputs allocates nothing.
 
     Returns
     -------
-    Same kind as ``x``: float32 stays float32, other numbers become float64,
-    nulls stay null, a Series keeps its index and name.
+    Same kind as ``x`` (or ``out``): float32 stays float32, other numbers
+    become float64, nulls stay null, a Series keeps its index and name.
 
     Raises
     ------
     ValidationError
-        A non-numeric column or an input that is not 1-D.
+        A non-numeric column, an input that is not 1-D, or an ``out`` that does not fit.
 
     Examples
     --------
@@ -114,7 +132,7 @@ def _null_mask(view: ColumnView) -> np.ndarray | None:
     return unpack_bits(view.validity, view.offset, view.length) == 0
 
 
-def atan2(y: Any, x: Any) -> Any:
+def atan2(y: Any, x: Any, out: np.ndarray | None = None) -> Any:
     """The angle of the point ``(x, y)`` in ``[-pi, pi]``, element-wise.
 
     ``y`` and ``x`` are arrays of the same length or one of them is a scalar
@@ -125,15 +143,17 @@ def atan2(y: Any, x: Any) -> Any:
     ----------
     y, x : array-like or float
         As for :func:`sinh`; Python / numpy scalars broadcast.
+    out : numpy.ndarray, optional
+        As for :func:`sinh`.
 
     Returns
     -------
-    Same kind as ``y`` (or ``x`` when ``y`` is a scalar).
+    Same kind as ``y`` (or ``x`` when ``y`` is a scalar), or ``out``.
 
     Raises
     ------
     ValidationError
-        Lengths differ, both are scalars, or a column is not numeric.
+        Lengths differ, both are scalars, a column is not numeric, or ``out`` does not fit.
 
     Examples
     --------
@@ -156,16 +176,22 @@ def atan2(y: Any, x: Any) -> Any:
     x_values = np.broadcast_to(x_values.astype(dtype, copy=False), length)
     y_values, x_values = np.ascontiguousarray(y_values), np.ascontiguousarray(x_values)
     backend = get_backend()
-    out = backend.empty(length, dtype)
+    target = out
+    result = backend.empty(length, dtype) if out is None else backend.output_for(check_out(out, length, dtype, "atan2"))
     if length:
         def run(start: int, stop: int) -> None:
             backend.run("rt_math_atan2", DTYPE_CODES[dtype], In(y_values[start:stop]), 0,
-                        In(x_values[start:stop]), 0, stop - start, Out(out[start:stop]))
+                        In(x_values[start:stop]), 0, stop - start, Out(result[start:stop]))
 
         _threads.parallel_ranges(length, run, threaded=backend.name == "native")
     masks = [m for m in (y_mask, x_mask) if m is not None]
     mask = np.logical_or.reduce(masks) if masks else None
-    return _package(y_source if y_source is not None else x_source, out, mask, backend)
+    if target is not None:
+        backend.deliver(result, target)
+        if mask is not None:
+            target[mask] = np.nan
+        return target
+    return _package(y_source if y_source is not None else x_source, result, mask, backend)
 
 
 def _package(source: ColumnInput, values: np.ndarray, mask: np.ndarray | None, backend) -> Any:

@@ -17,10 +17,11 @@ from __future__ import annotations
 import numbers
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ._backend import In, Out, get_backend
-from ._columns import DTYPE_CODES, as_columns, float_values, wrap_like
+from ._columns import DTYPE_CODES, as_columns, check_out, float_values, wrap_like
 from .errors import ValidationError
 from . import elementary
 from .elementary import acos, asin, atan, atan2, cosh, exp, expm1, log, log1p, sinh, tanh  # noqa: F401
@@ -35,8 +36,8 @@ def _number(value: Any, name: str, function: str) -> float:
     return float(value)
 
 
-def _elementwise(c_function: str, public_name: str, x: Any, *scalars: float) -> Any:
-    """Run a unary C kernel chunk by chunk and package the result like ``x``.
+def _elementwise(c_function: str, public_name: str, x: Any, scalars: tuple, out: np.ndarray | None) -> Any:
+    """Run a unary C kernel chunk by chunk and package the result like ``x`` (or fill ``out``).
 
     The kernel gets each chunk's logical rows (a view, so offset 0 and no copy
     natively; the wasm backend copies only those rows). Nulls need no work:
@@ -44,16 +45,26 @@ def _elementwise(c_function: str, public_name: str, x: Any, *scalars: float) -> 
     """
     source = as_columns(x)
     backend = get_backend()
-    results = []
-    for view in source.chunks:
-        values = float_values(view, public_name)
-        out = backend.empty(view.length, values.dtype)
-        backend.run(c_function, DTYPE_CODES[values.dtype], In(values), 0, view.length, *scalars, Out(out))
-        results.append(out)
-    return wrap_like(source, results, backend)
+    chunks = [(view, float_values(view, public_name)) for view in source.chunks]
+    if out is not None:
+        dtype = chunks[0][1].dtype if chunks else np.dtype(np.float64)
+        check_out(out, sum(view.length for view, _ in chunks), dtype, public_name)
+    results, start = [], 0
+    for view, values in chunks:
+        target = None if out is None else out[start:start + view.length]
+        result = backend.empty(view.length, values.dtype) if target is None else backend.output_for(target)
+        backend.run(c_function, DTYPE_CODES[values.dtype], In(values), 0, view.length, *scalars, Out(result))
+        if target is not None:
+            backend.deliver(result, target)
+            mask = elementary._null_mask(view)
+            if mask is not None:
+                target[mask] = np.nan
+        results.append(result)
+        start += view.length
+    return out if out is not None else wrap_like(source, results, backend)
 
 
-def clamp(x: Any, lower: float, upper: float) -> Any:
+def clamp(x: Any, lower: float, upper: float, out: np.ndarray | None = None) -> Any:
     """Limit every value to ``[lower, upper]``; NaN and nulls pass through.
 
     Parameters
@@ -64,15 +75,18 @@ def clamp(x: Any, lower: float, upper: float) -> Any:
     lower, upper : float
         Bounds, ``lower <= upper``; ``-inf`` / ``inf`` leave a side open.
         For float32 input they are rounded to float32 first, as ``numpy.clip`` does.
+    out : numpy.ndarray, optional
+        A writeable 1-D array of the result's length and dtype to fill (null
+        rows become NaN); it is returned.
 
     Returns
     -------
-    Same kind as ``x``; float32 stays float32, other numbers become float64.
+    Same kind as ``x`` (or ``out``); float32 stays float32, other numbers become float64.
 
     Raises
     ------
     ValidationError
-        ``lower > upper``, a NaN bound, or a non-numeric column.
+        ``lower > upper``, a NaN bound, a non-numeric column, or an ``out`` that does not fit.
 
     Examples
     --------
@@ -85,7 +99,7 @@ def clamp(x: Any, lower: float, upper: float) -> Any:
     """
     lower = _number(lower, "lower", "clamp")
     upper = _number(upper, "upper", "clamp")
-    return _elementwise("rt_math_clamp", "clamp", x, lower, upper)
+    return _elementwise("rt_math_clamp", "clamp", x, (lower, upper), out)
 
 
 class SeriesMathMethods:

@@ -23,7 +23,7 @@ import numpy as np
 
 from . import _threads
 from ._backend import In, Out, get_backend
-from ._columns import DTYPE_CODES
+from ._columns import DTYPE_CODES, check_out
 from .elementary import _operand, _package
 from .errors import ValidationError
 
@@ -46,21 +46,15 @@ def _result_dtype(x: Any, x_values: np.ndarray, y: Any, y_values: np.ndarray) ->
     return np.dtype(np.float32) if all(k is np.float32 for k in kinds) else np.dtype(np.float64)
 
 
-def _check_out(out: Any, length: int, dtype: np.dtype) -> None:
-    if not isinstance(out, np.ndarray) or out.ndim != 1 or len(out) != length or out.dtype != dtype:
-        raise ValidationError(f"out must be a 1-D numpy array of {length} {dtype} values", "pow")
-    if not out.flags.writeable:
-        raise ValidationError("out must be writeable", "pow")
-
-
 def _compute(x_values: np.ndarray, y_values: np.ndarray | None, y_scalar: float | None,
-             dtype: np.dtype, length: int) -> np.ndarray:
-    """The kernel over [0, length): an array exponent, or ``y_scalar`` broadcast inside the kernel."""
+             dtype: np.dtype, length: int, out: np.ndarray | None) -> np.ndarray:
+    """The kernel over [0, length): an array exponent, or ``y_scalar`` broadcast inside the kernel;
+    into ``out`` when given."""
     backend = get_backend()
-    result = backend.empty(length, dtype)
+    result = backend.empty(length, dtype) if out is None else backend.output_for(out)
     code = DTYPE_CODES[dtype]
     if length == 0:
-        return result
+        return result if out is None else out
 
     def run(start: int, stop: int) -> None:
         if y_values is None:
@@ -71,7 +65,7 @@ def _compute(x_values: np.ndarray, y_values: np.ndarray | None, y_scalar: float 
                         stop - start, Out(result[start:stop]))
 
     _threads.parallel_ranges(length, run, threaded=backend.name == "native")
-    return result
+    return result if out is None else backend.deliver(result, out)
 
 
 def pow(x: Any, y: Any, out: np.ndarray | None = None) -> Any:  # noqa: A001 (the issue's name)
@@ -128,17 +122,16 @@ def pow(x: Any, y: Any, out: np.ndarray | None = None) -> Any:  # noqa: A001 (th
         raise ValidationError(f"x has {length} rows but y has {len(y_values)}", "pow")
     dtype = _result_dtype(x, x_values, y, y_values)
     if out is not None:
-        _check_out(out, length, dtype)
+        check_out(out, length, dtype, "pow")
     x_values = np.ascontiguousarray(np.broadcast_to(x_values.astype(dtype, copy=False), length))
     if y_source is None:
-        result = _compute(x_values, None, float(y_values[0]), dtype, length)
+        result = _compute(x_values, None, float(y_values[0]), dtype, length, out)
     else:
         y_values = np.ascontiguousarray(np.broadcast_to(y_values.astype(dtype, copy=False), length))
-        result = _compute(x_values, y_values, None, dtype, length)
+        result = _compute(x_values, y_values, None, dtype, length, out)
     masks = [m for m in (x_mask, y_mask) if m is not None]
     mask = np.logical_or.reduce(masks) if masks else None
     if out is not None:
-        np.copyto(out, result)
         if mask is not None:
             out[mask] = np.nan
         return out

@@ -19,23 +19,13 @@ from typing import Any
 import numpy as np
 
 from . import elementary
-from .errors import ValidationError
 
 __all__ = ["erf", "erfc", "gamma", "lgamma", "SeriesSpecialMethods"]
 
 
 def _unary(name: str, x: Any, out: np.ndarray | None) -> Any:
-    """Run ``rt_math_<name>`` through part A's machinery (threads, chunks, nulls); fill ``out`` if given."""
-    result = elementary._unary(name, x)
-    if out is None:
-        return result
-    if not isinstance(out, np.ndarray) or not isinstance(result, np.ndarray):
-        raise ValidationError("out= works with numpy input and a numpy output array", name)
-    if out.shape != result.shape or out.dtype != result.dtype or not out.flags.writeable:
-        raise ValidationError(
-            f"out must be a writeable array of shape {result.shape} and dtype {result.dtype}", name)
-    np.copyto(out, result)
-    return out
+    """Run ``rt_math_<name>`` through the elementary functions' machinery (threads, chunks, nulls, ``out``)."""
+    return elementary._unary(name, x, out)
 
 
 def erf(x: Any, out: np.ndarray | None = None) -> Any:
@@ -47,7 +37,7 @@ def erf(x: Any, out: np.ndarray | None = None) -> Any:
         numpy array, pandas Series, pyarrow Array / ChunkedArray or any
         object with ``__arrow_c_array__`` / ``__arrow_c_stream__``.
     out : numpy.ndarray, optional
-        For numpy input: the array to write into (same length, result dtype).
+        A writeable 1-D array of the result's length and dtype to fill (null rows become NaN); it is returned.
 
     Returns
     -------
@@ -91,7 +81,7 @@ def gamma(x: Any, out: np.ndarray | None = None) -> Any:
         numpy array, pandas Series, pyarrow Array / ChunkedArray or any
         object with ``__arrow_c_array__`` / ``__arrow_c_stream__``.
     out : numpy.ndarray, optional
-        For numpy input: the array to write into (same length, result dtype).
+        A writeable 1-D array of the result's length and dtype to fill (null rows become NaN); it is returned.
 
     Returns
     -------
