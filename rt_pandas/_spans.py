@@ -128,18 +128,25 @@ def _sum(terms: str, arguments: dict[str, int]) -> int:
     return sum(int(term) if term.isdigit() else int(arguments[term]) for term in terms.split("+"))
 
 
-def read_section(wasm: bytes) -> dict:
-    """The ``rt_pointer_spans`` table stored in a module's bytes, or {} if it has none."""
+def sections(wasm: bytes):
+    """(section id, first byte, end) of every section of a module's bytes."""
+    if wasm[:4] != b"\0asm":
+        raise ValueError("not a wasm module")
     pos = 8  # magic and version
     while pos < len(wasm):
         section_id = wasm[pos]
-        size, pos = _uleb(wasm, pos + 1)
-        end = pos + size
+        size, pos = uleb(wasm, pos + 1)
+        yield section_id, pos, pos + size
+        pos += size
+
+
+def read_section(wasm: bytes) -> dict:
+    """The ``rt_pointer_spans`` table stored in a module's bytes, or {} if it has none."""
+    for section_id, start, end in sections(wasm):
         if section_id == 0:
-            name_length, name_at = _uleb(wasm, pos)
+            name_length, name_at = uleb(wasm, start)
             if wasm[name_at:name_at + name_length] == SECTION.encode():
                 return json.loads(wasm[name_at + name_length:end])
-        pos = end
     return {}
 
 
@@ -150,7 +157,8 @@ def section_bytes(table: dict) -> bytes:
     return b"\0" + _uleb_bytes(len(body)) + body
 
 
-def _uleb(data: bytes, pos: int) -> tuple[int, int]:
+def uleb(data: bytes, pos: int) -> tuple[int, int]:
+    """The unsigned LEB128 number at ``data[pos]`` and the position after it."""
     result = shift = 0
     while True:
         byte = data[pos]

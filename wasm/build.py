@@ -72,28 +72,11 @@ def find_tool(explicit: str | None, env_var: str, default: str) -> str:
 
 def count_imports(wasm: bytes) -> int:
     """Number of entries in the module's import section (id 2), read from the binary."""
-    if wasm[:4] != b"\0asm":
-        raise ValueError("not a wasm module")
-    pos = 8
-    while pos < len(wasm):
-        section_id = wasm[pos]
-        size, pos = _read_uleb(wasm, pos + 1)
+    spans = _load_abi()._load_sibling("_spans")
+    for section_id, start, _ in spans.sections(wasm):
         if section_id == 2:
-            count, _ = _read_uleb(wasm, pos)
-            return count
-        pos += size
+            return spans.uleb(wasm, start)[0]
     return 0
-
-
-def _read_uleb(data: bytes, pos: int) -> tuple[int, int]:
-    result = shift = 0
-    while True:
-        byte = data[pos]
-        pos += 1
-        result |= (byte & 0x7F) << shift
-        shift += 7
-        if byte < 0x80:
-            return result, pos
 
 
 def build(out: Path = DEFAULT_OUT, clang: str | None = None, wasm_ld: str | None = None) -> Path:
