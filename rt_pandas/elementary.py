@@ -15,7 +15,7 @@ array([0.        , 1.17520119])
 from __future__ import annotations
 
 import numbers
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -30,10 +30,16 @@ UNARY = ("exp", "expm1", "log", "log1p", "sinh", "cosh", "tanh", "asin", "acos",
 __all__ = [*UNARY, "atan2", "SeriesElementaryMethods"]
 
 
+def _kernel_output(backend, length: int, dtype: np.dtype, target: np.ndarray | None) -> np.ndarray:
+    """Where a kernel writes: a new pool array, or for the caller's ``target`` what
+    ``backend.output_for`` picks (``target`` itself natively)."""
+    return backend.empty(length, dtype) if target is None else backend.output_for(target)
+
+
 def _run_unary(name: str, values: np.ndarray, target: np.ndarray | None = None) -> np.ndarray:
     """``rt_math_<name>`` over ``values`` into a new pool array, or into ``target`` (the caller's)."""
     backend = get_backend()
-    out = backend.empty(len(values), values.dtype) if target is None else backend.output_for(target)
+    out = _kernel_output(backend, len(values), values.dtype, target)
     code = DTYPE_CODES[values.dtype]
 
     def run(start: int, stop: int) -> None:
@@ -43,22 +49,34 @@ def _run_unary(name: str, values: np.ndarray, target: np.ndarray | None = None) 
     return out if target is None else backend.deliver(out, target)
 
 
-def _unary(name: str, x: Any, out: np.ndarray | None = None) -> Any:
+def chunk_by_chunk(x: Any, function: str, compute: Callable, out: np.ndarray | None) -> Any:
+    """A unary kernel over every chunk of ``x``: ``compute(values, target)`` returns the chunk's
+    float results, written into ``target`` (a slice of ``out``) when ``out`` is given. The results
+    are packaged like ``x`` (nulls keep the input's validity), or ``out`` is returned with NaN in
+    the null rows."""
     source = as_columns(x)
+    chunks = [(view, float_values(view, function)) for view in source.chunks]
     if out is None:
-        results = [_run_unary(name, float_values(view, name)) for view in source.chunks]
-        return wrap_like(source, results, get_backend())
-    chunks = [(view, float_values(view, name)) for view in source.chunks]
+        return wrap_like(source, [compute(values, None) for _, values in chunks], get_backend())
     dtype = chunks[0][1].dtype if chunks else np.dtype(np.float64)
-    check_out(out, sum(view.length for view in source.chunks), dtype, name)
+    check_out(out, sum(view.length for view, _ in chunks), dtype, function)
     start = 0
-    for view, values in chunks:  # every chunk's rows in turn; null rows become NaN
-        _run_unary(name, values, out[start:start + view.length])
-        mask = _null_mask(view)
-        if mask is not None:
-            out[start:start + view.length][mask] = np.nan
+    for view, values in chunks:
+        target = out[start:start + view.length]
+        compute(values, target)
+        _nan_where_null(target, _null_mask(view))
         start += view.length
     return out
+
+
+def _nan_where_null(target: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
+    if mask is not None:
+        target[mask] = np.nan
+    return target
+
+
+def _unary(name: str, x: Any, out: np.ndarray | None = None) -> Any:
+    return chunk_by_chunk(x, name, lambda values, target: _run_unary(name, values, target), out)
 
 
 def _make_unary(name: str, summary: str, example_in: str, example_out: str):
@@ -176,26 +194,25 @@ def atan2(y: Any, x: Any, out: np.ndarray | None = None) -> Any:
     x_values = np.broadcast_to(x_values.astype(dtype, copy=False), length)
     y_values, x_values = np.ascontiguousarray(y_values), np.ascontiguousarray(x_values)
     backend = get_backend()
-    target = out
-    result = backend.empty(length, dtype) if out is None else backend.output_for(check_out(out, length, dtype, "atan2"))
+    if out is not None:
+        check_out(out, length, dtype, "atan2")
+    result = _kernel_output(backend, length, dtype, out)
     if length:
         def run(start: int, stop: int) -> None:
             backend.run("rt_math_atan2", DTYPE_CODES[dtype], In(y_values[start:stop]), 0,
                         In(x_values[start:stop]), 0, stop - start, Out(result[start:stop]))
 
         _threads.parallel_ranges(length, run, threaded=backend.name == "native")
-    masks = [m for m in (y_mask, x_mask) if m is not None]
+    return _package(y_source if y_source is not None else x_source, result, (y_mask, x_mask), backend, out)
+
+
+def _package(source: ColumnInput, values: np.ndarray, masks: tuple, backend, out: np.ndarray | None = None) -> Any:
+    """A binary kernel's result on the concatenated rows, null where either operand's mask is set:
+    packaged like ``source``, or delivered into ``out`` with NaN in the null rows."""
+    masks = [m for m in masks if m is not None]
     mask = np.logical_or.reduce(masks) if masks else None
-    if target is not None:
-        backend.deliver(result, target)
-        if mask is not None:
-            target[mask] = np.nan
-        return target
-    return _package(y_source if y_source is not None else x_source, result, mask, backend)
-
-
-def _package(source: ColumnInput, values: np.ndarray, mask: np.ndarray | None, backend) -> Any:
-    """Wrap a result computed on the concatenated rows like ``source``, nulls from ``mask``."""
+    if out is not None:
+        return _nan_where_null(backend.deliver(values, out), mask)
     null_count = int(mask.sum()) if mask is not None else 0
     validity = np.packbits(~mask, bitorder="little") if null_count else None
     if source.masked:

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ._backend import In, Out, get_backend
-from ._columns import DTYPE_CODES, as_columns, check_out, float_values, wrap_like
+from ._columns import DTYPE_CODES
 from .errors import ValidationError
 from . import elementary
 from .elementary import acos, asin, atan, atan2, cosh, exp, expm1, log, log1p, sinh, tanh  # noqa: F401
@@ -37,31 +37,21 @@ def _number(value: Any, name: str, function: str) -> float:
 
 
 def _elementwise(c_function: str, public_name: str, x: Any, scalars: tuple, out: np.ndarray | None) -> Any:
-    """Run a unary C kernel chunk by chunk and package the result like ``x`` (or fill ``out``).
+    """Run a unary C kernel (with trailing scalar arguments) chunk by chunk, as
+    :func:`rt_pandas.elementary.chunk_by_chunk` packages it.
 
     The kernel gets each chunk's logical rows (a view, so offset 0 and no copy
     natively; the wasm backend copies only those rows). Nulls need no work:
     the result reuses the input's validity, which describes the same rows.
     """
-    source = as_columns(x)
     backend = get_backend()
-    chunks = [(view, float_values(view, public_name)) for view in source.chunks]
-    if out is not None:
-        dtype = chunks[0][1].dtype if chunks else np.dtype(np.float64)
-        check_out(out, sum(view.length for view, _ in chunks), dtype, public_name)
-    results, start = [], 0
-    for view, values in chunks:
-        target = None if out is None else out[start:start + view.length]
-        result = backend.empty(view.length, values.dtype) if target is None else backend.output_for(target)
-        backend.run(c_function, DTYPE_CODES[values.dtype], In(values), 0, view.length, *scalars, Out(result))
-        if target is not None:
-            backend.deliver(result, target)
-            mask = elementary._null_mask(view)
-            if mask is not None:
-                target[mask] = np.nan
-        results.append(result)
-        start += view.length
-    return out if out is not None else wrap_like(source, results, backend)
+
+    def compute(values: np.ndarray, target: np.ndarray | None) -> np.ndarray:
+        result = elementary._kernel_output(backend, len(values), values.dtype, target)
+        backend.run(c_function, DTYPE_CODES[values.dtype], In(values), 0, len(values), *scalars, Out(result))
+        return result if target is None else backend.deliver(result, target)
+
+    return elementary.chunk_by_chunk(x, public_name, compute, out)
 
 
 def clamp(x: Any, lower: float, upper: float, out: np.ndarray | None = None) -> Any:

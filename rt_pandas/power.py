@@ -24,7 +24,7 @@ import numpy as np
 from . import _threads
 from ._backend import In, Out, get_backend
 from ._columns import DTYPE_CODES, check_out
-from .elementary import _operand, _package
+from .elementary import _kernel_output, _operand, _package
 from .errors import ValidationError
 
 __all__ = ["pow", "SeriesPowerMethods"]
@@ -49,12 +49,12 @@ def _result_dtype(x: Any, x_values: np.ndarray, y: Any, y_values: np.ndarray) ->
 def _compute(x_values: np.ndarray, y_values: np.ndarray | None, y_scalar: float | None,
              dtype: np.dtype, length: int, out: np.ndarray | None) -> np.ndarray:
     """The kernel over [0, length): an array exponent, or ``y_scalar`` broadcast inside the kernel;
-    into ``out`` when given."""
+    written where ``_kernel_output`` says for ``out``."""
     backend = get_backend()
-    result = backend.empty(length, dtype) if out is None else backend.output_for(out)
+    result = _kernel_output(backend, length, dtype, out)
     code = DTYPE_CODES[dtype]
     if length == 0:
-        return result if out is None else out
+        return result
 
     def run(start: int, stop: int) -> None:
         if y_values is None:
@@ -65,7 +65,7 @@ def _compute(x_values: np.ndarray, y_values: np.ndarray | None, y_scalar: float 
                         stop - start, Out(result[start:stop]))
 
     _threads.parallel_ranges(length, run, threaded=backend.name == "native")
-    return result if out is None else backend.deliver(result, out)
+    return result
 
 
 def pow(x: Any, y: Any, out: np.ndarray | None = None) -> Any:  # noqa: A001 (the issue's name)
@@ -129,13 +129,7 @@ def pow(x: Any, y: Any, out: np.ndarray | None = None) -> Any:  # noqa: A001 (th
     else:
         y_values = np.ascontiguousarray(np.broadcast_to(y_values.astype(dtype, copy=False), length))
         result = _compute(x_values, y_values, None, dtype, length, out)
-    masks = [m for m in (x_mask, y_mask) if m is not None]
-    mask = np.logical_or.reduce(masks) if masks else None
-    if out is not None:
-        if mask is not None:
-            out[mask] = np.nan
-        return out
-    return _package(x_source if x_source is not None else y_source, result, mask, get_backend())
+    return _package(x_source if x_source is not None else y_source, result, (x_mask, y_mask), get_backend(), out)
 
 
 class SeriesPowerMethods:

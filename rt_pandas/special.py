@@ -23,11 +23,6 @@ from . import elementary
 __all__ = ["erf", "erfc", "gamma", "lgamma", "SeriesSpecialMethods"]
 
 
-def _unary(name: str, x: Any, out: np.ndarray | None) -> Any:
-    """Run ``rt_math_<name>`` through the elementary functions' machinery (threads, chunks, nulls, ``out``)."""
-    return elementary._unary(name, x, out)
-
-
 def erf(x: Any, out: np.ndarray | None = None) -> Any:
     """Error function ``2/sqrt(pi) * integral_0^x exp(-t**2) dt``, element-wise.
 
@@ -55,7 +50,7 @@ def erf(x: Any, out: np.ndarray | None = None) -> Any:
     >>> erf(pd.Series([0.5, None], name="z")).round(6).tolist()
     [0.5205, nan]
     """
-    return _unary("erf", x, out)
+    return elementary._unary("erf", x, out)
 
 
 def erfc(x: Any, out: np.ndarray | None = None) -> Any:
@@ -69,7 +64,7 @@ def erfc(x: Any, out: np.ndarray | None = None) -> Any:
     >>> erfc(pa.array([0.0, None, 10.0])).to_pylist()
     [1.0, None, 2.088487583762545e-45]
     """
-    return _unary("erfc", x, out)
+    return elementary._unary("erfc", x, out)
 
 
 def gamma(x: Any, out: np.ndarray | None = None) -> Any:
@@ -103,7 +98,7 @@ def gamma(x: Any, out: np.ndarray | None = None) -> Any:
     array([ 1.77245385, 24.        ,  2.3632718 ,         inf,        -inf,
                    nan,         inf])
     """
-    return _unary("gamma", x, out)
+    return elementary._unary("gamma", x, out)
 
 
 def lgamma(x: Any, out: np.ndarray | None = None) -> Any:
@@ -119,7 +114,7 @@ def lgamma(x: Any, out: np.ndarray | None = None) -> Any:
     >>> lgamma(pa.array([1.0, None, 10.0, -0.5])).to_pylist()
     [0.0, None, 12.801827480081469, 1.2655121234846454]
     """
-    return _unary("lgamma", x, out)
+    return elementary._unary("lgamma", x, out)
 
 
 class SeriesSpecialMethods:
