@@ -539,14 +539,19 @@ class IsolationForest:
         if not self._handle:
             raise ValidationError("this IsolationForest is not fitted yet; call fit first", "IsolationForest")
 
-    def anomaly_score(self, X: Any) -> np.ndarray:
-        """The paper's score ``2 ** (-E[h(x)] / c(psi))`` in (0, 1]: about 1 for anomalies,
-        well below 0.5 for normal rows (the negation of :meth:`score_samples`)."""
+    def _rows(self, X: Any) -> np.ndarray:
+        """``X`` as the float64 matrix the fitted forest scores; a ValidationError if it cannot."""
         self._check_fitted()
         X, _ = _matrix(X)
         if X.shape[1] != self.n_features_in_:
             raise ValidationError(f"X has {X.shape[1]} features, but the forest was fitted on "
                                   f"{self.n_features_in_}", "X")
+        return X
+
+    def anomaly_score(self, X: Any) -> np.ndarray:
+        """The paper's score ``2 ** (-E[h(x)] / c(psi))`` in (0, 1]: about 1 for anomalies,
+        well below 0.5 for normal rows (the negation of :meth:`score_samples`)."""
+        X = self._rows(X)
         out = self._backend.empty(X.shape[0], np.float64)
         self._backend.run("rt_iforest_score", Ptr(self._handle), In(X), X.shape[0], X.shape[1], self._threads(), Out(out))
         return out
@@ -574,11 +579,7 @@ class IsolationForest:
         ``log2(n_parent / n_child)`` (the bits of isolation it gave); returns
         the index of the feature with the most credit and its fraction of the total.
         """
-        self._check_fitted()
-        X, _ = _matrix(X)
-        if X.shape[1] != self.n_features_in_:
-            raise ValidationError(f"X has {X.shape[1]} features, but the forest was fitted on "
-                                  f"{self.n_features_in_}", "X")
+        X = self._rows(X)
         top = self._backend.empty(X.shape[0], np.int32)
         share = self._backend.empty(X.shape[0], np.float64)
         self._backend.run("rt_iforest_explain", Ptr(self._handle), In(X), X.shape[0], X.shape[1], Out(top), Out(share))
