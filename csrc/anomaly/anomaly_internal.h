@@ -117,6 +117,17 @@ static inline void rt_column_block(int32_t dtype, const void *data, const uint8_
     }
 }
 
+/* Elements [start, start + count) of a column as doubles to read: the column's own memory for
+ * float64 without nulls (no copy), else `block` filled by rt_column_block. */
+static inline const double *rt_column_block_view(int32_t dtype, const void *data, const uint8_t *validity,
+                                                 int64_t offset, int64_t start, int64_t count, double *block) {
+    if (dtype == RT_DTYPE_FLOAT64 && validity == NULL) {
+        return (const double *)data + offset + start;
+    }
+    rt_column_block(dtype, data, validity, offset, start, count, block);
+    return block;
+}
+
 /* The k-th smallest of x[0..n) (x is reordered: smaller values before k, larger after). */
 double rt_anomaly_select_kth(double *x, int64_t n, int64_t k);
 

@@ -153,12 +153,7 @@ rt_status rt_anomaly_quantiles_fast(int32_t dtype, const void *data, const uint8
     double block[RT_ANOMALY_BLOCK];
     for (int64_t start = 0; status == RT_OK && !overflow && start < length; start += RT_ANOMALY_BLOCK) {
         int64_t count = length - start < RT_ANOMALY_BLOCK ? length - start : RT_ANOMALY_BLOCK;
-        const double *x = block;
-        if (dtype == RT_DTYPE_FLOAT64 && validity == NULL) {
-            x = (const double *)data + offset + start;
-        } else {
-            rt_column_block(dtype, data, validity, offset, start, count, block);
-        }
+        const double *x = rt_column_block_view(dtype, data, validity, offset, start, count, block);
         for (int32_t q = 0; q < n_probs; q++) {
             bracket *br = &b[q];
             const double lo = br->lo, hi = br->hi;

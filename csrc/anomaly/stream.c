@@ -358,12 +358,7 @@ rt_status rt_anomaly_detector_update_many(void *handle, int32_t dtype, const voi
     rt_anomaly_record rec = d->last;
     for (int64_t start = 0; start < length; start += RT_ANOMALY_BLOCK) {
         int64_t count = length - start < RT_ANOMALY_BLOCK ? length - start : RT_ANOMALY_BLOCK;
-        const double *x = block;
-        if (dtype == RT_DTYPE_FLOAT64 && validity == NULL) {
-            x = (const double *)data + offset + start;
-        } else {
-            rt_column_block(dtype, data, validity, offset, start, count, block);
-        }
+        const double *x = rt_column_block_view(dtype, data, validity, offset, start, count, block);
         int64_t i = 0;
         for (; i < count; i++) {
             /* Warm-up and the stream's last value go through push_value (the last keeps its record). */
