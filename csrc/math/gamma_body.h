@@ -226,5 +226,3 @@ static inline vd gamma_v(vd x) {
     return vd_sel(vd_isnan(x), x, r);
 }
 
-SPECIAL_UNARY_LOOPS(gamma)
-SPECIAL_UNARY_LOOPS(lgamma)

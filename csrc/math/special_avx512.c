@@ -1,4 +1,4 @@
-/* The AVX-512 variant of erf, erfc, gamma and lgamma (see special_body.h, gamma_body.h). */
+/* The AVX-512 variant of erf, erfc, gamma and lgamma (see special_body.h, gamma_body.h, special_f32_body.h). */
 #include "../core/internal.h"
 
 #if RT_ARCH_X86
@@ -13,6 +13,7 @@
 #include "vec.h"
 #include "special_body.h"
 #include "gamma_body.h"
+#include "special_f32_body.h"
 #ifdef __clang__
 #pragma clang attribute pop
 #else

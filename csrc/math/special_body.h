@@ -167,9 +167,7 @@ static inline vd erfc_v(vd x) {
     return vd_sel(vd_isnan(x), x, r);
 }
 
-/* float32 lanes run the float64 lane function and round once. */
+/* float64 lanes run fn_v, float32 lanes (widened to double) fn32_v of special_f32_body.h, which
+ * instantiates the loops of all four functions. */
 #define SPECIAL_UNARY_LOOPS(fn) \
-    VEC_UNARY_LOOPS(SPECIAL_NAME(rt_sp_##fn##_f64), SPECIAL_NAME(rt_sp_##fn##_f32), fn##_v, fn##_v)
-
-SPECIAL_UNARY_LOOPS(erf)
-SPECIAL_UNARY_LOOPS(erfc)
+    VEC_UNARY_LOOPS(SPECIAL_NAME(rt_sp_##fn##_f64), SPECIAL_NAME(rt_sp_##fn##_f32), fn##_v, fn##32_v)

@@ -4,3 +4,4 @@
 #include "vec.h"
 #include "special_body.h"
 #include "gamma_body.h"
+#include "special_f32_body.h"

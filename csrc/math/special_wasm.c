@@ -1,4 +1,4 @@
-/* The wasm simd128 variant of erf, erfc, gamma and lgamma (see special_body.h, gamma_body.h). */
+/* The wasm simd128 variant of erf, erfc, gamma and lgamma (see special_body.h, gamma_body.h, special_f32_body.h). */
 #include "../core/internal.h"
 
 #if RT_ARCH_WASM_SIMD
@@ -7,4 +7,5 @@
 #include "vec.h"
 #include "special_body.h"
 #include "gamma_body.h"
+#include "special_f32_body.h"
 #endif

@@ -5,8 +5,8 @@
  * defines VEC_ISA and includes this header and then elementary_body.h, so
  * the algorithm is written once and compiled four times. The header gives
  * a double vector `vd`, a lane mask `vm` and the operations the algorithms
- * need (vd_lookup32 and vd_lookup8 read a 32- or 8-entry table; indices must be in
- * [0, 32) or [0, 8)). Two of
+ * need (vd_lookup32, vd_lookup16 and vd_lookup8 read a 32-, 16- or 8-entry table; indices must be in
+ * [0, 32), [0, 16) or [0, 8)). Two of
  * them carry the accuracy contract:
  *
  *   vd_mla(a, b, c)  a*b + c, fused where the ISA has FMA (polynomials only);
@@ -80,6 +80,7 @@ static inline vu vu_add(vu a, vu b) { return a + b; }
 static inline vu vu_sub(vu a, vu b) { return a - b; }
 static inline vd vd_lookup32(const double *table, vu index) { return table[index]; }
 static inline vd vd_lookup8(const double *table, vu index) { return table[index]; }
+static inline vd vd_lookup16(const double *table, vu index) { return table[index]; }
 static inline vu vu_shl(vu a, int n) { return a << n; }
 static inline vu vu_shr(vu a, int n) { return a >> n; }
 /* Round to nearest even for |a| < 2^51 (callers clamp first); no libm needed. */
@@ -139,6 +140,11 @@ static inline vd vd_lookup8(const double *table, vu index) {
     __m256 high = _mm256_permutevar8x32_ps(_mm256_castpd_ps(_mm256_loadu_pd(table + 4)), pairs);
     return _mm256_blendv_pd(_mm256_castps_pd(low), _mm256_castps_pd(high), _mm256_castsi256_pd(_mm256_slli_epi64(index, 61)));
 }
+/* Two vd_lookup8 and a blend on bit 3 of the index. */
+static inline vd vd_lookup16(const double *table, vu index) {
+    vd low = vd_lookup8(table, index), high = vd_lookup8(table + 8, index);
+    return _mm256_blendv_pd(low, high, _mm256_castsi256_pd(_mm256_slli_epi64(index, 60)));
+}
 #define vu_shl(a, n) _mm256_slli_epi64((a), (n))
 #define vu_shr(a, n) _mm256_srli_epi64((a), (n))
 static inline vd vd_round(vd a) { return _mm256_round_pd(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
@@ -191,6 +197,10 @@ static inline vd vd_lookup32(const double *table, vu index) {
     return _mm512_mask_blend_pd(_mm512_test_epi64_mask(index, _mm512_set1_epi64(16)), low, high);
 }
 static inline vd vd_lookup8(const double *table, vu index) { return _mm512_permutexvar_pd(index, _mm512_loadu_pd(table)); }
+/* One two-register permute: bit 3 of the index picks the register. */
+static inline vd vd_lookup16(const double *table, vu index) {
+    return _mm512_permutex2var_pd(_mm512_loadu_pd(table), index, _mm512_loadu_pd(table + 8));
+}
 #define vu_shl(a, n) _mm512_slli_epi64((a), (n))
 #define vu_shr(a, n) _mm512_srli_epi64((a), (n))
 static inline vd vd_round(vd a) { return _mm512_roundscale_pd(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
@@ -242,6 +252,7 @@ static inline vd vd_lookup32(const double *table, vu index) {
     return wasm_f64x2_make(table[wasm_i64x2_extract_lane(index, 0)], table[wasm_i64x2_extract_lane(index, 1)]);
 }
 static inline vd vd_lookup8(const double *table, vu index) { return vd_lookup32(table, index); }
+static inline vd vd_lookup16(const double *table, vu index) { return vd_lookup32(table, index); }
 static inline vu vu_shl(vu a, int n) { return wasm_i64x2_shl(a, (uint32_t)n); }
 static inline vu vu_shr(vu a, int n) { return wasm_u64x2_shr(a, (uint32_t)n); }
 static inline vd vd_round(vd a) { return wasm_f64x2_nearest(a); }

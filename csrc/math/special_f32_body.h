@@ -1,0 +1,190 @@
+/*
+ * float32 erf, erfc, gamma and lgamma: float32 lanes widened to double and
+ * computed in plain double arithmetic (no double-double) with short minimax
+ * polynomials, then rounded once to float32. Each kernel keeps its relative
+ * error near 2^-37 before that rounding (the fits in special_f32_coefficients.h,
+ * from tools/special_f32_minimax.py, plus a few double roundings), so results are
+ * within 0.5 + 2^-12 ULP of float32. special_<isa>.c includes this after
+ * special_body.h and gamma_body.h, whose ln 2 split, log_table_dd and gamma_pole it uses.
+ *
+ * - erf: a = |x| clamped below 4 (erf rounds to 1 from 3.92), k = floor(4a),
+ *   erf(a) = a P_k(a - k/4 - 1/8) with 16 degree-7 pieces (one vd_lookup16 per
+ *   coefficient); P_k ~ 2/sqrt(pi) near 0, so erf keeps its relative accuracy
+ *   down to the subnormals.
+ * - erfc: x < 1/2 as 1 - erf(x); above, exp(-x^2) F(x) with F = exp(x^2) erfc(x)
+ *   in 18 quarter-octave degree-8 pieces from 1/2 to 12 (x clamped to 10.25,
+ *   where erfc is below half the smallest float32 subnormal). x^2 is exact in
+ *   double, so the exponential (Cody-Waite reduction, degree-8 polynomial, 2^k)
+ *   costs no accuracy.
+ * - lgamma: w = x, or 1 + |x| for x < 0 (exact); w < 8 reduces to t in [1, 2)
+ *   with lgamma(t) = (t-1)(t-2) F(t - 3/2) (relative accuracy at both zeros) plus
+ *   the log of the product of the factors w - i (or minus log w below 1); w >= 8
+ *   takes Stirling, (w - 1/2)(log w - 1) + log(2 pi)/2 - 1/2 + G(1/w^2)/w. x < 0:
+ *   lgamma(x) = log pi - log|sin(pi x)| - lgamma(1 - x), sin(pi x) from the
+ *   exact reduction |x| - round(|x|).
+ * - gamma: sign * exp(lgamma), the exponential as erfc's; lgamma below 100 in
+ *   magnitude, so its absolute error (~2^-45) is gamma's relative one.
+ */
+#include "special_f32_coefficients.h"
+
+enum {
+    ERF32_N = sizeof ERF32_P / sizeof ERF32_P[0],
+    ERFC32_N = sizeof ERFC32_P / sizeof ERFC32_P[0],
+    EXP32_N = sizeof EXP32_P / sizeof EXP32_P[0],
+    LGAMMA32_F_N = sizeof LGAMMA32_F / sizeof LGAMMA32_F[0],
+    LGAMMA32_G_N = sizeof LGAMMA32_G / sizeof LGAMMA32_G[0],
+};
+
+static const double SP32_LOG_PI = 0x1.250d048e7a1bdp+0;
+static const double SP32_HALF_LOG_2PI_MINUS_HALF = 0x1.acfe390c97d69p-2; /* log(2 pi)/2 - 1/2 */
+
+/* erf(a) for a = |x| >= 0 (NaN lanes give a finite, unused value). */
+static inline vd erf32_abs(vd a) {
+    a = vd_min(a, vd_set(3.96875));
+    /* k = floor(4a) (or k - 1 at the boundary k/4, which both pieces cover) in the low mantissa bits. */
+    vd shifted = vd_add(vd_mla(a, vd_set(4.0), vd_set(-0.5)), vd_set(0x1.8p52));
+    vu index = vu_and(vd_bits(shifted), vu_set(15));
+    /* a - k/4 is exact; taking 1/8 off it too is exact from the second piece on (in the first, P's
+     * argument is off by at most 2^-56, which moves P ~ 2/sqrt(pi) by far less than its error). */
+    vd t = vd_sub(vd_mla(vd_sub(shifted, vd_set(0x1.8p52)), vd_set(-0.25), a), vd_set(0.125));
+    vd p = vd_lookup16(ERF32_P[0], index);
+    for (int j = 1; j < ERF32_N; j++) {
+        p = vd_mla(p, t, vd_lookup16(ERF32_P[j], index));
+    }
+    return vd_mul(a, p);
+}
+
+static inline vd erf32_v(vd x) {
+    vd r = vd_copysign(erf32_abs(vd_abs(x)), x);
+    return vd_sel(vd_isnan(x), x, r);
+}
+
+/* e^-s = 2^k P(r) for |s| <= 120 given exactly (-s = k ln2 + r; -s - k LN2_HI is exact). */
+static inline vd exp32_neg(vd s) {
+    vd k = vd_round(vd_mul(s, vd_set(-SP_INV_LN2)));
+    vd r = vd_sub(vd_neg(s), vd_mul(k, vd_set(SP_LN2_HI)));
+    r = vd_mla(k, vd_set(-SP_LN2_LO), r);
+    return vd_mul(vd_poly(r, EXP32_P, EXP32_N), vd_pow2(k));
+}
+
+/* erfc(x) for 1/2 <= x (x clamped to 10.25; NaN lanes give an unused value). */
+static inline vd erfc32_big(vd x) {
+    vd u = vd_min(vd_max(x, vd_set(0.5)), vd_set(10.25));
+    /* Quarter octaves: the exponent and the top two mantissa bits, counted from 1/2. */
+    vu index = vu_sub(vu_shr(vd_bits(u), 50), vu_set(1022u * 4u));
+    vd t = vd_sub(u, vd_lookup32(ERFC32_MID, index)); /* exact */
+    vd f = vd_lookup32(ERFC32_P[0], index);
+    for (int j = 1; j < ERFC32_N; j++) {
+        f = vd_mla(f, t, vd_lookup32(ERFC32_P[j], index));
+    }
+    return vd_mul(exp32_neg(vd_mul(u, u)), f); /* u * u exact: u holds a float32 value */
+}
+
+static inline vd erfc32_v(vd x) {
+    vm near = vd_lt(x, vd_set(0.5));
+    vd near_r = vd_set(0.0), far_r = vd_set(0.0);
+    if (vm_any(near)) {
+        near_r = vd_sub(vd_set(1.0), vd_copysign(erf32_abs(vd_abs(x)), x));
+    }
+    if (!vm_all(near)) {
+        far_r = erfc32_big(x);
+    }
+    return vd_sel(vd_isnan(x), x, vd_sel(near, near_r, far_r));
+}
+
+/* log w for finite w > 0, plain double. */
+static inline vd log32_sp(vd w) {
+    vd h, l;
+    log_table_dd(w, &h, &l);
+    return vd_add(h, l);
+}
+
+/* lgamma(w) for finite w > 0. */
+static inline vd lgamma32_positive(vd w) {
+    vm stirling = vd_le(vd_set(8.0), w);
+    vd core = vd_set(0.0), prod = vd_set(1.0), log_sign = vd_set(1.0);
+    if (vm_any(vm_not(stirling))) {
+        vd wc = vd_min(w, vd_set(0x1.fffffffffffffp2)); /* below 8; Stirling lanes discard this part */
+        vd fl = vd_round(wc);
+        fl = vd_sub(fl, vd_sel(vd_gt(fl, wc), vd_set(1.0), vd_set(0.0))); /* floor */
+        vd a = vd_sub(wc, fl);                                             /* t - 1, exact */
+        core = vd_mul(vd_mul(a, vd_sub(a, vd_set(1.0))), vd_poly(vd_sub(a, vd_set(0.5)), LGAMMA32_F, LGAMMA32_F_N));
+        /* lgamma(w) = lgamma(t) + log((w-1)...(w-n)) for w >= 2, lgamma(t) - log w below 1. */
+        vm below_one = vd_lt(wc, vd_set(1.0));
+        log_sign = vd_sel(below_one, vd_set(-1.0), vd_set(1.0));
+        prod = vd_sel(below_one, wc, vd_set(1.0));
+        for (int i = 1; i < 7; i++) {
+            prod = vd_mul(prod, vd_sel(vd_le(vd_set((double)i + 1.0), fl), vd_sub(wc, vd_set((double)i)), vd_set(1.0)));
+        }
+    }
+    vd lw = log32_sp(vd_sel(stirling, w, prod));
+    vd r = vd_mla(log_sign, lw, core);
+    if (vm_any(stirling)) {
+        vd inv = vd_div(vd_set(1.0), w);
+        vd tail = vd_mla(inv, vd_poly(vd_mul(inv, inv), LGAMMA32_G, LGAMMA32_G_N), vd_set(SP32_HALF_LOG_2PI_MINUS_HALF));
+        r = vd_sel(stirling, vd_mla(vd_sub(w, vd_set(0.5)), vd_sub(lw, vd_set(1.0)), tail), r);
+    }
+    return r;
+}
+
+/* |sin(pi y)| for 0 <= y < 2^30, and whether sin(pi y) < 0. */
+static inline vd sinpi32_abs(vd y, vm *negative_sin) {
+    vd n = vd_round(y);
+    vd r = vd_sub(y, n); /* exact, |r| <= 1/2 */
+    vd half = vd_mul(n, vd_set(0.5));
+    vm odd = vm_not(vd_eq(vd_round(half), half));
+    vm above = vd_gt(r, vd_set(0.0));
+    *negative_sin = vm_not(vm_or(vm_and(odd, vm_not(above)), vm_and(vm_not(odd), above)));
+    vd v = vd_abs(r);
+    vd u = vd_sub(vd_set(0.5), v); /* exact */
+    vd s = vd_mul(v, vd_poly(vd_mul(v, v), SINPI32_S, (int)(sizeof SINPI32_S / sizeof SINPI32_S[0])));
+    vd c = vd_poly(vd_mul(u, u), COSPI32_C, (int)(sizeof COSPI32_C / sizeof COSPI32_C[0]));
+    return vd_sel(vd_le(v, vd_set(0.25)), s, c);
+}
+
+/* lgamma(x) and the sign of gamma(x) for finite x that is not a pole (other lanes: unused values). */
+static inline vd lgamma32_signed(vd x, vd *sign) {
+    vm negative = vd_lt(x, vd_set(0.0));
+    vd y = vd_abs(x);
+    y = vd_sel(vm_or(vd_isnan(y), vd_lt(vd_set(0x1p128), y)), vd_set(1.0), y); /* keep inf/NaN out */
+    y = vd_max(y, vd_set(0x1p-149));
+    vd lg = lgamma32_positive(vd_sel(negative, vd_add(y, vd_set(1.0)), y));
+    *sign = vd_set(1.0);
+    if (vm_any(negative)) {
+        /* gamma(x) = pi / (sin(pi x) gamma(1 - x)), sin(pi x) = -sin(pi y). */
+        vm negative_sin;
+        vd s = sinpi32_abs(vd_min(y, vd_set(0x1p30)), &negative_sin); /* from 2^23 every float32 is a pole */
+        vd reflected = vd_sub(vd_sub(vd_set(SP32_LOG_PI), log32_sp(s)), lg);
+        lg = vd_sel(negative, reflected, lg);
+        *sign = vd_sel(vm_and(negative, vm_not(negative_sin)), vd_set(-1.0), vd_set(1.0));
+    }
+    return lg;
+}
+
+static inline vd lgamma32_v(vd x) {
+    vd sign;
+    vd r = lgamma32_signed(x, &sign);
+    r = vd_sel(vd_eq(r, vd_set(0.0)), vd_set(0.0), r); /* lgamma(1) = lgamma(2) = +0 */
+    vm to_inf = vm_or(gamma_pole(x), vd_eq(vd_abs(x), vd_set(__builtin_inf())));
+    r = vd_sel(to_inf, vd_set(__builtin_inf()), r);
+    return vd_sel(vd_isnan(x), x, r);
+}
+
+static inline vd gamma32_v(vd x) {
+    vd sign;
+    vd lg = lgamma32_signed(x, &sign);
+    /* Beyond [-120, 100] gamma is 0 or inf in float32 anyway. */
+    lg = vd_min(vd_max(lg, vd_set(-120.0)), vd_set(100.0));
+    vd r = vd_mul(exp32_neg(vd_neg(lg)), sign);
+    vd inf = vd_set(__builtin_inf());
+    r = vd_sel(gamma_pole(x), vd_set(__builtin_nan("")), r);   /* negative integers */
+    r = vd_sel(vd_eq(x, vd_set(0.0)), vd_copysign(inf, x), r); /* gamma(+-0) = +-inf */
+    r = vd_sel(vd_eq(x, inf), inf, r);
+    r = vd_sel(vd_eq(x, vd_neg(inf)), vd_set(__builtin_nan("")), r);
+    return vd_sel(vd_isnan(x), x, r);
+}
+
+SPECIAL_UNARY_LOOPS(erf)
+SPECIAL_UNARY_LOOPS(erfc)
+SPECIAL_UNARY_LOOPS(gamma)
+SPECIAL_UNARY_LOOPS(lgamma)
