@@ -9,7 +9,7 @@ of about 2^-37 (the final rounding to float32 is 2^-24). Run::
 and commit both. Fits use tools/minimax.py's Remez exchange (mpmath); the
 printed error is measured after rounding the coefficients to double.
 
-- ERF32_P: erf(a) / a = P_k(a - k/4 - 1/8) on the 16 pieces [k/4, (k+1)/4] of [0, 4].
+- ERF32_P: erf(a) / a = P_k(4a - k - 1/2) on the 16 pieces [k/4, (k+1)/4] of [0, 4].
 - ERFC32_P: F(x) = exp(x^2) erfc(x) = P_i(x - mid_i) on the quarter octaves
   [2^e (1 + j/4), 2^e (1 + (j+1)/4)) from 1/2 to 12 (18 pieces, padded to 32).
 - EXP32_P: e^r = P(r), |r| <= ln(2)/2.
@@ -69,8 +69,8 @@ def erf_pieces():
 
         c = remez(g, lo - mid, hi - mid, ERF_DEGREE)
         worst = max(worst, rounded_error(g, lo - mid, hi - mid, c))
-        rows.append(c)
-    emit_table("ERF32_P", rows, f"erf(a) / a = P_k(a - k/4 - 1/8), k/4 <= a <= (k+1)/4; max rel error {mp.nstr(worst, 3)}")
+        rows.append([cj / 4**j for j, cj in enumerate(c)])  # in s = 4 (a - mid): exact power-of-two scaling
+    emit_table("ERF32_P", rows, f"erf(a) / a = P_k(4a - k - 1/2), k/4 <= a <= (k+1)/4; max rel error {mp.nstr(worst, 3)}")
 
 
 def erfc_pieces():

@@ -8,7 +8,7 @@
  * special_body.h and gamma_body.h, whose ln 2 split, log_table_dd and gamma_pole it uses.
  *
  * - erf: a = |x| clamped below 4 (erf rounds to 1 from 3.92), k = floor(4a),
- *   erf(a) = a P_k(a - k/4 - 1/8) with 16 degree-7 pieces (one vd_lookup16 per
+ *   erf(a) = a P_k(4a - k - 1/2) with 16 degree-7 pieces (one vd_lookup16 per
  *   coefficient); P_k ~ 2/sqrt(pi) near 0, so erf keeps its relative accuracy
  *   down to the subnormals.
  * - erfc: x < 1/2 as 1 - erf(x); above, exp(-x^2) F(x) with F = exp(x^2) erfc(x)
@@ -38,15 +38,16 @@ enum {
 static const double SP32_LOG_PI = 0x1.250d048e7a1bdp+0;
 static const double SP32_HALF_LOG_2PI_MINUS_HALF = 0x1.acfe390c97d69p-2; /* log(2 pi)/2 - 1/2 */
 
-/* erf(a) for a = |x| >= 0 (NaN lanes give a finite, unused value). */
+/* erf(a) for a = |x| >= 0 or NaN (NaN out). */
 static inline vd erf32_abs(vd a) {
-    a = vd_min(a, vd_set(3.96875));
-    /* k = floor(4a) (or k - 1 at the boundary k/4, which both pieces cover) in the low mantissa bits. */
-    vd shifted = vd_add(vd_mla(a, vd_set(4.0), vd_set(-0.5)), vd_set(0x1.8p52));
+    a = vd_min(vd_set(3.96875), a); /* NaN stays NaN (vd_min returns its second operand then) */
+    /* k = floor(4a) (or k - 1 at the boundary k/4, which both pieces cover) in the low mantissa bits of
+     * 4a - 1/2 + 1.5 * 2^52. 4a - 1/2 is exact from the second piece on (in the first it is off by at
+     * most 2^-54, which moves P_0 ~ 2/sqrt(pi) by far less than its error), and so is t = 4a - k - 1/2. */
+    vd y = vd_mla(a, vd_set(4.0), vd_set(-0.5));
+    vd shifted = vd_add(y, vd_set(0x1.8p52));
     vu index = vu_and(vd_bits(shifted), vu_set(15));
-    /* a - k/4 is exact; taking 1/8 off it too is exact from the second piece on (in the first, P's
-     * argument is off by at most 2^-56, which moves P ~ 2/sqrt(pi) by far less than its error). */
-    vd t = vd_sub(vd_mla(vd_sub(shifted, vd_set(0x1.8p52)), vd_set(-0.25), a), vd_set(0.125));
+    vd t = vd_sub(y, vd_sub(shifted, vd_set(0x1.8p52)));
     vd p = vd_lookup16(ERF32_P[0], index);
     for (int j = 1; j < ERF32_N; j++) {
         p = vd_mla(p, t, vd_lookup16(ERF32_P[j], index));
@@ -55,8 +56,7 @@ static inline vd erf32_abs(vd a) {
 }
 
 static inline vd erf32_v(vd x) {
-    vd r = vd_copysign(erf32_abs(vd_abs(x)), x);
-    return vd_sel(vd_isnan(x), x, r);
+    return vd_copysign(erf32_abs(vd_abs(x)), x);
 }
 
 /* e^-s = 2^k P(r) for |s| <= 120 given exactly (-s = k ln2 + r; -s - k LN2_HI is exact). */
@@ -92,11 +92,23 @@ static inline vd erfc32_v(vd x) {
     return vd_sel(vd_isnan(x), x, vd_sel(near, near_r, far_r));
 }
 
-/* log w for finite w > 0, plain double. */
+/* log1p(r) = r + r^2 P(r): Taylor terms r^2..r^8, highest first (|r| < 0.0225: error < 2^-47 relative). */
+static const double SP32_LOG1P_P[7] = {
+    -1.0 / 8.0, 1.0 / 7.0, -1.0 / 6.0, 1.0 / 5.0, -1.0 / 4.0, 1.0 / 3.0, -0.5,
+};
+
+/* log w for normal w > 0 in plain double, from log_table_dd's 32-entry table (pow_table.h):
+ * w = 2^k z, log w = k ln2 + log c + log1p(z/c - 1). */
 static inline vd log32_sp(vd w) {
-    vd h, l;
-    log_table_dd(w, &h, &l);
-    return vd_add(h, l);
+    vu ix = vd_bits(w);
+    vu tmp = vu_sub(ix, vu_set(POW_OFF));
+    vu index = vu_and(vu_shr(tmp, 52 - 5), vu_set(POW_LOG_N - 1));
+    vu k_biased = vu_xor(vu_shr(tmp, 52), vu_set(0x800));
+    vd k = vd_sub(vu_double(vu_or(k_biased, vu_set(0x4330000000000000ull))), vd_set(0x1p52 + 2048.0));
+    vd z = vu_double(vu_sub(ix, vu_and(tmp, vu_set(0xfffull << 52))));
+    vd r = vd_mla(z, vd_lookup32(POW_INVC, index), vd_set(-1.0));
+    vd head = vd_mla(k, vd_set(POW_LN2_HI), vd_lookup32(POW_LOGC, index));
+    return vd_add(head, vd_mla(vd_mul(r, r), vd_poly(r, SP32_LOG1P_P, 7), r));
 }
 
 /* lgamma(w) for finite w > 0. */
@@ -127,10 +139,11 @@ static inline vd lgamma32_positive(vd w) {
     return r;
 }
 
-/* |sin(pi y)| for 0 <= y < 2^30, and whether sin(pi y) < 0. */
-static inline vd sinpi32_abs(vd y, vm *negative_sin) {
+/* |sin(pi y)| for 0 <= y <= 2^30, whether sin(pi y) < 0 and whether y is an integer. */
+static inline vd sinpi32_abs(vd y, vm *negative_sin, vm *integer) {
     vd n = vd_round(y);
     vd r = vd_sub(y, n); /* exact, |r| <= 1/2 */
+    *integer = vd_eq(r, vd_set(0.0));
     vd half = vd_mul(n, vd_set(0.5));
     vm odd = vm_not(vd_eq(vd_round(half), half));
     vm above = vd_gt(r, vd_set(0.0));
@@ -142,18 +155,19 @@ static inline vd sinpi32_abs(vd y, vm *negative_sin) {
     return vd_sel(vd_le(v, vd_set(0.25)), s, c);
 }
 
-/* lgamma(x) and the sign of gamma(x) for finite x that is not a pole (other lanes: unused values). */
-static inline vd lgamma32_signed(vd x, vd *sign) {
+/* lgamma(x), the sign of gamma(x) and the poles x < 0 (negative integers and -inf) for x that is
+ * not 0, inf or NaN (those lanes get unused values). */
+static inline vd lgamma32_signed(vd x, vd *sign, vm *pole) {
     vm negative = vd_lt(x, vd_set(0.0));
-    vd y = vd_abs(x);
-    y = vd_sel(vm_or(vd_isnan(y), vd_lt(vd_set(0x1p128), y)), vd_set(1.0), y); /* keep inf/NaN out */
-    y = vd_max(y, vd_set(0x1p-149));
+    vd y = vd_abs(x); /* 0, inf and NaN lanes run through harmlessly (no traps; table indices are masked) */
     vd lg = lgamma32_positive(vd_sel(negative, vd_add(y, vd_set(1.0)), y));
     *sign = vd_set(1.0);
+    *pole = vd_lt(x, x); /* none */
     if (vm_any(negative)) {
         /* gamma(x) = pi / (sin(pi x) gamma(1 - x)), sin(pi x) = -sin(pi y). */
-        vm negative_sin;
-        vd s = sinpi32_abs(vd_min(y, vd_set(0x1p30)), &negative_sin); /* from 2^23 every float32 is a pole */
+        vm negative_sin, integer;
+        vd s = sinpi32_abs(vd_min(y, vd_set(0x1p30)), &negative_sin, &integer); /* from 2^23 every float32 is a pole */
+        *pole = vm_and(negative, integer);
         vd reflected = vd_sub(vd_sub(vd_set(SP32_LOG_PI), log32_sp(s)), lg);
         lg = vd_sel(negative, reflected, lg);
         *sign = vd_sel(vm_and(negative, vm_not(negative_sin)), vd_set(-1.0), vd_set(1.0));
@@ -161,27 +175,39 @@ static inline vd lgamma32_signed(vd x, vd *sign) {
     return lg;
 }
 
+/* Lanes that are 0, inf or NaN: only vectors with one of them pay for those special cases. */
+static inline vm sp32_zero_or_not_finite(vd x) {
+    return vm_or(vm_not(vd_lt(vd_abs(x), vd_set(__builtin_inf()))), vd_eq(x, vd_set(0.0)));
+}
+
 static inline vd lgamma32_v(vd x) {
     vd sign;
-    vd r = lgamma32_signed(x, &sign);
-    r = vd_sel(vd_eq(r, vd_set(0.0)), vd_set(0.0), r); /* lgamma(1) = lgamma(2) = +0 */
-    vm to_inf = vm_or(gamma_pole(x), vd_eq(vd_abs(x), vd_set(__builtin_inf())));
-    r = vd_sel(to_inf, vd_set(__builtin_inf()), r);
-    return vd_sel(vd_isnan(x), x, r);
+    vm pole;
+    vd inf = vd_set(__builtin_inf());
+    vd r = lgamma32_signed(x, &sign, &pole); /* lgamma(1) = lgamma(2) = +0: log(1) is +0, the core -0 */
+    r = vd_sel(pole, inf, r);
+    if (vm_any(sp32_zero_or_not_finite(x))) {
+        r = vd_sel(vm_or(vd_eq(x, vd_set(0.0)), vd_eq(vd_abs(x), inf)), inf, r);
+        r = vd_sel(vd_isnan(x), x, r);
+    }
+    return r;
 }
 
 static inline vd gamma32_v(vd x) {
     vd sign;
-    vd lg = lgamma32_signed(x, &sign);
+    vm pole;
+    vd lg = lgamma32_signed(x, &sign, &pole);
     /* Beyond [-120, 100] gamma is 0 or inf in float32 anyway. */
     lg = vd_min(vd_max(lg, vd_set(-120.0)), vd_set(100.0));
     vd r = vd_mul(exp32_neg(vd_neg(lg)), sign);
-    vd inf = vd_set(__builtin_inf());
-    r = vd_sel(gamma_pole(x), vd_set(__builtin_nan("")), r);   /* negative integers */
-    r = vd_sel(vd_eq(x, vd_set(0.0)), vd_copysign(inf, x), r); /* gamma(+-0) = +-inf */
-    r = vd_sel(vd_eq(x, inf), inf, r);
-    r = vd_sel(vd_eq(x, vd_neg(inf)), vd_set(__builtin_nan("")), r);
-    return vd_sel(vd_isnan(x), x, r);
+    r = vd_sel(pole, vd_set(__builtin_nan("")), r); /* negative integers and -inf */
+    if (vm_any(sp32_zero_or_not_finite(x))) {
+        vd inf = vd_set(__builtin_inf());
+        r = vd_sel(vd_eq(x, vd_set(0.0)), vd_copysign(inf, x), r); /* gamma(+-0) = +-inf */
+        r = vd_sel(vd_eq(x, inf), inf, r);
+        r = vd_sel(vd_isnan(x), x, r);
+    }
+    return r;
 }
 
 SPECIAL_UNARY_LOOPS(erf)
