@@ -81,6 +81,7 @@ def main() -> None:
     print("#ifndef RT_SPECIAL_COEFFICIENTS_H\n#define RT_SPECIAL_COEFFICIENTS_H\n")
 
     erf_fits()
+    erf_pieces()
     print("#endif")
 
 
@@ -150,6 +151,52 @@ def erf_fits() -> None:
     c = remez(g, mp.mpf(0), mp.mpf(1) / 36, ERFC_TAIL_DEGREE, iterations=8)
     emit("ERFC_TAIL", c, "x exp(x*x) erfc(x) = G(u), u = 1/(x*x) in (0, 1/36]", rounded_error(g, 0, mp.mpf(1) / 36, c))
     print(f"static const double ERFC_TAIL_C0_LO = {float(c[0] - mp.mpf(float(c[0]))).hex()};")
+
+
+# erf(x) for 0 <= x < 6.3 in 16 pieces of width 13/32 centred on mid_k = 13 k / 32 (float64 erf_v).
+ERF_PIECES = 16
+ERF_PIECE_DEGREE = 14
+ERF_PIECE_WIDTH = mp.mpf(13) / 32
+
+
+def erf_pieces() -> None:
+    """erf(mid + t) = C0 + C1 t + R(t) for |t| <= 13/64 (+ 2^-9 for the rounded piece index): C0 and C1
+    are erf(mid) and erf'(mid) rounded to double, R (degree 14, absolute minimax) the rest, its constant
+    and linear terms the rounding errors of C0 and C1. C1 t is taken exactly (two_prod), so only R, below
+    0.02, is evaluated in plain double. Piece 0 (mid 0, C0 0, t >= 0) has R(t) = t S(t), S a relative fit
+    of (erf(t) - C1 t) / t, so erf keeps its relative accuracy down to the subnormals."""
+    half = ERF_PIECE_WIDTH / 2 + mp.mpf(2) ** -9
+    rows, worst = [], 0
+    for k in range(ERF_PIECES):
+        mid = ERF_PIECE_WIDTH * k
+        c0 = mp.mpf(float(mp.erf(mid)))
+        c1 = mp.mpf(float(2 / mp.sqrt(mp.pi) * mp.exp(-mid * mid)))
+        if k == 0:
+            def s(t, c1=c1):
+                return 2 / mp.sqrt(mp.pi) - c1 - 2 / (3 * mp.sqrt(mp.pi)) * t * t if t < mp.mpf("1e-20") else (mp.erf(t) - c1 * t) / t
+
+            def erf_over_t(t):
+                return 2 / mp.sqrt(mp.pi) if t < mp.mpf("1e-20") else mp.erf(t) / t
+
+            c = remez(s, mp.mpf(0), half, ERF_PIECE_DEGREE - 1, weight=erf_over_t, iterations=8)
+            worst = max(worst, rounded_error(s, mp.mpf(0), half, c, weight=erf_over_t))
+            c = [mp.mpf(0)] + c
+        else:
+            def r(t, mid=mid, c0=c0, c1=c1):
+                return mp.erf(mid + t) - c0 - c1 * t
+
+            c = remez(r, -half, half, ERF_PIECE_DEGREE, weight=lambda t: 1, iterations=8)
+            worst = max(worst, rounded_error(r, -half, half, c, weight=lambda t: 1))
+        rows.append([c0, c1] + c)
+    print(f"/* erf(mid_k + t) = C0 + C1 t + R_k(t), mid_k = 13 k / 32, |t| <= 13/64; max error of R after rounding "
+          f"{mp.nstr(worst, 3)} (absolute; piece 0 relative to erf) */")
+    print(f"static const double ERF_C0[{ERF_PIECES}] = {{{', '.join(float(r[0]).hex() for r in rows)}}};")
+    print(f"static const double ERF_C1[{ERF_PIECES}] = {{{', '.join(float(r[1]).hex() for r in rows)}}};")
+    print("/* Transposed: ERF_R[j][k] is coefficient j (highest degree first) of piece k. */")
+    print(f"static const double ERF_R[{ERF_PIECE_DEGREE + 1}][{ERF_PIECES}] = {{")
+    for j in reversed(range(ERF_PIECE_DEGREE + 1)):
+        print("    {" + ", ".join(float(r[2 + j]).hex() for r in rows) + "},")
+    print("};\n")
 
 
 if __name__ == "__main__":

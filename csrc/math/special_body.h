@@ -2,15 +2,18 @@
  * erf and erfc, written once over part A's vec.h and compiled once per ISA
  * (special_<isa>.c defines VEC_ISA and VEC_SUFFIX, includes vec.h, then this).
  *
- * - |x| < 1/2: erf(x) = x + x P(x^2) (degree-13 minimax), the product x P
+ * - erf: 16 pieces of width 13/32 from 0, erf = C0 + C1 t + R(t) (degree 14,
+ *   one vd_lookup16 per coefficient), C1 t exact, R in plain double (erf_abs);
+ *   one path for every lane, no double-double exp.
+ * - erfc, |x| < 1/2: erf(x) = x + x P(x^2) (degree-13 minimax), the product x P
  *   kept exact (two_prod) so erf is a double-double; erfc = 1 - erf.
- * - |x| >= 1/2: erfc(|x|) = exp(-x^2) F(|x|), F(x) = exp(x^2) erfc(x) a slowly
+ * - erfc, |x| >= 1/2: erfc(|x|) = exp(-x^2) F(|x|), F(x) = exp(x^2) erfc(x) a slowly
  *   varying function fitted piecewise (8 degree-17 polynomials on [1/2, 6),
  *   and x F(x) = G(1/x^2) beyond 6). x^2 is split exactly into hi + lo and
  *   exp takes both parts, so the exponential's large argument costs no
  *   accuracy; exp(-x^2) and F are double-doubles and the product is rounded
  *   once (then scaled by 2^k, which only rounds again for subnormal results).
- *   erf = 1 - erfc and erfc(-x) = 2 - erfc(x) take the same double-doubles.
+ *   erfc(-x) = 2 - erfc(x) takes the same double-doubles.
  *
  * Coefficients come from tools/minimax.py (special_coefficients.h).
  */
@@ -119,26 +122,39 @@ static inline void erf_small_dd(vd a, vd *eh, vd *el) {
     *el = vd_add(*el, pl);
 }
 
-/* The vectors are often all small or all big (sorted or narrow data): each branch runs only when some lane takes it. */
+enum { ERF_R_N = sizeof ERF_R / sizeof ERF_R[0] };
+_Static_assert(sizeof ERF_C0 / sizeof ERF_C0[0] == 16, "erf_abs looks its pieces up with vd_lookup16");
+
+/* erf(a) for a >= 0 (clamped to 5.95, where erf already rounds to 1; NaN lanes give an unused value), from
+ * piece k = round(a 32/13): C0 + C1 t + R(t) with t = a - 13k/32 exact, C1 t exact (two_prod) and R, below
+ * 0.02 of erf, in plain double, so the sum is rounded once with an error far below half an ulp. Piece 0
+ * has C0 = 0 and R(t) = t S(t): relative accuracy down to the subnormals, with no separate path. */
+static inline vd erf_abs(vd a) {
+    a = vd_min(a, vd_set(5.95));
+    /* k (near a boundary either neighbour will do: each piece's fit covers a margin of 2^-9). */
+    vd shifted = vd_mla(a, vd_set(32.0 / 13.0), vd_set(0x1.8p52));
+    vu index = vu_and(vd_bits(shifted), vu_set(15));
+    vd t = vd_mla(vd_sub(shifted, vd_set(0x1.8p52)), vd_set(-13.0 / 32.0), a); /* exact */
+    vd r = vd_lookup16(ERF_R[0], index);
+    for (int j = 1; j < ERF_R_N; j++) {
+        r = vd_mla(r, t, vd_lookup16(ERF_R[j], index));
+    }
+    vd ph, pl, s, e;
+    vd_two_prod(vd_lookup16(ERF_C1, index), t, &ph, &pl);
+    vd_fast_two_sum(vd_lookup16(ERF_C0, index), ph, &s, &e);
+    return vd_add(s, vd_add(vd_add(e, pl), r));
+}
+
 static inline vd erf_v(vd x) {
     vd a = vd_abs(x);
-    vm small = vd_lt(a, vd_set(0.5));
-    vd small_r = vd_set(0.0), big_r = vd_set(0.0);
-    if (vm_any(small)) {
-        vm tiny = vd_lt(a, vd_set(0x1p-900));
-        vd scaled = vd_mul(a, vd_sel(tiny, vd_set(0x1p600), vd_set(1.0)));
-        vd eh, el;
-        erf_small_dd(scaled, &eh, &el);
-        small_r = vd_mul(vd_add(eh, el), vd_sel(tiny, vd_set(0x1p-600), vd_set(1.0)));
+    vd r = erf_abs(a);
+    vm tiny = vd_lt(a, vd_set(0x1p-900));
+    if (vm_any(tiny)) {
+        /* erf is C1 a to 2^-1800 there: scaled up, C1 t stays exact without FMA too (Dekker's two_prod
+         * is exact only for normal products), and the result is rounded to the subnormal grid at the end. */
+        r = vd_sel(tiny, vd_mul(erf_abs(vd_mul(a, vd_set(0x1p600))), vd_set(0x1p-600)), r);
     }
-    if (!vm_all(small)) {
-        vd k, ch, cl, s, se;
-        erfc_big_dd(vd_max(a, vd_set(0.5)), &k, &ch, &cl);
-        vd scale = vd_pow2(vd_max(k, vd_set(-1000.0))); /* erfc < 2^-1000 no longer matters next to 1 */
-        vd_fast_two_sum(vd_set(1.0), vd_neg(vd_mul(ch, scale)), &s, &se);
-        big_r = vd_add(s, vd_sub(se, vd_mul(cl, scale)));
-    }
-    vd r = vd_copysign(vd_sel(small, small_r, big_r), x);
+    r = vd_copysign(r, x);
     return vd_sel(vd_isnan(x), x, r);
 }
 
