@@ -155,13 +155,13 @@ def erf_fits() -> None:
 
 # erf(x) for 0 <= x < 6.3 in 16 pieces of width 13/32 centred on mid_k = 13 k / 32 (float64 erf_v).
 ERF_PIECES = 16
-ERF_PIECE_DEGREE = 14
+ERF_PIECE_DEGREE = 13
 ERF_PIECE_WIDTH = mp.mpf(13) / 32
 
 
 def erf_pieces() -> None:
     """erf(mid + t) = C0 + C1 t + R(t) for |t| <= 13/64 (+ 2^-9 for the rounded piece index): C0 and C1
-    are erf(mid) and erf'(mid) rounded to double, R (degree 14, absolute minimax) the rest, its constant
+    are erf(mid) and erf'(mid) rounded to double, R (degree 13, absolute minimax) the rest, its constant
     and linear terms the rounding errors of C0 and C1. C1 t is taken exactly (two_prod), so only R, below
     0.02, is evaluated in plain double. Piece 0 (mid 0, C0 0, t >= 0) has R(t) = t S(t), S a relative fit
     of (erf(t) - C1 t) / t, so erf keeps its relative accuracy down to the subnormals."""

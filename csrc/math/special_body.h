@@ -2,7 +2,7 @@
  * erf and erfc, written once over part A's vec.h and compiled once per ISA
  * (special_<isa>.c defines VEC_ISA and VEC_SUFFIX, includes vec.h, then this).
  *
- * - erf: 16 pieces of width 13/32 from 0, erf = C0 + C1 t + R(t) (degree 14,
+ * - erf: 16 pieces of width 13/32 from 0, erf = C0 + C1 t + R(t) (degree 13,
  *   one vd_lookup16 per coefficient), C1 t exact, R in plain double (erf_abs);
  *   one path for every lane, no double-double exp.
  * - erfc, |x| < 1/2: erf(x) = x + x P(x^2) (degree-13 minimax), the product x P
@@ -125,12 +125,12 @@ static inline void erf_small_dd(vd a, vd *eh, vd *el) {
 enum { ERF_R_N = sizeof ERF_R / sizeof ERF_R[0] };
 _Static_assert(sizeof ERF_C0 / sizeof ERF_C0[0] == 16, "erf_abs looks its pieces up with vd_lookup16");
 
-/* erf(a) for a >= 0 (clamped to 5.95, where erf already rounds to 1; NaN lanes give an unused value), from
+/* erf(a) for a >= 0 or NaN (clamped to 5.95, where erf already rounds to 1), from
  * piece k = round(a 32/13): C0 + C1 t + R(t) with t = a - 13k/32 exact, C1 t exact (two_prod) and R, below
  * 0.02 of erf, in plain double, so the sum is rounded once with an error far below half an ulp. Piece 0
  * has C0 = 0 and R(t) = t S(t): relative accuracy down to the subnormals, with no separate path. */
 static inline vd erf_abs(vd a) {
-    a = vd_min(a, vd_set(5.95));
+    a = vd_min(vd_set(5.95), a); /* NaN stays NaN (vd_min returns its second operand then) */
     /* k (near a boundary either neighbour will do: each piece's fit covers a margin of 2^-9). */
     vd shifted = vd_mla(a, vd_set(32.0 / 13.0), vd_set(0x1.8p52));
     vu index = vu_and(vd_bits(shifted), vu_set(15));
@@ -154,8 +154,7 @@ static inline vd erf_v(vd x) {
          * is exact only for normal products), and the result is rounded to the subnormal grid at the end. */
         r = vd_sel(tiny, vd_mul(erf_abs(vd_mul(a, vd_set(0x1p600))), vd_set(0x1p-600)), r);
     }
-    r = vd_copysign(r, x);
-    return vd_sel(vd_isnan(x), x, r);
+    return vd_copysign(r, x);
 }
 
 static inline vd erfc_v(vd x) {
