@@ -62,7 +62,10 @@ static inline void dd_add(vd ah, vd al, vd bh, vd bl, vd *sh, vd *sl) {
 static inline void log_dd(vd xh, vd xl, vd *lh, vd *ll) {
     vd h, l;
     log_table_dd(xh, &h, &l);
-    vd_two_sum(h, vd_add(l, vd_div(xl, xh)), lh, ll);
+    if (vm_any(vm_not(vd_eq(xl, vd_set(0.0))))) { /* the division only in vectors that need it */
+        l = vd_add(l, vd_div(xl, xh));
+    }
+    vd_two_sum(h, l, lh, ll);
 }
 
 /* |sin(pi y)| as a double-double for finite y >= 0, with the parity of the nearest integer n and
@@ -155,6 +158,10 @@ static inline void lgamma_positive_dd(vd y, vm shifted, vd *gh, vd *gl) {
     }
     vd lh, ll;
     log_dd(vd_sel(stirling, y, prod_h), vd_sel(stirling, vd_set(0.0), prod_l), &lh, &ll);
+    if (vm_all(stirling)) {
+        lgamma_stirling_dd(y, vd_sel(shifted, vd_set(0.5), vd_set(-0.5)), lh, ll, gh, gl);
+        return;
+    }
     dd_add(core_h, core_l, vd_mul(log_sign, lh), vd_mul(log_sign, ll), gh, gl);
     if (vm_any(stirling)) {
         vd sh, sl;
@@ -198,14 +205,22 @@ static inline vm gamma_pole(vd x) {
     return vm_or(vd_eq(x, vd_set(0.0)), vm_and(vd_lt(x, vd_set(0.0)), vm_or(vd_eq(n, x), vd_le(x, vd_set(-0x1p52)))));
 }
 
+/* Lanes that are not finite and positive: only vectors with one of them pay for the special cases. */
+static inline vm gamma_not_positive_finite(vd x) {
+    return vm_not(vm_and(vd_lt(vd_set(0.0), x), vd_lt(x, vd_set(__builtin_inf()))));
+}
+
 static inline vd lgamma_v(vd x) {
     vd gh, gl, sign;
     lgamma_dd(x, &gh, &gl, &sign);
     vd r = vd_add(gh, gl);
     r = vd_sel(vd_eq(r, vd_set(0.0)), vd_set(0.0), r); /* lgamma(1) = lgamma(2) = +0 */
-    vm to_inf = vm_or(gamma_pole(x), vd_eq(vd_abs(x), vd_set(__builtin_inf())));
-    r = vd_sel(to_inf, vd_set(__builtin_inf()), r);
-    return vd_sel(vd_isnan(x), x, r);
+    if (vm_any(gamma_not_positive_finite(x))) {
+        vm to_inf = vm_or(gamma_pole(x), vd_eq(vd_abs(x), vd_set(__builtin_inf())));
+        r = vd_sel(to_inf, vd_set(__builtin_inf()), r);
+        r = vd_sel(vd_isnan(x), x, r);
+    }
+    return r;
 }
 
 static inline vd gamma_v(vd x) {
@@ -217,12 +232,14 @@ static inline vd gamma_v(vd x) {
     gl = vd_sel(clamped, vd_set(0.0), gl);
     exp_neg_dd(vd_neg(gh), vd_neg(gl), &k, &eh, &el);
     vd r = vd_mul(vd_ldexp(vd_add(eh, el), k), sign);
-    vd inf = vd_set(__builtin_inf());
-    vm pole = gamma_pole(x);
-    r = vd_sel(pole, vd_set(__builtin_nan("")), r);                    /* negative integers (and -inf below) */
-    r = vd_sel(vd_eq(x, vd_set(0.0)), vd_copysign(inf, x), r);         /* gamma(+-0) = +-inf */
-    r = vd_sel(vd_eq(x, inf), inf, r);
-    r = vd_sel(vd_eq(x, vd_neg(inf)), vd_set(__builtin_nan("")), r);
-    return vd_sel(vd_isnan(x), x, r);
+    if (vm_any(gamma_not_positive_finite(x))) {
+        vd inf = vd_set(__builtin_inf());
+        r = vd_sel(gamma_pole(x), vd_set(__builtin_nan("")), r);       /* negative integers (and -inf below) */
+        r = vd_sel(vd_eq(x, vd_set(0.0)), vd_copysign(inf, x), r);     /* gamma(+-0) = +-inf */
+        r = vd_sel(vd_eq(x, inf), inf, r);
+        r = vd_sel(vd_eq(x, vd_neg(inf)), vd_set(__builtin_nan("")), r);
+        r = vd_sel(vd_isnan(x), x, r);
+    }
+    return r;
 }
 

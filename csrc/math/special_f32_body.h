@@ -5,7 +5,7 @@
  * error near 2^-37 before that rounding (the fits in special_f32_coefficients.h,
  * from tools/special_f32_minimax.py, plus a few double roundings), so results are
  * within 0.5 + 2^-12 ULP of float32. special_<isa>.c includes this after
- * special_body.h and gamma_body.h, whose ln 2 split, log_table_dd and gamma_pole it uses.
+ * special_body.h and gamma_body.h, whose ln 2 split and log table (pow_table.h) it uses.
  *
  * - erf: a = |x| clamped below 4 (erf rounds to 1 from 3.92), k = floor(4a),
  *   erf(a) = a P_k(4a - k - 1/2) with 16 degree-7 pieces (one vd_lookup16 per
