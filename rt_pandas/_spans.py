@@ -75,6 +75,7 @@ SPANS: dict[str, dict[str, str]] = {
     "rt_stats_quantiles": {**_COLUMN, "probs": "n_probs*8", "out": "n_probs*8"},
     "rt_stats_median_mad": {**_COLUMN, "median": "8", "mad": "8"},
     "rt_anomaly_statistical": {**_COLUMN, "scores": "length*8", "flags": "length", "summary": "64"},
+    "rt_anomaly_score_summary": {**_COLUMN, "summary": "64", "scores": "length*8", "flags": "length", "counts": "16"},
     "rt_anomaly_score_band": {**_COLUMN, "scores": "length*8", "flags": "length", "n_anomalies": "8"},
     "rt_anomaly_detector_new": {"out": "4"},
     "rt_anomaly_detector_update": {"out": "48"},

@@ -409,8 +409,9 @@ static rt_status finite_moments(int32_t dtype, const void *data, const uint8_t *
 
 /* The band and summary of `method` over the column's valid values. */
 static rt_status method_band(int32_t method, double threshold, int32_t dtype, const void *data,
-                             const uint8_t *validity, int64_t offset, int64_t length, band *b,
+                             const uint8_t *validity, int64_t offset, int64_t length,
                              rt_anomaly_summary *summary, rt_error *err) {
+    band fences, *b = &fences; /* summary_band gives the scoring pass the same band back */
     summary->q1 = summary->q3 = rt_nan();
     if (method == RT_ANOMALY_ZSCORE) {
         rt_moments m;
@@ -477,24 +478,23 @@ static rt_status method_band(int32_t method, double threshold, int32_t dtype, co
     return RT_OK;
 }
 
-rt_status rt_anomaly_statistical(int32_t method, double threshold, int32_t dtype, const void *data,
-                                 const uint8_t *validity, int64_t offset, int64_t length,
-                                 double *scores, uint8_t *flags, rt_anomaly_summary *summary,
-                                 rt_error *err) {
-    const char *context = "rt_anomaly_statistical";
-    RT_RETURN_NOT_OK(rt_anomaly_check_column(err, context, dtype, data, offset, length));
-    if (method != RT_ANOMALY_ZSCORE && method != RT_ANOMALY_IQR && method != RT_ANOMALY_MAD) {
-        return rt_fail(err, RT_ERR_VALIDATION, "method", "method must be zscore (1), iqr (2) or mad (3)");
+/* The band a summary of method_band describes (the same lo, hi and scale method_band set). */
+static band summary_band(int32_t method, double threshold, const rt_anomaly_summary *s) {
+    band b = {s->center, s->center, s->scale, threshold, 0.0};
+    if (method == RT_ANOMALY_IQR) {
+        b.lo = s->q1;
+        b.hi = s->q3;
+    } else if (method == RT_ANOMALY_ZSCORE && s->center != s->center) {
+        b.lo = b.hi = b.scale = 0.0; /* no finite value: see method_band */
     }
-    if (!(threshold > 0.0) || threshold == rt_inf()) {
-        return rt_fail(err, RT_ERR_VALIDATION, "threshold", "threshold must be a finite number > 0");
-    }
-    if (length > 0 && scores == NULL) {
-        return rt_fail(err, RT_ERR_VALIDATION, context, "scores must not be NULL");
-    }
-    rt_anomaly_summary local = {0};
-    band b;
-    RT_RETURN_NOT_OK(method_band(method, threshold, dtype, data, validity, offset, length, &b, &local, err));
+    return b;
+}
+
+/* The scoring pass of a statistical method against the column's summary: scores, flags, counts. */
+static score_counts score_summary(int32_t method, double threshold, const rt_anomaly_summary *summary,
+                                  int32_t dtype, const void *data, const uint8_t *validity, int64_t offset,
+                                  int64_t length, double *scores, uint8_t *flags) {
+    band b = summary_band(method, threshold, summary);
     score_counts counts = score_column(b, dtype, data, validity, offset, length, scores, flags);
     /* Quartiles, median or MAD are NaN when they interpolate between an infinity and another value
      * (numpy's lerp) or difference two infinities: then no score is defined and nothing is flagged. */
@@ -507,10 +507,57 @@ rt_status rt_anomaly_statistical(int32_t method, double threshold, int32_t dtype
         }
         counts.flagged = 0;
     }
-    local.anomalies = counts.flagged;
-    local.count = counts.valid;
+    return counts;
+}
+
+static rt_status check_method(int32_t method, double threshold, rt_error *err) {
+    if (method != RT_ANOMALY_ZSCORE && method != RT_ANOMALY_IQR && method != RT_ANOMALY_MAD) {
+        return rt_fail(err, RT_ERR_VALIDATION, "method", "method must be zscore (1), iqr (2) or mad (3)");
+    }
+    if (!(threshold > 0.0) || threshold == rt_inf()) {
+        return rt_fail(err, RT_ERR_VALIDATION, "threshold", "threshold must be a finite number > 0");
+    }
+    return RT_OK;
+}
+
+rt_status rt_anomaly_statistical(int32_t method, double threshold, int32_t dtype, const void *data,
+                                 const uint8_t *validity, int64_t offset, int64_t length,
+                                 double *scores, uint8_t *flags, rt_anomaly_summary *summary,
+                                 rt_error *err) {
+    const char *context = "rt_anomaly_statistical";
+    RT_RETURN_NOT_OK(rt_anomaly_check_column(err, context, dtype, data, offset, length));
+    RT_RETURN_NOT_OK(check_method(method, threshold, err));
+    if (length > 0 && scores == NULL && (flags != NULL || summary == NULL)) {
+        return rt_fail(err, RT_ERR_VALIDATION, context, "without scores, pass a summary and no flags");
+    }
+    rt_anomaly_summary local = {0};
+    RT_RETURN_NOT_OK(method_band(method, threshold, dtype, data, validity, offset, length, &local, err));
+    if (scores != NULL) {
+        score_counts counts = score_summary(method, threshold, &local, dtype, data, validity, offset, length,
+                                            scores, flags);
+        local.anomalies = counts.flagged;
+        local.count = counts.valid;
+    }
     if (summary != NULL) {
         *summary = local;
+    }
+    return RT_OK;
+}
+
+rt_status rt_anomaly_score_summary(int32_t method, double threshold, const rt_anomaly_summary *summary,
+                                   int32_t dtype, const void *data, const uint8_t *validity, int64_t offset,
+                                   int64_t length, double *scores, uint8_t *flags, int64_t *counts,
+                                   rt_error *err) {
+    const char *context = "rt_anomaly_score_summary";
+    RT_RETURN_NOT_OK(rt_anomaly_check_column(err, context, dtype, data, offset, length));
+    RT_RETURN_NOT_OK(check_method(method, threshold, err));
+    if (summary == NULL || (length > 0 && scores == NULL)) {
+        return rt_fail(err, RT_ERR_VALIDATION, context, "summary and scores must not be NULL");
+    }
+    score_counts c = score_summary(method, threshold, summary, dtype, data, validity, offset, length, scores, flags);
+    if (counts != NULL) {
+        counts[0] = c.flagged;
+        counts[1] = c.valid;
     }
     return RT_OK;
 }
