@@ -382,12 +382,13 @@ static int dense_moments(const double *x, int64_t length, rt_moments *m) {
 }
 
 /*
- * Moments of the finite values only: an infinite value would make the mean
- * and std infinite or NaN and hide every other anomaly, so the z-score's
- * statistics leave them out and they score +inf (flagged) instead.
+ * Moments of the finite values only, each multiplied by `scale` (a power of
+ * two, so exactly): an infinite value would make the mean and std infinite
+ * or NaN and hide every other anomaly, so the z-score's statistics leave
+ * them out and they score +inf (flagged) instead.
  */
 static rt_status finite_moments(int32_t dtype, const void *data, const uint8_t *validity, int64_t offset,
-                                int64_t length, rt_moments *out, rt_error *err) {
+                                int64_t length, double scale, rt_moments *out, rt_error *err) {
     rt_moments total, part;
     RT_RETURN_NOT_OK(rt_stats_moments(RT_DTYPE_FLOAT64, NULL, NULL, 0, 0, 1, &total, err));
     double block[RT_ANOMALY_BLOCK];
@@ -397,13 +398,51 @@ static rt_status finite_moments(int32_t dtype, const void *data, const uint8_t *
         int64_t kept = 0;
         for (int64_t i = 0; i < count; i++) {
             if (block[i] - block[i] == 0.0) {
-                block[kept++] = block[i];
+                block[kept++] = block[i] * scale;
             }
         }
         RT_RETURN_NOT_OK(rt_stats_moments(RT_DTYPE_FLOAT64, block, NULL, 0, kept, 1, &part, err));
         RT_RETURN_NOT_OK(rt_stats_moments_merge(&total, &part, &total, err));
     }
     *out = total;
+    return RT_OK;
+}
+
+/*
+ * Squared deviations below 2^-1022 lose digits and below 2^-1075 vanish, so
+ * data whose mean and std are both under 2^-450 (then every value is under
+ * ~2^-400) has its statistics taken on the values times 2^600, exactly, and
+ * scaled back: the std of values near 1e-300 keeps all its digits, and that
+ * of subnormal values the digits their grid has (without this every value
+ * scored +inf against a std of 0).
+ */
+static const double TINY = 0x1p-450, TINY_SCALE = 0x1p600, TINY_UNSCALE = 0x1p-600;
+
+static int is_tiny(const rt_moments *m) {
+    double mean = m->mean < 0 ? -m->mean : m->mean;
+    return mean < TINY && m->m2 / (double)m->count < TINY * TINY;
+}
+
+/* Mean and population std of the finite values (see finite_moments and TINY); count 0 when there is none. */
+static rt_status zscore_statistics(int32_t dtype, const void *data, const uint8_t *validity, int64_t offset,
+                                   int64_t length, int64_t *count, double *mean, double *std, rt_error *err) {
+    rt_moments m;
+    int dense = dtype == RT_DTYPE_FLOAT64 && validity == NULL && length > 0 &&
+                dense_moments((const double *)data + offset, length, &m);
+    if (!dense) {
+        RT_RETURN_NOT_OK(rt_stats_moments(dtype, data, validity, offset, length, 1, &m, err));
+    }
+    if (m.count > 0 && !(m.mean - m.mean == 0.0)) {
+        RT_RETURN_NOT_OK(finite_moments(dtype, data, validity, offset, length, 1.0, &m, err));
+    }
+    double unscale = 1.0;
+    if (m.count > 0 && is_tiny(&m)) {
+        RT_RETURN_NOT_OK(finite_moments(dtype, data, validity, offset, length, TINY_SCALE, &m, err));
+        unscale = TINY_UNSCALE;
+    }
+    *count = m.count;
+    *mean = m.count > 0 ? m.mean * unscale : rt_nan();
+    *std = m.count > 0 ? rt_sqrt(m.m2 / (double)m.count) * unscale : rt_nan();
     return RT_OK;
 }
 
@@ -414,19 +453,11 @@ static rt_status method_band(int32_t method, double threshold, int32_t dtype, co
     band fences, *b = &fences; /* summary_band gives the scoring pass the same band back */
     summary->q1 = summary->q3 = rt_nan();
     if (method == RT_ANOMALY_ZSCORE) {
-        rt_moments m;
-        int dense = dtype == RT_DTYPE_FLOAT64 && validity == NULL && length > 0 &&
-                    dense_moments((const double *)data + offset, length, &m);
-        if (!dense) {
-            RT_RETURN_NOT_OK(rt_stats_moments(dtype, data, validity, offset, length, 1, &m, err));
-        }
-        if (m.count > 0 && !(m.mean - m.mean == 0.0)) {
-            RT_RETURN_NOT_OK(finite_moments(dtype, data, validity, offset, length, &m, err));
-        }
-        summary->center = m.count > 0 ? m.mean : rt_nan();
-        summary->scale = m.count > 0 ? rt_sqrt(m.m2 / (double)m.count) : rt_nan();
+        int64_t count;
+        RT_RETURN_NOT_OK(zscore_statistics(dtype, data, validity, offset, length, &count, &summary->center,
+                                           &summary->scale, err));
         b->lo = b->hi = summary->center;
-        if (m.count == 0) {
+        if (count == 0) {
             /* No finite value: nothing to compare with, but infinities still score +inf (a zero
              * band of zero width does that; NaN bounds would score them 0). */
             b->lo = b->hi = 0.0;
