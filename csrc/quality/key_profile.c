@@ -27,8 +27,9 @@
 #include "keys.h"
 
 enum {
-    LEAF_MAX = 4096,    /* partitions this small are hashed (counts fit in 16 bits) */
-    PART_TARGET = 1024, /* buckets are grouped into partitions of about this many keys */
+    LEAF_MAX = 1024,    /* partitions this small are hashed (counts fit in 16 bits) */
+    PART_MIN = 512,    /* buckets are grouped into partitions of about max(PART_MIN, n / MAX_PARTS) keys */
+    MAX_PARTS = 1024,   /* so a scatter writes to at most about this many places at once */
     MIN_HIST_BITS = 8,
     MAX_HIST_BITS = 16,
     DIRECT_MAX_BITS = 22,
@@ -219,15 +220,15 @@ static rt_status level_at(job *j, int depth, level **out, rt_error *err) {
 }
 
 /*
- * Groups buckets into partitions of about PART_TARGET keys (a bucket larger than that is a
+ * Groups buckets into partitions of about `target` keys (a bucket larger than that is a
  * partition of its own) and returns how many.
  */
-static int64_t group_buckets(level *lv, int64_t buckets) {
+static int64_t group_buckets(level *lv, int64_t buckets, int64_t target) {
     int64_t parts = 0, run = 0, seen = 0;
     lv->part_start[0] = 0;
     for (int64_t b = 0; b < buckets; b++) {
         int64_t count = lv->hist[b];
-        if (run > 0 && run + count > PART_TARGET) {
+        if (run > 0 && run + count > target) {
             lv->part_start[++parts] = seen;
             run = 0;
         }
@@ -275,7 +276,8 @@ static rt_status split_range(job *j, uint64_t *keys, uint64_t *spare, int64_t n,
     for (int64_t i = 0; i < n; i++) {
         hist[(keys[i] - min) >> shift]++;
     }
-    int64_t parts = group_buckets(lv, buckets);
+    int64_t target = n / MAX_PARTS > PART_MIN ? n / MAX_PARTS : PART_MIN;
+    int64_t parts = group_buckets(lv, buckets, target);
     if (!j->want_counts) {
         skip_unwanted(j, lv, parts, buckets, base, r_lo, r_hi);
     }
