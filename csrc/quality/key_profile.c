@@ -29,7 +29,7 @@
 enum {
     LEAF_MAX = 1024,    /* partitions this small are hashed (counts fit in 16 bits) */
     PART_MIN = 512,    /* buckets are grouped into partitions of about max(PART_MIN, n / MAX_PARTS) keys */
-    MAX_PARTS = 1024,   /* so a scatter writes to at most about this many places at once */
+    MAX_PARTS = 256,   /* so a scatter writes to at most about this many places at once */
     MIN_HIST_BITS = 8,
     MAX_HIST_BITS = 16,
     DIRECT_MAX_BITS = 22,
