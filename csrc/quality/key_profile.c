@@ -4,20 +4,22 @@
  *
  * The keys of a range are counted in a histogram on the top bits of
  * key - min (8 to 16 bits, about 16 keys a bucket); neighbouring buckets are
- * grouped into partitions of about PART_TARGET keys and the keys scattered
- * into their partitions, in key order. Equal keys land in the same
- * partition, so each partition is then profiled on its own:
+ * grouped into partitions of about max(PART_MIN, n / MAX_PARTS) keys and the
+ * keys scattered into their partitions, in key order. Equal keys land in the
+ * same partition, so each partition is then profiled on its own:
  *  - at most LEAF_MAX keys: counted in a small open-addressing hash table
  *    that stays in cache, and the wanted order statistics found by
  *    quickselect (only in the partitions that hold a wanted rank);
- *  - a larger partition is one bucket, whose keys agree on the bucket's top
- *    bits: the same steps again on its own min and max, 8 or more bits
- *    narrower each time (at most 8 levels for 64-bit keys);
+ *  - a larger partition: the same steps again on its own min and max (a
+ *    partition of one bucket is 8 or more bits narrower than its parent, one
+ *    of several buckets holds at most 1/256 of its parent's keys, so 64-bit
+ *    keys need at most 8 + 7 levels);
  *  - a range of at most 2^22 values no wider than 4 times its count (small
  *    integers, timestamps in whole days) is counted directly, one counter a
  *    value, which gives every count and order statistic at once.
- * Each key is read about three times and moved once or twice, against the
- * nine passes of a radix sort of 64-bit keys. When only quantiles are
+ * Each level reads its keys three times (min/max, histogram, scatter) and
+ * moves them once; typical data needs one or two levels, against the
+ * 7 to 9 passes of a radix sort of 64-bit keys. When only quantiles are
  * wanted, only the partitions holding a wanted rank are gathered.
  */
 #include "rt/memory.h"
@@ -27,13 +29,13 @@
 #include "keys.h"
 
 enum {
-    LEAF_MAX = 1024,    /* partitions this small are hashed (counts fit in 16 bits) */
-    PART_MIN = 512,    /* buckets are grouped into partitions of about max(PART_MIN, n / MAX_PARTS) keys */
-    MAX_PARTS = 256,   /* so a scatter writes to at most about this many places at once */
+    LEAF_MAX = 1024, /* partitions this small are hashed (counts fit in 16 bits) */
+    PART_MIN = 512,  /* buckets are grouped into partitions of about max(PART_MIN, n / MAX_PARTS) keys, */
+    MAX_PARTS = 256, /* so a scatter writes to at most about this many places at once */
     MIN_HIST_BITS = 8,
     MAX_HIST_BITS = 16,
     DIRECT_MAX_BITS = 22,
-    MAX_DEPTH = 8,
+    MAX_DEPTH = 16,
     TABLE_SLOTS = 4 * LEAF_MAX
 };
 
@@ -344,7 +346,7 @@ static rt_status profile_range(job *j, uint64_t *keys, uint64_t *spare, int64_t 
     if (bits <= DIRECT_MAX_BITS && ((int64_t)1 << bits) <= 4 * n && n < ((int64_t)1 << 32)) {
         return count_directly(j, keys, n, min, bits, base, r_lo, r_hi, err);
     }
-    if (depth >= MAX_DEPTH) { /* cannot happen: each level narrows the range by 8 bits or more */
+    if (depth >= MAX_DEPTH) { /* cannot happen: each level narrows the range or divides the count */
         return rt_fail(err, RT_ERR_COMPUTATION, "rt_quality_key_profile", "recursion too deep");
     }
     return split_range(j, keys, spare, n, min, bits, base, r_lo, r_hi, depth, err);

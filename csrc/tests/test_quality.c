@@ -297,10 +297,15 @@ static void test_key_profile(void) {
     static uint64_t keys[BIG];
     rt_error err;
     int64_t n;
-    for (int shape = 0; shape < 4; shape++) {
+    for (int shape = 0; shape < 6; shape++) {
         for (int i = 0; i < BIG; i++) {
             double u = check_uniform(), v = normal_draw();
-            values[i] = shape == 0 ? v : shape == 1 ? round(v * 100) / 100 : shape == 2 ? (u < 0.5 ? -0.0 : 0.0) : u < 0.01 ? INFINITY : u < 0.02 ? -INFINITY : u < 0.03 ? NAN : v * 1e300;
+            values[i] = shape == 0   ? v
+                        : shape == 1 ? round(v * 100) / 100
+                        : shape == 2 ? (u < 0.5 ? -0.0 : 0.0)
+                        : shape == 3 ? (u < 0.01 ? INFINITY : u < 0.02 ? -INFINITY : u < 0.03 ? NAN : v * 1e300)
+                        : shape == 4 ? (v < 0 ? -1 : 1) * exp(u * 1400 - 700) /* log-uniform over the doubles */
+                                     : (double)(i % 7) * 1e12 + v * 1e-3;  /* tight clusters far apart */
         }
         CHECK(rt_quality_gather_keys(RT_DTYPE_FLOAT64, values, NULL, 0, BIG, keys, &n, &err) == RT_OK);
         check_key_profile(RT_KEY_FLOAT, keys, n);
