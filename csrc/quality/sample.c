@@ -15,15 +15,19 @@
 #define SIGN_BIT 0x8000000000000000ull
 #define HLL_SALT 0x243F6A8885A308D3ull /* rt_hll_add's */
 #define MAX_LEVEL 32
+#define MAX_RANGES 8
 
-/* keys.c's order-preserving key of a non-NaN double (-0.0 as +0.0). */
+/*
+ * keys.c's order-preserving key of a non-NaN double, without branches (the
+ * sign of data is a coin flip for the branch predictor): v + 0.0 turns -0.0
+ * into +0.0, then negatives flip every bit and the rest the sign bit.
+ */
 static inline uint64_t float_key(double v) {
-    if (v == 0.0) {
-        v = 0.0;
-    }
+    v += 0.0;
     uint64_t bits;
     __builtin_memcpy(&bits, &v, sizeof bits);
-    return (bits & SIGN_BIT) ? ~bits : bits | SIGN_BIT;
+    uint64_t negative = (uint64_t)((int64_t)bits >> 63);
+    return bits ^ (negative | SIGN_BIT);
 }
 
 static inline void hll_add_key(uint8_t *registers, int precision, uint64_t key) {
@@ -37,7 +41,7 @@ static inline void hll_add_key(uint8_t *registers, int precision, uint64_t key) 
     }
 }
 
-/* Everything one pass needs besides the column. */
+/* Everything one pass needs besides the column; the loop works on local copies (no aliasing stores). */
 typedef struct pass {
     int level;
     uint64_t seed;
@@ -45,67 +49,79 @@ typedef struct pass {
     int precision;
     const double *bounds;
     int64_t n_ranges;
-    int64_t *in_range;
+    int64_t in_range[MAX_RANGES];
     uint64_t *sample;
     int64_t kept;
     int64_t values;
 } pass;
 
-/* Whether row i is in the sample: the top `level` bits of a mix of (seed, row) are zero. */
-static inline int sampled(const pass *p, int64_t i) {
-    if (p->level == 0) {
-        return 1;
-    }
-    return (rt_mix64(p->seed + (uint64_t)i * 0x9E3779B97F4A7C15ull) >> (64 - p->level)) == 0;
-}
-
-static inline void take(pass *p, int64_t i, double v, uint64_t key) {
-    hll_add_key(p->registers, p->precision, key);
-    for (int64_t r = 0; r < p->n_ranges; r++) {
-        p->in_range[r] += (v >= p->bounds[2 * r]) & (v <= p->bounds[2 * r + 1]);
-    }
-    p->sample[p->kept] = key;
-    p->kept += sampled(p, i); /* branch-free: the slot is overwritten when not kept */
-    p->values++;
+/* The top `level` bits of a mix of (seed, row), as a number: zero (probability 2^-level) keeps the row. */
+static inline uint64_t draw(uint64_t seed, int64_t i, int level) {
+    return rt_mix64(seed + (uint64_t)i * 0x9E3779B97F4A7C15ull) >> (64 - level);
 }
 
 static inline int valid_at(const uint8_t *validity, int64_t i) {
     return validity == NULL || ((validity[i >> 3] >> (i & 7)) & 1);
 }
 
-#define FLOAT_PASS(T)                                                             \
-    for (int64_t i = offset; i < offset + length; i++) {                          \
-        double v = (double)((const T *)data)[i];                                  \
-        if (valid_at(validity, i) && v == v) {                                    \
-            take(p, i, v, float_key(v));                                          \
-        }                                                                         \
-    }
+/*
+ * The loop over one dtype. VALUE reads row i as a double into v (and sets
+ * `ok` for a non-NaN value), KEY is its sortable key. Level 0 keeps every
+ * key; otherwise a key is kept when draw() is zero.
+ */
+#define PASS_LOOP(VALUE, KEY)                                                               \
+    do {                                                                                    \
+        uint8_t *registers = p->registers;                                                  \
+        uint64_t *sample = p->sample;                                                       \
+        const double *bounds = p->bounds;                                                   \
+        int64_t kept = 0, values = 0, n_ranges = p->n_ranges;                               \
+        int64_t in_range[MAX_RANGES] = {0};                                                 \
+        int precision = p->precision, level = p->level;                                     \
+        uint64_t seed = p->seed;                                                            \
+        for (int64_t i = offset; i < offset + length; i++) {                                \
+            int ok;                                                                         \
+            double v;                                                                       \
+            VALUE;                                                                          \
+            if (!(ok && valid_at(validity, i))) {                                           \
+                continue;                                                                   \
+            }                                                                               \
+            uint64_t key = KEY;                                                             \
+            hll_add_key(registers, precision, key);                                         \
+            for (int64_t r = 0; r < n_ranges; r++) {                                        \
+                in_range[r] += (v >= bounds[2 * r]) & (v <= bounds[2 * r + 1]);             \
+            }                                                                               \
+            values++;                                                                       \
+            sample[kept] = key; /* kept only if the count moves past it: no branch */       \
+            kept += level == 0 || draw(seed, i, level) == 0;                                \
+        }                                                                                   \
+        for (int64_t r = 0; r < n_ranges; r++) {                                            \
+            p->in_range[r] = in_range[r];                                                   \
+        }                                                                                   \
+        p->kept = kept;                                                                     \
+        p->values = values;                                                                 \
+    } while (0)
 
-#define INT_PASS(T)                                                               \
-    for (int64_t i = offset; i < offset + length; i++) {                          \
-        if (valid_at(validity, i)) {                                              \
-            int64_t v = (int64_t)((const T *)data)[i];                            \
-            take(p, i, (double)v, (uint64_t)v ^ SIGN_BIT);                        \
-        }                                                                         \
-    }
+#define FLOAT_VALUE(T) (v = (double)((const T *)data)[i], ok = v == v)
+#define INT_VALUE(T) (v = (double)((const T *)data)[i], ok = 1)
+#define INT_KEY(T) ((uint64_t)(int64_t)((const T *)data)[i] ^ SIGN_BIT)
 
 static void run_pass(int32_t dtype, const void *data, const uint8_t *validity, int64_t offset, int64_t length,
                      pass *p) {
     switch (dtype) {
     case RT_DTYPE_FLOAT64:
-        FLOAT_PASS(double)
+        PASS_LOOP(FLOAT_VALUE(double), float_key(v));
         break;
     case RT_DTYPE_FLOAT32:
-        FLOAT_PASS(float)
+        PASS_LOOP(FLOAT_VALUE(float), float_key(v));
         break;
     case RT_DTYPE_INT64:
-        INT_PASS(int64_t)
+        PASS_LOOP(INT_VALUE(int64_t), INT_KEY(int64_t));
         break;
     case RT_DTYPE_INT32:
-        INT_PASS(int32_t)
+        PASS_LOOP(INT_VALUE(int32_t), INT_KEY(int32_t));
         break;
     default:
-        INT_PASS(uint8_t)
+        PASS_LOOP(INT_VALUE(uint8_t), INT_KEY(uint8_t));
         break;
     }
 }
@@ -120,8 +136,8 @@ static rt_status check_arguments(rt_error *err, int32_t level, const uint8_t *re
     if (precision < 4 || precision > 18 || registers == NULL) {
         return rt_fail(err, RT_ERR_VALIDATION, context, "registers must hold 2^precision bytes, precision 4..18");
     }
-    if (n_ranges < 0 || (n_ranges > 0 && (bounds == NULL || in_range == NULL))) {
-        return rt_fail(err, RT_ERR_VALIDATION, context, "bounds and in_range must hold n_ranges >= 0 ranges");
+    if (n_ranges < 0 || n_ranges > MAX_RANGES || (n_ranges > 0 && (bounds == NULL || in_range == NULL))) {
+        return rt_fail(err, RT_ERR_VALIDATION, context, "bounds and in_range must hold n_ranges (0..8) ranges");
     }
     for (int64_t r = 0; r < n_ranges; r++) {
         double lo = bounds[2 * r], hi = bounds[2 * r + 1];
@@ -145,9 +161,12 @@ rt_status rt_quality_sample_keys(int32_t dtype, const void *data, const uint8_t 
     RT_RETURN_NOT_OK(rt_gather_check(err, "rt_quality_sample_keys", dtype, data, offset, length));
     RT_RETURN_NOT_OK(check_arguments(err, level, registers, precision, bounds, n_ranges, in_range, length, sample,
                                      n_sample, n_values));
-    pass p = {level, seed, registers, precision, bounds, n_ranges, in_range, sample, 0, 0};
+    pass p = {level, seed, registers, precision, bounds, n_ranges, {0}, sample, 0, 0};
     if (length > 0) {
         run_pass(dtype, data, validity, offset, length, &p);
+    }
+    for (int64_t r = 0; r < n_ranges; r++) {
+        in_range[r] += p.in_range[r];
     }
     *n_sample = p.kept;
     *n_values = p.values;

@@ -133,6 +133,10 @@ static void test_bad_arguments(void) {
                                  &n_sample, &n_values, &err) == RT_ERR_VALIDATION);
     CHECK(rt_quality_sample_keys(RT_DTYPE_FLOAT64, x, NULL, 0, 4, 0, 0, registers, P, NULL, 1, in_range, sample,
                                  &n_sample, &n_values, &err) == RT_ERR_VALIDATION);
+    double many[18] = {0};
+    int64_t counts[9];
+    CHECK(rt_quality_sample_keys(RT_DTYPE_FLOAT64, x, NULL, 0, 4, 0, 0, registers, P, many, 9, counts, sample,
+                                 &n_sample, &n_values, &err) == RT_ERR_VALIDATION);
     CHECK(rt_quality_sample_keys(RT_DTYPE_FLOAT64, x, NULL, 0, 4, 0, 0, registers, P, NULL, 0, NULL, NULL,
                                  &n_sample, &n_values, &err) == RT_ERR_VALIDATION);
     CHECK(rt_quality_sample_keys(RT_DTYPE_FLOAT64, x, NULL, -1, 4, 0, 0, registers, P, NULL, 0, NULL, sample,

@@ -22,7 +22,7 @@ extern "C" {
  *   `registers` (2^precision, precision 4..18) exactly as rt_hll_add does;
  * - counts, for each r < n_ranges, lo <= v <= hi with (lo, hi) =
  *   (bounds[2r], bounds[2r + 1]) compared as doubles, into in_range[r]
- *   (added to what it holds; bounds as rt_quality_sorted_count_between's);
+ *   (added to what it holds; bounds as rt_quality_sorted_count_between's; n_ranges at most 8);
  * - keeps its key in sample[0..*n_sample) with probability 2^-level: the
  *   row is kept when the top `level` bits of a 64-bit mix of (seed, row)
  *   are zero, so the same seed keeps the same rows. Level 0 keeps every
