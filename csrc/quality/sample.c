@@ -30,15 +30,15 @@ static inline uint64_t float_key(double v) {
     return bits ^ (negative | SIGN_BIT);
 }
 
-static inline void hll_add_key(uint8_t *registers, int precision, uint64_t key) {
+/* rt_hll_add's register update for a key, or no change when `take` is 0 (no branch on data). */
+static inline void hll_add_key(uint8_t *registers, int precision, uint64_t key, int take) {
     uint64_t h = rt_mix64(key ^ HLL_SALT);
     int q = 64 - precision;
     uint64_t rest = h << precision;
     uint8_t rank = rest == 0 ? (uint8_t)(q + 1) : (uint8_t)(__builtin_clzll(rest) + 1);
+    rank = (uint8_t)(rank * take);
     uint64_t index = h >> q;
-    if (rank > registers[index]) {
-        registers[index] = rank;
-    }
+    registers[index] = rank > registers[index] ? rank : registers[index];
 }
 
 /* Everything one pass needs besides the column; the loop works on local copies (no aliasing stores). */
@@ -67,7 +67,9 @@ static inline int valid_at(const uint8_t *validity, int64_t i) {
 /*
  * The loop over one dtype. VALUE reads row i as a double into v (and sets
  * `ok` for a non-NaN value), KEY is its sortable key. Level 0 keeps every
- * key; otherwise a key is kept when draw() is zero.
+ * key; otherwise a key is kept when draw() is zero. Nulls and NaN (2% of
+ * rows at random positions are a branch mispredicted per 50 rows) go through
+ * the same instructions with `ok` = 0.
  */
 #define PASS_LOOP(VALUE, KEY)                                                               \
     do {                                                                                    \
@@ -82,17 +84,15 @@ static inline int valid_at(const uint8_t *validity, int64_t i) {
             int ok;                                                                         \
             double v;                                                                       \
             VALUE;                                                                          \
-            if (!(ok && valid_at(validity, i))) {                                           \
-                continue;                                                                   \
-            }                                                                               \
+            ok &= valid_at(validity, i);                                                    \
             uint64_t key = KEY;                                                             \
-            hll_add_key(registers, precision, key);                                         \
+            hll_add_key(registers, precision, key, ok);                                     \
             for (int64_t r = 0; r < n_ranges; r++) {                                        \
-                in_range[r] += (v >= bounds[2 * r]) & (v <= bounds[2 * r + 1]);             \
+                in_range[r] += ok & (v >= bounds[2 * r]) & (v <= bounds[2 * r + 1]);        \
             }                                                                               \
-            values++;                                                                       \
-            sample[kept] = key; /* kept only if the count moves past it: no branch */       \
-            kept += level == 0 || draw(seed, i, level) == 0;                                \
+            values += ok;                                                                   \
+            sample[kept] = key; /* kept only if the count moves past it */                  \
+            kept += ok & (level == 0 || draw(seed, i, level) == 0);                         \
         }                                                                                   \
         for (int64_t r = 0; r < n_ranges; r++) {                                            \
             p->in_range[r] = in_range[r];                                                   \
