@@ -369,7 +369,7 @@ class QualityState:
             else:
                 self._update_numeric(state, col, row_hashes[:rows], _mix_seed(seed, self.rows, position))
         if prepared:
-            self._add_exact(self.row_state, np.array(row_hashes[:rows]))
+            self._add_exact(self.row_state, row_hashes[:rows])
             self.rows += rows
 
     def _add_exact(self, state: _ColumnState, keys: np.ndarray, numeric: bool = False) -> None:
@@ -379,7 +379,7 @@ class QualityState:
             if numeric:
                 state.kll.update_sorted_keys(keys, state.key_kind)
             return
-        state.exact.append(keys)
+        state.exact.append(np.array(keys))  # a copy: ``keys`` may be a view of a kernel's buffer
         state.exact_count += len(keys)
         if state.exact_count > self.exact_limit:
             self._to_sketch(state)
@@ -430,7 +430,7 @@ class QualityState:
         if self.sample_rows:
             state.kll.update_sorted_keys(sample, p.key_kind, level)
         else:
-            self._add_exact(state, np.array(p.keys), numeric=True)
+            self._add_exact(state, p.keys, numeric=True)
 
     def sample_level(self, values: int, rows: int) -> int:
         """The sampling level h of a batch with ``values`` valid values in ``rows`` rows.
@@ -454,8 +454,9 @@ class QualityState:
 
     def _sample_numeric(self, state: _ColumnState, col: prof.Prepared, ranges: list, row_hashes: np.ndarray,
                         seed: int) -> tuple[prof.Profile, np.ndarray, int]:
-        """A sketching batch's profile (counts, moments, range counts; HLL added to ``state``) and its
-        sorted sample of keys at its level, from one kernel pass per chunk after the counts."""
+        """A sketching batch's profile (counts, moments, range counts; HLL added to ``state``, the column
+        mixed into ``row_hashes``) and its sorted sample of keys at its level: after the counts and
+        moments, one kernel pass per chunk."""
         backend = get_backend()
         p = prof.Profile(col.kind, rows=col.rows)
         position = 0
@@ -467,9 +468,6 @@ class QualityState:
             part = backend.run("rt_stats_moments", code, In(view.values), validity, view.offset, view.length, 1,
                                OutValue("rt_moments"))
             p.moments = prof._merge_moments(backend, p.moments, part)
-            backend.run("rt_quality_hash_rows", code, In(view.values), validity, view.offset, view.length,
-                        Out(row_hashes[position : position + view.length]))
-            position += view.length
         level = self.sample_level(col.rows - p.nulls - p.nans, col.rows)
         bounds = np.array([prof._to_unit(bound, col) for r in ranges for bound in r], dtype=np.float64)
         in_range = backend.empty(max(len(ranges), 1), np.int64)
@@ -477,16 +475,17 @@ class QualityState:
         registers = backend.empty(len(state.hll), np.uint8)
         registers[:] = state.hll
         sample = backend.empty(max(col.rows, 1), np.uint64)
-        kept = 0
+        kept = position = 0
         p.key_kind = prof.KEY_INT
         for chunk, (view, code, validity) in enumerate(prof._numeric_chunks(col)):
             p.key_kind = prof.KEY_FLOAT if view.values.dtype.kind == "f" else prof.KEY_INT
             n_sample, _ = backend.run(
                 "rt_quality_sample_keys", code, In(view.values), validity, view.offset, view.length, level,
                 _mix_seed(seed, chunk), Out(registers), self.hll_precision, In(bounds) if len(ranges) else NULL,
-                len(ranges), Out(in_range) if len(ranges) else NULL, Out(sample[kept:]), OutValue("int64_t"),
-                OutValue("int64_t"))
+                len(ranges), Out(in_range) if len(ranges) else NULL, Out(row_hashes[position : position + view.length]),
+                Out(sample[kept:]), OutValue("int64_t"), OutValue("int64_t"))
             kept += n_sample
+            position += view.length
         state.hll = np.array(registers)
         p.in_range = {r: int(count) for r, count in zip(ranges, in_range[: len(ranges)])}
         if kept:
@@ -500,7 +499,7 @@ class QualityState:
         rows = max(col.rows, 1)
         values, shapes = backend.empty(rows, np.uint64), backend.empty(rows, np.uint64)
         nulls = blank = position = 0
-        masks = []
+        masks, chunks = [], []
         for view in col.chunks:
             counts = backend.run(
                 "rt_quality_scan_strings", In(view.values) if len(view.values) else NULL, view.values.nbytes,
@@ -510,18 +509,27 @@ class QualityState:
                 Out(row_hashes[position : position + view.length]), OutValue("rt_string_counts"))
             nulls += counts["nulls"]
             blank += counts["blank"]
-            masks.append(_valid_mask(view))
+            if view.validity is not None:
+                masks.append((_valid_mask(view), position))
+            chunks.append((view, position))
             position += view.length
-        mask = np.concatenate(masks) if masks else np.zeros(0, bool)
         present = col.rows - nulls
         rule = self.rules.get(col.name)
         state.rows += col.rows
         state.missing += nulls
         state.valid += q._rule_count(col, rule, None) if rule is not None else present - blank
-        shape_values, shape_counts = np.unique(np.asarray(shapes[: col.rows])[mask], return_counts=True)
-        for shape, count in zip(shape_values.tolist(), shape_counts.tolist()):
-            state.shapes[shape] = state.shapes.get(shape, 0) + count
-        self._add_exact(state, np.array(values[: col.rows])[mask])
+        with prof.HashCounter(backend, 64) as counter:  # the valid rows' shapes (a handful of distinct ones)
+            prof._add_rows(counter, shapes, chunks)
+            for row, count in counter.top(counter.summary()["distinct"]):
+                shape = int(shapes[row])
+                state.shapes[shape] = state.shapes.get(shape, 0) + count
+        valid_values = values[: col.rows]
+        if masks:
+            mask = np.ones(col.rows, dtype=bool)
+            for chunk_mask, start in masks:
+                mask[start : start + len(chunk_mask)] = chunk_mask
+            valid_values = valid_values[mask]
+        self._add_exact(state, valid_values)
 
     # -- merge ------------------------------------------------------------
 
@@ -641,7 +649,10 @@ class QualityState:
             mean_dev = float((np.abs(items - median) * weights).sum() / weights.sum())
             scale = 1.4826 * mad if mad > 0 else 1.253314 * mean_dev
             lo, hi = (median - self.k * scale, median + self.k * scale) if scale > 0 else (median, median)
-            return s.kll.count_between(lo, hi), (lo, hi)
+            # The sketch's share of weight within the bounds, of the values it stands for (a sampled sketch's
+            # total weight is itself an estimate; an unsampled one's is exact, and the share is its count).
+            share = s.kll.count_between(lo, hi) / s.kll.count
+            return share * (s.rows - s.missing - s.nans), (lo, hi)
         keys = np.concatenate(s.exact) if s.exact else np.zeros(0, np.uint64)
         backend = get_backend()
         buffer = backend.empty(max(len(keys), 1), np.uint64)

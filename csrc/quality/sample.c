@@ -1,9 +1,10 @@
 /*
  * The per-value work of a sketching quality state in one pass (see
- * rt/quality_sample.h): HyperLogLog registers, range counts and a Bernoulli
- * sample of sortable keys. The keys and the register update are those of
- * keys.c (rt_quality_gather_keys) and counter.c (rt_hll_add), so a state's
- * registers do not depend on which path built them; the C tests check both.
+ * rt/quality_sample.h): HyperLogLog registers, range counts, row hashes and
+ * a Bernoulli sample of sortable keys. The keys, the register update and the
+ * row hashes are those of keys.c (rt_quality_gather_keys), counter.c
+ * (rt_hll_add) and hashing.c (rt_quality_hash_rows), written without
+ * branches on the data; the C tests check that each equals its original.
  */
 #include "rt/quality.h"
 #include "rt/quality_sample.h"
@@ -13,24 +14,26 @@
 #include "hash.h"
 
 #define SIGN_BIT 0x8000000000000000ull
-#define HLL_SALT 0x243F6A8885A308D3ull /* rt_hll_add's */
+#define HLL_SALT 0x243F6A8885A308D3ull  /* rt_hll_add's */
+#define NULL_HASH 0x6A09E667F3BCC909ull /* rt_quality_hash_rows' missing value */
 #define MAX_LEVEL 32
 #define MAX_RANGES 8
 
-/*
- * keys.c's order-preserving key of a non-NaN double, without branches (the
- * sign of data is a coin flip for the branch predictor): v + 0.0 turns -0.0
- * into +0.0, then negatives flip every bit and the rest the sign bit.
- */
-static inline uint64_t float_key(double v) {
+/* The bits of v + 0.0 (-0.0 becomes +0.0): what keys and value hashes are made of. */
+static inline uint64_t double_bits(double v) {
     v += 0.0;
     uint64_t bits;
     __builtin_memcpy(&bits, &v, sizeof bits);
+    return bits;
+}
+
+/* keys.c's order-preserving key of a double's bits: negatives flip every bit, the rest the sign bit. */
+static inline uint64_t float_key(uint64_t bits) {
     uint64_t negative = (uint64_t)((int64_t)bits >> 63);
     return bits ^ (negative | SIGN_BIT);
 }
 
-/* rt_hll_add's register update for a key, or no change when `take` is 0 (no branch on data). */
+/* rt_hll_add's register update for a key, or no change when `take` is 0. */
 static inline void hll_add_key(uint8_t *registers, int precision, uint64_t key, int take) {
     uint64_t h = rt_mix64(key ^ HLL_SALT);
     int q = 64 - precision;
@@ -41,21 +44,7 @@ static inline void hll_add_key(uint8_t *registers, int precision, uint64_t key, 
     registers[index] = rank > registers[index] ? rank : registers[index];
 }
 
-/* Everything one pass needs besides the column; the loop works on local copies (no aliasing stores). */
-typedef struct pass {
-    int level;
-    uint64_t seed;
-    uint8_t *registers;
-    int precision;
-    const double *bounds;
-    int64_t n_ranges;
-    int64_t in_range[MAX_RANGES];
-    uint64_t *sample;
-    int64_t kept;
-    int64_t values;
-} pass;
-
-/* The top `level` bits of a mix of (seed, row), as a number: zero (probability 2^-level) keeps the row. */
+/* The top `level` bits (level >= 1) of a mix of (seed, row): zero, with probability 2^-level, keeps the row. */
 static inline uint64_t draw(uint64_t seed, int64_t i, int level) {
     return rt_mix64(seed + (uint64_t)i * 0x9E3779B97F4A7C15ull) >> (64 - level);
 }
@@ -64,64 +53,83 @@ static inline int valid_at(const uint8_t *validity, int64_t i) {
     return validity == NULL || ((validity[i >> 3] >> (i & 7)) & 1);
 }
 
+/* Everything one pass needs besides the column. */
+typedef struct pass {
+    int level;
+    uint64_t seed;
+    uint8_t *registers;
+    int precision;
+    const double *bounds;
+    int64_t n_ranges;
+    int64_t in_range[MAX_RANGES];
+    uint64_t *row_hashes;
+    uint64_t *sample;
+    int64_t kept;
+    int64_t values;
+} pass;
+
 /*
- * The loop over one dtype. VALUE reads row i as a double into v (and sets
- * `ok` for a non-NaN value), KEY is its sortable key. Level 0 keeps every
- * key; otherwise a key is kept when draw() is zero. Nulls and NaN (2% of
- * rows at random positions are a branch mispredicted per 50 rows) go through
- * the same instructions with `ok` = 0.
+ * The loop over one dtype, on local copies of the pass (stores through the
+ * output pointers could otherwise alias the counters). VALUE reads row i as
+ * the double v, the 64-bit `bits` it is hashed by and `ok` (not NaN); KEY
+ * makes its sortable key of them. Nulls and NaN (at random positions they
+ * would be a mispredicted branch each) go through the same instructions with
+ * ok = 0: no register change, no count, the row hash's missing value.
  */
-#define PASS_LOOP(VALUE, KEY)                                                               \
-    do {                                                                                    \
-        uint8_t *registers = p->registers;                                                  \
-        uint64_t *sample = p->sample;                                                       \
-        const double *bounds = p->bounds;                                                   \
-        int64_t kept = 0, values = 0, n_ranges = p->n_ranges;                               \
-        int64_t in_range[MAX_RANGES] = {0};                                                 \
-        int precision = p->precision, level = p->level;                                     \
-        uint64_t seed = p->seed;                                                            \
-        for (int64_t i = offset; i < offset + length; i++) {                                \
-            int ok;                                                                         \
-            double v;                                                                       \
-            VALUE;                                                                          \
-            ok &= valid_at(validity, i);                                                    \
-            uint64_t key = KEY;                                                             \
-            hll_add_key(registers, precision, key, ok);                                     \
-            for (int64_t r = 0; r < n_ranges; r++) {                                        \
-                in_range[r] += ok & (v >= bounds[2 * r]) & (v <= bounds[2 * r + 1]);        \
-            }                                                                               \
-            values += ok;                                                                   \
-            sample[kept] = key; /* kept only if the count moves past it */                  \
-            kept += ok & (level == 0 || draw(seed, i, level) == 0);                         \
-        }                                                                                   \
-        for (int64_t r = 0; r < n_ranges; r++) {                                            \
-            p->in_range[r] = in_range[r];                                                   \
-        }                                                                                   \
-        p->kept = kept;                                                                     \
-        p->values = values;                                                                 \
+#define PASS_LOOP(VALUE, KEY)                                                                 \
+    do {                                                                                      \
+        uint8_t *registers = p->registers;                                                    \
+        uint64_t *sample = p->sample, *row_hashes = p->row_hashes, seed = p->seed;            \
+        const double *bounds = p->bounds;                                                     \
+        int64_t kept = 0, values = 0, n_ranges = p->n_ranges;                                 \
+        int64_t in_range[MAX_RANGES] = {0};                                                   \
+        int precision = p->precision, level = p->level;                                       \
+        for (int64_t i = offset; i < offset + length; i++) {                                  \
+            int ok;                                                                           \
+            double v;                                                                         \
+            uint64_t bits;                                                                    \
+            VALUE;                                                                            \
+            ok &= valid_at(validity, i);                                                      \
+            uint64_t key = KEY;                                                               \
+            hll_add_key(registers, precision, key, ok);                                       \
+            for (int64_t r = 0; r < n_ranges; r++) {                                          \
+                in_range[r] += ok & (v >= bounds[2 * r]) & (v <= bounds[2 * r + 1]);          \
+            }                                                                                 \
+            if (row_hashes != NULL) {                                                         \
+                uint64_t h = ok ? rt_mix64(bits) : NULL_HASH;                                 \
+                row_hashes[i - offset] = rt_row_combine(row_hashes[i - offset], h);           \
+            }                                                                                 \
+            values += ok;                                                                     \
+            sample[kept] = key; /* kept only if the count moves past it */                    \
+            kept += ok & (level == 0 || draw(seed, i, level) == 0);                           \
+        }                                                                                     \
+        for (int64_t r = 0; r < n_ranges; r++) {                                              \
+            p->in_range[r] = in_range[r];                                                     \
+        }                                                                                     \
+        p->kept = kept;                                                                       \
+        p->values = values;                                                                   \
     } while (0)
 
-#define FLOAT_VALUE(T) (v = (double)((const T *)data)[i], ok = v == v)
-#define INT_VALUE(T) (v = (double)((const T *)data)[i], ok = 1)
-#define INT_KEY(T) ((uint64_t)(int64_t)((const T *)data)[i] ^ SIGN_BIT)
+#define FLOAT_VALUE(T) (v = (double)((const T *)data)[i], ok = v == v, bits = double_bits(v))
+#define INT_VALUE(T) (bits = (uint64_t)(int64_t)((const T *)data)[i], v = (double)(int64_t)bits, ok = 1)
 
 static void run_pass(int32_t dtype, const void *data, const uint8_t *validity, int64_t offset, int64_t length,
                      pass *p) {
     switch (dtype) {
     case RT_DTYPE_FLOAT64:
-        PASS_LOOP(FLOAT_VALUE(double), float_key(v));
+        PASS_LOOP(FLOAT_VALUE(double), float_key(bits));
         break;
     case RT_DTYPE_FLOAT32:
-        PASS_LOOP(FLOAT_VALUE(float), float_key(v));
+        PASS_LOOP(FLOAT_VALUE(float), float_key(bits));
         break;
     case RT_DTYPE_INT64:
-        PASS_LOOP(INT_VALUE(int64_t), INT_KEY(int64_t));
+        PASS_LOOP(INT_VALUE(int64_t), bits ^ SIGN_BIT);
         break;
     case RT_DTYPE_INT32:
-        PASS_LOOP(INT_VALUE(int32_t), INT_KEY(int32_t));
+        PASS_LOOP(INT_VALUE(int32_t), bits ^ SIGN_BIT);
         break;
     default:
-        PASS_LOOP(INT_VALUE(uint8_t), INT_KEY(uint8_t));
+        PASS_LOOP(INT_VALUE(uint8_t), bits ^ SIGN_BIT);
         break;
     }
 }
@@ -157,11 +165,12 @@ static rt_status check_arguments(rt_error *err, int32_t level, const uint8_t *re
 rt_status rt_quality_sample_keys(int32_t dtype, const void *data, const uint8_t *validity, int64_t offset,
                                  int64_t length, int32_t level, uint64_t seed, uint8_t *registers,
                                  int32_t precision, const double *bounds, int64_t n_ranges, int64_t *in_range,
-                                 uint64_t *sample, int64_t *n_sample, int64_t *n_values, rt_error *err) {
+                                 uint64_t *row_hashes, uint64_t *sample, int64_t *n_sample, int64_t *n_values,
+                                 rt_error *err) {
     RT_RETURN_NOT_OK(rt_gather_check(err, "rt_quality_sample_keys", dtype, data, offset, length));
     RT_RETURN_NOT_OK(check_arguments(err, level, registers, precision, bounds, n_ranges, in_range, length, sample,
                                      n_sample, n_values));
-    pass p = {level, seed, registers, precision, bounds, n_ranges, {0}, sample, 0, 0};
+    pass p = {level, seed, registers, precision, bounds, n_ranges, {0}, row_hashes, sample, 0, 0};
     if (length > 0) {
         run_pass(dtype, data, validity, offset, length, &p);
     }

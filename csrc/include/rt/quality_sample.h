@@ -1,7 +1,7 @@
 /*
  * One pass over a numeric column chunk for a sketching quality state: what
  * the state needs of every value (HyperLogLog registers, counts within
- * ranges) together with a Bernoulli sample of the values' sortable keys for
+ * ranges, row hashes) together with a Bernoulli sample of the values' sortable keys for
  * its KLL sketch, so only the sample is sorted (see docs/quality.md,
  * "Mergeable states").
  */
@@ -22,7 +22,11 @@ extern "C" {
  *   `registers` (2^precision, precision 4..18) exactly as rt_hll_add does;
  * - counts, for each r < n_ranges, lo <= v <= hi with (lo, hi) =
  *   (bounds[2r], bounds[2r + 1]) compared as doubles, into in_range[r]
- *   (added to what it holds; bounds as rt_quality_sorted_count_between's; n_ranges at most 8);
+ *   (added to what it holds; bounds as rt_quality_sorted_count_between's,
+ *   n_ranges at most 8);
+ * - mixes every row, nulls and NaN included, into row_hashes[0..length)
+ *   (row offset + i at index i) exactly as rt_quality_hash_rows does
+ *   (row_hashes NULL: no row hashes);
  * - keeps its key in sample[0..*n_sample) with probability 2^-level: the
  *   row is kept when the top `level` bits of a 64-bit mix of (seed, row)
  *   are zero, so the same seed keeps the same rows. Level 0 keeps every
@@ -34,7 +38,8 @@ extern "C" {
 rt_status rt_quality_sample_keys(int32_t dtype, const void *data, const uint8_t *validity, int64_t offset,
                                  int64_t length, int32_t level, uint64_t seed, uint8_t *registers,
                                  int32_t precision, const double *bounds, int64_t n_ranges, int64_t *in_range,
-                                 uint64_t *sample, int64_t *n_sample, int64_t *n_values, rt_error *err);
+                                 uint64_t *row_hashes, uint64_t *sample, int64_t *n_sample, int64_t *n_values,
+                                 rt_error *err);
 
 #ifdef __cplusplus
 }
