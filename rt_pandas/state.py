@@ -13,6 +13,9 @@ elsewhere (other Dask partitions, other Flight streams) and serialised with
   0.81%) for distinct values and a KLL sketch for quantiles, MAD and
   consistency (rank error measured below 0.5% with the default capacity);
   uniqueness (values occurring once) is then None: no sketch gives it;
+* with ``sample_rows`` (Dask partitions of a large collection), a KLL sketch
+  fed a Bernoulli sample of each numeric batch (:meth:`QualityState.sample_level`),
+  everything else as above;
 * string shape counts: exact.
 
 >>> import pandas as pd
@@ -439,8 +442,8 @@ class QualityState:
         the values V of the column in all the states; h is the largest with
         2**h <= 4 V / k**2 (k = ``kll_capacity``), 0 if none. Keeping each
         value with probability 2**-h and weight 2**h adds a rank error of
-        standard deviation sqrt(V (2**h - 1) q (1 - q)) <= V / k at rank
-        q V: at most the compactors' own (docs/quality.md).
+        standard deviation sqrt(q (1 - q) V 2**h) <= V / k at rank q V: the
+        order of the compactors' own (docs/quality.md, "Mergeable states").
 
         >>> QualityState(exact_limit=0, sample_rows=50_000_000).sample_level(980_000, 1_000_000)
         3

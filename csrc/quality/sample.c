@@ -80,9 +80,13 @@ typedef struct pass {
     do {                                                                                      \
         uint8_t *registers = p->registers;                                                    \
         uint64_t *sample = p->sample, *row_hashes = p->row_hashes, seed = p->seed;            \
-        const double *bounds = p->bounds;                                                     \
         int64_t kept = 0, values = 0, n_ranges = p->n_ranges;                                 \
         int64_t in_range[MAX_RANGES] = {0};                                                   \
+        double lo[MAX_RANGES], hi[MAX_RANGES]; /* locals: register stores cannot alias them */ \
+        for (int64_t r = 0; r < n_ranges; r++) {                                              \
+            lo[r] = p->bounds[2 * r];                                                         \
+            hi[r] = p->bounds[2 * r + 1];                                                     \
+        }                                                                                     \
         int precision = p->precision, level = p->level;                                       \
         for (int64_t i = offset; i < offset + length; i++) {                                  \
             int ok;                                                                           \
@@ -93,7 +97,7 @@ typedef struct pass {
             uint64_t key = KEY;                                                               \
             hll_add_key(registers, precision, key, ok);                                       \
             for (int64_t r = 0; r < n_ranges; r++) {                                          \
-                in_range[r] += ok & (v >= bounds[2 * r]) & (v <= bounds[2 * r + 1]);          \
+                in_range[r] += ok & (v >= lo[r]) & (v <= hi[r]);                              \
             }                                                                                 \
             if (row_hashes != NULL) {                                                         \
                 uint64_t h = ok ? rt_mix64(bits) : NULL_HASH;                                 \
