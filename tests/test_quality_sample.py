@@ -117,3 +117,16 @@ def test_sample_rows_must_exceed_exact_limit_and_states_must_agree():
     with pytest.raises(ValidationError):
         a.merge(b)
     assert QualityState.from_bytes(a.to_bytes()).sample_rows == 10
+
+
+def test_dask_partition_states_are_seeded_by_their_index():
+    pytest.importorskip("dask")
+    from rt_pandas.dask import partition_state
+
+    df = mixed_frame(2000, 3)[["x", "u8"]]
+    settings = {"exact_limit": 0, "kll_capacity": 8, "sample_rows": 100_000}
+    first = QualityState.from_bytes(partition_state(df, settings, 3)).columns["x"].kll.levels
+    again = QualityState.from_bytes(partition_state(df, settings, 3)).columns["x"].kll.levels
+    other = QualityState.from_bytes(partition_state(df, settings, 4)).columns["x"].kll.levels
+    assert [a.tolist() for a in first] == [a.tolist() for a in again]
+    assert [a.tolist() for a in first] != [a.tolist() for a in other]
