@@ -44,9 +44,15 @@ static inline void hll_add_key(uint8_t *registers, int precision, uint64_t key, 
     registers[index] = rank > registers[index] ? rank : registers[index];
 }
 
-/* The top `level` bits (level >= 1) of a mix of (seed, row): zero, with probability 2^-level, keeps the row. */
+/*
+ * The top `level` bits (level >= 1) of a mix of (seed, row): zero, with
+ * probability 2^-level, keeps the row. Half of splitmix64's finaliser (one
+ * xor-shift, one multiplication): the top bits of the product depend on
+ * every bit of seed + row * golden ratio.
+ */
 static inline uint64_t draw(uint64_t seed, int64_t i, int level) {
-    return rt_mix64(seed + (uint64_t)i * 0x9E3779B97F4A7C15ull) >> (64 - level);
+    uint64_t z = seed + (uint64_t)i * 0x9E3779B97F4A7C15ull;
+    return ((z ^ (z >> 31)) * 0x94D049BB133111EBull) >> (64 - level);
 }
 
 static inline int valid_at(const uint8_t *validity, int64_t i) {
