@@ -103,8 +103,8 @@ static void test_sampling(void) {
                                  &n_values, &err) == RT_OK);
     for (int level = 1; level <= 8; level++) {
         int64_t kept, kept_again;
-        CHECK(rt_quality_sample_keys(RT_DTYPE_FLOAT64, x, NULL, 0, M, level, 42, registers, P, NULL, 0, NULL, NULL, sample,
-                                     &kept, &n_values, &err) == RT_OK);
+        CHECK(rt_quality_sample_keys(RT_DTYPE_FLOAT64, x, NULL, 0, M, level, 42, registers, P, NULL, 0, NULL, NULL,
+                                     sample, &kept, &n_values, &err) == RT_OK);
         double p = ldexp(1.0, -level), mean = M * p, sd = sqrt(M * p * (1 - p));
         CHECK(fabs((double)kept - mean) < 5 * sd);
         int64_t j = 0, i = 0; /* the sample is a subsequence of all keys */
@@ -112,11 +112,11 @@ static void test_sampling(void) {
             i += all[j] == sample[i];
         }
         CHECK(i == kept);
-        CHECK(rt_quality_sample_keys(RT_DTYPE_FLOAT64, x, NULL, 0, M, level, 42, registers, P, NULL, 0, NULL, NULL, again,
-                                     &kept_again, &n_values, &err) == RT_OK);
+        CHECK(rt_quality_sample_keys(RT_DTYPE_FLOAT64, x, NULL, 0, M, level, 42, registers, P, NULL, 0, NULL, NULL,
+                                     again, &kept_again, &n_values, &err) == RT_OK);
         CHECK(kept_again == kept && memcmp(again, sample, (size_t)kept * sizeof *sample) == 0);
-        CHECK(rt_quality_sample_keys(RT_DTYPE_FLOAT64, x, NULL, 0, M, level, 43, registers, P, NULL, 0, NULL, NULL, again,
-                                     &kept_again, &n_values, &err) == RT_OK);
+        CHECK(rt_quality_sample_keys(RT_DTYPE_FLOAT64, x, NULL, 0, M, level, 43, registers, P, NULL, 0, NULL, NULL,
+                                     again, &kept_again, &n_values, &err) == RT_OK);
         CHECK(kept_again != kept || memcmp(again, sample, (size_t)kept * sizeof *sample) != 0);
     }
 }
@@ -137,8 +137,8 @@ static void test_bad_arguments(void) {
                                  &n_values, &err) == RT_ERR_VALIDATION);
     CHECK(rt_quality_sample_keys(RT_DTYPE_FLOAT64, x, NULL, 0, 4, 0, 0, registers, P, nan_bounds, 1, in_range,
                                  NULL, sample, &n_sample, &n_values, &err) == RT_ERR_VALIDATION);
-    CHECK(rt_quality_sample_keys(RT_DTYPE_FLOAT64, x, NULL, 0, 4, 0, 0, registers, P, reversed, 1, in_range, NULL, sample,
-                                 &n_sample, &n_values, &err) == RT_ERR_VALIDATION);
+    CHECK(rt_quality_sample_keys(RT_DTYPE_FLOAT64, x, NULL, 0, 4, 0, 0, registers, P, reversed, 1, in_range, NULL,
+                                 sample, &n_sample, &n_values, &err) == RT_ERR_VALIDATION);
     CHECK(rt_quality_sample_keys(RT_DTYPE_FLOAT64, x, NULL, 0, 4, 0, 0, registers, P, NULL, 1, in_range, NULL, sample,
                                  &n_sample, &n_values, &err) == RT_ERR_VALIDATION);
     double many[18] = {0};
