@@ -63,6 +63,8 @@ SPANS: dict[str, dict[str, str]] = {
                                 "value_hashes": "length*8", "shape_hashes": "length*8", "row_hashes": "length*8",
                                 "out": "16"},
     "rt_quality_hash_rows": {**_COLUMN, "row_hashes": "length*8"},
+    "rt_quality_sample_keys": {**_COLUMN, "bounds": "n_ranges*16", "in_range": "n_ranges*8",
+                               "row_hashes": "length*8", "sample": "length*8", "n_sample": "8", "n_values": "8"},
     "rt_envelope_seal": {"buffer": "capacity"},
     "rt_envelope_open": {"data": "nbytes", "version": "4", "payload_offset": "8", "payload_len": "8"},
     "rt_hash_counter_new": {"out": "4"},
