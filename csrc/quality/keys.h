@@ -5,17 +5,19 @@
 #include <stdint.h>
 
 #include "rt/quality.h"
+#include "hash.h"
 
 #define RT_KEY_SIGN_BIT 0x8000000000000000ull
 
-/* The key of a float: -0.0 and +0.0 are one value; flip all bits of negatives, the sign bit of the rest. */
+/* The key of a float's bits (rt_double_bits): flip all bits of negatives, the sign bit of the rest. */
+static inline uint64_t rt_float_key_bits(uint64_t bits) {
+    uint64_t negative = (uint64_t)((int64_t)bits >> 63);
+    return bits ^ (negative | RT_KEY_SIGN_BIT);
+}
+
+/* The key of a float: -0.0 and +0.0 are one value. */
 static inline uint64_t rt_float_key(double v) {
-    if (v == 0.0) {
-        v = 0.0;
-    }
-    uint64_t bits;
-    __builtin_memcpy(&bits, &v, sizeof bits);
-    return (bits & RT_KEY_SIGN_BIT) ? ~bits : bits | RT_KEY_SIGN_BIT;
+    return rt_float_key_bits(rt_double_bits(v));
 }
 
 /* The number a key stands for. */

@@ -1,10 +1,10 @@
 /*
  * The per-value work of a sketching quality state in one pass (see
  * rt/quality_sample.h): HyperLogLog registers, range counts, row hashes and
- * a Bernoulli sample of sortable keys. The keys, the register update and the
- * row hashes are those of keys.c (rt_quality_gather_keys), counter.c
- * (rt_hll_add) and hashing.c (rt_quality_hash_rows), written without
- * branches on the data; the C tests check that each equals its original.
+ * a Bernoulli sample of sortable keys, without branches on the data. The
+ * keys, the register update and the row hashes are keys.h's, hash.h's
+ * rt_hll_update and the row hash of rt_quality_hash_rows; the C tests check
+ * each against rt_quality_gather_keys, rt_hll_add and rt_quality_hash_rows.
  */
 #include "rt/quality.h"
 #include "rt/quality_sample.h"
@@ -12,37 +12,10 @@
 #include "../core/internal.h"
 #include "../stats/gather.h"
 #include "hash.h"
+#include "keys.h"
 
-#define SIGN_BIT 0x8000000000000000ull
-#define HLL_SALT 0x243F6A8885A308D3ull  /* rt_hll_add's */
-#define NULL_HASH 0x6A09E667F3BCC909ull /* rt_quality_hash_rows' missing value */
 #define MAX_LEVEL 32
 #define MAX_RANGES 8
-
-/* The bits of v + 0.0 (-0.0 becomes +0.0): what keys and value hashes are made of. */
-static inline uint64_t double_bits(double v) {
-    v += 0.0;
-    uint64_t bits;
-    __builtin_memcpy(&bits, &v, sizeof bits);
-    return bits;
-}
-
-/* keys.c's order-preserving key of a double's bits: negatives flip every bit, the rest the sign bit. */
-static inline uint64_t float_key(uint64_t bits) {
-    uint64_t negative = (uint64_t)((int64_t)bits >> 63);
-    return bits ^ (negative | SIGN_BIT);
-}
-
-/* rt_hll_add's register update for a key, or no change when `take` is 0. */
-static inline void hll_add_key(uint8_t *registers, int precision, uint64_t key, int take) {
-    uint64_t h = rt_mix64(key ^ HLL_SALT);
-    int q = 64 - precision;
-    uint64_t rest = h << precision;
-    uint8_t rank = rest == 0 ? (uint8_t)(q + 1) : (uint8_t)(__builtin_clzll(rest) + 1);
-    rank = (uint8_t)(rank * take);
-    uint64_t index = h >> q;
-    registers[index] = rank > registers[index] ? rank : registers[index];
-}
 
 /*
  * The top `level` bits (level >= 1) of a mix of (seed, row): zero, with
@@ -101,12 +74,12 @@ typedef struct pass {
             VALUE;                                                                            \
             ok &= valid_at(validity, i);                                                      \
             uint64_t key = KEY;                                                               \
-            hll_add_key(registers, precision, key, ok);                                       \
+            rt_hll_update(registers, precision, key, ok);                                       \
             for (int64_t r = 0; r < n_ranges; r++) {                                          \
                 in_range[r] += ok & (v >= lo[r]) & (v <= hi[r]);                              \
             }                                                                                 \
             if (row_hashes != NULL) {                                                         \
-                uint64_t h = ok ? rt_mix64(bits) : NULL_HASH;                                 \
+                uint64_t h = ok ? rt_mix64(bits) : RT_NULL_ROW_HASH;                                 \
                 row_hashes[i - offset] = rt_row_combine(row_hashes[i - offset], h);           \
             }                                                                                 \
             values += ok;                                                                     \
@@ -120,26 +93,26 @@ typedef struct pass {
         p->values = values;                                                                   \
     } while (0)
 
-#define FLOAT_VALUE(T) (v = (double)((const T *)data)[i], ok = v == v, bits = double_bits(v))
+#define FLOAT_VALUE(T) (v = (double)((const T *)data)[i], ok = v == v, bits = rt_double_bits(v))
 #define INT_VALUE(T) (bits = (uint64_t)(int64_t)((const T *)data)[i], v = (double)(int64_t)bits, ok = 1)
 
 static void run_pass(int32_t dtype, const void *data, const uint8_t *validity, int64_t offset, int64_t length,
                      pass *p) {
     switch (dtype) {
     case RT_DTYPE_FLOAT64:
-        PASS_LOOP(FLOAT_VALUE(double), float_key(bits));
+        PASS_LOOP(FLOAT_VALUE(double), rt_float_key_bits(bits));
         break;
     case RT_DTYPE_FLOAT32:
-        PASS_LOOP(FLOAT_VALUE(float), float_key(bits));
+        PASS_LOOP(FLOAT_VALUE(float), rt_float_key_bits(bits));
         break;
     case RT_DTYPE_INT64:
-        PASS_LOOP(INT_VALUE(int64_t), bits ^ SIGN_BIT);
+        PASS_LOOP(INT_VALUE(int64_t), bits ^ RT_KEY_SIGN_BIT);
         break;
     case RT_DTYPE_INT32:
-        PASS_LOOP(INT_VALUE(int32_t), bits ^ SIGN_BIT);
+        PASS_LOOP(INT_VALUE(int32_t), bits ^ RT_KEY_SIGN_BIT);
         break;
     default:
-        PASS_LOOP(INT_VALUE(uint8_t), bits ^ SIGN_BIT);
+        PASS_LOOP(INT_VALUE(uint8_t), bits ^ RT_KEY_SIGN_BIT);
         break;
     }
 }
