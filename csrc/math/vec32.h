@@ -8,7 +8,8 @@
  * the browser build must give the same bits as the native one
  * (tests/test_wasm_parity.py), so every ISA evaluates a*b + c with two
  * roundings and the float32 algorithms (f32_body.h) are designed to stay
- * within 1 ULP that way. Every operation below is an IEEE operation
+ * within 1 ULP that way. The one use of an FMA is vf_two_prod's error term,
+ * which is exact, so Dekker's product gives the same bits without one. Every operation below is an IEEE operation
  * (add, sub, mul, div, compare, select, integer bit work), so the scalar
  * reference and each SIMD variant agree bit for bit; vf_scale2 multiplies by
  * a power of two with one rounding on every ISA (vscalefps on AVX-512).
@@ -36,6 +37,7 @@ static inline vf vf_add(vf a, vf b) { return a + b; }
 static inline vf vf_sub(vf a, vf b) { return a - b; }
 static inline vf vf_mul(vf a, vf b) { return a * b; }
 static inline vf vf_div(vf a, vf b) { return a / b; }
+static inline vf vf_sqrt(vf a) { return __builtin_sqrtf(a); }
 static inline vf vf_min(vf a, vf b) { return a < b ? a : b; }
 static inline vf vf_max(vf a, vf b) { return a > b ? a : b; }
 static inline vfm vf_lt(vf a, vf b) { return a < b; }
@@ -76,6 +78,10 @@ static inline vf vf_add(vf a, vf b) { return _mm256_add_ps(a, b); }
 static inline vf vf_sub(vf a, vf b) { return _mm256_sub_ps(a, b); }
 static inline vf vf_mul(vf a, vf b) { return _mm256_mul_ps(a, b); }
 static inline vf vf_div(vf a, vf b) { return _mm256_div_ps(a, b); }
+static inline vf vf_sqrt(vf a) { return _mm256_sqrt_ps(a); }
+#define VF_HAS_EXACT_FMS 1
+/* a * b - p rounded once: exact when p = a * b rounded (vf_two_prod). */
+static inline vf vf_fms_native(vf a, vf b, vf p) { return _mm256_fmsub_ps(a, b, p); }
 /* min/max return the second operand when either is NaN, as the scalar a < b ? a : b does. */
 static inline vf vf_min(vf a, vf b) { return _mm256_min_ps(a, b); }
 static inline vf vf_max(vf a, vf b) { return _mm256_max_ps(a, b); }
@@ -113,6 +119,9 @@ static inline vf vf_add(vf a, vf b) { return _mm512_add_ps(a, b); }
 static inline vf vf_sub(vf a, vf b) { return _mm512_sub_ps(a, b); }
 static inline vf vf_mul(vf a, vf b) { return _mm512_mul_ps(a, b); }
 static inline vf vf_div(vf a, vf b) { return _mm512_div_ps(a, b); }
+static inline vf vf_sqrt(vf a) { return _mm512_sqrt_ps(a); }
+#define VF_HAS_EXACT_FMS 1
+static inline vf vf_fms_native(vf a, vf b, vf p) { return _mm512_fmsub_ps(a, b, p); }
 static inline vf vf_min(vf a, vf b) { return _mm512_min_ps(a, b); }
 static inline vf vf_max(vf a, vf b) { return _mm512_max_ps(a, b); }
 static inline vfm vf_lt(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ); }
@@ -152,6 +161,7 @@ static inline vf vf_add(vf a, vf b) { return wasm_f32x4_add(a, b); }
 static inline vf vf_sub(vf a, vf b) { return wasm_f32x4_sub(a, b); }
 static inline vf vf_mul(vf a, vf b) { return wasm_f32x4_mul(a, b); }
 static inline vf vf_div(vf a, vf b) { return wasm_f32x4_div(a, b); }
+static inline vf vf_sqrt(vf a) { return wasm_f32x4_sqrt(a); }
 /* pmin/pmax are the a < b ? a : b forms, so NaN handling matches the scalar code. */
 static inline vf vf_min(vf a, vf b) { return wasm_f32x4_pmin(b, a); }
 static inline vf vf_max(vf a, vf b) { return wasm_f32x4_pmax(b, a); }
@@ -209,6 +219,33 @@ static inline vf vf_scale2(vf a, vf k) {
 #endif
 }
 
+/*
+ * a * b = p + e exactly, for |a|, |b| < 2^100 and |a b| >= 2^-100 or a b = 0
+ * (no partial product underflows): the FMA's exact a*b - p where the ISA has
+ * one, Dekker's product elsewhere. e is exact either way, so every ISA gives
+ * the same bits; outside that range the lane's e is unspecified (mask it).
+ */
+static inline void vf_two_prod(vf a, vf b, vf *p, vf *e) {
+    vf prod = vf_mul(a, b);
+#ifdef VF_HAS_EXACT_FMS
+    *e = vf_fms_native(a, b, prod);
+#else
+    vf split = vf_set(4097.0f); /* 2^12 + 1 */
+    vf ta = vf_mul(a, split), tb = vf_mul(b, split);
+    vf ah = vf_sub(ta, vf_sub(ta, a)), bh = vf_sub(tb, vf_sub(tb, b));
+    vf al = vf_sub(a, ah), bl = vf_sub(b, bh);
+    *e = vf_add(vf_add(vf_add(vf_sub(vf_mul(ah, bh), prod), vf_mul(ah, bl)), vf_mul(al, bh)), vf_mul(al, bl));
+#endif
+    *p = prod;
+}
+
+/* a + b = s + e exactly when |a| >= |b| or a = 0 (Dekker's fast two-sum). */
+static inline void vf_fast_two_sum(vf a, vf b, vf *s, vf *e) {
+    vf sum = vf_add(a, b);
+    *e = vf_sub(b, vf_sub(sum, a));
+    *s = sum;
+}
+
 /* Horner's rule with the coefficients highest degree first (a*b + c rounded twice, as everywhere here). */
 static inline vf vf_poly(vf x, const float *c, int n) {
     vf acc = vf_set(c[0]);
@@ -230,6 +267,22 @@ static inline vf vf_poly(vf x, const float *c, int n) {
             __builtin_memcpy(buf, x + i, (size_t)(n - i) * sizeof(float));           \
             vf_store(buf, fn32(vf_load(buf)));                                       \
             __builtin_memcpy(out + i, buf, (size_t)(n - i) * sizeof(float));         \
+        }                                                                            \
+    }
+
+/* The two-input form: out[i] = fn32(y[i], x[i]), the tail through zero-padded buffers. */
+#define VF_BINARY_LOOP(name32, fn32)                                                 \
+    void name32(const float *y, const float *x, int64_t n, float *out) {             \
+        int64_t i = 0;                                                               \
+        for (; i + VF <= n; i += VF) {                                               \
+            vf_store(out + i, fn32(vf_load(y + i), vf_load(x + i)));                 \
+        }                                                                            \
+        if (i < n) {                                                                 \
+            float by[VF] = {0}, bx[VF] = {0};                                        \
+            __builtin_memcpy(by, y + i, (size_t)(n - i) * sizeof(float));           \
+            __builtin_memcpy(bx, x + i, (size_t)(n - i) * sizeof(float));           \
+            vf_store(by, fn32(vf_load(by), vf_load(bx)));                            \
+            __builtin_memcpy(out + i, by, (size_t)(n - i) * sizeof(float));          \
         }                                                                            \
     }
 
