@@ -51,38 +51,6 @@ static inline void exp_f32_core(vf x, vf *k, vf *h, vf *lo) {
     exp_f32_assemble(rh, rl, vf_mul(vf_mul(rh, rh), vf_poly(rh, EXP_Q32, 6)), h, lo);
 }
 
-/* a * a = p + e exactly (Dekker's splitting: no FMA here). */
-static inline void vf_two_square(vf a, vf *p, vf *e) {
-    vf t = vf_mul(a, vf_set(4097.0f)); /* 2^12 + 1 */
-    vf hi = vf_sub(t, vf_sub(t, a));
-    vf lo = vf_sub(a, hi);
-    vf prod = vf_mul(a, a);
-    *e = vf_add(vf_add(vf_sub(vf_mul(hi, hi), prod), vf_mul(vf_add(hi, hi), lo)), vf_mul(lo, lo));
-    *p = prod;
-}
-
-/*
- * exp_f32_core with r^2 / 2 taken exactly: r^2 Q(r) = p/2 + (pe/2 + r^3 Q'(r)), so
- * h + lo is within ~2^-29 of e^r; for expm1, sinh and cosh, whose results
- * can be much smaller than e^r's pieces (expm1 near 0.35: 0.42 from 2 (h + lo) - 1).
- */
-static inline void exp_f32_core_precise(vf x, vf *k, vf *h, vf *lo) {
-    vf rl, rh = exp_f32_reduce(x, k, &rl);
-    vf p, pe;
-    vf_two_square(rh, &p, &pe);
-    vf cube = vf_mul(p, rh);
-    vf tail = vf_add(vf_mul(vf_set(0.5f), pe), vf_mul(cube, vf_poly(rh, EXP_Q3_32, 5)));
-    exp_f32_assemble(rh, rl, vf_add(vf_mul(vf_set(0.5f), p), tail), h, lo);
-}
-
-static inline vf exp_f32(vf x) {
-    /* float32 e^x is 0 below -104 and inf above 88.73. */
-    vf k, h, lo;
-    exp_f32_core(vf_min(vf_max(x, vf_set(-104.0f)), vf_set(89.0f)), &k, &h, &lo);
-    vf r = vf_scale2(vf_add(h, lo), k);
-    return vf_sel(vf_isnan(x), x, r);
-}
-
 /* a + b = s + e exactly (Knuth). */
 static inline void vf_two_sum(vf a, vf b, vf *s, vf *e) {
     vf sum = vf_add(a, b);
@@ -93,6 +61,57 @@ static inline void vf_two_sum(vf a, vf b, vf *s, vf *e) {
 }
 
 /*
+ * exp_f32_core of x + xl (|xl| < 2^-16, may be 0) with r^2 / 2 taken exactly:
+ * r^2 Q(r) = p/2 + (pe/2 + r^3 Q'(r)), so h + lo is within ~2^-29 of e^r;
+ * for expm1, whose results can be much smaller than e^r's pieces (near 0.35:
+ * 0.42 from 2 (h + lo) - 1), and pow, whose exponent y log x comes as x + xl.
+ */
+static inline void exp_f32_core_precise(vf x, vf xl, vf *k, vf *h, vf *lo) {
+    vf rl, r0 = exp_f32_reduce(x, k, &rl);
+    vf rh, re;
+    vf_two_sum(r0, xl, &rh, &re); /* xl joins rh (rl must stay ~2^-24 |rh| for the assembly) */
+    rl = vf_add(rl, re);
+    vf p, pe;
+    vf_two_prod(rh, rh, &p, &pe);
+    pe = vf_sel(vf_lt(vf_abs(rh), vf_set(0x1p-50f)), vf_set(0.0f), pe); /* outside vf_two_prod's range; far below h's ulp */
+    vf cube = vf_mul(p, rh);
+    vf tail = vf_add(vf_mul(vf_set(0.5f), pe), vf_mul(cube, vf_poly(rh, EXP_Q3_32, 5)));
+    exp_f32_assemble(rh, rl, vf_add(vf_mul(vf_set(0.5f), p), tail), h, lo);
+}
+
+/*
+ * (h + lo) 2^k rounded once, for h in [0.7, 1.5], |lo| < 0.1 and integral k in
+ * [-150, 128]. Rounding h + lo and then scaling rounds twice where the result
+ * is subnormal (k < -125; up to 0.75 ULP): there (a rare vector branch) the
+ * scaled result moves one step when the first sum's exact error ev takes the
+ * sum across the midpoint the scaling rounded to (v - back is exact).
+ */
+static inline vf vf_scale2_sum(vf h, vf lo, vf k) {
+    vf v = vf_add(h, lo);
+    vf r = vf_scale2(v, k);
+    vfm sub = vf_lt(k, vf_set(-125.0f));
+    if (!vfm_any(sub)) {
+        return r;
+    }
+    vf ev = vf_sub(lo, vf_sub(v, h));
+    vf kk = vf_sel(sub, k, vf_set(-126.0f)); /* keeps the other lanes' scalings in range */
+    vf back = vf_scale2(r, vf_sub(vf_set(0.0f), kk));
+    vf d = vf_add(vf_sub(v, back), ev);
+    vf half_step = vf_pow2(vf_sub(vf_set(-150.0f), kk)); /* half the subnormal spacing, in v's units */
+    vf step = vf_set(0x1p-149f);
+    vf adj = vf_sel(vf_gt(d, half_step), step, vf_sel(vf_lt(d, vf_mul(half_step, vf_set(-1.0f))), vf_mul(step, vf_set(-1.0f)), vf_set(0.0f)));
+    return vf_sel(sub, vf_add(r, adj), r);
+}
+
+static inline vf exp_f32(vf x) {
+    /* float32 e^x is 0 below -104 and inf above 88.73. */
+    vf k, h, lo;
+    exp_f32_core(vf_min(vf_max(x, vf_set(-104.0f)), vf_set(89.0f)), &k, &h, &lo);
+    vf r = vf_scale2_sum(h, lo, k);
+    return vf_sel(vf_isnan(x), x, r);
+}
+
+/*
  * e^x - 1 = 2^k (h - 1 + lo) + (2^k - 1) = (2^k h - 1) + 2^k lo, the first
  * sum made exact by two_sum; h - 1 is exact, so for k = 0 (|x| < 0.35) this
  * is (h - 1) + lo with lo carrying x itself: full relative accuracy near 0.
@@ -100,7 +119,7 @@ static inline void vf_two_sum(vf a, vf b, vf *s, vf *e) {
  */
 static inline vf expm1_f32(vf x) {
     vf k, h, lo;
-    exp_f32_core_precise(vf_min(vf_max(x, vf_set(-25.0f)), vf_set(89.0f)), &k, &h, &lo);
+    exp_f32_core_precise(vf_min(vf_max(x, vf_set(-25.0f)), vf_set(89.0f)), vf_set(0.0f), &k, &h, &lo);
     vf big = vf_scale2(vf_add(h, lo), k);
     vf scale = vf_pow2(vf_min(k, vf_set(40.0f)));
     vf s, e;

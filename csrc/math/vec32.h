@@ -11,7 +11,8 @@
  * within 1 ULP that way. The one use of an FMA is vf_two_prod's error term,
  * which is exact, so Dekker's product gives the same bits without one. Every operation below is an IEEE operation
  * (add, sub, mul, div, compare, select, integer bit work), so the scalar
- * reference and each SIMD variant agree bit for bit; vf_scale2 multiplies by
+ * reference and each SIMD variant agree bit for bit (vf_lookup32 reads a
+ * 32-entry table; indices must be in [0, 32)); vf_scale2 multiplies by
  * a power of two with one rounding on every ISA (vscalefps on AVX-512).
  */
 #ifndef RT_MATH_VEC32_H
@@ -46,11 +47,13 @@ static inline vfm vf_eq(vf a, vf b) { return a == b; }
 static inline vfm vf_isnan(vf a) { return a != a; }
 static inline vfm vfm_and(vfm a, vfm b) { return a & b; }
 static inline vfm vfm_or(vfm a, vfm b) { return a | b; }
+static inline vfm vfm_not(vfm a) { return !a; }
 static inline int vfm_any(vfm a) { return a; }
 static inline vf vf_sel(vfm m, vf a, vf b) { return m ? a : b; }
 static inline vfi vf_bits(vf a) { vfi u; __builtin_memcpy(&u, &a, sizeof u); return u; }
 static inline vf vfi_float_bits(vfi u) { vf a; __builtin_memcpy(&a, &u, sizeof a); return a; }
 static inline vf vfi_to_float(vfi a) { return (float)a; }
+static inline vf vf_lookup32(const float *table, vfi index) { return table[index]; }
 static inline vfi vfi_set(int32_t a) { return a; }
 static inline vfi vfi_add(vfi a, vfi b) { return (vfi)((uint32_t)a + (uint32_t)b); }
 static inline vfi vfi_sub(vfi a, vfi b) { return (vfi)((uint32_t)a - (uint32_t)b); }
@@ -91,11 +94,13 @@ static inline vfm vf_eq(vf a, vf b) { return _mm256_cmp_ps(a, b, _CMP_EQ_OQ); }
 static inline vfm vf_isnan(vf a) { return _mm256_cmp_ps(a, a, _CMP_UNORD_Q); }
 static inline vfm vfm_and(vfm a, vfm b) { return _mm256_and_ps(a, b); }
 static inline vfm vfm_or(vfm a, vfm b) { return _mm256_or_ps(a, b); }
+static inline vfm vfm_not(vfm a) { return _mm256_xor_ps(a, _mm256_castsi256_ps(_mm256_set1_epi32(-1))); }
 static inline int vfm_any(vfm a) { return _mm256_movemask_ps(a) != 0; }
 static inline vf vf_sel(vfm m, vf a, vf b) { return _mm256_blendv_ps(b, a, m); }
 static inline vfi vf_bits(vf a) { return _mm256_castps_si256(a); }
 static inline vf vfi_float_bits(vfi u) { return _mm256_castsi256_ps(u); }
 static inline vf vfi_to_float(vfi a) { return _mm256_cvtepi32_ps(a); }
+static inline vf vf_lookup32(const float *table, vfi index) { return _mm256_i32gather_ps(table, index, 4); }
 static inline vfi vfi_set(int32_t a) { return _mm256_set1_epi32(a); }
 static inline vfi vfi_add(vfi a, vfi b) { return _mm256_add_epi32(a, b); }
 static inline vfi vfi_sub(vfi a, vfi b) { return _mm256_sub_epi32(a, b); }
@@ -130,11 +135,16 @@ static inline vfm vf_eq(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_EQ_OQ
 static inline vfm vf_isnan(vf a) { return _mm512_cmp_ps_mask(a, a, _CMP_UNORD_Q); }
 static inline vfm vfm_and(vfm a, vfm b) { return (vfm)(a & b); }
 static inline vfm vfm_or(vfm a, vfm b) { return (vfm)(a | b); }
+static inline vfm vfm_not(vfm a) { return (vfm)~a; }
 static inline int vfm_any(vfm a) { return a != 0; }
 static inline vf vf_sel(vfm m, vf a, vf b) { return _mm512_mask_blend_ps(m, b, a); }
 static inline vfi vf_bits(vf a) { return _mm512_castps_si512(a); }
 static inline vf vfi_float_bits(vfi u) { return _mm512_castsi512_ps(u); }
 static inline vf vfi_to_float(vfi a) { return _mm512_cvtepi32_ps(a); }
+/* The 32-entry table held in two registers (no gather). */
+static inline vf vf_lookup32(const float *table, vfi index) {
+    return _mm512_permutex2var_ps(_mm512_loadu_ps(table), index, _mm512_loadu_ps(table + 16));
+}
 static inline vfi vfi_set(int32_t a) { return _mm512_set1_epi32(a); }
 static inline vfi vfi_add(vfi a, vfi b) { return _mm512_add_epi32(a, b); }
 static inline vfi vfi_sub(vfi a, vfi b) { return _mm512_sub_epi32(a, b); }
@@ -171,11 +181,16 @@ static inline vfm vf_eq(vf a, vf b) { return wasm_f32x4_eq(a, b); }
 static inline vfm vf_isnan(vf a) { return wasm_f32x4_ne(a, a); }
 static inline vfm vfm_and(vfm a, vfm b) { return wasm_v128_and(a, b); }
 static inline vfm vfm_or(vfm a, vfm b) { return wasm_v128_or(a, b); }
+static inline vfm vfm_not(vfm a) { return wasm_v128_not(a); }
 static inline int vfm_any(vfm a) { return wasm_v128_any_true(a); }
 static inline vf vf_sel(vfm m, vf a, vf b) { return wasm_v128_bitselect(a, b, m); }
 static inline vfi vf_bits(vf a) { return a; }
 static inline vf vfi_float_bits(vfi u) { return u; }
 static inline vf vfi_to_float(vfi a) { return wasm_f32x4_convert_i32x4(a); }
+static inline vf vf_lookup32(const float *table, vfi index) {
+    return wasm_f32x4_make(table[wasm_i32x4_extract_lane(index, 0)], table[wasm_i32x4_extract_lane(index, 1)],
+                           table[wasm_i32x4_extract_lane(index, 2)], table[wasm_i32x4_extract_lane(index, 3)]);
+}
 static inline vfi vfi_set(int32_t a) { return wasm_i32x4_splat(a); }
 static inline vfi vfi_add(vfi a, vfi b) { return wasm_i32x4_add(a, b); }
 static inline vfi vfi_sub(vfi a, vfi b) { return wasm_i32x4_sub(a, b); }
@@ -270,19 +285,19 @@ static inline vf vf_poly(vf x, const float *c, int n) {
         }                                                                            \
     }
 
-/* The two-input form: out[i] = fn32(y[i], x[i]), the tail through zero-padded buffers. */
+/* The two-input form: out[i] = fn32(a[i], b[i]), the tail through zero-padded buffers. */
 #define VF_BINARY_LOOP(name32, fn32)                                                 \
-    void name32(const float *y, const float *x, int64_t n, float *out) {             \
+    void name32(const float *a, const float *b, int64_t n, float *out) {             \
         int64_t i = 0;                                                               \
         for (; i + VF <= n; i += VF) {                                               \
-            vf_store(out + i, fn32(vf_load(y + i), vf_load(x + i)));                 \
+            vf_store(out + i, fn32(vf_load(a + i), vf_load(b + i)));                 \
         }                                                                            \
         if (i < n) {                                                                 \
-            float by[VF] = {0}, bx[VF] = {0};                                        \
-            __builtin_memcpy(by, y + i, (size_t)(n - i) * sizeof(float));           \
-            __builtin_memcpy(bx, x + i, (size_t)(n - i) * sizeof(float));           \
-            vf_store(by, fn32(vf_load(by), vf_load(bx)));                            \
-            __builtin_memcpy(out + i, by, (size_t)(n - i) * sizeof(float));          \
+            float ba[VF] = {0}, bb[VF] = {0};                                        \
+            __builtin_memcpy(ba, a + i, (size_t)(n - i) * sizeof(float));           \
+            __builtin_memcpy(bb, b + i, (size_t)(n - i) * sizeof(float));           \
+            vf_store(ba, fn32(vf_load(ba), vf_load(bb)));                            \
+            __builtin_memcpy(out + i, ba, (size_t)(n - i) * sizeof(float));          \
         }                                                                            \
     }
 
