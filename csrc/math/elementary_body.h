@@ -5,8 +5,7 @@
  * short, every function builds its result as an unevaluated sum hi + lo of
  * two doubles (error-free transformations around a polynomial) and rounds
  * once at the end, which keeps float64 within 1 ULP without tables; float32
- * has its own float-lane algorithms (f32_body.h), but for pow, which is
- * computed in float64 and rounded once to float32 (elementary_f32_body.h).
+ * has its own float-lane algorithms (f32_body.h, pow's in pow_body.h).
  */
 #include "elementary_coefficients.h"
 #include "elementary_kernels.h"
@@ -324,7 +323,6 @@ static inline vd acos_v(vd x) {
 
 /* --------------------------------------------------------------- loops */
 
-#include "elementary_f32_body.h"
 #include "vec32.h"
 #include "f32_body.h"
 
