@@ -23,11 +23,15 @@ static const float EXP_Q3_32[5] = {
     0x1.a15234p-13f, 0x1.6d119ep-10f, 0x1.1110ccp-7f, 0x1.555518p-5f, 0x1.555556p-3f,
 };
 
-/* x = k ln2 + rh + rl, |rh| <= 0.35: x - k LN2_HI32 is exact, rl the rounding error of subtracting k LN2_LO32. */
-static inline vf exp_f32_reduce(vf x, vf *k_out, vf *rl) {
+/*
+ * x + xl = k ln2 + rh + rl, |rh| <= 0.35, for a tail |xl| < 2^-16 (or 0):
+ * x - k LN2_HI32 is exact, rl the rounding error of subtracting
+ * c = k LN2_LO32 - xl (|c| < 2^-12, so rounding c costs < 2^-36).
+ */
+static inline vf exp_f32_reduce(vf x, vf xl, vf *k_out, vf *rl) {
     vf k = vf_round(vf_mul(x, vf_set(INV_LN2_32)));
     vf r1 = vf_sub(x, vf_mul(k, vf_set(LN2_HI32)));
-    vf c = vf_mul(k, vf_set(LN2_LO32));
+    vf c = vf_sub(vf_mul(k, vf_set(LN2_LO32)), xl);
     vf rh = vf_sub(r1, c);
     *rl = vf_sub(vf_sub(r1, rh), c);
     *k_out = k;
@@ -47,7 +51,7 @@ static inline void exp_f32_assemble(vf rh, vf rl, vf u, vf *h_out, vf *lo_out) {
  * (|lo| < 0.1, relative error of h + lo ~2^-26.5: r^2 Q(r) rounded three times).
  */
 static inline void exp_f32_core(vf x, vf *k, vf *h, vf *lo) {
-    vf rl, rh = exp_f32_reduce(x, k, &rl);
+    vf rl, rh = exp_f32_reduce(x, vf_set(0.0f), k, &rl);
     exp_f32_assemble(rh, rl, vf_mul(vf_mul(rh, rh), vf_poly(rh, EXP_Q32, 6)), h, lo);
 }
 
@@ -67,10 +71,7 @@ static inline void vf_two_sum(vf a, vf b, vf *s, vf *e) {
  * 0.42 from 2 (h + lo) - 1), and pow, whose exponent y log x comes as x + xl.
  */
 static inline void exp_f32_core_precise(vf x, vf xl, vf *k, vf *h, vf *lo) {
-    vf rl, r0 = exp_f32_reduce(x, k, &rl);
-    vf rh, re;
-    vf_two_sum(r0, xl, &rh, &re); /* xl joins rh (rl must stay ~2^-24 |rh| for the assembly) */
-    rl = vf_add(rl, re);
+    vf rl, rh = exp_f32_reduce(x, xl, k, &rl); /* xl joins rh (rl must stay ~2^-24 |rh| for the assembly) */
     vf p, pe;
     vf_two_prod(rh, rh, &p, &pe);
     pe = vf_sel(vf_lt(vf_abs(rh), vf_set(0x1p-50f)), vf_set(0.0f), pe); /* outside vf_two_prod's range; far below h's ulp */

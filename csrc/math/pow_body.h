@@ -92,11 +92,13 @@ static const float POW_LOG1P_P32[5] = {1.0f / 7.0f, -1.0f / 6.0f, 0.2f, -0.25f, 
  * which is then folded into H (|T| <= ulp(H) / 2).
  */
 static inline void pow_log_f32(vf x, vf *H, vf *T) {
-    vfm sub = vf_lt(x, vf_set(0x1p-126f));
-    vf xs = vf_sel(sub, vf_mul(x, vf_set(0x1p23f)), x);
+    vfm sub = vf_lt(x, vf_set(0x1p-126f)); /* subnormals, scaled by 2^23 (a rare vector branch) */
+    int any_sub = vfm_any(sub);
+    vf xs = any_sub ? vf_sel(sub, vf_mul(x, vf_set(0x1p23f)), x) : x;
     vfi ix = vfi_sub(vf_bits(xs), vfi_set(POW_OFF32));
     vfi index = vfi_and(vfi_sar(ix, 23 - 5), vfi_set(POW_LOG_N - 1));
-    vf k = vf_sub(vfi_to_float(vfi_sar(ix, 23)), vf_sel(sub, vf_set(23.0f), vf_set(0.0f)));
+    vf k = vfi_to_float(vfi_sar(ix, 23));
+    k = any_sub ? vf_sub(k, vf_sel(sub, vf_set(23.0f), vf_set(0.0f))) : k;
     vf z = vfi_float_bits(vfi_sub(vf_bits(xs), vfi_and(ix, vfi_set((int32_t)0xff800000u))));
     vf p, rl, q, qe;
     vf_two_prod(z, vf_lookup32(POW_INVC32, index), &p, &rl);
