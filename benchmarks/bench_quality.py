@@ -22,6 +22,7 @@ multiple of the frame's own size.
 
     python benchmarks/bench_quality.py [--rows 10000000] [--rounds 1] [--backend native]
     python benchmarks/bench_quality.py --describe-only --rounds 3   # describe() alone, 1 and 2 threads
+    python benchmarks/bench_quality.py --describe-kernels           # describe's kernels per column, ns per value
 
 Writes benchmarks/results/quality.json.
 """
@@ -116,14 +117,15 @@ def describe_bench(df: pd.DataFrame, rounds: int) -> dict:
 
     pandas' ``df.describe()`` (pandas 3) covers the 9 numeric and timestamp
     columns: count, mean, std, min, 25/50/75%, max. ``df.rt.describe()`` is
-    timed on the same 9 columns (like for like) and on all 10 (the string
-    column too); per column it adds missing, 1/5/95/99%, skew, kurtosis, exact
+    timed on the same 9 columns (like for like; ``df[same]`` is taken once,
+    before the clock starts) and on all 10 (the string column too); per column it adds missing, 1/5/95/99%, skew, kurtosis, exact
     distinct values and the mode (top, freq).
     """
     same = list(df.describe().columns)
+    numeric = df[same]  # selected once, outside the timings: the copy is not describe's work
     cases = {"pandas_describe": lambda: df.describe()}
     for threads in (1, 2):
-        cases[f"rt_describe_same_columns_{threads}t"] = (threads, lambda: df[same].rt.describe())
+        cases[f"rt_describe_same_columns_{threads}t"] = (threads, lambda: numeric.rt.describe())
         cases[f"rt_describe_all_columns_{threads}t"] = (threads, lambda: df.rt.describe())
     best: dict[str, float] = {}
     cpu: dict[str, float] = {}  # process CPU seconds: less sensitive than wall time to other processes' load
@@ -145,18 +147,78 @@ def describe_bench(df: pd.DataFrame, rounds: int) -> dict:
                                     if name.endswith("_1t")}}
 
 
+def kernel_bench(df: pd.DataFrame, rounds: int) -> dict:
+    """ns per value of describe's kernels on the f0, i0, i1 and t columns, one thread, best of ``rounds``.
+
+    ``gather`` (the values' order-preserving keys) is timed alone and subtracted
+    from the rest: ``sort`` = the radix sort + one pass over the sorted keys
+    (what describe used before) + the quantiles; ``key_profile`` =
+    ``rt_quality_key_profile`` (quantiles, distinct, values once, mode, no sort);
+    ``quantiles_only`` = the same kernel without the counts.
+    """
+    from rt_pandas import _profile as prof
+    from rt_pandas._backend import NULL, In, Out, OutValue, get_backend
+    from rt_pandas._columns import DTYPE_CODES
+
+    backend = get_backend()
+    probs = np.array(prof.QUANTILE_PROBS)
+    out: dict = {"load_before": os.getloadavg(), "rounds": rounds}
+    for name in ("f0", "i0", "i1", "t"):
+        view = prof.prepare(df[name]).chunks[0]
+        code, n = DTYPE_CODES[view.values.dtype], view.length
+        validity = In(view.validity) if view.validity is not None else NULL
+        kind = prof.KEY_FLOAT if view.values.dtype.kind == "f" else prof.KEY_INT
+        keys, q = backend.empty(n, np.uint64), backend.empty(len(probs), np.float64)
+
+        def gather():
+            return backend.run("rt_quality_gather_keys", code, In(view.values), validity, 0, n, Out(keys),
+                               OutValue("int64_t"))
+
+        def sort():
+            k = gather()
+            backend.run("rt_quality_sort_keys", Out(keys), k)
+            backend.run("rt_quality_sorted_profile", kind, In(keys), k, 3.5, OutValue("rt_sorted_profile"))
+            backend.run("rt_quality_sorted_quantiles", kind, In(keys), k, In(probs), len(probs), Out(q))
+
+        def key_profile(counts=True):
+            backend.run("rt_quality_key_profile", kind, Out(keys), gather(), In(probs), len(probs), Out(q),
+                        OutValue("rt_key_profile") if counts else NULL)
+
+        cases = {"gather": gather, "sort": sort, "key_profile": key_profile,
+                 "quantiles_only": lambda: key_profile(False)}
+        best: dict[str, float] = {}
+        for _ in range(rounds):
+            for case, fn in cases.items():
+                start = time.perf_counter()
+                fn()
+                best[case] = min(best.get(case, float("inf")), time.perf_counter() - start)
+        per_value = {case: seconds * 1e9 / n for case, seconds in best.items()}
+        out[name] = {case: v if case == "gather" else v - per_value["gather"] for case, v in per_value.items()}
+    out["load_after"] = os.getloadavg()
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--backend", default="native", choices=["native", "wasm"])
     parser.add_argument("--skip-pandas", action="store_true", help="time only rt-pandas")
+    parser.add_argument("--describe-kernels", action="store_true",
+                        help="only describe's kernels per column (ns per value); updates 'describe_kernels'")
     parser.add_argument("--describe-only", action="store_true",
                         help="only describe() (1 and 2 threads); updates the 'describe' entry of the results file")
     args = parser.parse_args()
     rt_pandas.set_backend(args.backend)
     df = make_frame(args.rows)
     out = RESULTS / ("quality.json" if args.backend == "native" else f"quality_{args.backend}.json")
+    if args.describe_kernels:
+        rt_pandas.set_num_threads(1)
+        results = json.loads(out.read_text()) if out.exists() else {"benchmark": "quality"}
+        results["describe_kernels"] = {"rows": args.rows, **kernel_bench(df, max(args.rounds, 5))}
+        out.write_text(json.dumps(results, indent=2) + "\n")
+        print(json.dumps(results["describe_kernels"], indent=2))
+        return
     if args.describe_only:
         df.rt.describe()  # warm-up: the pool's pages
         results = json.loads(out.read_text()) if out.exists() else {"benchmark": "quality"}

@@ -96,6 +96,9 @@ class Ptr:
 
 NULL = Ptr(0)  # a NULL pointer argument (no validity bitmap, no handle)
 
+# Argument types passed to the C function as they are.
+_PLAIN_ARGUMENTS = frozenset({int, float, bool, np.int32, np.int64, np.float64, np.intp})
+
 _NUMPY_OF_CTYPE = {
     "int64_t": "<i8",
     "int32_t": "<i4",
@@ -260,13 +263,16 @@ class NativeBackend(Backend):
         converted = []
         outputs = []
         for arg in args:
-            if isinstance(arg, (In, Out)):
-                converted.append(ffi.cast("void *", _address(arg.array)))
-            elif isinstance(arg, Ptr):
+            kind = type(arg)
+            if kind in _PLAIN_ARGUMENTS:  # numbers: most arguments, so checked first and once
+                converted.append(arg)
+            elif kind is In or kind is Out:
+                converted.append(self._pointer(arg.array))
+            elif kind is Ptr:
                 converted.append(ffi.cast("void *", arg.address))
-            elif isinstance(arg, InValue):
+            elif kind is InValue:
                 converted.append(ffi.new(f"{arg.ctype} *", arg.value))
-            elif isinstance(arg, OutValue):
+            elif kind is OutValue:
                 cell = ffi.new(f"{arg.ctype} *")
                 converted.append(cell)
                 outputs.append((arg.ctype, cell))
@@ -276,7 +282,15 @@ class NativeBackend(Backend):
         status = getattr(self.lib, function)(*converted, err)
         if status != 0:
             self._raise(err)
-        return self._outputs([self._read_cell(ctype, cell) for ctype, cell in outputs])
+        return self._outputs([self._read_cell(ctype, cell) for ctype, cell in outputs]) if outputs else None
+
+    def _pointer(self, array: np.ndarray):
+        """``void *`` to the array's first byte (ffi.from_buffer is several times cheaper than
+        ``__array_interface__``, but only takes contiguous arrays)."""
+        try:
+            return self.ffi.cast("void *", self.ffi.from_buffer(array))
+        except (BufferError, ValueError, TypeError):
+            return self.ffi.cast("void *", _address(array))
 
     def _read_cell(self, ctype: str, cell) -> Any:
         if ctype.endswith("*"):

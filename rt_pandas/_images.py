@@ -105,7 +105,7 @@ def _numpy_input(array: np.ndarray, layout: int, function: str, wrap: Callable[[
             shape = shape[:2] if layout == 0 else shape[1:]
         return wrap(result.reshape(((batch,) if batched else ()) + tuple(shape)))
 
-    return ImageInput([image], rebuild, [values], f"numpy{array.shape}{array.dtype}")
+    return ImageInput([image], rebuild, [values], f"numpy{array.shape}{array.dtype.str}")  # .str: str(dtype) is slow
 
 
 def _tensor_type_shape(type_: pa.DataType, image_shape: Sequence[int] | None, function: str):

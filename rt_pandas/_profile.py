@@ -343,6 +343,41 @@ def numeric_profile(col: Prepared, *, k: float = 3.5, ranges=(), probs=(), row_h
     return prof
 
 
+def unsorted_profile(col: Prepared, probs=()) -> Profile:
+    """Moments, exact quantiles, distinct values, values once and the mode of a float/int/bool/timestamp
+    column, without sorting it (``rt_quality_key_profile``): what ``describe()`` reports.
+
+    The moments' ``missing`` counts nulls and NaN together (pandas' missing); ``nulls`` and ``nans`` are
+    not told apart here.
+
+    >>> p = unsorted_profile(prepare(pd.Series([3.0, 1.0, None, 3.0])), probs=(0.5,))
+    >>> p.moments["count"], p.moments["missing"], p.quantiles[0.5], p.distinct, p.singletons, p.top
+    (3, 1, 3.0, 2, 1, [(3.0, 2)])
+    """
+    backend = get_backend()
+    prof = Profile(col.kind, rows=col.rows)
+    keys = backend.empty(max(col.rows, 1), np.uint64)
+    n = 0
+    prof.key_kind = KEY_INT
+    for view, code, validity in _numeric_chunks(col):
+        part = backend.run("rt_stats_moments", code, In(view.values), validity, view.offset, view.length, 1,
+                           OutValue("rt_moments"))
+        prof.moments = _merge_moments(backend, prof.moments, part)
+        prof.key_kind = KEY_FLOAT if view.values.dtype.kind == "f" else KEY_INT
+        n += backend.run("rt_quality_gather_keys", code, In(view.values), validity, view.offset, view.length,
+                         Out(keys[n:]), OutValue("int64_t"))
+    probs_array = np.asarray(probs, dtype=np.float64)
+    out = backend.empty(max(len(probs_array), 1), np.float64)
+    counts = backend.run("rt_quality_key_profile", prof.key_kind, Out(keys) if n else NULL, n,
+                         In(probs_array) if len(probs_array) else NULL, len(probs_array),
+                         Out(out) if len(probs_array) else NULL, OutValue("rt_key_profile"))
+    prof.quantiles = dict(zip(probs, (float(v) for v in out)))
+    prof.distinct, prof.singletons = counts["distinct"], counts["singletons"]
+    if counts["mode_count"] > 0:
+        prof.top = [(counts["mode"], counts["mode_count"])]
+    return prof
+
+
 def string_profile(col: Prepared, *, row_hashes=None, top: int = 0, shapes: bool = True,
                    values: bool = True) -> Profile:
     """Null and blank counts, exact distinct values, values once, dominant shape of a string column."""

@@ -78,10 +78,10 @@ def _check_split_every(split_every: Any) -> int:
 # ---------------------------------------------------------------- quality
 
 
-def partition_state(partition: pd.DataFrame | pd.Series, settings: dict) -> bytes:
-    """The serialised QualityState of one partition (runs on a worker)."""
+def partition_state(partition: pd.DataFrame | pd.Series, settings: dict, index: int = 0) -> bytes:
+    """The serialised QualityState of one partition (runs on a worker); ``index`` seeds its sample."""
     state = QualityState(**settings)
-    state.update(partition)
+    state.update(partition, seed=index)
     return state.to_bytes()
 
 
@@ -107,7 +107,9 @@ def quality(collection: Any, threshold: float = 0.8, ranges: dict | None = None,
     exact_limit : int
         While the collection has at most this many rows, states keep every
         value and the report is exact; beyond, every partition's state
-        sketches from the start: HyperLogLog (0.81% standard error) and KLL.
+        sketches from the start: HyperLogLog (0.81% standard error) and a KLL
+        sketch fed a Bernoulli sample of each partition's values, sized from
+        the collection's length (``QualityState(sample_rows=...)``).
     split_every : int
         States merged per task of the tree (>= 2).
     **compute_kwargs
@@ -140,9 +142,12 @@ def quality(collection: Any, threshold: float = 0.8, ranges: dict | None = None,
     if rows > exact_limit:
         # The merged state would sketch anyway: partitions sketch from the start (a state of a few hundred KB
         # instead of every key, and no sketch rebuilt from exact keys at each merge). States merge only with
-        # equal settings, so all of them use the same limit.
+        # equal settings, so all of them use the same limit. Knowing the length, a partition sorts only a sample
+        # for its KLL sketch, sized so that sampling adds no more rank error than the sketch has anyway.
         settings["exact_limit"] = 0
-    states = [dask.delayed(partition_state, pure=True)(part, settings) for part in _partitions(collection)]
+        settings["sample_rows"] = int(rows)
+    states = [dask.delayed(partition_state, pure=True)(part, settings, index)
+              for index, part in enumerate(_partitions(collection))]
     (payload,) = dask.compute(_tree_reduce(states, merge_states, split_every), **compute_kwargs)
     report = QualityState.from_bytes(payload).finalize(threshold, weights)
     if isinstance(collection, dd.Series):  # a column has no duplicate rows, as in the pandas report

@@ -57,12 +57,12 @@ def _skew_kurtosis(m: dict) -> tuple[float, float]:
 
 
 def _numeric(col: prof.Prepared, probs) -> dict:
-    p = prof.numeric_profile(col, probs=probs)
+    p = prof.unsorted_profile(col, probs=probs)
     m = p.moments
     n = m["count"]
     std = math.sqrt(m["m2"] / (n - 1)) if n > 1 else math.nan
     skew, kurt = _skew_kurtosis(m)
-    stats = {"count": n, "missing": p.missing(True), "mean": m["mean"] if n else math.nan, "std": std,
+    stats = {"count": n, "missing": m["missing"], "mean": m["mean"] if n else math.nan, "std": std,
              "min": m["min"], **dict(zip(_labels(probs), (p.quantiles[q] for q in probs))), "max": m["max"],
              "skew": skew, "kurtosis": kurt, "distinct": p.distinct,
              "top": p.top[0][0] if p.top else None, "freq": p.top[0][1] if p.top else 0}

@@ -424,16 +424,39 @@ class RunningServer:
         daemon, so it never keeps the process alive).
         """
         self.server.closing.set()
-        stopper = threading.Thread(target=self.server.shutdown, daemon=True)
+        stopper = threading.Thread(target=self._stop, daemon=True)
         stopper.start()
         stopper.join(timeout)
         return not stopper.is_alive()
+
+    def _stop(self) -> None:
+        self.server.shutdown()
+        # serve() returns once gRPC has torn the server down; until then it can still close file
+        # descriptors, which a new server on the same port may have been given (its listening
+        # socket then refuses every connection).
+        self._thread.join()
 
     def __enter__(self) -> "RunningServer":
         return self
 
     def __exit__(self, *exc: Any) -> None:
         self.shutdown()
+
+
+# Pauses before each new attempt to reach a worker that refused the connection: a worker that has
+# just restarted on the same port can refuse a new channel's first connection ("Socket closed").
+_RECONNECT_DELAYS = (0.05, 0.25, 1.0)
+
+
+def _retry_unavailable(call: Callable[[], Any]) -> Any:
+    """``call()``, tried again after each delay of ``_RECONNECT_DELAYS`` while it raises
+    FlightUnavailableError (no connection); only for calls that are safe to repeat."""
+    for delay in _RECONNECT_DELAYS:
+        try:
+            return call()
+        except fl.FlightUnavailableError:
+            time.sleep(delay)
+    return call()
 
 
 def _read(path_or_bytes: Any) -> bytes:
@@ -684,8 +707,10 @@ class Client:
     # -- actions ----------------------------------------------------------
 
     def action(self, name: str) -> Any:
-        """Run a ``do_action`` and decode its JSON answer."""
-        results = list(self._client.do_action(fl.Action(name, b""), options=self._options))
+        """Run a ``do_action`` and decode its JSON answer (the actions only read, so a refused
+        connection is retried)."""
+        client = self._client
+        results = _retry_unavailable(lambda: list(client.do_action(fl.Action(name, b""), options=self._options)))
         return json.loads(results[0].body.to_pybytes())
 
     def ping(self) -> str:
@@ -717,7 +742,9 @@ class Client:
             request["columns"] = list(columns)
         descriptor = fl.FlightDescriptor.for_command(json.dumps(request).encode())
         reader = _as_reader(data)
-        writer, results = self._client.do_exchange(descriptor, options=self._options)
+        client = self._client
+        # Opening the stream sends nothing from ``reader``, so a refused connection is retried.
+        writer, results = _retry_unavailable(lambda: client.do_exchange(descriptor, options=self._options))
         credits = threading.Semaphore(window) if op != "quality" else None
         sender = _Sender(reader, writer, credits)
         sender.start()

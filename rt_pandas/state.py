@@ -13,6 +13,9 @@ elsewhere (other Dask partitions, other Flight streams) and serialised with
   0.81%) for distinct values and a KLL sketch for quantiles, MAD and
   consistency (rank error measured below 0.5% with the default capacity);
   uniqueness (values occurring once) is then None: no sketch gives it;
+* with ``sample_rows`` (Dask partitions of a large collection), a KLL sketch
+  fed a Bernoulli sample of each numeric batch (:meth:`QualityState.sample_level`),
+  everything else as above;
 * string shape counts: exact.
 
 >>> import pandas as pd
@@ -44,6 +47,7 @@ from .errors import ValidationError
 __all__ = ["QualityState", "KLLSketch"]
 
 SIGN = np.uint64(1 << 63)
+NUMERIC_KINDS = ("float", "int", "bool", "timestamp")  # columns with sortable keys and a KLL sketch
 FORMAT_VERSION = 2  # 2: in the checksummed envelope of _serial.py
 
 
@@ -77,13 +81,15 @@ class KLLSketch:
         self.levels[0] = np.concatenate([self.levels[0], np.asarray(values, dtype=np.float64)])
         self._compress()
 
-    def update_sorted_keys(self, keys: np.ndarray, key_kind: int) -> None:
+    def update_sorted_keys(self, keys: np.ndarray, key_kind: int, level: int = 0) -> None:
         """Add sorted keys (rt_quality_sort_keys order) without sorting them again.
 
         Compacting a sorted run is a stride pick and what it promotes is sorted
         too, so a fresh sketch gets the levels ``update`` would build, with the
         same coin flips, and only the kept items are decoded to floats. A sketch
-        that already holds items merges a sketch built this way.
+        that already holds items merges a sketch built this way. ``level`` h
+        enters the keys with weight 2**h: a sample that kept each value with
+        probability 2**-h (the KLL paper's sampler below level h).
 
         >>> a, b = KLLSketch(8), KLLSketch(8)
         >>> values = np.arange(100.0)
@@ -92,19 +98,19 @@ class KLLSketch:
         >>> all(np.array_equal(x, y) for x, y in zip(a.levels, b.levels)), len(a.levels) == len(b.levels)
         (True, True)
         """
-        if any(len(level) for level in self.levels):
+        if any(len(items) for items in self.levels):
             fresh = KLLSketch(self.capacity, self.coin)
-            fresh.update_sorted_keys(keys, key_kind)
+            fresh.update_sorted_keys(keys, key_kind, level)
             self.coin = fresh.coin
             self.merge(fresh)
             return
-        levels, run = [], keys
+        levels, run = [keys[:0]] * level, keys
         while len(run) > self.capacity:
             parity, n = self._flip(), len(run)
             levels.append(run[n - 1 :] if n % 2 else run[:0])  # the odd item out stays at its level
             run = run[parity : n - n % 2 : 2]
         levels.append(run)
-        self.levels = [decode_keys(np.ascontiguousarray(level), key_kind) for level in levels]
+        self.levels = [decode_keys(np.ascontiguousarray(items), key_kind) for items in levels]
 
     def merge(self, other: "KLLSketch") -> None:
         for h, items in enumerate(other.levels):
@@ -205,6 +211,16 @@ def _sorted_union(parts: list[np.ndarray]) -> np.ndarray:
     return np.array(keys)
 
 
+def _mix_seed(*parts: int) -> int:
+    """A 64-bit seed from integers (splitmix64 steps): nearby inputs give unrelated seeds."""
+    mixed = 0x9E3779B97F4A7C15
+    for part in parts:
+        mixed = (mixed ^ (int(part) & 0xFFFFFFFFFFFFFFFF)) * 0xBF58476D1CE4E5B9 & 0xFFFFFFFFFFFFFFFF
+        mixed = (mixed ^ (mixed >> 31)) * 0x94D049BB133111EB & 0xFFFFFFFFFFFFFFFF
+        mixed ^= mixed >> 29
+    return mixed
+
+
 def _registers(precision: int) -> np.ndarray:
     return np.zeros(1 << precision, dtype=np.uint8)
 
@@ -244,6 +260,13 @@ class QualityState:
         HyperLogLog registers: 2**hll_precision (14: 0.81% standard error).
     kll_capacity : int
         Items per KLL level (4096).
+    sample_rows : int
+        0 (default), or the rows of all the states that will be merged, when
+        known and above ``exact_limit`` (Dask's quality passes the
+        collection's length). Columns then sketch from their first batch, and
+        a numeric batch sends its KLL a Bernoulli sample of its values instead
+        of all of them (see :meth:`sample_level`): only the sample is sorted.
+        Counts, moments, range counts and HyperLogLogs are the same as without.
 
     Examples
     --------
@@ -258,7 +281,7 @@ class QualityState:
 
     def __init__(self, ranges: dict | None = None, rules: dict | None = None, k: float = 3.5,
                  nan_as_missing: bool = True, exact_limit: int = 1_000_000, hll_precision: int = 14,
-                 kll_capacity: int = 4096) -> None:
+                 kll_capacity: int = 4096, sample_rows: int = 0) -> None:
         from . import quality as q
 
         self.ranges = {key: q._check_range(value, f"ranges[{key!r}]") for key, value in (ranges or {}).items()}
@@ -272,13 +295,25 @@ class QualityState:
             raise ValidationError("hll_precision must be an int in 4..18", "hll_precision")
         if not (isinstance(kll_capacity, int) and kll_capacity >= 8):
             raise ValidationError("kll_capacity must be an int >= 8", "kll_capacity")
+        if not (isinstance(sample_rows, int) and (sample_rows == 0 or sample_rows > exact_limit)):
+            raise ValidationError("sample_rows must be 0 or an int above exact_limit", "sample_rows")
         self.exact_limit = exact_limit
         self.hll_precision = hll_precision
         self.kll_capacity = kll_capacity
+        self.sample_rows = sample_rows
         self.rows = 0
         self.columns: dict[Any, _ColumnState] = {}
-        self.row_state = _ColumnState("<rows>", "rows", "row hashes")
-        self.row_state.hll = _registers(hll_precision)
+        self.row_state = self._new_column("<rows>", "rows", "row hashes")
+
+    def _new_column(self, name: Any, kind: str, dtype: str, unit: str | None = None,
+                    tz: str | None = None) -> _ColumnState:
+        """An empty column state: sketching from the start when sampling (``sample_rows``)."""
+        state = _ColumnState(name, kind, dtype, unit, tz)
+        state.hll = _registers(self.hll_precision)
+        if self.sample_rows:
+            state.sketched = True
+            state.kll = KLLSketch(self.kll_capacity) if kind in NUMERIC_KINDS else None
+        return state
 
     # -- settings ---------------------------------------------------------
 
@@ -290,7 +325,8 @@ class QualityState:
                 "rules": {str(k): [r.kind, [plain(v) for v in r.value] if isinstance(r.value, (list, tuple))
                                    else r.value] for k, r in self.rules.items()},
                 "k": self.k, "nan_as_missing": self.nan_as_missing, "exact_limit": self.exact_limit,
-                "hll_precision": self.hll_precision, "kll_capacity": self.kll_capacity}
+                "hll_precision": self.hll_precision, "kll_capacity": self.kll_capacity,
+                "sample_rows": self.sample_rows}
 
     def _empty_like(self) -> "QualityState":
         clone = QualityState.__new__(QualityState)
@@ -298,14 +334,18 @@ class QualityState:
                                if key not in ("columns", "row_state", "rows")})
         clone.rows = 0
         clone.columns = {}
-        clone.row_state = _ColumnState("<rows>", "rows", "row hashes")
-        clone.row_state.hll = _registers(self.hll_precision)
+        clone.row_state = clone._new_column("<rows>", "rows", "row hashes")
         return clone
 
     # -- update -----------------------------------------------------------
 
-    def update(self, batch: Any) -> None:
-        """Add a batch: DataFrame, pyarrow Table / RecordBatch, or one Series / array."""
+    def update(self, batch: Any, *, seed: int = 0) -> None:
+        """Add a batch: DataFrame, pyarrow Table / RecordBatch, or one Series / array.
+
+        ``seed`` (with the rows already added and the column's position)
+        picks the sampled rows when ``sample_rows`` is set: the same batch and
+        seed give the same state. Dask passes the partition's index.
+        """
         from . import quality as q
 
         columns = q._frame_columns(batch)
@@ -320,20 +360,19 @@ class QualityState:
         backend = get_backend()
         row_hashes = backend.empty(max(rows, 1), np.uint64)
         row_hashes[:] = 0
-        for col in prepared:
+        for position, col in enumerate(prepared):
             state = self.columns.get(col.name)
             if state is None:
-                state = self.columns[col.name] = _ColumnState(col.name, col.kind, col.dtype, col.unit,
-                                                              None if col.tz is None else str(col.tz))
-                state.hll = _registers(self.hll_precision)
+                state = self.columns[col.name] = self._new_column(col.name, col.kind, col.dtype, col.unit,
+                                                                  None if col.tz is None else str(col.tz))
             elif state.kind != col.kind:
                 raise ValidationError(f"column {col.name!r} was {state.dtype} and is now {col.dtype}", "update")
             if col.kind == "string":
                 self._update_strings(state, col, row_hashes[:rows])
             else:
-                self._update_numeric(state, col, row_hashes[:rows])
+                self._update_numeric(state, col, row_hashes[:rows], _mix_seed(seed, self.rows, position))
         if prepared:
-            self._add_exact(self.row_state, np.array(row_hashes[:rows]))
+            self._add_exact(self.row_state, row_hashes[:rows])
             self.rows += rows
 
     def _add_exact(self, state: _ColumnState, keys: np.ndarray, numeric: bool = False) -> None:
@@ -343,28 +382,36 @@ class QualityState:
             if numeric:
                 state.kll.update_sorted_keys(keys, state.key_kind)
             return
-        state.exact.append(keys)
+        state.exact.append(np.array(keys))  # a copy: ``keys`` may be a view of a kernel's buffer
         state.exact_count += len(keys)
         if state.exact_count > self.exact_limit:
             self._to_sketch(state)
 
     def _to_sketch(self, state: _ColumnState) -> None:
         state.sketched = True
-        if state.kind in ("float", "int", "bool", "timestamp"):
+        if state.kind in NUMERIC_KINDS:
             state.kll = KLLSketch(self.kll_capacity)
             state.kll.update_sorted_keys(_sorted_union(state.exact), state.key_kind)
         state.exact = []
         state.exact_count = 0
 
-    def _update_numeric(self, state: _ColumnState, col: prof.Prepared, row_hashes: np.ndarray) -> None:
+    def _update_numeric(self, state: _ColumnState, col: prof.Prepared, row_hashes: np.ndarray, seed: int) -> None:
         from . import quality as q
 
         backend = get_backend()
         range_ = self.ranges.get(col.name)
         rule = self.rules.get(col.name)
-        ranges = [r for r in (range_, rule.value if rule is not None and rule.kind == "range" else None) if r]
-        p = prof.numeric_profile(col, k=self.k, ranges=ranges, row_hashes=row_hashes, keep_keys=True)
-        keys = np.array(p.keys)
+        plausible = None
+        if col.kind == "timestamp":
+            plausible = prof.PLAUSIBLE_TIMESTAMPS
+            if col.tz is not None:
+                plausible = tuple(bound.tz_localize("UTC") for bound in plausible)
+        ranges = [r for r in (range_, rule.value if rule is not None and rule.kind == "range" else None, plausible)
+                  if r]
+        if self.sample_rows:
+            p, sample, level = self._sample_numeric(state, col, ranges, row_hashes, seed)
+        else:
+            p = prof.numeric_profile(col, k=self.k, ranges=ranges, row_hashes=row_hashes, keep_keys=True)
         state.key_kind = p.key_kind
         missing = p.missing(self.nan_as_missing)
         present = p.rows - missing
@@ -374,11 +421,7 @@ class QualityState:
         elif col.kind == "float":
             valid = present - p.infinities - nans
         elif col.kind == "timestamp":
-            lo, hi = prof.PLAUSIBLE_TIMESTAMPS
-            if col.tz is not None:
-                lo, hi = lo.tz_localize("UTC"), hi.tz_localize("UTC")
-            valid = backend.run("rt_quality_sorted_count_between", p.key_kind, In(p.keys) if len(keys) else NULL,
-                                len(keys), prof._to_unit(lo, col), prof._to_unit(hi, col), OutValue("int64_t"))
+            valid = p.in_range[plausible]
         else:
             valid = present
         state.rows += p.rows
@@ -387,7 +430,70 @@ class QualityState:
         state.nans += nans
         state.in_range += p.in_range[range_] if range_ is not None else 0
         state.moments = prof._merge_moments(backend, state.moments, p.moments)
-        self._add_exact(state, keys, numeric=True)
+        if self.sample_rows:
+            state.kll.update_sorted_keys(sample, p.key_kind, level)
+        else:
+            self._add_exact(state, p.keys, numeric=True)
+
+    def sample_level(self, values: int, rows: int) -> int:
+        """The sampling level h of a batch with ``values`` valid values in ``rows`` rows.
+
+        The batch's share of valid values, times ``sample_rows``, estimates
+        the values V of the column in all the states; h is the largest with
+        2**h <= 4 V / k**2 (k = ``kll_capacity``), 0 if none. Keeping each
+        value with probability 2**-h and weight 2**h adds a rank error of
+        standard deviation sqrt(q (1 - q) V 2**h) <= V / k at rank q V: the
+        order of the compactors' own (docs/quality.md, "Mergeable states").
+
+        >>> QualityState(exact_limit=0, sample_rows=50_000_000).sample_level(980_000, 1_000_000)
+        3
+        >>> QualityState(exact_limit=0, sample_rows=2_000_000).sample_level(980_000, 1_000_000)
+        0
+        """
+        if not self.sample_rows or rows <= 0 or values <= 0:
+            return 0
+        bound = 4.0 * self.sample_rows * values / rows / self.kll_capacity**2
+        return min(max(int(math.floor(math.log2(bound))), 0), 32) if bound >= 1 else 0
+
+    def _sample_numeric(self, state: _ColumnState, col: prof.Prepared, ranges: list, row_hashes: np.ndarray,
+                        seed: int) -> tuple[prof.Profile, np.ndarray, int]:
+        """A sketching batch's profile (counts, moments, range counts; HLL added to ``state``, the column
+        mixed into ``row_hashes``) and its sorted sample of keys at its level: after the counts and
+        moments, one kernel pass per chunk."""
+        backend = get_backend()
+        p = prof.Profile(col.kind, rows=col.rows)
+        position = 0
+        for view, code, validity in prof._numeric_chunks(col):
+            counts = backend.run("rt_quality_count_values", code, In(view.values), validity, view.offset,
+                                 view.length, OutValue("rt_value_counts"))
+            p.nulls, p.nans, p.infinities = (p.nulls + counts["nulls"], p.nans + counts["nans"],
+                                             p.infinities + counts["infinities"])
+            part = backend.run("rt_stats_moments", code, In(view.values), validity, view.offset, view.length, 1,
+                               OutValue("rt_moments"))
+            p.moments = prof._merge_moments(backend, p.moments, part)
+        level = self.sample_level(col.rows - p.nulls - p.nans, col.rows)
+        bounds = np.array([prof._to_unit(bound, col) for r in ranges for bound in r], dtype=np.float64)
+        in_range = backend.empty(max(len(ranges), 1), np.int64)
+        in_range[:] = 0
+        registers = backend.empty(len(state.hll), np.uint8)
+        registers[:] = state.hll
+        sample = backend.empty(max(col.rows, 1), np.uint64)
+        kept = position = 0
+        p.key_kind = prof.KEY_INT
+        for chunk, (view, code, validity) in enumerate(prof._numeric_chunks(col)):
+            p.key_kind = prof.KEY_FLOAT if view.values.dtype.kind == "f" else prof.KEY_INT
+            n_sample, _ = backend.run(
+                "rt_quality_sample_keys", code, In(view.values), validity, view.offset, view.length, level,
+                _mix_seed(seed, chunk), Out(registers), self.hll_precision, In(bounds) if len(ranges) else NULL,
+                len(ranges), Out(in_range) if len(ranges) else NULL, Out(row_hashes[position : position + view.length]),
+                Out(sample[kept:]), OutValue("int64_t"), OutValue("int64_t"))
+            kept += n_sample
+            position += view.length
+        state.hll = np.array(registers)
+        p.in_range = {r: int(count) for r, count in zip(ranges, in_range[: len(ranges)])}
+        if kept:
+            backend.run("rt_quality_sort_keys", Out(sample), kept)
+        return p, np.array(sample[:kept]), level
 
     def _update_strings(self, state: _ColumnState, col: prof.Prepared, row_hashes: np.ndarray) -> None:
         from . import quality as q
@@ -396,7 +502,7 @@ class QualityState:
         rows = max(col.rows, 1)
         values, shapes = backend.empty(rows, np.uint64), backend.empty(rows, np.uint64)
         nulls = blank = position = 0
-        masks = []
+        masks, chunks = [], []
         for view in col.chunks:
             counts = backend.run(
                 "rt_quality_scan_strings", In(view.values) if len(view.values) else NULL, view.values.nbytes,
@@ -406,18 +512,27 @@ class QualityState:
                 Out(row_hashes[position : position + view.length]), OutValue("rt_string_counts"))
             nulls += counts["nulls"]
             blank += counts["blank"]
-            masks.append(_valid_mask(view))
+            if view.validity is not None:
+                masks.append((_valid_mask(view), position))
+            chunks.append((view, position))
             position += view.length
-        mask = np.concatenate(masks) if masks else np.zeros(0, bool)
         present = col.rows - nulls
         rule = self.rules.get(col.name)
         state.rows += col.rows
         state.missing += nulls
         state.valid += q._rule_count(col, rule, None) if rule is not None else present - blank
-        shape_values, shape_counts = np.unique(np.asarray(shapes[: col.rows])[mask], return_counts=True)
-        for shape, count in zip(shape_values.tolist(), shape_counts.tolist()):
-            state.shapes[shape] = state.shapes.get(shape, 0) + count
-        self._add_exact(state, np.array(values[: col.rows])[mask])
+        with prof.HashCounter(backend, 64) as counter:  # the valid rows' shapes (a handful of distinct ones)
+            prof._add_rows(counter, shapes, chunks)
+            for row, count in counter.top(counter.summary()["distinct"]):
+                shape = int(shapes[row])
+                state.shapes[shape] = state.shapes.get(shape, 0) + count
+        valid_values = values[: col.rows]
+        if masks:
+            mask = np.ones(col.rows, dtype=bool)
+            for chunk_mask, start in masks:
+                mask[start : start + len(chunk_mask)] = chunk_mask
+            valid_values = valid_values[mask]
+        self._add_exact(state, valid_values)
 
     # -- merge ------------------------------------------------------------
 
@@ -462,7 +577,7 @@ class QualityState:
             m.exact_count = a.exact_count + b.exact_count
             return m
         m.sketched = True
-        if m.kind in ("float", "int", "bool", "timestamp"):
+        if m.kind in NUMERIC_KINDS:
             m.kll = KLLSketch(self.kll_capacity)
             for part in (a, b):
                 if part.sketched:
@@ -537,7 +652,10 @@ class QualityState:
             mean_dev = float((np.abs(items - median) * weights).sum() / weights.sum())
             scale = 1.4826 * mad if mad > 0 else 1.253314 * mean_dev
             lo, hi = (median - self.k * scale, median + self.k * scale) if scale > 0 else (median, median)
-            return s.kll.count_between(lo, hi), (lo, hi)
+            # The sketch's share of weight within the bounds, of the values it stands for (a sampled sketch's
+            # total weight is itself an estimate; an unsampled one's is exact, and the share is its count).
+            share = s.kll.count_between(lo, hi) / s.kll.count
+            return share * (s.rows - s.missing - s.nans), (lo, hi)
         keys = np.concatenate(s.exact) if s.exact else np.zeros(0, np.uint64)
         backend = get_backend()
         buffer = backend.empty(max(len(keys), 1), np.uint64)
@@ -608,7 +726,7 @@ class QualityState:
         rules = {k: _rule_from_json(v) for k, v in meta["raw_rules"].items()}
         state = cls(ranges=ranges, rules=rules, k=settings["k"], nan_as_missing=settings["nan_as_missing"],
                     exact_limit=settings["exact_limit"], hll_precision=settings["hll_precision"],
-                    kll_capacity=settings["kll_capacity"])
+                    kll_capacity=settings["kll_capacity"], sample_rows=settings.get("sample_rows", 0))
         state.rows = meta["rows"]
         restored = []
         for i, entry in enumerate(meta["columns"]):

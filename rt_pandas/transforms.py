@@ -22,6 +22,7 @@ array([[ 2.5,  4.5],
 from __future__ import annotations
 
 import json
+import math
 import numbers
 import time
 from collections import OrderedDict
@@ -104,7 +105,7 @@ def _apply(source: ImageInput, kernel: Callable, out_dtype: Callable[[np.dtype],
         height, width = out_size(batch)
         shape = batch.image_shape(height, width)
         dtype = out_dtype(batch.values.dtype)
-        values = batch.batch * int(np.prod(shape, dtype=object))
+        values = batch.batch * math.prod(shape)  # Python ints: no overflow before the check below
         if values * dtype.itemsize >= 2**62:
             raise ValidationError(f"the output of {values} values is too large", "transforms")
         out = backend.empty(values, dtype)

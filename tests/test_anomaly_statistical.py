@@ -13,6 +13,8 @@ from scipy import stats
 import rt_pandas
 from rt_pandas import ValidationError
 from rt_pandas import anomaly
+from rt_pandas._backend import NULL, In, InValue, Out
+from rt_pandas._columns import DTYPE_CODES
 
 TOL = 1e-12
 
@@ -209,6 +211,51 @@ def test_large_columns_take_the_one_pass_paths(backend, case):
         rt_pandas.force_simd(level)
         for method in ("zscore", "iqr", "mad"):
             assert_scores(pd.Series(x).rt.anomaly_scores(method), reference_scores(x, method))
+
+
+@pytest.mark.parametrize("method", ["zscore", "iqr", "mad"])
+def test_scoring_split_across_threads_gives_the_same_bits(method):
+    """The scoring pass of a large column runs in slices on the thread pool (each slice against the whole
+    column's summary): scores, flags and counts equal one thread's bit for bit, here on a sliced Arrow
+    column with nulls whose slices start at odd bit offsets."""
+    rng = np.random.default_rng(5)
+    n = 3 * 65_536 + 1_001
+    x = rng.normal(5.0, 2.0, n + 3)
+    x[rng.random(n + 3) < 0.01] = 40.0
+    mask = rng.random(n + 3) < 0.05
+    column = pa.array(x, mask=mask).slice(3)
+    series = pd.Series(column, dtype=pd.ArrowDtype(pa.float64()))
+    try:
+        rt_pandas.set_num_threads(1)
+        one = anomaly.anomaly_scores(series, method).to_numpy(np.float64, na_value=np.nan)
+        one_flags = anomaly.is_anomaly(series, method).to_numpy()
+        one_frame = anomaly.anomalies(series, method)
+        for threads in (2, 3):
+            rt_pandas.set_num_threads(threads)
+            many = anomaly.anomaly_scores(series, method).to_numpy(np.float64, na_value=np.nan)
+            assert np.array_equal(one.view(np.int64), many.view(np.int64))
+            np.testing.assert_array_equal(anomaly.is_anomaly(series, method).to_numpy(), one_flags)
+            pd.testing.assert_frame_equal(anomaly.anomalies(series, method), one_frame)
+    finally:
+        rt_pandas.set_num_threads(None)
+    assert_scores(one, reference_scores(column.to_numpy(zero_copy_only=False), method))
+    assert one_flags.sum() == len(one_frame) > 0
+
+
+def test_score_summary_rejects_bad_arguments():
+    backend = rt_pandas._backend.get_backend()
+    x = np.arange(4.0)
+    scores = backend.empty(4, np.float64)
+    summary = InValue("rt_anomaly_summary", {"center": 1.0, "scale": 1.0, "q1": np.nan, "q3": np.nan})
+    column = (DTYPE_CODES[x.dtype], In(x), NULL, 0, 4, Out(scores), NULL, NULL)
+    with pytest.raises(ValidationError, match="summary and scores"):
+        backend.run("rt_anomaly_score_summary", 1, 3.0, NULL, *column)
+    with pytest.raises(ValidationError, match="method"):
+        backend.run("rt_anomaly_score_summary", 9, 3.0, summary, *column)
+    with pytest.raises(ValidationError, match="threshold"):
+        backend.run("rt_anomaly_score_summary", 1, -1.0, summary, *column)
+    backend.run("rt_anomaly_score_summary", 1, 3.0, summary, *column)  # z-score: |x - 1| / 1
+    np.testing.assert_array_equal(scores, [1.0, 0.0, 1.0, 2.0])
 
 
 # ---------------------------------------------------------------- given statistics

@@ -282,10 +282,21 @@ def test_quality_state_merges_hard_columns_like_the_whole(backend, parts):
     assert got.loc["constant", "consistency"] == 1.0 and got.loc["infinities", "validity"] < 1.0
 
 
-@pytest.mark.xfail(strict=True, reason="open: squared deviations of subnormal (and of |x| < ~1e-154) data "
-                   "underflow, so std is 0 and every value scores +inf; needs scaled power sums in rt_moments")
-def test_zscore_of_subnormal_values_keeps_the_spread(backend):
-    x = np.finfo(np.float64).smallest_subnormal * np.arange(1.0, 1_002.0)
+@pytest.mark.parametrize("unit", [np.finfo(np.float64).smallest_subnormal, 1e-310, 1e-300, 1e-200, 1e-160])
+def test_zscore_of_tiny_values_keeps_the_spread(backend, unit):
+    """Squared deviations of such data underflow; the statistics are taken on scaled values instead."""
+    x = unit * np.arange(1.0, 1_002.0)
     scores = pd.Series(x).rt.anomaly_scores("zscore").to_numpy()
     want = pd.Series(np.arange(1.0, 1_002.0)).rt.anomaly_scores("zscore").to_numpy()
-    assert np.allclose(scores, want, rtol=1e-3)
+    # subnormal units: the std itself is a multiple of 2**-1074, so its digits are what the grid holds
+    tolerance = 1e-3 if unit < np.finfo(np.float64).tiny else 1e-14
+    np.testing.assert_allclose(scores, want, rtol=tolerance, atol=tolerance)
+    statistics = rt_pandas.anomaly.anomaly_statistics(x)
+    np.testing.assert_allclose([statistics["mean"] / unit, statistics["std"] / unit], [501.0, np.arange(1.0, 1_002.0).std()],
+                               rtol=tolerance)
+
+
+def test_zscore_of_tiny_values_next_to_zero_and_of_a_tiny_constant(backend):
+    scores = pd.Series([0.0, 0.0, 0.0, 1e-300, np.nan]).rt.anomaly_scores("zscore").to_numpy()
+    np.testing.assert_allclose(scores, [1 / np.sqrt(3)] * 3 + [np.sqrt(3), np.nan], rtol=1e-15)
+    assert pd.Series([1e-300] * 4).rt.anomaly_scores("zscore").tolist() == [0.0] * 4

@@ -33,6 +33,55 @@ def test_describe_matches_pandas_and_scipy(backend):
     assert di["skew"] == pytest.approx(ints.skew()) and di["kurtosis"] == pytest.approx(ints.kurt())
 
 
+def _numpy_profile(values: np.ndarray, probs) -> tuple:
+    """Quantiles (numpy's linear rule), distinct values, values once and the mode (smallest on ties)."""
+    present = values[~np.isnan(values)] if values.dtype.kind == "f" else values
+    if present.dtype.kind == "f":
+        present = np.where(present == 0, 0.0, present)  # -0.0 and +0.0 are one value
+    if len(present) == 0:
+        return [np.nan] * len(probs), 0, 0, 0
+    uniques, counts = np.unique(present, return_counts=True)
+    mode = uniques[np.argmax(counts)]
+    with np.errstate(invalid="ignore"):  # inf - inf in numpy's interpolation
+        quantiles = list(np.percentile(present, np.array(probs) * 100))
+    return (quantiles, len(uniques), int((counts == 1).sum()),
+            (mode, counts.max()))
+
+
+@pytest.mark.parametrize("shape", ["normal", "ties", "signed_zeros", "infinities", "all_equal", "empty", "one",
+                                   "narrow_ints", "wide_ints", "int64_extremes", "timestamps"])
+def test_unsorted_profile_matches_numpy(backend, shape):
+    """rt_quality_key_profile (no sort) gives numpy's exact quantiles and np.unique's counts and mode."""
+    from rt_pandas import _profile as prof
+
+    rng = np.random.default_rng(11)
+    n = 150_000
+    values = {
+        "normal": lambda: np.where(rng.random(n) < 0.02, np.nan, rng.standard_normal(n)),
+        "ties": lambda: np.round(rng.standard_normal(n), 2),
+        "signed_zeros": lambda: np.where(rng.random(n) < 0.5, -0.0, 0.0),
+        "infinities": lambda: np.select([rng.random(n) < 0.01, rng.random(n) < 0.01], [np.inf, -np.inf],
+                                        rng.standard_normal(n) * 1e300),
+        "all_equal": lambda: np.full(n, 2.5),
+        "empty": lambda: np.array([], dtype=float),
+        "one": lambda: np.array([7.0]),
+        "narrow_ints": lambda: rng.integers(-50, 50, n),
+        "wide_ints": lambda: rng.integers(-2**40, 2**40, n),
+        "int64_extremes": lambda: np.concatenate([rng.integers(0, 10**6, n), [np.iinfo(np.int64).min,
+                                                                             np.iinfo(np.int64).max] * 3]),
+        "timestamps": lambda: (1_600_000_000 + rng.integers(0, 10**8, n)) * 10**6,
+    }[shape]()
+    probs = (0.0, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 1.0)
+    p = prof.unsorted_profile(prof.prepare(pd.Series(values)), probs=probs)
+    quantiles, distinct, once, mode = _numpy_profile(values, probs)
+    if shape == "infinities":  # numpy's (b - a) * 0 is NaN next to an infinity; the order statistic is meant
+        ordered = np.sort(values)
+        quantiles = [ordered[int((n - 1) * q)] if np.isnan(v) else v for q, v in zip(probs, quantiles)]
+    np.testing.assert_array_equal([p.quantiles[q] for q in probs], quantiles)
+    assert (p.distinct, p.singletons) == (distinct, once)
+    assert (p.top[0] if p.top else 0) == mode
+
+
 def test_describe_strings_timestamps_frames(backend):
     strings = pd.Series(["b", "a", "b", None, "c", "b"])
     d = strings.rt.describe()

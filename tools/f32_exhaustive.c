@@ -17,7 +17,7 @@
 typedef rt_status (*ufn)(int32_t, const void *, int64_t, int64_t, void *, rt_error *);
 int main(int argc, char **argv) {
     if (argc != 4) {
-        fprintf(stderr, "usage: %s exp|expm1|log|log1p|sinh|cosh|tanh lo hi\n", argv[0]);
+        fprintf(stderr, "usage: %s exp|expm1|log|log1p|sinh|cosh|tanh|asin|acos|atan lo hi\n", argv[0]);
         return 2;
     }
     const char *name = argv[1]; float lo = strtof(argv[2], 0), hi = strtof(argv[3], 0);
@@ -28,6 +28,9 @@ int main(int argc, char **argv) {
     else if (!strcmp(name, "log1p")) { f = rt_math_log1p; ref = log1pl; }
     else if (!strcmp(name, "sinh")) { f = rt_math_sinh; ref = sinhl; }
     else if (!strcmp(name, "cosh")) { f = rt_math_cosh; ref = coshl; }
+    else if (!strcmp(name, "asin")) { f = rt_math_asin; ref = asinl; }
+    else if (!strcmp(name, "acos")) { f = rt_math_acos; ref = acosl; }
+    else if (!strcmp(name, "atan")) { f = rt_math_atan; ref = atanl; }
     else { f = rt_math_tanh; ref = tanhl; }
     uint32_t a, b; memcpy(&a, &lo, 4); memcpy(&b, &hi, 4);
     enum { N = 1 << 20 };

@@ -39,7 +39,3 @@ if __name__ == "__main__":
     coeffs, err = atan_poly(mpmath.mpf("0.1915"), 12)
     print(f"/* near-minimax on z in [0, 0.1915], max abs error {float(err):.3g} */")
     print(c_array("ATAN_P", coeffs))
-    # float32 kernels (computed in plain double): 8 terms are enough for ~2^-41 relative
-    coeffs, err = atan_poly(mpmath.mpf("0.1915"), 8)
-    print(f"/* float32 kernels: near-minimax on z in [0, 0.1915], max abs error {float(err):.3g} */")
-    print(c_array("ATAN32_P", coeffs))

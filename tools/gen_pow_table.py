@@ -9,9 +9,15 @@ difference of large terms near x = 1), z falls into one of N = 32 subintervals
 where invc = 1/c has at most 7 significant bits (j/N below 1, j/2N above), so
 r is exact with one FMA, |r| < 2^-6, and logc is rounded to a multiple of
 2^-43 so that k * LN2_HI + logc is exact (LN2_HI is a multiple of 2^-42).
-logctail = log c - logc to ~2^-97. Run: python tools/gen_pow_table.py
+logctail = log c - logc to ~2^-97. The float32 pow (float lanes) uses the
+same subintervals and invc: POW_OFF32 is OFF as a float, POW_LOGC_HI32 is
+log c rounded to a multiple of 2^-15 (so k * LN2_HI32 + POW_LOGC_HI32 is exact
+in float for |k| < 2^7) and POW_LOGC_LO32 the rest as a float.
+Run: python tools/gen_pow_table.py
 """
 import struct
+
+import numpy
 from pathlib import Path
 
 import mpmath
@@ -27,8 +33,15 @@ def as_double(bits: int) -> float:
     return struct.unpack("<d", struct.pack("<Q", bits))[0]
 
 
+def _hex32(v: float) -> str:
+    if v == 0:
+        return "0.0f"
+    mantissa, exponent = v.hex().split("p")
+    return f"{mantissa.rstrip('0').rstrip('.')}p{exponent}f"
+
+
 def main() -> None:
-    invc, logc, logctail = [], [], []
+    invc, logc, logctail, logc_hi32, logc_lo32 = [], [], [], [], []
     max_r = 0.0
     for i in range(N):
         lo = as_double(OFF + (i << SHIFT))
@@ -43,6 +56,9 @@ def main() -> None:
         invc.append(float(ic))
         logc.append(float(head))
         logctail.append(float(c_log - head))
+        head32 = mpmath.nint(c_log * 2**15) / 2**15
+        logc_hi32.append(float(head32))
+        logc_lo32.append(float(numpy.float32(float(c_log - head32))))
         max_r = max(max_r, abs(float(mpmath.mpf(lo) * ic - 1)), abs(float(mpmath.mpf(hi) * ic - 1)))
     ln2 = mpmath.log(2)
     ln2_hi = mpmath.nint(ln2 * 2**42) / 2**42
@@ -58,6 +74,14 @@ def main() -> None:
     for name, values in (("POW_INVC", invc), ("POW_LOGC", logc), ("POW_LOGCTAIL", logctail)):
         body = ",\n    ".join(", ".join(v.hex() for v in values[j:j + 4]) for j in range(0, N, 4))
         lines.append(f"static const double {name}[{N}] = {{\n    {body}\n}};")
+    off32 = struct.unpack("<I", struct.pack("<f", as_double(OFF)))[0]
+    assert struct.unpack("<f", struct.pack("<I", off32))[0] == as_double(OFF)
+    lines.append(f"/* float32: OFF as a float (the same subintervals: its top 5 mantissa bits select them). */")
+    lines.append(f"#define POW_OFF32 0x{off32:08x}")
+    for name, values in (("POW_INVC32", invc), ("POW_LOGC_HI32", logc_hi32), ("POW_LOGC_LO32", logc_lo32)):
+        assert all(float(numpy.float32(v)) == v for v in values)
+        body = ",\n    ".join(", ".join(_hex32(v) for v in values[j:j + 4]) for j in range(0, N, 4))
+        lines.append(f"static const float {name}[{N}] = {{\n    {body}\n}};")
     lines.append("#endif")
     OUT.write_text("\n".join(lines) + "\n")
     print(f"wrote {OUT}, max |r| = {max_r:.6g}")

@@ -86,20 +86,7 @@ static inline double rt_column_value(int32_t dtype, const void *data, const uint
     if (validity != NULL && !((validity[j >> 3] >> (j & 7)) & 1)) {
         return rt_nan();
     }
-    switch (dtype) {
-    case RT_DTYPE_FLOAT32:
-        return (double)((const float *)data)[j];
-    case RT_DTYPE_FLOAT64:
-        return ((const double *)data)[j];
-    case RT_DTYPE_INT32:
-        return (double)((const int32_t *)data)[j];
-    case RT_DTYPE_INT64:
-        return (double)((const int64_t *)data)[j];
-    case RT_DTYPE_UINT8:
-        return (double)((const uint8_t *)data)[j];
-    default:
-        return rt_nan();
-    }
+    return rt_element_as_double(dtype, data, j);
 }
 
 /* Elements [start, start + count) of a column as doubles, NaN for nulls. */

@@ -382,12 +382,13 @@ static int dense_moments(const double *x, int64_t length, rt_moments *m) {
 }
 
 /*
- * Moments of the finite values only: an infinite value would make the mean
- * and std infinite or NaN and hide every other anomaly, so the z-score's
- * statistics leave them out and they score +inf (flagged) instead.
+ * Moments of the finite values only, each multiplied by `scale` (a power of
+ * two, so exactly): an infinite value would make the mean and std infinite
+ * or NaN and hide every other anomaly, so the z-score's statistics leave
+ * them out and they score +inf (flagged) instead.
  */
 static rt_status finite_moments(int32_t dtype, const void *data, const uint8_t *validity, int64_t offset,
-                                int64_t length, rt_moments *out, rt_error *err) {
+                                int64_t length, double scale, rt_moments *out, rt_error *err) {
     rt_moments total, part;
     RT_RETURN_NOT_OK(rt_stats_moments(RT_DTYPE_FLOAT64, NULL, NULL, 0, 0, 1, &total, err));
     double block[RT_ANOMALY_BLOCK];
@@ -397,7 +398,7 @@ static rt_status finite_moments(int32_t dtype, const void *data, const uint8_t *
         int64_t kept = 0;
         for (int64_t i = 0; i < count; i++) {
             if (block[i] - block[i] == 0.0) {
-                block[kept++] = block[i];
+                block[kept++] = block[i] * scale;
             }
         }
         RT_RETURN_NOT_OK(rt_stats_moments(RT_DTYPE_FLOAT64, block, NULL, 0, kept, 1, &part, err));
@@ -407,25 +408,56 @@ static rt_status finite_moments(int32_t dtype, const void *data, const uint8_t *
     return RT_OK;
 }
 
+/*
+ * Squared deviations below 2^-1022 lose digits and below 2^-1075 vanish, so
+ * data whose mean and std are both under 2^-450 (then every value is under
+ * ~2^-400) has its statistics taken on the values times 2^600, exactly, and
+ * scaled back: the std of values near 1e-300 keeps all its digits, and that
+ * of subnormal values the digits their grid has (without this every value
+ * scored +inf against a std of 0).
+ */
+static const double TINY = 0x1p-450, TINY_SCALE = 0x1p600, TINY_UNSCALE = 0x1p-600;
+
+static int is_tiny(const rt_moments *m) {
+    double mean = m->mean < 0 ? -m->mean : m->mean;
+    return mean < TINY && m->m2 / (double)m->count < TINY * TINY;
+}
+
+/* Mean and population std of the finite values (see finite_moments and TINY); count 0 when there is none. */
+static rt_status zscore_statistics(int32_t dtype, const void *data, const uint8_t *validity, int64_t offset,
+                                   int64_t length, int64_t *count, double *mean, double *std, rt_error *err) {
+    rt_moments m;
+    int dense = dtype == RT_DTYPE_FLOAT64 && validity == NULL && length > 0 &&
+                dense_moments((const double *)data + offset, length, &m);
+    if (!dense) {
+        RT_RETURN_NOT_OK(rt_stats_moments(dtype, data, validity, offset, length, 1, &m, err));
+    }
+    if (m.count > 0 && !(m.mean - m.mean == 0.0)) {
+        RT_RETURN_NOT_OK(finite_moments(dtype, data, validity, offset, length, 1.0, &m, err));
+    }
+    double unscale = 1.0;
+    if (m.count > 0 && is_tiny(&m)) {
+        RT_RETURN_NOT_OK(finite_moments(dtype, data, validity, offset, length, TINY_SCALE, &m, err));
+        unscale = TINY_UNSCALE;
+    }
+    *count = m.count;
+    *mean = m.count > 0 ? m.mean * unscale : rt_nan();
+    *std = m.count > 0 ? rt_sqrt(m.m2 / (double)m.count) * unscale : rt_nan();
+    return RT_OK;
+}
+
 /* The band and summary of `method` over the column's valid values. */
 static rt_status method_band(int32_t method, double threshold, int32_t dtype, const void *data,
-                             const uint8_t *validity, int64_t offset, int64_t length, band *b,
+                             const uint8_t *validity, int64_t offset, int64_t length,
                              rt_anomaly_summary *summary, rt_error *err) {
+    band fences, *b = &fences; /* summary_band gives the scoring pass the same band back */
     summary->q1 = summary->q3 = rt_nan();
     if (method == RT_ANOMALY_ZSCORE) {
-        rt_moments m;
-        int dense = dtype == RT_DTYPE_FLOAT64 && validity == NULL && length > 0 &&
-                    dense_moments((const double *)data + offset, length, &m);
-        if (!dense) {
-            RT_RETURN_NOT_OK(rt_stats_moments(dtype, data, validity, offset, length, 1, &m, err));
-        }
-        if (m.count > 0 && !(m.mean - m.mean == 0.0)) {
-            RT_RETURN_NOT_OK(finite_moments(dtype, data, validity, offset, length, &m, err));
-        }
-        summary->center = m.count > 0 ? m.mean : rt_nan();
-        summary->scale = m.count > 0 ? rt_sqrt(m.m2 / (double)m.count) : rt_nan();
+        int64_t count;
+        RT_RETURN_NOT_OK(zscore_statistics(dtype, data, validity, offset, length, &count, &summary->center,
+                                           &summary->scale, err));
         b->lo = b->hi = summary->center;
-        if (m.count == 0) {
+        if (count == 0) {
             /* No finite value: nothing to compare with, but infinities still score +inf (a zero
              * band of zero width does that; NaN bounds would score them 0). */
             b->lo = b->hi = 0.0;
@@ -477,24 +509,23 @@ static rt_status method_band(int32_t method, double threshold, int32_t dtype, co
     return RT_OK;
 }
 
-rt_status rt_anomaly_statistical(int32_t method, double threshold, int32_t dtype, const void *data,
-                                 const uint8_t *validity, int64_t offset, int64_t length,
-                                 double *scores, uint8_t *flags, rt_anomaly_summary *summary,
-                                 rt_error *err) {
-    const char *context = "rt_anomaly_statistical";
-    RT_RETURN_NOT_OK(rt_anomaly_check_column(err, context, dtype, data, offset, length));
-    if (method != RT_ANOMALY_ZSCORE && method != RT_ANOMALY_IQR && method != RT_ANOMALY_MAD) {
-        return rt_fail(err, RT_ERR_VALIDATION, "method", "method must be zscore (1), iqr (2) or mad (3)");
+/* The band a summary of method_band describes (the same lo, hi and scale method_band set). */
+static band summary_band(int32_t method, double threshold, const rt_anomaly_summary *s) {
+    band b = {s->center, s->center, s->scale, threshold, 0.0};
+    if (method == RT_ANOMALY_IQR) {
+        b.lo = s->q1;
+        b.hi = s->q3;
+    } else if (method == RT_ANOMALY_ZSCORE && s->center != s->center) {
+        b.lo = b.hi = b.scale = 0.0; /* no finite value: see method_band */
     }
-    if (!(threshold > 0.0) || threshold == rt_inf()) {
-        return rt_fail(err, RT_ERR_VALIDATION, "threshold", "threshold must be a finite number > 0");
-    }
-    if (length > 0 && scores == NULL) {
-        return rt_fail(err, RT_ERR_VALIDATION, context, "scores must not be NULL");
-    }
-    rt_anomaly_summary local = {0};
-    band b;
-    RT_RETURN_NOT_OK(method_band(method, threshold, dtype, data, validity, offset, length, &b, &local, err));
+    return b;
+}
+
+/* The scoring pass of a statistical method against the column's summary: scores, flags, counts. */
+static score_counts score_summary(int32_t method, double threshold, const rt_anomaly_summary *summary,
+                                  int32_t dtype, const void *data, const uint8_t *validity, int64_t offset,
+                                  int64_t length, double *scores, uint8_t *flags) {
+    band b = summary_band(method, threshold, summary);
     score_counts counts = score_column(b, dtype, data, validity, offset, length, scores, flags);
     /* Quartiles, median or MAD are NaN when they interpolate between an infinity and another value
      * (numpy's lerp) or difference two infinities: then no score is defined and nothing is flagged. */
@@ -507,10 +538,57 @@ rt_status rt_anomaly_statistical(int32_t method, double threshold, int32_t dtype
         }
         counts.flagged = 0;
     }
-    local.anomalies = counts.flagged;
-    local.count = counts.valid;
+    return counts;
+}
+
+static rt_status check_method(int32_t method, double threshold, rt_error *err) {
+    if (method != RT_ANOMALY_ZSCORE && method != RT_ANOMALY_IQR && method != RT_ANOMALY_MAD) {
+        return rt_fail(err, RT_ERR_VALIDATION, "method", "method must be zscore (1), iqr (2) or mad (3)");
+    }
+    if (!(threshold > 0.0) || threshold == rt_inf()) {
+        return rt_fail(err, RT_ERR_VALIDATION, "threshold", "threshold must be a finite number > 0");
+    }
+    return RT_OK;
+}
+
+rt_status rt_anomaly_statistical(int32_t method, double threshold, int32_t dtype, const void *data,
+                                 const uint8_t *validity, int64_t offset, int64_t length,
+                                 double *scores, uint8_t *flags, rt_anomaly_summary *summary,
+                                 rt_error *err) {
+    const char *context = "rt_anomaly_statistical";
+    RT_RETURN_NOT_OK(rt_anomaly_check_column(err, context, dtype, data, offset, length));
+    RT_RETURN_NOT_OK(check_method(method, threshold, err));
+    if (length > 0 && scores == NULL && (flags != NULL || summary == NULL)) {
+        return rt_fail(err, RT_ERR_VALIDATION, context, "without scores, pass a summary and no flags");
+    }
+    rt_anomaly_summary local = {0};
+    RT_RETURN_NOT_OK(method_band(method, threshold, dtype, data, validity, offset, length, &local, err));
+    if (scores != NULL) {
+        score_counts counts = score_summary(method, threshold, &local, dtype, data, validity, offset, length,
+                                            scores, flags);
+        local.anomalies = counts.flagged;
+        local.count = counts.valid;
+    }
     if (summary != NULL) {
         *summary = local;
+    }
+    return RT_OK;
+}
+
+rt_status rt_anomaly_score_summary(int32_t method, double threshold, const rt_anomaly_summary *summary,
+                                   int32_t dtype, const void *data, const uint8_t *validity, int64_t offset,
+                                   int64_t length, double *scores, uint8_t *flags, int64_t *counts,
+                                   rt_error *err) {
+    const char *context = "rt_anomaly_score_summary";
+    RT_RETURN_NOT_OK(rt_anomaly_check_column(err, context, dtype, data, offset, length));
+    RT_RETURN_NOT_OK(check_method(method, threshold, err));
+    if (summary == NULL || (length > 0 && scores == NULL)) {
+        return rt_fail(err, RT_ERR_VALIDATION, context, "summary and scores must not be NULL");
+    }
+    score_counts c = score_summary(method, threshold, summary, dtype, data, validity, offset, length, scores, flags);
+    if (counts != NULL) {
+        counts[0] = c.flagged;
+        counts[1] = c.valid;
     }
     return RT_OK;
 }

@@ -37,4 +37,22 @@ rt_status rt_fail(rt_error *err, int32_t kind, const char *context, const char *
 rt_status rt_check_column(rt_error *err, const char *context, const void *data,
                           int64_t offset, int64_t length, const void *out);
 
+/* Element i of a column of a kernel dtype (float32, float64, int32, int64, uint8) as a double. */
+static inline double rt_element_as_double(int32_t dtype, const void *data, int64_t i) {
+    switch (dtype) {
+    case RT_DTYPE_FLOAT32:
+        return (double)((const float *)data)[i];
+    case RT_DTYPE_FLOAT64:
+        return ((const double *)data)[i];
+    case RT_DTYPE_INT32:
+        return (double)((const int32_t *)data)[i];
+    case RT_DTYPE_INT64:
+        return (double)((const int64_t *)data)[i];
+    case RT_DTYPE_UINT8:
+        return (double)((const uint8_t *)data)[i];
+    default:
+        return __builtin_nan("");
+    }
+}
+
 #endif /* RT_INTERNAL_H */

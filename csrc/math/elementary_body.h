@@ -5,7 +5,7 @@
  * short, every function builds its result as an unevaluated sum hi + lo of
  * two doubles (error-free transformations around a polynomial) and rounds
  * once at the end, which keeps float64 within 1 ULP without tables; float32
- * is computed in float64 and rounded once to float32.
+ * has its own float-lane algorithms (f32_body.h, pow's in pow_body.h).
  */
 #include "elementary_coefficients.h"
 #include "elementary_kernels.h"
@@ -323,15 +323,10 @@ static inline vd acos_v(vd x) {
 
 /* --------------------------------------------------------------- loops */
 
-#include "elementary_f32_body.h"
 #include "vec32.h"
 #include "f32_body.h"
 
-/* float64 lanes use fn##_v, float32 lanes fn32 (elementary_f32_body.h, widened to double lanes). */
-#define UNARY_LOOPS(fn, fn32) \
-    VEC_UNARY_LOOPS(VEC_NAME(rt_vm_##fn##_f64), VEC_NAME(rt_vm_##fn##_f32), fn##_v, fn32)
-
-/* float32 in float32 lanes (f32_body.h). */
+/* float64 lanes use fn##_v, float32 lanes fn##_f32 (float32 lanes, f32_body.h). */
 #define UNARY_LOOPS_F32(fn)                              \
     VEC_UNARY_LOOP64(VEC_NAME(rt_vm_##fn##_f64), fn##_v) \
     VF_UNARY_LOOP(VEC_NAME(rt_vm_##fn##_f32), fn##_f32)
@@ -343,9 +338,9 @@ UNARY_LOOPS_F32(log1p)
 UNARY_LOOPS_F32(sinh)
 UNARY_LOOPS_F32(cosh)
 UNARY_LOOPS_F32(tanh)
-UNARY_LOOPS(asin, asin32_v)
-UNARY_LOOPS(acos, acos32_v)
-UNARY_LOOPS(atan, atan32_v)
+UNARY_LOOPS_F32(asin)
+UNARY_LOOPS_F32(acos)
+UNARY_LOOPS_F32(atan)
 
 void VEC_NAME(rt_vm_atan2_f64)(const double *y, const double *x, int64_t n, double *out) {
     int64_t i = 0;
@@ -361,18 +356,6 @@ void VEC_NAME(rt_vm_atan2_f64)(const double *y, const double *x, int64_t n, doub
     }
 }
 
-void VEC_NAME(rt_vm_atan2_f32)(const float *y, const float *x, int64_t n, float *out) {
-    int64_t i = 0;
-    for (; i + VL <= n; i += VL) {
-        vd_store_f32(out + i, atan2_32_v(vd_load_f32(y + i), vd_load_f32(x + i)));
-    }
-    if (i < n) {
-        float by[VL < 4 ? 4 : VL] = {0}, bx[VL < 4 ? 4 : VL] = {0};
-        __builtin_memcpy(by, y + i, (size_t)(n - i) * sizeof(float));
-        __builtin_memcpy(bx, x + i, (size_t)(n - i) * sizeof(float));
-        vd_store_f32(by, atan2_32_v(vd_load_f32(by), vd_load_f32(bx)));
-        __builtin_memcpy(out + i, by, (size_t)(n - i) * sizeof(float));
-    }
-}
+VF_BINARY_LOOP(VEC_NAME(rt_vm_atan2_f32), atan2_f32)
 
 #include "pow_body.h"

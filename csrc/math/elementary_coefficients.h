@@ -119,15 +119,4 @@ static const double ATAN_P[12] = {
     0x1.99999999998c4p-3,
     -0x1.5555555555555p-2
 };
-/* float32 kernels: near-minimax on z in [0, 0.1915], max abs error 1.51e-12 */
-static const double ATAN32_P[8] = {
-    0x1.fae58d0983289p-6,
-    -0x1.e3fb0d631a28fp-5,
-    0x1.365cb45f9fff9p-4,
-    -0x1.73f4b33c3aae1p-4,
-    0x1.c71777e5c0ad0p-4,
-    -0x1.24923a18f4e0ap-3,
-    0x1.99999976b7571p-3,
-    -0x1.555555554ea98p-2
-};
 #endif

@@ -23,11 +23,15 @@ static const float EXP_Q3_32[5] = {
     0x1.a15234p-13f, 0x1.6d119ep-10f, 0x1.1110ccp-7f, 0x1.555518p-5f, 0x1.555556p-3f,
 };
 
-/* x = k ln2 + rh + rl, |rh| <= 0.35: x - k LN2_HI32 is exact, rl the rounding error of subtracting k LN2_LO32. */
-static inline vf exp_f32_reduce(vf x, vf *k_out, vf *rl) {
+/*
+ * x + xl = k ln2 + rh + rl, |rh| <= 0.35, for a tail |xl| < 2^-16 (or 0):
+ * x - k LN2_HI32 is exact, rl the rounding error of subtracting
+ * c = k LN2_LO32 - xl (|c| < 2^-12, so rounding c costs < 2^-36).
+ */
+static inline vf exp_f32_reduce(vf x, vf xl, vf *k_out, vf *rl) {
     vf k = vf_round(vf_mul(x, vf_set(INV_LN2_32)));
     vf r1 = vf_sub(x, vf_mul(k, vf_set(LN2_HI32)));
-    vf c = vf_mul(k, vf_set(LN2_LO32));
+    vf c = vf_sub(vf_mul(k, vf_set(LN2_LO32)), xl);
     vf rh = vf_sub(r1, c);
     *rl = vf_sub(vf_sub(r1, rh), c);
     *k_out = k;
@@ -47,40 +51,8 @@ static inline void exp_f32_assemble(vf rh, vf rl, vf u, vf *h_out, vf *lo_out) {
  * (|lo| < 0.1, relative error of h + lo ~2^-26.5: r^2 Q(r) rounded three times).
  */
 static inline void exp_f32_core(vf x, vf *k, vf *h, vf *lo) {
-    vf rl, rh = exp_f32_reduce(x, k, &rl);
+    vf rl, rh = exp_f32_reduce(x, vf_set(0.0f), k, &rl);
     exp_f32_assemble(rh, rl, vf_mul(vf_mul(rh, rh), vf_poly(rh, EXP_Q32, 6)), h, lo);
-}
-
-/* a * a = p + e exactly (Dekker's splitting: no FMA here). */
-static inline void vf_two_square(vf a, vf *p, vf *e) {
-    vf t = vf_mul(a, vf_set(4097.0f)); /* 2^12 + 1 */
-    vf hi = vf_sub(t, vf_sub(t, a));
-    vf lo = vf_sub(a, hi);
-    vf prod = vf_mul(a, a);
-    *e = vf_add(vf_add(vf_sub(vf_mul(hi, hi), prod), vf_mul(vf_add(hi, hi), lo)), vf_mul(lo, lo));
-    *p = prod;
-}
-
-/*
- * exp_f32_core with r^2 / 2 taken exactly: r^2 Q(r) = p/2 + (pe/2 + r^3 Q'(r)), so
- * h + lo is within ~2^-29 of e^r; for expm1, sinh and cosh, whose results
- * can be much smaller than e^r's pieces (expm1 near 0.35: 0.42 from 2 (h + lo) - 1).
- */
-static inline void exp_f32_core_precise(vf x, vf *k, vf *h, vf *lo) {
-    vf rl, rh = exp_f32_reduce(x, k, &rl);
-    vf p, pe;
-    vf_two_square(rh, &p, &pe);
-    vf cube = vf_mul(p, rh);
-    vf tail = vf_add(vf_mul(vf_set(0.5f), pe), vf_mul(cube, vf_poly(rh, EXP_Q3_32, 5)));
-    exp_f32_assemble(rh, rl, vf_add(vf_mul(vf_set(0.5f), p), tail), h, lo);
-}
-
-static inline vf exp_f32(vf x) {
-    /* float32 e^x is 0 below -104 and inf above 88.73. */
-    vf k, h, lo;
-    exp_f32_core(vf_min(vf_max(x, vf_set(-104.0f)), vf_set(89.0f)), &k, &h, &lo);
-    vf r = vf_scale2(vf_add(h, lo), k);
-    return vf_sel(vf_isnan(x), x, r);
 }
 
 /* a + b = s + e exactly (Knuth). */
@@ -93,6 +65,54 @@ static inline void vf_two_sum(vf a, vf b, vf *s, vf *e) {
 }
 
 /*
+ * exp_f32_core of x + xl (|xl| < 2^-16, may be 0) with r^2 / 2 taken exactly:
+ * r^2 Q(r) = p/2 + (pe/2 + r^3 Q'(r)), so h + lo is within ~2^-29 of e^r;
+ * for expm1, whose results can be much smaller than e^r's pieces (near 0.35:
+ * 0.42 from 2 (h + lo) - 1), and pow, whose exponent y log x comes as x + xl.
+ */
+static inline void exp_f32_core_precise(vf x, vf xl, vf *k, vf *h, vf *lo) {
+    vf rl, rh = exp_f32_reduce(x, xl, k, &rl); /* xl joins rh (rl must stay ~2^-24 |rh| for the assembly) */
+    vf p, pe;
+    vf_two_prod(rh, rh, &p, &pe);
+    pe = vf_sel(vf_lt(vf_abs(rh), vf_set(0x1p-50f)), vf_set(0.0f), pe); /* outside vf_two_prod's range; far below h's ulp */
+    vf cube = vf_mul(p, rh);
+    vf tail = vf_add(vf_mul(vf_set(0.5f), pe), vf_mul(cube, vf_poly(rh, EXP_Q3_32, 5)));
+    exp_f32_assemble(rh, rl, vf_add(vf_mul(vf_set(0.5f), p), tail), h, lo);
+}
+
+/*
+ * (h + lo) 2^k rounded once, for h in [0.7, 1.5], |lo| < 0.1 and integral k in
+ * [-150, 128]. Rounding h + lo and then scaling rounds twice where the result
+ * is subnormal (k < -125; up to 0.75 ULP): there (a rare vector branch) the
+ * scaled result moves one step when the first sum's exact error ev takes the
+ * sum across the midpoint the scaling rounded to (v - back is exact).
+ */
+static inline vf vf_scale2_sum(vf h, vf lo, vf k) {
+    vf v = vf_add(h, lo);
+    vf r = vf_scale2(v, k);
+    vfm sub = vf_lt(k, vf_set(-125.0f));
+    if (!vfm_any(sub)) {
+        return r;
+    }
+    vf ev = vf_sub(lo, vf_sub(v, h));
+    vf kk = vf_sel(sub, k, vf_set(-126.0f)); /* keeps the other lanes' scalings in range */
+    vf back = vf_scale2(r, vf_sub(vf_set(0.0f), kk));
+    vf d = vf_add(vf_sub(v, back), ev);
+    vf half_step = vf_pow2(vf_sub(vf_set(-150.0f), kk)); /* half the subnormal spacing, in v's units */
+    vf step = vf_set(0x1p-149f);
+    vf adj = vf_sel(vf_gt(d, half_step), step, vf_sel(vf_lt(d, vf_mul(half_step, vf_set(-1.0f))), vf_mul(step, vf_set(-1.0f)), vf_set(0.0f)));
+    return vf_sel(sub, vf_add(r, adj), r);
+}
+
+static inline vf exp_f32(vf x) {
+    /* float32 e^x is 0 below -104 and inf above 88.73. */
+    vf k, h, lo;
+    exp_f32_core(vf_min(vf_max(x, vf_set(-104.0f)), vf_set(89.0f)), &k, &h, &lo);
+    vf r = vf_scale2_sum(h, lo, k);
+    return vf_sel(vf_isnan(x), x, r);
+}
+
+/*
  * e^x - 1 = 2^k (h - 1 + lo) + (2^k - 1) = (2^k h - 1) + 2^k lo, the first
  * sum made exact by two_sum; h - 1 is exact, so for k = 0 (|x| < 0.35) this
  * is (h - 1) + lo with lo carrying x itself: full relative accuracy near 0.
@@ -100,7 +120,7 @@ static inline void vf_two_sum(vf a, vf b, vf *s, vf *e) {
  */
 static inline vf expm1_f32(vf x) {
     vf k, h, lo;
-    exp_f32_core_precise(vf_min(vf_max(x, vf_set(-25.0f)), vf_set(89.0f)), &k, &h, &lo);
+    exp_f32_core_precise(vf_min(vf_max(x, vf_set(-25.0f)), vf_set(89.0f)), vf_set(0.0f), &k, &h, &lo);
     vf big = vf_scale2(vf_add(h, lo), k);
     vf scale = vf_pow2(vf_min(k, vf_set(40.0f)));
     vf s, e;
@@ -248,5 +268,183 @@ static inline vf tanh_f32(vf x) {
     vf big = vf_copysign(tanh_big_f32(vf_max(a, vf_set(0.625f))), x);
     vf r = vf_sel(vf_lt(a, vf_set(0.625f)), small, big);
     r = vf_sel(vf_eq(x, vf_set(0.0f)), x, r); /* keeps -0 (x^3 P(x^2) is +0 there) */
+    return vf_sel(vf_isnan(x), x, r);
+}
+
+/* ------------------------------------------------------ atan, atan2, asin, acos */
+
+/* max relative error of u + u^3 ATAN_P32(u^2) against atan u over |u| <= 0.1624: 2^-31.5 (tools/gen_f32_coefficients.py) */
+static const float ATAN_P32[4] = {
+    0x1.b00492p-4f, -0x1.245194p-3f, 0x1.99990ap-3f, -0x1.555556p-2f,
+};
+
+/* atan(1/4), atan(1/2), pi/4, pi/2 and pi as float heads and tails (value = hi + lo to ~2^-50). */
+static const float ATAN_QUARTER_HI32 = 0x1.f5b76p-3f, ATAN_QUARTER_LO32 = -0x1.b4dfc8p-29f;
+static const float ATAN_HALF_HI32 = 0x1.dac67p-2f, ATAN_HALF_LO32 = 0x1.586ed4p-28f;
+static const float PI_4_HI32 = 0x1.921fb6p-1f, PI_4_LO32 = -0x1.777a5cp-26f;
+static const float PI_2_HI32 = 0x1.921fb6p0f, PI_2_LO32 = -0x1.777a5cp-25f;
+static const float PI_HI32 = 0x1.921fb6p1f, PI_LO32 = -0x1.777a5cp-24f;
+
+/*
+ * atan(a / b) = wh + wl for 0 <= a <= b, b in [2^-60, 2^61] and a / b >= 2^-39
+ * (relative error ~2^-30 before the caller's last rounding). a / b = t is
+ * reduced to u = (t - c) / (1 + c t) with c in {0, 1/4, 1/2, 1}
+ * (|u| <= 0.1624), so atan t = atan c + u + u^3 P(u^2). The numerator
+ * a - c b is exact (Sterbenz: each c is used only where a / (c b) is in
+ * [1/2, 2]), the denominator b + c a is kept as dh + dl, and the quotient as
+ * uh + ul: uh = num (1 / dh) and ul = (num - uh (dh + dl)) / dh from the
+ * exact product uh * dh, so one division serves both.
+ */
+static inline void atan_ratio_f32(vf a, vf b, vf *wh, vf *wl) {
+    vfm r1 = vf_gt(a, vf_mul(b, vf_set(0.125f)));
+    vfm r2 = vf_gt(a, vf_mul(b, vf_set(0x1.7a5e36p-2f))); /* 0.3695 = tan((atan 1/4 + atan 1/2) / 2) */
+    vfm r3 = vf_gt(a, vf_mul(b, vf_set(0x1.716872p-1f))); /* 0.7215 = tan((atan 1/2 + pi/4) / 2) */
+    vf c = vf_sel(r3, vf_set(1.0f), vf_sel(r2, vf_set(0.5f), vf_sel(r1, vf_set(0.25f), vf_set(0.0f))));
+    vf num = vf_sub(a, vf_mul(c, b));
+    vf dh, dl;
+    vf_fast_two_sum(b, vf_mul(c, a), &dh, &dl);
+    vf inv = vf_div(vf_set(1.0f), dh);
+    vf uh = vf_mul(num, inv);
+    vf p, e;
+    vf_two_prod(uh, dh, &p, &e); /* num - p is exact: p is within 2^-22 of num */
+    vf ul = vf_mul(vf_sub(vf_sub(vf_sub(num, p), e), vf_mul(uh, dl)), inv);
+    vf z = vf_mul(uh, uh);
+    vf corr = vf_mul(vf_mul(uh, z), vf_poly(z, ATAN_P32, 4));
+    vf ch = vf_sel(r3, vf_set(PI_4_HI32), vf_sel(r2, vf_set(ATAN_HALF_HI32), vf_sel(r1, vf_set(ATAN_QUARTER_HI32), vf_set(0.0f))));
+    vf cl = vf_sel(r3, vf_set(PI_4_LO32), vf_sel(r2, vf_set(ATAN_HALF_LO32), vf_sel(r1, vf_set(ATAN_QUARTER_LO32), vf_set(0.0f))));
+    vf t;
+    vf_fast_two_sum(ch, uh, wh, &t); /* ch >= 0.24 > |uh| or ch = 0 */
+    *wl = vf_add(t, vf_add(cl, vf_add(ul, corr)));
+}
+
+/*
+ * atan(a / b) for any finite 0 <= a <= b, b > 0: atan_ratio_f32 after scaling
+ * both by 2^100 or 2^-100 when b is outside [2^-60, 2^60] (a rare vector
+ * branch). Where a / b < 2^-39 (also rare; it covers a scaled a below
+ * 2^-100, where the exact product may not be, and quotients whose tail ul
+ * would underflow) atan(a / b) rounds as a / b itself: divided out directly.
+ */
+static inline void atan_ratio_any_f32(vf a, vf b, vf *wh, vf *wl) {
+    vfm big = vf_gt(b, vf_set(0x1p60f)), small = vf_lt(b, vf_set(0x1p-60f));
+    vf as = a, bs = b;
+    if (vfm_any(vfm_or(big, small))) {
+        vf scale = vf_sel(big, vf_set(0x1p-100f), vf_sel(small, vf_set(0x1p100f), vf_set(1.0f)));
+        as = vf_mul(a, scale);
+        bs = vf_mul(b, scale);
+    }
+    atan_ratio_f32(as, bs, wh, wl);
+    vfm tiny = vf_lt(*wh, vf_set(0x1p-39f));
+    if (vfm_any(tiny)) {
+        *wh = vf_sel(tiny, vf_div(a, b), *wh);
+        *wl = vf_sel(tiny, vf_set(0.0f), *wl);
+    }
+}
+
+/* base + sign (wh + wl) rounded once, where |base_hi| >= |wh| or base = 0. */
+static inline vf vf_offset_sum(vf base_hi, vf base_lo, vf sign, vf wh, vf wl) {
+    vf h, e;
+    vf_fast_two_sum(base_hi, vf_mul(sign, wh), &h, &e);
+    return vf_add(h, vf_add(e, vf_add(base_lo, vf_mul(sign, wl))));
+}
+
+/*
+ * The angle of the point (d, n) for finite n, d >= 0, not both 0, in [0, pi]
+ * (x_negative: the point is (-d, n)): atan(min / max), reflected about pi/4
+ * when n > d and about pi/2 when x_negative, as one offset and one sign.
+ */
+static inline vf angle_f32(vf n, vf d, vfm x_negative) {
+    vfm swap = vf_gt(n, d);
+    vf wh, wl;
+    atan_ratio_any_f32(vf_min(n, d), vf_max(n, d), &wh, &wl);
+    vf zero = vf_set(0.0f), one = vf_set(1.0f), minus_one = vf_set(-1.0f);
+    vf base_hi = vf_sel(swap, vf_set(PI_2_HI32), vf_sel(x_negative, vf_set(PI_HI32), zero));
+    vf base_lo = vf_sel(swap, vf_set(PI_2_LO32), vf_sel(x_negative, vf_set(PI_LO32), zero));
+    vf sign = vf_sel(swap, minus_one, one);
+    sign = vf_sel(x_negative, vf_mul(sign, minus_one), sign);
+    return vf_offset_sum(base_hi, base_lo, sign, wh, wl);
+}
+
+static inline vf atan_f32(vf x) {
+    vf ax = vf_abs(x);
+    vf a = vf_min(ax, vf_set(1.0f));
+    vf b = vf_max(ax, vf_set(1.0f));
+    vfm big = vf_gt(ax, vf_set(1.0f));
+    vfm inf = vf_eq(ax, vf_set(__builtin_inff()));
+    vf wh, wl;
+    /* |x| > 1: atan |x| = pi/2 - atan(1 / |x|); infinities as the point (0, 1). */
+    atan_ratio_any_f32(vf_sel(inf, vf_set(0.0f), a), vf_sel(inf, vf_set(1.0f), b), &wh, &wl);
+    vf r = vf_offset_sum(vf_sel(big, vf_set(PI_2_HI32), vf_set(0.0f)), vf_sel(big, vf_set(PI_2_LO32), vf_set(0.0f)),
+                         vf_sel(big, vf_set(-1.0f), vf_set(1.0f)), wh, wl);
+    r = vf_copysign(r, x);
+    return vf_sel(vf_isnan(x), x, r);
+}
+
+static inline vf atan2_f32(vf y, vf x) {
+    vf a = vf_abs(y), b = vf_abs(x), zero = vf_set(0.0f), one = vf_set(1.0f), inf = vf_set(__builtin_inff());
+    /* Infinities and (0, 0) become finite points with the same angle (as atan2_v). */
+    vfm a_inf = vf_eq(a, inf), b_inf = vf_eq(b, inf);
+    vf a2 = vf_sel(a_inf, one, vf_sel(b_inf, zero, a));
+    vf b2 = vf_sel(b_inf, one, vf_sel(a_inf, zero, b));
+    b2 = vf_sel(vfm_and(vf_eq(a2, zero), vf_eq(b2, zero)), one, b2);
+    vfm x_negative = vf_lt(vf_copysign(one, x), zero); /* the sign bit, -0 included */
+    vf r = vf_copysign(angle_f32(a2, b2, x_negative), y);
+    return vf_sel(vf_isnan(x), x, vf_sel(vf_isnan(y), y, r));
+}
+
+/* max relative error of u + u^3 ASIN_R32(u^2) against asin u over |u| <= 0.5: 2^-29.8 (tools/gen_f32_coefficients.py) */
+static const float ASIN_R32[6] = {
+    0x1.3355c6p-5f, 0x1.d91f98p-7f, 0x1.0491a2p-5f, 0x1.6caed2p-5f, 0x1.33387cp-4f, 0x1.55554cp-3f,
+};
+
+/*
+ * asin s = yh + yl for s in [0, 1/2] (|error| ~2^-30 relative), with s = |x|
+ * where |x| <= 1/2 and s = sqrt((1 - |x|) / 2) otherwise (`big`): 1 - |x| and
+ * the halving are exact, s is rounded, and its tail (z - sh^2) / (2 sh) comes
+ * from the exact square. asin s = s + s^3 R(s^2), R a minimax fit.
+ */
+static inline void asin_half_f32(vf ax, vfm big, vf *yh, vf *yl) {
+    vf zb = vf_mul(vf_sub(vf_set(1.0f), ax), vf_set(0.5f));
+    vf z = vf_sel(big, zb, vf_mul(ax, ax));
+    vf sh = vf_sel(big, vf_sqrt(zb), ax);
+    vf p, e;
+    vf_two_prod(sh, sh, &p, &e); /* sh >= 2^-13 where used */
+    vf resid = vf_sub(vf_sub(zb, p), e);
+    vf sl = vf_sel(big, vf_div(resid, vf_max(vf_add(sh, sh), vf_set(0x1p-60f))), vf_set(0.0f));
+    vf corr = vf_mul(vf_mul(sh, z), vf_poly(z, ASIN_R32, 6));
+    *yh = sh;
+    *yl = vf_add(sl, corr);
+}
+
+/* asin |x| = |x| + ... for |x| <= 1/2, pi/2 - 2 asin s beyond; sign of x, NaN outside [-1, 1]. */
+static inline vf asin_f32(vf x) {
+    vf ax = vf_abs(x);
+    vfm outside = vf_gt(ax, vf_set(1.0f));
+    ax = vf_min(ax, vf_set(1.0f));
+    vfm big = vf_gt(ax, vf_set(0.5f));
+    vf yh, yl;
+    asin_half_f32(ax, big, &yh, &yl);
+    vf zero = vf_set(0.0f);
+    vf r = vf_offset_sum(vf_sel(big, vf_set(PI_2_HI32), zero), vf_sel(big, vf_set(PI_2_LO32), zero),
+                         vf_sel(big, vf_set(-2.0f), vf_set(1.0f)), yh, yl);
+    r = vf_copysign(r, x);
+    r = vf_sel(outside, vf_set(__builtin_nanf("")), r);
+    return vf_sel(vf_isnan(x), x, r);
+}
+
+/* acos x = pi/2 - asin x for |x| <= 1/2, 2 asin s for x > 1/2, pi - 2 asin s for x < -1/2. */
+static inline vf acos_f32(vf x) {
+    vf ax = vf_abs(x);
+    vfm outside = vf_gt(ax, vf_set(1.0f));
+    ax = vf_min(ax, vf_set(1.0f));
+    vfm big = vf_gt(ax, vf_set(0.5f));
+    vfm negative = vf_lt(x, vf_set(0.0f));
+    vf yh, yl;
+    asin_half_f32(ax, big, &yh, &yl);
+    vf zero = vf_set(0.0f);
+    vf base_hi = vf_sel(big, vf_sel(negative, vf_set(PI_HI32), zero), vf_set(PI_2_HI32));
+    vf base_lo = vf_sel(big, vf_sel(negative, vf_set(PI_LO32), zero), vf_set(PI_2_LO32));
+    vf sign = vf_sel(big, vf_sel(negative, vf_set(-2.0f), vf_set(2.0f)), vf_sel(negative, vf_set(1.0f), vf_set(-1.0f)));
+    vf r = vf_offset_sum(base_hi, base_lo, sign, yh, yl);
+    r = vf_sel(outside, vf_set(__builtin_nanf("")), r);
     return vf_sel(vf_isnan(x), x, r);
 }

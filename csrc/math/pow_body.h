@@ -6,9 +6,11 @@
  *   float64: log|x| = lh + ll from log_table_dd (log_table_body.h, relative
  *            error ~2^-68), y * log|x| = eh + el exactly (two_prod), then
  *            e^eh (1 + el) from exp_core: within 1 ULP with no division;
- *   float32: log32_core (the same table, a short series, plain double),
- *            times y, and a short exp polynomial in double: error ~2^-40
- *            before the rounding to float32.
+ *   float32: in float lanes (vec32.h): log|x| = H + T from the same
+ *            subintervals (pow_table.h's float tables, r exact from an
+ *            exact product), y * H = P + E exactly, then f32_body.h's
+ *            precise exp core of P + (E + y T): ~2^-28 relative before
+ *            the rounding to float32, no division.
  *
  * Special values (C99 Annex F) are fixed up by pow_special, which only runs
  * for vectors that hold a lane with x <= 0, x = inf or NaN, y = inf or NaN.
@@ -24,18 +26,6 @@ static inline vd pow_core_f64(vd ax, vd y) {
     vm in_range = vm_and(vd_gt(eh, vd_set(-746.0)), vd_lt(eh, vd_set(711.0)));
     vd el = vd_sel(in_range, vd_mla(y, ll, ee), vd_set(0.0));
     return exp_fast(vd_min(vd_max(eh, vd_set(-746.0)), vd_set(711.0)), el); /* |el| < 2^-43 */
-}
-
-/* |x|^y for finite x > 0 and finite y, with ~2^-40 relative error (float32 pow). */
-static inline vd pow_core_f32(vd ax, vd y) {
-    /* ax is a widened float32, never a subnormal double; log32_core's error is ~2^-50 relative. */
-    vd lh = log32_core(ax);
-    /* float32 results are 0 or inf outside [-104, 89]; the clamp keeps 2^k a normal double. */
-    vd t = vd_min(vd_max(vd_mul(y, lh), vd_set(-160.0)), vd_set(160.0));
-    vd k = vd_round(vd_mul(t, vd_set(INV_LN2)));
-    vd r = vd_mla(k, vd_set(-LN2_HI), t);
-    r = vd_mla(k, vd_set(-LN2_LO), r);
-    return vd_mul(vd_poly(r, POW_EXP_F32, 11), vd_pow2(k));
 }
 
 /* Integer and odd-integer lanes of y (every |y| >= 2^53 is an even integer). */
@@ -88,9 +78,106 @@ static inline vd pow_f64_v(vd x, vd y) {
     return vm_any(pow_needs_special(x, y)) ? pow_special(x, y, r) : r;
 }
 
-static inline vd pow_f32_v(vd x, vd y) {
-    vd r = pow_core_f32(vd_abs(x), y);
-    return vm_any(pow_needs_special(x, y)) ? pow_special(x, y, r) : r;
+/* ------------------------------------------------------------- float32 */
+
+/* log1p(r) = r - r^2/2 + r^3 P(r), |r| < 0.0225: Taylor terms r^3..r^7, highest first (error < 2^-41 relative). */
+static const float POW_LOG1P_P32[5] = {1.0f / 7.0f, -1.0f / 6.0f, 0.2f, -0.25f, 1.0f / 3.0f};
+
+/*
+ * log x = H + T for finite x > 0 (relative error ~2^-36): x = 2^k z, z in
+ * [OFF, 2 OFF), r = z invc - 1 = rh + rl exactly (an exact product; p - 1 is
+ * exact by Sterbenz), log x = (k LN2_HI32 + logc_hi) + r - r^2/2 + ...: the
+ * first sum is exact, the three head terms are summed with two-sums and
+ * everything else (r^2's and ln 2's tails, logc_lo, r^3 P(r)) goes to T,
+ * which is then folded into H (|T| <= ulp(H) / 2).
+ */
+static inline void pow_log_f32(vf x, vf *H, vf *T) {
+    vfm sub = vf_lt(x, vf_set(0x1p-126f)); /* subnormals, scaled by 2^23 (a rare vector branch) */
+    int any_sub = vfm_any(sub);
+    vf xs = any_sub ? vf_sel(sub, vf_mul(x, vf_set(0x1p23f)), x) : x;
+    vfi ix = vfi_sub(vf_bits(xs), vfi_set(POW_OFF32));
+    vfi index = vfi_and(vfi_sar(ix, 23 - 5), vfi_set(POW_LOG_N - 1));
+    vf k = vfi_to_float(vfi_sar(ix, 23));
+    k = any_sub ? vf_sub(k, vf_sel(sub, vf_set(23.0f), vf_set(0.0f))) : k;
+    vf z = vfi_float_bits(vfi_sub(vf_bits(xs), vfi_and(ix, vfi_set((int32_t)0xff800000u))));
+    vf p, rl, q, qe;
+    vf_two_prod(z, vf_lookup32(POW_INVC32, index), &p, &rl);
+    vf rh = vf_sub(p, vf_set(1.0f));
+    vf_two_prod(rh, rh, &q, &qe);
+    vf a = vf_add(vf_mul(k, vf_set(LN2_HI32)), vf_lookup32(POW_LOGC_HI32, index));
+    /*
+     * Fast two-sums: a = 0 or its exponent is at least rh's (|a| >= 0.0157 = 2^-6.0, |rh| < 0.0225 < 2^-5),
+     * and s1 = log x to ~2%, which is 0.01 or more outside a = 0's subinterval (there s1 = rh > r^2 / 2).
+     */
+    vf s1, s2, e1, e2;
+    vf_fast_two_sum(a, rh, &s1, &e1);
+    vf_fast_two_sum(s1, vf_mul(vf_set(-0.5f), q), &s2, &e2);
+    vf series = vf_mul(vf_mul(rh, q), vf_poly(rh, POW_LOG1P_P32, 5));
+    /* rl / (1 + rh) to second order (rl is up to 2^-17 rh: p - 1 keeps only p's 2^-23 grid) and r^2's tail. */
+    vf r_tail = vf_sub(vf_sub(rl, vf_mul(rl, vf_sub(rh, q))), vf_mul(vf_set(0.5f), qe));
+    vf tables = vf_add(vf_lookup32(POW_LOGC_LO32, index), vf_mul(k, vf_set(LN2_LO32)));
+    /* Renormalised (|T| <= ulp(H) / 2), so y T stays below 2^-16 wherever the result is finite and not 0. */
+    vf_fast_two_sum(s2, vf_add(vf_add(e1, e2), vf_add(vf_add(r_tail, tables), series)), H, T);
+}
+
+/* |x|^y for finite x > 0 and finite y (float32 lanes). */
+static inline vf pow_core_f32(vf ax, vf y) {
+    vf h, t, p, e;
+    pow_log_f32(ax, &h, &t);
+    vf_two_prod(y, h, &p, &e);
+    /* Outside [-150, 150] (0 or inf) and below 2^-60 (1) the tail does not matter, and e may not be exact. */
+    vf ap = vf_abs(p);
+    vfm used = vfm_and(vf_lt(ap, vf_set(150.0f)), vf_gt(ap, vf_set(0x1p-60f)));
+    vf tail = vf_sel(used, vf_add(e, vf_mul(y, t)), vf_set(0.0f));
+    vf k, eh, elo;
+    exp_f32_core_precise(vf_min(vf_max(p, vf_set(-104.0f)), vf_set(89.0f)), tail, &k, &eh, &elo);
+    return vf_scale2_sum(eh, elo, k);
+}
+
+/* Integer and odd-integer lanes of y (every |y| >= 2^24 is an even integer). */
+static inline void pow_classify_y_f32(vf y, vfm *is_int, vfm *is_odd) {
+    vf ay = vf_abs(y);
+    vfm big = vf_gt(ay, vf_set(0x1.fffffep22f));
+    /* Below 2^24, subtracting 2^23 keeps the parity and brings w into vf_round's range. */
+    vf w = vf_sel(big, vf_sel(vf_lt(ay, vf_set(0x1p24f)), vf_sub(ay, vf_set(0x1p23f)), vf_set(0.0f)), ay);
+    vf half = vf_mul(w, vf_set(0.5f));
+    vf frac = vf_abs(vf_sub(half, vf_round(half)));
+    *is_odd = vf_eq(frac, vf_set(0.5f));
+    *is_int = vfm_or(big, vfm_or(*is_odd, vf_eq(frac, vf_set(0.0f))));
+}
+
+/* C99 F.9.4.4 on top of r = |x|^y computed for the ordinary lanes (pow_special in float lanes). */
+static inline vf pow_special_f32(vf x, vf y, vf r) {
+    vfm y_int, y_odd;
+    pow_classify_y_f32(y, &y_int, &y_odd);
+    vf zero = vf_set(0.0f), one = vf_set(1.0f), inf = vf_set(__builtin_inff()), nan = vf_set(__builtin_nanf(""));
+    vf ax = vf_abs(x);
+    vfm negative = vf_lt(x, zero);
+    r = vf_sel(vfm_and(negative, y_odd), vf_mul(r, vf_set(-1.0f)), r);
+    r = vf_sel(negative, vf_sel(y_int, r, nan), r);
+    vfm y_negative = vf_lt(y, zero);
+    vfm x_zero = vf_eq(ax, zero), x_inf = vf_eq(ax, inf);
+    vf edge = vf_sel(x_zero, vf_sel(y_negative, inf, zero), vf_sel(y_negative, zero, inf));
+    edge = vf_sel(y_odd, vf_copysign(edge, x), edge);
+    r = vf_sel(vfm_or(x_zero, x_inf), edge, r);
+    vfm x_big = vf_gt(ax, one);
+    vf to_inf = vf_sel(x_big, vf_sel(y_negative, zero, inf), vf_sel(y_negative, inf, zero));
+    vf y_inf_case = vf_sel(vf_eq(ax, one), one, to_inf);
+    r = vf_sel(vf_eq(vf_abs(y), inf), y_inf_case, r);
+    r = vf_sel(vfm_or(vf_isnan(x), vf_isnan(y)), vf_add(x, y), r);
+    return vf_sel(vfm_or(vf_eq(y, zero), vf_eq(x, one)), one, r);
+}
+
+/* Lanes pow_core_f32 cannot take: x <= 0 (-0 too), x not finite, y not finite, and x = 1. */
+static inline vfm pow_needs_special_f32(vf x, vf y) {
+    vf inf = vf_set(__builtin_inff());
+    vfm ordinary = vfm_and(vfm_and(vf_gt(x, vf_set(0.0f)), vf_lt(x, inf)), vf_lt(vf_abs(y), inf));
+    return vfm_or(vfm_not(ordinary), vf_eq(x, vf_set(1.0f)));
+}
+
+static inline vf pow_f32(vf x, vf y) {
+    vf r = pow_core_f32(vf_abs(x), y);
+    return vfm_any(pow_needs_special_f32(x, y)) ? pow_special_f32(x, y, r) : r;
 }
 
 /* --------------------------------------------------------------- loops */
@@ -109,19 +196,7 @@ void VEC_NAME(rt_vm_pow_f64)(const double *x, const double *y, int64_t n, double
     }
 }
 
-void VEC_NAME(rt_vm_pow_f32)(const float *x, const float *y, int64_t n, float *out) {
-    int64_t i = 0;
-    for (; i + VL <= n; i += VL) {
-        vd_store_f32(out + i, pow_f32_v(vd_load_f32(x + i), vd_load_f32(y + i)));
-    }
-    if (i < n) {
-        float bx[VL < 4 ? 4 : VL] = {0}, by[VL < 4 ? 4 : VL] = {0};
-        __builtin_memcpy(bx, x + i, (size_t)(n - i) * sizeof(float));
-        __builtin_memcpy(by, y + i, (size_t)(n - i) * sizeof(float));
-        vd_store_f32(bx, pow_f32_v(vd_load_f32(bx), vd_load_f32(by)));
-        __builtin_memcpy(out + i, bx, (size_t)(n - i) * sizeof(float));
-    }
-}
+VF_BINARY_LOOP(VEC_NAME(rt_vm_pow_f32), pow_f32)
 
 void VEC_NAME(rt_vm_pow_scalar_f64)(const double *x, double y, int64_t n, double *out) {
     vd yv = vd_set(y);
@@ -138,15 +213,15 @@ void VEC_NAME(rt_vm_pow_scalar_f64)(const double *x, double y, int64_t n, double
 }
 
 void VEC_NAME(rt_vm_pow_scalar_f32)(const float *x, float y, int64_t n, float *out) {
-    vd yv = vd_set((double)y);
+    vf yv = vf_set(y);
     int64_t i = 0;
-    for (; i + VL <= n; i += VL) {
-        vd_store_f32(out + i, pow_f32_v(vd_load_f32(x + i), yv));
+    for (; i + VF <= n; i += VF) {
+        vf_store(out + i, pow_f32(vf_load(x + i), yv));
     }
     if (i < n) {
-        float bx[VL < 4 ? 4 : VL] = {0};
+        float bx[VF] = {0};
         __builtin_memcpy(bx, x + i, (size_t)(n - i) * sizeof(float));
-        vd_store_f32(bx, pow_f32_v(vd_load_f32(bx), yv));
+        vf_store(bx, pow_f32(vf_load(bx), yv));
         __builtin_memcpy(out + i, bx, (size_t)(n - i) * sizeof(float));
     }
 }

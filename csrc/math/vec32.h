@@ -8,9 +8,11 @@
  * the browser build must give the same bits as the native one
  * (tests/test_wasm_parity.py), so every ISA evaluates a*b + c with two
  * roundings and the float32 algorithms (f32_body.h) are designed to stay
- * within 1 ULP that way. Every operation below is an IEEE operation
+ * within 1 ULP that way. The one use of an FMA is vf_two_prod's error term,
+ * which is exact, so Dekker's product gives the same bits without one. Every operation below is an IEEE operation
  * (add, sub, mul, div, compare, select, integer bit work), so the scalar
- * reference and each SIMD variant agree bit for bit; vf_scale2 multiplies by
+ * reference and each SIMD variant agree bit for bit (vf_lookup32 reads a
+ * 32-entry table; indices must be in [0, 32)); vf_scale2 multiplies by
  * a power of two with one rounding on every ISA (vscalefps on AVX-512).
  */
 #ifndef RT_MATH_VEC32_H
@@ -36,6 +38,7 @@ static inline vf vf_add(vf a, vf b) { return a + b; }
 static inline vf vf_sub(vf a, vf b) { return a - b; }
 static inline vf vf_mul(vf a, vf b) { return a * b; }
 static inline vf vf_div(vf a, vf b) { return a / b; }
+static inline vf vf_sqrt(vf a) { return __builtin_sqrtf(a); }
 static inline vf vf_min(vf a, vf b) { return a < b ? a : b; }
 static inline vf vf_max(vf a, vf b) { return a > b ? a : b; }
 static inline vfm vf_lt(vf a, vf b) { return a < b; }
@@ -44,11 +47,13 @@ static inline vfm vf_eq(vf a, vf b) { return a == b; }
 static inline vfm vf_isnan(vf a) { return a != a; }
 static inline vfm vfm_and(vfm a, vfm b) { return a & b; }
 static inline vfm vfm_or(vfm a, vfm b) { return a | b; }
+static inline vfm vfm_not(vfm a) { return !a; }
 static inline int vfm_any(vfm a) { return a; }
 static inline vf vf_sel(vfm m, vf a, vf b) { return m ? a : b; }
 static inline vfi vf_bits(vf a) { vfi u; __builtin_memcpy(&u, &a, sizeof u); return u; }
 static inline vf vfi_float_bits(vfi u) { vf a; __builtin_memcpy(&a, &u, sizeof a); return a; }
 static inline vf vfi_to_float(vfi a) { return (float)a; }
+static inline vf vf_lookup32(const float *table, vfi index) { return table[index]; }
 static inline vfi vfi_set(int32_t a) { return a; }
 static inline vfi vfi_add(vfi a, vfi b) { return (vfi)((uint32_t)a + (uint32_t)b); }
 static inline vfi vfi_sub(vfi a, vfi b) { return (vfi)((uint32_t)a - (uint32_t)b); }
@@ -76,6 +81,10 @@ static inline vf vf_add(vf a, vf b) { return _mm256_add_ps(a, b); }
 static inline vf vf_sub(vf a, vf b) { return _mm256_sub_ps(a, b); }
 static inline vf vf_mul(vf a, vf b) { return _mm256_mul_ps(a, b); }
 static inline vf vf_div(vf a, vf b) { return _mm256_div_ps(a, b); }
+static inline vf vf_sqrt(vf a) { return _mm256_sqrt_ps(a); }
+#define VF_HAS_EXACT_FMS 1
+/* a * b - p rounded once: exact when p = a * b rounded (vf_two_prod). */
+static inline vf vf_fms_native(vf a, vf b, vf p) { return _mm256_fmsub_ps(a, b, p); }
 /* min/max return the second operand when either is NaN, as the scalar a < b ? a : b does. */
 static inline vf vf_min(vf a, vf b) { return _mm256_min_ps(a, b); }
 static inline vf vf_max(vf a, vf b) { return _mm256_max_ps(a, b); }
@@ -85,11 +94,13 @@ static inline vfm vf_eq(vf a, vf b) { return _mm256_cmp_ps(a, b, _CMP_EQ_OQ); }
 static inline vfm vf_isnan(vf a) { return _mm256_cmp_ps(a, a, _CMP_UNORD_Q); }
 static inline vfm vfm_and(vfm a, vfm b) { return _mm256_and_ps(a, b); }
 static inline vfm vfm_or(vfm a, vfm b) { return _mm256_or_ps(a, b); }
+static inline vfm vfm_not(vfm a) { return _mm256_xor_ps(a, _mm256_castsi256_ps(_mm256_set1_epi32(-1))); }
 static inline int vfm_any(vfm a) { return _mm256_movemask_ps(a) != 0; }
 static inline vf vf_sel(vfm m, vf a, vf b) { return _mm256_blendv_ps(b, a, m); }
 static inline vfi vf_bits(vf a) { return _mm256_castps_si256(a); }
 static inline vf vfi_float_bits(vfi u) { return _mm256_castsi256_ps(u); }
 static inline vf vfi_to_float(vfi a) { return _mm256_cvtepi32_ps(a); }
+static inline vf vf_lookup32(const float *table, vfi index) { return _mm256_i32gather_ps(table, index, 4); }
 static inline vfi vfi_set(int32_t a) { return _mm256_set1_epi32(a); }
 static inline vfi vfi_add(vfi a, vfi b) { return _mm256_add_epi32(a, b); }
 static inline vfi vfi_sub(vfi a, vfi b) { return _mm256_sub_epi32(a, b); }
@@ -113,6 +124,9 @@ static inline vf vf_add(vf a, vf b) { return _mm512_add_ps(a, b); }
 static inline vf vf_sub(vf a, vf b) { return _mm512_sub_ps(a, b); }
 static inline vf vf_mul(vf a, vf b) { return _mm512_mul_ps(a, b); }
 static inline vf vf_div(vf a, vf b) { return _mm512_div_ps(a, b); }
+static inline vf vf_sqrt(vf a) { return _mm512_sqrt_ps(a); }
+#define VF_HAS_EXACT_FMS 1
+static inline vf vf_fms_native(vf a, vf b, vf p) { return _mm512_fmsub_ps(a, b, p); }
 static inline vf vf_min(vf a, vf b) { return _mm512_min_ps(a, b); }
 static inline vf vf_max(vf a, vf b) { return _mm512_max_ps(a, b); }
 static inline vfm vf_lt(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ); }
@@ -121,11 +135,16 @@ static inline vfm vf_eq(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_EQ_OQ
 static inline vfm vf_isnan(vf a) { return _mm512_cmp_ps_mask(a, a, _CMP_UNORD_Q); }
 static inline vfm vfm_and(vfm a, vfm b) { return (vfm)(a & b); }
 static inline vfm vfm_or(vfm a, vfm b) { return (vfm)(a | b); }
+static inline vfm vfm_not(vfm a) { return (vfm)~a; }
 static inline int vfm_any(vfm a) { return a != 0; }
 static inline vf vf_sel(vfm m, vf a, vf b) { return _mm512_mask_blend_ps(m, b, a); }
 static inline vfi vf_bits(vf a) { return _mm512_castps_si512(a); }
 static inline vf vfi_float_bits(vfi u) { return _mm512_castsi512_ps(u); }
 static inline vf vfi_to_float(vfi a) { return _mm512_cvtepi32_ps(a); }
+/* The 32-entry table held in two registers (no gather). */
+static inline vf vf_lookup32(const float *table, vfi index) {
+    return _mm512_permutex2var_ps(_mm512_loadu_ps(table), index, _mm512_loadu_ps(table + 16));
+}
 static inline vfi vfi_set(int32_t a) { return _mm512_set1_epi32(a); }
 static inline vfi vfi_add(vfi a, vfi b) { return _mm512_add_epi32(a, b); }
 static inline vfi vfi_sub(vfi a, vfi b) { return _mm512_sub_epi32(a, b); }
@@ -152,6 +171,7 @@ static inline vf vf_add(vf a, vf b) { return wasm_f32x4_add(a, b); }
 static inline vf vf_sub(vf a, vf b) { return wasm_f32x4_sub(a, b); }
 static inline vf vf_mul(vf a, vf b) { return wasm_f32x4_mul(a, b); }
 static inline vf vf_div(vf a, vf b) { return wasm_f32x4_div(a, b); }
+static inline vf vf_sqrt(vf a) { return wasm_f32x4_sqrt(a); }
 /* pmin/pmax are the a < b ? a : b forms, so NaN handling matches the scalar code. */
 static inline vf vf_min(vf a, vf b) { return wasm_f32x4_pmin(b, a); }
 static inline vf vf_max(vf a, vf b) { return wasm_f32x4_pmax(b, a); }
@@ -161,11 +181,16 @@ static inline vfm vf_eq(vf a, vf b) { return wasm_f32x4_eq(a, b); }
 static inline vfm vf_isnan(vf a) { return wasm_f32x4_ne(a, a); }
 static inline vfm vfm_and(vfm a, vfm b) { return wasm_v128_and(a, b); }
 static inline vfm vfm_or(vfm a, vfm b) { return wasm_v128_or(a, b); }
+static inline vfm vfm_not(vfm a) { return wasm_v128_not(a); }
 static inline int vfm_any(vfm a) { return wasm_v128_any_true(a); }
 static inline vf vf_sel(vfm m, vf a, vf b) { return wasm_v128_bitselect(a, b, m); }
 static inline vfi vf_bits(vf a) { return a; }
 static inline vf vfi_float_bits(vfi u) { return u; }
 static inline vf vfi_to_float(vfi a) { return wasm_f32x4_convert_i32x4(a); }
+static inline vf vf_lookup32(const float *table, vfi index) {
+    return wasm_f32x4_make(table[wasm_i32x4_extract_lane(index, 0)], table[wasm_i32x4_extract_lane(index, 1)],
+                           table[wasm_i32x4_extract_lane(index, 2)], table[wasm_i32x4_extract_lane(index, 3)]);
+}
 static inline vfi vfi_set(int32_t a) { return wasm_i32x4_splat(a); }
 static inline vfi vfi_add(vfi a, vfi b) { return wasm_i32x4_add(a, b); }
 static inline vfi vfi_sub(vfi a, vfi b) { return wasm_i32x4_sub(a, b); }
@@ -209,6 +234,33 @@ static inline vf vf_scale2(vf a, vf k) {
 #endif
 }
 
+/*
+ * a * b = p + e exactly, for |a|, |b| < 2^100 and |a b| >= 2^-100 or a b = 0
+ * (no partial product underflows): the FMA's exact a*b - p where the ISA has
+ * one, Dekker's product elsewhere. e is exact either way, so every ISA gives
+ * the same bits; outside that range the lane's e is unspecified (mask it).
+ */
+static inline void vf_two_prod(vf a, vf b, vf *p, vf *e) {
+    vf prod = vf_mul(a, b);
+#ifdef VF_HAS_EXACT_FMS
+    *e = vf_fms_native(a, b, prod);
+#else
+    vf split = vf_set(4097.0f); /* 2^12 + 1 */
+    vf ta = vf_mul(a, split), tb = vf_mul(b, split);
+    vf ah = vf_sub(ta, vf_sub(ta, a)), bh = vf_sub(tb, vf_sub(tb, b));
+    vf al = vf_sub(a, ah), bl = vf_sub(b, bh);
+    *e = vf_add(vf_add(vf_add(vf_sub(vf_mul(ah, bh), prod), vf_mul(ah, bl)), vf_mul(al, bh)), vf_mul(al, bl));
+#endif
+    *p = prod;
+}
+
+/* a + b = s + e exactly when |a| >= |b| or a = 0 (Dekker's fast two-sum). */
+static inline void vf_fast_two_sum(vf a, vf b, vf *s, vf *e) {
+    vf sum = vf_add(a, b);
+    *e = vf_sub(b, vf_sub(sum, a));
+    *s = sum;
+}
+
 /* Horner's rule with the coefficients highest degree first (a*b + c rounded twice, as everywhere here). */
 static inline vf vf_poly(vf x, const float *c, int n) {
     vf acc = vf_set(c[0]);
@@ -230,6 +282,22 @@ static inline vf vf_poly(vf x, const float *c, int n) {
             __builtin_memcpy(buf, x + i, (size_t)(n - i) * sizeof(float));           \
             vf_store(buf, fn32(vf_load(buf)));                                       \
             __builtin_memcpy(out + i, buf, (size_t)(n - i) * sizeof(float));         \
+        }                                                                            \
+    }
+
+/* The two-input form: out[i] = fn32(a[i], b[i]), the tail through zero-padded buffers. */
+#define VF_BINARY_LOOP(name32, fn32)                                                 \
+    void name32(const float *a, const float *b, int64_t n, float *out) {             \
+        int64_t i = 0;                                                               \
+        for (; i + VF <= n; i += VF) {                                               \
+            vf_store(out + i, fn32(vf_load(a + i), vf_load(b + i)));                 \
+        }                                                                            \
+        if (i < n) {                                                                 \
+            float ba[VF] = {0}, bb[VF] = {0};                                        \
+            __builtin_memcpy(ba, a + i, (size_t)(n - i) * sizeof(float));           \
+            __builtin_memcpy(bb, b + i, (size_t)(n - i) * sizeof(float));           \
+            vf_store(ba, fn32(vf_load(ba), vf_load(bb)));                            \
+            __builtin_memcpy(out + i, ba, (size_t)(n - i) * sizeof(float));          \
         }                                                                            \
     }
 

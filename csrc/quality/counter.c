@@ -186,22 +186,8 @@ rt_status rt_hll_add(uint8_t *registers, int32_t precision, const uint64_t *keys
     if (offset < 0 || length < 0 || (length > 0 && keys == NULL)) {
         return rt_fail(err, RT_ERR_VALIDATION, context, "keys must hold offset + length values");
     }
-    int q = 64 - precision;
     for (int64_t i = offset; i < offset + length; i++) {
-        if (validity != NULL && !((validity[i >> 3] >> (i & 7)) & 1)) {
-            continue;
-        }
-        uint64_t h = rt_mix64(keys[i] ^ 0x243F6A8885A308D3ull);
-        uint64_t index = h >> q;
-        uint64_t rest = h << precision; /* the q low bits, moved to the top */
-        /* Register value: position of the first 1 bit among q bits, q + 1 if none. */
-        uint8_t rank = rest == 0 ? (uint8_t)(q + 1) : (uint8_t)(__builtin_clzll(rest) + 1);
-        if (rank > q + 1) {
-            rank = (uint8_t)(q + 1);
-        }
-        if (rank > registers[index]) {
-            registers[index] = rank;
-        }
+        rt_hll_update(registers, precision, keys[i], validity == NULL || ((validity[i >> 3] >> (i & 7)) & 1));
     }
     return RT_OK;
 }

@@ -4,6 +4,17 @@
 
 #include <stdint.h>
 
+/* What a missing value contributes to a row hash. */
+#define RT_NULL_ROW_HASH 0x6A09E667F3BCC909ull
+
+/* The bits of v + 0.0: -0.0 becomes +0.0, so the two zeros key and hash alike (no branch). */
+static inline uint64_t rt_double_bits(double v) {
+    v += 0.0;
+    uint64_t bits;
+    __builtin_memcpy(&bits, &v, sizeof bits);
+    return bits;
+}
+
 /* MurmurHash3's 64-bit finaliser: every input bit affects every output bit. */
 static inline uint64_t rt_mix64(uint64_t h) {
     h ^= h >> 33;
@@ -26,6 +37,21 @@ static inline uint64_t rt_hash_combine(uint64_t seed, uint64_t h) {
  */
 static inline uint64_t rt_row_combine(uint64_t row, uint64_t h) {
     return (((row << 29) | (row >> 35)) ^ h) * 0x9E3779B97F4A7C15ull;
+}
+
+/*
+ * HyperLogLog: the register of a key's hash takes the position of the first
+ * 1 bit among its low 64 - precision bits (64 - precision + 1 if none), if
+ * larger; nothing changes when `take` is 0 (no branch on it).
+ */
+static inline void rt_hll_update(uint8_t *registers, int precision, uint64_t key, int take) {
+    uint64_t h = rt_mix64(key ^ 0x243F6A8885A308D3ull);
+    int q = 64 - precision;
+    uint64_t rest = h << precision; /* the q low bits, moved to the top */
+    uint8_t rank = rest == 0 ? (uint8_t)(q + 1) : (uint8_t)(__builtin_clzll(rest) + 1);
+    rank = (uint8_t)(rank * take);
+    uint64_t index = h >> q;
+    registers[index] = rank > registers[index] ? rank : registers[index];
 }
 
 /* Hash of a byte string: 8 bytes per multiply-mix step, then the length and the tail. */

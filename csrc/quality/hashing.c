@@ -9,7 +9,6 @@
 #include "../stats/gather.h"
 #include "hash.h"
 
-#define NULL_HASH 0x6A09E667F3BCC909ull /* what a missing value contributes to a row hash */
 
 static uint64_t numeric_hash(int32_t dtype, const void *data, int64_t i, int *missing) {
     switch (dtype) {
@@ -20,12 +19,7 @@ static uint64_t numeric_hash(int32_t dtype, const void *data, int64_t i, int *mi
             *missing = 1;
             return 0;
         }
-        if (v == 0.0) {
-            v = 0.0;
-        }
-        uint64_t bits;
-        __builtin_memcpy(&bits, &v, sizeof bits);
-        return rt_mix64(bits);
+        return rt_mix64(rt_double_bits(v));
     }
     case RT_DTYPE_INT32:
         return rt_mix64((uint64_t)(int64_t)((const int32_t *)data)[i]);
@@ -48,7 +42,7 @@ rt_status rt_quality_hash_rows(int32_t dtype, const void *data, const uint8_t *v
         int64_t row = offset + i;
         int missing = validity != NULL && !((validity[row >> 3] >> (row & 7)) & 1);
         uint64_t h = missing ? 0 : numeric_hash(dtype, data, row, &missing);
-        row_hashes[i] = rt_row_combine(row_hashes[i], missing ? NULL_HASH : h);
+        row_hashes[i] = rt_row_combine(row_hashes[i], missing ? RT_NULL_ROW_HASH : h);
     }
     return RT_OK;
 }
@@ -182,7 +176,7 @@ rt_status rt_quality_scan_strings(const uint8_t *data, int64_t data_nbytes, cons
             out->nulls++;
             if (value_hashes) value_hashes[i] = 0;
             if (shape_hashes) shape_hashes[i] = 0;
-            if (row_hashes) row_hashes[i] = rt_row_combine(row_hashes[i], NULL_HASH);
+            if (row_hashes) row_hashes[i] = rt_row_combine(row_hashes[i], RT_NULL_ROW_HASH);
             continue;
         }
         int64_t n = end - start;

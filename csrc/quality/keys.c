@@ -10,27 +10,7 @@
 
 #include "../core/internal.h"
 #include "../stats/gather.h"
-
-#define SIGN_BIT 0x8000000000000000ull
-
-static uint64_t float_key(double v) {
-    if (v == 0.0) {
-        v = 0.0; /* -0.0 and +0.0 are one value */
-    }
-    uint64_t bits;
-    __builtin_memcpy(&bits, &v, sizeof bits);
-    return (bits & SIGN_BIT) ? ~bits : bits | SIGN_BIT;
-}
-
-static double key_value(int32_t key_kind, uint64_t key) {
-    if (key_kind == RT_KEY_INT) {
-        return (double)(int64_t)(key ^ SIGN_BIT);
-    }
-    uint64_t bits = (key & SIGN_BIT) ? key ^ SIGN_BIT : ~key;
-    double v;
-    __builtin_memcpy(&v, &bits, sizeof v);
-    return v;
-}
+#include "keys.h"
 
 int32_t rt_quality_key_kind(int32_t dtype) {
     switch (dtype) {
@@ -72,9 +52,9 @@ rt_status rt_quality_gather_keys(int32_t dtype, const void *data, const uint8_t 
         if (dtype == RT_DTYPE_FLOAT64 || dtype == RT_DTYPE_FLOAT32) {
             double v = dtype == RT_DTYPE_FLOAT64 ? ((const double *)data)[i] : (double)((const float *)data)[i];
             valid &= v == v;
-            key = float_key(v);
+            key = rt_float_key(v);
         } else {
-            key = (uint64_t)int_at(dtype, data, i) ^ SIGN_BIT;
+            key = (uint64_t)int_at(dtype, data, i) ^ RT_KEY_SIGN_BIT;
         }
         keys[kept] = key;
         kept += valid; /* branch-free compaction */
@@ -230,14 +210,9 @@ static double quantile_at(int32_t key_kind, const uint64_t *keys, int64_t n, dou
     double h = (double)(n - 1) * p;
     int64_t k = (int64_t)h;
     if (k >= n - 1) {
-        return key_value(key_kind, keys[n - 1]);
+        return rt_key_value(key_kind, keys[n - 1]);
     }
-    double below = key_value(key_kind, keys[k]), above = key_value(key_kind, keys[k + 1]);
-    double frac = h - (double)k;
-    if (frac == 0.0 || below == above) {
-        return below;
-    }
-    return frac < 0.5 ? below + (above - below) * frac : above - (above - below) * (1.0 - frac);
+    return rt_key_lerp(rt_key_value(key_kind, keys[k]), rt_key_value(key_kind, keys[k + 1]), h - (double)k);
 }
 
 /* First index whose value is >= lo (strict = 0) or > lo (strict = 1). */
@@ -245,7 +220,7 @@ static int64_t lower_bound(int32_t key_kind, const uint64_t *keys, int64_t n, do
     int64_t a = 0, b = n;
     while (a < b) {
         int64_t mid = a + (b - a) / 2;
-        double v = key_value(key_kind, keys[mid]);
+        double v = rt_key_value(key_kind, keys[mid]);
         if (strict ? v <= lo : v < lo) {
             a = mid + 1;
         } else {
@@ -267,11 +242,11 @@ static int64_t count_between(int32_t key_kind, const uint64_t *keys, int64_t n, 
  * left in O(log n).
  */
 static double left_dev(int32_t key_kind, const uint64_t *keys, int64_t split, double m, int64_t j) {
-    return m - key_value(key_kind, keys[split - 1 - j]);
+    return m - rt_key_value(key_kind, keys[split - 1 - j]);
 }
 
 static double right_dev(int32_t key_kind, const uint64_t *keys, int64_t split, double m, int64_t j) {
-    return key_value(key_kind, keys[split + j]) - m;
+    return rt_key_value(key_kind, keys[split + j]) - m;
 }
 
 static double kth_deviation(int32_t key_kind, const uint64_t *keys, int64_t n, double m, int64_t k) {
@@ -320,13 +295,13 @@ static void scan_runs(int32_t key_kind, const uint64_t *keys, int64_t n, rt_sort
         }
         start = end;
     }
-    out->mode = key_value(key_kind, mode_key);
+    out->mode = rt_key_value(key_kind, mode_key);
 }
 
 static double mean_abs_deviation(int32_t key_kind, const uint64_t *keys, int64_t n, double m) {
     double sum = 0.0;
     for (int64_t i = 0; i < n; i++) {
-        double v = key_value(key_kind, keys[i]);
+        double v = rt_key_value(key_kind, keys[i]);
         sum += v > m ? v - m : m - v;
     }
     return sum / (double)n;
@@ -418,12 +393,12 @@ rt_status rt_quality_kll_compact(double *items, int64_t n, int32_t parity, doubl
     uint64_t *keys = (uint64_t *)memory;
     for (int64_t i = 0; i < n; i++) {
         /* NaN keeps its bits (not float_key's zero rule): positive NaN sorts last */
-        keys[i] = items[i] == items[i] ? float_key(items[i]) : ~(uint64_t)0;
+        keys[i] = items[i] == items[i] ? rt_float_key(items[i]) : ~(uint64_t)0;
     }
     rt_status status = rt_quality_sort_keys(keys, n, err);
     if (status == RT_OK) {
         for (int64_t i = 0; i < n; i++) {
-            items[i] = keys[i] == ~(uint64_t)0 ? __builtin_nan("") : key_value(RT_KEY_FLOAT, keys[i]);
+            items[i] = keys[i] == ~(uint64_t)0 ? __builtin_nan("") : rt_key_value(RT_KEY_FLOAT, keys[i]);
         }
         int64_t pairs = n - n % 2;
         for (int64_t i = parity; i < pairs; i += 2) {

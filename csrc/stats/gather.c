@@ -20,21 +20,6 @@ rt_status rt_gather_check(rt_error *err, const char *context, int32_t dtype, con
     }
 }
 
-static double value_at(int32_t dtype, const void *data, int64_t i) {
-    switch (dtype) {
-    case RT_DTYPE_FLOAT32:
-        return (double)((const float *)data)[i];
-    case RT_DTYPE_FLOAT64:
-        return ((const double *)data)[i];
-    case RT_DTYPE_INT32:
-        return (double)((const int32_t *)data)[i];
-    case RT_DTYPE_INT64:
-        return (double)((const int64_t *)data)[i];
-    default:
-        return (double)((const uint8_t *)data)[i];
-    }
-}
-
 int64_t rt_gather_block(int32_t dtype, const void *data, const uint8_t *validity, int64_t offset,
                         int64_t start, int64_t count, int32_t nan_as_missing, double *out,
                         int64_t *missing) {
@@ -49,15 +34,28 @@ int64_t rt_gather_block(int32_t dtype, const void *data, const uint8_t *validity
             }
         } else {
             for (int64_t i = 0; i < count; i++) {
-                out[i] = value_at(dtype, data, offset + start + i);
+                out[i] = rt_element_as_double(dtype, data, offset + start + i);
             }
         }
         return count;
     }
+    if (dtype == RT_DTYPE_FLOAT64) {
+        /* float64 with NaN as missing and/or a bitmap: one branch-free loop without the dtype switch. */
+        const double *src = (const double *)data + offset + start;
+        for (int64_t i = 0; i < count; i++) {
+            int64_t bit = offset + start + i;
+            double v = src[i];
+            int valid = (validity == NULL || ((validity[bit >> 3] >> (bit & 7)) & 1)) & (!nan_as_missing | (v == v));
+            out[kept] = v;
+            kept += valid;
+        }
+        *missing += count - kept;
+        return kept;
+    }
     for (int64_t i = 0; i < count; i++) {
         int64_t bit = offset + start + i;
         int valid = validity == NULL || ((validity[bit >> 3] >> (bit & 7)) & 1);
-        double v = valid ? value_at(dtype, data, bit) : 0.0;
+        double v = valid ? rt_element_as_double(dtype, data, bit) : 0.0;
         if (valid && nan_as_missing && v != v) {
             valid = 0;
         }

@@ -5,6 +5,7 @@
  * al.'s pairwise update. This is as stable as Welford's per-value update and
  * does one division per block instead of one per value.
  */
+#include "rt/simd.h"
 #include "rt/stats.h"
 
 #include "gather.h"
@@ -74,8 +75,11 @@ static double shifted_mean(double k, double s, double n) {
 enum { LANES = 8 }; /* independent accumulators: the sums vectorise and hide the add latency */
 
 /* The block's moments with its mean taken relative to k (see rt_stats_moments); *shifted_sum
- * receives the sum of x - k. */
-static void block_moments(const double *x, int64_t n, double k, rt_moments *out, double *shifted_sum) {
+ * receives the sum of x - k. Compiled once per SIMD level (below): the LANES accumulators become
+ * vector lanes, each summed in the same order at every level, so every level gives the same bits.
+ * One operation per statement: nothing is contracted into an FMA the scalar build does not have. */
+static inline __attribute__((always_inline)) void block_moments_body(const double *x, int64_t n, double k,
+                                                                    rt_moments *out, double *shifted_sum) {
     double sums[LANES] = {0}, los[LANES], his[LANES];
     for (int j = 0; j < LANES; j++) {
         los[j] = his[j] = x[0];
@@ -105,10 +109,13 @@ static void block_moments(const double *x, int64_t n, double k, rt_moments *out,
     double m2s[LANES] = {0}, m3s[LANES] = {0}, m4s[LANES] = {0};
     for (int64_t i = 0; i < body; i += LANES) {
         for (int j = 0; j < LANES; j++) {
-            double d = (x[i + j] - k) - mean, d2 = d * d;
+            double d = (x[i + j] - k) - mean;
+            double d2 = d * d;
+            double d3 = d2 * d;
+            double d4 = d2 * d2;
             m2s[j] += d2;
-            m3s[j] += d2 * d;
-            m4s[j] += d2 * d2;
+            m3s[j] += d3;
+            m4s[j] += d4;
         }
     }
     double m2 = 0.0, m3 = 0.0, m4 = 0.0;
@@ -118,10 +125,13 @@ static void block_moments(const double *x, int64_t n, double k, rt_moments *out,
         m4 += m4s[j];
     }
     for (int64_t i = body; i < n; i++) {
-        double d = (x[i] - k) - mean, d2 = d * d;
+        double d = (x[i] - k) - mean;
+        double d2 = d * d;
+        double d3 = d2 * d;
+        double d4 = d2 * d2;
         m2 += d2;
-        m3 += d2 * d;
-        m4 += d2 * d2;
+        m3 += d3;
+        m4 += d4;
     }
     /* NaN never wins a comparison, so give min/max NaN explicitly when the block holds a NaN.
      * A NaN mean alone is not enough: +inf and -inf together also sum to NaN, and then
@@ -137,6 +147,37 @@ static void block_moments(const double *x, int64_t n, double k, rt_moments *out,
     out->m4 = m4;
     out->min = lo;
     out->max = hi;
+}
+
+static void block_moments_scalar(const double *x, int64_t n, double k, rt_moments *out, double *shifted_sum) {
+    block_moments_body(x, n, k, out, shifted_sum);
+}
+
+#if RT_ARCH_X86
+RT_TARGET_AVX2 static void block_moments_avx2(const double *x, int64_t n, double k, rt_moments *out,
+                                              double *shifted_sum) {
+    block_moments_body(x, n, k, out, shifted_sum);
+}
+
+RT_TARGET_AVX512 static void block_moments_avx512(const double *x, int64_t n, double k, rt_moments *out,
+                                                  double *shifted_sum) {
+    block_moments_body(x, n, k, out, shifted_sum);
+}
+#endif
+
+static void block_moments(const double *x, int64_t n, double k, rt_moments *out, double *shifted_sum) {
+    switch (rt_simd_active()) {
+#if RT_ARCH_X86
+    case RT_SIMD_AVX512:
+        block_moments_avx512(x, n, k, out, shifted_sum);
+        return;
+    case RT_SIMD_AVX2:
+        block_moments_avx2(x, n, k, out, shifted_sum);
+        return;
+#endif
+    default: /* wasm: the scalar body, which clang vectorises for simd128 */
+        block_moments_scalar(x, n, k, out, shifted_sum);
+    }
 }
 
 static void merge_non_finite(rt_moments *acc, const rt_moments *b, int64_t missing) {

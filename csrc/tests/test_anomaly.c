@@ -212,6 +212,40 @@ static void test_score_band(void) {
     CHECK(none == 0);
 }
 
+/* Statistics alone, then the scoring pass in slices (as threads run it): the bits of one call. */
+static void test_score_summary(void) {
+    enum { N = 2053, CUT = 777 };
+    static double x[N + 1], want[N], got[N]; /* the column is x[1..N]: offset 1 */
+    static uint8_t want_flags[N], flags[N], validity[(N + 1 + 7) / 8];
+    for (int i = 1; i <= N; i++) {
+        x[i] = 4.0 + (check_uniform() - 0.5) + (i % 97 == 0 ? 9.0 : 0.0);
+    }
+    for (int i = 0; i < N + 1; i++) { /* bit i + 1 is element i: a null every 31st */
+        if (i == 0 || (i - 1) % 31 != 5) {
+            validity[i / 8] |= (uint8_t)(1u << (i % 8));
+        }
+    }
+    rt_error err;
+    for (int method = 1; method <= 3; method++) {
+        rt_anomaly_summary full, stats;
+        CHECK(rt_anomaly_statistical(method, 2.5, RT_DTYPE_FLOAT64, x, validity, 1, N, want, want_flags, &full, &err) == RT_OK);
+        CHECK(rt_anomaly_statistical(method, 2.5, RT_DTYPE_FLOAT64, x, validity, 1, N, NULL, NULL, &stats, &err) == RT_OK);
+        CHECK(stats.count == 0 && stats.anomalies == 0 && stats.center == full.center && stats.scale == full.scale);
+        int64_t a[2] = {-1, -1}, b[2] = {-1, -1};
+        CHECK(rt_anomaly_score_summary(method, 2.5, &stats, RT_DTYPE_FLOAT64, x, validity, 1, CUT, got, flags, a, &err) == RT_OK);
+        CHECK(rt_anomaly_score_summary(method, 2.5, &stats, RT_DTYPE_FLOAT64, x, validity, 1 + CUT, N - CUT, got + CUT,
+                                       flags + CUT, b, &err) == RT_OK);
+        CHECK(memcmp(got, want, sizeof got) == 0 && memcmp(flags, want_flags, sizeof flags) == 0);
+        CHECK(a[0] + b[0] == full.anomalies && a[1] + b[1] == full.count && full.anomalies > 0);
+    }
+    /* Statistics alone need a summary and take no flags; scoring needs a summary. */
+    rt_anomaly_summary s;
+    CHECK(rt_anomaly_statistical(1, 3.0, RT_DTYPE_FLOAT64, x, NULL, 0, 3, NULL, NULL, NULL, &err) == RT_ERR_VALIDATION);
+    CHECK(rt_anomaly_statistical(1, 3.0, RT_DTYPE_FLOAT64, x, NULL, 0, 3, NULL, flags, &s, &err) == RT_ERR_VALIDATION);
+    CHECK(rt_anomaly_score_summary(1, 3.0, NULL, RT_DTYPE_FLOAT64, x, NULL, 0, 3, got, NULL, NULL, &err) == RT_ERR_VALIDATION);
+    CHECK(rt_anomaly_score_summary(2, 0.0, &s, RT_DTYPE_FLOAT64, x, NULL, 0, 3, got, NULL, NULL, &err) == RT_ERR_VALIDATION);
+}
+
 /* Above 262,144 values IQR and MAD use sampled brackets: their fences equal the copy-and-select ones. */
 static void test_large_quantiles(void) {
     enum { N = 300007 };
@@ -516,6 +550,7 @@ int main(void) {
     find_levels();
     test_statistical();
     test_score_band();
+    test_score_summary();
     test_large_quantiles();
     test_stream();
     test_iforest();

@@ -1,4 +1,4 @@
-/* C tests of csrc/quality: counts per SIMD level, radix sort, sorted profiles, strings, counter, HLL. */
+/* C tests of csrc/quality: counts per SIMD level, radix sort, sorted and unsorted key profiles, strings, counter, HLL. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -255,7 +255,86 @@ static void test_kll_compact(void) {
     CHECK(rt_quality_kll_compact(items, 1, 0, promoted, &n_promoted, &err) == RT_OK && n_promoted == 0);
 }
 
+/* A standard normal draw (Box-Muller). */
+static double normal_draw(void) {
+    double u = check_uniform(), v = check_uniform();
+    return sqrt(-2.0 * log(u > 0.0 ? u : 1e-300)) * cos(6.283185307179586 * v);
+}
+
+/* rt_quality_key_profile of `keys` equals what sorting them gives (quantiles, distinct, once, mode). */
+static void check_key_profile(int32_t key_kind, const uint64_t *keys, int64_t n) {
+    static const double probs[] = {0.0, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 1.0, 0.3333};
+    enum { P = sizeof probs / sizeof probs[0] };
+    rt_error err;
+    uint64_t *sorted = malloc((size_t)(n + 1) * sizeof(uint64_t)), *work = malloc((size_t)(n + 1) * sizeof(uint64_t));
+    memcpy(sorted, keys, (size_t)n * sizeof(uint64_t));
+    CHECK(rt_quality_sort_keys(sorted, n, &err) == RT_OK);
+    double expected[P], got[P], only[P];
+    rt_sorted_profile sp;
+    CHECK(rt_quality_sorted_quantiles(key_kind, sorted, n, probs, P, expected, &err) == RT_OK);
+    CHECK(rt_quality_sorted_profile(key_kind, sorted, n, 3.5, &sp, &err) == RT_OK);
+    rt_key_profile kp;
+    memcpy(work, keys, (size_t)n * sizeof(uint64_t));
+    CHECK(rt_quality_key_profile(key_kind, work, n, probs, P, got, &kp, &err) == RT_OK);
+    memcpy(work, keys, (size_t)n * sizeof(uint64_t));
+    CHECK(rt_quality_key_profile(key_kind, work, n, probs, P, only, NULL, &err) == RT_OK);
+    int same = 1;
+    for (int i = 0; i < P; i++) {
+        same &= (got[i] == expected[i] || (isnan(got[i]) && isnan(expected[i]))) && memcmp(&got[i], &only[i], 8) == 0;
+    }
+    CHECK(same);
+    CHECK(kp.count == n && kp.distinct == sp.distinct && kp.singletons == sp.singletons);
+    CHECK(kp.mode_count == sp.mode_count && (n == 0 ? isnan(kp.mode) : kp.mode == sp.mode));
+    free(sorted);
+    free(work);
+}
+
+/* Keys of every shape the recursion meets: wide and narrow ranges, ties, extremes, tiny inputs. */
+static void test_key_profile(void) {
+    enum { BIG = 300000 };
+    static double values[BIG];
+    static int64_t ints[BIG];
+    static uint64_t keys[BIG];
+    rt_error err;
+    int64_t n;
+    for (int shape = 0; shape < 6; shape++) {
+        for (int i = 0; i < BIG; i++) {
+            double u = check_uniform(), v = normal_draw();
+            values[i] = shape == 0   ? v
+                        : shape == 1 ? round(v * 100) / 100
+                        : shape == 2 ? (u < 0.5 ? -0.0 : 0.0)
+                        : shape == 3 ? (u < 0.01 ? INFINITY : u < 0.02 ? -INFINITY : u < 0.03 ? NAN : v * 1e300)
+                        : shape == 4 ? (v < 0 ? -1 : 1) * exp(u * 1400 - 700) /* log-uniform over the doubles */
+                                     : (double)(i % 7) * 1e12 + v * 1e-3;  /* tight clusters far apart */
+        }
+        CHECK(rt_quality_gather_keys(RT_DTYPE_FLOAT64, values, NULL, 0, BIG, keys, &n, &err) == RT_OK);
+        check_key_profile(RT_KEY_FLOAT, keys, n);
+        check_key_profile(RT_KEY_FLOAT, keys, 1);
+        check_key_profile(RT_KEY_FLOAT, keys, 1500);
+    }
+    int64_t spans[] = {1, 100, 1000000, 3000000000LL, 1LL << 40};
+    for (int s = 0; s < 5; s++) {
+        for (int i = 0; i < BIG; i++) ints[i] = (int64_t)(check_uniform() * (double)spans[s]) * (s == 4 ? 1000000 : 1) - spans[s] / 2;
+        CHECK(rt_quality_gather_keys(RT_DTYPE_INT64, ints, NULL, 0, BIG, keys, &n, &err) == RT_OK);
+        check_key_profile(RT_KEY_INT, keys, n);
+    }
+    for (int i = 0; i < BIG; i++) ints[i] = i % 3 == 0 ? INT64_MIN : i % 3 == 1 ? INT64_MAX : (int64_t)(check_uniform() * 1e6);
+    CHECK(rt_quality_gather_keys(RT_DTYPE_INT64, ints, NULL, 0, BIG, keys, &n, &err) == RT_OK);
+    check_key_profile(RT_KEY_INT, keys, n);
+    check_key_profile(RT_KEY_INT, keys, 2);
+    check_key_profile(RT_KEY_INT, keys, 0);
+    double probs[] = {0.5}, q[1];
+    rt_key_profile kp;
+    CHECK(rt_quality_key_profile(RT_KEY_INT, keys, 0, probs, 1, q, &kp, &err) == RT_OK && isnan(q[0]) && kp.distinct == 0);
+    probs[0] = 1.5;
+    CHECK(rt_quality_key_profile(RT_KEY_INT, keys, 10, probs, 1, q, &kp, &err) == RT_ERR_VALIDATION);
+    CHECK(rt_quality_key_profile(7, keys, 10, NULL, 0, NULL, &kp, &err) == RT_ERR_VALIDATION);
+    CHECK(rt_quality_key_profile(RT_KEY_INT, NULL, 10, NULL, 0, NULL, &kp, &err) == RT_ERR_VALIDATION);
+    CHECK(rt_quality_key_profile(RT_KEY_INT, keys, 10, probs, 1, NULL, &kp, &err) == RT_ERR_VALIDATION);
+}
+
 int main(void) {
+    test_key_profile();
     test_kll_compact();
     test_count_values();
     test_sort_and_profile();

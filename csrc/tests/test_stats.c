@@ -155,7 +155,38 @@ static void test_quantiles(void) {
     CHECK(stats.bytes_in_use == 0); /* every scratch buffer went back */
 }
 
+/* Every SIMD level gives the scalar reference's moments bit for bit (NaN, a bitmap, odd lengths). */
+static void test_moments_per_level(void) {
+    enum { N = 5003 };
+    static double x[N];
+    static uint8_t validity[(N + 7) / 8];
+    for (int i = 0; i < N; i++) {
+        double u = check_uniform();
+        x[i] = u < 0.02 ? NAN : (u - 0.3) * 1e3;
+    }
+    for (int i = 0; i < (N + 7) / 8; i++) {
+        validity[i] = (uint8_t)(255 - (i % 7 == 0));
+    }
+    rt_error err;
+    for (int offset = 0; offset < 3; offset++) {
+        rt_moments reference, plain_reference;
+        CHECK(rt_force_impl(RT_SIMD_SCALAR, &err) == RT_OK);
+        CHECK(rt_stats_moments(RT_DTYPE_FLOAT64, x, validity, offset, N - offset, 1, &reference, &err) == RT_OK);
+        CHECK(rt_stats_moments(RT_DTYPE_FLOAT64, x, NULL, offset, N - offset, 1, &plain_reference, &err) == RT_OK);
+        for (int level = 1; level < 4; level++) {
+            if (!rt_simd_supported(level)) continue;
+            CHECK(rt_force_impl(level, &err) == RT_OK);
+            rt_moments m, plain;
+            CHECK(rt_stats_moments(RT_DTYPE_FLOAT64, x, validity, offset, N - offset, 1, &m, &err) == RT_OK);
+            CHECK(rt_stats_moments(RT_DTYPE_FLOAT64, x, NULL, offset, N - offset, 1, &plain, &err) == RT_OK);
+            CHECK(memcmp(&m, &reference, sizeof m) == 0 && memcmp(&plain, &plain_reference, sizeof m) == 0);
+        }
+    }
+    rt_force_impl(-1, &err);
+}
+
 int main(void) {
+    test_moments_per_level();
     test_moments();
     test_missing_values();
     test_quantiles();

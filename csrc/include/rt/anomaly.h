@@ -53,13 +53,28 @@ typedef struct rt_anomaly_summary {
  * Scores every element of a column with `method` and flags those whose
  * score exceeds `threshold` (> 0). A zero denominator (constant data) gives
  * score 0 to values equal to the centre and +inf to others, which is exactly
- * what the value fences say. scores (length doubles) must not be NULL;
- * flags (length bytes, 1 = anomaly) and summary may be NULL.
+ * what the value fences say. flags (length bytes, 1 = anomaly) and summary
+ * may be NULL. With scores NULL (then flags NULL and summary not) only the
+ * statistics are computed: summary's count and anomalies stay 0, and
+ * rt_anomaly_score_summary scores the column, or slices of it, with them.
  */
 rt_status rt_anomaly_statistical(int32_t method, double threshold, int32_t dtype, const void *data,
                                  const uint8_t *validity, int64_t offset, int64_t length,
                                  double *scores, uint8_t *flags, rt_anomaly_summary *summary,
                                  rt_error *err);
+
+/*
+ * The scoring pass of rt_anomaly_statistical on its own: scores (and flags)
+ * of a column, or of any slice of it, against the summary the statistics
+ * call returned for the whole column, bit for bit what one
+ * rt_anomaly_statistical call gives those elements. This is how a large
+ * column's scoring pass is split across threads. counts (2 int64, may be
+ * NULL) receives the flagged and the valid (not NaN) elements.
+ */
+rt_status rt_anomaly_score_summary(int32_t method, double threshold, const rt_anomaly_summary *summary,
+                                   int32_t dtype, const void *data, const uint8_t *validity, int64_t offset,
+                                   int64_t length, double *scores, uint8_t *flags, int64_t *counts,
+                                   rt_error *err);
 
 /*
  * Scores a column against statistics the caller already has instead of the

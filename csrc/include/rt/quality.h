@@ -88,6 +88,30 @@ rt_status rt_quality_sorted_quantiles(int32_t key_kind, const uint64_t *keys, in
 rt_status rt_quality_sorted_count_between(int32_t key_kind, const uint64_t *keys, int64_t n,
                                           double lo, double hi, int64_t *out, rt_error *err);
 
+/* What rt_quality_key_profile counts. With n = 0 the counts are 0 and mode is NaN. */
+typedef struct rt_key_profile {
+    int64_t count;
+    int64_t distinct;
+    int64_t singletons; /* values occurring exactly once */
+    int64_t mode_count; /* occurrences of the most frequent value (the smallest on ties) */
+    double mode;
+    uint64_t mode_key;  /* the mode's key (for keys that are hashes rather than numbers) */
+} rt_key_profile;
+
+/*
+ * Exact quantiles (numpy's linear interpolation; NaN when n = 0) and, when
+ * `out` is not NULL, distinct values, values occurring once and the mode of
+ * unsorted keys (as rt_quality_gather_keys writes them), without sorting:
+ * histograms on the top bits of key - min split the keys into partitions
+ * in key order, which are counted in small hash tables and searched by
+ * quickselect (see key_profile.c). Either part may be left out: n_probs = 0
+ * (distinct counts only) or out = NULL (quantiles only, which gathers only
+ * the partitions holding a wanted rank). The keys are used as scratch:
+ * their content afterwards is unspecified.
+ */
+rt_status rt_quality_key_profile(int32_t key_kind, uint64_t *keys, int64_t n, const double *probs,
+                                 int64_t n_probs, double *quantiles, rt_key_profile *out, rt_error *err);
+
 /*
  * One KLL compaction step: sorts items[0..n) ascending in place (NaN last)
  * and writes every other item of the first n - n % 2, starting at index

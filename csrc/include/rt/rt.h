@@ -12,6 +12,7 @@
 #include "rt/transform.h"
 #include "rt/math_special.h"
 #include "rt/quality.h"
+#include "rt/quality_sample.h"
 #include "rt/math_pow.h"
 #include "rt/serial.h"
 
