@@ -8,8 +8,10 @@ and through the Python wasm backend (wasmtime, the same rt_core.wasm).
 - JS and native run the same C source compiled for different SIMD variants
   (scalar, AVX2, AVX-512 against wasm simd128). Every kernel evaluates one
   algorithm in the same operation order on every variant (docs/math.md,
-  docs/transforms.md), so these are bit-identical too: the test requires a
-  ULP distance of 0 and reports the distance when it is not.
+  docs/transforms.md), so these are bit-identical too (ULP distance 0, the
+  distance reported when it is not), except the float64 math kernels on
+  FMA machines: their polynomials fuse multiply-adds natively and cannot in
+  wasm, so there the bound is the documented 1 ULP.
 """
 
 from __future__ import annotations
@@ -101,17 +103,24 @@ def _python_result(case: dict) -> np.ndarray:
 
 
 def _ulps(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """ULP distance per element (0 where both are NaN; a huge value where only one is)."""
+    """ULP distance per element, exact (0 where both are NaN; a huge value where only one is)."""
     int_type = np.int32 if a.dtype == np.float32 else np.int64
-    def ordered(x):
-        i = x.view(int_type).astype(np.int64) if int_type is np.int32 else x.view(np.int64)
-        return np.where(i < 0, np.iinfo(int_type).min - i, i).astype(np.float64)
+    def ordered(x):  # the bit patterns as integers in the floats' order (python ints: no overflow)
+        i = x.view(int_type).astype(object)
+        return np.where(i < 0, np.iinfo(int_type).min - i, i)
     both_nan = np.isnan(a) & np.isnan(b)
     one_nan = np.isnan(a) ^ np.isnan(b)
-    distance = np.abs(ordered(a) - ordered(b))
+    distance = np.abs(ordered(a) - ordered(b)).astype(np.float64)
     distance[both_nan] = 0
     distance[one_nan] = np.inf
     return distance
+
+
+# float64 kernels evaluate their polynomials with fused multiply-adds where the ISA has them
+# (native) and with a multiply and an add in wasm simd128, which has none: different roundings
+# inside the algorithm, so these may differ in the last bit (docs/math.md). Everything else is
+# the same operations in the same order on every ISA and must be bit-identical.
+FMA_EVALUATED = {f"{name}_float64" for name in UNARY_DOMAINS} | {"atan2_float64"}
 
 
 @pytest.fixture(scope="module")
@@ -169,6 +178,8 @@ def test_js_matches_native_at_every_simd_level(js_results, case, restore_backend
         expected = np.asarray(_python_result(case))
         assert actual.shape == expected.shape and actual.dtype == expected.dtype
         distance = _ulps(actual, expected)
-        assert distance.max(initial=0) == 0, (
-            f"{case['name']} at {level}: {int((distance > 0).sum())} values differ, by up to {distance.max()} ulps"
+        bound = 1 if case["name"] in FMA_EVALUATED else 0
+        assert distance.max(initial=0) <= bound, (
+            f"{case['name']} at {level}: {int((distance > bound).sum())} values differ by more than {bound} ulp, "
+            f"by up to {distance.max()}"
         )
