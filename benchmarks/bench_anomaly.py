@@ -111,12 +111,22 @@ def bench_statistical(size: int, repeats: int) -> dict:
         mad = np.median(np.abs(x - median))
         return np.abs(x - median) / (1.4826 * mad)
 
-    out = {"size": size}
+    def timed_on(threads, method):
+        """rt's time with ``threads`` threads (set outside the timed calls: a change restarts the pool)."""
+        rt_pandas.set_num_threads(threads)
+        try:
+            return timed_both(lambda: anomaly_scores(x, method), repeats)
+        finally:
+            rt_pandas.set_num_threads(None)
+
+    out = {"size": size, "threads": rt_pandas.get_num_threads()}
     for method, reference in (("zscore", numpy_zscore), ("iqr", numpy_iqr), ("mad", numpy_mad)):
-        rt_s, rt_cpu = timed_both(lambda: anomaly_scores(x, method), repeats)
+        rt_s, rt_cpu = timed_on(1, method)  # one thread, as numpy
+        threads_s, _ = timed_on(None, method)  # the default: the scoring pass on every core
         np_s, np_cpu = timed_both(reference, repeats)
         out[method] = {"rt_s": rt_s, "numpy_s": np_s, "speedup": np_s / rt_s,
-                       "rt_cpu_s": rt_cpu, "numpy_cpu_s": np_cpu, "speedup_cpu": np_cpu / rt_cpu}
+                       "rt_cpu_s": rt_cpu, "numpy_cpu_s": np_cpu, "speedup_cpu": np_cpu / rt_cpu,
+                       "rt_threads_s": threads_s, "speedup_threads": np_s / threads_s}
     return out
 
 
