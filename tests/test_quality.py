@@ -43,6 +43,21 @@ def test_validity_fixture(backend):
     assert stamps.rt.validity() == 7 / 9
 
 
+def test_timestamp_consistency_bounds_beyond_the_nanosecond_range(backend):
+    """Robust bounds of wide timestamp columns can lie outside pandas' nanosecond Timestamps (1677-2262):
+    the report gives them in the column's unit, or at the unit's limit, instead of raising."""
+    seconds = pd.Series(pd.to_datetime(["1700-01-01", "2000-01-01", "2000-01-02", "2200-01-01",
+                                        "2262-01-01"]).as_unit("s"))
+    column = seconds.rt.quality().columns[0]
+    lo, hi = column.consistency_bounds
+    assert lo < pd.Timestamp("1677-09-22") and hi > pd.Timestamp("2262-04-11")  # a seconds column holds them
+    assert column.consistency == 1.0
+    nanos = pd.Series(pd.to_datetime(["1680-01-01", "2000-01-01", "2000-01-02", "2260-01-01"]).as_unit("ns"))
+    lo, hi = nanos.rt.quality().columns[0].consistency_bounds
+    assert (lo, hi) == (pd.Timestamp.min, pd.Timestamp.max)  # beyond what nanoseconds hold: the limits
+    assert pd.DataFrame({"t": nanos}).rt.quality().to_json()
+
+
 def test_accuracy_fixture(backend):
     s = pd.Series([-5.0, 0.0, 10.0, 50.0, 100.0, 100.5, np.nan, 20.0, 30.0, 200.0])
     assert s.rt.accuracy(0, 100) == 6 / 9  # bounds are inclusive
