@@ -39,16 +39,7 @@ def _tanh_p(z):  # (tanh(x) - x) / x^3 with z = x^2
 
 def fit_tanh(degree):
     """P with tanh x = x + x^3 P(x^2) on |x| < T, weighted so x^3 P's error is relative to tanh x."""
-    weight = lambda z: mp.tanh(mp.sqrt(z)) / mp.sqrt(z) ** 3 if z > 0 else 1 / mp.sqrt(mp.mpf("1e-30")) ** 2
-    coeffs = remez(_tanh_p, mp.mpf("1e-12"), T**2, degree, weight=weight)
-    rounded = [mp.mpf(float(np.float32(float(c)))) for c in coeffs]
-    err = max(abs((mp.polyval(rounded[::-1], z) - _tanh_p(z)) / weight(z))
-              for z in (T**2 * i / 2000 for i in range(1, 2001)))
-    print(f"/* max relative error of x + x^3 TANH_P32(x^2) over |x| < {T}: {mp.nstr(err, 3)} "
-          f"(2^{mp.nstr(mp.log(err, 2), 3)}) */")
-    print(f"static const float TANH_P32[{degree + 1}] = {{")
-    print("    " + ", ".join(_hex(c) for c in reversed(rounded)) + ",")
-    print("};")
+    fit_odd("TANH_P32", _tanh_p, mp.tanh, T, degree, "tanh")
 
 
 def _hex(c) -> str:
