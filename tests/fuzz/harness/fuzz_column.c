@@ -51,15 +51,42 @@ static void fuzz_quality(const column *c, fuzz_input *in) {
             fuzz_require(keys[i - 1] <= keys[i]);
         }
         rt_sorted_profile profile;
-        rt_quality_sorted_profile(kind, keys, n_keys, fuzz_double(in), &profile, NULL);
-        double probs[3] = {0.0, (double)fuzz_u8(in) / 255.0, 1.0}, out[3];
+        int sorted_ok = rt_quality_sorted_profile(kind, keys, n_keys, fuzz_double(in), &profile, NULL) == RT_OK;
+        double probs[3] = {0.0, (double)fuzz_u8(in) / 255.0, 1.0}, out[3], unsorted_out[3];
         rt_quality_sorted_quantiles(kind, keys, n_keys, probs, 3, out, NULL);
+        /* The sort-free profile of the same keys, in reverse order, gives the sorted one's answers. */
+        uint64_t *reversed = malloc((size_t)(n_keys > 0 ? n_keys : 1) * sizeof(uint64_t));
+        for (int64_t i = 0; i < n_keys; i++) {
+            reversed[i] = keys[n_keys - 1 - i];
+        }
+        rt_key_profile unsorted;
+        if (rt_quality_key_profile(kind, reversed, n_keys, probs, 3, unsorted_out, &unsorted, NULL) == RT_OK &&
+            sorted_ok) {
+            fuzz_require(unsorted.count == n_keys && unsorted.distinct == profile.distinct &&
+                         unsorted.singletons == profile.singletons && unsorted.mode_count == profile.mode_count);
+            for (int j = 0; j < 3; j++) {
+                fuzz_require(memcmp(&out[j], &unsorted_out[j], sizeof out[j]) == 0 || (out[j] != out[j] && unsorted_out[j] != unsorted_out[j]));
+            }
+        }
+        free(reversed);
         int64_t between;
         rt_quality_sorted_count_between(kind, keys, n_keys, fuzz_double(in), fuzz_double(in), &between, NULL);
     }
     free(keys);
     uint64_t *row_hashes = calloc((size_t)(c->length > 0 ? c->length : 1), sizeof(uint64_t));
     rt_quality_hash_rows(c->dtype, c->data, c->validity, c->offset, c->length, row_hashes, NULL);
+    /* The one-pass sample of a sketching state: any level, seed and ranges (bad ones refused). */
+    uint8_t registers[1 << 8] = {0};
+    double bounds[4] = {fuzz_double(in), fuzz_double(in), fuzz_double(in), fuzz_double(in)};
+    int64_t in_range[2] = {0, 0}, n_sample = -1, n_values = -1;
+    uint64_t *sample = malloc((size_t)(c->length > 0 ? c->length : 1) * sizeof(uint64_t));
+    if (rt_quality_sample_keys(c->dtype, c->data, c->validity, c->offset, c->length, (int32_t)fuzz_below(in, 36) - 1,
+                               fuzz_bits(in, 8), registers, 8, bounds, fuzz_below(in, 3), in_range, row_hashes, sample,
+                               &n_sample, &n_values, NULL) == RT_OK) {
+        fuzz_require(0 <= n_sample && n_sample <= n_values && n_values <= c->length);
+        fuzz_require(in_range[0] <= n_values && in_range[1] <= n_values);
+    }
+    free(sample);
     free(row_hashes);
 }
 
@@ -70,8 +97,22 @@ static void fuzz_anomaly(const column *c, fuzz_input *in) {
     rt_anomaly_summary summary;
     int32_t method = (int32_t)(fuzz_u8(in) % 5);
     double threshold = (fuzz_u8(in) & 1) ? fuzz_double(in) : 0.5 + fuzz_u8(in) / 16.0;
-    rt_anomaly_statistical(method, threshold, c->dtype, c->data, c->validity, c->offset, c->length, scores, flags,
-                           &summary, NULL);
+    if (rt_anomaly_statistical(method, threshold, c->dtype, c->data, c->validity, c->offset, c->length, scores, flags,
+                               &summary, NULL) == RT_OK && c->length > 0) {
+        /* The scoring pass alone, on two slices, against the statistics alone: the same bits. */
+        rt_anomaly_summary stats;
+        double *again = malloc(n * sizeof(double));
+        int64_t cut = fuzz_below(in, c->length + 1), counts[2] = {0, 0}, rest[2] = {0, 0};
+        fuzz_require(rt_anomaly_statistical(method, threshold, c->dtype, c->data, c->validity, c->offset, c->length,
+                                            NULL, NULL, &stats, NULL) == RT_OK);
+        fuzz_require(rt_anomaly_score_summary(method, threshold, &stats, c->dtype, c->data, c->validity, c->offset,
+                                              cut, again, NULL, counts, NULL) == RT_OK);
+        fuzz_require(rt_anomaly_score_summary(method, threshold, &stats, c->dtype, c->data, c->validity,
+                                              c->offset + cut, c->length - cut, again + cut, NULL, rest, NULL) == RT_OK);
+        fuzz_require(memcmp(again, scores, (size_t)c->length * sizeof(double)) == 0);
+        fuzz_require(counts[0] + rest[0] == summary.anomalies && counts[1] + rest[1] == summary.count);
+        free(again);
+    }
     void *detector = NULL;
     int64_t window = fuzz_below(in, 40) - 2;
     if (rt_anomaly_detector_new(threshold, window, &detector, NULL) == RT_OK) {
