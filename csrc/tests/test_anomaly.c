@@ -238,6 +238,17 @@ static void test_score_summary(void) {
         CHECK(memcmp(got, want, sizeof got) == 0 && memcmp(flags, want_flags, sizeof flags) == 0);
         CHECK(a[0] + b[0] == full.anomalies && a[1] + b[1] == full.count && full.anomalies > 0);
     }
+    /* A value on a band edge of -0.0 scores +0 at every level (MAXPD would keep -0), as the scalar code does. */
+    double zeros[19] = {0};
+    double zero_scores[19];
+    for (int l = 0; l < n_levels; l++) {
+        rt_force_impl(levels[l], &err);
+        CHECK(rt_anomaly_score_band(-0.0, 1.0, 2.0, 3.0, RT_DTYPE_FLOAT64, zeros, NULL, 0, 19, zero_scores, NULL, NULL, &err) == RT_OK);
+        for (int i = 0; i < 19; i++) {
+            CHECK(zero_scores[i] == 0.0 && !signbit(zero_scores[i]));
+        }
+    }
+    rt_force_impl(-1, &err);
     /* Statistics alone need a summary and take no flags; scoring needs a summary. */
     rt_anomaly_summary s;
     CHECK(rt_anomaly_statistical(1, 3.0, RT_DTYPE_FLOAT64, x, NULL, 0, 3, NULL, NULL, NULL, &err) == RT_ERR_VALIDATION);
