@@ -448,23 +448,31 @@ static rt_status zscore_statistics(int32_t dtype, const void *data, const uint8_
     return RT_OK;
 }
 
-/* The band and summary of `method` over the column's valid values. */
-static rt_status method_band(int32_t method, double threshold, int32_t dtype, const void *data,
+/* The band a summary describes: score = distance outside [lo, hi] / scale. */
+static band summary_band(int32_t method, double threshold, const rt_anomaly_summary *s) {
+    band b = {s->center, s->center, s->scale, threshold, 0.0};
+    if (method == RT_ANOMALY_IQR) {
+        b.lo = s->q1;
+        b.hi = s->q3;
+    } else if (method == RT_ANOMALY_ZSCORE && s->center != s->center) {
+        /* No finite value: nothing to compare with, but infinities still score +inf (a zero band of
+         * zero width does that; NaN bounds would score them 0). */
+        b.lo = b.hi = b.scale = 0.0;
+    }
+    return b;
+}
+
+
+/* The statistics of `method` over the column's valid values and the value fences they give. */
+static rt_status method_summary(int32_t method, double threshold, int32_t dtype, const void *data,
                              const uint8_t *validity, int64_t offset, int64_t length,
                              rt_anomaly_summary *summary, rt_error *err) {
-    band fences, *b = &fences; /* summary_band gives the scoring pass the same band back */
     summary->q1 = summary->q3 = rt_nan();
     if (method == RT_ANOMALY_ZSCORE) {
         int64_t count;
         RT_RETURN_NOT_OK(zscore_statistics(dtype, data, validity, offset, length, &count, &summary->center,
                                            &summary->scale, err));
-        b->lo = b->hi = summary->center;
-        if (count == 0) {
-            /* No finite value: nothing to compare with, but infinities still score +inf (a zero
-             * band of zero width does that; NaN bounds would score them 0). */
-            b->lo = b->hi = 0.0;
-            b->scale = 0.0;
-            b->threshold = threshold;
+        if (count == 0) { /* no finite value: a NaN centre, and no fences (see summary_band) */
             summary->lower = summary->upper = rt_nan();
             return RT_OK;
         }
@@ -483,7 +491,6 @@ static rt_status method_band(int32_t method, double threshold, int32_t dtype, co
         }
         summary->center = median;
         summary->scale = MAD_NORMAL_SCALE * mad;
-        b->lo = b->hi = median;
     } else {
         static const double quartiles[3] = {0.25, 0.5, 0.75};
         double q[3];
@@ -497,30 +504,15 @@ static rt_status method_band(int32_t method, double threshold, int32_t dtype, co
         summary->q3 = q[2];
         summary->center = q[1];
         summary->scale = q[2] - q[0];
-        b->lo = q[0];
-        b->hi = q[2];
     }
-    b->scale = summary->scale;
-    b->threshold = threshold;
-    summary->lower = b->lo - threshold * b->scale;
-    summary->upper = b->hi + threshold * b->scale;
+    band b = summary_band(method, threshold, summary);
+    summary->lower = b.lo - threshold * b.scale;
+    summary->upper = b.hi + threshold * b.scale;
     if (summary->scale == 0.0) { /* fences collapse onto the band itself */
-        summary->lower = b->lo;
-        summary->upper = b->hi;
+        summary->lower = b.lo;
+        summary->upper = b.hi;
     }
     return RT_OK;
-}
-
-/* The band a summary of method_band describes (the same lo, hi and scale method_band set). */
-static band summary_band(int32_t method, double threshold, const rt_anomaly_summary *s) {
-    band b = {s->center, s->center, s->scale, threshold, 0.0};
-    if (method == RT_ANOMALY_IQR) {
-        b.lo = s->q1;
-        b.hi = s->q3;
-    } else if (method == RT_ANOMALY_ZSCORE && s->center != s->center) {
-        b.lo = b.hi = b.scale = 0.0; /* no finite value: see method_band */
-    }
-    return b;
 }
 
 /* The scoring pass of a statistical method against the column's summary: scores, flags, counts. */
@@ -564,7 +556,7 @@ rt_status rt_anomaly_statistical(int32_t method, double threshold, int32_t dtype
         return rt_fail(err, RT_ERR_VALIDATION, context, "without scores, pass a summary and no flags");
     }
     rt_anomaly_summary local = {0};
-    RT_RETURN_NOT_OK(method_band(method, threshold, dtype, data, validity, offset, length, &local, err));
+    RT_RETURN_NOT_OK(method_summary(method, threshold, dtype, data, validity, offset, length, &local, err));
     if (scores != NULL) {
         score_counts counts = score_summary(method, threshold, &local, dtype, data, validity, offset, length,
                                             scores, flags);
