@@ -26,6 +26,7 @@
 #include "rt/quality.h"
 
 #include "../core/internal.h"
+#include "../stats/select.h"
 #include "keys.h"
 
 enum {
@@ -75,55 +76,12 @@ static void tally(job *j, uint64_t key, int64_t count) {
     }
 }
 
-static void swap_keys(uint64_t *a, uint64_t *b) {
-    uint64_t t = *a;
-    *a = *b;
-    *b = t;
-}
-
-/* Quickselect (Hoare partition, median of three): afterwards keys[k] is the k-th smallest of keys[lo..hi]. */
-static void select_key(uint64_t *x, int64_t lo, int64_t hi, int64_t k) {
-    while (hi - lo > 16) {
-        int64_t mid = lo + (hi - lo) / 2;
-        if (x[mid] < x[lo]) swap_keys(&x[mid], &x[lo]);
-        if (x[hi] < x[lo]) swap_keys(&x[hi], &x[lo]);
-        if (x[hi] < x[mid]) swap_keys(&x[hi], &x[mid]);
-        uint64_t pivot = x[mid];
-        int64_t i = lo, j = hi;
-        while (i <= j) {
-            while (x[i] < pivot) i++;
-            while (x[j] > pivot) j--;
-            if (i <= j) {
-                swap_keys(&x[i], &x[j]);
-                i++;
-                j--;
-            }
-        }
-        if (k <= j) {
-            hi = j;
-        } else if (k >= i) {
-            lo = i;
-        } else {
-            return; /* j < k < i: x[k] equals the pivot */
-        }
-    }
-    for (int64_t a = lo + 1; a <= hi; a++) { /* a leaf of a leaf: insertion sort */
-        uint64_t v = x[a];
-        int64_t b = a - 1;
-        while (b >= lo && x[b] > v) {
-            x[b + 1] = x[b];
-            b--;
-        }
-        x[b + 1] = v;
-    }
-}
-
 /* Ranks r_lo..r_hi (relative to `base`) of a leaf by successive selections, each right of the last. */
 static void select_ranks(job *j, uint64_t *keys, int64_t n, int64_t base, int64_t r_lo, int64_t r_hi) {
     int64_t lo = 0;
     for (int64_t r = r_lo; r < r_hi; r++) {
         int64_t k = j->ranks[r] - base;
-        select_key(keys, lo, n - 1, k);
+        rt_select_kth_key(keys, lo, n - 1, k);
         j->rank_keys[r] = keys[k];
         lo = k + 1;
     }

@@ -15,6 +15,9 @@
  */
 void rt_select_kth(double *x, int64_t lo, int64_t hi, int64_t k);
 
+/* rt_select_kth for unsigned 64-bit keys (the order-preserving keys of the quality kernels). */
+void rt_select_kth_key(uint64_t *x, int64_t lo, int64_t hi, int64_t k);
+
 /* After rt_select_kth(x, 0, n - 1, k) with k + 1 < n: the (k + 1)-th smallest, the right side's minimum. */
 double rt_select_min_after(const double *x, int64_t n, int64_t k);
 
