@@ -317,8 +317,7 @@ def _from_unit(value: float, col: prof.Prepared) -> Any:
     # In the column's own unit (a fence of a seconds column can lie outside the nanosecond range), and
     # within int64 (a robust fence of a very wide column can lie beyond what the unit holds at all).
     limit = 2**63 - 1  # -2**63 is NaT
-    ticks = min(max(int(value), -limit), limit) if math.isfinite(value) else math.copysign(limit, value)
-    ticks = int(ticks)
+    ticks = min(max(int(value), -limit), limit) if math.isfinite(value) else (limit if value > 0 else -limit)
     stamp = pd.Timestamp(np.datetime64(ticks, col.unit))
     return stamp.tz_localize("UTC").tz_convert(col.tz) if col.tz is not None else stamp
 
