@@ -1,25 +1,27 @@
 /*
  * gamma and lgamma, written once over part A's vec.h and compiled once per
- * ISA: special_<isa>.c includes this after special_body.h (whose exp_neg_dd,
- * Cody-Waite ln 2 and loop macro it reuses).
+ * ISA: special_<isa>.c includes this after special_body.h (whose exp_neg_dd
+ * and loop macro it reuses).
  *
- * lgamma is built as a double-double, then rounded once (lgamma) or fed to
- * the double-double exponential (gamma = sign * exp(lgamma)), so gamma's
- * large exponents (up to 709) cost no accuracy.
- *
- * For y = |x| and the target w = y (x > 0) or w = 1 + y (x < 0, see below):
- * - w < 8: reduced to t = w - n in [1, 2) with lgamma(w) = lgamma(t) + log(prod)
- *   (prod = (w-1)...(w-n), or 1/y when y < 1), prod an exact-ish double-double
- *   of exact factors y - i. lgamma(t) = (t-1)(t-2) F(t - 3/2), F a degree-22
- *   minimax fit: dividing out both zeros keeps lgamma's relative accuracy at
- *   1 and 2. t - 1 and t - 3/2 come straight from y, exactly.
- * - w >= 8: Stirling, (y - 1/2) log y - y + log(2 pi)/2 + G(1/y^2)/y.
- * - x < 0: reflection, lgamma(x) = log(pi / |sin(pi y)|) - lgamma(1 + y),
- *   where lgamma(1 + y) = lgamma(y) + log y is computed from y directly (the
- *   product gains the factor y, Stirling's (y - 1/2) becomes (y + 1/2)), so 1 + y
- *   is never rounded; sin(pi y) from the exact reduction y - round(y).
- * log is the table-driven double-double log of log_table_body.h (relative error
- * ~2^-68) plus xl / xh for a double-double argument, so log y * y stays accurate up to y = 171.
+ * With y = |x| and v = y (x >= 3/4) or v = 1 + y (0 < x < 3/4 and x < 0, the
+ * "shifted" lanes; 1 + y is never rounded), L = lgamma(v) is built as a
+ * double-double hi + lo:
+ * - v < 8 (positive x) or 1 + y < 8.75 (negative x): 16 pieces centred on
+ *   c = 1, 1.5, ..., 8.5: m = round(2y), t = y - m/2 (exact, |t| <= 1/4),
+ *   L = C0 + C1 t + R(t) with one 16-entry table lookup per coefficient (R of
+ *   degree 19 in plain double, C1 t exact); the pieces on lgamma's zeros 1 and 2
+ *   have C0 = 0, so lgamma keeps its relative accuracy there (exactly +0 on them).
+ * - otherwise Stirling: a (log y - 1) + D + G(1/y^2)/y with a = y -+ 1/2,
+ *   D = log(2 pi)/2 -+ 1/2 (+ for the shifted lanes: lgamma(1 + y) = lgamma(y) + log y);
+ *   a as hi + lo, log y - 1 is exact and a (log y - 1) an exact product (two_prod), log y the
+ *   table-driven double-double log of log_table_body.h (relative error ~2^-68).
+ * Then, with Dn = x (0 < x < 3/4) or |sin(pi y)| / pi (x < 0):
+ * - lgamma(x) = L - log Dn (0 < x < 3/4), -L - log Dn (x < 0, reflection), L otherwise;
+ * - gamma(x) = e^L / Dn (x > 0) or sign * e^-L / Dn (x < 0), the exponential of a
+ *   double-double argument (erfc's exp_neg_dd, 2^k kept apart) times 1/Dn as a
+ *   double-double, rounded once: no second logarithm.
+ * A vector whose lanes are all in [8, 2^990) takes Stirling alone (lgamma) and
+ * the negative lanes' work runs only in vectors that hold one.
  *
  * Coefficients come from tools/gamma_minimax.py (gamma_coefficients.h).
  */
@@ -27,11 +29,11 @@
 #include "log_table_body.h"
 
 enum {
-    LGAMMA_F_N = sizeof LGAMMA_F / sizeof LGAMMA_F[0],
+    LGAMMA_PIECES = sizeof LGAMMA_C0 / sizeof LGAMMA_C0[0],
+    LGAMMA_R_N = sizeof LGAMMA_R / sizeof LGAMMA_R[0],
     LGAMMA_G_N = sizeof LGAMMA_G / sizeof LGAMMA_G[0],
-    /* Factors in the product: y - i for i in [0, 7) covers 1 + y < 8. */
-    GAMMA_MAX_FACTORS = 7,
 };
+_Static_assert(LGAMMA_PIECES == 16, "lgamma_table_dd looks its pieces up with vd_lookup16");
 
 /* ---------------------------------------------------------- double-double */
 
@@ -99,147 +101,173 @@ static inline void sinpi_abs_dd(vd y, vd *sh, vd *sl, vm *odd, vm *above) {
     vd_fast_two_sum(vd_sel(use_sin, s1h, c1h), vd_sel(use_sin, s1l, c1l), sh, sl);
 }
 
-/* lgamma(t) for t in [1, 2), from a = t - 1 and z = t - 3/2 (both exact): (t-1)(t-2) F(z). */
-static inline void lgamma_core_dd(vd a, vd z, vd *gh, vd *gl) {
-    vd bh, bl, qh, qe, fh, fl;
-    vd_two_sum(a, vd_set(-1.0), &bh, &bl);
-    vd_two_prod(a, bh, &qh, &qe);
-    vd ql = vd_mla(a, bl, qe);
-    vd rest = vd_mul(z, vd_poly(z, LGAMMA_F, LGAMMA_F_N - 1));
-    vd_fast_two_sum(vd_set(LGAMMA_F[LGAMMA_F_N - 1]), rest, &fh, &fl);
-    fl = vd_add(fl, vd_set(LGAMMA_F_C0_LO));
-    dd_mul(qh, ql, fh, fl, gh, gl);
+/* lgamma(v) as hi + lo from the pieces, v = y or 1 + y (shifted lanes), for 0 <= y (y above 7.75
+ * is clamped to 8: those lanes take Stirling). m = round(2y), t = y - m/2 exactly, piece m - 2 (m shifted). */
+static inline void lgamma_table_dd(vd y, vm shifted, vd *h, vd *l) {
+    vd yc = vd_min(y, vd_set(8.0));
+    vd m = vd_round(vd_add(yc, yc));
+    vd t = vd_mla(m, vd_set(-0.5), yc); /* exact */
+    vd piece = vd_add(m, vd_sel(shifted, vd_set(0x1.8p52), vd_set(0x1.8p52 - 2.0)));
+    vu j = vu_and(vd_bits(piece), vu_set(LGAMMA_PIECES - 1));
+    vd r = vd_lookup16(LGAMMA_R[0], j);
+    for (int k = 1; k < LGAMMA_R_N; k++) {
+        r = vd_mla(r, t, vd_lookup16(LGAMMA_R[k], j));
+    }
+    vd ph, pl, s, e;
+    vd_two_prod(vd_lookup16(LGAMMA_C1, j), t, &ph, &pl);
+    vd_fast_two_sum(vd_lookup16(LGAMMA_C0, j), ph, &s, &e);
+    *h = s;
+    *l = vd_add(vd_add(e, pl), r);
 }
 
-/* Stirling for y >= 8, given log y: (y + h) log y - y + log(2 pi)/2 + G(1/y^2)/y, h = -1/2 for
- * lgamma(y), +1/2 for lgamma(1 + y). Scaled by 2^-600 above 2^600 so the products stay finite
- * (the result overflows only where lgamma itself does). */
-static inline void lgamma_stirling_dd(vd y, vd h, vd lh, vd ll, vd *gh, vd *gl) {
-    vm huge = vd_lt(vd_set(0x1p600), y);
-    vd down = vd_sel(huge, vd_set(0x1p-600), vd_set(1.0));
-    vd ah, al, ph, pl, ch, ce, sh, sl;
-    vd_two_sum(y, h, &ah, &al);
-    dd_mul(vd_mul(ah, down), vd_mul(al, down), lh, ll, &ph, &pl);
+/* Stirling for y >= 7.75 (finite, below 2^990 so that Dekker's two_prod splits a without overflow),
+ * given log y = lh + ll: lgamma(y), or lgamma(1 + y) where shifted, as a (log y - 1) + D + G(1/y^2)/y,
+ * a = y -+ 1/2, D = log(2 pi)/2 -+ 1/2. */
+static inline void lgamma_stirling_dd(vd y, vm shifted, vd lh, vd ll, vd *h, vd *l) {
+    vd a, al, ph, pe, s, e;
+    vd_fast_two_sum(y, vd_sel(shifted, vd_set(0.5), vd_set(-0.5)), &a, &al); /* y + 1/2 rounds at 2^k - 1/2 */
+    vd m = vd_sub(lh, vd_set(1.0));                                          /* exact */
+    vd_two_prod(a, m, &ph, &pe);
     vd r = vd_div(vd_set(1.0), y);
     vd tail = vd_mul(r, vd_poly(vd_mul(r, r), LGAMMA_G, LGAMMA_G_N));
-    vd_two_sum(vd_set(GAMMA_HALF_LOG_2PI_HI), tail, &ch, &ce);
-    vd cl = vd_add(ce, vd_set(GAMMA_HALF_LOG_2PI_LO));
-    dd_add(ph, pl, vd_neg(vd_mul(y, down)), vd_set(0.0), &sh, &sl);
-    dd_add(sh, sl, vd_mul(ch, down), vd_mul(cl, down), &sh, &sl);
-    vd up = vd_sel(huge, vd_set(0x1p600), vd_set(1.0));
-    *gh = vd_mul(sh, up);
-    *gl = vd_mul(sl, up);
+    vd d_lo = vd_sel(shifted, vd_set(GAMMA_STIRLING_D_PLUS_LO), vd_set(GAMMA_STIRLING_D_MINUS_LO));
+    vd small = vd_add(vd_mla(a, ll, vd_mla(al, m, pe)), vd_add(tail, d_lo));
+    vd_fast_two_sum(ph, vd_sel(shifted, vd_set(GAMMA_STIRLING_D_PLUS_HI), vd_set(GAMMA_STIRLING_D_MINUS_HI)), &s, &e);
+    *h = s;
+    *l = vd_add(e, small);
 }
 
-/* lgamma(y) in lanes where !shifted, lgamma(1 + y) where shifted, for finite y > 0. */
-static inline void lgamma_positive_dd(vd y, vm shifted, vd *gh, vd *gl) {
-    vm stirling = vd_le(vd_set(GAMMA_STIRLING_FROM), y);
-    vd prod_h = vd_set(1.0), prod_l = vd_set(0.0), core_h = vd_set(0.0), core_l = vd_set(0.0);
-    vd log_sign = vd_set(1.0);
-    if (vm_any(vm_not(stirling))) {
-        vd yc = vd_min(y, vd_set(0x1.fffffffffffffp2)); /* below 8; Stirling lanes discard this part */
-        vd fl = vd_round(yc);
-        fl = vd_sub(fl, vd_sel(vd_gt(fl, yc), vd_set(1.0), vd_set(0.0))); /* floor */
-        vd a = vd_sub(yc, fl);                                             /* t - 1, exact */
-        lgamma_core_dd(a, vd_sub(a, vd_set(0.5)), &core_h, &core_l);
-        /* Factors y - i, i = 1 .. floor(y) - 1; shifted lanes also take y itself (i = 0); unshifted
-         * lanes below 1 take y and subtract its log instead. */
-        vm below_one = vd_lt(yc, vd_set(1.0));
-        vm take0 = vm_or(vm_and(shifted, vm_not(below_one)), vm_and(vm_not(shifted), below_one));
-        log_sign = vd_sel(vm_and(vm_not(shifted), below_one), vd_set(-1.0), vd_set(1.0));
-        prod_h = vd_sel(take0, yc, vd_set(1.0));
-        for (int i = 1; i < GAMMA_MAX_FACTORS; i++) {
-            vd factor = vd_sel(vd_le(vd_set((double)i + 1.0), fl), vd_sub(yc, vd_set((double)i)), vd_set(1.0));
-            vd p, e;
-            vd_two_prod(prod_h, factor, &p, &e);
-            prod_l = vd_mla(prod_l, factor, e);
-            prod_h = p;
-        }
-    }
-    vd lh, ll;
-    log_dd(vd_sel(stirling, y, prod_h), vd_sel(stirling, vd_set(0.0), prod_l), &lh, &ll);
+/* |x| with NaN and inf mapped to 2^1023 and 0 to the smallest subnormal (those lanes are replaced later). */
+static inline vd gamma_abs(vd x) {
+    vd y = vd_abs(x);
+    y = vd_sel(vm_or(vd_isnan(y), vd_eq(y, vd_set(__builtin_inf()))), vd_set(0x1p1023), y);
+    return vd_max(y, vd_set(0x1p-1074));
+}
+
+/* The lanes' shared parts for x that is not special: L = lgamma(v) as lh + ll (v = y or 1 + y, see the top),
+ * log y (lyh + lyl), and which lanes are shifted. */
+typedef struct {
+    vd y, h, l, lyh, lyl;
+    vm negative, shifted;
+} gamma_parts;
+
+static inline gamma_parts gamma_lgamma_v(vd x) {
+    gamma_parts p;
+    p.y = gamma_abs(x);
+    p.negative = vd_lt(x, vd_set(0.0));
+    p.shifted = vm_or(p.negative, vd_lt(p.y, vd_set(0.75)));
+    log_table_dd(p.y, &p.lyh, &p.lyl);
+    vm stirling = vd_le(vd_sel(p.negative, vd_set(GAMMA_STIRLING_FROM), vd_set(8.0)), p.y);
     if (vm_all(stirling)) {
-        lgamma_stirling_dd(y, vd_sel(shifted, vd_set(0.5), vd_set(-0.5)), lh, ll, gh, gl);
-        return;
+        lgamma_stirling_dd(p.y, p.negative, p.lyh, p.lyl, &p.h, &p.l);
+        return p;
     }
-    dd_add(core_h, core_l, vd_mul(log_sign, lh), vd_mul(log_sign, ll), gh, gl);
+    lgamma_table_dd(p.y, p.shifted, &p.h, &p.l);
     if (vm_any(stirling)) {
         vd sh, sl;
-        lgamma_stirling_dd(y, vd_sel(shifted, vd_set(0.5), vd_set(-0.5)), lh, ll, &sh, &sl);
-        *gh = vd_sel(stirling, sh, *gh);
-        *gl = vd_sel(stirling, sl, *gl);
+        lgamma_stirling_dd(p.y, p.negative, p.lyh, p.lyl, &sh, &sl);
+        p.h = vd_sel(stirling, sh, p.h);
+        p.l = vd_sel(stirling, sl, p.l);
     }
+    return p;
 }
 
-/* lgamma(x) as a double-double and the sign of gamma(x) (+-1), for finite non-zero x that is not
- * a negative integer (other lanes carry garbage that the callers replace). */
-static inline void lgamma_dd(vd x, vd *gh, vd *gl, vd *sign) {
-    vm negative = vd_lt(x, vd_set(0.0));
-    vd y = vd_abs(x);
-    y = vd_sel(vm_or(vd_isnan(y), vd_lt(vd_set(0x1p1023), y)), vd_set(0x1p1023), y); /* keep inf/NaN out */
-    y = vd_max(y, vd_set(0x1p-1074));
-    lgamma_positive_dd(y, negative, gh, gl);
-    *sign = vd_set(1.0);
-    if (vm_any(negative)) {
-        /* lgamma(x) = -log(|sin(pi y)| / pi) - lgamma(1 + y); gamma's sign is that of sin(pi x). */
-        vd sh, sl, wh, wl, lh, ll, rh, rl;
-        vm odd, above;
-        sinpi_abs_dd(y, &sh, &sl, &odd, &above);
-        dd_mul(sh, sl, vd_set(GAMMA_INV_PI_HI), vd_set(GAMMA_INV_PI_LO), &wh, &wl);
-        /* Tiny y: sin(pi y) / pi = y to double-double accuracy, and pi y may be subnormal (inexact). */
-        vm tiny = vd_lt(y, vd_set(0x1p-900));
-        wh = vd_sel(tiny, y, wh);
-        wl = vd_sel(tiny, vd_set(0.0), wl);
-        log_dd(vd_max(wh, vd_set(0x1p-1074)), wl, &lh, &ll);
-        dd_add(lh, ll, *gh, *gl, &rh, &rl);
-        *gh = vd_sel(negative, vd_neg(rh), *gh);
-        *gl = vd_sel(negative, vd_neg(rl), *gl);
-        vm positive_sin = vm_or(vm_and(odd, above), vm_and(vm_not(odd), vm_not(above)));
-        *sign = vd_sel(vm_and(negative, vm_not(positive_sin)), vd_set(-1.0), vd_set(1.0));
-    }
+/* For negative lanes: Dn = |sin(pi y)| / pi as wh + wl, whether x is a pole (sin(pi y) = 0: the negative
+ * integers and every x <= -2^52), and the sign of gamma(x) (+-1; 1 in the other lanes). */
+static inline void gamma_reflection(vd y, vm negative, vd *wh, vd *wl, vm *pole, vd *sign) {
+    vd sh, sl;
+    vm odd, above;
+    sinpi_abs_dd(y, &sh, &sl, &odd, &above);
+    dd_mul(sh, sl, vd_set(GAMMA_INV_PI_HI), vd_set(GAMMA_INV_PI_LO), wh, wl);
+    /* Tiny y: sin(pi y) / pi = y to double-double accuracy, and pi y may be subnormal (inexact). */
+    vm tiny = vd_lt(y, vd_set(0x1p-900));
+    *wh = vd_sel(tiny, y, *wh);
+    *wl = vd_sel(tiny, vd_set(0.0), *wl);
+    *pole = vm_and(negative, vd_eq(sh, vd_set(0.0)));
+    vm positive_sin = vm_or(vm_and(odd, above), vm_and(vm_not(odd), vm_not(above)));
+    *sign = vd_sel(vm_and(negative, vm_not(positive_sin)), vd_set(-1.0), vd_set(1.0));
 }
 
-/* Poles: x = +-0 and the negative integers (every x <= -2^52). */
-static inline vm gamma_pole(vd x) {
-    vd n = vd_round(vd_min(vd_max(x, vd_set(-0x1p51)), vd_set(0.0))); /* vd_round needs |x| < 2^51 */
-    return vm_or(vd_eq(x, vd_set(0.0)), vm_and(vd_lt(x, vd_set(0.0)), vm_or(vd_eq(n, x), vd_le(x, vd_set(-0x1p52)))));
-}
-
-/* Lanes that are not finite and positive: only vectors with one of them pay for the special cases. */
-static inline vm gamma_not_positive_finite(vd x) {
-    return vm_not(vm_and(vd_lt(vd_set(0.0), x), vd_lt(x, vd_set(__builtin_inf()))));
+/* Lanes outside (0, 2^990) in magnitude or NaN: only vectors with one of them pay for the special cases. */
+static inline vm gamma_special(vd x, double low) {
+    vd a = vd_abs(x);
+    return vm_not(vm_and(vd_le(vd_set(low), a), vd_lt(a, vd_set(0x1p990))));
 }
 
 static inline vd lgamma_v(vd x) {
-    vd gh, gl, sign;
-    lgamma_dd(x, &gh, &gl, &sign);
-    vd r = vd_add(gh, gl);
+    gamma_parts p = gamma_lgamma_v(x);
+    vd r;
+    if (!vm_any(p.shifted)) {
+        r = vd_add(p.h, p.l);
+    } else {
+        /* Shifted lanes: +-L - log Dn, Dn = y (x > 0) or |sin(pi y)| / pi (x < 0). */
+        vd dh = p.lyh, dl = p.lyl, h = p.h, l = p.l;
+        vm pole = vd_lt(vd_set(1.0), vd_set(0.0)); /* none */
+        if (vm_any(p.negative)) {
+            vd wh, wl, sign, nh, nl;
+            gamma_reflection(p.y, p.negative, &wh, &wl, &pole, &sign);
+            log_dd(vd_max(wh, vd_set(0x1p-1074)), wl, &nh, &nl);
+            dh = vd_sel(p.negative, nh, dh);
+            dl = vd_sel(p.negative, nl, dl);
+            h = vd_sel(p.negative, vd_neg(h), h);
+            l = vd_sel(p.negative, vd_neg(l), l);
+        }
+        vd a, ae;
+        vd_two_sum(h, vd_neg(dh), &a, &ae);
+        vd shifted_r = vd_add(a, vd_add(ae, vd_sub(l, dl)));
+        r = vd_sel(p.shifted, shifted_r, vd_add(h, l));
+        r = vd_sel(pole, vd_set(__builtin_inf()), r);
+    }
     r = vd_sel(vd_eq(r, vd_set(0.0)), vd_set(0.0), r); /* lgamma(1) = lgamma(2) = +0 */
-    if (vm_any(gamma_not_positive_finite(x))) {
-        vm to_inf = vm_or(gamma_pole(x), vd_eq(vd_abs(x), vd_set(__builtin_inf())));
-        r = vd_sel(to_inf, vd_set(__builtin_inf()), r);
+    if (vm_any(gamma_special(x, 0x1p-1074))) {
+        /* From 2^990 lgamma is x (log x - 1) to within an ulp (and overflows from 2.55e305). */
+        vd huge = vd_mul(p.y, vd_add(vd_sub(p.lyh, vd_set(1.0)), p.lyl));
+        r = vd_sel(vd_le(vd_set(0x1p990), x), huge, r);
+        r = vd_sel(vm_or(vd_eq(x, vd_set(0.0)), vd_eq(vd_abs(x), vd_set(__builtin_inf()))), vd_set(__builtin_inf()), r);
         r = vd_sel(vd_isnan(x), x, r);
     }
     return r;
 }
 
 static inline vd gamma_v(vd x) {
-    vd gh, gl, sign, k, eh, el;
-    lgamma_dd(x, &gh, &gl, &sign);
-    /* Beyond [-1100, 720] the result is 0 or inf anyway; keeps exp's 2^k within vd_ldexp's range. */
-    vm clamped = vm_or(vd_lt(gh, vd_set(-1100.0)), vd_lt(vd_set(720.0), gh));
-    gh = vd_min(vd_max(gh, vd_set(-1100.0)), vd_set(720.0));
-    gl = vd_sel(clamped, vd_set(0.0), gl);
-    exp_neg_dd(vd_neg(gh), vd_neg(gl), &k, &eh, &el);
-    vd r = vd_mul(vd_ldexp(vd_add(eh, el), k), sign);
-    if (vm_any(gamma_not_positive_finite(x))) {
+    gamma_parts p = gamma_lgamma_v(x);
+    /* e^L (x > 0) or e^-L (x < 0) as 2^k (eh + el): exp_neg_dd takes the negated argument, normalised. */
+    vd sh, sl, k, eh, el;
+    vd_two_sum(vd_sel(p.negative, p.h, vd_neg(p.h)), vd_sel(p.negative, p.l, vd_neg(p.l)), &sh, &sl);
+    /* Beyond [-720, 1100] the result is 0 or inf anyway; keeps exp's 2^k within vd_ldexp's range. */
+    vm clamped = vm_or(vd_lt(sh, vd_set(-720.0)), vd_lt(vd_set(1100.0), sh));
+    sh = vd_min(vd_max(sh, vd_set(-720.0)), vd_set(1100.0));
+    sl = vd_sel(clamped, vd_set(0.0), sl);
+    exp_neg_dd(sh, sl, &k, &eh, &el);
+    vd r;
+    if (!vm_any(p.shifted)) {
+        r = vd_ldexp(vd_add(eh, el), k);
+    } else {
+        /* Divided by Dn = y (0 < x < 3/4) or |sin(pi y)| / pi (x < 0), 1 elsewhere: 1/Dn = q + ql. */
+        vd dh = vd_sel(p.shifted, p.y, vd_set(1.0)), dl = vd_set(0.0), sign = vd_set(1.0);
+        vm pole = vd_lt(vd_set(1.0), vd_set(0.0)); /* none */
+        if (vm_any(p.negative)) {
+            vd wh, wl;
+            gamma_reflection(p.y, p.negative, &wh, &wl, &pole, &sign);
+            dh = vd_sel(p.negative, wh, dh);
+            dl = vd_sel(p.negative, wl, dl);
+        }
+        vd q = vd_div(vd_set(1.0), dh);
+        vd qp, qe;
+        vd_two_prod(q, dh, &qp, &qe);
+        vd ql = vd_mul(vd_sub(vd_sub(vd_sub(vd_set(1.0), qp), qe), vd_mul(q, dl)), q);
+        r = vd_mul(vd_ldexp(vd_mla(eh, q, vd_mla(eh, ql, vd_mul(el, q))), k), sign);
+        r = vd_sel(pole, vd_set(__builtin_nan("")), r);
+    }
+    if (vm_any(gamma_special(x, 0x1p-54))) {
         vd inf = vd_set(__builtin_inf());
-        r = vd_sel(gamma_pole(x), vd_set(__builtin_nan("")), r);       /* negative integers (and -inf below) */
-        r = vd_sel(vd_eq(x, vd_set(0.0)), vd_copysign(inf, x), r);     /* gamma(+-0) = +-inf */
-        r = vd_sel(vd_eq(x, inf), inf, r);
+        /* |x| < 2^-54: gamma(x) = 1/x - euler + O(x) (and +-inf below 1/DBL_MAX). */
+        vd tiny = vd_sub(vd_div(vd_set(1.0), x), vd_set(GAMMA_EULER));
+        r = vd_sel(vd_lt(vd_abs(x), vd_set(0x1p-54)), tiny, r);
+        r = vd_sel(vd_le(vd_set(0x1p990), x), inf, r);
+        r = vd_sel(vd_eq(x, vd_set(0.0)), vd_copysign(inf, x), r); /* gamma(+-0) = +-inf */
         r = vd_sel(vd_eq(x, vd_neg(inf)), vd_set(__builtin_nan("")), r);
         r = vd_sel(vd_isnan(x), x, r);
     }
     return r;
 }
-
