@@ -14,6 +14,8 @@ and commit both. The fits (mpmath at 60 digits, coefficients highest degree firs
 - LGAMMA_G: Stirling's remainder, y (lgamma(y) - (y - 1/2) log y + y - log(2 pi)/2) = G(1/y^2)
   for y >= 7.75.
 - SINPI_S: sin(pi v) = pi v + v w S(w), w = v^2, v in [0, 1/4].
+- GAMMA_EXP2_16_HI/LO: 2^(j/16) = hi + lo, and GAMMA_EXP_P: e^r - 1 = r + r^2 P(r), the Taylor
+  series to r^7 (|r| <= ln 2 / 32: the first term left out is below 2^-59 of the result).
 - COSPI_C: cos(pi u) = 1 - (pi^2 / 2) w + w^2 C(w), w = u^2, u in [0, 1/4].
 """
 
@@ -126,6 +128,15 @@ def main() -> None:
     c = remez(cospi_c, mp.mpf(0), q, COSPI_DEGREE, iterations=8)
     emit("COSPI_C", c, f"cos(pi u) = 1 - (pi^2/2) w + w^2 C(w), w = u*u <= 1/16; max rel error of C {mp.nstr(relative_error(cospi_c, 0, q, c), 3)}")
 
+    print("/* 2^(j/16) = GAMMA_EXP2_16_HI[j] + GAMMA_EXP2_16_LO[j] */")
+    exp2 = [mp.mpf(2) ** (mp.mpf(j) / 16) for j in range(16)]
+    print(f"static const double GAMMA_EXP2_16_HI[16] = {{{', '.join(float(v).hex() for v in exp2)}}};")
+    print(f"static const double GAMMA_EXP2_16_LO[16] = {{{', '.join(float(v - mp.mpf(float(v))).hex() for v in exp2)}}};")
+    print("/* e^r - 1 = r + r^2 P(r), P the Taylor series 1/2 + r/6 + ... + r^5/5040, highest first */")
+    print(f"static const double GAMMA_EXP_P[6] = {{{', '.join(float(1 / mp.factorial(n)).hex() for n in range(7, 1, -1))}}};")
+    print(f"static const double GAMMA_LN2_16_HI = {(float.fromhex('0x1.62e42fee00000p-1') / 16).hex()}; /* 21 trailing zero bits */")
+    print(f"static const double GAMMA_LN2_16_LO = {float((mp.log(2) - mp.mpf(float.fromhex('0x1.62e42fee00000p-1'))) / 16).hex()};")
+    print(f"static const double GAMMA_INV_LN2_16 = {float(16 / mp.log(2)).hex()};\n")
     for name, value in [("PI", mp.pi), ("INV_PI", 1 / mp.pi), ("HALF_PI_SQ", mp.pi ** 2 / 2)]:
         hi = float(value)
         print(f"static const double GAMMA_{name}_HI = {hi.hex()};")

@@ -1,7 +1,7 @@
 /*
  * gamma and lgamma, written once over part A's vec.h and compiled once per
- * ISA: special_<isa>.c includes this after special_body.h (whose exp_neg_dd
- * and loop macro it reuses).
+ * ISA: special_<isa>.c includes this after special_body.h (whose loop macro
+ * it reuses).
  *
  * With y = |x| and v = y (x >= 3/4) or v = 1 + y (0 < x < 3/4 and x < 0, the
  * "shifted" lanes; 1 + y is never rounded), L = lgamma(v) is built as a
@@ -17,8 +17,8 @@
  *   table-driven double-double log of log_table_body.h (relative error ~2^-68).
  * Then, with Dn = x (0 < x < 3/4) or |sin(pi y)| / pi (x < 0):
  * - lgamma(x) = L - log Dn (0 < x < 3/4), -L - log Dn (x < 0, reflection), L otherwise;
- * - gamma(x) = e^L / Dn (x > 0) or sign * e^-L / Dn (x < 0), the exponential of a
- *   double-double argument (erfc's exp_neg_dd, 2^k kept apart) times 1/Dn as a
+ * - gamma(x) = e^L / Dn (x > 0) or sign * e^-L / Dn (x < 0): a table-driven exponential
+ *   of the double-double argument (2^(j/16), degree-7 Taylor series) times 1/Dn as a
  *   double-double, rounded once: no second logarithm.
  * A vector whose lanes are all in [8, 2^990) takes Stirling alone (lgamma) and
  * the negative lanes' work runs only in vectors that hold one.
@@ -34,6 +34,7 @@ enum {
     LGAMMA_G_N = sizeof LGAMMA_G / sizeof LGAMMA_G[0],
 };
 _Static_assert(LGAMMA_PIECES == 16, "lgamma_table_dd looks its pieces up with vd_lookup16");
+_Static_assert(LGAMMA_R_N % 2 == 0, "lgamma_table_dd splits R into odd and even halves of equal length");
 
 /* ---------------------------------------------------------- double-double */
 
@@ -109,10 +110,15 @@ static inline void lgamma_table_dd(vd y, vm shifted, vd *h, vd *l) {
     vd t = vd_mla(m, vd_set(-0.5), yc); /* exact */
     vd piece = vd_add(m, vd_sel(shifted, vd_set(0x1.8p52), vd_set(0x1.8p52 - 2.0)));
     vu j = vu_and(vd_bits(piece), vu_set(LGAMMA_PIECES - 1));
-    vd r = vd_lookup16(LGAMMA_R[0], j);
-    for (int k = 1; k < LGAMMA_R_N; k++) {
-        r = vd_mla(r, t, vd_lookup16(LGAMMA_R[k], j));
+    /* R = O(t^2) t + E(t^2): two Horner chains of half the length (the loop's latency, not its work, is
+     * what an iteration waits on). */
+    vd t2 = vd_mul(t, t);
+    vd odd = vd_lookup16(LGAMMA_R[0], j), even = vd_lookup16(LGAMMA_R[1], j);
+    for (int k = 2; k < LGAMMA_R_N; k += 2) {
+        odd = vd_mla(odd, t2, vd_lookup16(LGAMMA_R[k], j));
+        even = vd_mla(even, t2, vd_lookup16(LGAMMA_R[k + 1], j));
     }
+    vd r = vd_mla(odd, t, even);
     vd ph, pl, s, e;
     vd_two_prod(vd_lookup16(LGAMMA_C1, j), t, &ph, &pl);
     vd_fast_two_sum(vd_lookup16(LGAMMA_C0, j), ph, &s, &e);
@@ -229,19 +235,36 @@ static inline vd lgamma_v(vd x) {
     return r;
 }
 
+/* e^(xh + xl) (q + ql), rounded once (then scaled by 2^k), for xh in [-1100, 720] and |xl| below |xh|'s
+ * exponent (normalised here). xh + xl = (16 k + j) ln2/16 + r with |r| <= ln2/32, so e^x = 2^k 2^(j/16) e^r
+ * = 2^k (th + (th p + tl)), th + tl = 2^(j/16) from a 16-entry table, p = e^r - 1 = r + r^2 P(r) (Taylor to
+ * r^7, error below 2^-59); the product with q + ql is folded in before the one rounding. */
+static inline vd gamma_exp_mul(vd xh, vd xl, vd q, vd ql) {
+    vd h, l;
+    vd_fast_two_sum(xh, xl, &h, &l);
+    vd shifted = vd_mla(h, vd_set(GAMMA_INV_LN2_16), vd_set(0x1.8p52)); /* 16 k + j in the low bits */
+    vd kn = vd_sub(shifted, vd_set(0x1.8p52));
+    vd r = vd_mla(kn, vd_set(-GAMMA_LN2_16_HI), h); /* exact */
+    r = vd_add(vd_mla(kn, vd_set(-GAMMA_LN2_16_LO), r), l);
+    vu j = vu_and(vd_bits(shifted), vu_set(15));
+    vd th = vd_lookup16(GAMMA_EXP2_16_HI, j);
+    vd p = vd_mla(vd_mul(r, r), vd_poly(r, GAMMA_EXP_P, (int)(sizeof GAMMA_EXP_P / sizeof GAMMA_EXP_P[0])), r);
+    vd el = vd_mla(th, p, vd_lookup16(GAMMA_EXP2_16_LO, j)); /* e^x / 2^k = th + el */
+    vd jd = vd_sub(vu_double(vu_or(j, vu_set(0x4330000000000000ull))), vd_set(0x1p52));
+    vd k = vd_mul(vd_sub(kn, jd), vd_set(1.0 / 16.0));
+    return vd_ldexp(vd_mla(th, q, vd_mla(el, q, vd_mul(th, ql))), k);
+}
+
 static inline vd gamma_v(vd x) {
     gamma_parts p = gamma_lgamma_v(x);
-    /* e^L (x > 0) or e^-L (x < 0) as 2^k (eh + el): exp_neg_dd takes the negated argument, normalised. */
-    vd sh, sl, k, eh, el;
-    vd_two_sum(vd_sel(p.negative, p.h, vd_neg(p.h)), vd_sel(p.negative, p.l, vd_neg(p.l)), &sh, &sl);
-    /* Beyond [-720, 1100] the result is 0 or inf anyway; keeps exp's 2^k within vd_ldexp's range. */
-    vm clamped = vm_or(vd_lt(sh, vd_set(-720.0)), vd_lt(vd_set(1100.0), sh));
-    sh = vd_min(vd_max(sh, vd_set(-720.0)), vd_set(1100.0));
-    sl = vd_sel(clamped, vd_set(0.0), sl);
-    exp_neg_dd(sh, sl, &k, &eh, &el);
+    /* e^L (x > 0) or e^-L (x < 0); beyond [-1100, 720] the result is 0 or inf anyway. */
+    vd xh = vd_sel(p.negative, vd_neg(p.h), p.h), xl = vd_sel(p.negative, vd_neg(p.l), p.l);
+    vm clamped = vm_or(vd_lt(xh, vd_set(-1100.0)), vd_lt(vd_set(720.0), xh));
+    xh = vd_min(vd_max(xh, vd_set(-1100.0)), vd_set(720.0));
+    xl = vd_sel(clamped, vd_set(0.0), xl);
     vd r;
     if (!vm_any(p.shifted)) {
-        r = vd_ldexp(vd_add(eh, el), k);
+        r = gamma_exp_mul(xh, xl, vd_set(1.0), vd_set(0.0));
     } else {
         /* Divided by Dn = y (0 < x < 3/4) or |sin(pi y)| / pi (x < 0), 1 elsewhere: 1/Dn = q + ql. */
         vd dh = vd_sel(p.shifted, p.y, vd_set(1.0)), dl = vd_set(0.0), sign = vd_set(1.0);
@@ -256,7 +279,7 @@ static inline vd gamma_v(vd x) {
         vd qp, qe;
         vd_two_prod(q, dh, &qp, &qe);
         vd ql = vd_mul(vd_sub(vd_sub(vd_sub(vd_set(1.0), qp), qe), vd_mul(q, dl)), q);
-        r = vd_mul(vd_ldexp(vd_mla(eh, q, vd_mla(eh, ql, vd_mul(el, q))), k), sign);
+        r = vd_mul(gamma_exp_mul(xh, xl, q, ql), sign);
         r = vd_sel(pole, vd_set(__builtin_nan("")), r);
     }
     if (vm_any(gamma_special(x, 0x1p-54))) {

@@ -67,6 +67,15 @@ static const double COSPI_C[8] = {
     0x1.03c1f081b5ac4p+2, /* 4.0587121264167682182 */
 };
 
+/* 2^(j/16) = GAMMA_EXP2_16_HI[j] + GAMMA_EXP2_16_LO[j] */
+static const double GAMMA_EXP2_16_HI[16] = {0x1.0000000000000p+0, 0x1.0b5586cf9890fp+0, 0x1.172b83c7d517bp+0, 0x1.2387a6e756238p+0, 0x1.306fe0a31b715p+0, 0x1.3dea64c123422p+0, 0x1.4bfdad5362a27p+0, 0x1.5ab07dd485429p+0, 0x1.6a09e667f3bcdp+0, 0x1.7a11473eb0187p+0, 0x1.8ace5422aa0dbp+0, 0x1.9c49182a3f090p+0, 0x1.ae89f995ad3adp+0, 0x1.c199bdd85529cp+0, 0x1.d5818dcfba487p+0, 0x1.ea4afa2a490dap+0};
+static const double GAMMA_EXP2_16_LO[16] = {0x0.0p+0, 0x1.8a62e4adc610bp-54, -0x1.19041b9d78a76p-55, 0x1.9b07eb6c70573p-54, 0x1.6f46ad23182e4p-55, 0x1.ada0911f09ebcp-55, 0x1.d4397afec42e2p-56, 0x1.6324c054647adp-54, -0x1.bdd3413b26456p-54, -0x1.41577ee04992fp-55, 0x1.6e9f156864b27p-54, 0x1.c7c46b071f2bep-56, 0x1.7a1cd345dcc81p-54, 0x1.11065895048ddp-55, 0x1.2ed02d75b3707p-55, -0x1.e9c23179c2893p-54};
+/* e^r - 1 = r + r^2 P(r), P the Taylor series 1/2 + r/6 + ... + r^5/5040, highest first */
+static const double GAMMA_EXP_P[6] = {0x1.a01a01a01a01ap-13, 0x1.6c16c16c16c17p-10, 0x1.1111111111111p-7, 0x1.5555555555555p-5, 0x1.5555555555555p-3, 0x1.0000000000000p-1};
+static const double GAMMA_LN2_16_HI = 0x1.62e42fee00000p-5; /* 21 trailing zero bits */
+static const double GAMMA_LN2_16_LO = 0x1.a39ef35793c76p-37;
+static const double GAMMA_INV_LN2_16 = 0x1.71547652b82fep+4;
+
 static const double GAMMA_PI_HI = 0x1.921fb54442d18p+1;
 static const double GAMMA_PI_LO = 0x1.1a62633145c07p-53;
 static const double GAMMA_INV_PI_HI = 0x1.45f306dc9c883p-2;
