@@ -31,8 +31,7 @@ LGAMMA_PIECES = 16
 LGAMMA_R_DEGREE = 19
 STIRLING_FROM = mp.mpf(31) / 4  # lgamma(y) by Stirling's series for y >= 7.75 (8 for positive x)
 LGAMMA_G_DEGREE = 9
-SINPI_DEGREE = 7
-COSPI_DEGREE = 7
+SINPI_S1_DEGREE = 8
 
 
 def relative_error(g, a, b, coeffs, exact_c0=False, n=2000):
@@ -88,18 +87,11 @@ def stirling_g(u):
     return y * (mp.loggamma(y) - (y - mp.mpf(0.5)) * mp.log(y) + y - mp.log(2 * mp.pi) / 2)
 
 
-def sinpi_s(w):
-    if w < mp.mpf("1e-40"):
-        return -mp.pi ** 3 / 6
+def sinpi_s1(w):
+    if w < mp.mpf("1e-30"):
+        return mp.pi ** 4 / 120 - mp.pi ** 6 / 5040 * w
     v = mp.sqrt(w)
-    return (mp.sin(mp.pi * v) - mp.pi * v) / (v * w)
-
-
-def cospi_c(w):
-    if w < mp.mpf("1e-40"):
-        return mp.pi ** 4 / 24
-    u = mp.sqrt(w)
-    return (mp.cos(mp.pi * u) - 1 + mp.pi ** 2 * w / 2) / (w * w)
+    return (mp.sin(mp.pi * v) / (mp.pi * v) - 1 + mp.pi ** 2 * w / 6) / (w * w)
 
 
 def main() -> None:
@@ -122,11 +114,10 @@ def main() -> None:
     emit("LGAMMA_G", c, f"Stirling's remainder y (lgamma(y) - (y-1/2) log y + y - log(2pi)/2) = G(1/y^2), "
          f"y >= {STIRLING_FROM}; max rel error {mp.nstr(err, 3)}")
 
-    q = mp.mpf(1) / 16
-    c = remez(sinpi_s, mp.mpf(0), q, SINPI_DEGREE, iterations=8)
-    emit("SINPI_S", c, f"sin(pi v) = pi v + v w S(w), w = v*v <= 1/16; max rel error of S {mp.nstr(relative_error(sinpi_s, 0, q, c), 3)}")
-    c = remez(cospi_c, mp.mpf(0), q, COSPI_DEGREE, iterations=8)
-    emit("COSPI_C", c, f"cos(pi u) = 1 - (pi^2/2) w + w^2 C(w), w = u*u <= 1/16; max rel error of C {mp.nstr(relative_error(cospi_c, 0, q, c), 3)}")
+    q = mp.mpf(1) / 4
+    c = remez(sinpi_s1, mp.mpf(0), q, SINPI_S1_DEGREE, iterations=8)
+    emit("SINPI_S1", c, "sin(pi v) / pi = v (1 - (pi^2/6) w + w^2 S1(w)), w = v*v <= 1/4; "
+         f"max rel error of S1 {mp.nstr(relative_error(sinpi_s1, 0, q, c), 3)}")
 
     print("/* 2^(j/16) = GAMMA_EXP2_16_HI[j] + GAMMA_EXP2_16_LO[j] */")
     exp2 = [mp.mpf(2) ** (mp.mpf(j) / 16) for j in range(16)]
@@ -137,7 +128,7 @@ def main() -> None:
     print(f"static const double GAMMA_LN2_16_HI = {(float.fromhex('0x1.62e42fee00000p-1') / 16).hex()}; /* 21 trailing zero bits */")
     print(f"static const double GAMMA_LN2_16_LO = {float((mp.log(2) - mp.mpf(float.fromhex('0x1.62e42fee00000p-1'))) / 16).hex()};")
     print(f"static const double GAMMA_INV_LN2_16 = {float(16 / mp.log(2)).hex()};\n")
-    for name, value in [("PI", mp.pi), ("INV_PI", 1 / mp.pi), ("HALF_PI_SQ", mp.pi ** 2 / 2)]:
+    for name, value in [("PI_SQ_6", mp.pi ** 2 / 6)]:
         hi = float(value)
         print(f"static const double GAMMA_{name}_HI = {hi.hex()};")
         print(f"static const double GAMMA_{name}_LO = {float(value - mp.mpf(hi)).hex()};")

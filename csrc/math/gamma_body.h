@@ -36,29 +36,6 @@ enum {
 _Static_assert(LGAMMA_PIECES == 16, "lgamma_table_dd looks its pieces up with vd_lookup16");
 _Static_assert(LGAMMA_R_N % 2 == 0, "lgamma_table_dd splits R into odd and even halves of equal length");
 
-/* ---------------------------------------------------------- double-double */
-
-/* (ah + al) * b, renormalised. */
-static inline void dd_mul_d(vd ah, vd al, vd b, vd *ph, vd *pl) {
-    vd p, e;
-    vd_two_prod(ah, b, &p, &e);
-    vd_fast_two_sum(p, vd_mla(al, b, e), ph, pl);
-}
-
-/* (ah + al) * (bh + bl), renormalised. */
-static inline void dd_mul(vd ah, vd al, vd bh, vd bl, vd *ph, vd *pl) {
-    vd p, e;
-    vd_two_prod(ah, bh, &p, &e);
-    vd_fast_two_sum(p, vd_add(e, vd_mla(ah, bl, vd_mul(al, bh))), ph, pl);
-}
-
-/* (ah + al) + (bh + bl), renormalised; no magnitude order needed. */
-static inline void dd_add(vd ah, vd al, vd bh, vd bl, vd *sh, vd *sl) {
-    vd s, e;
-    vd_two_sum(ah, bh, &s, &e);
-    vd_fast_two_sum(s, vd_add(e, vd_add(al, bl)), sh, sl);
-}
-
 /* log(xh + xl) as a double-double, for finite xh > 0 (subnormal included) and |xl| <= ulp(xh):
  * log xh from the 32-entry table (log_table_body.h, relative error ~2^-68, no division), plus
  * xl / xh. */
@@ -71,9 +48,11 @@ static inline void log_dd(vd xh, vd xl, vd *lh, vd *ll) {
     vd_two_sum(h, l, lh, ll);
 }
 
-/* |sin(pi y)| as a double-double for finite y >= 0, with the parity of the nearest integer n and
- * whether y > n (together they give the sign of sin(pi y)). */
-static inline void sinpi_abs_dd(vd y, vd *sh, vd *sl, vm *odd, vm *above) {
+/* Dn = |sin(pi y)| / pi as a double-double for finite y >= 0, with the parity of the nearest integer n
+ * and whether y > n (together they give the sign of sin(pi y)). With v = |y - n| <= 1/2 (exact) and
+ * w = v^2 exact as w + wl: Dn = v + v A, A = -(pi^2/6) w + w^2 S1(w) (|A| <= 0.41), the first term of A
+ * an exact product, so Dn keeps ~2^-57 relative accuracy next to the poles and at v = 1/2 alike. */
+static inline void sinpi_over_pi_dd(vd y, vd *dh, vd *dl, vm *odd, vm *above) {
     /* Above 2^52 every double is an integer; from 2^51 subtract 2^51 (even, exact) so round() works. */
     vd yr = vd_sel(vd_le(vd_set(0x1p52), y), vd_set(0.0),
                    vd_sel(vd_le(vd_set(0x1p51), y), vd_sub(y, vd_set(0x1p51)), y));
@@ -83,23 +62,14 @@ static inline void sinpi_abs_dd(vd y, vd *sh, vd *sl, vm *odd, vm *above) {
     *odd = vm_not(vd_eq(vd_round(half), half));
     *above = vd_gt(r, vd_set(0.0));
     vd v = vd_abs(r);
-    /* v <= 1/4: sin(pi v) = pi v + v^3 S(v^2). */
-    vd w = vd_mul(v, v);
-    vd ph, pe, s1h, s1e;
-    vd_two_prod(vd_set(GAMMA_PI_HI), v, &ph, &pe);
-    vd_two_sum(ph, vd_mul(vd_mul(v, w), vd_poly(w, SINPI_S, (int)(sizeof SINPI_S / sizeof SINPI_S[0]))), &s1h, &s1e);
-    vd s1l = vd_add(s1e, vd_mla(vd_set(GAMMA_PI_LO), v, pe));
-    /* v > 1/4: cos(pi u), u = 1/2 - v (exact) = 1 - (pi^2/2) u^2 + u^4 C(u^2), u^2 as a double-double. */
-    vd u = vd_sub(vd_set(0.5), v);
-    vd uh, ul, ah, ae, c1h, c1e;
-    vd_two_prod(u, u, &uh, &ul);
-    vd_two_prod(vd_set(GAMMA_HALF_PI_SQ_HI), uh, &ah, &ae);
-    vd al = vd_add(ae, vd_mla(vd_set(GAMMA_HALF_PI_SQ_HI), ul, vd_mul(vd_set(GAMMA_HALF_PI_SQ_LO), uh)));
-    vd_fast_two_sum(vd_set(1.0), vd_neg(ah), &c1h, &c1e);
-    vd quartic = vd_mul(vd_mul(uh, uh), vd_poly(uh, COSPI_C, (int)(sizeof COSPI_C / sizeof COSPI_C[0])));
-    vd c1l = vd_add(vd_sub(c1e, al), quartic);
-    vm use_sin = vd_le(v, vd_set(0.25));
-    vd_fast_two_sum(vd_sel(use_sin, s1h, c1h), vd_sel(use_sin, s1l, c1l), sh, sl);
+    vd w, wl, ah, ae, ph, pe, s, e;
+    vd_two_prod(v, v, &w, &wl);
+    vd quartic = vd_mul(vd_mul(w, w), vd_poly(w, SINPI_S1, (int)(sizeof SINPI_S1 / sizeof SINPI_S1[0])));
+    vd_two_prod(vd_set(-GAMMA_PI_SQ_6_HI), w, &ah, &ae);
+    vd al = vd_add(vd_add(ae, vd_mla(vd_set(-GAMMA_PI_SQ_6_HI), wl, vd_mul(vd_set(-GAMMA_PI_SQ_6_LO), w))), quartic);
+    vd_two_prod(v, ah, &ph, &pe);
+    vd_fast_two_sum(v, ph, &s, &e);
+    vd_fast_two_sum(s, vd_add(e, vd_mla(v, al, pe)), dh, dl); /* v al is not small: renormalise */
 }
 
 /* lgamma(v) as hi + lo from the pieces, v = y or 1 + y (shifted lanes), for 0 <= y (y above 7.75
@@ -181,20 +151,13 @@ static inline gamma_parts gamma_lgamma_v(vd x) {
 /* For negative lanes: Dn = |sin(pi y)| / pi as wh + wl, whether x is a pole (sin(pi y) = 0: the negative
  * integers and every x <= -2^52), and the sign of gamma(x) (+-1; 1 in the other lanes). */
 static inline void gamma_reflection(vd y, vm negative, vd *wh, vd *wl, vm *pole, vd *sign) {
-    vd sh, sl;
     vm odd, above;
-    sinpi_abs_dd(y, &sh, &sl, &odd, &above);
-    dd_mul(sh, sl, vd_set(GAMMA_INV_PI_HI), vd_set(GAMMA_INV_PI_LO), wh, wl);
-    /* Tiny y: sin(pi y) / pi = y to double-double accuracy, and pi y may be subnormal (inexact). */
-    vm tiny = vd_lt(y, vd_set(0x1p-900));
-    *wh = vd_sel(tiny, y, *wh);
-    *wl = vd_sel(tiny, vd_set(0.0), *wl);
-    *pole = vm_and(negative, vd_eq(sh, vd_set(0.0)));
+    sinpi_over_pi_dd(y, wh, wl, &odd, &above);
+    *pole = vm_and(negative, vd_eq(*wh, vd_set(0.0)));
     vm positive_sin = vm_or(vm_and(odd, above), vm_and(vm_not(odd), vm_not(above)));
     *sign = vd_sel(vm_and(negative, vm_not(positive_sin)), vd_set(-1.0), vd_set(1.0));
 }
 
-/* Lanes outside (0, 2^990) in magnitude or NaN: only vectors with one of them pay for the special cases. */
 static inline vm gamma_special(vd x, double low) {
     vd a = vd_abs(x);
     return vm_not(vm_and(vd_le(vd_set(low), a), vd_lt(a, vd_set(0x1p990))));

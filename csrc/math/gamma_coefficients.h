@@ -43,28 +43,17 @@ static const double LGAMMA_G[10] = {
     0x1.5555555555555p-4, /* 0.083333333333333333333 */
 };
 
-/* sin(pi v) = pi v + v w S(w), w = v*v <= 1/16; max rel error of S 4.43e-17 */
-static const double SINPI_S[8] = {
-    0x1.a7d9b87db1ac2p-21, /* 7.894830244763487596e-7 */
-    -0x1.6fab3afc2c296p-16, /* -0.000021914772319222586325 */
-    0x1.e8f432b3128e8p-12, /* 0.00046630277501392852597 */
-    -0x1.e3074fdd8a8cap-8, /* -0.0073704309448123315309 */
-    0x1.50783487ee376p-4, /* 0.082145886611113856064 */
-    -0x1.32d2cce62bd85p-1, /* -0.59926452932079196437 */
-    0x1.466bc6775aae2p+1, /* 2.5501640398773454435 */
-    -0x1.4abbce625be53p+2, /* -5.1677127800499700292 */
-};
-
-/* cos(pi u) = 1 - (pi^2/2) w + w^2 C(w), w = u*u <= 1/16; max rel error of C 6.68e-17 */
-static const double COSPI_C[8] = {
-    -0x1.281e30969ddb0p-23, /* -1.3789065596616142873e-7 */
-    0x1.20c49ad216b3ep-18, /* 4.3029783275094165887e-6 */
-    -0x1.b6e24df0f940fp-14, /* -0.00010463810009715710732 */
-    0x1.f9d38a36c472bp-10, /* 0.0019295743092623923019 */
-    -0x1.a6d1f2a204802p-6, /* -0.025806891390011806196 */
-    0x1.e1f506891babap-3, /* 0.23533063035889318691 */
-    -0x1.55d3c7e3cbffap+0, /* -1.3352627688545894958 */
-    0x1.03c1f081b5ac4p+2, /* 4.0587121264167682182 */
+/* sin(pi v) / pi = v (1 - (pi^2/6) w + w^2 S1(w)), w = v*v <= 1/4; max rel error of S1 4.8e-17 */
+static const double SINPI_S1[9] = {
+    0x1.7143af203316ap-33, /* 1.6792200356454919111e-10 */
+    -0x1.f5db21e3f8302p-28, /* -7.3029657633462802976e-9 */
+    0x1.0fc973ee9e3e5p-22, /* 2.5312129895527990795e-7 */
+    -0x1.d42498887d24dp-18, /* -6.975873596538699779e-6 */
+    0x1.374719fa80b56p-13, /* 0.00014842879302542451011 */
+    -0x1.33816aa460531p-9, /* -0.0023460810354555484102 */
+    0x1.ac6805cf350a4p-6, /* 0.026147847817654793779 */
+    -0x1.86a8e4720db67p-3, /* -0.19075182412208421363 */
+    0x1.9f9cb402bc46cp-1, /* 0.81174242528335364364 */
 };
 
 /* 2^(j/16) = GAMMA_EXP2_16_HI[j] + GAMMA_EXP2_16_LO[j] */
@@ -76,12 +65,8 @@ static const double GAMMA_LN2_16_HI = 0x1.62e42fee00000p-5; /* 21 trailing zero 
 static const double GAMMA_LN2_16_LO = 0x1.a39ef35793c76p-37;
 static const double GAMMA_INV_LN2_16 = 0x1.71547652b82fep+4;
 
-static const double GAMMA_PI_HI = 0x1.921fb54442d18p+1;
-static const double GAMMA_PI_LO = 0x1.1a62633145c07p-53;
-static const double GAMMA_INV_PI_HI = 0x1.45f306dc9c883p-2;
-static const double GAMMA_INV_PI_LO = -0x1.6b01ec5417056p-56;
-static const double GAMMA_HALF_PI_SQ_HI = 0x1.3bd3cc9be45dep+2;
-static const double GAMMA_HALF_PI_SQ_LO = 0x1.692b71366cc04p-52;
+static const double GAMMA_PI_SQ_6_HI = 0x1.a51a6625307d3p+0;
+static const double GAMMA_PI_SQ_6_LO = 0x1.1873d8912200cp-55;
 static const double GAMMA_STIRLING_FROM = 7.75;
 static const double GAMMA_EULER = 0x1.2788cfc6fb619p-1;
 static const double GAMMA_STIRLING_D_MINUS_HI = 0x1.acfe390c97d69p-2;
