@@ -11,6 +11,9 @@ and commit both. The fits (mpmath at 60 digits, coefficients highest degree firs
   lgamma(c) and digamma(c) rounded to double; R (absolute minimax) holds the rest, its constant and
   linear terms the rounding errors of C0 and C1. The pieces on lgamma's zeros (c = 1, 2) have C0 = 0
   and R(t) = t S(t), S a fit relative to lgamma(c + t) / t, so lgamma keeps its relative accuracy there.
+- LGAMMA_MID_C0, LGAMMA_MID_C1, LGAMMA_MID_R: lgamma(c_j + t) = C0 + C1 t + R_j(t) on 16 half-octaves
+  [8, 12), [12, 16), [16, 24), ..., [1536, 2048), c_j their midpoints (lgamma only, x in [8, 2048)):
+  built like the pieces above, R an absolute minimax fit of degree 15.
 - LGAMMA_G: Stirling's remainder, y (lgamma(y) - (y - 1/2) log y + y - log(2 pi)/2) = G(1/y^2)
   for y >= 7.75.
 - SINPI_S: sin(pi v) = pi v + v w S(w), w = v^2, v in [0, 1/4].
@@ -29,6 +32,7 @@ mp.mp.dps = 60
 
 LGAMMA_PIECES = 16
 LGAMMA_R_DEGREE = 19
+LGAMMA_MID_DEGREE = 15
 STIRLING_FROM = mp.mpf(31) / 4  # lgamma(y) by Stirling's series for y >= 7.75 (8 for positive x)
 LGAMMA_G_DEGREE = 9
 SINPI_S1_DEGREE = 8
@@ -80,6 +84,25 @@ def lgamma_pieces():
     return rows, worst
 
 
+def lgamma_mid_pieces():
+    """Rows [c, C0, C1, r_0 .. r_degree] on the 16 half-octaves from 8 and the worst error of R after
+    rounding, relative to lgamma at the piece's low end."""
+    rows, worst = [], 0
+    for j in range(16):
+        low = mp.mpf(8) * 2 ** (j // 2) * (1 + mp.mpf(j % 2) / 2)
+        half = mp.mpf(8) * 2 ** (j // 2) / 4
+        c = low + half
+        c0, c1 = mp.mpf(float(mp.loggamma(c))), mp.mpf(float(mp.digamma(c)))
+
+        def f(t, c=c, c0=c0, c1=c1):
+            return mp.loggamma(c + t) - c0 - c1 * t
+
+        r = remez(f, -half, half, LGAMMA_MID_DEGREE, weight=lambda t: 1, iterations=8)
+        worst = max(worst, rounded_error(f, -half, half, r, weight=lambda t: 1) / mp.loggamma(low))
+        rows.append([c, c0, c1] + r)
+    return rows, worst
+
+
 def stirling_g(u):
     if u < mp.mpf("1e-40"):
         return mp.mpf(1) / 12
@@ -106,6 +129,17 @@ def main() -> None:
     print(f"static const double LGAMMA_R[{LGAMMA_R_DEGREE + 1}][{LGAMMA_PIECES}] = {{")
     for k in reversed(range(LGAMMA_R_DEGREE + 1)):
         print("    {" + ", ".join(float(r[2 + k]).hex() for r in rows) + "},")
+    print("};\n")
+
+    rows, worst = lgamma_mid_pieces()
+    print(f"/* lgamma(c_j + t) = C0 + C1 t + R_j(t) on the half-octaves [8, 12), [12, 16), ..., [1536, 2048), c_j "
+          f"their midpoints; max error of R after rounding {mp.nstr(worst, 3)} of lgamma */")
+    for name, k in (("MID", 0), ("C0", 1), ("C1", 2)):
+        print(f"static const double LGAMMA_MID_{name}[16] = {{{', '.join(float(r[k]).hex() for r in rows)}}};")
+    print("/* Transposed: LGAMMA_MID_R[k][j] is coefficient k (highest degree first) of piece j. */")
+    print(f"static const double LGAMMA_MID_R[{LGAMMA_MID_DEGREE + 1}][16] = {{")
+    for k in reversed(range(LGAMMA_MID_DEGREE + 1)):
+        print("    {" + ", ".join(float(r[3 + k]).hex() for r in rows) + "},")
     print("};\n")
 
     top = mp.mpf(1) / STIRLING_FROM ** 2

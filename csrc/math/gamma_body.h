@@ -35,6 +35,8 @@ enum {
 };
 _Static_assert(LGAMMA_PIECES == 16, "lgamma_table_dd looks its pieces up with vd_lookup16");
 _Static_assert(LGAMMA_R_N % 2 == 0, "lgamma_table_dd splits R into odd and even halves of equal length");
+enum { LGAMMA_MID_R_N = sizeof LGAMMA_MID_R / sizeof LGAMMA_MID_R[0] };
+_Static_assert(LGAMMA_MID_R_N % 2 == 0, "lgamma_mid splits R into odd and even halves of equal length");
 
 /* log(xh + xl) as a double-double, for finite xh > 0 (subnormal included) and |xl| <= ulp(xh):
  * log xh from the 32-entry table (log_table_body.h, relative error ~2^-68, no division), plus
@@ -94,6 +96,29 @@ static inline void lgamma_table_dd(vd y, vm shifted, vd *h, vd *l) {
     vd_fast_two_sum(vd_lookup16(LGAMMA_C0, j), ph, &s, &e);
     *h = s;
     *l = vd_add(vd_add(e, pl), r);
+}
+
+/* lgamma(v) as hi + lo for v = y, or 1 + y where shifted, in [8, 2048) (other lanes clamped in and
+ * replaced): 16 half-octave pieces [8, 12), [12, 16), ..., piece j = (bits of v >> 51) - 2052 (the
+ * exponent and the first mantissa bit; v = 1 + y may round, which only moves a lane to a neighbouring
+ * piece by an ulp), t = y - (c_j - 1 if shifted) exact (c_j is an integer within a factor 2 of v),
+ * C0 + C1 t + R(t) as the small pieces with R of degree 15 (its constant term holds C0's rounding error,
+ * so hi + lo is good to ~2^-58 of lgamma: enough for lgamma, not for gamma's exponential). */
+static inline void lgamma_mid_dd(vd y, vm shifted, vd *h, vd *l) {
+    vd one = vd_sel(shifted, vd_set(1.0), vd_set(0.0));
+    vd vc = vd_min(vd_max(vd_add(y, one), vd_set(8.0)), vd_set(2047.0));
+    vu j = vu_and(vu_sub(vu_shr(vd_bits(vc), 51), vu_set(2052)), vu_set(15));
+    vd t = vd_sub(vd_min(y, vd_set(2047.0)), vd_sub(vd_lookup16(LGAMMA_MID_MID, j), one)); /* exact */
+    vd t2 = vd_mul(t, t);
+    vd odd = vd_lookup16(LGAMMA_MID_R[0], j), even = vd_lookup16(LGAMMA_MID_R[1], j);
+    for (int k = 2; k < LGAMMA_MID_R_N; k += 2) {
+        odd = vd_mla(odd, t2, vd_lookup16(LGAMMA_MID_R[k], j));
+        even = vd_mla(even, t2, vd_lookup16(LGAMMA_MID_R[k + 1], j));
+    }
+    vd ph, pl, e;
+    vd_two_prod(vd_lookup16(LGAMMA_MID_C1, j), t, &ph, &pl);
+    vd_fast_two_sum(vd_lookup16(LGAMMA_MID_C0, j), ph, h, &e);
+    *l = vd_add(vd_add(e, pl), vd_mla(odd, t, even));
 }
 
 /* Stirling for y >= 7.75 (finite, below 2^990 so that Dekker's two_prod splits a without overflow),
@@ -163,34 +188,65 @@ static inline vm gamma_special(vd x, double low) {
     return vm_not(vm_and(vd_le(vd_set(low), a), vd_lt(a, vd_set(0x1p990))));
 }
 
+/* lgamma: pieces below 8 (8.75 shifted), half-octave pieces to 2048, Stirling above; log y only in
+ * vectors with a Stirling lane or a lane below 3/4. */
 static inline vd lgamma_v(vd x) {
-    gamma_parts p = gamma_lgamma_v(x);
-    vd r;
-    if (!vm_any(p.shifted)) {
-        r = vd_add(p.h, p.l);
-    } else {
+    vm mid = vm_and(vd_le(vd_set(8.0), x), vd_lt(x, vd_set(2048.0)));
+    vd h, l;
+    if (vm_all(mid)) {
+        lgamma_mid_dd(x, vm_not(mid), &h, &l);
+        return vd_add(h, l);
+    }
+    vd y = gamma_abs(x);
+    vm negative = vd_lt(x, vd_set(0.0));
+    vm shifted = vm_or(negative, vd_lt(y, vd_set(0.75)));
+    vm small = vd_lt(y, vd_sel(negative, vd_set(GAMMA_STIRLING_FROM), vd_set(8.0)));
+    vm big = vd_le(vd_sel(negative, vd_set(2047.0), vd_set(2048.0)), y);
+    mid = vm_not(vm_or(small, big));
+    h = vd_set(0.0);
+    l = vd_set(0.0);
+    if (vm_any(small)) {
+        lgamma_table_dd(y, shifted, &h, &l);
+    }
+    if (vm_any(mid)) {
+        vd mh, ml;
+        lgamma_mid_dd(y, negative, &mh, &ml);
+        h = vd_sel(mid, mh, h);
+        l = vd_sel(mid, ml, l);
+    }
+    vd lyh = vd_set(0.0), lyl = vd_set(0.0);
+    if (vm_any(vm_or(big, vm_and(shifted, vm_not(negative))))) {
+        log_table_dd(y, &lyh, &lyl);
+        if (vm_any(big)) {
+            vd sh, sl;
+            lgamma_stirling_dd(y, negative, lyh, lyl, &sh, &sl);
+            h = vd_sel(big, sh, h);
+            l = vd_sel(big, sl, l);
+        }
+    }
+    vd r = vd_add(h, l);
+    if (vm_any(shifted)) {
         /* Shifted lanes: +-L - log Dn, Dn = y (x > 0) or |sin(pi y)| / pi (x < 0). */
-        vd dh = p.lyh, dl = p.lyl, h = p.h, l = p.l;
+        vd dh = lyh, dl = lyl;
         vm pole = vd_lt(vd_set(1.0), vd_set(0.0)); /* none */
-        if (vm_any(p.negative)) {
+        if (vm_any(negative)) {
             vd wh, wl, sign, nh, nl;
-            gamma_reflection(p.y, p.negative, &wh, &wl, &pole, &sign);
+            gamma_reflection(y, negative, &wh, &wl, &pole, &sign);
             log_dd(vd_max(wh, vd_set(0x1p-1074)), wl, &nh, &nl);
-            dh = vd_sel(p.negative, nh, dh);
-            dl = vd_sel(p.negative, nl, dl);
-            h = vd_sel(p.negative, vd_neg(h), h);
-            l = vd_sel(p.negative, vd_neg(l), l);
+            dh = vd_sel(negative, nh, dh);
+            dl = vd_sel(negative, nl, dl);
+            h = vd_sel(negative, vd_neg(h), h);
+            l = vd_sel(negative, vd_neg(l), l);
         }
         vd a, ae;
         vd_two_sum(h, vd_neg(dh), &a, &ae);
-        vd shifted_r = vd_add(a, vd_add(ae, vd_sub(l, dl)));
-        r = vd_sel(p.shifted, shifted_r, vd_add(h, l));
+        r = vd_sel(shifted, vd_add(a, vd_add(ae, vd_sub(l, dl))), r);
         r = vd_sel(pole, vd_set(__builtin_inf()), r);
     }
     r = vd_sel(vd_eq(r, vd_set(0.0)), vd_set(0.0), r); /* lgamma(1) = lgamma(2) = +0 */
     if (vm_any(gamma_special(x, 0x1p-1074))) {
         /* From 2^990 lgamma is x (log x - 1) to within an ulp (and overflows from 2.55e305). */
-        vd huge = vd_mul(p.y, vd_add(vd_sub(p.lyh, vd_set(1.0)), p.lyl));
+        vd huge = vd_mul(y, vd_add(vd_sub(lyh, vd_set(1.0)), lyl));
         r = vd_sel(vd_le(vd_set(0x1p990), x), huge, r);
         r = vd_sel(vm_or(vd_eq(x, vd_set(0.0)), vd_eq(vd_abs(x), vd_set(__builtin_inf()))), vd_set(__builtin_inf()), r);
         r = vd_sel(vd_isnan(x), x, r);
