@@ -189,8 +189,9 @@ static inline vm gamma_special(vd x, double low) {
 }
 
 /* lgamma: pieces below 8 (8.75 shifted), half-octave pieces to 2048, Stirling above; log y only in
- * vectors with a Stirling lane or a lane below 3/4. */
-static inline vd lgamma_v(vd x) {
+ * vectors with a Stirling lane or a lane below 3/4. gamma_v and lgamma_v are forced inline: the loop
+ * macro calls them twice (whole vectors, tail) and gcc otherwise makes them calls, 7% slower. */
+static inline __attribute__((always_inline)) vd lgamma_v(vd x) {
     vm mid = vm_and(vd_le(vd_set(8.0), x), vd_lt(x, vd_set(2048.0)));
     vd h, l;
     if (vm_all(mid)) {
@@ -274,7 +275,7 @@ static inline vd gamma_exp_mul(vd xh, vd xl, vd q, vd ql) {
     return vd_ldexp(vd_mla(th, q, vd_mla(el, q, vd_mul(th, ql))), k);
 }
 
-static inline vd gamma_v(vd x) {
+static inline __attribute__((always_inline)) vd gamma_v(vd x) {
     gamma_parts p = gamma_lgamma_v(x);
     /* e^L (x > 0) or e^-L (x < 0); beyond [-1100, 720] the result is 0 or inf anyway. */
     vd xh = vd_sel(p.negative, vd_neg(p.h), p.h), xl = vd_sel(p.negative, vd_neg(p.l), p.l);
