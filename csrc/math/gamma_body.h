@@ -36,6 +36,7 @@ enum {
 _Static_assert(LGAMMA_PIECES == 16, "lgamma_table_dd looks its pieces up with vd_lookup16");
 _Static_assert(LGAMMA_R_N % 2 == 0, "lgamma_table_dd splits R into odd and even halves of equal length");
 enum { LGAMMA_MID_R_N = sizeof LGAMMA_MID_R / sizeof LGAMMA_MID_R[0] };
+_Static_assert(LGAMMA_G_N % 2 == 0, "lgamma_stirling_dd splits G into odd and even halves of equal length");
 _Static_assert(LGAMMA_MID_R_N % 2 == 0, "lgamma_mid splits R into odd and even halves of equal length");
 
 /* log(xh + xl) as a double-double, for finite xh > 0 (subnormal included) and |xl| <= ulp(xh):
@@ -130,7 +131,13 @@ static inline void lgamma_stirling_dd(vd y, vm shifted, vd lh, vd ll, vd *h, vd 
     vd m = vd_sub(lh, vd_set(1.0));                                          /* exact */
     vd_two_prod(a, m, &ph, &pe);
     vd r = vd_div(vd_set(1.0), y);
-    vd tail = vd_mul(r, vd_poly(vd_mul(r, r), LGAMMA_G, LGAMMA_G_N));
+    vd u = vd_mul(r, r), u2 = vd_mul(u, u); /* G(u) = O(u^2) u + E(u^2): two half-length chains */
+    vd odd = vd_set(LGAMMA_G[0]), even = vd_set(LGAMMA_G[1]);
+    for (int k = 2; k < LGAMMA_G_N; k += 2) {
+        odd = vd_mla(odd, u2, vd_set(LGAMMA_G[k]));
+        even = vd_mla(even, u2, vd_set(LGAMMA_G[k + 1]));
+    }
+    vd tail = vd_mul(r, vd_mla(odd, u, even));
     vd d_lo = vd_sel(shifted, vd_set(GAMMA_STIRLING_D_PLUS_LO), vd_set(GAMMA_STIRLING_D_MINUS_LO));
     vd small = vd_add(vd_mla(a, ll, vd_mla(al, m, pe)), vd_add(tail, d_lo));
     vd_fast_two_sum(ph, vd_sel(shifted, vd_set(GAMMA_STIRLING_D_PLUS_HI), vd_set(GAMMA_STIRLING_D_MINUS_HI)), &s, &e);
