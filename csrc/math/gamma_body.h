@@ -11,6 +11,9 @@
  *   L = C0 + C1 t + R(t) with one 16-entry table lookup per coefficient (R of
  *   degree 19 in plain double, C1 t exact); the pieces on lgamma's zeros 1 and 2
  *   have C0 = 0, so lgamma keeps its relative accuracy there (exactly +0 on them).
+ * - lgamma only, v in [8, 2048): 16 half-octave pieces [8, 12), [12, 16), ..., the same
+ *   C0 + C1 t + R(t) with R of degree 15 (good to ~2^-58 of lgamma, not to the ~2^-60
+ *   absolute that gamma's exponential needs up to 710);
  * - otherwise Stirling: a (log y - 1) + D + G(1/y^2)/y with a = y -+ 1/2,
  *   D = log(2 pi)/2 -+ 1/2 (+ for the shifted lanes: lgamma(1 + y) = lgamma(y) + log y);
  *   a as hi + lo, log y - 1 is exact and a (log y - 1) an exact product (two_prod), log y the
@@ -20,8 +23,9 @@
  * - gamma(x) = e^L / Dn (x > 0) or sign * e^-L / Dn (x < 0): a table-driven exponential
  *   of the double-double argument (2^(j/16), degree-7 Taylor series) times 1/Dn as a
  *   double-double, rounded once: no second logarithm.
- * A vector whose lanes are all in [8, 2^990) takes Stirling alone (lgamma) and
- * the negative lanes' work runs only in vectors that hold one.
+ * A vector whose lanes are all in [8, 2048) (lgamma) or [8, 2^990) (gamma) takes the
+ * half-octave pieces or Stirling alone, and the negative lanes' work runs only in
+ * vectors that hold one.
  *
  * Coefficients come from tools/gamma_minimax.py (gamma_coefficients.h).
  */
@@ -152,8 +156,8 @@ static inline vd gamma_abs(vd x) {
     return vd_max(y, vd_set(0x1p-1074));
 }
 
-/* The lanes' shared parts for x that is not special: L = lgamma(v) as lh + ll (v = y or 1 + y, see the top),
- * log y (lyh + lyl), and which lanes are shifted. */
+/* gamma's parts for x that is not special: L = lgamma(v) as h + l (v = y or 1 + y, see the top; pieces below 8,
+ * Stirling above), log y (lyh + lyl), and which lanes are shifted. */
 typedef struct {
     vd y, h, l, lyh, lyl;
     vm negative, shifted;
