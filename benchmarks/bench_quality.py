@@ -152,9 +152,12 @@ def kernel_bench(df: pd.DataFrame, rounds: int) -> dict:
 
     ``gather`` (the values' order-preserving keys) is timed alone and subtracted
     from the rest: ``sort`` = the radix sort + one pass over the sorted keys
-    (what describe used before) + the quantiles; ``key_profile`` =
-    ``rt_quality_key_profile`` (quantiles, distinct, values once, mode, no sort);
-    ``quantiles_only`` = the same kernel without the counts.
+    (what describe used first) + the quantiles; ``key_profile`` =
+    ``rt_quality_key_profile`` (quantiles, distinct, values once, mode, no sort;
+    what describe used next); ``quantiles_only`` = the same kernel without the
+    counts; ``key_counts`` = ``rt_quality_key_counts`` (distinct, values once,
+    mode by hash partitions); ``describe`` = key_counts + quantiles_only, what
+    describe uses now.
     """
     from rt_pandas import _profile as prof
     from rt_pandas._backend import NULL, In, Out, OutValue, get_backend
@@ -180,12 +183,18 @@ def kernel_bench(df: pd.DataFrame, rounds: int) -> dict:
             backend.run("rt_quality_sorted_profile", kind, In(keys), k, 3.5, OutValue("rt_sorted_profile"))
             backend.run("rt_quality_sorted_quantiles", kind, In(keys), k, In(probs), len(probs), Out(q))
 
-        def key_profile(counts=True):
-            backend.run("rt_quality_key_profile", kind, Out(keys), gather(), In(probs), len(probs), Out(q),
-                        OutValue("rt_key_profile") if counts else NULL)
+        def key_profile(counts=True, k=None):
+            backend.run("rt_quality_key_profile", kind, Out(keys), gather() if k is None else k, In(probs),
+                        len(probs), Out(q), OutValue("rt_key_profile") if counts else NULL)
+
+        def key_counts():
+            k = gather()
+            backend.run("rt_quality_key_counts", kind, In(keys), k, OutValue("rt_key_profile"))
+            return k
 
         cases = {"gather": gather, "sort": sort, "key_profile": key_profile,
-                 "quantiles_only": lambda: key_profile(False)}
+                 "quantiles_only": lambda: key_profile(False), "key_counts": key_counts,
+                 "describe": lambda: key_profile(False, key_counts())}
         best: dict[str, float] = {}
         for _ in range(rounds):
             for case, fn in cases.items():

@@ -345,7 +345,9 @@ def numeric_profile(col: Prepared, *, k: float = 3.5, ranges=(), probs=(), row_h
 
 def unsorted_profile(col: Prepared, probs=()) -> Profile:
     """Moments, exact quantiles, distinct values, values once and the mode of a float/int/bool/timestamp
-    column, without sorting it (``rt_quality_key_profile``): what ``describe()`` reports.
+    column, without sorting it: what ``describe()`` reports. The counts come from
+    ``rt_quality_key_counts`` (hash partitions), the quantiles from ``rt_quality_key_profile``
+    (partitions in key order, only those holding a wanted rank).
 
     The moments' ``missing`` counts nulls and NaN together (pandas' missing); ``nulls`` and ``nans`` are
     not told apart here.
@@ -366,11 +368,14 @@ def unsorted_profile(col: Prepared, probs=()) -> Profile:
         prof.key_kind = KEY_FLOAT if view.values.dtype.kind == "f" else KEY_INT
         n += backend.run("rt_quality_gather_keys", code, In(view.values), validity, view.offset, view.length,
                          Out(keys[n:]), OutValue("int64_t"))
+    # The counts first (they leave the keys as they are), then the quantiles (which use the keys as scratch).
+    counts = backend.run("rt_quality_key_counts", prof.key_kind, In(keys) if n else NULL, n,
+                         OutValue("rt_key_profile"))
     probs_array = np.asarray(probs, dtype=np.float64)
     out = backend.empty(max(len(probs_array), 1), np.float64)
-    counts = backend.run("rt_quality_key_profile", prof.key_kind, Out(keys) if n else NULL, n,
-                         In(probs_array) if len(probs_array) else NULL, len(probs_array),
-                         Out(out) if len(probs_array) else NULL, OutValue("rt_key_profile"))
+    if len(probs_array):
+        backend.run("rt_quality_key_profile", prof.key_kind, Out(keys) if n else NULL, n, In(probs_array),
+                    len(probs_array), Out(out), NULL)
     prof.quantiles = dict(zip(probs, (float(v) for v in out)))
     prof.distinct, prof.singletons = counts["distinct"], counts["singletons"]
     if counts["mode_count"] > 0:
