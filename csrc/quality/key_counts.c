@@ -5,9 +5,11 @@
  * even whatever the values look like (the exponent bits of floats make a
  * split on value bits lopsided), and one level always suffices.
  *
- *  - min and max first: a range of at most 2^22 values no wider than 4 times
- *    the count (small integers, booleans, timestamps in whole days) is
- *    counted directly, one counter a value; all-equal keys are one value;
+ *  - integer keys: min and max first; a range of at most 2^22 values no
+ *    wider than 4 times the count (small integers, booleans, timestamps in
+ *    whole days) is counted directly, one counter a value; all-equal keys
+ *    are one value (float keys skip this pass: a narrow range of doubles
+ *    is rare);
  *  - otherwise a histogram of the hash's top bits (up to MAX_PART_BITS, so
  *    about PART_KEYS keys a partition) and one scatter put equal keys into
  *    the same partition, and each partition is counted in an
@@ -18,9 +20,8 @@
  *    table without the scatter.
  *
  * The partition is the top bits of a multiply-shift hash (an xor-shift
- * first, so keys that differ only in their top bits spread too); the table
- * slot comes from a second, independent hash (MurmurHash3's finaliser), as
- * the keys of one partition share the first one's top bits. A poor spread
+ * first, so keys that differ only in their top bits spread too), the table
+ * slot the top bits of a second one with another multiplier. A poor spread
  * only costs time (a table grows when a partition holds more distinct keys
  * than expected); the counts are exact whatever the hash.
  */
@@ -34,11 +35,11 @@ enum {
     PART_KEYS = 1 << 14,  /* keys a partition is meant to hold: its table (2^16 slots of 16 bytes) fits L2 */
     MAX_PART_BITS = 10,   /* at most 1024 partitions, so the scatter writes to few places at once */
     MIN_TABLE_BITS = 4,
-    DIRECT_BITS = 22,     /* widest range counted one counter a value */
-    PREFETCH_AHEAD = 16
+    DIRECT_BITS = 22      /* widest range counted one counter a value */
 };
 
 #define COUNT_MULTIPLIER 0x9E3779B97F4A7C15ull
+#define SLOT_MULTIPLIER 0xD6E8FEB86659FD93ull
 
 /* A table slot: a key and its count, tagged with 1 + the partition that filled it (other tags: empty). */
 typedef struct slot {
@@ -56,14 +57,17 @@ typedef struct counts {
     uint64_t mode_key;
 } counts;
 
-/* The partition of a key: the top bits of this hash. */
-static inline uint64_t part_hash(uint64_t key) {
+/* A key's partition: the top bits of this hash. */
+static inline uint64_t count_hash(uint64_t key) {
     return (key ^ (key >> 29)) * COUNT_MULTIPLIER;
 }
 
-/* A key's first slot in a table of 2^bits: a second, independent hash (keys of one partition share top bits of the first). */
+/*
+ * A key's first slot in a table of 2^bits: the top bits of a second multiply-shift hash, so that keys
+ * sharing the first hash's top bits beyond the partition's (built to, or by chance) still spread.
+ */
 static inline uint64_t slot_of(uint64_t key, int bits) {
-    return rt_mix64(key) >> (64 - bits);
+    return ((key ^ (key >> 32)) * SLOT_MULTIPLIER) >> (64 - bits);
 }
 
 static int ceil_log2(uint64_t x) {
@@ -133,9 +137,6 @@ static rt_status count_partition(counts *c, const uint64_t *keys, int64_t m, int
     uint64_t mask = ((uint64_t)1 << bits) - 1;
     for (int64_t i = 0; i < m; i++) {
         uint64_t key = keys[i];
-        if (i + PREFETCH_AHEAD < m) {
-            __builtin_prefetch(&table[slot_of(keys[i + PREFETCH_AHEAD], bits)], 1);
-        }
         slot *s = find_slot(table, mask, slot_of(key, bits), key, tag);
         int64_t count = (int64_t)((s->tagged >> COUNT_BITS) == tag ? s->tagged & COUNT_MASK : 0) + 1;
         s->key = key;
@@ -176,7 +177,7 @@ static rt_status count_partitioned(counts *c, const uint64_t *keys, int64_t n, i
     __builtin_memset(start, 0, (size_t)(parts + 1) * sizeof(int64_t));
     int64_t *hist = start + 1;
     for (int64_t i = 0; i < n; i++) {
-        hist[part_hash(keys[i]) >> shift]++;
+        hist[count_hash(keys[i]) >> shift]++;
     }
     int64_t largest = 0;
     for (int64_t p = 0; p < parts; p++) {
@@ -187,7 +188,7 @@ static rt_status count_partitioned(counts *c, const uint64_t *keys, int64_t n, i
     __builtin_memcpy(fill, start, (size_t)parts * sizeof(int64_t));
     for (int64_t i = 0; i < n; i++) {
         uint64_t key = keys[i];
-        spare[fill[part_hash(key) >> shift]++] = key;
+        spare[fill[count_hash(key) >> shift]++] = key;
     }
     int bits = table_bits_for(largest, n >> part_bits);
     RT_RETURN_NOT_OK(new_table(c, bits, err));
@@ -241,7 +242,11 @@ static rt_status count_hashed(counts *c, const uint64_t *keys, int64_t n, rt_err
     return status;
 }
 
-static rt_status count_keys(counts *c, const uint64_t *keys, int64_t n, rt_error *err) {
+/* Integer keys: a narrow range is counted directly, all-equal keys at once; float keys are hashed. */
+static rt_status count_keys(counts *c, int32_t key_kind, const uint64_t *keys, int64_t n, rt_error *err) {
+    if (key_kind == RT_KEY_FLOAT) { /* a narrow range of doubles is rare: no pass to look for one */
+        return count_hashed(c, keys, n, err);
+    }
     uint64_t min = keys[0], max = keys[0];
     for (int64_t i = 1; i < n; i++) {
         min = keys[i] < min ? keys[i] : min;
@@ -272,7 +277,7 @@ rt_status rt_quality_key_counts(int32_t key_kind, const uint64_t *keys, int64_t 
         return RT_OK;
     }
     counts c = {0};
-    rt_status status = count_keys(&c, keys, n, err);
+    rt_status status = count_keys(&c, key_kind, keys, n, err);
     rt_pool_free(c.table, NULL);
     if (status == RT_OK) {
         *out = (rt_key_profile){n, c.distinct, c.singletons, c.mode_count, rt_key_value(key_kind, c.mode_key),
