@@ -345,9 +345,11 @@ def numeric_profile(col: Prepared, *, k: float = 3.5, ranges=(), probs=(), row_h
 
 def unsorted_profile(col: Prepared, probs=()) -> Profile:
     """Moments, exact quantiles, distinct values, values once and the mode of a float/int/bool/timestamp
-    column, without sorting it: what ``describe()`` reports. The counts come from
-    ``rt_quality_key_counts`` (hash partitions), the quantiles from ``rt_quality_key_profile``
-    (partitions in key order, only those holding a wanted rank).
+    column, without sorting it: what ``describe()`` reports. Float columns are counted by
+    ``rt_quality_key_counts`` (hash partitions) and their quantiles found by ``rt_quality_key_profile``
+    alone (partitions in key order, only those holding a wanted rank); integer columns take both from
+    ``rt_quality_key_profile`` (which counts a narrow range, such as small integers, directly). Which
+    kernel serves which kind was chosen by measurement (``bench_quality.py --describe-kernels``).
 
     The moments' ``missing`` counts nulls and NaN together (pandas' missing); ``nulls`` and ``nans`` are
     not told apart here.
@@ -368,14 +370,20 @@ def unsorted_profile(col: Prepared, probs=()) -> Profile:
         prof.key_kind = KEY_FLOAT if view.values.dtype.kind == "f" else KEY_INT
         n += backend.run("rt_quality_gather_keys", code, In(view.values), validity, view.offset, view.length,
                          Out(keys[n:]), OutValue("int64_t"))
-    # The counts first (they leave the keys as they are), then the quantiles (which use the keys as scratch).
-    counts = backend.run("rt_quality_key_counts", prof.key_kind, In(keys) if n else NULL, n,
-                         OutValue("rt_key_profile"))
     probs_array = np.asarray(probs, dtype=np.float64)
     out = backend.empty(max(len(probs_array), 1), np.float64)
-    if len(probs_array):
-        backend.run("rt_quality_key_profile", prof.key_kind, Out(keys) if n else NULL, n, In(probs_array),
-                    len(probs_array), Out(out), NULL)
+    wanted = (In(probs_array), len(probs_array), Out(out)) if len(probs_array) else (NULL, 0, NULL)
+    if prof.key_kind == KEY_FLOAT:
+        # Counts by hash partitions first (they leave the keys as they are), then the quantiles alone (which
+        # use the keys as scratch): a little faster for floats, whose key-order split is lopsided.
+        counts = backend.run("rt_quality_key_counts", prof.key_kind, In(keys) if n else NULL, n,
+                             OutValue("rt_key_profile"))
+        if len(probs_array):
+            backend.run("rt_quality_key_profile", prof.key_kind, Out(keys) if n else NULL, n, *wanted, NULL)
+    else:
+        # Integers: one call, as a narrow range (small integers) gives every count and quantile in one count.
+        counts = backend.run("rt_quality_key_profile", prof.key_kind, Out(keys) if n else NULL, n, *wanted,
+                             OutValue("rt_key_profile"))
     prof.quantiles = dict(zip(probs, (float(v) for v in out)))
     prof.distinct, prof.singletons = counts["distinct"], counts["singletons"]
     if counts["mode_count"] > 0:
