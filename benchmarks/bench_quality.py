@@ -148,7 +148,8 @@ def describe_bench(df: pd.DataFrame, rounds: int) -> dict:
 
 
 def kernel_bench(df: pd.DataFrame, rounds: int) -> dict:
-    """ns per value of describe's kernels on the f0, i0, i1 and t columns, one thread, best of ``rounds``.
+    """ns per value of describe's kernels on the f0, i0, i1 and t columns and three more float shapes
+    (log-uniform over the doubles, rounded to 2 decimals, 7 narrow clusters), one thread, best of ``rounds``.
 
     ``gather`` (the values' order-preserving keys) is timed alone and subtracted
     from the rest: ``sort`` = the radix sort + one pass over the sorted keys
@@ -157,8 +158,7 @@ def kernel_bench(df: pd.DataFrame, rounds: int) -> dict:
     what describe used next); ``quantiles_only`` = the same kernel without the
     counts; ``key_counts`` = ``rt_quality_key_counts`` (distinct, values once,
     mode by hash partitions); ``key_counts_then_quantiles`` = key_counts +
-    quantiles_only. describe uses the faster of ``key_profile`` and
-    ``key_counts_then_quantiles``: the latter for floats, the former for integers.
+    quantiles_only, the alternative to ``key_profile`` for describe.
     """
     from rt_pandas import _profile as prof
     from rt_pandas._backend import NULL, In, Out, OutValue, get_backend
@@ -167,8 +167,15 @@ def kernel_bench(df: pd.DataFrame, rounds: int) -> dict:
     backend = get_backend()
     probs = np.array(prof.QUANTILE_PROBS)
     out: dict = {"load_before": os.getloadavg(), "rounds": rounds}
-    for name in ("f0", "i0", "i1", "t"):
-        view = prof.prepare(df[name]).chunks[0]
+    rng = np.random.default_rng(1)
+    rows = len(df)
+    shapes = {  # float shapes beside the frame's columns, where the two ways of counting differ
+        "f_log_uniform": np.where(rng.random(rows) < 0.5, -1.0, 1.0) * np.exp(rng.random(rows) * 1400 - 700),
+        "f_rounded": np.round(df["f0"].to_numpy(), 2),  # about 1,000 distinct values
+        "f_clusters": (np.arange(rows) % 7) * 1e12 + df["f0"].to_numpy() * 1e-3,  # 7 narrow clusters
+    }
+    for name in ("f0", "i0", "i1", "t", *shapes):
+        view = prof.prepare(shapes[name] if name in shapes else df[name]).chunks[0]
         code, n = DTYPE_CODES[view.values.dtype], view.length
         validity = In(view.validity) if view.validity is not None else NULL
         kind = prof.KEY_FLOAT if view.values.dtype.kind == "f" else prof.KEY_INT

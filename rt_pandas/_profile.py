@@ -345,11 +345,7 @@ def numeric_profile(col: Prepared, *, k: float = 3.5, ranges=(), probs=(), row_h
 
 def unsorted_profile(col: Prepared, probs=()) -> Profile:
     """Moments, exact quantiles, distinct values, values once and the mode of a float/int/bool/timestamp
-    column, without sorting it: what ``describe()`` reports. Float columns are counted by
-    ``rt_quality_key_counts`` (hash partitions) and their quantiles found by ``rt_quality_key_profile``
-    alone (partitions in key order, only those holding a wanted rank); integer columns take both from
-    ``rt_quality_key_profile`` (which counts a narrow range, such as small integers, directly). Which
-    kernel serves which kind was chosen by measurement (``bench_quality.py --describe-kernels``).
+    column, without sorting it (``rt_quality_key_profile``): what ``describe()`` reports.
 
     The moments' ``missing`` counts nulls and NaN together (pandas' missing); ``nulls`` and ``nans`` are
     not told apart here.
@@ -372,18 +368,12 @@ def unsorted_profile(col: Prepared, probs=()) -> Profile:
                          Out(keys[n:]), OutValue("int64_t"))
     probs_array = np.asarray(probs, dtype=np.float64)
     out = backend.empty(max(len(probs_array), 1), np.float64)
-    wanted = (In(probs_array), len(probs_array), Out(out)) if len(probs_array) else (NULL, 0, NULL)
-    if prof.key_kind == KEY_FLOAT:
-        # Counts by hash partitions first (they leave the keys as they are), then the quantiles alone (which
-        # use the keys as scratch): a little faster for floats, whose key-order split is lopsided.
-        counts = backend.run("rt_quality_key_counts", prof.key_kind, In(keys) if n else NULL, n,
-                             OutValue("rt_key_profile"))
-        if len(probs_array):
-            backend.run("rt_quality_key_profile", prof.key_kind, Out(keys) if n else NULL, n, *wanted, NULL)
-    else:
-        # Integers: one call, as a narrow range (small integers) gives every count and quantile in one count.
-        counts = backend.run("rt_quality_key_profile", prof.key_kind, Out(keys) if n else NULL, n, *wanted,
-                             OutValue("rt_key_profile"))
+    # One call for counts and quantiles. rt_quality_key_counts (hash partitions, then the quantiles alone)
+    # was measured against it: 1-12% faster on mostly distinct floats, 10% slower with few distinct
+    # values, 2.5x slower on narrow clusters, which the direct count here serves (docs/benchmarks.md).
+    counts = backend.run("rt_quality_key_profile", prof.key_kind, Out(keys) if n else NULL, n,
+                         In(probs_array) if len(probs_array) else NULL, len(probs_array),
+                         Out(out) if len(probs_array) else NULL, OutValue("rt_key_profile"))
     prof.quantiles = dict(zip(probs, (float(v) for v in out)))
     prof.distinct, prof.singletons = counts["distinct"], counts["singletons"]
     if counts["mode_count"] > 0:
@@ -485,10 +475,15 @@ def hash_rows_of(col: Prepared, row_hashes: np.ndarray) -> None:
 def duplicate_rows(backend, row_hashes: np.ndarray, rows: int) -> int:
     """Rows equal (by 64-bit row hash) to an earlier row: what ``DataFrame.duplicated().sum()`` counts.
 
-    The row hashes are radix-sorted in place (a hash table of mostly distinct
-    keys would miss the cache on every row) and equal neighbours counted.
+    Rows less distinct row hashes, by ``rt_quality_key_counts``: the hashes split into cache-sized
+    partitions by their top bits and each counted in a hash table in cache (2.7x faster than
+    radix-sorting them and comparing neighbours, see docs/benchmarks.md). The hashes are not changed.
+
+    >>> from rt_pandas._backend import get_backend
+    >>> duplicate_rows(get_backend(), np.array([7, 3, 7, 7, 5], dtype=np.uint64), 5)
+    2
     """
     if rows == 0:
         return 0
-    backend.run("rt_quality_sort_keys", Out(row_hashes), rows)
-    return int(np.count_nonzero(row_hashes[1:rows] == row_hashes[: rows - 1]))
+    counts = backend.run("rt_quality_key_counts", KEY_INT, In(row_hashes), rows, OutValue("rt_key_profile"))
+    return rows - counts["distinct"]

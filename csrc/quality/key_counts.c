@@ -17,7 +17,11 @@
  *    so the table stays in the L2 cache. Table slots carry the number of
  *    the partition that filled them, so the table is cleared once, not
  *    once per partition. Fewer than 2 * PART_KEYS keys are counted in one
- *    table without the scatter.
+ *    table without the scatter, and so are more keys with few distinct
+ *    values: the keys are first counted in one table of 2^FEW_BITS slots,
+ *    and only when it gets half full (2^14 distinct values, typically
+ *    within the first 20,000 keys) is that count dropped and the keys
+ *    partitioned.
  *
  * The partition is the top bits of a multiply-shift hash (an xor-shift
  * first, so keys that differ only in their top bits spread too), the table
@@ -35,6 +39,7 @@ enum {
     PART_KEYS = 1 << 14,  /* keys a partition is meant to hold: its table (2^16 slots of 16 bytes) fits L2 */
     MAX_PART_BITS = 10,   /* at most 1024 partitions, so the scatter writes to few places at once */
     MIN_TABLE_BITS = 4,
+    FEW_BITS = 15,        /* the table tried first: up to 2^14 distinct keys need no partitions */
     DIRECT_BITS = 22      /* widest range counted one counter a value */
 };
 
@@ -53,6 +58,7 @@ typedef struct slot {
 typedef struct counts {
     slot *table;
     int table_bits; /* the table holds 2^table_bits slots */
+    int overflowed; /* count_partition stopped: more distinct keys than its table takes (may_grow = 0) */
     int64_t distinct, singletons, mode_count;
     uint64_t mode_key;
 } counts;
@@ -125,11 +131,12 @@ static rt_status grow_table(counts *c, int bits, uint64_t tag, rt_error *err) {
 
 /*
  * Counts keys[0..m) - every copy of a key is among them - in the table's first 2^bits slots, tagged
- * `tag`. The distinct values, singletons and mode are kept up to date
- * while counting (no branch on whether a key is new), so the table is never scanned.
+ * `tag`. The distinct values, singletons and mode are kept up to date while counting (no branch on
+ * whether a key is new), so the table is never scanned. When the table gets more than half full it
+ * grows, or, if may_grow is 0, the count stops with c->overflowed set and c's counts unchanged.
  */
 static rt_status count_partition(counts *c, const uint64_t *keys, int64_t m, int bits, uint64_t tag,
-                                 rt_error *err) {
+                                 int may_grow, rt_error *err) {
     int64_t distinct = 0, singletons = 0, mode_count = c->mode_count;
     uint64_t mode_key = c->mode_key;
     int64_t limit = (int64_t)1 << (bits - 1);
@@ -148,6 +155,10 @@ static rt_status count_partition(counts *c, const uint64_t *keys, int64_t m, int
             mode_key = key;
         }
         if (distinct > limit) { /* more than half full: twice the slots */
+            if (!may_grow) {
+                c->overflowed = 1;
+                return RT_OK;
+            }
             RT_RETURN_NOT_OK(grow_table(c, bits, tag, err));
             bits++;
             limit *= 2;
@@ -199,7 +210,7 @@ static rt_status count_partitioned(counts *c, const uint64_t *keys, int64_t n, i
             RT_RETURN_NOT_OK(new_table(c, wanted, err));
         }
         /* a table sized to the partition: a smaller one uses the first slots (tags keep partitions apart) */
-        RT_RETURN_NOT_OK(count_partition(c, spare + start[p], m, wanted, (uint64_t)p + 1, err));
+        RT_RETURN_NOT_OK(count_partition(c, spare + start[p], m, wanted, (uint64_t)p + 1, 1, err));
     }
     return RT_OK;
 }
@@ -226,7 +237,13 @@ static rt_status count_directly(counts *c, const uint64_t *keys, int64_t n, uint
 static rt_status count_hashed(counts *c, const uint64_t *keys, int64_t n, rt_error *err) {
     if (n < 2 * PART_KEYS) {
         RT_RETURN_NOT_OK(new_table(c, table_bits_for(n, n), err));
-        return count_partition(c, keys, n, c->table_bits, 1, err);
+        return count_partition(c, keys, n, c->table_bits, 1, 1, err);
+    }
+    /* Few distinct values (rounded prices, codes): one table in cache takes them all, no partitions. */
+    RT_RETURN_NOT_OK(new_table(c, FEW_BITS, err));
+    RT_RETURN_NOT_OK(count_partition(c, keys, n, FEW_BITS, 1, 0, err));
+    if (!c->overflowed) {
+        return RT_OK;
     }
     int part_bits = ceil_log2((uint64_t)(n / PART_KEYS));
     part_bits = part_bits > MAX_PART_BITS ? MAX_PART_BITS : part_bits;

@@ -349,8 +349,9 @@ static void test_key_profile(void) {
 /*
  * rt_quality_key_counts on inputs that reach every path: many partitions (2^20 distinct keys, some
  * repeated, with mode ties), a partition that holds far more distinct keys than expected (its table
- * grows: keys built to share the top hash bits), a few keys repeated many times, a direct count at
- * the width limit, and a failing allocation at each step (no leak, an error).
+ * grows: keys built to share the top hash bits), a few keys repeated many times, few distinct keys
+ * (one table, no partitions) and few first then many (the one table overflows late), a direct count
+ * at the width limit, and a failing allocation at each step (no leak, an error).
  */
 static void test_key_counts(void) {
     enum { N = (1 << 20) + 300000 };
@@ -378,15 +379,21 @@ static void test_key_counts(void) {
     check_key_profile(RT_KEY_INT, keys, m + 100000);
     for (int64_t i = 0; i < N; i++) keys[i] = i % 5 == 0 ? 42 : (uint64_t)i * 0x9E3779B97F4A7C15ull; /* one key 20% */
     check_key_profile(RT_KEY_INT, keys, N);
+    for (int64_t i = 0; i < N; i++) keys[i] = (uint64_t)(i % 5000) * 0x9E3779B97F4A7C15ull; /* few, wide: one table */
+    check_key_profile(RT_KEY_INT, keys, N);
+    for (int64_t i = 0; i < N; i++) { /* few values first, then many: the one table overflows late */
+        keys[i] = i < 1000000 ? (uint64_t)(i % 100) << 40 : (uint64_t)i * 0x9E3779B97F4A7C15ull;
+    }
+    check_key_profile(RT_KEY_INT, keys, N);
     for (int64_t i = 0; i < N; i++) keys[i] = 1000 + (uint64_t)((i * 7919) % (1 << 22)); /* 22 bits: direct */
     keys[0] = 1000 + (1 << 22) - 1;
     check_key_profile(RT_KEY_INT, keys, N);
     for (int64_t i = 0; i < N; i++) keys[i] = (uint64_t)i * 0x9E3779B97F4A7C15ull;
     rt_key_profile kc;
-    for (int fail = 1; fail <= 3; fail++) {
+    for (int fail = 1; fail <= 4; fail++) {
         rt_pool_stats before, after;
         rt_pool_get_stats(&before);
-        rt_pool_fail_after(fail); /* the scatter buffer, the partition offsets, the table */
+        rt_pool_fail_after(fail); /* the first table, the scatter buffer, the partition offsets, the table */
         rt_status status = rt_quality_key_counts(RT_KEY_INT, keys, N, &kc, &err);
         rt_pool_fail_after(0);
         rt_pool_get_stats(&after);
