@@ -27,7 +27,8 @@
  * first, so keys that differ only in their top bits spread too), the table
  * slot the top bits of a second one with another multiplier. A poor spread
  * only costs time (a table grows when a partition holds more distinct keys
- * than expected); the counts are exact whatever the hash.
+ * than expected; keys built against both hashes make long probes); the
+ * counts are exact whatever the hash.
  */
 #include "rt/memory.h"
 #include "rt/quality.h"
@@ -36,7 +37,7 @@
 #include "keys.h"
 
 enum {
-    PART_KEYS = 1 << 14,  /* keys a partition is meant to hold: its table (2^16 slots of 16 bytes) fits L2 */
+    PART_KEYS = 1 << 14,  /* keys a partition is meant to hold: its table (2^15 slots of 16 bytes) fits L2 */
     MAX_PART_BITS = 10,   /* at most 1024 partitions, so the scatter writes to few places at once */
     MIN_TABLE_BITS = 4,
     FEW_BITS = 15,        /* the table tried first: up to 2^14 distinct keys need no partitions */
