@@ -92,13 +92,9 @@ static inline vd erfc32_v(vd x) {
     return vd_sel(vd_isnan(x), x, vd_sel(near, near_r, far_r));
 }
 
-/* log1p(r) = r + r^2 P(r): Taylor terms r^2..r^8, highest first (|r| < 0.0225: error < 2^-47 relative). */
-static const double SP32_LOG1P_P[7] = {
-    -1.0 / 8.0, 1.0 / 7.0, -1.0 / 6.0, 1.0 / 5.0, -1.0 / 4.0, 1.0 / 3.0, -0.5,
-};
-
 /* log w for normal w > 0 in plain double, from log_table_dd's 32-entry table (pow_table.h):
- * w = 2^k z, log w = k ln2 + log c + log1p(z/c - 1). */
+ * w = 2^k z, log w = k ln2 + log c + log1p(z/c - 1), log1p(r) = r + r^2 P(r) with P the Taylor terms
+ * r^2..r^6 (|r| < 0.0225: error < 2^-41 absolute, r^6/7 < 2^-35.7 relative to r). */
 static inline vd log32_sp(vd w) {
     vu ix = vd_bits(w);
     vu tmp = vu_sub(ix, vu_set(POW_OFF));
@@ -108,7 +104,18 @@ static inline vd log32_sp(vd w) {
     vd z = vu_double(vu_sub(ix, vu_and(tmp, vu_set(0xfffull << 52))));
     vd r = vd_mla(z, vd_lookup32(POW_INVC, index), vd_set(-1.0));
     vd head = vd_mla(k, vd_set(POW_LN2_HI), vd_lookup32(POW_LOGC, index));
-    return vd_add(head, vd_mla(vd_mul(r, r), vd_poly(r, SP32_LOG1P_P, 7), r));
+    /* r + r^2 (-1/2 + r/3 + r^2 (-1/4 + r/5 - r^2/6)): Estrin's split shortens the dependency chain */
+    vd r2 = vd_mul(r, r);
+    vd high = vd_mla(r2, vd_set(-1.0 / 6.0), vd_mla(r, vd_set(0.2), vd_set(-0.25)));
+    vd p = vd_mla(r2, high, vd_mla(r, vd_set(1.0 / 3.0), vd_set(-0.5)));
+    return vd_add(head, vd_mla(r2, p, r));
+}
+
+/* lgamma(w) for w >= 8 given lw = log w: Stirling's (w - 1/2)(log w - 1) + log(2 pi)/2 - 1/2 + G(1/w^2)/w. */
+static inline vd lgamma32_stirling(vd w, vd lw) {
+    vd inv = vd_div(vd_set(1.0), w);
+    vd tail = vd_mla(inv, vd_poly(vd_mul(inv, inv), LGAMMA32_G, LGAMMA32_G_N), vd_set(SP32_HALF_LOG_2PI_MINUS_HALF));
+    return vd_mla(vd_sub(w, vd_set(0.5)), vd_sub(lw, vd_set(1.0)), tail);
 }
 
 /* lgamma(w) for finite w > 0. */
@@ -132,9 +139,7 @@ static inline vd lgamma32_positive(vd w) {
     vd lw = log32_sp(vd_sel(stirling, w, prod));
     vd r = vd_mla(log_sign, lw, core);
     if (vm_any(stirling)) {
-        vd inv = vd_div(vd_set(1.0), w);
-        vd tail = vd_mla(inv, vd_poly(vd_mul(inv, inv), LGAMMA32_G, LGAMMA32_G_N), vd_set(SP32_HALF_LOG_2PI_MINUS_HALF));
-        r = vd_sel(stirling, vd_mla(vd_sub(w, vd_set(0.5)), vd_sub(lw, vd_set(1.0)), tail), r);
+        r = vd_sel(stirling, lgamma32_stirling(w, lw), r);
     }
     return r;
 }
@@ -155,38 +160,22 @@ static inline vd sinpi32_abs(vd y, vm *negative_sin, vm *integer) {
     return vd_sel(vd_le(v, vd_set(0.25)), s, c);
 }
 
-/*
- * The reflection for x < 0 given lg = lgamma(1 + |x|): lgamma(x) = log pi - log|sin(pi x)| - lg, the
- * sign of gamma(x) and its poles (negative integers and -inf).
- */
-static inline vd lgamma32_reflect(vd x, vd lg, vd *sign, vm *pole) {
-    /* gamma(x) = pi / (sin(pi x) gamma(1 - x)), sin(pi x) = -sin(pi y). */
-    vm negative_sin;
-    vd s = sinpi32_abs(vd_min(vd_abs(x), vd_set(0x1p30)), &negative_sin, pole); /* from 2^23 every float32 is a pole */
-    *sign = vd_sel(negative_sin, vd_set(1.0), vd_set(-1.0));
-    return vd_sub(vd_sub(vd_set(SP32_LOG_PI), log32_sp(s)), lg);
-}
-
-/* lgamma(1 + |x|) for x < 0, lgamma(x) elsewhere (exact: 1 + |x| is exact in double for a float32 x). */
-static inline vd lgamma32_unreflected(vd x, vm negative) {
-    /* 0, inf and NaN lanes run through harmlessly (no traps; table indices are masked) */
-    return lgamma32_positive(vd_sel(negative, vd_add(vd_abs(x), vd_set(1.0)), x));
-}
-
 /* lgamma(x), the sign of gamma(x) and the poles x < 0 (negative integers and -inf) for x that is
  * not 0, inf or NaN (those lanes get unused values). */
 static inline vd lgamma32_signed(vd x, vd *sign, vm *pole) {
     vm negative = vd_lt(x, vd_set(0.0));
-    vd lg = lgamma32_unreflected(x, negative);
+    vd y = vd_abs(x); /* 0, inf and NaN lanes run through harmlessly (no traps; table indices are masked) */
+    vd lg = lgamma32_positive(vd_sel(negative, vd_add(y, vd_set(1.0)), y));
     *sign = vd_set(1.0);
     *pole = vd_lt(x, x); /* none */
     if (vm_any(negative)) {
-        vd reflected_sign;
-        vm reflected_pole;
-        vd reflected = lgamma32_reflect(x, lg, &reflected_sign, &reflected_pole);
-        *pole = vm_and(negative, reflected_pole);
+        /* gamma(x) = pi / (sin(pi x) gamma(1 - x)), sin(pi x) = -sin(pi y). */
+        vm negative_sin, integer;
+        vd s = sinpi32_abs(vd_min(y, vd_set(0x1p30)), &negative_sin, &integer); /* from 2^23 every float32 is a pole */
+        *pole = vm_and(negative, integer);
+        vd reflected = vd_sub(vd_sub(vd_set(SP32_LOG_PI), log32_sp(s)), lg);
         lg = vd_sel(negative, reflected, lg);
-        *sign = vd_sel(negative, reflected_sign, vd_set(1.0));
+        *sign = vd_sel(vm_and(negative, vm_not(negative_sin)), vd_set(-1.0), vd_set(1.0));
     }
     return lg;
 }
@@ -196,23 +185,25 @@ static inline vm sp32_zero_or_not_finite(vd x) {
     return vm_or(vm_not(vd_lt(vd_abs(x), vd_set(__builtin_inf()))), vd_eq(x, vd_set(0.0)));
 }
 
-/* lgamma for the lanes x >= 0 (and 0, inf, NaN); the x < 0 lanes get unused values. */
-static inline vd lgamma32_nonnegative(vd x, vd lg) {
-    vd r = lg; /* lgamma(1) = lgamma(2) = +0: log(1) is +0, the core -0 */
+/* The 0, inf and NaN lanes of lgamma: +inf for +-0 and +-inf, NaN for NaN. */
+static inline vd lgamma32_special(vd x, vd r) {
     if (vm_any(sp32_zero_or_not_finite(x))) {
-        vd inf = vd_set(__builtin_inf());
-        r = vd_sel(vm_or(vd_eq(x, vd_set(0.0)), vd_eq(x, inf)), inf, r);
+        r = vd_sel(vm_or(vd_eq(x, vd_set(0.0)), vd_eq(vd_abs(x), vd_set(__builtin_inf()))), vd_set(__builtin_inf()), r);
         r = vd_sel(vd_isnan(x), x, r);
     }
     return r;
 }
 
-/* lgamma for x < 0 (-inf included) given lg = lgamma(1 + |x|): +inf at the poles. */
-static inline vd lgamma32_negative(vd x, vd lg) {
+static inline vd lgamma32_v(vd x) {
     vd sign;
     vm pole;
-    vd r = lgamma32_reflect(x, lg, &sign, &pole);
-    return vd_sel(pole, vd_set(__builtin_inf()), r);
+    vd r = lgamma32_signed(x, &sign, &pole); /* lgamma(1) = lgamma(2) = +0: log(1) is +0, the core -0 */
+    return lgamma32_special(x, vd_sel(pole, vd_set(__builtin_inf()), r));
+}
+
+/* lgamma32_v for the lanes x >= 8 (and +inf, NaN): Stirling alone, the same steps as there. */
+static inline vd lgamma32_big(vd x) {
+    return lgamma32_special(x, lgamma32_stirling(x, log32_sp(x)));
 }
 
 static inline vd gamma32_v(vd x) {
@@ -238,41 +229,37 @@ SPECIAL_UNARY_LOOPS(gamma)
 VEC_UNARY_LOOP64(SPECIAL_NAME(rt_sp_lgamma_f64), lgamma_v)
 
 /*
- * float32 lgamma in blocks: the first pass computes lgamma(x), or lgamma(1 + |x|) for x < 0, a vector
- * at a time and notes where the x < 0 lanes are; the second runs the reflection on those lanes only,
- * packed into whole vectors (in a vector of mixed signs it would cost every lane: with 3% of the
- * inputs negative, a fifth of AVX-512's 8-lane vectors hold one). Each lane's arithmetic is the same
- * whichever vector it sits in, so every ISA still gives the scalar reference's bits.
+ * float32 lgamma in blocks: the first pass takes Stirling's formula on every vector and notes the lanes
+ * below 8 (x < 0 included: 3% of bench_special.py's inputs, but a fifth of AVX-512's 8-lane vectors
+ * hold one, and each would cost the whole vector the reflection and the reduction to [1, 2)); the
+ * second pass runs lgamma32_v on those lanes only, packed into whole vectors. A lane's arithmetic is
+ * the same whichever vector it sits in, so every ISA still gives the scalar reference's bits.
  */
 enum { LGAMMA32_BLOCK = 512 };
 
-/* The reflection pass over out[index[0..count)], from x and the first pass's lgamma(1 + |x|). */
-static void lgamma32_reflect_pass(const float *x, const double *lg, const int32_t *index, int count, float *out) {
+/* lgamma32_v over x[index[0..count)] into out[index[...]], VL lanes at a time. */
+static void lgamma32_small_pass(const float *x, const int32_t *index, int count, float *out) {
     for (int k = 0; k < count; k += VL) {
         int m = count - k < VL ? count - k : VL;
-        double xb[VL], lb[VL], rb[VL];
+        double xb[VL], rb[VL];
         for (int j = 0; j < VL; j++) {
-            int32_t at = index[k + (j < m ? j : 0)];
-            xb[j] = (double)x[at];
-            lb[j] = lg[at];
+            xb[j] = (double)x[index[k + (j < m ? j : 0)]];
         }
-        vd_store(rb, lgamma32_negative(vd_load(xb), vd_load(lb)));
+        vd_store(rb, lgamma32_v(vd_load(xb)));
         for (int j = 0; j < m; j++) {
             out[index[k + j]] = (float)rb[j];
         }
     }
 }
 
-/* The first pass over the vector at x (block position i): out gets its x >= 0 lanes, and where it holds an
- * x < 0 lane, lg + i gets lgamma32_unreflected and index those lanes' positions; returns the new count. */
-static inline int lgamma32_first_pass(const float *x, int32_t i, float *out, double *lg, int32_t *index, int count) {
+/* The first pass over the vector at x (block position i): out gets lgamma32_big, index the positions
+ * of the lanes below 8; returns the new count. */
+static inline int lgamma32_big_pass(const float *x, int32_t i, float *out, int32_t *index, int count) {
     vd xv = vd_load_f32(x);
-    vm negative = vd_lt(xv, vd_set(0.0));
-    vd l = lgamma32_unreflected(xv, negative);
-    vd_store_f32(out, lgamma32_nonnegative(xv, l));
-    if (vm_any(negative)) {
-        vd_store(lg + i, l);
-        for (unsigned bits = vm_lanes(negative); bits != 0; bits &= bits - 1) {
+    vd_store_f32(out, lgamma32_big(xv));
+    vm small = vd_lt(xv, vd_set(8.0));
+    if (vm_any(small)) {
+        for (unsigned bits = vm_lanes(small); bits != 0; bits &= bits - 1) {
             index[count++] = i + __builtin_ctz(bits);
         }
     }
@@ -280,7 +267,6 @@ static inline int lgamma32_first_pass(const float *x, int32_t i, float *out, dou
 }
 
 void SPECIAL_NAME(rt_sp_lgamma_f32)(const float *x, int64_t n, float *out) {
-    double lg[LGAMMA32_BLOCK];
     int32_t index[LGAMMA32_BLOCK];
     for (int64_t start = 0; start < n; start += LGAMMA32_BLOCK) {
         int32_t m = (int32_t)(n - start < LGAMMA32_BLOCK ? n - start : LGAMMA32_BLOCK);
@@ -289,14 +275,17 @@ void SPECIAL_NAME(rt_sp_lgamma_f32)(const float *x, int64_t n, float *out) {
         int count = 0;
         int32_t i = 0;
         for (; i + VL <= m; i += VL) {
-            count = lgamma32_first_pass(xs + i, i, os + i, lg, index, count);
+            count = lgamma32_big_pass(xs + i, i, os + i, index, count);
         }
-        if (i < m) { /* the tail through buffers; its padding lanes are +0, never negative */
-            float bx[VL < 4 ? 4 : VL] = {0}, bo[VL < 4 ? 4 : VL];
+        if (i < m) { /* the tail through buffers, padded with 8 (a Stirling lane, never noted) */
+            float bx[VL < 4 ? 4 : VL], bo[VL < 4 ? 4 : VL];
+            for (int j = 0; j < (VL < 4 ? 4 : VL); j++) {
+                bx[j] = 8.0f; /* Stirling's: not noted */
+            }
             __builtin_memcpy(bx, xs + i, (size_t)(m - i) * sizeof(float));
-            count = lgamma32_first_pass(bx, i, bo, lg, index, count);
+            count = lgamma32_big_pass(bx, i, bo, index, count);
             __builtin_memcpy(os + i, bo, (size_t)(m - i) * sizeof(float));
         }
-        lgamma32_reflect_pass(xs, lg, index, count, os);
+        lgamma32_small_pass(xs, index, count, os);
     }
 }
