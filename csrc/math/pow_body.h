@@ -95,10 +95,11 @@ static inline int pow_small_k(double y) {
     return (int)k;
 }
 
-/* The lanes of y that pow_small_k accepts, and their k = |2y| (0 in the other lanes). */
+/* The lanes of y that pow_small_k accepts and y = +-0 (which Annex F makes 1 on either path), and their
+ * k = |2y| (0 in the other lanes). */
 static inline vm pow_small_lanes(vd y, vd *k) {
     vd t = vd_abs(vd_add(y, y));
-    vm small = vm_and(vm_and(vd_le(vd_set(1.0), t), vd_le(t, vd_set((double)POW_SMALL_K))), vd_eq(vd_round(t), t));
+    vm small = vm_and(vd_le(t, vd_set((double)POW_SMALL_K)), vd_eq(vd_round(t), t));
     *k = vd_sel(small, t, vd_set(0.0));
     return small;
 }
@@ -214,21 +215,28 @@ static inline vm pow_small_fallback(vd ax, vm small_safe) {
     return vm_and(vm_not(small_safe), vm_and(vd_gt(ax, vd_set(0.0)), vd_lt(ax, vd_set(__builtin_inf()))));
 }
 
-static inline vd pow_f64_v(vd x, vd y) {
-    vd ax = vd_abs(x), k;
-    vm small = pow_small_lanes(y, &k);
-    vd r;
-    if (vm_any(small)) {
-        vm safe;
-        r = pow_small_f64_lanes(vd_sel(small, ax, vd_set(1.0)), k, vd_lt(y, vd_set(0.0)), &safe);
-        vm general = pow_small_fallback(ax, vm_and(small, safe));
-        if (vm_any(general)) {
-            r = vd_sel(general, pow_core_f64(ax, y), r);
-        }
-    } else {
-        r = pow_core_f64(ax, y);
+/* The general path alone (scalar exponents that are not small half-integers). */
+static inline vd pow_general_f64_v(vd x, vd y) {
+    vd r = pow_core_f64(vd_abs(x), y);
+    return vm_any(pow_needs_special(x, y)) ? pow_special(x, y, r) : r;
+}
+
+/* pow_f64_v's vectors that hold a small half-integer y (kept out of line: the general loop stays lean). */
+static __attribute__((noinline)) vd pow_mixed_f64(vd x, vd y, vm small, vd k) {
+    vd ax = vd_abs(x);
+    vm safe;
+    vd r = pow_small_f64_lanes(vd_sel(small, ax, vd_set(1.0)), k, vd_lt(y, vd_set(0.0)), &safe);
+    vm general = pow_small_fallback(ax, vm_and(small, safe));
+    if (vm_any(general)) {
+        r = vd_sel(general, pow_core_f64(ax, y), r);
     }
     return vm_any(pow_needs_special(x, y)) ? pow_special(x, y, r) : r;
+}
+
+static inline vd pow_f64_v(vd x, vd y) {
+    vd k;
+    vm small = pow_small_lanes(y, &k);
+    return vm_any(small) ? pow_mixed_f64(x, y, small, k) : pow_general_f64_v(x, y);
 }
 
 /* pow_f64_v for one exponent y = +-k/2 shared by every lane (k = pow_small_k(y) > 0). */
@@ -380,17 +388,12 @@ static inline vd pow_small_f32_v(vd x, vd y, int k, int y_negative) {
 /* The lanes of y that pow_small_lanes accepts, tested in float lanes (2y is exact). */
 static inline vfm pow_small_lanes_f32(vf y) {
     vf t = vf_abs(vf_add(y, y));
-    vfm in_range = vfm_and(vfm_not(vf_lt(t, vf_set(1.0f))), vfm_not(vf_gt(t, vf_set((float)POW_SMALL_K))));
-    return vfm_and(in_range, vf_eq(vf_round(t), t));
+    return vfm_and(vfm_not(vf_gt(t, vf_set((float)POW_SMALL_K))), vf_eq(vf_round(t), t)); /* NaN: not equal */
 }
 
-/* pow_f32 on VF elements of x and y; the lanes with a small half-integer y take pow_small_f32_lanes. */
-static inline vf pow_f32_at(const float *xp, const float *yp) {
+/* pow_f32_at's vectors that hold a small half-integer y: those lanes in double (out of line, as pow_mixed_f64). */
+static __attribute__((noinline)) vf pow_mixed_f32(const float *xp, const float *yp, vfm small) {
     vf x = vf_load(xp), y = vf_load(yp);
-    vfm small = pow_small_lanes_f32(y);
-    if (!vfm_any(small)) {
-        return pow_f32(x, y);
-    }
     float buf[VF];
     for (int j = 0; j < VF; j += VL) {
         vd yd = vd_load_f32(yp + j), k;
@@ -403,6 +406,13 @@ static inline vf pow_f32_at(const float *xp, const float *yp) {
         r = vf_sel(small, r, pow_core_f32(vf_abs(x), y));
     }
     return vfm_any(pow_needs_special_f32(x, y)) ? pow_special_f32(x, y, r) : r;
+}
+
+/* pow_f32 on VF elements of x and y; the lanes with a small half-integer y take pow_small_f32_lanes. */
+static inline vf pow_f32_at(const float *xp, const float *yp) {
+    vf y = vf_load(yp);
+    vfm small = pow_small_lanes_f32(y);
+    return vfm_any(small) ? pow_mixed_f32(xp, yp, small) : pow_f32(vf_load(xp), y);
 }
 
 /* --------------------------------------------------------------- loops */
@@ -476,12 +486,12 @@ void VEC_NAME(rt_vm_pow_scalar_f64)(const double *x, double y, int64_t n, double
     vd yv = vd_set(y);
     int64_t i = 0;
     for (; i + VL <= n; i += VL) {
-        vd_store(out + i, pow_f64_v(vd_load(x + i), yv));
+        vd_store(out + i, pow_general_f64_v(vd_load(x + i), yv));
     }
     if (i < n) {
         double bx[VL] = {0};
         __builtin_memcpy(bx, x + i, (size_t)(n - i) * sizeof(double));
-        vd_store(bx, pow_f64_v(vd_load(bx), yv));
+        vd_store(bx, pow_general_f64_v(vd_load(bx), yv));
         __builtin_memcpy(out + i, bx, (size_t)(n - i) * sizeof(double));
     }
 }

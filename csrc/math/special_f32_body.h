@@ -21,7 +21,8 @@
  *   the log of the product of the factors w - i (or minus log w below 1); w >= 8
  *   takes Stirling, (w - 1/2)(log w - 1) + log(2 pi)/2 - 1/2 + G(1/w^2)/w. x < 0:
  *   lgamma(x) = log pi - log|sin(pi x)| - lgamma(1 - x), sin(pi x) from the
- *   exact reduction |x| - round(|x|).
+ *   exact reduction |x| - round(|x|). The loop takes two passes per block:
+ *   Stirling on every vector, then the lanes below 8 packed into vectors.
  * - gamma: sign * exp(lgamma), the exponential as erfc's; lgamma below 100 in
  *   magnitude, so its absolute error (~2^-45) is gamma's relative one.
  */
