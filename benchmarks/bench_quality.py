@@ -148,13 +148,19 @@ def describe_bench(df: pd.DataFrame, rounds: int) -> dict:
 
 
 def kernel_bench(df: pd.DataFrame, rounds: int) -> dict:
-    """ns per value of describe's kernels on the f0, i0, i1 and t columns, one thread, best of ``rounds``.
+    """ns per value of describe's kernels on the f0, i0, i1 and t columns and three more float shapes
+    (log-uniform over the doubles, rounded to 2 decimals, 7 narrow clusters), one thread, best of ``rounds``.
 
     ``gather`` (the values' order-preserving keys) is timed alone and subtracted
     from the rest: ``sort`` = the radix sort + one pass over the sorted keys
-    (what describe used before) + the quantiles; ``key_profile`` =
-    ``rt_quality_key_profile`` (quantiles, distinct, values once, mode, no sort);
-    ``quantiles_only`` = the same kernel without the counts.
+    (what describe used first) + the quantiles; ``key_profile`` =
+    ``rt_quality_key_profile`` (quantiles, distinct, values once, mode, no sort;
+    what describe used next); ``quantiles_only`` = the same kernel without the
+    counts; ``key_counts`` = ``rt_quality_key_counts`` (distinct, values once,
+    mode by hash partitions); ``key_counts_then_quantiles`` = key_counts +
+    quantiles_only, the alternative to ``key_profile`` for describe. Last, the
+    report's duplicate rows: ``key_counts`` of the frame's row hashes against
+    ``sort_neighbours`` (radix sort, then equal neighbours), ns per row.
     """
     from rt_pandas import _profile as prof
     from rt_pandas._backend import NULL, In, Out, OutValue, get_backend
@@ -163,8 +169,15 @@ def kernel_bench(df: pd.DataFrame, rounds: int) -> dict:
     backend = get_backend()
     probs = np.array(prof.QUANTILE_PROBS)
     out: dict = {"load_before": os.getloadavg(), "rounds": rounds}
-    for name in ("f0", "i0", "i1", "t"):
-        view = prof.prepare(df[name]).chunks[0]
+    rng = np.random.default_rng(1)
+    rows = len(df)
+    shapes = {  # float shapes beside the frame's columns, where the two ways of counting differ
+        "f_log_uniform": np.where(rng.random(rows) < 0.5, -1.0, 1.0) * np.exp(rng.random(rows) * 1400 - 700),
+        "f_rounded": np.round(df["f0"].to_numpy(), 2),  # about 1,000 distinct values
+        "f_clusters": (np.arange(rows) % 7) * 1e12 + df["f0"].to_numpy() * 1e-3,  # 7 narrow clusters
+    }
+    for name in ("f0", "i0", "i1", "t", *shapes):
+        view = prof.prepare(shapes[name] if name in shapes else df[name]).chunks[0]
         code, n = DTYPE_CODES[view.values.dtype], view.length
         validity = In(view.validity) if view.validity is not None else NULL
         kind = prof.KEY_FLOAT if view.values.dtype.kind == "f" else prof.KEY_INT
@@ -180,12 +193,18 @@ def kernel_bench(df: pd.DataFrame, rounds: int) -> dict:
             backend.run("rt_quality_sorted_profile", kind, In(keys), k, 3.5, OutValue("rt_sorted_profile"))
             backend.run("rt_quality_sorted_quantiles", kind, In(keys), k, In(probs), len(probs), Out(q))
 
-        def key_profile(counts=True):
-            backend.run("rt_quality_key_profile", kind, Out(keys), gather(), In(probs), len(probs), Out(q),
-                        OutValue("rt_key_profile") if counts else NULL)
+        def key_profile(counts=True, k=None):
+            backend.run("rt_quality_key_profile", kind, Out(keys), gather() if k is None else k, In(probs),
+                        len(probs), Out(q), OutValue("rt_key_profile") if counts else NULL)
+
+        def key_counts():
+            k = gather()
+            backend.run("rt_quality_key_counts", kind, In(keys), k, OutValue("rt_key_profile"))
+            return k
 
         cases = {"gather": gather, "sort": sort, "key_profile": key_profile,
-                 "quantiles_only": lambda: key_profile(False)}
+                 "quantiles_only": lambda: key_profile(False), "key_counts": key_counts,
+                 "key_counts_then_quantiles": lambda: key_profile(False, key_counts())}
         best: dict[str, float] = {}
         for _ in range(rounds):
             for case, fn in cases.items():
@@ -194,6 +213,33 @@ def kernel_bench(df: pd.DataFrame, rounds: int) -> dict:
                 best[case] = min(best.get(case, float("inf")), time.perf_counter() - start)
         per_value = {case: seconds * 1e9 / n for case, seconds in best.items()}
         out[name] = {case: v if case == "gather" else v - per_value["gather"] for case, v in per_value.items()}
+    # The report's duplicate rows: rows - distinct row hashes, by key_counts, against the radix sort of the
+    # hashes and a comparison of neighbours (what the report did before). Hashes of the frame's 10 columns.
+    hashes = backend.empty(rows, np.uint64)
+    work = backend.empty(rows, np.uint64)
+    hashes[:] = 0
+    for name in df.columns:
+        prof.hash_rows_of(prof.prepare(df[name], name), hashes)
+
+    def sort_neighbours():
+        work[:] = hashes
+        backend.run("rt_quality_sort_keys", Out(work), rows)
+        return rows - 1 - int(np.count_nonzero(work[1:] != work[:-1]))
+
+    def counted():
+        work[:] = hashes
+        return rows - backend.run("rt_quality_key_counts", prof.KEY_INT, In(work), rows,
+                                  OutValue("rt_key_profile"))["distinct"]
+
+    best = {}
+    for _ in range(rounds):
+        for case, fn in {"copy": lambda: work.__setitem__(slice(None), hashes), "sort_neighbours": sort_neighbours,
+                         "key_counts": counted}.items():
+            start = time.perf_counter()
+            fn()
+            best[case] = min(best.get(case, float("inf")), time.perf_counter() - start)
+    assert sort_neighbours() == counted()
+    out["duplicate_rows"] = {case: (best[case] - best["copy"]) * 1e9 / rows for case in ("sort_neighbours", "key_counts")}
     out["load_after"] = os.getloadavg()
     return out
 

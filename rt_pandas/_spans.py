@@ -59,6 +59,7 @@ SPANS: dict[str, dict[str, str]] = {
     "rt_quality_sorted_count_between": {"keys": "n*8", "out": "8"},
     "rt_quality_kll_compact": {"items": "n*8", "n_promoted": "8"},
     "rt_quality_key_profile": {"keys": "n*8", "probs": "n_probs*8", "quantiles": "n_probs*8", "out": "48"},
+    "rt_quality_key_counts": {"keys": "n*8", "out": "48"},
     "rt_quality_scan_strings": {"data": "data_nbytes", "offsets": "offset+length+1*offset_width", "validity": "bits(offset+length)",
                                 "value_hashes": "length*8", "shape_hashes": "length*8", "row_hashes": "length*8",
                                 "out": "16"},

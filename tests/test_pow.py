@@ -96,6 +96,54 @@ def test_scalar_exponent_within_one_ulp(backend, dtype):
         assert np.array_equal(got, rtm.pow(x, y_typed), equal_nan=True)
 
 
+SMALL_EXPONENTS = (0.5, -0.5, 1.0, -1.0, 1.5, 2.0, -2.0, 2.5, -2.5, 3.0, -3.0, 4.0, 7.5, -16.0, 31.5, -32.0)
+FINITE_EDGES = [1.0, -1.0, -2.0, 5e-324, 1e-45, 1.7e308, -1.7e308, 3.4e38, -3.4e38, 2.0**-960, 2.0**960]
+
+
+def annex_f_edge(x: float, y: float) -> float:
+    """pow(x, y) for x in {+-0, +-inf, NaN} and a finite y != 0 (C99 F.9.4.4)."""
+    if np.isnan(x):
+        return NAN
+    odd = y == int(y) and int(y) % 2 == 1
+    big = (x == 0) == (y < 0)  # 0 to a negative power and inf to a positive one
+    r = INF if big else 0.0
+    return np.copysign(r, x) if odd else r
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_small_half_integer_exponents(backend, dtype):
+    """y = +-k/2 with k <= 64 takes the product path (docs/math.md): within 1 ULP of mpmath from
+    underflow to overflow, negative bases, the Annex F edges, the same bits at every level, and the
+    same bits through an array exponent that mixes small and general exponents."""
+    rng = np.random.default_rng(8)
+    dtype = np.dtype(dtype).type
+    finfo = np.finfo(dtype)
+    span = np.log2(float(finfo.max))
+    with np.errstate(over="ignore"):
+        finite_edges = np.array(FINITE_EDGES).astype(dtype)
+    finite_edges = finite_edges[np.isfinite(finite_edges) & (finite_edges != 0)]
+    specials = np.array([0.0, -0.0, INF, -INF, NAN], dtype=dtype)
+    for y in SMALL_EXPONENTS:
+        log2_x = np.clip(rng.uniform(-1.1, 1.05, 150) * span / abs(y), np.log2(float(finfo.smallest_subnormal)), span - 0.01)
+        x = np.exp2(log2_x) * np.where(rng.random(150) < 0.25, -1.0, 1.0)
+        x = np.concatenate([x.astype(dtype), finite_edges])
+        both = np.concatenate([x, specials])
+        rt_pandas.force_simd("scalar")
+        reference = rtm.pow(both, y)
+        assert ulp_error(reference[: len(x)], x, np.full(len(x), y, dtype=dtype)).max() <= 1.0, y
+        want = np.array([annex_f_edge(float(v), y) for v in specials], dtype=dtype)
+        got = reference[len(x):]
+        assert np.array_equal(got, want, equal_nan=True) and np.array_equal(np.signbit(got), np.signbit(want)), y
+        y_array = np.where(rng.random(len(both)) < 0.5, y, y + 0.25).astype(dtype)
+        for level in rt_pandas.simd_levels():
+            rt_pandas.force_simd(level)
+            assert np.array_equal(rtm.pow(both, y), reference, equal_nan=True), (level, y)
+            mixed = rtm.pow(both, y_array)
+            small = y_array == dtype(y)
+            assert np.array_equal(mixed[small], reference[small], equal_nan=True), (level, y)
+        rt_pandas.force_simd(None)
+
+
 @pytest.mark.skipif(not HAVE_LONGDOUBLE, reason="needs 80-bit long double")
 def test_100k_points_against_long_double_every_level():
     """100,000 points per dtype against long double powl (2^11 finer than a double ULP)."""

@@ -172,6 +172,16 @@ def test_duplicate_rows_match_pandas(backend):
     assert df.rt.quality().duplicate_rows == df.duplicated().sum()
     swapped = pd.DataFrame({"a": [1, 2], "b": [2, 1]})  # (1, 2) and (2, 1) differ
     assert swapped.rt.quality().duplicate_rows == 0
+    # Enough rows for the row hashes to be counted in partitions: mostly distinct rows with copies mixed
+    # in (some many times), and few distinct rows.
+    n = 300_000
+    wide = pd.DataFrame({"f": rng.standard_normal(n), "i": rng.integers(-2**40, 2**40, n)})
+    copies = rng.integers(0, n, 40_000)
+    copies[:5000] = 7  # one row many times
+    wide = pd.concat([wide, wide.iloc[copies]], ignore_index=True).sample(frac=1.0, random_state=3)
+    assert wide.rt.quality().duplicate_rows == wide.duplicated().sum()
+    narrow = pd.DataFrame({"a": rng.integers(0, 300, n), "b": rng.integers(0, 300, n)})
+    assert narrow.rt.quality().duplicate_rows == narrow.duplicated().sum()
 
 
 def test_sliced_and_chunked_arrow(backend):

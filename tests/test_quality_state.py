@@ -82,6 +82,67 @@ def test_unsorted_profile_matches_numpy(backend, shape):
     assert (p.top[0] if p.top else 0) == mode
 
 
+def _key_counts(values: np.ndarray) -> dict:
+    """rt_quality_key_counts of a column's keys, called directly."""
+    from rt_pandas import _profile as prof
+    from rt_pandas._backend import NULL, In, Out, OutValue, get_backend
+    from rt_pandas._columns import DTYPE_CODES
+
+    backend = get_backend()
+    view = prof.prepare(pd.Series(values)).chunks[0]
+    keys = backend.empty(max(view.length, 1), np.uint64)
+    validity = In(view.validity) if view.validity is not None else NULL
+    n = backend.run("rt_quality_gather_keys", DTYPE_CODES[view.values.dtype], In(view.values), validity, view.offset,
+                    view.length, Out(keys), OutValue("int64_t"))
+    before = keys[:n].copy()
+    kind = prof.KEY_FLOAT if view.values.dtype.kind == "f" else prof.KEY_INT
+    counts = backend.run("rt_quality_key_counts", kind, In(keys) if n else NULL, n, OutValue("rt_key_profile"))
+    np.testing.assert_array_equal(keys[:n], before)  # the keys are left as they were
+    return counts
+
+
+@pytest.mark.parametrize("shape", ["normal", "ties", "mode_ties", "signed_zeros", "infinities", "all_equal", "empty",
+                                   "one", "narrow_ints", "wide_ints", "int64_extremes", "timestamps",
+                                   "many_distinct"])
+def test_key_counts_match_pandas(backend, shape):
+    """rt_quality_key_counts (hash partitions) against pandas' nunique and value_counts: distinct values, values
+    occurring once, and the mode with its count (the smallest value on ties)."""
+    rng = np.random.default_rng(5)
+    n = 120_000
+    values = {
+        "normal": lambda: np.where(rng.random(n) < 0.02, np.nan, rng.standard_normal(n)),
+        "ties": lambda: np.round(rng.standard_normal(n), 2),
+        "mode_ties": lambda: rng.permutation(np.concatenate([np.arange(1000.0, 0, -1).repeat(3),
+                                                             rng.standard_normal(n) + 5000])),
+        "signed_zeros": lambda: np.where(rng.random(n) < 0.5, -0.0, 0.0),
+        "infinities": lambda: np.select([rng.random(n) < 0.01, rng.random(n) < 0.01], [np.inf, -np.inf],
+                                        rng.standard_normal(n) * 1e300),
+        "all_equal": lambda: np.full(n, -2.5),
+        "empty": lambda: np.array([], dtype=float),
+        "one": lambda: np.array([7.0]),
+        "narrow_ints": lambda: rng.integers(-50, 50, n),
+        "wide_ints": lambda: rng.integers(-2**40, 2**40, n),
+        "int64_extremes": lambda: np.concatenate([rng.integers(0, 10**6, n), [np.iinfo(np.int64).min,
+                                                                             np.iinfo(np.int64).max] * 3]),
+        "timestamps": lambda: (1_600_000_000 + rng.integers(0, 10**8, n)) * 10**6,
+        # 2^20 distinct values, 100,000 of them twice more: many partitions, a mode tie among 100,000 values.
+        "many_distinct": lambda: rng.permutation(np.concatenate([np.arange(2**20) * 7919 - 2**40,
+                                                                 np.repeat(np.arange(100_000) * 7919 - 2**40, 2)])),
+    }[shape]()
+    s = pd.Series(values)
+    counts = s.value_counts()  # NaN dropped, -0.0 and +0.0 one value
+    got = _key_counts(values)
+    assert got["count"] == s.count()
+    assert (got["distinct"], got["singletons"]) == (s.nunique(), int((counts == 1).sum()))
+    if len(counts):
+        top = counts[counts == counts.max()].index.min()
+        assert (got["mode"], got["mode_count"]) == (top, counts.max())
+    else:
+        assert got["mode_count"] == 0 and np.isnan(got["mode"])
+    d = s.rt.describe()
+    assert (d["distinct"], d["freq"]) == (s.nunique(), counts.max() if len(counts) else 0)
+
+
 def test_describe_strings_timestamps_frames(backend):
     strings = pd.Series(["b", "a", "b", None, "c", "b"])
     d = strings.rt.describe()

@@ -95,6 +95,18 @@ def pow_points(dtype, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.
     return x.astype(dtype), np.where(np.isfinite(y), y, 1.0).astype(dtype)
 
 
+def pow_small_points(dtype, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """The product path's exponents y = +-k/2 (k = 1..64) with bases sending x**y from below the
+    subnormals to past overflow (20% negative)."""
+    finfo = np.finfo(dtype)
+    y = rng.integers(1, 65, n) / 2.0 * np.where(rng.random(n) < 0.5, -1.0, 1.0)
+    span = np.log2(float(finfo.max))
+    log2_x = np.clip(rng.uniform(-1.1, 1.05, n) * span / np.abs(y), np.log2(float(finfo.smallest_subnormal)),
+                     span - 0.01)
+    x = np.exp2(log2_x) * np.where(rng.random(n) < 0.2, -1.0, 1.0)
+    return x.astype(dtype), y.astype(dtype)
+
+
 def pow_ulp_errors(got: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     dtype = got.dtype
     finfo = np.finfo(dtype)
@@ -116,16 +128,19 @@ def pow_ulp_errors(got: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def pow_rows(n: int, rng: np.random.Generator) -> list[dict]:
+    """pow on the general sweep and on the small half-integer exponents (array exponents: the same
+    bits as a scalar one, tests/test_pow.py)."""
     rows = []
-    for dtype in (np.float32, np.float64):
-        x, y = pow_points(dtype, n, rng)
-        ours = pow_ulp_errors(rtm.pow(x, y), x, y)
-        with np.errstate(all="ignore"):
-            theirs = pow_ulp_errors(np.power(x, y), x, y)
-        rows.append({"function": "pow", "dtype": np.dtype(dtype).name, "points": len(x),
-                     "max_ulp": float(ours.max()), "mean_ulp": float(ours.mean()),
-                     "numpy_max_ulp": float(theirs.max()), "numpy_mean_ulp": float(theirs.mean())})
-        print(rows[-1], flush=True)
+    for function, make_points in (("pow", pow_points), ("pow (y = +-k/2, k <= 64)", pow_small_points)):
+        for dtype in (np.float32, np.float64):
+            x, y = make_points(dtype, n, rng)
+            ours = pow_ulp_errors(rtm.pow(x, y), x, y)
+            with np.errstate(all="ignore"):
+                theirs = pow_ulp_errors(np.power(x, y), x, y)
+            rows.append({"function": function, "dtype": np.dtype(dtype).name, "points": len(x),
+                         "max_ulp": float(ours.max()), "mean_ulp": float(ours.mean()),
+                         "numpy_max_ulp": float(theirs.max()), "numpy_mean_ulp": float(theirs.mean())})
+            print(rows[-1], flush=True)
     return rows
 
 

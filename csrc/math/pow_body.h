@@ -14,6 +14,13 @@
  *
  * Special values (C99 Annex F) are fixed up by pow_special, which only runs
  * for vectors that hold a lane with x <= 0, x = inf or NaN, y = inf or NaN.
+ *
+ * Small half-integer exponents (y = +-k/2, k in [1, POW_SMALL_K]: x^2, x^0.5,
+ * x^2.5, x^-1, ...) take products instead (pow_small_*): |x|^n by squaring
+ * and multiplying, times sqrt|x| for odd k, inverted for y < 0; float64 in
+ * double-double, float32 in plain double. Every lane with such a y takes that
+ * path, whichever entry point it came through (scalar y or array y), so a
+ * result depends only on (x, y); docs/math.md has the error bounds.
  */
 
 /* |x|^y for finite x > 0 and finite y, in double precision (float64 pow). */
@@ -73,8 +80,174 @@ static inline vm pow_needs_special(vd x, vd y) {
     return vm_or(vm_not(ordinary), vd_eq(x, vd_set(1.0)));
 }
 
-static inline vd pow_f64_v(vd x, vd y) {
+/* ------------------------------------------- small half-integer exponents */
+
+/* y = +-k/2 with k an integer in [1, POW_SMALL_K] takes the product path: n = floor(k/2) <= 32 has 6 bits. */
+#define POW_SMALL_K 64
+#define POW_SMALL_BITS 6
+
+/* k = |2y| when y is a nonzero multiple of 1/2 with |y| <= POW_SMALL_K / 2, else 0 (scalar exponents). */
+static inline int pow_small_k(double y) {
+    double k = y < 0 ? -2.0 * y : 2.0 * y;
+    if (!(k >= 1.0 && k <= (double)POW_SMALL_K) || (double)(int)k != k) { /* NaN fails the first test */
+        return 0;
+    }
+    return (int)k;
+}
+
+/* The lanes of y that pow_small_k accepts and y = +-0 (which Annex F makes 1 on either path), and their
+ * k = |2y| (0 in the other lanes). */
+static inline vm pow_small_lanes(vd y, vd *k) {
+    vd t = vd_abs(vd_add(y, y));
+    vm small = vm_and(vd_le(t, vd_set((double)POW_SMALL_K)), vd_eq(vd_round(t), t));
+    *k = vd_sel(small, t, vd_set(0.0));
+    return small;
+}
+
+/* Lanes where bit `bit` of the integer-valued k in [0, 2^52) is set. */
+static inline vm pow_k_bit(vd k, int bit) {
+    vu low = vu_and(vd_bits(vd_add(k, vd_set(0x1p52))), vu_set(1ull << bit));
+    return vd_gt(vu_double(vu_or(low, vu_set(0x4330000000000000ull))), vd_set(0x1p52));
+}
+
+/*
+ * float64: double-double steps on P = h + l (all exact but the dropped l*l-size terms, ~2^-104 relative):
+ * P^2, P a, P (s + sl) with s + sl = sqrt a, and 1 / P. The caller keeps every partial result
+ * inside [2^-960, 2^960], where two_prod is exact (no underflow, no Dekker overflow).
+ */
+static inline void pow_dd_square(vd *h, vd *l) {
+    vd p, e;
+    vd_two_prod(*h, *h, &p, &e);
+    *l = vd_add(e, vd_mul(vd_add(*h, *h), *l));
+    *h = p;
+}
+
+static inline void pow_dd_times(vd a, vd *h, vd *l) {
+    vd p, e;
+    vd_two_prod(*h, a, &p, &e);
+    *l = vd_add(e, vd_mul(*l, a));
+    *h = p;
+}
+
+static inline void pow_dd_times_dd(vd bh, vd bl, vd *h, vd *l) {
+    vd p, e;
+    vd_two_prod(*h, bh, &p, &e);
+    *l = vd_add(e, vd_add(vd_mul(*h, bl), vd_mul(*l, bh)));
+    *h = p;
+}
+
+/* sqrt a = s + sl: s rounded, sl = (a - s^2) / 2s with a - s^2 exact (s^2 = q + qe exactly, a - q by Sterbenz). */
+static inline void pow_dd_sqrt(vd a, vd *s_out, vd *sl) {
+    vd s = vd_sqrt(a), q, qe;
+    vd_two_prod(s, s, &q, &qe);
+    *sl = vd_div(vd_sub(vd_sub(a, q), qe), vd_add(s, s));
+    *s_out = s;
+}
+
+/* 1 / (h + l) = r + rl: r rounded, 1 - r h exact (two_prod and Sterbenz), rl = r (1 - r h - r l). */
+static inline void pow_dd_recip(vd *h, vd *l) {
+    vd r = vd_div(vd_set(1.0), *h), p, e;
+    vd_two_prod(r, *h, &p, &e);
+    *l = vd_mul(r, vd_sub(vd_sub(vd_sub(vd_set(1.0), p), e), vd_mul(r, *l)));
+    *h = r;
+}
+
+/* Partial results must stay here for the double-double steps to be exact (see above). */
+static inline vm pow_dd_safe(vd v) { return vm_and(vd_le(vd_set(0x1p-960), v), vd_le(v, vd_set(0x1p960))); }
+
+/*
+ * a^(k/2) or a^(-k/2) for finite a > 0: left-to-right powering over the bits of n = floor(k/2)
+ * (k's bits 1 and up), times sqrt a for odd k, inverted for y < 0. Every partial product is
+ * a^j with 0 < j <= k/2, so it lies between 1 and a^(k/2): `safe` clears the lanes where a or
+ * a^(k/2) leaves pow_dd_safe's range (they take the general path). The array form chooses each
+ * step per lane; the scalar-exponent form below runs the same steps only where they are taken
+ * (before n's top bit a lane squares 1, which is exact), so both give the same bits.
+ */
+static inline vd pow_small_f64_lanes(vd a, vd k, vm y_negative, vm *safe) {
+    vd h = vd_set(1.0), l = vd_set(0.0);
+    for (int bit = POW_SMALL_BITS; bit >= 1; bit--) {
+        pow_dd_square(&h, &l);
+        vd th = h, tl = l;
+        pow_dd_times(a, &th, &tl);
+        vm set = pow_k_bit(k, bit);
+        h = vd_sel(set, th, h);
+        l = vd_sel(set, tl, l);
+    }
+    vd s, sl, oh = h, ol = l;
+    pow_dd_sqrt(a, &s, &sl);
+    pow_dd_times_dd(s, sl, &oh, &ol);
+    vm odd = pow_k_bit(k, 0);
+    h = vd_sel(odd, oh, h);
+    l = vd_sel(odd, ol, l);
+    *safe = vm_and(pow_dd_safe(a), pow_dd_safe(h));
+    vd rh = h, rl = l;
+    pow_dd_recip(&rh, &rl);
+    return vd_add(vd_sel(y_negative, rh, h), vd_sel(y_negative, rl, l));
+}
+
+/* pow_small_f64_lanes with one k and one sign for every lane. */
+static inline vd pow_small_f64_uniform(vd a, int k, int y_negative, vm *safe) {
+    int top = 0;
+    while ((k >> (top + 1)) != 0) {
+        top++;
+    }
+    vd h = vd_set(1.0), l = vd_set(0.0);
+    for (int bit = top; bit >= 1; bit--) {
+        pow_dd_square(&h, &l);
+        if ((k >> bit) & 1) {
+            pow_dd_times(a, &h, &l);
+        }
+    }
+    if (k & 1) {
+        vd s, sl;
+        pow_dd_sqrt(a, &s, &sl);
+        pow_dd_times_dd(s, sl, &h, &l);
+    }
+    *safe = vm_and(pow_dd_safe(a), pow_dd_safe(h));
+    if (y_negative) {
+        pow_dd_recip(&h, &l);
+    }
+    return vd_add(h, l);
+}
+
+/* Lanes of a small-y result that need the general path: a finite, nonzero |x| outside the safe range. */
+static inline vm pow_small_fallback(vd ax, vm small_safe) {
+    return vm_and(vm_not(small_safe), vm_and(vd_gt(ax, vd_set(0.0)), vd_lt(ax, vd_set(__builtin_inf()))));
+}
+
+/* The general path alone (scalar exponents that are not small half-integers). */
+static inline vd pow_general_f64_v(vd x, vd y) {
     vd r = pow_core_f64(vd_abs(x), y);
+    return vm_any(pow_needs_special(x, y)) ? pow_special(x, y, r) : r;
+}
+
+/* pow_f64_v's vectors that hold a small half-integer y (kept out of line: the general loop stays lean). */
+static __attribute__((noinline)) vd pow_mixed_f64(vd x, vd y, vm small, vd k) {
+    vd ax = vd_abs(x);
+    vm safe;
+    vd r = pow_small_f64_lanes(vd_sel(small, ax, vd_set(1.0)), k, vd_lt(y, vd_set(0.0)), &safe);
+    vm general = pow_small_fallback(ax, vm_and(small, safe));
+    if (vm_any(general)) {
+        r = vd_sel(general, pow_core_f64(ax, y), r);
+    }
+    return vm_any(pow_needs_special(x, y)) ? pow_special(x, y, r) : r;
+}
+
+static inline vd pow_f64_v(vd x, vd y) {
+    vd k;
+    vm small = pow_small_lanes(y, &k);
+    return vm_any(small) ? pow_mixed_f64(x, y, small, k) : pow_general_f64_v(x, y);
+}
+
+/* pow_f64_v for one exponent y = +-k/2 shared by every lane (k = pow_small_k(y) > 0). */
+static inline vd pow_small_f64_v(vd x, vd y, int k, int y_negative) {
+    vd ax = vd_abs(x);
+    vm safe;
+    vd r = pow_small_f64_uniform(ax, k, y_negative, &safe);
+    vm general = pow_small_fallback(ax, safe);
+    if (vm_any(general)) {
+        r = vd_sel(general, pow_core_f64(ax, y), r);
+    }
     return vm_any(pow_needs_special(x, y)) ? pow_special(x, y, r) : r;
 }
 
@@ -180,6 +353,68 @@ static inline vf pow_f32(vf x, vf y) {
     return vfm_any(pow_needs_special_f32(x, y)) ? pow_special_f32(x, y, r) : r;
 }
 
+/*
+ * Small half-integer exponents in float32: the steps of pow_small_f64_lanes in plain double
+ * (a float's square is exact in double; the relative error stays below (2n + 5) 2^-53 < 2^-46.8,
+ * so the rounding to float is within 0.5 + 2^-22.8 ULP; no FMA, so every ISA gives the same bits).
+ */
+static inline vd pow_small_f32_lanes(vd a, vd k, vm y_negative) {
+    vd p = vd_set(1.0);
+    for (int bit = POW_SMALL_BITS; bit >= 1; bit--) {
+        p = vd_mul(p, p);
+        p = vd_sel(pow_k_bit(k, bit), vd_mul(p, a), p);
+    }
+    p = vd_sel(pow_k_bit(k, 0), vd_mul(p, vd_sqrt(a)), p);
+    return vd_sel(y_negative, vd_div(vd_set(1.0), p), p);
+}
+
+/* pow_small_f32_lanes with one k and one sign for every lane (the same steps where they are taken). */
+static inline vd pow_small_f32_uniform(vd a, int k, int y_negative) {
+    vd p = vd_set(1.0);
+    for (int bit = 31 - __builtin_clz((unsigned)k); bit >= 1; bit--) {
+        p = vd_mul(p, p);
+        p = (k >> bit) & 1 ? vd_mul(p, a) : p;
+    }
+    p = k & 1 ? vd_mul(p, vd_sqrt(a)) : p;
+    return y_negative ? vd_div(vd_set(1.0), p) : p;
+}
+
+/* float32 x^y (x and y widened to double, exactly) for one exponent y = +-k/2 shared by every lane. */
+static inline vd pow_small_f32_v(vd x, vd y, int k, int y_negative) {
+    vd r = pow_small_f32_uniform(vd_abs(x), k, y_negative);
+    return vm_any(pow_needs_special(x, y)) ? pow_special(x, y, r) : r;
+}
+
+/* The lanes of y that pow_small_lanes accepts, tested in float lanes (2y is exact). */
+static inline vfm pow_small_lanes_f32(vf y) {
+    vf t = vf_abs(vf_add(y, y));
+    return vfm_and(vfm_not(vf_gt(t, vf_set((float)POW_SMALL_K))), vf_eq(vf_round(t), t)); /* NaN: not equal */
+}
+
+/* pow_f32_at's vectors that hold a small half-integer y: those lanes in double (out of line, as pow_mixed_f64). */
+static __attribute__((noinline)) vf pow_mixed_f32(const float *xp, const float *yp, vfm small) {
+    vf x = vf_load(xp), y = vf_load(yp);
+    float buf[VF];
+    for (int j = 0; j < VF; j += VL) {
+        vd yd = vd_load_f32(yp + j), k;
+        vm lanes = pow_small_lanes(yd, &k);
+        vd a = vd_sel(lanes, vd_abs(vd_load_f32(xp + j)), vd_set(1.0));
+        vd_store_f32(buf + j, pow_small_f32_lanes(a, k, vd_lt(yd, vd_set(0.0))));
+    }
+    vf r = vf_load(buf);
+    if (vfm_any(vfm_not(small))) {
+        r = vf_sel(small, r, pow_core_f32(vf_abs(x), y));
+    }
+    return vfm_any(pow_needs_special_f32(x, y)) ? pow_special_f32(x, y, r) : r;
+}
+
+/* pow_f32 on VF elements of x and y; the lanes with a small half-integer y take pow_small_f32_lanes. */
+static inline vf pow_f32_at(const float *xp, const float *yp) {
+    vf y = vf_load(yp);
+    vfm small = pow_small_lanes_f32(y);
+    return vfm_any(small) ? pow_mixed_f32(xp, yp, small) : pow_f32(vf_load(xp), y);
+}
+
 /* --------------------------------------------------------------- loops */
 
 void VEC_NAME(rt_vm_pow_f64)(const double *x, const double *y, int64_t n, double *out) {
@@ -196,23 +431,77 @@ void VEC_NAME(rt_vm_pow_f64)(const double *x, const double *y, int64_t n, double
     }
 }
 
-VF_BINARY_LOOP(VEC_NAME(rt_vm_pow_f32), pow_f32)
+void VEC_NAME(rt_vm_pow_f32)(const float *x, const float *y, int64_t n, float *out) {
+    int64_t i = 0;
+    for (; i + VF <= n; i += VF) {
+        vf_store(out + i, pow_f32_at(x + i, y + i));
+    }
+    if (i < n) {
+        float bx[VF] = {0}, by[VF] = {0};
+        __builtin_memcpy(bx, x + i, (size_t)(n - i) * sizeof(float));
+        __builtin_memcpy(by, y + i, (size_t)(n - i) * sizeof(float));
+        vf_store(bx, pow_f32_at(bx, by));
+        __builtin_memcpy(out + i, bx, (size_t)(n - i) * sizeof(float));
+    }
+}
 
-void VEC_NAME(rt_vm_pow_scalar_f64)(const double *x, double y, int64_t n, double *out) {
+/* pow with one small half-integer exponent (k = pow_small_k(y) > 0): float64 lanes. */
+static void pow_small_scalar_f64(const double *x, double y, int k, int64_t n, double *out) {
     vd yv = vd_set(y);
+    int negative = y < 0;
     int64_t i = 0;
     for (; i + VL <= n; i += VL) {
-        vd_store(out + i, pow_f64_v(vd_load(x + i), yv));
+        vd_store(out + i, pow_small_f64_v(vd_load(x + i), yv, k, negative));
     }
     if (i < n) {
         double bx[VL] = {0};
         __builtin_memcpy(bx, x + i, (size_t)(n - i) * sizeof(double));
-        vd_store(bx, pow_f64_v(vd_load(bx), yv));
+        vd_store(bx, pow_small_f64_v(vd_load(bx), yv, k, negative));
+        __builtin_memcpy(out + i, bx, (size_t)(n - i) * sizeof(double));
+    }
+}
+
+/* The same for float32, widened to double lanes (the tail buffer holds the 4 floats wasm's narrowing store writes). */
+static void pow_small_scalar_f32(const float *x, float y, int k, int64_t n, float *out) {
+    vd yv = vd_set((double)y);
+    int negative = y < 0;
+    int64_t i = 0;
+    for (; i + VL <= n; i += VL) {
+        vd_store_f32(out + i, pow_small_f32_v(vd_load_f32(x + i), yv, k, negative));
+    }
+    if (i < n) {
+        float bx[VL < 4 ? 4 : VL] = {0};
+        __builtin_memcpy(bx, x + i, (size_t)(n - i) * sizeof(float));
+        vd_store_f32(bx, pow_small_f32_v(vd_load_f32(bx), yv, k, negative));
+        __builtin_memcpy(out + i, bx, (size_t)(n - i) * sizeof(float));
+    }
+}
+
+void VEC_NAME(rt_vm_pow_scalar_f64)(const double *x, double y, int64_t n, double *out) {
+    int k = pow_small_k(y);
+    if (k > 0) {
+        pow_small_scalar_f64(x, y, k, n, out);
+        return;
+    }
+    vd yv = vd_set(y);
+    int64_t i = 0;
+    for (; i + VL <= n; i += VL) {
+        vd_store(out + i, pow_general_f64_v(vd_load(x + i), yv));
+    }
+    if (i < n) {
+        double bx[VL] = {0};
+        __builtin_memcpy(bx, x + i, (size_t)(n - i) * sizeof(double));
+        vd_store(bx, pow_general_f64_v(vd_load(bx), yv));
         __builtin_memcpy(out + i, bx, (size_t)(n - i) * sizeof(double));
     }
 }
 
 void VEC_NAME(rt_vm_pow_scalar_f32)(const float *x, float y, int64_t n, float *out) {
+    int k = pow_small_k((double)y);
+    if (k > 0) {
+        pow_small_scalar_f32(x, y, k, n, out);
+        return;
+    }
     vf yv = vf_set(y);
     int64_t i = 0;
     for (; i + VF <= n; i += VF) {

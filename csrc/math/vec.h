@@ -69,6 +69,8 @@ static inline vm vm_or(vm a, vm b) { return a | b; }
 static inline vm vm_not(vm a) { return !a; }
 static inline int vm_any(vm a) { return a; }
 static inline int vm_all(vm a) { return a; }
+/* vm_lanes: bit i set where lane i of the mask is set (every ISA). */
+static inline unsigned vm_lanes(vm a) { return (unsigned)a & 1u; }
 static inline vd vd_sel(vm m, vd a, vd b) { return m ? a : b; }
 static inline vu vd_bits(vd a) { vu u; __builtin_memcpy(&u, &a, sizeof u); return u; }
 static inline vd vu_double(vu u) { vd a; __builtin_memcpy(&a, &u, sizeof a); return a; }
@@ -122,6 +124,7 @@ static inline vm vm_or(vm a, vm b) { return _mm256_or_pd(a, b); }
 static inline vm vm_not(vm a) { return _mm256_xor_pd(a, _mm256_castsi256_pd(_mm256_set1_epi64x(-1))); }
 static inline int vm_any(vm a) { return _mm256_movemask_pd(a) != 0; }
 static inline int vm_all(vm a) { return _mm256_movemask_pd(a) == 0xf; }
+static inline unsigned vm_lanes(vm a) { return (unsigned)_mm256_movemask_pd(a); }
 static inline vd vd_sel(vm m, vd a, vd b) { return _mm256_blendv_pd(b, a, m); }
 static inline vu vd_bits(vd a) { return _mm256_castpd_si256(a); }
 static inline vd vu_double(vu u) { return _mm256_castsi256_pd(u); }
@@ -181,6 +184,7 @@ static inline vm vm_or(vm a, vm b) { return (vm)(a | b); }
 static inline vm vm_not(vm a) { return (vm)~a; }
 static inline int vm_any(vm a) { return a != 0; }
 static inline int vm_all(vm a) { return a == 0xff; }
+static inline unsigned vm_lanes(vm a) { return (unsigned)a; }
 static inline vd vd_sel(vm m, vd a, vd b) { return _mm512_mask_blend_pd(m, b, a); }
 static inline vu vd_bits(vd a) { return _mm512_castpd_si512(a); }
 static inline vd vu_double(vu u) { return _mm512_castsi512_pd(u); }
@@ -238,6 +242,7 @@ static inline vm vm_or(vm a, vm b) { return wasm_v128_or(a, b); }
 static inline vm vm_not(vm a) { return wasm_v128_not(a); }
 static inline int vm_any(vm a) { return wasm_v128_any_true(a); }
 static inline int vm_all(vm a) { return wasm_i64x2_all_true(a); }
+static inline unsigned vm_lanes(vm a) { return (unsigned)wasm_i64x2_bitmask(a); }
 static inline vd vd_sel(vm m, vd a, vd b) { return wasm_v128_bitselect(a, b, m); }
 static inline vu vd_bits(vd a) { return a; }
 static inline vd vu_double(vu u) { return u; }

@@ -147,6 +147,102 @@ static void test_special_values(void) {
     rt_force_impl(-1, &err);
 }
 
+/* Error of `got` in float32 ULPs of the float nearest to `want`. */
+static double ulp_error32(float got, long double want) {
+    float w = (float)want;
+    if (isnan(got) || isnan(w) || isinf(got) || isinf(w)) {
+        return check_same_value(got, w) ? 0.0 : 1e9;
+    }
+    int e;
+    frexpf(w == 0 ? FLT_MIN : w, &e);
+    double ulp = ldexp(1.0, e - 24 < -149 ? -149 : e - 24);
+    return (double)(fabsl((long double)got - want) / ulp);
+}
+
+enum { SMALL_POINTS = 1000, SMALL_EDGES = 16 };
+
+/* Log-uniform bases that send x^y from below the subnormals to past overflow, 20% negative, 10% near 1, and edges. */
+static void small_exponent_points(double y, double *x) {
+    static const double edges[SMALL_EDGES] = {0.0, -0.0, INFINITY, -INFINITY, NAN, 1.0, -1.0, 2.0, -2.0,
+                                              0x1p-1074, DBL_MIN, DBL_MAX, -DBL_MAX, 0x1p-960, 0x1p960, 3.0};
+    double ay = fabs(y);
+    for (int i = 0; i < SMALL_POINTS; i++) {
+        double lx = (check_uniform() * 2.15 - 1.1) * 1075.0 / ay;
+        lx = lx < -1074.0 ? -1074.0 + check_uniform() * 100.0 : lx > 1023.9 ? 1023.9 - check_uniform() * 100.0 : lx;
+        x[i] = exp2(lx);
+        if (check_uniform() < 0.1) {
+            x[i] = 1.0 + (check_uniform() - 0.5) * exp(-check_uniform() * 30.0);
+        }
+        if (check_uniform() < 0.2) {
+            x[i] = -x[i];
+        }
+    }
+    memcpy(x + SMALL_POINTS, edges, sizeof edges);
+}
+
+/*
+ * y = +-k/2, k = 1..64 (the product path): within 1 ULP of powl for float64 and float32 on every
+ * level, bit-identical to the scalar reference, and the array entry point gives the bits of the
+ * scalar one, also when the y array mixes small and general exponents (a result depends on (x, y) only).
+ */
+static void test_small_exponents(void) {
+    enum { M = SMALL_POINTS + SMALL_EDGES };
+    static double x[M], ys[M], ref[M], out[M], one[1];
+    static float xf[M], yf[M], reff[M], outf[M], onef[1];
+    rt_error err;
+    double worst = 0.0, worst32 = 0.0;
+    long above_half = 0, above_half32 = 0, points = 0;
+    for (int k = 1; k <= 64; k++) {
+        for (int sign = -1; sign <= 1; sign += 2) {
+            double y = sign * k / 2.0;
+            small_exponent_points(y, x);
+            for (int i = 0; i < M; i++) {
+                xf[i] = (float)ldexp(x[i], -(int)(900 * check_uniform() * (fabs(x[i]) > 0x1p100)));
+                ys[i] = check_uniform() < 0.5 ? y : y + 0.25; /* a mixed exponent array */
+                yf[i] = (float)ys[i];
+            }
+            CHECK(rt_force_impl(RT_SIMD_SCALAR, &err) == RT_OK);
+            CHECK(rt_math_pow_scalar(RT_DTYPE_FLOAT64, x, 0, M, y, ref, &err) == RT_OK);
+            CHECK(rt_math_pow_scalar(RT_DTYPE_FLOAT32, xf, 0, M, y, reff, &err) == RT_OK);
+            for (int i = 0; i < M; i++) {
+                double e = ulp_error(ref[i], powl((long double)x[i], (long double)y));
+                double e32 = ulp_error32(reff[i], powl((long double)xf[i], (long double)y));
+                worst = e > worst ? e : worst;
+                worst32 = e32 > worst32 ? e32 : worst32;
+                above_half += e > 0.5;
+                above_half32 += e32 > 0.5;
+                if (e > 1.0 || e32 > 1.0) {
+                    printf("  small pow off: x=%.17g xf=%.9g y=%g ulp %.3f / %.3f\n", x[i], (double)xf[i], y, e, e32);
+                }
+            }
+            points += M;
+            for (int level = RT_SIMD_SCALAR; level <= RT_SIMD_WASM128; level++) {
+                if (!rt_simd_supported(level)) {
+                    continue;
+                }
+                CHECK(rt_force_impl(level, &err) == RT_OK);
+                CHECK(rt_math_pow_scalar(RT_DTYPE_FLOAT64, x, 0, M, y, out, &err) == RT_OK);
+                CHECK(memcmp(out, ref, sizeof out) == 0);
+                CHECK(rt_math_pow_scalar(RT_DTYPE_FLOAT32, xf, 0, M, y, outf, &err) == RT_OK);
+                CHECK(memcmp(outf, reff, sizeof outf) == 0);
+                CHECK(rt_math_pow(RT_DTYPE_FLOAT64, x, 0, ys, 0, M, out, &err) == RT_OK);
+                CHECK(rt_math_pow(RT_DTYPE_FLOAT32, xf, 0, yf, 0, M, outf, &err) == RT_OK);
+                for (int i = 0; i < M; i += level == RT_SIMD_SCALAR ? 1 : 7) {
+                    CHECK(rt_math_pow_scalar(RT_DTYPE_FLOAT64, x, i, 1, ys[i], one, &err) == RT_OK);
+                    CHECK(memcmp(one, out + i, sizeof one) == 0);
+                    CHECK(rt_math_pow_scalar(RT_DTYPE_FLOAT32, xf, i, 1, yf[i], onef, &err) == RT_OK);
+                    CHECK(memcmp(onef, outf + i, sizeof onef) == 0);
+                }
+            }
+        }
+    }
+    rt_force_impl(-1, &err);
+    printf("  pow y = +-k/2 (k <= 64), %ld points: max ulp f64 %.3f (%ld above 0.5)  f32 %.3f (%ld above 0.5)\n",
+           points, worst, above_half, worst32, above_half32);
+    CHECK(worst <= 1.0);
+    CHECK(worst32 <= 1.0);
+}
+
 static void test_bad_arguments(void) {
     double x[4] = {1, 2, 3, 4}, out[4];
     rt_error err;
@@ -164,6 +260,7 @@ static void test_bad_arguments(void) {
 int main(void) {
     test_special_values();
     test_accuracy_and_variants();
+    test_small_exponents();
     test_bad_arguments();
     return check_report("test_pow");
 }

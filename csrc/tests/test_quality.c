@@ -285,6 +285,14 @@ static void check_key_profile(int32_t key_kind, const uint64_t *keys, int64_t n)
     CHECK(same);
     CHECK(kp.count == n && kp.distinct == sp.distinct && kp.singletons == sp.singletons);
     CHECK(kp.mode_count == sp.mode_count && (n == 0 ? isnan(kp.mode) : kp.mode == sp.mode));
+    /* The hash-partitioned counts of the same keys: key_profile's counts, and the keys left as they were. */
+    rt_key_profile kc;
+    memcpy(work, keys, (size_t)n * sizeof(uint64_t));
+    CHECK(rt_quality_key_counts(key_kind, work, n, &kc, &err) == RT_OK);
+    CHECK(n == 0 || memcmp(work, keys, (size_t)n * sizeof(uint64_t)) == 0);
+    CHECK(kc.count == kp.count && kc.distinct == kp.distinct && kc.singletons == kp.singletons);
+    CHECK(kc.mode_count == kp.mode_count && kc.mode_key == kp.mode_key);
+    CHECK(n == 0 ? isnan(kc.mode) : memcmp(&kc.mode, &kp.mode, sizeof kc.mode) == 0);
     free(sorted);
     free(work);
 }
@@ -331,10 +339,72 @@ static void test_key_profile(void) {
     CHECK(rt_quality_key_profile(7, keys, 10, NULL, 0, NULL, &kp, &err) == RT_ERR_VALIDATION);
     CHECK(rt_quality_key_profile(RT_KEY_INT, NULL, 10, NULL, 0, NULL, &kp, &err) == RT_ERR_VALIDATION);
     CHECK(rt_quality_key_profile(RT_KEY_INT, keys, 10, probs, 1, NULL, &kp, &err) == RT_ERR_VALIDATION);
+    CHECK(rt_quality_key_counts(RT_KEY_INT, keys, 0, &kp, &err) == RT_OK && kp.distinct == 0 && isnan(kp.mode));
+    CHECK(rt_quality_key_counts(7, keys, 10, &kp, &err) == RT_ERR_VALIDATION);
+    CHECK(rt_quality_key_counts(RT_KEY_INT, NULL, 10, &kp, &err) == RT_ERR_VALIDATION);
+    CHECK(rt_quality_key_counts(RT_KEY_INT, keys, -1, &kp, &err) == RT_ERR_VALIDATION);
+    CHECK(rt_quality_key_counts(RT_KEY_INT, keys, 10, NULL, &err) == RT_ERR_VALIDATION);
+}
+
+/*
+ * rt_quality_key_counts on inputs that reach every path: many partitions (2^20 distinct keys, some
+ * repeated, with mode ties), a partition that holds far more distinct keys than expected (its table
+ * grows: keys built to share the top hash bits), a few keys repeated many times, few distinct keys
+ * (one table, no partitions) and few first then many (the one table overflows late), a direct count
+ * at the width limit, and a failing allocation at each step (no leak, an error).
+ */
+static void test_key_counts(void) {
+    enum { N = (1 << 20) + 300000 };
+    uint64_t *keys = malloc((size_t)N * sizeof(uint64_t));
+    rt_error err;
+    for (int64_t i = 0; i < N; i++) { /* 2^20 distinct, the first 300000 of them twice or three times */
+        int64_t v = i < (1 << 20) ? i : (i - (1 << 20)) % 150000;
+        keys[i] = (uint64_t)(v * 2654435761LL) ^ 0x8000000000000000ull;
+    }
+    check_key_profile(RT_KEY_INT, keys, N);
+    check_key_profile(RT_KEY_INT, keys, 1 << 15); /* one table, no scatter */
+    check_key_profile(RT_KEY_INT, keys, (1 << 15) + 1);
+    /* Keys whose hash shares its top 16 bits: all in one partition, which grows its table. */
+    uint64_t inverse = 0x9E3779B97F4A7C15ull; /* of the multiplier mod 2^64, by Newton's iteration */
+    for (int i = 0; i < 6; i++) inverse *= 2 - 0x9E3779B97F4A7C15ull * inverse;
+    int64_t m = 200000;
+    int shared = 1;
+    for (int64_t i = 0; i < m; i++) {
+        uint64_t y = ((0x1234ull << 48) | ((uint64_t)i * 0x5851F42D4C957F2Dull >> 16)) * inverse;
+        keys[i] = y ^ (y >> 29) ^ (y >> 58); /* undoes k ^ (k >> 29) */
+        shared &= (((keys[i] ^ (keys[i] >> 29)) * 0x9E3779B97F4A7C15ull) >> 48) == 0x1234;
+    }
+    CHECK(shared);
+    for (int64_t i = 0; i < 100000; i++) keys[m + i] = keys[(i * 7) % m];
+    check_key_profile(RT_KEY_INT, keys, m + 100000);
+    for (int64_t i = 0; i < N; i++) keys[i] = i % 5 == 0 ? 42 : (uint64_t)i * 0x9E3779B97F4A7C15ull; /* one key 20% */
+    check_key_profile(RT_KEY_INT, keys, N);
+    for (int64_t i = 0; i < N; i++) keys[i] = (uint64_t)(i % 5000) * 0x9E3779B97F4A7C15ull; /* few, wide: one table */
+    check_key_profile(RT_KEY_INT, keys, N);
+    for (int64_t i = 0; i < N; i++) { /* few values first, then many: the one table overflows late */
+        keys[i] = i < 1000000 ? (uint64_t)(i % 100) << 40 : (uint64_t)i * 0x9E3779B97F4A7C15ull;
+    }
+    check_key_profile(RT_KEY_INT, keys, N);
+    for (int64_t i = 0; i < N; i++) keys[i] = 1000 + (uint64_t)((i * 7919) % (1 << 22)); /* 22 bits: direct */
+    keys[0] = 1000 + (1 << 22) - 1;
+    check_key_profile(RT_KEY_INT, keys, N);
+    for (int64_t i = 0; i < N; i++) keys[i] = (uint64_t)i * 0x9E3779B97F4A7C15ull;
+    rt_key_profile kc;
+    for (int fail = 1; fail <= 4; fail++) {
+        rt_pool_stats before, after;
+        rt_pool_get_stats(&before);
+        rt_pool_fail_after(fail); /* the first table, the scatter buffer, the partition offsets, the table */
+        rt_status status = rt_quality_key_counts(RT_KEY_INT, keys, N, &kc, &err);
+        rt_pool_fail_after(0);
+        rt_pool_get_stats(&after);
+        CHECK(status == RT_ERR_MEMORY && after.bytes_in_use == before.bytes_in_use);
+    }
+    free(keys);
 }
 
 int main(void) {
     test_key_profile();
+    test_key_counts();
     test_kll_compact();
     test_count_values();
     test_sort_and_profile();

@@ -113,6 +113,19 @@ rt_status rt_quality_key_profile(int32_t key_kind, uint64_t *keys, int64_t n, co
                                  int64_t n_probs, double *quantiles, rt_key_profile *out, rt_error *err);
 
 /*
+ * Distinct values, values occurring once and the mode (the smallest on ties)
+ * of unsorted keys, exactly as rt_quality_key_profile counts them, without
+ * ordering them: keys with few distinct values are counted in one hash table
+ * in cache, others split into cache-sized partitions by the top bits of a
+ * hash and each partition counted in a hash table; a narrow range of integer
+ * keys is counted one counter a value (see key_counts.c). The keys are not
+ * changed (any uint64 keys: row hashes too). With n = 0 the counts are 0 and
+ * mode is NaN.
+ */
+rt_status rt_quality_key_counts(int32_t key_kind, const uint64_t *keys, int64_t n, rt_key_profile *out,
+                                rt_error *err);
+
+/*
  * One KLL compaction step: sorts items[0..n) ascending in place (NaN last)
  * and writes every other item of the first n - n % 2, starting at index
  * `parity` (0 or 1), to promoted; *n_promoted = (n - n % 2) / 2. With an odd

@@ -68,6 +68,17 @@ static void fuzz_quality(const column *c, fuzz_input *in) {
                 fuzz_require(memcmp(&out[j], &unsorted_out[j], sizeof out[j]) == 0 || (out[j] != out[j] && unsorted_out[j] != unsorted_out[j]));
             }
         }
+        /* The hash-partitioned counts of the same reversed keys: the sorted profile's counts and mode. */
+        rt_key_profile hashed;
+        for (int64_t i = 0; i < n_keys; i++) {
+            reversed[i] = keys[n_keys - 1 - i];
+        }
+        if (rt_quality_key_counts(kind, reversed, n_keys, &hashed, NULL) == RT_OK && sorted_ok) {
+            fuzz_require(hashed.count == n_keys && hashed.distinct == profile.distinct &&
+                         hashed.singletons == profile.singletons && hashed.mode_count == profile.mode_count);
+            fuzz_require(n_keys == 0 ? hashed.mode != hashed.mode
+                                     : memcmp(&hashed.mode, &profile.mode, sizeof hashed.mode) == 0);
+        }
         free(reversed);
         int64_t between;
         rt_quality_sorted_count_between(kind, keys, n_keys, fuzz_double(in), fuzz_double(in), &between, NULL);
