@@ -48,6 +48,30 @@ def _numpy_profile(values: np.ndarray, probs) -> tuple:
             (mode, counts.max()))
 
 
+def _shaped_column(shape: str, rng: np.random.Generator, n: int) -> np.ndarray:
+    """A column of about n values of the named shape, for the unsorted profile and key counting tests."""
+    return {
+        "normal": lambda: np.where(rng.random(n) < 0.02, np.nan, rng.standard_normal(n)),
+        "ties": lambda: np.round(rng.standard_normal(n), 2),
+        "mode_ties": lambda: rng.permutation(np.concatenate([np.arange(1000.0, 0, -1).repeat(3),
+                                                             rng.standard_normal(n) + 5000])),
+        "signed_zeros": lambda: np.where(rng.random(n) < 0.5, -0.0, 0.0),
+        "infinities": lambda: np.select([rng.random(n) < 0.01, rng.random(n) < 0.01], [np.inf, -np.inf],
+                                        rng.standard_normal(n) * 1e300),
+        "all_equal": lambda: np.full(n, -2.5),
+        "empty": lambda: np.array([], dtype=float),
+        "one": lambda: np.array([7.0]),
+        "narrow_ints": lambda: rng.integers(-50, 50, n),
+        "wide_ints": lambda: rng.integers(-2**40, 2**40, n),
+        "int64_extremes": lambda: np.concatenate([rng.integers(0, 10**6, n), [np.iinfo(np.int64).min,
+                                                                             np.iinfo(np.int64).max] * 3]),
+        "timestamps": lambda: (1_600_000_000 + rng.integers(0, 10**8, n)) * 10**6,
+        # 2^20 distinct values, 100,000 of them twice more: many partitions, a mode tie among 100,000 values.
+        "many_distinct": lambda: rng.permutation(np.concatenate([np.arange(2**20) * 7919 - 2**40,
+                                                                 np.repeat(np.arange(100_000) * 7919 - 2**40, 2)])),
+    }[shape]()
+
+
 @pytest.mark.parametrize("shape", ["normal", "ties", "signed_zeros", "infinities", "all_equal", "empty", "one",
                                    "narrow_ints", "wide_ints", "int64_extremes", "timestamps"])
 def test_unsorted_profile_matches_numpy(backend, shape):
@@ -56,21 +80,7 @@ def test_unsorted_profile_matches_numpy(backend, shape):
 
     rng = np.random.default_rng(11)
     n = 150_000
-    values = {
-        "normal": lambda: np.where(rng.random(n) < 0.02, np.nan, rng.standard_normal(n)),
-        "ties": lambda: np.round(rng.standard_normal(n), 2),
-        "signed_zeros": lambda: np.where(rng.random(n) < 0.5, -0.0, 0.0),
-        "infinities": lambda: np.select([rng.random(n) < 0.01, rng.random(n) < 0.01], [np.inf, -np.inf],
-                                        rng.standard_normal(n) * 1e300),
-        "all_equal": lambda: np.full(n, 2.5),
-        "empty": lambda: np.array([], dtype=float),
-        "one": lambda: np.array([7.0]),
-        "narrow_ints": lambda: rng.integers(-50, 50, n),
-        "wide_ints": lambda: rng.integers(-2**40, 2**40, n),
-        "int64_extremes": lambda: np.concatenate([rng.integers(0, 10**6, n), [np.iinfo(np.int64).min,
-                                                                             np.iinfo(np.int64).max] * 3]),
-        "timestamps": lambda: (1_600_000_000 + rng.integers(0, 10**8, n)) * 10**6,
-    }[shape]()
+    values = _shaped_column(shape, rng, n)
     probs = (0.0, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 1.0)
     p = prof.unsorted_profile(prof.prepare(pd.Series(values)), probs=probs)
     quantiles, distinct, once, mode = _numpy_profile(values, probs)
@@ -109,26 +119,7 @@ def test_key_counts_match_pandas(backend, shape):
     occurring once, and the mode with its count (the smallest value on ties)."""
     rng = np.random.default_rng(5)
     n = 120_000
-    values = {
-        "normal": lambda: np.where(rng.random(n) < 0.02, np.nan, rng.standard_normal(n)),
-        "ties": lambda: np.round(rng.standard_normal(n), 2),
-        "mode_ties": lambda: rng.permutation(np.concatenate([np.arange(1000.0, 0, -1).repeat(3),
-                                                             rng.standard_normal(n) + 5000])),
-        "signed_zeros": lambda: np.where(rng.random(n) < 0.5, -0.0, 0.0),
-        "infinities": lambda: np.select([rng.random(n) < 0.01, rng.random(n) < 0.01], [np.inf, -np.inf],
-                                        rng.standard_normal(n) * 1e300),
-        "all_equal": lambda: np.full(n, -2.5),
-        "empty": lambda: np.array([], dtype=float),
-        "one": lambda: np.array([7.0]),
-        "narrow_ints": lambda: rng.integers(-50, 50, n),
-        "wide_ints": lambda: rng.integers(-2**40, 2**40, n),
-        "int64_extremes": lambda: np.concatenate([rng.integers(0, 10**6, n), [np.iinfo(np.int64).min,
-                                                                             np.iinfo(np.int64).max] * 3]),
-        "timestamps": lambda: (1_600_000_000 + rng.integers(0, 10**8, n)) * 10**6,
-        # 2^20 distinct values, 100,000 of them twice more: many partitions, a mode tie among 100,000 values.
-        "many_distinct": lambda: rng.permutation(np.concatenate([np.arange(2**20) * 7919 - 2**40,
-                                                                 np.repeat(np.arange(100_000) * 7919 - 2**40, 2)])),
-    }[shape]()
+    values = _shaped_column(shape, rng, n)
     s = pd.Series(values)
     counts = s.value_counts()  # NaN dropped, -0.0 and +0.0 one value
     got = _key_counts(values)
