@@ -238,13 +238,13 @@ VEC_UNARY_LOOP64(SPECIAL_NAME(rt_sp_lgamma_f64), lgamma_v)
  */
 enum { LGAMMA32_BLOCK = 512 };
 
-/* lgamma32_v over x[index[0..count)] into out[index[...]], VL lanes at a time. */
-static void lgamma32_small_pass(const float *x, const int32_t *index, int count, float *out) {
+/* lgamma32_v of the noted values[0..count) into out[index[...]], VL lanes at a time. */
+static void lgamma32_small_pass(const float *values, const int32_t *index, int count, float *out) {
     for (int k = 0; k < count; k += VL) {
         int m = count - k < VL ? count - k : VL;
         double xb[VL], rb[VL];
         for (int j = 0; j < VL; j++) {
-            xb[j] = (double)x[index[k + (j < m ? j : 0)]];
+            xb[j] = (double)values[k + (j < m ? j : 0)];
         }
         vd_store(rb, lgamma32_v(vd_load(xb)));
         for (int j = 0; j < m; j++) {
@@ -253,22 +253,26 @@ static void lgamma32_small_pass(const float *x, const int32_t *index, int count,
     }
 }
 
-/* The first pass over the vector at x (block position i): out gets lgamma32_big, index the positions
- * of the lanes below 8; returns the new count. */
-static inline int lgamma32_big_pass(const float *x, int32_t i, float *out, int32_t *index, int count) {
+/* The first pass over the vector at x (block position i): out gets lgamma32_big, index and values the
+ * positions and inputs of the lanes below 8 (kept, as out may be x itself); returns the new count. */
+static inline int lgamma32_big_pass(const float *x, int32_t i, float *out, int32_t *index, float *values,
+                                    int count) {
     vd xv = vd_load_f32(x);
-    vd_store_f32(out, lgamma32_big(xv));
     vm small = vd_lt(xv, vd_set(8.0));
     if (vm_any(small)) {
         for (unsigned bits = vm_lanes(small); bits != 0; bits &= bits - 1) {
-            index[count++] = i + __builtin_ctz(bits);
+            int lane = __builtin_ctz(bits);
+            index[count] = i + lane;
+            values[count++] = x[lane];
         }
     }
+    vd_store_f32(out, lgamma32_big(xv));
     return count;
 }
 
 void SPECIAL_NAME(rt_sp_lgamma_f32)(const float *x, int64_t n, float *out) {
     int32_t index[LGAMMA32_BLOCK];
+    float values[LGAMMA32_BLOCK];
     for (int64_t start = 0; start < n; start += LGAMMA32_BLOCK) {
         int32_t m = (int32_t)(n - start < LGAMMA32_BLOCK ? n - start : LGAMMA32_BLOCK);
         const float *xs = x + start;
@@ -276,7 +280,7 @@ void SPECIAL_NAME(rt_sp_lgamma_f32)(const float *x, int64_t n, float *out) {
         int count = 0;
         int32_t i = 0;
         for (; i + VL <= m; i += VL) {
-            count = lgamma32_big_pass(xs + i, i, os + i, index, count);
+            count = lgamma32_big_pass(xs + i, i, os + i, index, values, count);
         }
         if (i < m) { /* the tail through buffers, padded with 8 (a Stirling lane, never noted) */
             float bx[VL < 4 ? 4 : VL], bo[VL < 4 ? 4 : VL];
@@ -284,9 +288,9 @@ void SPECIAL_NAME(rt_sp_lgamma_f32)(const float *x, int64_t n, float *out) {
                 bx[j] = 8.0f; /* Stirling's: not noted */
             }
             __builtin_memcpy(bx, xs + i, (size_t)(m - i) * sizeof(float));
-            count = lgamma32_big_pass(bx, i, bo, index, count);
+            count = lgamma32_big_pass(bx, i, bo, index, values, count);
             __builtin_memcpy(os + i, bo, (size_t)(m - i) * sizeof(float));
         }
-        lgamma32_small_pass(xs, index, count, os);
+        lgamma32_small_pass(values, index, count, os);
     }
 }
