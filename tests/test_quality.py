@@ -294,3 +294,31 @@ def test_huge_range_bounds_and_infinities(backend):
     assert big.rt.uniqueness() == 0.5
     u64 = pd.Series(np.array([2**64 - 1, 2**64 - 1, 3], dtype=np.uint64))
     assert u64.rt.uniqueness() == pytest.approx(1 / 3)
+
+
+@pytest.mark.parametrize("threads", [2, 3])
+def test_report_is_the_same_on_any_thread_count(backend, threads):
+    """Columns profiled side by side (row hashes first, in column order) give the one-thread report:
+    every metric, the duplicate rows and the findings, on a frame of every kind of column with nulls."""
+    rng = np.random.default_rng(21)
+    n = 70_000  # above the 65,536 rows from which columns go to threads
+    base = pd.DataFrame({
+        "f": np.where(rng.random(n) < 0.02, np.nan, rng.standard_normal(n)),
+        "i": pd.array(np.where(rng.random(n) < 0.01, None, rng.integers(0, 50, n)), dtype="Int64"),
+        "s": pd.Series(np.array(["a-1", "b-22", " ", "zz"], dtype=object)[rng.integers(0, 4, n)], dtype="str"),
+        "c": pd.Categorical(rng.choice(["x", "y", None], n)),
+        "t": pd.to_datetime(1_600_000_000 + rng.integers(0, 1000, n), unit="s"),
+        "b": rng.random(n) < 0.5,
+    })
+    df = pd.concat([base, base.iloc[:500]], ignore_index=True)  # 500 duplicate rows at least
+    kwargs = dict(ranges={"f": (-2, 2)}, rules={"s": r"^[a-z]-\d+$"})
+    rt_pandas.set_num_threads(1)
+    try:
+        single = quality(df, **kwargs)
+        rt_pandas.set_num_threads(threads)
+        split = quality(df, **kwargs)
+    finally:
+        rt_pandas.set_num_threads(None)
+    assert split.to_dict() == single.to_dict()
+    assert split.findings == single.findings
+    assert single.to_dict()["duplicate_rows"] == df.duplicated().sum()
