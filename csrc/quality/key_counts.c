@@ -60,8 +60,7 @@ typedef struct counts {
     slot *table;
     int table_bits; /* the table holds 2^table_bits slots */
     int overflowed; /* count_partition stopped: more distinct keys than its table takes (may_grow = 0) */
-    int64_t distinct, singletons, mode_count;
-    uint64_t mode_key;
+    rt_key_tally tally;
 } counts;
 
 /* A key's partition: the top bits of this hash. */
@@ -79,16 +78,6 @@ static inline uint64_t slot_of(uint64_t key, int bits) {
 
 static int ceil_log2(uint64_t x) {
     return x <= 1 ? 0 : 64 - __builtin_clzll(x - 1);
-}
-
-/* One distinct key occurring `count` times: the mode is the most frequent, the smallest on ties. */
-static void tally(counts *c, uint64_t key, int64_t count) {
-    c->distinct++;
-    c->singletons += count == 1;
-    if (count > c->mode_count || (count == c->mode_count && key < c->mode_key)) {
-        c->mode_count = count;
-        c->mode_key = key;
-    }
 }
 
 /* A zeroed table of 2^bits slots in place of the current one (whose slots are dropped). */
@@ -138,8 +127,8 @@ static rt_status grow_table(counts *c, int bits, uint64_t tag, rt_error *err) {
  */
 static rt_status count_partition(counts *c, const uint64_t *keys, int64_t m, int bits, uint64_t tag,
                                  int may_grow, rt_error *err) {
-    int64_t distinct = 0, singletons = 0, mode_count = c->mode_count;
-    uint64_t mode_key = c->mode_key;
+    rt_key_tally tally = c->tally; /* a local copy (its fields stay in registers), kept if the count ends */
+    int64_t before = tally.distinct;
     int64_t limit = (int64_t)1 << (bits - 1);
     slot *table = c->table;
     uint64_t mask = ((uint64_t)1 << bits) - 1;
@@ -149,13 +138,8 @@ static rt_status count_partition(counts *c, const uint64_t *keys, int64_t m, int
         int64_t count = (int64_t)((s->tagged >> COUNT_BITS) == tag ? s->tagged & COUNT_MASK : 0) + 1;
         s->key = key;
         s->tagged = tag << COUNT_BITS | (uint64_t)count;
-        distinct += count == 1;
-        singletons += (count == 1) - (count == 2);
-        if (count >= mode_count && (count > mode_count || key < mode_key)) {
-            mode_count = count;
-            mode_key = key;
-        }
-        if (distinct > limit) { /* more than half full: twice the slots */
+        rt_key_tally_step(&tally, key, count);
+        if (tally.distinct - before > limit) { /* more than half full: twice the slots */
             if (!may_grow) {
                 c->overflowed = 1;
                 return RT_OK;
@@ -167,10 +151,7 @@ static rt_status count_partition(counts *c, const uint64_t *keys, int64_t m, int
             mask = mask * 2 + 1;
         }
     }
-    c->distinct += distinct;
-    c->singletons += singletons;
-    c->mode_count = mode_count;
-    c->mode_key = mode_key;
+    c->tally = tally;
     return RT_OK;
 }
 
@@ -228,7 +209,7 @@ static rt_status count_directly(counts *c, const uint64_t *keys, int64_t n, uint
     }
     for (uint64_t v = 0; v < size; v++) {
         if (counters[v] != 0) {
-            tally(c, min + v, counters[v]);
+            rt_key_tally_add(&c->tally, min + v, counters[v]);
         }
     }
     rt_pool_free(memory, NULL);
@@ -271,7 +252,7 @@ static rt_status count_keys(counts *c, int32_t key_kind, const uint64_t *keys, i
         max = keys[i] > max ? keys[i] : max;
     }
     if (min == max) {
-        tally(c, min, n);
+        rt_key_tally_add(&c->tally, min, n);
         return RT_OK;
     }
     int bits = 64 - __builtin_clzll(max - min); /* max - min < 2^bits */
@@ -298,8 +279,8 @@ rt_status rt_quality_key_counts(int32_t key_kind, const uint64_t *keys, int64_t 
     rt_status status = count_keys(&c, key_kind, keys, n, err);
     rt_pool_free(c.table, NULL);
     if (status == RT_OK) {
-        *out = (rt_key_profile){n, c.distinct, c.singletons, c.mode_count, rt_key_value(key_kind, c.mode_key),
-                                c.mode_key};
+        *out = (rt_key_profile){n, c.tally.distinct, c.tally.singletons, c.tally.mode_count,
+                                rt_key_value(key_kind, c.tally.mode_key), c.tally.mode_key};
     }
     return status;
 }

@@ -58,22 +58,11 @@ typedef struct job {
     uint16_t *table_counts;
     uint32_t *direct; /* counters of the direct count, 2^DIRECT_MAX_BITS */
     level levels[MAX_DEPTH];
-    int64_t distinct, singletons, mode_count;
-    uint64_t mode_key;
+    rt_key_tally tally;
 } job;
 
 static int floor_log2(uint64_t x) {
     return 63 - __builtin_clzll(x);
-}
-
-/* One distinct key occurring `count` times: the mode is the most frequent, the smallest on ties. */
-static void tally(job *j, uint64_t key, int64_t count) {
-    j->distinct++;
-    j->singletons += count == 1;
-    if (count > j->mode_count || (count == j->mode_count && key < j->mode_key)) {
-        j->mode_count = count;
-        j->mode_key = key;
-    }
 }
 
 /* Ranks r_lo..r_hi (relative to `base`) of a leaf by successive selections, each right of the last. */
@@ -99,8 +88,7 @@ static void hash_leaf(job *j, const uint64_t *keys, int64_t n) {
     uint64_t *slot_keys = j->table_keys;
     uint16_t *counts = j->table_counts;
     __builtin_memset(counts, 0, ((size_t)mask + 1) * sizeof(uint16_t));
-    int64_t distinct = 0, singletons = 0, mode_count = j->mode_count;
-    uint64_t mode_key = j->mode_key;
+    rt_key_tally tally = j->tally; /* a local copy: its fields stay in registers */
     for (int64_t i = 0; i < n; i++) {
         uint64_t key = keys[i];
         uint64_t at = ((key ^ (key >> 29)) * HASH_MULTIPLIER) >> (64 - bits);
@@ -108,18 +96,9 @@ static void hash_leaf(job *j, const uint64_t *keys, int64_t n) {
             at = (at + 1) & mask;
         }
         slot_keys[at] = key;
-        int64_t count = ++counts[at];
-        distinct += count == 1;
-        singletons += (count == 1) - (count == 2);
-        if (count >= mode_count && (count > mode_count || key < mode_key)) {
-            mode_count = count;
-            mode_key = key;
-        }
+        rt_key_tally_step(&tally, key, ++counts[at]);
     }
-    j->distinct += distinct;
-    j->singletons += singletons;
-    j->mode_count = mode_count;
-    j->mode_key = mode_key;
+    j->tally = tally;
 }
 
 static void key_range(const uint64_t *keys, int64_t n, uint64_t *min, uint64_t *max) {
@@ -153,7 +132,7 @@ static rt_status count_directly(job *j, const uint64_t *keys, int64_t n, uint64_
             continue;
         }
         if (j->want_counts) {
-            tally(j, min + v, count);
+            rt_key_tally_add(&j->tally, min + v, count);
         }
         seen += count;
         while (r < r_hi && j->ranks[r] - base < seen) {
@@ -293,7 +272,7 @@ static rt_status profile_range(job *j, uint64_t *keys, uint64_t *spare, int64_t 
     key_range(keys, n, &min, &max);
     if (min == max) {
         if (j->want_counts) {
-            tally(j, min, n);
+            rt_key_tally_add(&j->tally, min, n);
         }
         for (int64_t r = r_lo; r < r_hi; r++) {
             j->rank_keys[r] = min;
@@ -431,8 +410,8 @@ rt_status rt_quality_key_profile(int32_t key_kind, uint64_t *keys, int64_t n, co
     if (status == RT_OK) {
         interpolate(&j, n_ranks, key_kind, n, probs, n_probs, quantiles);
         if (out != NULL) {
-            *out = (rt_key_profile){n, j.distinct, j.singletons, j.mode_count, rt_key_value(key_kind, j.mode_key),
-                                    j.mode_key};
+            *out = (rt_key_profile){n, j.tally.distinct, j.tally.singletons, j.tally.mode_count,
+                                    rt_key_value(key_kind, j.tally.mode_key), j.tally.mode_key};
         }
     }
     free_job(&j, ranks_memory, spare);

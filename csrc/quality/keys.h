@@ -1,4 +1,7 @@
-/* Order-preserving keys shared by keys.c and key_profile.c (not part of the ABI). */
+/*
+ * Order-preserving keys and their distinct-value tally, shared by keys.c, key_profile.c and
+ * key_counts.c (not part of the ABI).
+ */
 #ifndef RT_QUALITY_KEYS_H
 #define RT_QUALITY_KEYS_H
 
@@ -29,6 +32,35 @@ static inline double rt_key_value(int32_t key_kind, uint64_t key) {
     double v;
     __builtin_memcpy(&v, &bits, sizeof v);
     return v;
+}
+
+/* Distinct keys, keys occurring once and the mode (the most frequent, the smallest on ties). */
+typedef struct rt_key_tally {
+    int64_t distinct, singletons, mode_count;
+    uint64_t mode_key;
+} rt_key_tally;
+
+/* The mode so far, given a key now seen `count` times. */
+static inline void rt_key_tally_mode(rt_key_tally *t, uint64_t key, int64_t count) {
+    if (count >= t->mode_count && (count > t->mode_count || key < t->mode_key)) {
+        t->mode_count = count;
+        t->mode_key = key;
+    }
+}
+
+/* One distinct key occurring `count` times (a finished count). */
+static inline void rt_key_tally_add(rt_key_tally *t, uint64_t key, int64_t count) {
+    t->distinct++;
+    t->singletons += count == 1;
+    rt_key_tally_mode(t, key, count);
+}
+
+/* A key seen once more while counting, now `count` times: every field is right after each key, so
+ * a table of counts never has to be scanned. */
+static inline void rt_key_tally_step(rt_key_tally *t, uint64_t key, int64_t count) {
+    t->distinct += count == 1;
+    t->singletons += (count == 1) - (count == 2);
+    rt_key_tally_mode(t, key, count);
 }
 
 /* numpy's linear interpolation between neighbouring order statistics, operation for operation. */
