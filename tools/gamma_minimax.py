@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import mpmath as mp
 
-from minimax import remez, rounded_error
+from minimax import emit, remez, rounded_error
 
 mp.mp.dps = 60
 
@@ -42,14 +42,6 @@ def relative_error(g, a, b, coeffs, exact_c0=False, n=2000):
     """max |p - g| / |g| with the coefficients rounded to double (the constant kept exact if asked)."""
     cs = [coeffs[0] if exact_c0 else mp.mpf(float(coeffs[0]))] + [mp.mpf(float(c)) for c in coeffs[1:]]
     return max(abs((mp.polyval(cs[::-1], z) - g(z)) / g(z)) for z in (a + (b - a) * i / n for i in range(n + 1)))
-
-
-def emit(name, coeffs, comment):
-    print(f"/* {comment} */")
-    print(f"static const double {name}[{len(coeffs)}] = {{")
-    for c in reversed(coeffs):
-        print(f"    {float(c).hex()}, /* {mp.nstr(c, 20)} */")
-    print("};\n")
 
 
 def lgamma_pieces():

@@ -63,8 +63,10 @@ def rounded_error(g, a, b, coeffs, weight=None):
                for z in (a + (b - a) * i / n for i in range(1, n + 1)))
 
 
-def emit(name, coeffs, comment, error):
-    print(f"/* {comment}; max weighted error after rounding {mp.nstr(error, 3)} */")
+def emit(name, coeffs, comment, error=None):
+    """Print a C table of coefficients, highest degree first, under `comment` (and the fit's error, if given)."""
+    suffix = "" if error is None else f"; max weighted error after rounding {mp.nstr(error, 3)}"
+    print(f"/* {comment}{suffix} */")
     print(f"static const double {name}[{len(coeffs)}] = {{")
     for c in reversed(coeffs):
         print(f"    {float(c).hex()}, /* {mp.nstr(c, 20)} */")

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import mpmath as mp
 
-from minimax import remez, rounded_error
+from minimax import emit, remez, rounded_error
 
 ERF_DEGREE = 6  # 2^-33.6: the erf speed goal; results stay within 0.5 + 2^-9.6 ulp
 ERFC_DEGREE = 8
@@ -44,14 +44,6 @@ def emit_table(name, rows, comment):
     print(f"static const double {name}[{degree + 1}][{width}] = {{")
     for j in range(degree, -1, -1):
         print("    {" + ", ".join(float(r[j]).hex() for r in padded) + "},")
-    print("};\n")
-
-
-def emit(name, coeffs, comment):
-    print(f"/* {comment} */")
-    print(f"static const double {name}[{len(coeffs)}] = {{")
-    for c in reversed(coeffs):
-        print(f"    {float(c).hex()}, /* {mp.nstr(c, 20)} */")
     print("};\n")
 
 
