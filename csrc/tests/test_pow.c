@@ -86,6 +86,12 @@ static void test_accuracy_and_variants(void) {
     static float refsf[N];
     CHECK(rt_math_pow_scalar(RT_DTYPE_FLOAT64, x, 0, N, 2.5, refs, &err) == RT_OK);
     CHECK(rt_math_pow_scalar(RT_DTYPE_FLOAT32, xf, 0, N, -1.5, refsf, &err) == RT_OK);
+    /* A general scalar exponent gives what the same exponent gives in an array (float32 in double lanes). */
+    static float general_y[N], general_ref[N];
+    for (int i = 0; i < N; i++) {
+        general_y[i] = 2.37f;
+    }
+    CHECK(rt_math_pow(RT_DTYPE_FLOAT32, xf, 0, general_y, 0, N, general_ref, &err) == RT_OK);
     for (int level = RT_SIMD_AVX2; level <= RT_SIMD_WASM128; level++) {
         if (!rt_simd_supported(level)) {
             continue;
@@ -100,6 +106,8 @@ static void test_accuracy_and_variants(void) {
         CHECK(memcmp(out, refs + 5, (N - 7) * sizeof(double)) == 0);
         CHECK(rt_math_pow_scalar(RT_DTYPE_FLOAT32, xf, 0, N - 1, -1.5, outf, &err) == RT_OK);
         CHECK(memcmp(outf, refsf, (N - 1) * sizeof(float)) == 0);
+        CHECK(rt_math_pow_scalar(RT_DTYPE_FLOAT32, xf, 2, N - 5, 2.37, outf, &err) == RT_OK);
+        CHECK(memcmp(outf, general_ref + 2, (N - 5) * sizeof(float)) == 0);
     }
     rt_force_impl(-1, &err);
 }
