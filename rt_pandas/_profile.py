@@ -127,6 +127,34 @@ def _prepare_arrow(name: Any, chunked: pa.ChunkedArray, dtype_text: str) -> Prep
     return Prepared(name, kind, dtype_text, views, chunked, unit=unit, tz=tz)
 
 
+# What an object column's values (missing skipped, as pandas' infer_dtype sees them) become in Arrow; pandas
+# leaves strings, booleans with None and integers with None in object columns.
+OBJECT_ARROW_TYPES = {
+    "string": pa.string(),
+    "empty": pa.string(),
+    "boolean": pa.bool_(),
+    "integer": pa.int64(),
+    "floating": pa.float64(),
+    "mixed-integer-float": pa.float64(),
+    "datetime": None,  # timestamps: Arrow infers the unit and the time zone
+}
+
+
+def object_to_arrow(series: pd.Series) -> pa.Array:
+    """An object (or pandas string) column as one Arrow array; None and NaN become nulls.
+
+    >>> object_to_arrow(pd.Series([True, None, False], dtype=object)).to_pylist()
+    [True, None, False]
+    """
+    inferred = pd.api.types.infer_dtype(series, skipna=True)
+    if inferred not in OBJECT_ARROW_TYPES:
+        raise _unsupported(series.name, f"{series.dtype} ({inferred} values)")
+    try:
+        return pa.array(series.to_numpy(), type=OBJECT_ARROW_TYPES[inferred], from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError) as exc:  # ints past int64, mixed time zones
+        raise _unsupported(series.name, f"{series.dtype} ({inferred} values: {exc})") from exc
+
+
 def _arrow_chunk_view(chunk: pa.Array) -> ColumnView:
     view = as_columns(chunk).chunks[0]
     if view.kind == "temporal":
@@ -158,11 +186,7 @@ def _prepare_series(series: pd.Series) -> Prepared:
             chunked = pa.chunked_array([chunked])
         return _prepare_arrow(name, chunked, text)
     if dtype == object or isinstance(dtype, pd.StringDtype):
-        inferred = pd.api.types.infer_dtype(series, skipna=True)
-        if inferred not in ("string", "empty"):
-            raise _unsupported(name, f"{text} ({inferred} values)")
-        arrow = pa.chunked_array([pa.array(series.to_numpy(), type=pa.string(), from_pandas=True)])
-        return _prepare_arrow(name, arrow, text)
+        return _prepare_arrow(name, pa.chunked_array([object_to_arrow(series)]), text)
     api = pd.api.types
     if api.is_bool_dtype(dtype) or (api.is_numeric_dtype(dtype) and not api.is_complex_dtype(dtype)):
         view = _widen(as_columns(series).chunks[0])

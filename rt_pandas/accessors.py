@@ -16,20 +16,21 @@ import pandas as pd
 import pyarrow as pa
 
 from . import anomaly as rt_anomaly
+from ._profile import OBJECT_ARROW_TYPES
 from . import math as rt_math
 from . import quality as rt_quality
 from . import report as rt_report
 from . import transforms as rt_transforms
 
 SUPPORTED = ("numeric (float, int, bool, nullable Float64/Int64/boolean, Arrow numeric), string, categorical, "
-             "datetime or Arrow tensor (fixed_shape_tensor, fixed-size list)")
+             "datetime, object columns of one of those, or Arrow tensor (fixed_shape_tensor, fixed-size list)")
 
 
 def _is_supported(series: pd.Series) -> bool:
     dtype = series.dtype
     if dtype == object:
-        # pandas 2 keeps strings in object columns; anything else there is not a column we can read.
-        return pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty")
+        # pandas keeps strings, and booleans or integers with None, in object columns (converted to Arrow once).
+        return pd.api.types.infer_dtype(series, skipna=True) in OBJECT_ARROW_TYPES
     if isinstance(dtype, pd.ArrowDtype):
         t = dtype.pyarrow_dtype
         return (

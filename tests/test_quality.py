@@ -286,6 +286,33 @@ def test_bad_arguments(backend):
         rt_pandas.quality.completeness(pa.array([[1, 2]]))
 
 
+def test_object_columns_read_as_their_values_type(backend):
+    """pandas leaves booleans and integers with None (and datetimes) in object columns: read as typed columns."""
+    import datetime as dt
+
+    stamps = [dt.datetime(2020, 1, 1), None, dt.datetime(2021, 6, 1), dt.datetime(2020, 1, 1), None]
+    objects = pd.DataFrame({
+        "b": pd.Series([True, None, False, True, True], dtype=object),
+        "i": pd.Series([1, None, 2**40, 3, 3], dtype=object),
+        "f": pd.Series([1, None, 2.5, np.nan, 3], dtype=object),
+        "t": pd.Series(stamps, dtype=object),
+    })
+    typed = pd.DataFrame({
+        "b": pd.array([True, None, False, True, True], dtype="boolean"),
+        "i": pd.array([1, None, 2**40, 3, 3], dtype="Int64"),
+        "f": pd.array([1.0, None, 2.5, None, 3.0], dtype="Float64"),
+        "t": pd.to_datetime(pd.Series(stamps)).astype("datetime64[us]"),
+    })
+    got = objects.rt.quality().to_frame().drop(columns="dtype")
+    want = typed.rt.quality().to_frame().drop(columns="dtype")
+    pd.testing.assert_frame_equal(got, want)
+    assert objects["i"].rt.uniqueness() == pytest.approx(2 / 4)  # 1 and 2**40 occur once among 4 values
+    with pytest.raises(ValidationError, match="'big'.*integer"):  # past int64
+        pd.DataFrame({"big": pd.Series([2**70, None], dtype=object)}).rt.quality()
+    with pytest.raises(ValidationError, match="'m'.*mixed"):
+        pd.DataFrame({"m": pd.Series(["a", 1], dtype=object)}).rt.quality()
+
+
 def test_huge_range_bounds_and_infinities(backend):
     s = pd.Series([1.0, np.inf, -np.inf, 5.0])
     assert s.rt.accuracy(-np.inf, np.inf) == 1.0
