@@ -267,8 +267,9 @@ def bool_values(view: ColumnView) -> np.ndarray:
 
 def float_values(view: ColumnView, function: str) -> np.ndarray:
     """The rows of a numeric view as float32/float64 for a float kernel: a view for
-    floats, a float64 copy for integers and booleans (numpy's or Arrow's bit-packed
-    ones); anything else is a ValidationError."""
+    floats, a float32 copy for float16 (exact; the result is float32, as numpy's
+    float16 math runs in float32 too), a float64 copy for integers and booleans
+    (numpy's or Arrow's bit-packed ones); anything else is a ValidationError."""
     if view.kind == "bool":
         return bool_values(view).astype(np.float64)
     if view.kind != "numeric":
@@ -276,6 +277,8 @@ def float_values(view: ColumnView, function: str) -> np.ndarray:
     values = view.logical_values()
     if values.dtype in (np.float32, np.float64):
         return values
+    if values.dtype == np.float16:
+        return values.astype(np.float32)
     if values.dtype.kind in "iub":
         return values.astype(np.float64)
     raise ValidationError(f"{function} needs a numeric column, got dtype {values.dtype}", function)

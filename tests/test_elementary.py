@@ -226,6 +226,11 @@ def test_kinds_dtypes_and_nulls(backend):
     assert str(masked.dtype) == "Float64" and masked.isna().tolist() == [False, True, False]
     assert rtm.sinh(np.array([1, 2], dtype=np.int32)).dtype == np.float64
     assert rtm.sinh(np.array([1, 2], dtype=np.float32)).dtype == np.float32
+    half = np.array([0.5, -1.0, 65504.0, np.nan], dtype=np.float16)  # float16 is read exactly as float32
+    for got in (rtm.sinh(half), rtm.sinh(pa.array(half)).to_numpy(zero_copy_only=False)):
+        assert got.dtype == np.float32
+        np.testing.assert_array_equal(got, rtm.sinh(half.astype(np.float32)))
+    assert pd.Series(half).rt.erf().dtype == np.float32
     sliced = pa.array([9.0, 1.0, None, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, None, 0.5]).slice(1, 9)
     out = rtm.atan(sliced)
     assert out.null_count == 2 and out.is_null().to_pylist() == sliced.is_null().to_pylist()
