@@ -4,7 +4,8 @@ Each takes a numpy array, pandas Series, pyarrow Array / ChunkedArray (sliced
 ones too) or anything with ``__arrow_c_array__`` and returns the same kind:
 float32 stays float32, float64 stays float64, float16 becomes float32,
 integers become float64, nulls stay null and a Series keeps its index and
-name. Results are within 1 ULP of the exact value (see docs/math.md) and follow C99 Annex F on special values.
+name. Results are within 1 ULP of the exact value (see docs/math.md) and
+follow C99 Annex F on special values.
 
 >>> import numpy as np
 >>> from rt_pandas import math
