@@ -16,6 +16,8 @@ from .errors import ValidationError
 
 # Below this many elements per thread a split does not pay for the hand-off.
 MIN_ELEMENTS_PER_THREAD = 1 << 16
+# More threads than any machine has cores only costs memory (a stack each); a typo like 10**9 is an error.
+MAX_THREADS = 1024
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -36,8 +38,9 @@ def set_num_threads(n: int) -> None:
     global _num_threads, _executor
     if n is None:
         n = os.cpu_count() or 1
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValidationError(f"the number of threads must be a positive integer, got {n!r}", "set_num_threads")
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_THREADS:
+        raise ValidationError(f"the number of threads must be an integer in [1, {MAX_THREADS}], got {n!r}",
+                              "set_num_threads")
     with _lock:
         _num_threads = n
         if _executor is not None:

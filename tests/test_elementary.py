@@ -4,6 +4,7 @@ nulls, bad input and threads; on both backends."""
 
 from __future__ import annotations
 
+import os
 import zlib
 
 import mpmath
@@ -285,8 +286,10 @@ def test_threads_give_the_same_bits():
         assert np.array_equal(rtm.atan2(x, 1.5), y1)
     finally:
         rt_pandas.set_num_threads(None)
-    with pytest.raises(ValidationError):
-        rt_pandas.set_num_threads(0)
+    for bad in (0, -1, 10**9, 2.0, True):
+        with pytest.raises(ValidationError, match="number of threads"):
+            rt_pandas.set_num_threads(bad)
+    assert rt_pandas.get_num_threads() == (os.cpu_count() or 1)  # a rejected value changes nothing
 
 
 @pytest.mark.skipif(not HAVE_LONGDOUBLE, reason="needs 80-bit long double")
