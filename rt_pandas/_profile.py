@@ -52,7 +52,7 @@ class Prepared:
 def _unsupported(name: Any, dtype: Any) -> ValidationError:
     return ValidationError(
         f"column {name!r} has dtype {dtype}, which rt-pandas quality does not support "
-        "(supported: float, int, uint, bool, nullable masked dtypes, strings, categorical, timestamps)",
+        "(supported: float, int, uint, bool, nullable masked dtypes, strings, categorical, timestamps, dates)",
         str(name),
     )
 
@@ -100,7 +100,20 @@ def _kind_of_arrow(type_: pa.DataType) -> str | None:
         return "string"
     if pa.types.is_dictionary(type_):
         return "categorical"
+    if pa.types.is_date(type_):
+        return "date"
     return None
+
+
+def arrow_type_supported(type_: pa.DataType) -> bool:
+    """Whether a column of this Arrow type can be profiled (what ``rt-pandas report`` checks in a file's schema).
+
+    >>> arrow_type_supported(pa.date32()), arrow_type_supported(pa.list_(pa.int64()))
+    (True, False)
+    """
+    if pa.types.is_dictionary(type_):
+        return _kind_of_arrow(type_.value_type) in ("string", "float", "int", "bool", "timestamp")
+    return _kind_of_arrow(type_) is not None
 
 
 def _prepare_arrow(name: Any, chunked: pa.ChunkedArray, dtype_text: str) -> Prepared:
@@ -111,6 +124,9 @@ def _prepare_arrow(name: Any, chunked: pa.ChunkedArray, dtype_text: str) -> Prep
     if kind == "categorical":
         series = pd.Series(chunked.to_pandas(), name=name)
         return _prepare_series(series.astype("category"))
+    if kind == "date":  # days (date32) or milliseconds (date64) since the epoch: timestamps at midnight
+        kind, type_ = "timestamp", pa.timestamp("s" if pa.types.is_date32(type_) else "ms")
+        chunked = chunked.cast(type_)
     if kind == "bool":
         chunked = chunked.cast(pa.uint8())  # bit-packed -> one byte per row (a copy)
     elif kind == "int" and type_.bit_width < 32 and not pa.types.is_uint8(type_):
@@ -175,16 +191,17 @@ def _prepare_series(series: pd.Series) -> Prepared:
             raise _unsupported(name, text)
         return Prepared(name, "categorical", text, [ColumnView(codes, 0, len(codes), validity, count)],
                         categories=categories)
+    if isinstance(dtype, pd.ArrowDtype) or isinstance(series.array, pd.arrays.ArrowExtensionArray):
+        # before the datetime test: pandas calls date32[pyarrow] a datetime dtype but has no .dt.unit for it
+        chunked = series.array.__arrow_array__()
+        if isinstance(chunked, pa.Array):
+            chunked = pa.chunked_array([chunked])
+        return _prepare_arrow(name, chunked, text)
     if pd.api.types.is_datetime64_any_dtype(dtype):
         unit = series.dt.unit
         values = series.array.asi8 if getattr(dtype, "tz", None) is not None else series.to_numpy()
         return Prepared(name, "timestamp", text, [_nat_view(np.asarray(values).view(f"M8[{unit}]"))], unit=unit,
                         tz=getattr(dtype, "tz", None))
-    if isinstance(dtype, pd.ArrowDtype) or isinstance(series.array, pd.arrays.ArrowExtensionArray):
-        chunked = series.array.__arrow_array__()
-        if isinstance(chunked, pa.Array):
-            chunked = pa.chunked_array([chunked])
-        return _prepare_arrow(name, chunked, text)
     if dtype == object or isinstance(dtype, pd.StringDtype):
         return _prepare_arrow(name, pa.chunked_array([object_to_arrow(series)]), text)
     api = pd.api.types

@@ -31,6 +31,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ._exact import PassQuantiles
+from ._profile import arrow_type_supported
 from ._report_scan import HISTOGRAM_BINS, LINE_POINTS, MARKED_ANOMALIES, NO_TIME, ColumnScan, chart_range
 from .errors import ValidationError
 from .quality import QualityReport, QualityState, quality
@@ -89,6 +90,9 @@ class DataReport:
     source : str
         Where the data came from (a path, or "DataFrame").
     time_column : str or None
+    skipped : dict of column -> str
+        Columns of a file left out because their type cannot be profiled (lists, structs, times of day, ...),
+        with that type; a file report without ``columns`` profiles every other column.
     """
 
     quality: QualityReport
@@ -96,6 +100,7 @@ class DataReport:
     charts: dict = field(default_factory=dict)
     source: str = "DataFrame"
     time_column: str | None = None
+    skipped: dict = field(default_factory=dict)
 
     @property
     def passed(self) -> bool:
@@ -117,6 +122,7 @@ class DataReport:
                 found.append(f"{name}: {a.seasonal_count:,} seasonal anomalies (period {a.seasonal_period} samples)")
             if a.note:
                 found.append(f"{name}: {a.note}")
+        found += [f"{name}: not profiled ({type_} is not supported)" for name, type_ in self.skipped.items()]
         return found
 
     def to_dict(self) -> dict:
@@ -130,6 +136,7 @@ class DataReport:
                         "top": json.loads(a.top.to_json(orient="records", date_format="iso"))}
             for name, a in self.anomalies.items()
         }
+        out["skipped_columns"] = {str(name): type_ for name, type_ in self.skipped.items()}
         out["findings"] = self.findings()
         return out
 
@@ -465,6 +472,11 @@ def _read_report(path: Path, threshold: float, columns: list | None, time_column
                  batch_rows: int, progress: Any, memory_limit: int) -> DataReport:
     schema = _no_null_type(read_schema(path))
     wanted = _check_columns(schema.names, columns, time_column)
+    skipped = {}
+    if columns is None:  # every column the file has: leave out what cannot be profiled, and say so
+        skipped = {name: str(schema.field(name).type) for name in wanted
+                   if name != time_column and not arrow_type_supported(schema.field(name).type)}
+        wanted = [name for name in wanted if name not in skipped]
     numeric = [n for n in wanted if n != time_column and (pa.types.is_integer(schema.field(n).type)
                                                           or pa.types.is_floating(schema.field(n).type))]
     kept_names = numeric + ([time_column] if time_column is not None and numeric else [])
@@ -485,7 +497,8 @@ def _read_report(path: Path, threshold: float, columns: list | None, time_column
             progress(batch.num_rows)
     if not state.columns:  # no batches at all: the columns are still there, with zero rows
         state.update(empty)
-    report = DataReport(state.finalize(threshold=threshold), source=str(path), time_column=time_column)
+    report = DataReport(state.finalize(threshold=threshold), source=str(path), time_column=time_column,
+                        skipped=skipped)
     if not numeric:
         return report
     if kept is None:

@@ -219,9 +219,30 @@ def test_all_null_csv_column_and_unsupported_dtype(tmp_path, capsys):
     assert columns["y"]["completeness"] == 0.0 and columns["x"]["completeness"] == 1.0
     lists = tmp_path / "lists.parquet"
     pq.write_table(pa.table({"x": [[1, 2], [3]], "y": [1.0, 2.0]}), lists)
-    assert main(["report", str(lists)]) == 2
+    # Every column the file has: the list column is left out and the report says so.
+    assert main(["report", str(lists), "--format", "json", "-o", str(out)]) == 0
+    written = json.loads(out.read_text())
+    assert [c["name"] for c in written["columns"]] == ["y"]
+    assert written["skipped_columns"] == {"x": "list<element: int64>"}
+    assert "x: not profiled (list<element: int64> is not supported)" in written["findings"]
+    # Named on the command line, it is an error.
+    assert main(["report", str(lists), "--columns", "x", "y"]) == 2
     assert "column 'x' has dtype list" in capsys.readouterr().err
     assert main(["report", str(lists), "--columns", "y", "--format", "md"]) == 0
+
+
+def test_csv_dates_and_times_of_day(tmp_path):
+    """pyarrow reads 2020-01-01 as date32 and 10:00:00 as time32: dates are profiled as timestamps at midnight,
+    times of day are left out (named in the report)."""
+    path = tmp_path / "days.csv"
+    path.write_text("day,v,at\n2020-01-01,1.5,10:00:00\n2020-01-02,2.5,11:00:00\n,3.5,12:00:00\n2020-01-02,,\n")
+    out = tmp_path / "r.json"
+    assert main(["report", str(path), "--format", "json", "-o", str(out)]) == 0
+    written = json.loads(out.read_text())
+    columns = {c["name"]: c for c in written["columns"]}
+    assert set(columns) == {"day", "v"} and written["skipped_columns"] == {"at": "time32[s]"}
+    assert columns["day"]["completeness"] == 0.75 and columns["day"]["distinct"] == 2
+    assert columns["day"]["uniqueness"] == pytest.approx(1 / 3)  # 2020-01-01 once among 3 dates
 
 
 def test_nullable_and_arrow_dtypes_in_a_frame(backend):

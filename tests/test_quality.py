@@ -313,6 +313,21 @@ def test_object_columns_read_as_their_values_type(backend):
         pd.DataFrame({"m": pd.Series(["a", 1], dtype=object)}).rt.quality()
 
 
+def test_date_columns_read_as_timestamps_at_midnight(backend):
+    import datetime as dt
+
+    days = [dt.date(2020, 1, 1), None, dt.date(1850, 6, 1), dt.date(2020, 1, 1), dt.date(2021, 3, 9)]
+    dates = pd.DataFrame({
+        "d32": pd.Series(days, dtype="date32[pyarrow]"),
+        "d64": pd.Series(pa.array(days, pa.date64()), dtype=pd.ArrowDtype(pa.date64())),
+    })
+    stamps = pd.to_datetime(pd.Series(days)).astype("datetime64[s]")
+    want = pd.DataFrame({"d32": stamps, "d64": stamps}).rt.quality().to_frame().drop(columns="dtype")
+    pd.testing.assert_frame_equal(dates.rt.quality().to_frame().drop(columns="dtype"), want)
+    assert dates["d32"].rt.validity() == 0.75  # 1850 is outside the plausible range
+    assert dates.rt.describe().loc["min", "d64"] == pd.Timestamp("1850-06-01")
+
+
 def test_huge_range_bounds_and_infinities(backend):
     s = pd.Series([1.0, np.inf, -np.inf, 5.0])
     assert s.rt.accuracy(-np.inf, np.inf) == 1.0
