@@ -105,6 +105,14 @@ def _kind_of_arrow(type_: pa.DataType) -> str | None:
     return None
 
 
+# The kinds of values a categorical's categories may have.
+CATEGORY_KINDS = ("string", "float", "int", "bool", "timestamp")
+
+
+def _categories(dtype: pd.CategoricalDtype) -> pa.Array:
+    return pa.array(dtype.categories.to_numpy(), from_pandas=True)
+
+
 def arrow_type_supported(type_: pa.DataType) -> bool:
     """Whether a column of this Arrow type can be profiled (what ``rt-pandas report`` checks in a file's schema).
 
@@ -112,7 +120,7 @@ def arrow_type_supported(type_: pa.DataType) -> bool:
     (True, False)
     """
     if pa.types.is_dictionary(type_):
-        return _kind_of_arrow(type_.value_type) in ("string", "float", "int", "bool", "timestamp")
+        return _kind_of_arrow(type_.value_type) in CATEGORY_KINDS
     return _kind_of_arrow(type_) is not None
 
 
@@ -186,8 +194,8 @@ def _prepare_series(series: pd.Series) -> Prepared:
         missing = codes < 0
         count = int(missing.sum())
         validity = np.packbits(~missing, bitorder="little") if count else None
-        categories = pa.array(dtype.categories.to_numpy(), from_pandas=True)
-        if _kind_of_arrow(categories.type) not in ("string", "float", "int", "bool", "timestamp"):
+        categories = _categories(dtype)
+        if _kind_of_arrow(categories.type) not in CATEGORY_KINDS:
             raise _unsupported(name, text)
         return Prepared(name, "categorical", text, [ColumnView(codes, 0, len(codes), validity, count)],
                         categories=categories)
@@ -211,6 +219,25 @@ def _prepare_series(series: pd.Series) -> Prepared:
         kind = "bool" if api.is_bool_dtype(dtype) else "float" if view.values.dtype.kind == "f" else "int"
         return Prepared(name, kind, text, [view])
     raise _unsupported(name, text)
+
+
+def series_supported(series: pd.Series) -> bool:
+    """Whether :func:`prepare` takes this Series, decided from its dtype without converting it.
+
+    >>> series_supported(pd.Series([1.0])), series_supported(pd.Series([1 + 2j]))
+    (True, False)
+    """
+    dtype = series.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return _kind_of_arrow(_categories(dtype).type) in CATEGORY_KINDS
+    if isinstance(dtype, pd.ArrowDtype) or isinstance(series.array, pd.arrays.ArrowExtensionArray):
+        return arrow_type_supported(series.array.__arrow_array__().type)
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return True
+    if dtype == object or isinstance(dtype, pd.StringDtype):
+        return pd.api.types.infer_dtype(series, skipna=True) in OBJECT_ARROW_TYPES
+    api = pd.api.types
+    return bool(api.is_bool_dtype(dtype) or (api.is_numeric_dtype(dtype) and not api.is_complex_dtype(dtype)))
 
 
 def prepare(obj: Any, name: Any = None) -> Prepared:

@@ -31,7 +31,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ._exact import PassQuantiles
-from ._profile import arrow_type_supported
+from ._profile import arrow_type_supported, series_supported
 from ._report_scan import HISTOGRAM_BINS, LINE_POINTS, MARKED_ANOMALIES, NO_TIME, ColumnScan, chart_range
 from .errors import ValidationError
 from .quality import QualityReport, QualityState, quality
@@ -91,8 +91,8 @@ class DataReport:
         Where the data came from (a path, or "DataFrame").
     time_column : str or None
     skipped : dict of column -> str
-        Columns of a file left out because their type cannot be profiled (lists, structs, times of day, ...),
-        with that type; a file report without ``columns`` profiles every other column.
+        Columns left out because their type cannot be profiled (lists, structs, times of day, ...), with
+        that type: a report without ``columns`` profiles every other column.
     """
 
     quality: QualityReport
@@ -310,7 +310,7 @@ def frame_report(frame: pd.DataFrame, threshold: float = 0.8, columns: list | No
     threshold : float
         The report passes when the overall quality score is at least this.
     columns : list, optional
-        Columns to report on (default all).
+        Columns to report on (default all that can be profiled: the others are named in ``skipped``).
     time_column : str, optional
         A timestamp column: numeric columns get seasonal anomalies and line charts over it.
     ranges, rules : dict, optional
@@ -331,9 +331,14 @@ def frame_report(frame: pd.DataFrame, threshold: float = 0.8, columns: list | No
     """
     if not isinstance(frame, pd.DataFrame):
         raise ValidationError(f"frame_report needs a DataFrame, got {type(frame).__name__}", "frame")
-    frame = frame[_check_columns(list(frame.columns), columns, time_column)]
+    wanted = _check_columns(list(frame.columns), columns, time_column)
+    skipped = {}
+    if columns is None:  # every column: leave out what cannot be profiled, and say so
+        skipped = {name: str(frame[name].dtype) for name in wanted
+                   if name != time_column and not series_supported(frame[name])}
+    frame = frame[[name for name in wanted if name not in skipped]]
     report = DataReport(quality(frame, threshold=threshold, ranges=ranges, rules=rules), source=source,
-                        time_column=time_column)
+                        time_column=time_column, skipped=skipped)
     _add_anomalies(report, frame, time_column)
     return report
 

@@ -328,6 +328,37 @@ def test_date_columns_read_as_timestamps_at_midnight(backend):
     assert dates.rt.describe().loc["min", "d64"] == pd.Timestamp("1850-06-01")
 
 
+@pytest.mark.parametrize("series", [
+    pd.Series([1.0, None]), pd.Series([1, 2], dtype="Int8"), pd.Series([True, None], dtype=object),
+    pd.Series(["a", 1], dtype=object), pd.Series([1 + 2j]), pd.Series([pd.Interval(0, 1)]),
+    pd.Series(pd.period_range("2020", periods=2, freq="D")), pd.Series([[1], [2]]),
+    pd.Series(pa.array([[1], [2]]), dtype=pd.ArrowDtype(pa.list_(pa.int64()))),
+    pd.Series(pa.array([1, 2], pa.time32("s")), dtype=pd.ArrowDtype(pa.time32("s"))),
+    pd.Series(pa.array([1, 2], pa.date32()), dtype=pd.ArrowDtype(pa.date32())),
+    pd.Series(["x", "y"], dtype="category"), pd.Series(pd.to_datetime(["2020", None]).tz_localize("UTC")),
+    pd.Series(pd.to_timedelta([1, 2], unit="s")), pd.Series(["a", None], dtype="str"),
+], ids=lambda s: str(s.dtype))
+def test_series_supported_agrees_with_prepare(series):
+    from rt_pandas import _profile
+
+    try:
+        _profile.prepare(series)
+        prepared = True
+    except ValidationError:
+        prepared = False
+    assert _profile.series_supported(series) == prepared
+
+
+def test_frame_report_leaves_out_what_it_cannot_profile(backend):
+    frame = pd.DataFrame({"x": [1.0, 2.0, 30.0], "when": pd.Series(pa.array([1, 2, 3], pa.time32("s")),
+                                                               dtype=pd.ArrowDtype(pa.time32("s")))})
+    report = frame.rt.quality_report()
+    assert [c.name for c in report.quality.columns] == ["x"] and report.skipped == {"when": "time32[s][pyarrow]"}
+    assert "when: not profiled (time32[s][pyarrow] is not supported)" in report.findings()
+    with pytest.raises(ValidationError, match="'when'"):
+        frame.rt.quality_report(columns=["x", "when"])
+
+
 def test_huge_range_bounds_and_infinities(backend):
     s = pd.Series([1.0, np.inf, -np.inf, 5.0])
     assert s.rt.accuracy(-np.inf, np.inf) == 1.0
