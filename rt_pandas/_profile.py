@@ -36,7 +36,7 @@ class Prepared:
     """A column ready for the kernels."""
 
     name: Any
-    kind: str  # float, int, bool, timestamp, string, categorical
+    kind: str  # float, int, bool, timestamp, duration, string, categorical
     dtype: str  # the caller's dtype, for messages and reports
     chunks: list[ColumnView]
     arrow: pa.ChunkedArray | None = None  # for pyarrow.compute rules and top values
@@ -79,7 +79,7 @@ def _widen(view: ColumnView) -> ColumnView:
 
 
 def _nat_view(values: np.ndarray) -> ColumnView:
-    """int64 storage of numpy datetimes with NaT turned into a null bit (pandas' missing)."""
+    """int64 storage of numpy datetimes or timedeltas with NaT turned into a null bit (pandas' missing)."""
     ints = values.view(np.int64)
     missing = ints == np.iinfo(np.int64).min
     count = int(missing.sum())
@@ -102,6 +102,8 @@ def _kind_of_arrow(type_: pa.DataType) -> str | None:
         return "categorical"
     if pa.types.is_date(type_):
         return "date"
+    if pa.types.is_duration(type_):
+        return "duration"
     return None
 
 
@@ -146,7 +148,7 @@ def _prepare_arrow(name: Any, chunked: pa.ChunkedArray, dtype_text: str) -> Prep
     elif kind == "float" and type_.bit_width == 16:
         chunked = chunked.cast(pa.float32())
     views = [_arrow_chunk_view(chunk) for chunk in chunked.chunks]
-    unit = type_.unit if kind == "timestamp" else None
+    unit = type_.unit if kind in ("timestamp", "duration") else None
     tz = type_.tz if kind == "timestamp" else None
     return Prepared(name, kind, dtype_text, views, chunked, unit=unit, tz=tz)
 
@@ -210,6 +212,9 @@ def _prepare_series(series: pd.Series) -> Prepared:
         values = series.array.asi8 if getattr(dtype, "tz", None) is not None else series.to_numpy()
         return Prepared(name, "timestamp", text, [_nat_view(np.asarray(values).view(f"M8[{unit}]"))], unit=unit,
                         tz=getattr(dtype, "tz", None))
+    if pd.api.types.is_timedelta64_dtype(dtype):
+        unit = series.dt.unit
+        return Prepared(name, "duration", text, [_nat_view(series.to_numpy().view(f"m8[{unit}]"))], unit=unit)
     if dtype == object or isinstance(dtype, pd.StringDtype):
         return _prepare_arrow(name, pa.chunked_array([object_to_arrow(series)]), text)
     api = pd.api.types
@@ -232,7 +237,7 @@ def series_supported(series: pd.Series) -> bool:
         return _kind_of_arrow(_categories(dtype).type) in CATEGORY_KINDS
     if isinstance(dtype, pd.ArrowDtype) or isinstance(series.array, pd.arrays.ArrowExtensionArray):
         return arrow_type_supported(series.array.__arrow_array__().type)
-    if pd.api.types.is_datetime64_any_dtype(dtype):
+    if pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype):
         return True
     if dtype == object or isinstance(dtype, pd.StringDtype):
         return pd.api.types.infer_dtype(series, skipna=True) in OBJECT_ARROW_TYPES

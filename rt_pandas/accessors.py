@@ -23,7 +23,7 @@ from . import report as rt_report
 from . import transforms as rt_transforms
 
 SUPPORTED = ("numeric (float, int, bool, nullable Float64/Int64/boolean, Arrow numeric), string, categorical, "
-             "datetime, Arrow date, object columns of one of those, or Arrow tensor (fixed_shape_tensor, fixed-size list)")
+             "datetime, timedelta, Arrow date and duration, object columns of one of those, or Arrow tensor (fixed_shape_tensor, fixed-size list)")
 
 
 def _is_supported(series: pd.Series) -> bool:
@@ -36,7 +36,7 @@ def _is_supported(series: pd.Series) -> bool:
         return (
             pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_boolean(t)
             or pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_timestamp(t)
-            or pa.types.is_date(t)  # profiled as timestamps at midnight
+            or pa.types.is_date(t) or pa.types.is_duration(t)  # dates: profiled as timestamps at midnight
             or pa.types.is_fixed_size_list(t) or isinstance(t, pa.FixedShapeTensorType)  # image columns
         )
     if isinstance(dtype, pd.CategoricalDtype):
@@ -44,7 +44,7 @@ def _is_supported(series: pd.Series) -> bool:
     api = pd.api.types
     return (
         api.is_numeric_dtype(dtype) and not api.is_complex_dtype(dtype)
-        or api.is_string_dtype(dtype) or api.is_datetime64_any_dtype(dtype)
+        or api.is_string_dtype(dtype) or api.is_datetime64_any_dtype(dtype) or api.is_timedelta64_dtype(dtype)
     )
 
 

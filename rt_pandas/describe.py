@@ -72,6 +72,17 @@ def _numeric(col: prof.Prepared, probs) -> dict:
         stats["top"] = None if stats["top"] is None else bool(stats["top"])
     if col.kind == "timestamp":
         stats = _as_timestamps(col, stats, probs)
+    if col.kind == "duration":
+        stats = _as_durations(col, stats, probs)
+    return stats
+
+
+def _as_durations(col: prof.Prepared, stats: dict, probs) -> dict:
+    """Location and spread as Timedeltas (skew and kurtosis have no unit and stay numbers)."""
+    unit_ns = prof._UNIT_NS[col.unit]
+    for key in ("mean", "std", "min", "max", "top", *_labels(probs)):
+        value = stats[key]
+        stats[key] = pd.NaT if value is None or value != value else pd.Timedelta(round(value * unit_ns), unit="ns")
     return stats
 
 

@@ -237,7 +237,7 @@ class ColumnQuality:
 
     def to_dict(self, weights: dict[str, float]) -> dict:
         def plain(value):
-            if isinstance(value, (pd.Timestamp, np.datetime64)):
+            if isinstance(value, (pd.Timestamp, np.datetime64, pd.Timedelta)):
                 return str(value)
             return value.item() if isinstance(value, np.generic) else value
 
@@ -312,9 +312,12 @@ def _numeric_quality(col, *, rule, range_, k, nan_as_missing, row_hashes) -> Col
 
 
 def _from_unit(value: float, col: prof.Prepared) -> Any:
-    """A number in a column's units back to what a user reads (timestamps become Timestamps)."""
-    if col.kind != "timestamp" or value != value:
+    """A number in a column's units back to what a user reads (timestamps become Timestamps, durations
+    Timedeltas)."""
+    if col.kind not in ("timestamp", "duration") or value != value:
         return value
+    if col.kind == "duration":
+        return pd.Timedelta(value * prof._UNIT_NS[col.unit], unit="ns") if math.isfinite(value) else value
     # In the column's own unit (a fence of a seconds column can lie outside the nanosecond range), and
     # within int64 (a robust fence of a very wide column can lie beyond what the unit holds at all).
     limit = 2**63 - 1  # -2**63 is NaT
@@ -631,7 +634,7 @@ def completeness(x: Any, nan_as_missing: bool = True) -> float | None:
     0.75
     """
     col = prof.prepare(x)
-    if col.kind in ("float", "int", "bool", "timestamp"):
+    if col.kind in ("float", "int", "bool", "timestamp", "duration"):
         backend = get_backend()
         missing = 0
         for view, code, validity in prof._numeric_chunks(col):

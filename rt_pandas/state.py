@@ -47,7 +47,7 @@ from .errors import ValidationError
 __all__ = ["QualityState", "KLLSketch"]
 
 SIGN = np.uint64(1 << 63)
-NUMERIC_KINDS = ("float", "int", "bool", "timestamp")  # columns with sortable keys and a KLL sketch
+NUMERIC_KINDS = ("float", "int", "bool", "timestamp", "duration")  # columns with sortable keys and a KLL sketch
 FORMAT_VERSION = 2  # 2: in the checksummed envelope of _serial.py
 
 

@@ -359,6 +359,39 @@ def test_frame_report_leaves_out_what_it_cannot_profile(backend):
         frame.rt.quality_report(columns=["x", "when"])
 
 
+def test_duration_columns(backend):
+    """timedelta64 and Arrow durations: the metrics of their integer ticks, bounds and describe() as Timedeltas."""
+    rng = np.random.default_rng(7)
+    ticks = rng.integers(0, 50, 400) * 1000
+    ticks[::37] = 10**9  # far-off values the robust bounds leave out
+    seconds = pd.Series(pd.to_timedelta(ticks, unit="ms"), name="d").astype("timedelta64[ms]")
+    seconds[::50] = pd.NaT
+    as_ints = pd.Series(seconds.to_numpy().view(np.int64), name="d").where(seconds.notna()).astype("Int64")
+    got = seconds.rt.quality().to_dict()["columns"][0]
+    want = as_ints.rt.quality().to_dict()["columns"][0]
+    for metric in ("completeness", "validity", "uniqueness", "distinctness", "distinct", "consistency"):
+        assert got[metric] == want[metric]
+    assert got["kind"] == "duration"
+    lo, hi = seconds.rt.quality().columns[0].consistency_bounds
+    assert isinstance(lo, pd.Timedelta) and hi == pd.Timedelta(want["consistency_bounds"][1], unit="ms")
+    arrow = pd.Series(pa.array(seconds.to_numpy().view(np.int64), pa.int64()).cast(pa.duration("ms")).to_pandas())
+    described = seconds.rt.describe()
+    reference = seconds.describe()
+    for key in ("count", "min", "25%", "50%", "75%", "max"):
+        assert described[key] == reference[key], key
+    for key in ("mean", "std"):  # pandas cuts them to the column's unit (ms); ours keep nanoseconds
+        assert abs(described[key] - reference[key]) < pd.Timedelta(1, unit="ms"), key
+    state = rt_pandas.quality.QualityState()
+    state.update(pd.DataFrame({"d": seconds[:150]}))
+    other = rt_pandas.quality.QualityState()
+    other.update(pd.DataFrame({"d": seconds[150:]}))
+    merged = rt_pandas.quality.QualityState.from_bytes(state.to_bytes()).merge(other).finalize()
+    assert merged.to_dict()["columns"][0]["uniqueness"] == got["uniqueness"]
+    assert arrow.rt.uniqueness() == as_ints.dropna().rt.uniqueness()
+    with pytest.raises(ValidationError, match="numeric and timestamp"):
+        seconds.rt.quality(ranges=(0, 1))
+
+
 def test_huge_range_bounds_and_infinities(backend):
     s = pd.Series([1.0, np.inf, -np.inf, 5.0])
     assert s.rt.accuracy(-np.inf, np.inf) == 1.0
