@@ -125,8 +125,8 @@ def stl_params(period: int, robust: bool = True, seasonal: int = 7, trend: int |
     if isinstance(seasonal, bool) or not isinstance(seasonal, numbers.Integral) or seasonal < 3 or seasonal % 2 == 0:
         raise ValidationError(f"seasonal must be an odd integer >= 3, got {seasonal!r}", "seasonal")
     outer = (15 if robust else 0) if outer is None else outer
-    if isinstance(outer, bool) or not isinstance(outer, numbers.Integral) or not 0 <= outer <= 100 or \
-            (outer and not robust):
+    if isinstance(outer, bool) or not isinstance(outer, numbers.Integral) or \
+            not (1 <= outer <= 100 if robust else outer == 0):
         raise ValidationError(f"outer must be an integer in [1, 100] with robust=True (0 without), got {outer!r}",
                               "outer")
     trend = _odd_at_least(1.5 * period / (1 - 1.5 / seasonal)) if trend is None else trend

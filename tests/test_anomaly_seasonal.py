@@ -96,6 +96,23 @@ def test_causal_matches_reference_and_sees_only_the_past(backend):
     assert np.nanargmax(got) == 300
 
 
+@pytest.mark.parametrize("outer", [2, 5])
+def test_stl_robustness_passes_match_statsmodels(backend, outer):
+    STL = pytest.importorskip("statsmodels.tsa.seasonal").STL
+    x = seasonal_series()
+    p = stl_params(24, outer=outer)
+    want = STL(x, period=24, seasonal=7, trend=p["trend"], low_pass=p["low_pass"], robust=True,
+               seasonal_jump=p["seasonal_jump"], trend_jump=p["trend_jump"],
+               low_pass_jump=p["low_pass_jump"]).fit(inner_iter=p["inner"], outer_iter=outer)
+    got = seasonal_decompose(pd.Series(x), period=24, outer=outer)
+    np.testing.assert_allclose(got["residual"], want.resid, atol=1e-10)
+    # The offline scores are the robust z-scores of that residual with a 13-cycle window and 2 passes.
+    if outer == 2:
+        residual = seasonal_decompose(pd.Series(x), period=24, seasonal=13, outer=2)["residual"].to_numpy()
+        z = (residual - np.median(residual)) / (1.4826 * np.median(np.abs(residual - np.median(residual))))
+        np.testing.assert_allclose(pd.Series(x).rt.anomaly_scores("seasonal", period=24), np.abs(z), rtol=1e-9)
+
+
 def test_series_methods_offline_and_causal(backend):
     index = pd.date_range("2024-01-01", periods=480, freq="h")
     s = pd.Series(seasonal_series(480, 24), index=index, name="temp")
@@ -122,6 +139,10 @@ def test_seasonal_bad_input(backend):
         s.rt.anomalies("seasonal", period=10, mode="sideways")
     with pytest.raises(ValidationError):
         s.rt.anomalies("seasonal", period=10, seasonal=8)
+    for bad in ({"outer": 0}, {"outer": -1}, {"outer": 2.0}, {"outer": 101}, {"outer": 2, "robust": False}):
+        with pytest.raises(ValidationError) as info:
+            s.rt.anomalies("seasonal", period=10, **bad)
+        assert info.value.context == "outer"
     with pytest.raises(ValidationError):
         s.rt.anomalies("seasonal", period=10, n_periods=2)  # causal-only parameter
     with pytest.raises(ValidationError):
