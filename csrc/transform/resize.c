@@ -370,6 +370,20 @@ static void gather_u8_tail(const uint8_t *src, const gather_table *g, int64_t fr
     }
 }
 
+/*
+ * The output rows of a float32 three-channel bilinear plane whose rows
+ * shrink, blended and resampled in one pass (see filter_plane_rgb): `count`
+ * (1 or 2) output rows, row i blending source rows src[i][0] and src[i][1]
+ * with weights w[i][0] and w[i][1] into out[i]. Two rows at a time keep four
+ * source streams in flight, which reads memory faster than two.
+ */
+typedef struct rgb_rows {
+    int32_t count;
+    const float *src[2][2];
+    float w[2][2];
+    float *out[2];
+} rgb_rows;
+
 #if RT_ARCH_X86
 /*
  * Float32 with three channels and two adjacent taps (bilinear): one 8-float
@@ -389,25 +403,66 @@ RT_TARGET_AVX2 static void gather_f32_rgb_avx2(const float *src, const gather_ta
     gather_f32_tail(src, g, 3 * d, out);
 }
 
+
 /*
- * gather_f32_rgb_avx2 fused with a two-row vertical blend: each pixel's 8
- * floats are blended from the two source rows as the vertical pass would
- * (same products, same sum), then resampled, so no blended row is written.
- * Returns the pixels done (all but the last of g->rgb_pixels).
+ * One pixel of gather_f32_rgb_avx2 fused with the two-row vertical blend:
+ * the 8 floats at `at` blended as the vertical pass would (same products,
+ * same sum), then weighed by `wx` and lanes 0-2 added to lanes 3-5. Returns
+ * the pixel in lanes 0-2 (lane 3: the next pixel's first value, garbage).
  */
-RT_TARGET_AVX2 static int64_t blend_rgb_avx2(const float *r0, const float *r1, float w0, float w1,
-                                             const gather_table *g, float *out) {
+RT_TARGET_AVX2 static inline __m128 blend_rgb_pixel_avx2(const float *r0, const float *r1, __m256 a, __m256 b,
+                                                         __m256 wx, __m256i upper) {
+    __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(r0), a), _mm256_mul_ps(_mm256_loadu_ps(r1), b));
+    __m256 p = _mm256_mul_ps(v, wx);
+    return _mm256_castps256_ps128(_mm256_add_ps(p, _mm256_permutevar8x32_ps(p, upper)));
+}
+
+/* Lanes 0-2 of v to out[0..2] only. */
+RT_TARGET_AVX2 static inline void store_rgb_avx2(float *out, __m128 v) {
+    _mm_storel_pi((__m64 *)out, v);
+    _mm_store_ss(out + 2, _mm_movehl_ps(v, v));
+}
+
+/*
+ * Columns [0, g->rgb_pixels) of the rows in r. Each 4-float store also
+ * writes the next pixel's first value, which that pixel then overwrites;
+ * the row's last pixel stores exactly three. Returns the pixels done.
+ */
+RT_TARGET_AVX2 static int64_t blend_rgb_avx2(const rgb_rows *r, const gather_table *g) {
     const __m256i upper = _mm256_setr_epi32(3, 4, 5, 3, 4, 5, 6, 7);
-    const __m256 a = _mm256_set1_ps(w0), b = _mm256_set1_ps(w1);
-    int64_t d = 0;
-    for (; d + 1 < g->rgb_pixels; d++) {
-        int64_t at = g->offset[3 * d];
-        __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(r0 + at), a), _mm256_mul_ps(_mm256_loadu_ps(r1 + at), b));
-        __m256 p = _mm256_mul_ps(v, _mm256_loadu_ps(g->rgb_weight + 8 * d));
-        __m256 sum = _mm256_add_ps(p, _mm256_permutevar8x32_ps(p, upper));
-        _mm_storeu_ps(out + 3 * d, _mm256_castps256_ps128(sum));
+    const int32_t *offset = g->offset;
+    const float *weight = g->rgb_weight;
+    const int64_t last = g->rgb_pixels - 1;
+    if (last < 0) {
+        return 0;
     }
-    return d;
+    const __m256 a0 = _mm256_set1_ps(r->w[0][0]), b0 = _mm256_set1_ps(r->w[0][1]);
+    const float *s00 = r->src[0][0], *s01 = r->src[0][1];
+    float *o0 = r->out[0];
+    if (r->count == 2) {
+        const __m256 a1 = _mm256_set1_ps(r->w[1][0]), b1 = _mm256_set1_ps(r->w[1][1]);
+        const float *s10 = r->src[1][0], *s11 = r->src[1][1];
+        float *o1 = r->out[1];
+        for (int64_t d = 0; d < last; d++) {
+            int64_t at = offset[3 * d];
+            __m256 wx = _mm256_loadu_ps(weight + 8 * d);
+            _mm_storeu_ps(o0 + 3 * d, blend_rgb_pixel_avx2(s00 + at, s01 + at, a0, b0, wx, upper));
+            _mm_storeu_ps(o1 + 3 * d, blend_rgb_pixel_avx2(s10 + at, s11 + at, a1, b1, wx, upper));
+        }
+        int64_t at = offset[3 * last];
+        __m256 wx = _mm256_loadu_ps(weight + 8 * last);
+        store_rgb_avx2(o1 + 3 * last, blend_rgb_pixel_avx2(s10 + at, s11 + at, a1, b1, wx, upper));
+    } else {
+        for (int64_t d = 0; d < last; d++) {
+            int64_t at = offset[3 * d];
+            __m256 wx = _mm256_loadu_ps(weight + 8 * d);
+            _mm_storeu_ps(o0 + 3 * d, blend_rgb_pixel_avx2(s00 + at, s01 + at, a0, b0, wx, upper));
+        }
+    }
+    int64_t at = offset[3 * last];
+    store_rgb_avx2(o0 + 3 * last,
+                   blend_rgb_pixel_avx2(s00 + at, s01 + at, a0, b0, _mm256_loadu_ps(weight + 8 * last), upper));
+    return last + 1;
 }
 
 RT_TARGET_AVX2 static void gather_f32_avx2(const float *src, const gather_table *g, float *out) {
@@ -804,7 +859,7 @@ typedef void (*vertical_float_fn)(const float *const *, const float *, int32_t, 
 typedef void (*vertical_u8_fixed_fn)(const int32_t *const *, const int32_t *, int32_t, int64_t, uint8_t *);
 typedef void (*gather_f32_fn)(const float *, const gather_table *, float *);
 typedef void (*gather_u8_fn)(const uint8_t *, const gather_table *, int32_t *);
-typedef int64_t (*blend_rgb_fn)(const float *, const float *, float, float, const gather_table *, float *);
+typedef int64_t (*blend_rgb_fn)(const rgb_rows *, const gather_table *);
 
 /* The SIMD level's kernels; the scalar reference has no gathers (NULL): its loops do every column. */
 typedef struct resize_kernels {
@@ -1130,47 +1185,68 @@ static void filter_plane(filter_plan *plan, const uint8_t *src,
     }
 }
 
+/* Whether output row y of a vertical-first plane goes through the fused three-channel kernel. */
+static int fused_rgb_row(const filter_plan *plan, int64_t y) {
+    return plan->y.count[y] == 2 && plan->gather.rgb_pixels > 0 && plan->kernels.blend_rgb != NULL;
+}
+
+/*
+ * Output row y, and y + 1 when it is fused too, by the fused kernel; the
+ * columns it leaves (past gather.rgb_pixels) blend the source values from
+ * the first one they read on (taps only move right) and resample as usual.
+ * Returns the rows done.
+ */
+static int64_t fused_rgb_rows(const filter_plan *plan, const float *src, int64_t src_row_values, int64_t y,
+                              int64_t out_height, float *dst) {
+    const axis_taps *t = &plan->y;
+    rgb_rows r;
+    r.count = y + 1 < out_height && fused_rgb_row(plan, y + 1) ? 2 : 1;
+    for (int32_t i = 0; i < r.count; i++) {
+        for (int32_t j = 0; j < 2; j++) {
+            r.src[i][j] = src + (int64_t)t->index[(y + i) * t->max_taps + j] * src_row_values;
+            r.w[i][j] = t->weight[(y + i) * t->max_taps + j];
+        }
+        r.out[i] = dst + (y + i) * plan->row_values;
+    }
+    int64_t done = plan->kernels.blend_rgb(&r, &plan->gather), width = plan->row_values / 3;
+    if (done < width) {
+        int64_t from = (int64_t)plan->x.index[done * plan->x.max_taps] * 3;
+        float *blended = plan->slot_data;
+        for (int32_t i = 0; i < r.count; i++) {
+            const float *rest[2] = {r.src[i][0] + from, r.src[i][1] + from};
+            plan->kernels.vertical_float(rest, r.w[i], 2, src_row_values - from, blended + from, 0);
+            horizontal_f32(blended, &plan->x, done, width, 3, r.out[i]);
+        }
+    }
+    return r.count;
+}
+
 /*
  * Float32 planes whose rows shrink, vertical pass first: each output row
  * blends its source rows over the full width (contiguous loads the hardware
  * prefetcher follows), then resamples that one row horizontally from cache.
  * Fewer gathers than resampling every source row first, and the same
  * weights; only the order of float rounding differs from OpenCV's.
+ * Bilinear three-channel rows (the common case) fuse the two: blending only
+ * the 8 floats each output pixel reads, two output rows at a time.
  */
-/*
- * Bilinear three-channel rows: the fused kernel blends and resamples all
- * but the last few pixels; the rest blend the source elements from the
- * first one they read on (taps only move right) and resample as usual.
- */
-static void blend_and_resample_rgb(const filter_plan *plan, const float *const *rows, const float *w,
-                                   int64_t src_row_values, float *blended, float *out) {
-    const gather_table *g = &plan->gather;
-    int64_t done = plan->kernels.blend_rgb(rows[0], rows[1], w[0], w[1], g, out);
-    int64_t from = g->offset[3 * done];
-    const float *rest[2] = {rows[0] + from, rows[1] + from};
-    plan->kernels.vertical_float(rest, w, 2, src_row_values - from, blended + from, 0);
-    gather_f32_tail(blended, g, 3 * done, out);
-    horizontal_f32(blended, &plan->x, g->values / 3, plan->row_values / 3, 3, out);
-}
-
 static void filter_plane_vertical_first(filter_plan *plan, const float *src, int64_t src_row_values, int64_t cn,
                                         int64_t out_height, float *dst) {
     const axis_taps *t = &plan->y;
     float *blended = plan->slot_data;
-    for (int64_t y = 0; y < out_height; y++) {
+    for (int64_t y = 0; y < out_height;) {
+        if (fused_rgb_row(plan, y)) {
+            y += fused_rgb_rows(plan, src, src_row_values, y, out_height, dst);
+            continue;
+        }
         int32_t taps = t->count[y];
         const float *rows[MAX_ROW_TAPS];
         for (int32_t j = 0; j < taps; j++) {
             rows[j] = src + (int64_t)t->index[y * t->max_taps + j] * src_row_values;
         }
-        const float *w = t->weight + y * t->max_taps;
-        float *line = dst + y * plan->row_values;
-        if (taps == 2 && plan->gather.rgb_pixels > 1 && plan->kernels.blend_rgb) {
-            blend_and_resample_rgb(plan, rows, w, src_row_values, blended, line);
-            continue;
-        }
-        plan->kernels.vertical_float(rows, w, taps, src_row_values, blended, 0);
-        resample_row(plan, blended, cn, line);
+        plan->kernels.vertical_float(rows, t->weight + y * t->max_taps, taps, src_row_values, blended, 0);
+        resample_row(plan, blended, cn, dst + y * plan->row_values);
+        y++;
     }
 }
 
