@@ -71,7 +71,7 @@ typedef struct axis_taps {
     int32_t *count;
     int32_t *index;
     float *weight;
-    int32_t *fixed; /* weight * 2**11 rounded: uint8 bilinear / bicubic */
+    int32_t *fixed; /* weight * 2**11 rounded: uint8 bilinear / bicubic; NULL for the rows that need none */
 } axis_taps;
 
 static int32_t clamp_index(int64_t i, int64_t size) {
@@ -81,7 +81,9 @@ static int32_t clamp_index(int64_t i, int64_t size) {
 static void set_tap(axis_taps *t, int64_t out, int32_t j, int64_t index, int64_t size, float weight) {
     t->index[out * t->max_taps + j] = clamp_index(index, size);
     t->weight[out * t->max_taps + j] = weight;
-    t->fixed[out * t->max_taps + j] = to_fixed(weight);
+    if (t->fixed) {
+        t->fixed[out * t->max_taps + j] = to_fixed(weight);
+    }
 }
 
 /*
@@ -334,6 +336,9 @@ static void horizontal_u8_float(const uint8_t *src, const axis_taps *t, int64_t 
  * 4; OpenCV's one-tap right border is left to the scalar loops) and, for
  * uint8, whose 4-byte gathers stay inside the row. uint8 packs the fixed
  * weights of taps 2i and 2i+1 into one int32 as two int16, for multiply-add.
+ * Float32 three-channel rows the 8-float loads cover (rgb_pixels) read
+ * only rgb_offset and rgb_weight; offset and weight then hold just the
+ * values from the last such pixel's on (the kernels' scalar tails).
  */
 typedef struct gather_table {
     int64_t values;      /* leading values of a row the gathers compute; 0: none */
@@ -344,6 +349,7 @@ typedef struct gather_table {
     int32_t pair_step;   /* uint8 two taps always `cn` <= 3 bytes apart: one 4-byte gather reads both; else 0 */
     int64_t rgb_pixels;  /* float32, 3 channels, adjacent taps: leading columns one 8-float load covers; else 0 */
     float *rgb_weight;   /* [rgb_pixels][8]: w0 w0 w0 w1 w1 w1 0 0 */
+    int32_t *rgb_offset; /* [rgb_pixels]: element offset of each pixel's left tap */
 } gather_table;
 
 /* Scalar gather of values [from, g->values): the SIMD variants' tails. */
@@ -396,7 +402,7 @@ RT_TARGET_AVX2 static void gather_f32_rgb_avx2(const float *src, const gather_ta
     const __m256i upper = _mm256_setr_epi32(3, 4, 5, 3, 4, 5, 6, 7);
     int64_t d = 0;
     for (; d + 1 < g->rgb_pixels; d++) {
-        __m256 p = _mm256_mul_ps(_mm256_loadu_ps(src + g->offset[3 * d]), _mm256_loadu_ps(g->rgb_weight + 8 * d));
+        __m256 p = _mm256_mul_ps(_mm256_loadu_ps(src + g->rgb_offset[d]), _mm256_loadu_ps(g->rgb_weight + 8 * d));
         __m256 sum = _mm256_add_ps(p, _mm256_permutevar8x32_ps(p, upper));
         _mm_storeu_ps(out + 3 * d, _mm256_castps256_ps128(sum));
     }
@@ -430,7 +436,7 @@ RT_TARGET_AVX2 static inline void store_rgb_avx2(float *out, __m128 v) {
  */
 RT_TARGET_AVX2 static int64_t blend_rgb_avx2(const rgb_rows *r, const gather_table *g) {
     const __m256i upper = _mm256_setr_epi32(3, 4, 5, 3, 4, 5, 6, 7);
-    const int32_t *offset = g->offset;
+    const int32_t *offset = g->rgb_offset;
     const float *weight = g->rgb_weight;
     const int64_t last = g->rgb_pixels - 1;
     if (last < 0) {
@@ -444,22 +450,22 @@ RT_TARGET_AVX2 static int64_t blend_rgb_avx2(const rgb_rows *r, const gather_tab
         const float *s10 = r->src[1][0], *s11 = r->src[1][1];
         float *o1 = r->out[1];
         for (int64_t d = 0; d < last; d++) {
-            int64_t at = offset[3 * d];
+            int64_t at = offset[d];
             __m256 wx = _mm256_loadu_ps(weight + 8 * d);
             _mm_storeu_ps(o0 + 3 * d, blend_rgb_pixel_avx2(s00 + at, s01 + at, a0, b0, wx, upper));
             _mm_storeu_ps(o1 + 3 * d, blend_rgb_pixel_avx2(s10 + at, s11 + at, a1, b1, wx, upper));
         }
-        int64_t at = offset[3 * last];
+        int64_t at = offset[last];
         __m256 wx = _mm256_loadu_ps(weight + 8 * last);
         store_rgb_avx2(o1 + 3 * last, blend_rgb_pixel_avx2(s10 + at, s11 + at, a1, b1, wx, upper));
     } else {
         for (int64_t d = 0; d < last; d++) {
-            int64_t at = offset[3 * d];
+            int64_t at = offset[d];
             __m256 wx = _mm256_loadu_ps(weight + 8 * d);
             _mm_storeu_ps(o0 + 3 * d, blend_rgb_pixel_avx2(s00 + at, s01 + at, a0, b0, wx, upper));
         }
     }
-    int64_t at = offset[3 * last];
+    int64_t at = offset[last];
     store_rgb_avx2(o0 + 3 * last,
                    blend_rgb_pixel_avx2(s00 + at, s01 + at, a0, b0, _mm256_loadu_ps(weight + 8 * last), upper));
     return last + 1;
@@ -962,12 +968,12 @@ static int64_t taps_bytes(int64_t outputs, int32_t max_taps) {
     return outputs * (int64_t)sizeof(int32_t) * (1 + 3 * (int64_t)max_taps);
 }
 
-static void carve_taps(axis_taps *t, int64_t outputs, int32_t max_taps, uint8_t **cursor) {
+static void carve_taps(axis_taps *t, int64_t outputs, int32_t max_taps, int fixed, uint8_t **cursor) {
     t->max_taps = max_taps;
     t->count = (int32_t *)*cursor;
     t->index = t->count + outputs;
     t->weight = (float *)(t->index + outputs * max_taps);
-    t->fixed = (int32_t *)(t->weight + outputs * max_taps);
+    t->fixed = fixed ? (int32_t *)(t->weight + outputs * max_taps) : NULL;
     *cursor += taps_bytes(outputs, max_taps);
 }
 
@@ -1010,8 +1016,9 @@ static int64_t rgb_columns(const axis_taps *t, int64_t columns, int64_t src_row_
     return d;
 }
 
-static void build_gather(const axis_taps *t, int64_t columns, int64_t cn, int32_t kind, int64_t src_row_values,
-                         gather_table *g) {
+/* `rgb`: the SIMD level has the three-channel float32 kernels (rgb_pixels stays 0 without). */
+static void build_gather(const axis_taps *t, int64_t columns, int64_t cn, int32_t kind, int rgb,
+                         int64_t src_row_values, gather_table *g) {
     int64_t n = columns * cn;
     g->values = n;
     g->taps = t->max_taps;
@@ -1019,13 +1026,14 @@ static void build_gather(const axis_taps *t, int64_t columns, int64_t cn, int32_
     for (int64_t d = 0; d < columns && g->pair_step; d++) {
         g->pair_step = t->index[2 * d + 1] == t->index[2 * d] + 1 ? g->pair_step : 0;
     }
-    g->rgb_pixels = g->taps == 2 && cn == 3 && kind == ROWS_F32 ? rgb_columns(t, columns, src_row_values) : 0;
+    g->rgb_pixels = rgb && g->taps == 2 && cn == 3 && kind == ROWS_F32 ? rgb_columns(t, columns, src_row_values) : 0;
     for (int64_t d = 0; d < g->rgb_pixels; d++) {
+        g->rgb_offset[d] = 3 * t->index[2 * d];
         for (int32_t i = 0; i < 8; i++) {
             g->rgb_weight[8 * d + i] = i < 6 ? t->weight[2 * d + i / 3] : 0.0f;
         }
     }
-    for (int64_t d = 0; d < columns; d++) {
+    for (int64_t d = g->rgb_pixels ? g->rgb_pixels - 1 : 0; d < columns; d++) {
         for (int64_t c = 0; c < cn; c++) {
             int64_t k = d * cn + c;
             for (int32_t j = 0; j < g->taps; j++) {
@@ -1033,7 +1041,7 @@ static void build_gather(const axis_taps *t, int64_t columns, int64_t cn, int32_
                 g->offset[j * n + k] = (int32_t)(t->index[tap] * cn + c);
                 g->weight[j * n + k] = t->weight[tap];
             }
-            for (int32_t j = 0; j < g->taps; j += 2) {
+            for (int32_t j = 0; j < g->taps && kind == ROWS_U8_FIXED; j += 2) {
                 uint32_t low = (uint16_t)(int16_t)t->fixed[d * t->max_taps + j];
                 uint32_t high = (uint16_t)(int16_t)t->fixed[d * t->max_taps + j + 1];
                 g->fixed_pair[(j / 2) * n + k] = (int32_t)(low | high << 16);
@@ -1067,8 +1075,9 @@ static rt_status plan_filter(const image_batch *im, int32_t dtype, int64_t out_h
                     (gathers ? gather_bytes(plan->row_values, x_taps) : 0);
     RT_RETURN_NOT_OK(rt_pool_alloc(bytes, &plan->memory, err));
     uint8_t *cursor = plan->memory;
-    carve_taps(&plan->x, out_width, x_taps, &cursor);
-    carve_taps(&plan->y, out_height, y_taps, &cursor);
+    int fixed = plan->kind == ROWS_U8_FIXED;
+    carve_taps(&plan->x, out_width, x_taps, fixed, &cursor);
+    carve_taps(&plan->y, out_height, y_taps, fixed, &cursor);
     plan->slot_row = (int32_t *)cursor;
     cursor += sizeof(int32_t) * y_taps;
     cursor = (uint8_t *)(((uintptr_t)cursor + 63) & ~(uintptr_t)63);
@@ -1083,8 +1092,9 @@ static rt_status plan_filter(const image_batch *im, int32_t dtype, int64_t out_h
         plan->gather.weight = (float *)(plan->gather.offset + x_taps * n);
         plan->gather.fixed_pair = (int32_t *)(plan->gather.weight + x_taps * n);
         plan->gather.rgb_weight = (float *)(plan->gather.fixed_pair + x_taps / 2 * n);
+        plan->gather.rgb_offset = (int32_t *)(plan->gather.rgb_weight + 8 * (n / 3)); /* 3 * n / 3 <= 8 * n */
         build_gather(&plan->x, gather_columns(&plan->x, out_width, im->cn, src_row_values, plan->kind), im->cn,
-                     plan->kind, src_row_values, &plan->gather);
+                     plan->kind, plan->kernels.blend_rgb != NULL, src_row_values, &plan->gather);
     }
     return RT_OK;
 }
