@@ -79,6 +79,41 @@ static void test_simd_levels(void) {
     }
 }
 
+/*
+ * Float32 three-channel bilinear shrinks whose every column the fused
+ * kernel covers (its last pixel stores exactly three values), in buffers of
+ * exactly the image's size so the sanitizers see any read or write past
+ * them; odd and even output row counts (the kernel does two rows at a time).
+ */
+static void test_resize_rgb_exact_buffers(void) {
+    enum { SH = 40, SW = 40, SN = SH * SW * 3 };
+    static const int64_t sizes[][2] = {{11, 13}, {12, 13}, {1, 13}, {39, 39}};
+    float *src = malloc(sizeof(float) * SN);
+    CHECK(src != NULL);
+    for (int64_t i = 0; i < SN && src; i++) src[i] = (float)check_uniform();
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0] && src; k++) {
+        int64_t values = sizes[k][0] * sizes[k][1] * 3;
+        float *ref = malloc(sizeof(float) * (size_t)values), *got = malloc(sizeof(float) * (size_t)values);
+        rt_error err;
+        CHECK(ref != NULL && got != NULL);
+        CHECK(rt_force_impl(RT_SIMD_SCALAR, &err) == RT_OK);
+        CHECK(rt_transform_resize(RT_DTYPE_FLOAT32, src, 1, SH, SW, 3, RT_LAYOUT_HWC, sizes[k][0], sizes[k][1],
+                                  RT_INTERP_BILINEAR, ref, &err) == RT_OK);
+        for (int32_t level = RT_SIMD_AVX2; level <= RT_SIMD_WASM128; level++) {
+            if (ref && got && rt_simd_supported(level)) {
+                CHECK(rt_force_impl(level, &err) == RT_OK);
+                CHECK(rt_transform_resize(RT_DTYPE_FLOAT32, src, 1, SH, SW, 3, RT_LAYOUT_HWC, sizes[k][0],
+                                          sizes[k][1], RT_INTERP_BILINEAR, got, &err) == RT_OK);
+                CHECK(memcmp(ref, got, sizeof(float) * (size_t)values) == 0);
+            }
+        }
+        rt_force_impl(-1, &err);
+        free(ref);
+        free(got);
+    }
+    free(src);
+}
+
 static void test_fixtures(void) {
     rt_error err;
     /* 2x2 -> 1x1 area is the mean; bilinear 1x2 -> 1x4 follows OpenCV's pixel centres. */
@@ -145,6 +180,7 @@ static void test_bad_input(void) {
 
 int main(void) {
     test_simd_levels();
+    test_resize_rgb_exact_buffers();
     test_fixtures();
     test_bad_input();
     rt_pool_stats stats;
