@@ -336,8 +336,9 @@ static void horizontal_u8_float(const uint8_t *src, const axis_taps *t, int64_t 
  * 4; OpenCV's one-tap right border is left to the scalar loops) and, for
  * uint8, whose 4-byte gathers stay inside the row. uint8 packs the fixed
  * weights of taps 2i and 2i+1 into one int32 as two int16, for multiply-add.
- * Float32 three-channel rows the 8-float loads cover (rgb_pixels) read
- * only rgb_offset and rgb_weight; offset and weight then hold just the
+ * Three-channel pixels one 8-value load covers (rgb_pixels: both taps'
+ * pixels) need no gathers: they read rgb_offset, and rgb_weight (float32)
+ * or fixed_pair (uint8). For float32, offset and weight then hold just the
  * values from the last such pixel's on (the kernels' scalar tails).
  */
 typedef struct gather_table {
@@ -347,8 +348,8 @@ typedef struct gather_table {
     float *weight;       /* [taps][values] */
     int32_t *fixed_pair; /* [taps / 2][values]: fixed weights of taps 2i, 2i+1 as int16 (low, high) */
     int32_t pair_step;   /* uint8 two taps always `cn` <= 3 bytes apart: one 4-byte gather reads both; else 0 */
-    int64_t rgb_pixels;  /* float32, 3 channels, adjacent taps: leading columns one 8-float load covers; else 0 */
-    float *rgb_weight;   /* [rgb_pixels][8]: w0 w0 w0 w1 w1 w1 0 0 */
+    int64_t rgb_pixels;  /* 3 channels, adjacent taps: leading columns one 8-value load covers; else 0 */
+    float *rgb_weight;   /* float32: [rgb_pixels][8]: w0 w0 w0 w1 w1 w1 0 0 */
     int32_t *rgb_offset; /* [rgb_pixels]: element offset of each pixel's left tap */
 } gather_table;
 
@@ -517,7 +518,36 @@ RT_TARGET_AVX2 static void gather_u8_pairs_avx2(const uint8_t *src, const gather
     gather_u8_tail(src, g, k, out);
 }
 
+/*
+ * uint8 with three channels and adjacent taps: one 8-byte load at the left
+ * tap holds both taps' pixels; pshufb makes each channel's two bytes one
+ * int16 pair (the layout gather_u8_pairs_avx2 builds from its gathers) and
+ * multiply-add weighs them: two pixels per 256-bit vector, no gathers. Each
+ * 4-value store also writes the next pixel's first value, which that pixel
+ * then overwrites; the last pixel is scalar.
+ */
+RT_TARGET_AVX2 static void gather_u8_rgb_avx2(const uint8_t *src, const gather_table *g, int32_t *out) {
+    const __m128i lane = _mm_setr_epi8(0, -1, 3, -1, 1, -1, 4, -1, 2, -1, 5, -1, -1, -1, -1, -1);
+    const __m256i control = _mm256_set_m128i(lane, lane);
+    const int32_t *offset = g->rgb_offset, *weight = g->fixed_pair;
+    int64_t d = 0;
+    for (; d + 2 < g->rgb_pixels; d += 2) {
+        __m256i pixels = _mm256_set_m128i(_mm_loadl_epi64((const __m128i *)(src + offset[d + 1])),
+                                          _mm_loadl_epi64((const __m128i *)(src + offset[d])));
+        __m256i w = _mm256_set_m128i(_mm_loadu_si128((const __m128i *)(weight + 3 * d + 3)),
+                                     _mm_loadu_si128((const __m128i *)(weight + 3 * d)));
+        __m256i v = _mm256_madd_epi16(_mm256_shuffle_epi8(pixels, control), w);
+        _mm_storeu_si128((__m128i *)(out + 3 * d), _mm256_castsi256_si128(v));
+        _mm_storeu_si128((__m128i *)(out + 3 * d + 3), _mm256_extracti128_si256(v, 1));
+    }
+    gather_u8_tail(src, g, 3 * d, out);
+}
+
 RT_TARGET_AVX2 static void gather_u8_avx2(const uint8_t *src, const gather_table *g, int32_t *out) {
+    if (g->rgb_pixels) {
+        gather_u8_rgb_avx2(src, g, out);
+        return;
+    }
     if (g->pair_step) {
         gather_u8_pairs_avx2(src, g, out);
         return;
@@ -572,6 +602,10 @@ RT_TARGET_AVX512 static void gather_u8_pairs_avx512(const uint8_t *src, const ga
 }
 
 RT_TARGET_AVX512 static void gather_u8_avx512(const uint8_t *src, const gather_table *g, int32_t *out) {
+    if (g->rgb_pixels) {
+        gather_u8_rgb_avx2(src, g, out);
+        return;
+    }
     if (g->pair_step) {
         gather_u8_pairs_avx512(src, g, out);
         return;
@@ -1037,14 +1071,14 @@ static void build_gather(const axis_taps *t, int64_t columns, int64_t cn, int32_
     for (int64_t d = 0; d < columns && g->pair_step; d++) {
         g->pair_step = t->index[2 * d + 1] == t->index[2 * d] + 1 ? g->pair_step : 0;
     }
-    g->rgb_pixels = rgb && g->taps == 2 && cn == 3 && kind == ROWS_F32 ? rgb_columns(t, columns, src_row_values) : 0;
+    g->rgb_pixels = rgb && g->taps == 2 && cn == 3 ? rgb_columns(t, columns, src_row_values) : 0;
     for (int64_t d = 0; d < g->rgb_pixels; d++) {
         g->rgb_offset[d] = 3 * t->index[2 * d];
-        for (int32_t i = 0; i < 8; i++) {
+        for (int32_t i = 0; i < 8 && kind == ROWS_F32; i++) {
             g->rgb_weight[8 * d + i] = i < 6 ? t->weight[2 * d + i / 3] : 0.0f;
         }
     }
-    for (int64_t d = g->rgb_pixels ? g->rgb_pixels - 1 : 0; d < columns; d++) {
+    for (int64_t d = kind == ROWS_F32 && g->rgb_pixels ? g->rgb_pixels - 1 : 0; d < columns; d++) {
         for (int64_t c = 0; c < cn; c++) {
             int64_t k = d * cn + c;
             for (int32_t j = 0; j < g->taps; j++) {
