@@ -1218,7 +1218,9 @@ static void filter_plane(filter_plan *plan, const uint8_t *src,
         const axis_taps *t = &plan->y;
         int32_t taps = t->count[y];
         const int32_t *needed = t->index + y * t->max_taps;
-        prefetch_rows(src, src_row_bytes, t, y + PREFETCH_AHEAD, out_height);
+        if (!plan->gather.rgb_pixels) { /* the RGB kernels read rows in order: the hardware prefetcher keeps up */
+            prefetch_rows(src, src_row_bytes, t, y + PREFETCH_AHEAD, out_height);
+        }
         const void *rows[MAX_ROW_TAPS];
         for (int32_t j = 0; j < taps; j++) {
             rows[j] = cached_row(plan, src, src_row_bytes, cn, needed[j], needed, taps);
