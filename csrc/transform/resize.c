@@ -22,8 +22,10 @@
  * Both passes have SIMD variants (AVX2, AVX-512, wasm simd128) that perform
  * the same operations in the same order as the scalar reference, so they
  * give identical results: the horizontal pass gathers each tap from
- * per-value offset tables (uint8: int16 weight pairs and multiply-add), the
- * vertical pass blends whole rows.
+ * per-value offset tables (uint8: int16 weight pairs and multiply-add), or,
+ * for three-channel bilinear rows, reads both taps' pixels with one 8-value
+ * load per output pixel (float32 rows that shrink: fused with the vertical
+ * blend, two output rows at a time); the vertical pass blends whole rows.
  */
 #include "rt/memory.h"
 #include "rt/simd.h"
