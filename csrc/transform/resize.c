@@ -773,20 +773,37 @@ RT_TARGET_AVX2 static void vertical_float_avx2(const float *const *rows, const f
     vertical_float_tail(rows, w, taps, x, n, out, to_u8);
 }
 
+/* Sixteen int32 row values >> 4 as int16, in packs' per-lane order (bilinear rows stay below 2**19). */
+RT_TARGET_AVX2 static __m256i shifted_int16_avx2(const int32_t *row) {
+    return _mm256_packs_epi32(_mm256_srai_epi32(_mm256_loadu_si256((const __m256i *)row), 4),
+                              _mm256_srai_epi32(_mm256_loadu_si256((const __m256i *)(row + 8)), 4));
+}
+
+/*
+ * bilinear_u8_opencv on 16 values at a time in int16 lanes, as OpenCV's own
+ * vector code does: rows >> 4 fit in int16 (at most 255 * 2049 >> 4), so
+ * ((r >> 4) * w) >> 16 is the high half of an int16 product. Returns the
+ * values done.
+ */
+RT_TARGET_AVX2 static int64_t bilinear_u8_rows_avx2(const int32_t *r0, const int32_t *r1, int32_t w0, int32_t w1,
+                                                    int64_t n, uint8_t *out) {
+    const __m256i a = _mm256_set1_epi16((int16_t)w0), b = _mm256_set1_epi16((int16_t)w1);
+    const __m256i two = _mm256_set1_epi16(2), order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    int64_t x = 0;
+    for (; x + 16 <= n; x += 16) {
+        __m256i v = _mm256_add_epi16(_mm256_mulhi_epi16(shifted_int16_avx2(r0 + x), a),
+                                     _mm256_mulhi_epi16(shifted_int16_avx2(r1 + x), b));
+        v = _mm256_srai_epi16(_mm256_add_epi16(v, two), 2);
+        __m256i bytes = _mm256_permutevar8x32_epi32(_mm256_packus_epi16(v, v), order); /* undo both packs' lanes */
+        _mm_storeu_si128((__m128i *)(out + x), _mm256_castsi256_si128(bytes));
+    }
+    return x;
+}
+
 RT_TARGET_AVX2 static void vertical_u8_fixed_avx2(const int32_t *const *rows, const int32_t *w, int32_t taps,
                                                   int64_t n, uint8_t *out) {
     const __m256i half = _mm256_set1_epi32(1 << (2 * FIXED_BITS - 1));
-    int64_t x = 0;
-    if (taps == 2) {
-        const __m256i w0 = _mm256_set1_epi32(w[0]), w1 = _mm256_set1_epi32(w[1]), two = _mm256_set1_epi32(2);
-        for (; x + 8 <= n; x += 8) {
-            __m256i r0 = _mm256_srai_epi32(_mm256_loadu_si256((const __m256i *)(rows[0] + x)), 4);
-            __m256i r1 = _mm256_srai_epi32(_mm256_loadu_si256((const __m256i *)(rows[1] + x)), 4);
-            __m256i v = _mm256_add_epi32(_mm256_srai_epi32(_mm256_mullo_epi32(r0, w0), 16),
-                                         _mm256_srai_epi32(_mm256_mullo_epi32(r1, w1), 16));
-            store_u8x8(out + x, _mm256_srai_epi32(_mm256_add_epi32(v, two), 2));
-        }
-    }
+    int64_t x = taps == 2 ? bilinear_u8_rows_avx2(rows[0], rows[1], w[0], w[1], n, out) : 0;
     for (; taps != 2 && x + 8 <= n; x += 8) {
         __m256i v = _mm256_setzero_si256();
         for (int32_t j = 0; j < taps; j++) {
@@ -824,18 +841,7 @@ RT_TARGET_AVX512 static void vertical_float_avx512(const float *const *rows, con
 RT_TARGET_AVX512 static void vertical_u8_fixed_avx512(const int32_t *const *rows, const int32_t *w,
                                                       int32_t taps, int64_t n, uint8_t *out) {
     const __m512i half = _mm512_set1_epi32(1 << (2 * FIXED_BITS - 1));
-    int64_t x = 0;
-    if (taps == 2) {
-        const __m512i w0 = _mm512_set1_epi32(w[0]), w1 = _mm512_set1_epi32(w[1]), two = _mm512_set1_epi32(2);
-        for (; x + 16 <= n; x += 16) {
-            __m512i r0 = _mm512_srai_epi32(_mm512_loadu_si512((const void *)(rows[0] + x)), 4);
-            __m512i r1 = _mm512_srai_epi32(_mm512_loadu_si512((const void *)(rows[1] + x)), 4);
-            __m512i v = _mm512_add_epi32(_mm512_srai_epi32(_mm512_mullo_epi32(r0, w0), 16),
-                                         _mm512_srai_epi32(_mm512_mullo_epi32(r1, w1), 16));
-            v = _mm512_max_epi32(_mm512_srai_epi32(_mm512_add_epi32(v, two), 2), _mm512_setzero_si512());
-            _mm_storeu_si128((__m128i *)(out + x), _mm512_cvtusepi32_epi8(v));
-        }
-    }
+    int64_t x = taps == 2 ? bilinear_u8_rows_avx2(rows[0], rows[1], w[0], w[1], n, out) : 0; /* int16 lanes: faster */
     for (; taps != 2 && x + 16 <= n; x += 16) {
         __m512i v = _mm512_setzero_si512();
         for (int32_t j = 0; j < taps; j++) {
