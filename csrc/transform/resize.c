@@ -353,6 +353,7 @@ typedef struct gather_table {
     int64_t rgb_pixels;  /* 3 channels, adjacent taps: leading columns one 8-value load covers; else 0 */
     float *rgb_weight;   /* float32: [rgb_pixels][8]: w0 w0 w0 w1 w1 w1 0 0 */
     int32_t *rgb_offset; /* [rgb_pixels]: element offset of each pixel's left tap */
+    int32_t *rgb_fixed;  /* uint8: [rgb_pixels][4]: fixed_pair of the pixel's 3 values, then 0 */
 } gather_table;
 
 /* Scalar gather of values [from, g->values): the SIMD variants' tails. */
@@ -603,9 +604,32 @@ RT_TARGET_AVX512 static void gather_u8_pairs_avx512(const uint8_t *src, const ga
     gather_u8_tail(src, g, k, out);
 }
 
+/*
+ * gather_u8_rgb_avx2 four pixels at a time: one 128-bit lane per pixel, the
+ * results compacted to 12 values and stored under a mask (no overlap).
+ */
+RT_TARGET_AVX512 static void gather_u8_rgb_avx512(const uint8_t *src, const gather_table *g, int32_t *out) {
+    const __m128i lane = _mm_setr_epi8(0, -1, 3, -1, 1, -1, 4, -1, 2, -1, 5, -1, -1, -1, -1, -1);
+    const __m512i control = _mm512_broadcast_i32x4(lane);
+    const __m512i compact = _mm512_setr_epi32(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 0, 0, 0, 0);
+    const int32_t *offset = g->rgb_offset;
+    int64_t d = 0;
+    for (; d + 4 <= g->rgb_pixels; d += 4) {
+        __m256i low = _mm256_set_m128i(_mm_loadl_epi64((const __m128i *)(src + offset[d + 1])),
+                                       _mm_loadl_epi64((const __m128i *)(src + offset[d])));
+        __m256i high = _mm256_set_m128i(_mm_loadl_epi64((const __m128i *)(src + offset[d + 3])),
+                                        _mm_loadl_epi64((const __m128i *)(src + offset[d + 2])));
+        __m512i pixels = _mm512_inserti64x4(_mm512_castsi256_si512(low), high, 1);
+        __m512i v = _mm512_madd_epi16(_mm512_shuffle_epi8(pixels, control),
+                                      _mm512_loadu_si512((const void *)(g->rgb_fixed + 4 * d)));
+        _mm512_mask_storeu_epi32(out + 3 * d, 0x0FFF, _mm512_permutexvar_epi32(compact, v));
+    }
+    gather_u8_tail(src, g, 3 * d, out);
+}
+
 RT_TARGET_AVX512 static void gather_u8_avx512(const uint8_t *src, const gather_table *g, int32_t *out) {
     if (g->rgb_pixels) {
-        gather_u8_rgb_avx2(src, g, out);
+        gather_u8_rgb_avx512(src, g, out);
         return;
     }
     if (g->pair_step) {
@@ -1101,6 +1125,11 @@ static void build_gather(const axis_taps *t, int64_t columns, int64_t cn, int32_
             }
         }
     }
+    for (int64_t d = 0; d < g->rgb_pixels && kind == ROWS_U8_FIXED; d++) {
+        for (int32_t i = 0; i < 4; i++) {
+            g->rgb_fixed[4 * d + i] = i < 3 ? g->fixed_pair[3 * d + i] : 0;
+        }
+    }
 }
 
 static rt_status plan_filter(const image_batch *im, int32_t dtype, int64_t out_height, int64_t out_width,
@@ -1145,7 +1174,8 @@ static rt_status plan_filter(const image_batch *im, int32_t dtype, int64_t out_h
         plan->gather.weight = (float *)(plan->gather.offset + x_taps * n);
         plan->gather.fixed_pair = (int32_t *)(plan->gather.weight + x_taps * n);
         plan->gather.rgb_weight = (float *)(plan->gather.fixed_pair + x_taps / 2 * n);
-        plan->gather.rgb_offset = (int32_t *)(plan->gather.rgb_weight + 8 * (n / 3)); /* 3 * n / 3 <= 8 * n */
+        plan->gather.rgb_offset = (int32_t *)(plan->gather.rgb_weight + 8 * (n / 3)); /* 13 * n / 3 <= 8 * n */
+        plan->gather.rgb_fixed = plan->gather.rgb_offset + n / 3;
         build_gather(&plan->x, gather_columns(&plan->x, out_width, im->cn, src_row_values, plan->kind), im->cn,
                      plan->kind, plan->kernels.blend_rgb != NULL, src_row_values, &plan->gather);
     }
