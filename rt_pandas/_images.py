@@ -84,7 +84,8 @@ class ImageInput:
     rebuild: Callable[[list[np.ndarray], list[tuple[int, ...]]], Any]
     # the arrays a content hash must cover: values plus, for Arrow, validity
     content: list[np.ndarray]
-    description: str
+    # the input's kind, shape and dtype for a cache key; a function, as most calls never need it
+    describe: Callable[[], str]
 
 
 def _numpy_input(array: np.ndarray, layout: int, function: str, wrap: Callable[[np.ndarray], Any]) -> ImageInput:
@@ -105,7 +106,7 @@ def _numpy_input(array: np.ndarray, layout: int, function: str, wrap: Callable[[
             shape = shape[:2] if layout == 0 else shape[1:]
         return wrap(result.reshape(((batch,) if batched else ()) + tuple(shape)))
 
-    return ImageInput([image], rebuild, [values], f"numpy{array.shape}{array.dtype.str}")  # .str: str(dtype) is slow
+    return ImageInput([image], rebuild, [values], lambda: f"numpy{array.shape}{array.dtype.str}")
 
 
 def _tensor_type_shape(type_: pa.DataType, image_shape: Sequence[int] | None, function: str):
@@ -186,12 +187,14 @@ def _arrow_input(obj: Any, layout: int, function: str, backend: Backend, image_s
         return result.chunk(0)
 
     content = [array for _, _, part in parts for array in part]
-    return ImageInput([p[0] for p in parts], rebuild, content, f"arrow{type_}")
+    return ImageInput([p[0] for p in parts], rebuild, content, lambda: f"arrow{type_}")
 
 
 def image_input(obj: Any, layout: str, function: str, backend: Backend, image_shape=None) -> ImageInput:
     """Read ``obj`` as image batches; see the module docstring for what it accepts."""
     code = layout_code(layout, function)
+    if type(obj) is np.ndarray:  # the common case, before the checks for the other kinds
+        return _numpy_input(obj, code, function, _same)
     if isinstance(obj, Tensor):
         return _numpy_input(obj.numpy(), code, function, Tensor)
     if isinstance(obj, pd.Series):
@@ -208,4 +211,8 @@ def image_input(obj: Any, layout: str, function: str, backend: Backend, image_sh
         array = np.asarray(obj)
     except (TypeError, ValueError) as exc:
         raise ValidationError(f"cannot read {type(obj).__name__} as an image: {exc}", function) from exc
-    return _numpy_input(array, code, function, lambda a: a)
+    return _numpy_input(array, code, function, _same)
+
+
+def _same(array: np.ndarray) -> np.ndarray:
+    return array

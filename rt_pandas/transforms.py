@@ -53,6 +53,9 @@ __all__ = [
 ]
 
 INTERPOLATIONS = {"nearest": 0, "bilinear": 1, "bicubic": 2, "area": 3}
+# dtypes resize takes: bilinear, bicubic and area; nearest (which only copies values) also the rest
+RESIZE_DTYPES = (np.dtype(np.uint8), np.dtype(np.float32))
+NEAREST_DTYPES = RESIZE_DTYPES + (np.dtype(np.float64), np.dtype(np.int32), np.dtype(np.int64))
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
 
@@ -60,7 +63,7 @@ IMAGENET_STD = (0.229, 0.224, 0.225)
 # ---- argument checks ------------------------------------------------------
 
 def _size(value: Any, name: str, function: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+    if type(value) is not int and (isinstance(value, bool) or not isinstance(value, numbers.Integral)):
         raise ValidationError(f"{name} must be an integer, got {value!r}", function)
     if value <= 0:
         raise ValidationError(f"{name} must be positive, got {value}", function)
@@ -90,7 +93,7 @@ def _interpolation(name: Any, function: str) -> int:
 
 
 def _kernel_dtype(image_dtype: np.dtype, allowed: Sequence[Any], function: str) -> int:
-    if image_dtype not in [np.dtype(a) for a in allowed]:
+    if image_dtype not in allowed:  # compares as dtypes: np.dtype("<f4") == np.float32
         names = ", ".join(np.dtype(a).name for a in allowed)
         raise ValidationError(f"{function} takes {names} images, got {image_dtype}; cast first", function)
     return DTYPE_CODES[image_dtype]
@@ -217,13 +220,12 @@ def resize(x: Any, height: int, width: int, interpolation: str = "bilinear", *, 
     height = _size(height, "height", function)
     width = _size(width, "width", function)
     code = _interpolation(interpolation, function)
-    allowed = (np.uint8, np.float32) if code else (np.uint8, np.float32, np.float64, np.int32, np.int64)
+    allowed = RESIZE_DTYPES if code else NEAREST_DTYPES
     source = image_input(x, layout, function, get_backend(), image_shape)
 
-    def kernel(backend, batch, out):
-        dtype = _kernel_dtype(batch.values.dtype, allowed, function)
-        backend.run("rt_transform_resize", dtype, In(batch.values), batch.batch, batch.height, batch.width,
-                    batch.channels, batch.layout, height, width, code, Out(out))
+    def kernel(backend, batch, out):  # after out_dtype checked the dtype
+        backend.run("rt_transform_resize", DTYPE_CODES[batch.values.dtype], In(batch.values), batch.batch,
+                    batch.height, batch.width, batch.channels, batch.layout, height, width, code, Out(out))
 
     def out_dtype(dtype):
         _kernel_dtype(dtype, allowed, function)
@@ -625,7 +627,7 @@ class Pipeline:
             content = _content_key([array], f"numpy{array.shape}{array.dtype}")
         else:
             source = image_input(x, "HWC", "Pipeline", get_backend())
-            content = _content_key(source.content, source.description)
+            content = _content_key(source.content, source.describe())
         steps = tuple(transform.key() for transform in self._transforms)
         return [(content, steps[: i + 1]) for i in range(len(steps))]
 

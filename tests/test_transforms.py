@@ -64,15 +64,16 @@ def test_resize_matches_opencv(backend, interpolation, dtype, channels):
 
 @pytest.mark.parametrize("interpolation", list(CV_FLAGS))
 @pytest.mark.parametrize("dtype", [np.uint8, np.float32])
-def test_resize_every_simd_level_equals_scalar(backend, interpolation, dtype):
+@pytest.mark.parametrize("size", [(40, 29), (23, 30)])  # float32 bilinear: even and odd row counts
+def test_resize_every_simd_level_equals_scalar(backend, interpolation, dtype, size):
     batch = random_images((2, 45, 67, 3), dtype, seed=5)
     rt_pandas.force_simd("scalar")
-    reference = T.resize(batch, 40, 29, interpolation)
+    reference = T.resize(batch, *size, interpolation)
     for level in rt_pandas.simd_levels():
         rt_pandas.force_simd(level)
-        np.testing.assert_array_equal(T.resize(batch, 40, 29, interpolation), reference)
+        np.testing.assert_array_equal(T.resize(batch, *size, interpolation), reference)
     for n, image in enumerate(batch):
-        assert_matches_opencv(reference[n], cv_resize(image, 40, 29, interpolation), dtype)
+        assert_matches_opencv(reference[n], cv_resize(image, *size, interpolation), dtype)
 
 
 @pytest.mark.parametrize("shape, size", [((200, 300, 3), (123, 77)), ((100, 100, 1), (250, 170)),

@@ -79,6 +79,50 @@ static void test_simd_levels(void) {
     }
 }
 
+/*
+ * Three-channel bilinear shrinks whose columns the RGB kernels cover (8-value
+ * loads at each pixel's left tap; float32's last pixel stores exactly three
+ * values), in buffers of exactly the image's size so the sanitizers see any
+ * read or write past them; odd and even output row counts (float32 does two
+ * rows at a time). Every level against the scalar reference, float32 and uint8.
+ */
+static void test_resize_rgb_exact_buffers(void) {
+    enum { SH = 40, SW = 40, SN = SH * SW * 3 };
+    static const int64_t sizes[][2] = {{11, 13}, {12, 13}, {1, 13}, {39, 39}};
+    static const int32_t dtypes[] = {RT_DTYPE_FLOAT32, RT_DTYPE_UINT8};
+    float *f32 = malloc(sizeof(float) * SN);
+    uint8_t *u8 = malloc(SN);
+    CHECK(f32 != NULL && u8 != NULL);
+    for (int64_t i = 0; i < SN && f32 && u8; i++) {
+        f32[i] = (float)check_uniform();
+        u8[i] = (uint8_t)(f32[i] * 255.999f);
+    }
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0] * 2 && f32 && u8; k++) {
+        int32_t dtype = dtypes[k % 2];
+        const void *src = dtype == RT_DTYPE_UINT8 ? (const void *)u8 : (const void *)f32;
+        size_t bytes = (size_t)(sizes[k / 2][0] * sizes[k / 2][1] * 3) * (dtype == RT_DTYPE_UINT8 ? 1 : sizeof(float));
+        void *ref = malloc(bytes), *got = malloc(bytes);
+        rt_error err;
+        CHECK(ref != NULL && got != NULL);
+        CHECK(rt_force_impl(RT_SIMD_SCALAR, &err) == RT_OK);
+        CHECK(rt_transform_resize(dtype, src, 1, SH, SW, 3, RT_LAYOUT_HWC, sizes[k / 2][0], sizes[k / 2][1],
+                                  RT_INTERP_BILINEAR, ref, &err) == RT_OK);
+        for (int32_t level = RT_SIMD_AVX2; level <= RT_SIMD_WASM128; level++) {
+            if (ref && got && rt_simd_supported(level)) {
+                CHECK(rt_force_impl(level, &err) == RT_OK);
+                CHECK(rt_transform_resize(dtype, src, 1, SH, SW, 3, RT_LAYOUT_HWC, sizes[k / 2][0], sizes[k / 2][1],
+                                          RT_INTERP_BILINEAR, got, &err) == RT_OK);
+                CHECK(memcmp(ref, got, bytes) == 0);
+            }
+        }
+        rt_force_impl(-1, &err);
+        free(ref);
+        free(got);
+    }
+    free(f32);
+    free(u8);
+}
+
 static void test_fixtures(void) {
     rt_error err;
     /* 2x2 -> 1x1 area is the mean; bilinear 1x2 -> 1x4 follows OpenCV's pixel centres. */
@@ -145,6 +189,7 @@ static void test_bad_input(void) {
 
 int main(void) {
     test_simd_levels();
+    test_resize_rgb_exact_buffers();
     test_fixtures();
     test_bad_input();
     rt_pool_stats stats;

@@ -22,8 +22,10 @@
  * Both passes have SIMD variants (AVX2, AVX-512, wasm simd128) that perform
  * the same operations in the same order as the scalar reference, so they
  * give identical results: the horizontal pass gathers each tap from
- * per-value offset tables (uint8: int16 weight pairs and multiply-add), the
- * vertical pass blends whole rows.
+ * per-value offset tables (uint8: int16 weight pairs and multiply-add), or,
+ * for three-channel bilinear rows, reads both taps' pixels with one 8-value
+ * load per output pixel (float32 rows that shrink: fused with the vertical
+ * blend, two output rows at a time); the vertical pass blends whole rows.
  */
 #include "rt/memory.h"
 #include "rt/simd.h"
@@ -71,7 +73,7 @@ typedef struct axis_taps {
     int32_t *count;
     int32_t *index;
     float *weight;
-    int32_t *fixed; /* weight * 2**11 rounded: uint8 bilinear / bicubic */
+    int32_t *fixed; /* weight * 2**11 rounded: uint8 bilinear / bicubic; NULL for the rows that need none */
 } axis_taps;
 
 static int32_t clamp_index(int64_t i, int64_t size) {
@@ -81,7 +83,9 @@ static int32_t clamp_index(int64_t i, int64_t size) {
 static void set_tap(axis_taps *t, int64_t out, int32_t j, int64_t index, int64_t size, float weight) {
     t->index[out * t->max_taps + j] = clamp_index(index, size);
     t->weight[out * t->max_taps + j] = weight;
-    t->fixed[out * t->max_taps + j] = to_fixed(weight);
+    if (t->fixed) {
+        t->fixed[out * t->max_taps + j] = to_fixed(weight);
+    }
 }
 
 /*
@@ -334,6 +338,10 @@ static void horizontal_u8_float(const uint8_t *src, const axis_taps *t, int64_t 
  * 4; OpenCV's one-tap right border is left to the scalar loops) and, for
  * uint8, whose 4-byte gathers stay inside the row. uint8 packs the fixed
  * weights of taps 2i and 2i+1 into one int32 as two int16, for multiply-add.
+ * Three-channel pixels one 8-value load covers (rgb_pixels: both taps'
+ * pixels) need no gathers: they read rgb_offset, and rgb_weight (float32)
+ * or fixed_pair (uint8). For float32, offset and weight then hold just the
+ * values from the last such pixel's on (the kernels' scalar tails).
  */
 typedef struct gather_table {
     int64_t values;      /* leading values of a row the gathers compute; 0: none */
@@ -342,8 +350,10 @@ typedef struct gather_table {
     float *weight;       /* [taps][values] */
     int32_t *fixed_pair; /* [taps / 2][values]: fixed weights of taps 2i, 2i+1 as int16 (low, high) */
     int32_t pair_step;   /* uint8 two taps always `cn` <= 3 bytes apart: one 4-byte gather reads both; else 0 */
-    int64_t rgb_pixels;  /* float32, 3 channels, adjacent taps: leading columns one 8-float load covers; else 0 */
-    float *rgb_weight;   /* [rgb_pixels][8]: w0 w0 w0 w1 w1 w1 0 0 */
+    int64_t rgb_pixels;  /* 3 channels, adjacent taps: leading columns one 8-value load covers; else 0 */
+    float *rgb_weight;   /* float32: [rgb_pixels][8]: w0 w0 w0 w1 w1 w1 0 0 */
+    int32_t *rgb_offset; /* [rgb_pixels]: element offset of each pixel's left tap */
+    int32_t *rgb_fixed;  /* uint8: [rgb_pixels][4]: fixed_pair of the pixel's 3 values, then 0 */
 } gather_table;
 
 /* Scalar gather of values [from, g->values): the SIMD variants' tails. */
@@ -370,6 +380,20 @@ static void gather_u8_tail(const uint8_t *src, const gather_table *g, int64_t fr
     }
 }
 
+/*
+ * The output rows of a float32 three-channel bilinear plane whose rows
+ * shrink, blended and resampled in one pass (see filter_plane_rgb): `count`
+ * (1 or 2) output rows, row i blending source rows src[i][0] and src[i][1]
+ * with weights w[i][0] and w[i][1] into out[i]. Two rows at a time keep four
+ * source streams in flight, which reads memory faster than two.
+ */
+typedef struct rgb_rows {
+    int32_t count;
+    const float *src[2][2];
+    float w[2][2];
+    float *out[2];
+} rgb_rows;
+
 #if RT_ARCH_X86
 /*
  * Float32 with three channels and two adjacent taps (bilinear): one 8-float
@@ -382,32 +406,73 @@ RT_TARGET_AVX2 static void gather_f32_rgb_avx2(const float *src, const gather_ta
     const __m256i upper = _mm256_setr_epi32(3, 4, 5, 3, 4, 5, 6, 7);
     int64_t d = 0;
     for (; d + 1 < g->rgb_pixels; d++) {
-        __m256 p = _mm256_mul_ps(_mm256_loadu_ps(src + g->offset[3 * d]), _mm256_loadu_ps(g->rgb_weight + 8 * d));
+        __m256 p = _mm256_mul_ps(_mm256_loadu_ps(src + g->rgb_offset[d]), _mm256_loadu_ps(g->rgb_weight + 8 * d));
         __m256 sum = _mm256_add_ps(p, _mm256_permutevar8x32_ps(p, upper));
         _mm_storeu_ps(out + 3 * d, _mm256_castps256_ps128(sum));
     }
     gather_f32_tail(src, g, 3 * d, out);
 }
 
+
 /*
- * gather_f32_rgb_avx2 fused with a two-row vertical blend: each pixel's 8
- * floats are blended from the two source rows as the vertical pass would
- * (same products, same sum), then resampled, so no blended row is written.
- * Returns the pixels done (all but the last of g->rgb_pixels).
+ * One pixel of gather_f32_rgb_avx2 fused with the two-row vertical blend:
+ * the 8 floats at `at` blended as the vertical pass would (same products,
+ * same sum), then weighed by `wx` and lanes 0-2 added to lanes 3-5. Returns
+ * the pixel in lanes 0-2 (lane 3: the next pixel's first value, garbage).
  */
-RT_TARGET_AVX2 static int64_t blend_rgb_avx2(const float *r0, const float *r1, float w0, float w1,
-                                             const gather_table *g, float *out) {
+RT_TARGET_AVX2 static inline __m128 blend_rgb_pixel_avx2(const float *r0, const float *r1, __m256 a, __m256 b,
+                                                         __m256 wx, __m256i upper) {
+    __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(r0), a), _mm256_mul_ps(_mm256_loadu_ps(r1), b));
+    __m256 p = _mm256_mul_ps(v, wx);
+    return _mm256_castps256_ps128(_mm256_add_ps(p, _mm256_permutevar8x32_ps(p, upper)));
+}
+
+/* Lanes 0-2 of v to out[0..2] only. */
+RT_TARGET_AVX2 static inline void store_rgb_avx2(float *out, __m128 v) {
+    _mm_storel_pi((__m64 *)out, v);
+    _mm_store_ss(out + 2, _mm_movehl_ps(v, v));
+}
+
+/*
+ * Columns [0, g->rgb_pixels) of the rows in r. Each 4-float store also
+ * writes the next pixel's first value, which that pixel then overwrites;
+ * the row's last pixel stores exactly three. Returns the pixels done.
+ */
+RT_TARGET_AVX2 static int64_t blend_rgb_avx2(const rgb_rows *r, const gather_table *g) {
     const __m256i upper = _mm256_setr_epi32(3, 4, 5, 3, 4, 5, 6, 7);
-    const __m256 a = _mm256_set1_ps(w0), b = _mm256_set1_ps(w1);
-    int64_t d = 0;
-    for (; d + 1 < g->rgb_pixels; d++) {
-        int64_t at = g->offset[3 * d];
-        __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(r0 + at), a), _mm256_mul_ps(_mm256_loadu_ps(r1 + at), b));
-        __m256 p = _mm256_mul_ps(v, _mm256_loadu_ps(g->rgb_weight + 8 * d));
-        __m256 sum = _mm256_add_ps(p, _mm256_permutevar8x32_ps(p, upper));
-        _mm_storeu_ps(out + 3 * d, _mm256_castps256_ps128(sum));
+    const int32_t *offset = g->rgb_offset;
+    const float *weight = g->rgb_weight;
+    const int64_t last = g->rgb_pixels - 1;
+    if (last < 0) {
+        return 0;
     }
-    return d;
+    const __m256 a0 = _mm256_set1_ps(r->w[0][0]), b0 = _mm256_set1_ps(r->w[0][1]);
+    const float *s00 = r->src[0][0], *s01 = r->src[0][1];
+    float *o0 = r->out[0];
+    if (r->count == 2) {
+        const __m256 a1 = _mm256_set1_ps(r->w[1][0]), b1 = _mm256_set1_ps(r->w[1][1]);
+        const float *s10 = r->src[1][0], *s11 = r->src[1][1];
+        float *o1 = r->out[1];
+        for (int64_t d = 0; d < last; d++) {
+            int64_t at = offset[d];
+            __m256 wx = _mm256_loadu_ps(weight + 8 * d);
+            _mm_storeu_ps(o0 + 3 * d, blend_rgb_pixel_avx2(s00 + at, s01 + at, a0, b0, wx, upper));
+            _mm_storeu_ps(o1 + 3 * d, blend_rgb_pixel_avx2(s10 + at, s11 + at, a1, b1, wx, upper));
+        }
+        int64_t at = offset[last];
+        __m256 wx = _mm256_loadu_ps(weight + 8 * last);
+        store_rgb_avx2(o1 + 3 * last, blend_rgb_pixel_avx2(s10 + at, s11 + at, a1, b1, wx, upper));
+    } else {
+        for (int64_t d = 0; d < last; d++) {
+            int64_t at = offset[d];
+            __m256 wx = _mm256_loadu_ps(weight + 8 * d);
+            _mm_storeu_ps(o0 + 3 * d, blend_rgb_pixel_avx2(s00 + at, s01 + at, a0, b0, wx, upper));
+        }
+    }
+    int64_t at = offset[last];
+    store_rgb_avx2(o0 + 3 * last,
+                   blend_rgb_pixel_avx2(s00 + at, s01 + at, a0, b0, _mm256_loadu_ps(weight + 8 * last), upper));
+    return last + 1;
 }
 
 RT_TARGET_AVX2 static void gather_f32_avx2(const float *src, const gather_table *g, float *out) {
@@ -456,7 +521,36 @@ RT_TARGET_AVX2 static void gather_u8_pairs_avx2(const uint8_t *src, const gather
     gather_u8_tail(src, g, k, out);
 }
 
+/*
+ * uint8 with three channels and adjacent taps: one 8-byte load at the left
+ * tap holds both taps' pixels; pshufb makes each channel's two bytes one
+ * int16 pair (the layout gather_u8_pairs_avx2 builds from its gathers) and
+ * multiply-add weighs them: two pixels per 256-bit vector, no gathers. Each
+ * 4-value store also writes the next pixel's first value, which that pixel
+ * then overwrites; the last pixel is scalar.
+ */
+RT_TARGET_AVX2 static void gather_u8_rgb_avx2(const uint8_t *src, const gather_table *g, int32_t *out) {
+    const __m128i lane = _mm_setr_epi8(0, -1, 3, -1, 1, -1, 4, -1, 2, -1, 5, -1, -1, -1, -1, -1);
+    const __m256i control = _mm256_set_m128i(lane, lane);
+    const int32_t *offset = g->rgb_offset, *weight = g->fixed_pair;
+    int64_t d = 0;
+    for (; d + 2 < g->rgb_pixels; d += 2) {
+        __m256i pixels = _mm256_set_m128i(_mm_loadl_epi64((const __m128i *)(src + offset[d + 1])),
+                                          _mm_loadl_epi64((const __m128i *)(src + offset[d])));
+        __m256i w = _mm256_set_m128i(_mm_loadu_si128((const __m128i *)(weight + 3 * d + 3)),
+                                     _mm_loadu_si128((const __m128i *)(weight + 3 * d)));
+        __m256i v = _mm256_madd_epi16(_mm256_shuffle_epi8(pixels, control), w);
+        _mm_storeu_si128((__m128i *)(out + 3 * d), _mm256_castsi256_si128(v));
+        _mm_storeu_si128((__m128i *)(out + 3 * d + 3), _mm256_extracti128_si256(v, 1));
+    }
+    gather_u8_tail(src, g, 3 * d, out);
+}
+
 RT_TARGET_AVX2 static void gather_u8_avx2(const uint8_t *src, const gather_table *g, int32_t *out) {
+    if (g->rgb_pixels) {
+        gather_u8_rgb_avx2(src, g, out);
+        return;
+    }
     if (g->pair_step) {
         gather_u8_pairs_avx2(src, g, out);
         return;
@@ -510,7 +604,34 @@ RT_TARGET_AVX512 static void gather_u8_pairs_avx512(const uint8_t *src, const ga
     gather_u8_tail(src, g, k, out);
 }
 
+/*
+ * gather_u8_rgb_avx2 four pixels at a time: one 128-bit lane per pixel, the
+ * results compacted to 12 values and stored under a mask (no overlap).
+ */
+RT_TARGET_AVX512 static void gather_u8_rgb_avx512(const uint8_t *src, const gather_table *g, int32_t *out) {
+    const __m128i lane = _mm_setr_epi8(0, -1, 3, -1, 1, -1, 4, -1, 2, -1, 5, -1, -1, -1, -1, -1);
+    const __m512i control = _mm512_broadcast_i32x4(lane);
+    const __m512i compact = _mm512_setr_epi32(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 0, 0, 0, 0);
+    const int32_t *offset = g->rgb_offset;
+    int64_t d = 0;
+    for (; d + 4 <= g->rgb_pixels; d += 4) {
+        __m256i low = _mm256_set_m128i(_mm_loadl_epi64((const __m128i *)(src + offset[d + 1])),
+                                       _mm_loadl_epi64((const __m128i *)(src + offset[d])));
+        __m256i high = _mm256_set_m128i(_mm_loadl_epi64((const __m128i *)(src + offset[d + 3])),
+                                        _mm_loadl_epi64((const __m128i *)(src + offset[d + 2])));
+        __m512i pixels = _mm512_inserti64x4(_mm512_castsi256_si512(low), high, 1);
+        __m512i v = _mm512_madd_epi16(_mm512_shuffle_epi8(pixels, control),
+                                      _mm512_loadu_si512((const void *)(g->rgb_fixed + 4 * d)));
+        _mm512_mask_storeu_epi32(out + 3 * d, 0x0FFF, _mm512_permutexvar_epi32(compact, v));
+    }
+    gather_u8_tail(src, g, 3 * d, out);
+}
+
 RT_TARGET_AVX512 static void gather_u8_avx512(const uint8_t *src, const gather_table *g, int32_t *out) {
+    if (g->rgb_pixels) {
+        gather_u8_rgb_avx512(src, g, out);
+        return;
+    }
     if (g->pair_step) {
         gather_u8_pairs_avx512(src, g, out);
         return;
@@ -650,6 +771,13 @@ RT_TARGET_AVX2 static void store_u8x8(uint8_t *out, __m256i v) {
     _mm_storel_epi64((__m128i *)out, _mm256_castsi256_si128(joined));
 }
 
+/*
+ * The vertical kernels below call _mm256_zeroupper() before their scalar
+ * tails: GCC 12 inserts no vzeroupper there (it does in the other kernels),
+ * and SSE code running with the upper register halves dirty (the tails, and
+ * whatever the caller runs next) pays for it: cv2.resize of uint8 took
+ * 0.33 ms instead of 0.107 ms right after one of our uint8 resizes.
+ */
 RT_TARGET_AVX2 static void vertical_float_avx2(const float *const *rows, const float *w, int32_t taps, int64_t n,
                                                void *out, int32_t to_u8) {
     int64_t x = 0;
@@ -665,23 +793,41 @@ RT_TARGET_AVX2 static void vertical_float_avx2(const float *const *rows, const f
             _mm256_storeu_ps((float *)out + x, v);
         }
     }
+    _mm256_zeroupper();
     vertical_float_tail(rows, w, taps, x, n, out, to_u8);
+}
+
+/* Sixteen int32 row values >> 4 as int16, in packs' per-lane order (bilinear rows stay below 2**19). */
+RT_TARGET_AVX2 static __m256i shifted_int16_avx2(const int32_t *row) {
+    return _mm256_packs_epi32(_mm256_srai_epi32(_mm256_loadu_si256((const __m256i *)row), 4),
+                              _mm256_srai_epi32(_mm256_loadu_si256((const __m256i *)(row + 8)), 4));
+}
+
+/*
+ * bilinear_u8_opencv on 16 values at a time in int16 lanes, as OpenCV's own
+ * vector code does: rows >> 4 fit in int16 (at most 255 * 2049 >> 4), so
+ * ((r >> 4) * w) >> 16 is the high half of an int16 product. Returns the
+ * values done.
+ */
+RT_TARGET_AVX2 static int64_t bilinear_u8_rows_avx2(const int32_t *r0, const int32_t *r1, int32_t w0, int32_t w1,
+                                                    int64_t n, uint8_t *out) {
+    const __m256i a = _mm256_set1_epi16((int16_t)w0), b = _mm256_set1_epi16((int16_t)w1);
+    const __m256i two = _mm256_set1_epi16(2), order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    int64_t x = 0;
+    for (; x + 16 <= n; x += 16) {
+        __m256i v = _mm256_add_epi16(_mm256_mulhi_epi16(shifted_int16_avx2(r0 + x), a),
+                                     _mm256_mulhi_epi16(shifted_int16_avx2(r1 + x), b));
+        v = _mm256_srai_epi16(_mm256_add_epi16(v, two), 2);
+        __m256i bytes = _mm256_permutevar8x32_epi32(_mm256_packus_epi16(v, v), order); /* undo both packs' lanes */
+        _mm_storeu_si128((__m128i *)(out + x), _mm256_castsi256_si128(bytes));
+    }
+    return x;
 }
 
 RT_TARGET_AVX2 static void vertical_u8_fixed_avx2(const int32_t *const *rows, const int32_t *w, int32_t taps,
                                                   int64_t n, uint8_t *out) {
     const __m256i half = _mm256_set1_epi32(1 << (2 * FIXED_BITS - 1));
-    int64_t x = 0;
-    if (taps == 2) {
-        const __m256i w0 = _mm256_set1_epi32(w[0]), w1 = _mm256_set1_epi32(w[1]), two = _mm256_set1_epi32(2);
-        for (; x + 8 <= n; x += 8) {
-            __m256i r0 = _mm256_srai_epi32(_mm256_loadu_si256((const __m256i *)(rows[0] + x)), 4);
-            __m256i r1 = _mm256_srai_epi32(_mm256_loadu_si256((const __m256i *)(rows[1] + x)), 4);
-            __m256i v = _mm256_add_epi32(_mm256_srai_epi32(_mm256_mullo_epi32(r0, w0), 16),
-                                         _mm256_srai_epi32(_mm256_mullo_epi32(r1, w1), 16));
-            store_u8x8(out + x, _mm256_srai_epi32(_mm256_add_epi32(v, two), 2));
-        }
-    }
+    int64_t x = taps == 2 ? bilinear_u8_rows_avx2(rows[0], rows[1], w[0], w[1], n, out) : 0;
     for (; taps != 2 && x + 8 <= n; x += 8) {
         __m256i v = _mm256_setzero_si256();
         for (int32_t j = 0; j < taps; j++) {
@@ -691,6 +837,7 @@ RT_TARGET_AVX2 static void vertical_u8_fixed_avx2(const int32_t *const *rows, co
         v = _mm256_srai_epi32(_mm256_add_epi32(v, half), 2 * FIXED_BITS);
         store_u8x8(out + x, v); /* packus saturates to [0, 255] as saturate_u8_fixed does */
     }
+    _mm256_zeroupper();
     const int32_t *tail[MAX_ROW_TAPS];
     for (int32_t j = 0; j < taps; j++) tail[j] = rows[j] + x;
     vertical_u8_fixed_scalar(tail, w, taps, n - x, out + x);
@@ -711,24 +858,14 @@ RT_TARGET_AVX512 static void vertical_float_avx512(const float *const *rows, con
             _mm512_storeu_ps((float *)out + x, v);
         }
     }
+    _mm256_zeroupper();
     vertical_float_tail(rows, w, taps, x, n, out, to_u8);
 }
 
 RT_TARGET_AVX512 static void vertical_u8_fixed_avx512(const int32_t *const *rows, const int32_t *w,
                                                       int32_t taps, int64_t n, uint8_t *out) {
     const __m512i half = _mm512_set1_epi32(1 << (2 * FIXED_BITS - 1));
-    int64_t x = 0;
-    if (taps == 2) {
-        const __m512i w0 = _mm512_set1_epi32(w[0]), w1 = _mm512_set1_epi32(w[1]), two = _mm512_set1_epi32(2);
-        for (; x + 16 <= n; x += 16) {
-            __m512i r0 = _mm512_srai_epi32(_mm512_loadu_si512((const void *)(rows[0] + x)), 4);
-            __m512i r1 = _mm512_srai_epi32(_mm512_loadu_si512((const void *)(rows[1] + x)), 4);
-            __m512i v = _mm512_add_epi32(_mm512_srai_epi32(_mm512_mullo_epi32(r0, w0), 16),
-                                         _mm512_srai_epi32(_mm512_mullo_epi32(r1, w1), 16));
-            v = _mm512_max_epi32(_mm512_srai_epi32(_mm512_add_epi32(v, two), 2), _mm512_setzero_si512());
-            _mm_storeu_si128((__m128i *)(out + x), _mm512_cvtusepi32_epi8(v));
-        }
-    }
+    int64_t x = taps == 2 ? bilinear_u8_rows_avx2(rows[0], rows[1], w[0], w[1], n, out) : 0; /* int16 lanes: faster */
     for (; taps != 2 && x + 16 <= n; x += 16) {
         __m512i v = _mm512_setzero_si512();
         for (int32_t j = 0; j < taps; j++) {
@@ -739,6 +876,7 @@ RT_TARGET_AVX512 static void vertical_u8_fixed_avx512(const int32_t *const *rows
         v = _mm512_max_epi32(v, _mm512_setzero_si512());
         _mm_storeu_si128((__m128i *)(out + x), _mm512_cvtusepi32_epi8(v));
     }
+    _mm256_zeroupper();
     const int32_t *tail[MAX_ROW_TAPS];
     for (int32_t j = 0; j < taps; j++) tail[j] = rows[j] + x;
     vertical_u8_fixed_scalar(tail, w, taps, n - x, out + x);
@@ -804,7 +942,7 @@ typedef void (*vertical_float_fn)(const float *const *, const float *, int32_t, 
 typedef void (*vertical_u8_fixed_fn)(const int32_t *const *, const int32_t *, int32_t, int64_t, uint8_t *);
 typedef void (*gather_f32_fn)(const float *, const gather_table *, float *);
 typedef void (*gather_u8_fn)(const uint8_t *, const gather_table *, int32_t *);
-typedef int64_t (*blend_rgb_fn)(const float *, const float *, float, float, const gather_table *, float *);
+typedef int64_t (*blend_rgb_fn)(const rgb_rows *, const gather_table *);
 
 /* The SIMD level's kernels; the scalar reference has no gathers (NULL): its loops do every column. */
 typedef struct resize_kernels {
@@ -907,12 +1045,12 @@ static int64_t taps_bytes(int64_t outputs, int32_t max_taps) {
     return outputs * (int64_t)sizeof(int32_t) * (1 + 3 * (int64_t)max_taps);
 }
 
-static void carve_taps(axis_taps *t, int64_t outputs, int32_t max_taps, uint8_t **cursor) {
+static void carve_taps(axis_taps *t, int64_t outputs, int32_t max_taps, int fixed, uint8_t **cursor) {
     t->max_taps = max_taps;
     t->count = (int32_t *)*cursor;
     t->index = t->count + outputs;
     t->weight = (float *)(t->index + outputs * max_taps);
-    t->fixed = (int32_t *)(t->weight + outputs * max_taps);
+    t->fixed = fixed ? (int32_t *)(t->weight + outputs * max_taps) : NULL;
     *cursor += taps_bytes(outputs, max_taps);
 }
 
@@ -955,8 +1093,9 @@ static int64_t rgb_columns(const axis_taps *t, int64_t columns, int64_t src_row_
     return d;
 }
 
-static void build_gather(const axis_taps *t, int64_t columns, int64_t cn, int32_t kind, int64_t src_row_values,
-                         gather_table *g) {
+/* `rgb`: the SIMD level has the three-channel float32 kernels (rgb_pixels stays 0 without). */
+static void build_gather(const axis_taps *t, int64_t columns, int64_t cn, int32_t kind, int rgb,
+                         int64_t src_row_values, gather_table *g) {
     int64_t n = columns * cn;
     g->values = n;
     g->taps = t->max_taps;
@@ -964,13 +1103,14 @@ static void build_gather(const axis_taps *t, int64_t columns, int64_t cn, int32_
     for (int64_t d = 0; d < columns && g->pair_step; d++) {
         g->pair_step = t->index[2 * d + 1] == t->index[2 * d] + 1 ? g->pair_step : 0;
     }
-    g->rgb_pixels = g->taps == 2 && cn == 3 && kind == ROWS_F32 ? rgb_columns(t, columns, src_row_values) : 0;
+    g->rgb_pixels = rgb && g->taps == 2 && cn == 3 ? rgb_columns(t, columns, src_row_values) : 0;
     for (int64_t d = 0; d < g->rgb_pixels; d++) {
-        for (int32_t i = 0; i < 8; i++) {
+        g->rgb_offset[d] = 3 * t->index[2 * d];
+        for (int32_t i = 0; i < 8 && kind == ROWS_F32; i++) {
             g->rgb_weight[8 * d + i] = i < 6 ? t->weight[2 * d + i / 3] : 0.0f;
         }
     }
-    for (int64_t d = 0; d < columns; d++) {
+    for (int64_t d = kind == ROWS_F32 && g->rgb_pixels ? g->rgb_pixels - 1 : 0; d < columns; d++) {
         for (int64_t c = 0; c < cn; c++) {
             int64_t k = d * cn + c;
             for (int32_t j = 0; j < g->taps; j++) {
@@ -978,11 +1118,16 @@ static void build_gather(const axis_taps *t, int64_t columns, int64_t cn, int32_
                 g->offset[j * n + k] = (int32_t)(t->index[tap] * cn + c);
                 g->weight[j * n + k] = t->weight[tap];
             }
-            for (int32_t j = 0; j < g->taps; j += 2) {
+            for (int32_t j = 0; j < g->taps && kind == ROWS_U8_FIXED; j += 2) {
                 uint32_t low = (uint16_t)(int16_t)t->fixed[d * t->max_taps + j];
                 uint32_t high = (uint16_t)(int16_t)t->fixed[d * t->max_taps + j + 1];
                 g->fixed_pair[(j / 2) * n + k] = (int32_t)(low | high << 16);
             }
+        }
+    }
+    for (int64_t d = 0; d < g->rgb_pixels && kind == ROWS_U8_FIXED; d++) {
+        for (int32_t i = 0; i < 4; i++) {
+            g->rgb_fixed[4 * d + i] = i < 3 ? g->fixed_pair[3 * d + i] : 0;
         }
     }
 }
@@ -1012,8 +1157,9 @@ static rt_status plan_filter(const image_batch *im, int32_t dtype, int64_t out_h
                     (gathers ? gather_bytes(plan->row_values, x_taps) : 0);
     RT_RETURN_NOT_OK(rt_pool_alloc(bytes, &plan->memory, err));
     uint8_t *cursor = plan->memory;
-    carve_taps(&plan->x, out_width, x_taps, &cursor);
-    carve_taps(&plan->y, out_height, y_taps, &cursor);
+    int fixed = plan->kind == ROWS_U8_FIXED;
+    carve_taps(&plan->x, out_width, x_taps, fixed, &cursor);
+    carve_taps(&plan->y, out_height, y_taps, fixed, &cursor);
     plan->slot_row = (int32_t *)cursor;
     cursor += sizeof(int32_t) * y_taps;
     cursor = (uint8_t *)(((uintptr_t)cursor + 63) & ~(uintptr_t)63);
@@ -1028,8 +1174,10 @@ static rt_status plan_filter(const image_batch *im, int32_t dtype, int64_t out_h
         plan->gather.weight = (float *)(plan->gather.offset + x_taps * n);
         plan->gather.fixed_pair = (int32_t *)(plan->gather.weight + x_taps * n);
         plan->gather.rgb_weight = (float *)(plan->gather.fixed_pair + x_taps / 2 * n);
+        plan->gather.rgb_offset = (int32_t *)(plan->gather.rgb_weight + 8 * (n / 3)); /* 13 * n / 3 <= 8 * n */
+        plan->gather.rgb_fixed = plan->gather.rgb_offset + n / 3;
         build_gather(&plan->x, gather_columns(&plan->x, out_width, im->cn, src_row_values, plan->kind), im->cn,
-                     plan->kind, src_row_values, &plan->gather);
+                     plan->kind, plan->kernels.blend_rgb != NULL, src_row_values, &plan->gather);
     }
     return RT_OK;
 }
@@ -1108,7 +1256,9 @@ static void filter_plane(filter_plan *plan, const uint8_t *src,
         const axis_taps *t = &plan->y;
         int32_t taps = t->count[y];
         const int32_t *needed = t->index + y * t->max_taps;
-        prefetch_rows(src, src_row_bytes, t, y + PREFETCH_AHEAD, out_height);
+        if (!plan->gather.rgb_pixels) { /* the RGB kernels read rows in order: the hardware prefetcher keeps up */
+            prefetch_rows(src, src_row_bytes, t, y + PREFETCH_AHEAD, out_height);
+        }
         const void *rows[MAX_ROW_TAPS];
         for (int32_t j = 0; j < taps; j++) {
             rows[j] = cached_row(plan, src, src_row_bytes, cn, needed[j], needed, taps);
@@ -1130,47 +1280,68 @@ static void filter_plane(filter_plan *plan, const uint8_t *src,
     }
 }
 
+/* Whether output row y of a vertical-first plane goes through the fused three-channel kernel. */
+static int fused_rgb_row(const filter_plan *plan, int64_t y) {
+    return plan->y.count[y] == 2 && plan->gather.rgb_pixels > 0 && plan->kernels.blend_rgb != NULL;
+}
+
+/*
+ * Output row y, and y + 1 when it is fused too, by the fused kernel; the
+ * columns it leaves (past gather.rgb_pixels) blend the source values from
+ * the first one they read on (taps only move right) and resample as usual.
+ * Returns the rows done.
+ */
+static int64_t fused_rgb_rows(const filter_plan *plan, const float *src, int64_t src_row_values, int64_t y,
+                              int64_t out_height, float *dst) {
+    const axis_taps *t = &plan->y;
+    rgb_rows r;
+    r.count = y + 1 < out_height && fused_rgb_row(plan, y + 1) ? 2 : 1;
+    for (int32_t i = 0; i < r.count; i++) {
+        for (int32_t j = 0; j < 2; j++) {
+            r.src[i][j] = src + (int64_t)t->index[(y + i) * t->max_taps + j] * src_row_values;
+            r.w[i][j] = t->weight[(y + i) * t->max_taps + j];
+        }
+        r.out[i] = dst + (y + i) * plan->row_values;
+    }
+    int64_t done = plan->kernels.blend_rgb(&r, &plan->gather), width = plan->row_values / 3;
+    if (done < width) {
+        int64_t from = (int64_t)plan->x.index[done * plan->x.max_taps] * 3;
+        float *blended = plan->slot_data;
+        for (int32_t i = 0; i < r.count; i++) {
+            const float *rest[2] = {r.src[i][0] + from, r.src[i][1] + from};
+            plan->kernels.vertical_float(rest, r.w[i], 2, src_row_values - from, blended + from, 0);
+            horizontal_f32(blended, &plan->x, done, width, 3, r.out[i]);
+        }
+    }
+    return r.count;
+}
+
 /*
  * Float32 planes whose rows shrink, vertical pass first: each output row
  * blends its source rows over the full width (contiguous loads the hardware
  * prefetcher follows), then resamples that one row horizontally from cache.
  * Fewer gathers than resampling every source row first, and the same
  * weights; only the order of float rounding differs from OpenCV's.
+ * Bilinear three-channel rows (the common case) fuse the two: blending only
+ * the 8 floats each output pixel reads, two output rows at a time.
  */
-/*
- * Bilinear three-channel rows: the fused kernel blends and resamples all
- * but the last few pixels; the rest blend the source elements from the
- * first one they read on (taps only move right) and resample as usual.
- */
-static void blend_and_resample_rgb(const filter_plan *plan, const float *const *rows, const float *w,
-                                   int64_t src_row_values, float *blended, float *out) {
-    const gather_table *g = &plan->gather;
-    int64_t done = plan->kernels.blend_rgb(rows[0], rows[1], w[0], w[1], g, out);
-    int64_t from = g->offset[3 * done];
-    const float *rest[2] = {rows[0] + from, rows[1] + from};
-    plan->kernels.vertical_float(rest, w, 2, src_row_values - from, blended + from, 0);
-    gather_f32_tail(blended, g, 3 * done, out);
-    horizontal_f32(blended, &plan->x, g->values / 3, plan->row_values / 3, 3, out);
-}
-
 static void filter_plane_vertical_first(filter_plan *plan, const float *src, int64_t src_row_values, int64_t cn,
                                         int64_t out_height, float *dst) {
     const axis_taps *t = &plan->y;
     float *blended = plan->slot_data;
-    for (int64_t y = 0; y < out_height; y++) {
+    for (int64_t y = 0; y < out_height;) {
+        if (fused_rgb_row(plan, y)) {
+            y += fused_rgb_rows(plan, src, src_row_values, y, out_height, dst);
+            continue;
+        }
         int32_t taps = t->count[y];
         const float *rows[MAX_ROW_TAPS];
         for (int32_t j = 0; j < taps; j++) {
             rows[j] = src + (int64_t)t->index[y * t->max_taps + j] * src_row_values;
         }
-        const float *w = t->weight + y * t->max_taps;
-        float *line = dst + y * plan->row_values;
-        if (taps == 2 && plan->gather.rgb_pixels > 1 && plan->kernels.blend_rgb) {
-            blend_and_resample_rgb(plan, rows, w, src_row_values, blended, line);
-            continue;
-        }
-        plan->kernels.vertical_float(rows, w, taps, src_row_values, blended, 0);
-        resample_row(plan, blended, cn, line);
+        plan->kernels.vertical_float(rows, t->weight + y * t->max_taps, taps, src_row_values, blended, 0);
+        resample_row(plan, blended, cn, dst + y * plan->row_values);
+        y++;
     }
 }
 
