@@ -113,7 +113,9 @@ static inline void lgamma_mid_dd(vd y, vm shifted, vd *h, vd *l) {
     vd one = vd_sel(shifted, vd_set(1.0), vd_set(0.0));
     vd vc = vd_min(vd_max(vd_add(y, one), vd_set(8.0)), vd_set(2047.0));
     vu j = vu_and(vu_sub(vu_shr(vd_bits(vc), 51), vu_set(2052)), vu_set(15));
-    vd t = vd_sub(vd_min(y, vd_set(2047.0)), vd_sub(vd_lookup16(LGAMMA_MID_MID, j), one)); /* exact */
+    /* c_j = 1.25 or 1.75 times 2^k: the exponent and first mantissa bit of vc, then the second bit set. */
+    vd c = vu_double(vu_or(vu_and(vd_bits(vc), vu_set(~0ull << 51)), vu_set(1ull << 50)));
+    vd t = vd_sub(vd_min(y, vd_set(2048.0)), vd_sub(c, one)); /* exact */
     vd t2 = vd_mul(t, t);
     vd odd = vd_lookup16(LGAMMA_MID_R[0], j), even = vd_lookup16(LGAMMA_MID_R[1], j);
     for (int k = 2; k < LGAMMA_MID_R_N; k += 2) {

@@ -163,6 +163,8 @@ static void test_special_values(void) {
         CHECK(check_same_value(run1(rt_math_lgamma, 1.0), 0.0) && check_same_value(run1(rt_math_lgamma, 2.0), 0.0));
         CHECK(check_same_value((double)run1f(rt_math_lgamma, 1.0f), 0.0));
         CHECK(run1(rt_math_lgamma, 2.5e305) < inf && run1(rt_math_lgamma, 2.6e305) == inf);
+        CHECK(ulp_error(run1(rt_math_lgamma, 2047.5), lgammal(2047.5L)) <= 1.0); /* the last half-octave's top */
+        CHECK(ulp_error(run1(rt_math_lgamma, 0x1.fffffffffffffp10), lgammal(0x1.fffffffffffffp10L)) <= 1.0);
         const double denormal_min = 5e-324;
         CHECK(ulp_error(run1(rt_math_lgamma, denormal_min), -logl((long double)denormal_min)) <= 0.5);
     }
