@@ -363,7 +363,8 @@ GAMMA_BAR = 2.0
 
 def gamma_points(rng, dtype) -> np.ndarray:
     """>= 100,000 points: log-uniform magnitudes of both signs over the whole domain, the poles'
-    neighbourhoods, lgamma's zeros, the overflow edge; exact negative integers are left to the specials."""
+    neighbourhoods, lgamma's zeros, the overflow edge, and (appended, so the others stay the same) the edges of
+    lgamma's half-octave pieces; exact negative integers are left to the specials."""
     f64 = dtype == np.float64
     tiny, huge, edge = (1e-310, 1e306, 171.62) if f64 else (1e-44, 3e38, 35.04)
     n = N_POINTS // 7
@@ -375,7 +376,11 @@ def gamma_points(rng, dtype) -> np.ndarray:
         rng.uniform(0.0, 10.0, n), rng.uniform(-12.0, 0.0, n), near_pole, near_zeros,
         rng.uniform(edge - 2, edge + 2, n // 2), -log_uniform(rng, n // 2, 10.0, 2e15 if f64 else 1e7, signed=False),
         rng.uniform(-190.0 if f64 else -45.0, -10.0, n),
-    ]).astype(dtype)
+    ])
+    # lgamma's half-octave pieces on [8, 2048): each edge 2^k, 1.5 2^k within 1/64 of it, and the top unit.
+    edges = np.array([b * m for b in 2.0 ** np.arange(3, 11) for m in (1.0, 1.5)] + [2048.0])
+    x = np.concatenate([x, rng.choice(edges, n // 8) * (1 + rng.uniform(-1 / 64, 1 / 64, n // 8)),
+                        rng.uniform(2046.0, 2048.5, n // 16)]).astype(dtype)
     return x[~((x <= 0) & (x == np.round(x)))]
 
 

@@ -77,8 +77,9 @@ def lgamma_pieces():
 
 
 def lgamma_mid_pieces():
-    """Rows [c, C0, C1, r_0 .. r_degree] on the 16 half-octaves from 8 and the worst error of R after
-    rounding, relative to lgamma at the piece's low end."""
+    """Rows [C0, C1, r_0 .. r_degree] on the 16 half-octaves from 8 (centred on c = 1.25 or 1.75 times a power
+    of 2, which gamma_body.h builds from the bits of x) and the worst error of R after rounding, relative to
+    lgamma at the piece's low end."""
     rows, worst = [], 0
     for j in range(16):
         low = mp.mpf(8) * 2 ** (j // 2) * (1 + mp.mpf(j % 2) / 2)
@@ -91,7 +92,7 @@ def lgamma_mid_pieces():
 
         r = remez(f, -half, half, LGAMMA_MID_DEGREE, weight=lambda t: 1, iterations=8)
         worst = max(worst, rounded_error(f, -half, half, r, weight=lambda t: 1) / mp.loggamma(low))
-        rows.append([c, c0, c1] + r)
+        rows.append([c0, c1] + r)
     return rows, worst
 
 
@@ -131,8 +132,8 @@ def main() -> None:
 
     rows, worst = lgamma_mid_pieces()
     print(f"/* lgamma(c_j + t) = C0 + C1 t + R_j(t) on the half-octaves [8, 12), [12, 16), ..., [1536, 2048), c_j "
-          f"their midpoints; max error of R after rounding {mp.nstr(worst, 3)} of lgamma */")
-    print_piece_tables("LGAMMA_MID", ("MID", "C0", "C1"), rows, LGAMMA_MID_DEGREE)
+          f"their midpoints (1.25 or 1.75 times a power of 2); max error of R after rounding {mp.nstr(worst, 3)} of lgamma */")
+    print_piece_tables("LGAMMA_MID", ("C0", "C1"), rows, LGAMMA_MID_DEGREE)
 
     top = mp.mpf(1) / STIRLING_FROM ** 2
     c = remez(stirling_g, mp.mpf(0), top, LGAMMA_G_DEGREE, iterations=8)

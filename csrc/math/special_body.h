@@ -183,6 +183,6 @@ static inline vd erfc_v(vd x) {
 }
 
 /* float64 lanes run fn_v, float32 lanes (widened to double) fn32_v of special_f32_body.h, which
- * instantiates the loops of all four functions. */
+ * instantiates the loops of all four functions but float64 lgamma's (two passes per block, gamma_body.h). */
 #define SPECIAL_UNARY_LOOPS(fn) \
     VEC_UNARY_LOOPS(SPECIAL_NAME(rt_sp_##fn##_f64), SPECIAL_NAME(rt_sp_##fn##_f32), fn##_v, fn##32_v)

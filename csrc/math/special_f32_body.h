@@ -227,7 +227,6 @@ static inline vd gamma32_v(vd x) {
 SPECIAL_UNARY_LOOPS(erf)
 SPECIAL_UNARY_LOOPS(erfc)
 SPECIAL_UNARY_LOOPS(gamma)
-VEC_UNARY_LOOP64(SPECIAL_NAME(rt_sp_lgamma_f64), lgamma_v)
 
 /*
  * float32 lgamma in blocks: the first pass takes Stirling's formula on every vector and notes the lanes

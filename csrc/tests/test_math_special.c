@@ -163,6 +163,8 @@ static void test_special_values(void) {
         CHECK(check_same_value(run1(rt_math_lgamma, 1.0), 0.0) && check_same_value(run1(rt_math_lgamma, 2.0), 0.0));
         CHECK(check_same_value((double)run1f(rt_math_lgamma, 1.0f), 0.0));
         CHECK(run1(rt_math_lgamma, 2.5e305) < inf && run1(rt_math_lgamma, 2.6e305) == inf);
+        CHECK(ulp_error(run1(rt_math_lgamma, 2047.5), lgammal(2047.5L)) <= 1.0); /* the last half-octave's top */
+        CHECK(ulp_error(run1(rt_math_lgamma, 0x1.fffffffffffffp10), lgammal(0x1.fffffffffffffp10L)) <= 1.0);
         const double denormal_min = 5e-324;
         CHECK(ulp_error(run1(rt_math_lgamma, denormal_min), -logl((long double)denormal_min)) <= 0.5);
     }
@@ -183,42 +185,53 @@ static void test_bad_arguments(void) {
 }
 
 /*
- * float32 lgamma runs its reflection (x < 0) in a second pass over 512-element blocks: a result must not
- * depend on where its x sits, so a long sparse-negative array (specials and block edges included) at an
- * odd offset gives the bits of one-element calls, on every level.
+ * lgamma (float32 and float64) runs its lanes below 8 (x < 0 included) in a second pass over 512-element
+ * blocks: a result must not depend on where its x sits, so a long sparse-negative array (specials and block
+ * edges included) at an odd offset gives the bits of one-element calls on every level, float64 the scalar
+ * reference's too, and in place (out is x) the same bits again.
  */
-static void test_lgamma32_blocks(void) {
+static void test_lgamma_blocks(void) {
     enum { M = 1500 };
-    static float x[M], out[M];
+    static double x[M], out[M], ref[M], in_place[M];
+    static float xf[M], out_f[M], in_place_f[M];
     rt_error err;
     for (int i = 0; i < M; i++) {
-        x[i] = (float)(check_uniform() * 1000.0);
+        x[i] = check_uniform() < 0.1 ? 2048.0 + check_uniform() * 1e6 : check_uniform() * 1000.0;
         if (check_uniform() < 0.05 || (i >= 508 && i < 520)) {
-            x[i] = (float)(-check_uniform() * 30.0);
+            x[i] = -check_uniform() * 30.0;
         }
+        xf[i] = (float)x[i];
     }
-    const float edges[] = {-INFINITY, INFINITY, NAN, -0.0f, 0.0f, -1.0f, -2.0f, -0x1p23f, -2.5f, 1.0f, 2.0f};
+    const double edges[] = {-INFINITY, INFINITY, NAN,  -0.0,    0.0,   -1.0, -2.0,    -0x1p23, -2.5,
+                            1.0,       2.0,      8.0,  2048.0,  0x1p990, 1e300, 0.5, -3000.5, 5e-324};
     for (size_t j = 0; j < sizeof edges / sizeof edges[0]; j++) {
         x[1023 + 2 * j] = edges[j];
+        xf[1023 + 2 * j] = (float)edges[j];
     }
+    CHECK(rt_force_impl(RT_SIMD_SCALAR, &err) == RT_OK);
+    CHECK(rt_math_lgamma(RT_DTYPE_FLOAT64, x, 1, M - 1, ref, &err) == RT_OK);
     for (int level = RT_SIMD_SCALAR; level <= RT_SIMD_WASM128; level++) {
         if (!rt_simd_supported(level)) {
             continue;
         }
         CHECK(rt_force_impl(level, &err) == RT_OK);
-        CHECK(rt_math_lgamma(RT_DTYPE_FLOAT32, x, 1, M - 1, out, &err) == RT_OK);
+        CHECK(rt_math_lgamma(RT_DTYPE_FLOAT64, x, 1, M - 1, out, &err) == RT_OK);
+        CHECK(rt_math_lgamma(RT_DTYPE_FLOAT32, xf, 1, M - 1, out_f, &err) == RT_OK);
         int mismatches = 0;
         for (int i = 1; i < M; i++) {
-            mismatches += !check_same_value(out[i - 1], run1f(rt_math_lgamma, x[i]));
+            mismatches += !check_same_value(out[i - 1], ref[i - 1]);
+            mismatches += !check_same_value(out[i - 1], run1(rt_math_lgamma, x[i]));
+            mismatches += !check_same_value(out_f[i - 1], run1f(rt_math_lgamma, xf[i]));
         }
         CHECK(mismatches == 0);
         /* In place (out is x): the second pass must not read the first pass's results. */
-        static float in_place[M];
         __builtin_memcpy(in_place, x, sizeof x);
-        CHECK(rt_math_lgamma(RT_DTYPE_FLOAT32, in_place, 1, M - 1, in_place + 1, &err) == RT_OK);
+        __builtin_memcpy(in_place_f, xf, sizeof xf);
+        CHECK(rt_math_lgamma(RT_DTYPE_FLOAT64, in_place, 1, M - 1, in_place + 1, &err) == RT_OK);
+        CHECK(rt_math_lgamma(RT_DTYPE_FLOAT32, in_place_f, 1, M - 1, in_place_f + 1, &err) == RT_OK);
         mismatches = 0;
         for (int i = 1; i < M; i++) {
-            mismatches += !check_same_value(in_place[i], out[i - 1]);
+            mismatches += !check_same_value(in_place[i], out[i - 1]) || !check_same_value(in_place_f[i], out_f[i - 1]);
         }
         CHECK(mismatches == 0);
     }
@@ -230,7 +243,7 @@ int main(void) {
         test_case(&CASES[i]);
     }
     test_special_values();
-    test_lgamma32_blocks();
+    test_lgamma_blocks();
     test_bad_arguments();
     return check_report("test_math_special");
 }
