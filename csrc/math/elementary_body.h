@@ -209,6 +209,17 @@ static inline vd tanh_v(vd x) {
     return vd_sel(vd_isnan(x), x, r);
 }
 
+/* a - b c exactly, where c is the correctly rounded a / b or sqrt a (c = b): one FMA, or two_prod. */
+static inline vd exact_residual(vd a, vd b, vd c) {
+#if VEC_HAS_FMA
+    return vd_mla(vd_neg(b), c, a);
+#else
+    vd p, e;
+    vd_two_prod(b, c, &p, &e);
+    return vd_sub(vd_sub(a, p), e);
+#endif
+}
+
 /*
  * atan(a / b) = wh + wl for 0 <= a <= b with b in [2^-900, 2^960] and a / b >= 2^-30, or b = 1
  * (atan: any a in [0, 1]); relative error ~2^-60 before the caller's last rounding.
@@ -233,8 +244,9 @@ static inline void atan_ratio(vd a, vd b, vd *wh, vd *wl) {
     vd_two_prod(uh, dh, &p, &e);
     vd ul = vd_mul(vd_sub(vd_sub(vd_sub(num, p), e), vd_mul(uh, dl)), inv);
     vd z = vd_mul(uh, uh);
-    /* atan(uh + ul) = atan uh + ul / (1 + z): ul (1 - z) is within z^2 < 2^-10 of the last term. */
-    vd rest = vd_mla(vd_mul(uh, z), vd_poly(z, ATAN_P, 7), vd_mla(vd_neg(ul), z, ul));
+    /* atan(uh + ul) = atan uh + ul / (1 + z), and ul (1 - z) is within z^2 < 2^-10 of ul / (1 + z):
+     * uh z P(z) + ul (1 - z) = (uh P(z) - ul) z + ul. */
+    vd rest = vd_mla(vd_mla(uh, vd_poly(z, ATAN_P, 7), vd_neg(ul)), z, ul);
     vd ch = vd_sel(r3, vd_set(PI_4_HI), vd_sel(r2, vd_set(ATAN_HALF_HI), vd_sel(r1, vd_set(ATAN_QUARTER_HI), zero)));
     vd cl = vd_sel(r3, vd_set(PI_4_LO), vd_sel(r2, vd_set(ATAN_HALF_LO), vd_sel(r1, vd_set(ATAN_QUARTER_LO), zero)));
     vd t;
@@ -250,17 +262,17 @@ static inline vd offset_sum(vd base_hi, vd base_lo, vd sign, vd wh, vd wl) {
 }
 
 static inline vd atan_v(vd x) {
-    /* atan|x| rounds to pi/2 long before 2^600; the clamp keeps inf (and the wasm product's split) finite. */
-    vd ax = vd_min(vd_abs(x), vd_set(0x1p600));
+    /* atan|x| rounds to pi/2 long before 2^600; the clamp keeps inf (and the wasm product's split)
+     * finite. vd_min and vd_max return their second operand when one is NaN: a NaN x flows through. */
     vd one = vd_set(1.0), zero = vd_set(0.0);
+    vd ax = vd_min(vd_set(0x1p600), vd_abs(x));
     vm big = vd_gt(ax, one);
     vd wh, wl;
     /* |x| > 1: atan |x| = pi/2 - atan(1 / |x|), with b = 1 below 1 (uh = a exactly). */
-    atan_ratio(vd_min(ax, one), vd_max(ax, one), &wh, &wl);
+    atan_ratio(vd_min(one, ax), vd_max(one, ax), &wh, &wl);
     vd r = offset_sum(vd_sel(big, vd_set(PI_2_HI), zero), vd_sel(big, vd_set(PI_2_LO), zero),
                       vd_sel(big, vd_set(-1.0), one), wh, wl);
-    r = vd_copysign(r, x);
-    return vd_sel(vd_isnan(x), x, r);
+    return vd_copysign(r, x);
 }
 
 /*
@@ -315,52 +327,44 @@ static inline vd atan2_v(vd y, vd x) {
 static inline void asin_half(vd ax, vm big, vd *yh, vd *yl) {
     vd zb = vd_mla(ax, vd_set(-0.5), vd_set(0.5));
     vd s = vd_sqrt(zb);
-#if VEC_HAS_FMA
-    vd resid = vd_mla(vd_neg(s), s, zb);
-#else
-    vd p, e;
-    vd_two_prod(s, s, &p, &e);
-    vd resid = vd_sub(vd_sub(zb, p), e);
-#endif
-    vd half_z = vd_mul(zb, vd_set(0.5));
-    vd y0 = vu_double(vu_sub(vu_set(0x5fe6eb50c7b537a9ull), vu_shr(vd_bits(zb), 1))); /* 1/sqrt z to 3.5% */
-    vd y1 = vd_mla(y0, vd_mla(vd_neg(vd_mul(half_z, y0)), y0, vd_set(0.5)), y0);
-    vd sl = vd_sel(big, vd_mul(vd_mul(resid, y1), vd_set(0.5)), vd_set(0.0));
+    /* 1/(2 sqrt z) to 3.5% from the bit pattern (the classic 1/sqrt constant less one in the exponent). */
+    vd half_rsqrt = vu_double(vu_sub(vu_set(0x5fe6eb50c7b537a9ull - (1ull << 52)), vu_shr(vd_bits(zb), 1)));
+    vd sl = vd_sel(big, vd_mul(exact_residual(zb, s, s), half_rsqrt), vd_set(0.0));
     vd sh = vd_sel(big, s, ax);
     vd z = vd_sel(big, zb, vd_mul(ax, ax));
     *yh = sh;
     *yl = vd_mla(vd_mul(sh, z), vd_poly(z, ASIN_R, 13), sl);
 }
 
-/* asin |x| = |x| + ... for |x| <= 1/2, pi/2 - 2 asin s beyond; sign of x, NaN outside [-1, 1]. */
+/*
+ * asin |x| = |x| + ... for |x| <= 1/2, pi/2 - 2 asin s beyond; sign of x, +NaN outside [-1, 1]
+ * (there z < 0). A NaN x takes the |x| <= 1/2 path and stays NaN, with its sign.
+ */
 static inline vd asin_v(vd x) {
     vd ax = vd_abs(x);
     vm outside = vd_gt(ax, vd_set(1.0));
-    ax = vd_min(ax, vd_set(1.0));
     vm big = vd_gt(ax, vd_set(0.5));
     vd yh, yl, zero = vd_set(0.0);
     asin_half(ax, big, &yh, &yl);
     vd r = offset_sum(vd_sel(big, vd_set(PI_2_HI), zero), vd_sel(big, vd_set(PI_2_LO), zero),
                       vd_sel(big, vd_set(-2.0), vd_set(1.0)), yh, yl);
-    r = vd_copysign(r, x);
-    r = vd_sel(outside, vd_set(__builtin_nan("")), r);
-    return vd_sel(vd_isnan(x), x, r);
+    return vd_sel(outside, vd_set(__builtin_nan("")), vd_copysign(r, x));
 }
 
-/* acos x = pi/2 - asin x for |x| <= 1/2, 2 asin s for x > 1/2, pi - 2 asin s for x < -1/2. */
+/*
+ * acos x = pi/2 - asin x for |x| <= 1/2, 2 asin s for x > 1/2, pi - 2 asin s for x < -1/2. Outside
+ * [-1, 1] z < 0 and its square root is NaN, as is every result of a NaN x: the absolute value makes
+ * each of them +NaN (acos is never negative; acos 1 = +0).
+ */
 static inline vd acos_v(vd x) {
     vd ax = vd_abs(x);
-    vm outside = vd_gt(ax, vd_set(1.0));
-    ax = vd_min(ax, vd_set(1.0));
     vm big = vd_gt(ax, vd_set(0.5)), negative = vd_lt(x, vd_set(0.0));
     vd yh, yl, zero = vd_set(0.0);
     asin_half(ax, big, &yh, &yl);
     vd base_hi = vd_sel(big, vd_sel(negative, vd_set(PI_HI), zero), vd_set(PI_2_HI));
     vd base_lo = vd_sel(big, vd_sel(negative, vd_set(PI_LO), zero), vd_set(PI_2_LO));
     vd sign = vd_sel(big, vd_sel(negative, vd_set(-2.0), vd_set(2.0)), vd_sel(negative, vd_set(1.0), vd_set(-1.0)));
-    vd r = offset_sum(base_hi, base_lo, sign, yh, yl);
-    r = vd_sel(outside, vd_set(__builtin_nan("")), r);
-    return vd_sel(vd_isnan(x), x, r);
+    return vd_abs(offset_sum(base_hi, base_lo, sign, yh, yl));
 }
 
 /* --------------------------------------------------------------- loops */
