@@ -221,17 +221,17 @@ static inline vd exact_residual(vd a, vd b, vd c) {
 }
 
 /*
- * atan(a / b) = wh + wl for 0 <= a <= b with b in [2^-900, 2^960] and a / b >= 2^-30, or b = 1
- * (atan: any a in [0, 1]); relative error ~2^-60 before the caller's last rounding.
+ * atan(a / b) = (ch + cl) + uh + rest for 0 <= a <= b with b in [2^-900, 2^960] and a / b >= 2^-30,
+ * or b = 1 (atan: any a in [0, 1]); relative error ~2^-57 before the caller's last rounding.
  * t = a / b is reduced to u = (t - c) / (1 + c t) with c in {0, 1/4, 1/2, 1} chosen by comparing a
  * with b t_i (no division; t_i the tangents halfway between the centres' angles), so |u| <= 0.16228
- * and atan t = atan c + u + u^3 P(u^2). The numerator a - c b is exact (Sterbenz: each c is used
- * only where a / (c b) is in [1/2, 2]), the denominator b + c a is kept as dh + dl (fast two-sum),
- * and the quotient as uh + ul: uh = num / dh correctly rounded, so num - uh dh is exact (one FMA,
- * exact_residual), and ul = (num - uh (dh + dl)) (1 / dh). The second division costs less than the
- * products of a reciprocal-based quotient (one division, four more multiplications: 4% slower).
+ * and atan t = atan c + u + u^3 P(u^2), atan c = ch + cl. The numerator a - c b is exact (Sterbenz:
+ * each c is used only where a / (c b) is in [1/2, 2]), the denominator b + c a is kept as dh + dl
+ * (fast two-sum), and the quotient as uh + ul: uh = num / dh correctly rounded, so num - uh dh is
+ * exact (one FMA, exact_residual), and ul = (num - uh (dh + dl)) (1 / dh), which the caller gets
+ * inside rest. The second division costs less than the products of a reciprocal-based quotient.
  */
-static inline void atan_ratio(vd a, vd b, vd *wh, vd *wl) {
+static inline void atan_ratio(vd a, vd b, vd *ch, vd *cl, vd *uh_out, vd *rest) {
     vm r1 = vd_gt(a, vd_mul(b, vd_set(0.125)));
     vm r2 = vd_gt(a, vd_mul(b, vd_set(ATAN_T2))), r3 = vd_gt(a, vd_mul(b, vd_set(ATAN_T3)));
     vd zero = vd_set(0.0);
@@ -244,12 +244,10 @@ static inline void atan_ratio(vd a, vd b, vd *wh, vd *wl) {
     vd z = vd_mul(uh, uh);
     /* atan(uh + ul) = atan uh + ul / (1 + z), and ul (1 - z) is within z^2 < 2^-10 of ul / (1 + z):
      * uh z P(z) + ul (1 - z) = (uh P(z) - ul) z + ul. */
-    vd rest = vd_mla(vd_mla(uh, vd_poly(z, ATAN_P, 7), vd_neg(ul)), z, ul);
-    vd ch = vd_sel(r3, vd_set(PI_4_HI), vd_sel(r2, vd_set(ATAN_HALF_HI), vd_sel(r1, vd_set(ATAN_QUARTER_HI), zero)));
-    vd cl = vd_sel(r3, vd_set(PI_4_LO), vd_sel(r2, vd_set(ATAN_HALF_LO), vd_sel(r1, vd_set(ATAN_QUARTER_LO), zero)));
-    vd t;
-    vd_fast_two_sum(ch, uh, wh, &t); /* ch >= 0.24 > |uh| or ch = 0 */
-    *wl = vd_add(t, vd_add(cl, rest));
+    *rest = vd_mla(vd_mla(uh, vd_poly(z, ATAN_P, 7), vd_neg(ul)), z, ul);
+    *uh_out = uh;
+    *ch = vd_sel(r3, vd_set(PI_4_HI), vd_sel(r2, vd_set(ATAN_HALF_HI), vd_sel(r1, vd_set(ATAN_QUARTER_HI), zero)));
+    *cl = vd_sel(r3, vd_set(PI_4_LO), vd_sel(r2, vd_set(ATAN_HALF_LO), vd_sel(r1, vd_set(ATAN_QUARTER_LO), zero)));
 }
 
 /* base + sign (wh + wl) rounded once, sign in {+-1, +-2}, where |base_hi| >= |sign wh| or base = 0. */
@@ -259,27 +257,41 @@ static inline vd offset_sum(vd base_hi, vd base_lo, vd sign, vd wh, vd wl) {
     return vd_add(h, vd_add(e, vd_mla(sign, wl, base_lo)));
 }
 
+/*
+ * base + sign atan(a / b) rounded once (sign +-1), from atan_ratio's parts. The constant part
+ * base + sign (ch + cl) is summed first, while the division runs (|base_hi| >= ch or base = 0),
+ * then uh joins it by a fast two-sum (|base + sign ch| >= 0.24 > |uh|, or it is 0) and rest last:
+ * the chain after the quotient is two additions shorter than offset_sum over (ch + uh) + ...
+ */
+static inline vd angle_sum(vd base_hi, vd base_lo, vd sign, vd ch, vd cl, vd uh, vd rest) {
+    vd bh, be, h, e;
+    vd_fast_two_sum(base_hi, vd_mul(sign, ch), &bh, &be);
+    vd bl = vd_add(be, vd_mla(sign, cl, base_lo));
+    vd_fast_two_sum(bh, vd_mul(sign, uh), &h, &e);
+    return vd_add(h, vd_add(e, vd_mla(sign, rest, bl)));
+}
+
 static inline vd atan_v(vd x) {
     /* atan|x| rounds to pi/2 long before 2^600; the clamp keeps inf (and the wasm product's split)
      * finite. vd_min and vd_max return their second operand when one is NaN: a NaN x flows through. */
     vd one = vd_set(1.0), zero = vd_set(0.0);
     vd ax = vd_min(vd_set(0x1p600), vd_abs(x));
     vm big = vd_gt(ax, one);
-    vd wh, wl;
+    vd ch, cl, uh, rest;
     /* |x| > 1: atan |x| = pi/2 - atan(1 / |x|), with b = 1 below 1 (uh = a exactly). */
-    atan_ratio(vd_min(one, ax), vd_max(one, ax), &wh, &wl);
-    vd r = offset_sum(vd_sel(big, vd_set(PI_2_HI), zero), vd_sel(big, vd_set(PI_2_LO), zero),
-                      vd_sel(big, vd_set(-1.0), one), wh, wl);
+    atan_ratio(vd_min(one, ax), vd_max(one, ax), &ch, &cl, &uh, &rest);
+    vd r = angle_sum(vd_sel(big, vd_set(PI_2_HI), zero), vd_sel(big, vd_set(PI_2_LO), zero),
+                     vd_sel(big, vd_set(-1.0), one), ch, cl, uh, rest);
     return vd_copysign(r, x);
 }
 
 /*
- * atan(a / b) for finite 0 <= a <= b, b > 0: atan_ratio after scaling both by 2^-100 or 2^600 when
- * b is outside [2^-900, 2^960] (a rare vector branch). Where a / b < 2^-30 (also rare; it covers a
- * scaled a that lost bits, and quotients whose tail would underflow) atan(a / b) rounds as a / b
- * itself (a / b - atan(a / b) < 2^-61.6 a / b): divided out directly.
+ * atan_ratio for finite 0 <= a <= b, b > 0, after scaling both by 2^-100 or 2^600 when b is outside
+ * [2^-900, 2^960] (a rare vector branch). Where a / b < 2^-30 (also rare; it covers a scaled a that
+ * lost bits, and quotients whose tail would underflow; c = 0 there, so ch = cl = 0) atan(a / b)
+ * rounds as a / b itself (a / b - atan(a / b) < 2^-61.6 a / b): divided out directly.
  */
-static inline void atan_ratio_any(vd a, vd b, vd *wh, vd *wl) {
+static inline void atan_ratio_any(vd a, vd b, vd *ch, vd *cl, vd *uh, vd *rest) {
     vm big = vd_gt(b, vd_set(0x1p960)), small = vd_lt(b, vd_set(0x1p-900));
     vd as = a, bs = b;
     if (vm_any(vm_or(big, small))) {
@@ -287,11 +299,11 @@ static inline void atan_ratio_any(vd a, vd b, vd *wh, vd *wl) {
         as = vd_mul(a, scale);
         bs = vd_mul(b, scale);
     }
-    atan_ratio(as, bs, wh, wl);
-    vm tiny = vd_lt(*wh, vd_set(0x1p-30));
+    atan_ratio(as, bs, ch, cl, uh, rest);
+    vm tiny = vd_lt(vd_add(*ch, *uh), vd_set(0x1p-30)); /* uh is the reduced quotient: ch + uh is ~atan t */
     if (vm_any(tiny)) {
-        *wh = vd_sel(tiny, vd_div(a, b), *wh);
-        *wl = vd_sel(tiny, vd_set(0.0), *wl);
+        *uh = vd_sel(tiny, vd_div(a, b), *uh);
+        *rest = vd_sel(tiny, vd_set(0.0), *rest);
     }
 }
 
@@ -305,13 +317,13 @@ static inline vd atan2_v(vd y, vd x) {
     b2 = vd_sel(vm_and(vd_eq(a2, zero), vd_eq(b2, zero)), one, b2);
     /* The angle of (b2, a2): atan(min / max), reflected about pi/4 when a2 > b2 and about pi/2 when x < 0. */
     vm swap = vd_gt(a2, b2), x_negative = vd_signbit(x);
-    vd wh, wl;
-    atan_ratio_any(vd_min(a2, b2), vd_max(a2, b2), &wh, &wl);
+    vd ch, cl, uh, rest;
+    atan_ratio_any(vd_min(a2, b2), vd_max(a2, b2), &ch, &cl, &uh, &rest);
     vd base_hi = vd_sel(swap, vd_set(PI_2_HI), vd_sel(x_negative, vd_set(PI_HI), zero));
     vd base_lo = vd_sel(swap, vd_set(PI_2_LO), vd_sel(x_negative, vd_set(PI_LO), zero));
     vd sign = vd_sel(swap, vd_set(-1.0), one);
     sign = vd_sel(x_negative, vd_neg(sign), sign);
-    vd r = vd_copysign(offset_sum(base_hi, base_lo, sign, wh, wl), y);
+    vd r = vd_copysign(angle_sum(base_hi, base_lo, sign, ch, cl, uh, rest), y);
     return vd_sel(vd_isnan(x), x, vd_sel(vd_isnan(y), y, r));
 }
 
