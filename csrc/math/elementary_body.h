@@ -308,13 +308,17 @@ static inline void atan_ratio_any(vd a, vd b, vd *ch, vd *cl, vd *uh, vd *rest) 
 }
 
 static inline vd atan2_v(vd y, vd x) {
-    vd a = vd_abs(y), b = vd_abs(x);
+    vd a2 = vd_abs(y), b2 = vd_abs(x);
     vd inf = vd_set(__builtin_inf()), one = vd_set(1.0), zero = vd_set(0.0);
-    vm a_inf = vd_eq(a, inf), b_inf = vd_eq(b, inf);
-    /* Infinities and (0, 0) become finite points with the same angle. */
-    vd a2 = vd_sel(a_inf, one, vd_sel(b_inf, zero, a));
-    vd b2 = vd_sel(b_inf, one, vd_sel(a_inf, zero, b));
-    b2 = vd_sel(vm_and(vd_eq(a2, zero), vd_eq(b2, zero)), one, b2);
+    vd m = vd_max(a2, b2);
+    if (vm_any(vm_or(vd_eq(m, inf), vd_eq(m, zero)))) { /* a rare vector branch */
+        /* Infinities and (0, 0) become finite points with the same angle. */
+        vm a_inf = vd_eq(a2, inf), b_inf = vd_eq(b2, inf);
+        vd a = a2, b = b2;
+        a2 = vd_sel(a_inf, one, vd_sel(b_inf, zero, a));
+        b2 = vd_sel(b_inf, one, vd_sel(a_inf, zero, b));
+        b2 = vd_sel(vm_and(vd_eq(a2, zero), vd_eq(b2, zero)), one, b2);
+    }
     /* The angle of (b2, a2): atan(min / max), reflected about pi/4 when a2 > b2 and about pi/2 when x < 0. */
     vm swap = vd_gt(a2, b2), x_negative = vd_signbit(x);
     vd ch, cl, uh, rest;
@@ -324,7 +328,10 @@ static inline vd atan2_v(vd y, vd x) {
     vd sign = vd_sel(swap, vd_set(-1.0), one);
     sign = vd_sel(x_negative, vd_neg(sign), sign);
     vd r = vd_copysign(angle_sum(base_hi, base_lo, sign, ch, cl, uh, rest), y);
-    return vd_sel(vd_isnan(x), x, vd_sel(vd_isnan(y), y, r));
+    if (vm_any(vd_isnan(vd_add(x, y)))) { /* NaN (or inf - inf) somewhere: return the NaN input */
+        r = vd_sel(vd_isnan(x), x, vd_sel(vd_isnan(y), y, r));
+    }
+    return r;
 }
 
 /*
