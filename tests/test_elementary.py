@@ -155,6 +155,56 @@ def test_float32_bit_patterns_match_the_native_scalar_reference(backend):
             assert _same_bits(call(), reference[name]), (name, level)
 
 
+def _near(points, width, n, rng):
+    """n points within a relative `width` of each of `points`, both signs."""
+    centres = np.repeat(np.asarray(points, dtype=np.float64), n)
+    x = centres * (1 + rng.uniform(-width, width, len(centres)))
+    return np.where(rng.random(len(x)) < 0.5, -x, x)
+
+
+# float64 asin/acos switch to s = sqrt((1 - |x|) / 2) above 1/2; atan/atan2 change their centre c at
+# t = 1/8, tan((atan 1/4 + atan 1/2) / 2), tan((atan 1/2 + pi/4) / 2) and reflect at 1 (docs/math.md).
+ATAN_SWITCHES = [0.125, 0.36992407621548122, 0.72075922005612644, 1.0]
+
+
+def test_float64_reduction_switches(backend):
+    """asin, acos, atan, atan2 next to where their reductions change (where the error bound is
+    largest: docs/math.md), against mpmath: within the documented 0.72 ULP bound, and every SIMD
+    level identical."""
+    rng = np.random.default_rng(11)
+    cases = {
+        "asin": _near([0.5, 0.25, 1.0], 0.02, 1500, rng),
+        "acos": _near([0.5, 0.25, 1.0], 0.02, 1500, rng),
+        "atan": _near(ATAN_SWITCHES + [1 / t for t in ATAN_SWITCHES], 0.01, 500, rng),
+    }
+    cases["asin"], cases["acos"] = (np.clip(v, -1, 1) for v in (cases["asin"], cases["acos"]))
+    for name, x in cases.items():
+        hi, lo = mp_reference(name, x)
+        rt_pandas.force_simd("scalar")
+        reference = getattr(rtm, name)(x)
+        assert max_ulp(reference, hi, lo) <= 0.72, name
+        for level in rt_pandas.simd_levels():
+            rt_pandas.force_simd(level)
+            assert np.array_equal(getattr(rtm, name)(x), reference), (name, level)
+    # atan2: the same ratios at magnitudes that take the scaled (huge, tiny) and direct paths.
+    ratio = np.abs(_near(ATAN_SWITCHES, 0.01, 400, rng))
+    x = np.copysign(10.0 ** rng.choice([-305.0, -200.0, 0.0, 200.0, 307.0], len(ratio)), rng.random(len(ratio)) - 0.5)
+    y = np.copysign(ratio * np.abs(x), rng.random(len(ratio)) - 0.5)
+    swap = rng.random(len(x)) < 0.5
+    x, y = np.where(swap, y, x), np.where(swap, x, y)
+    hi, lo = np.empty(len(x)), np.empty(len(x))
+    for i, (yi, xi) in enumerate(zip(y.tolist(), x.tolist())):
+        exact = mpmath.atan2(yi, xi)
+        hi[i], lo[i] = float(exact), float(exact - mpmath.mpf(float(exact)))
+    rt_pandas.force_simd("scalar")
+    reference = rtm.atan2(y, x)
+    assert max_ulp(reference, hi, lo) <= 0.72
+    for level in rt_pandas.simd_levels():
+        rt_pandas.force_simd(level)
+        assert np.array_equal(rtm.atan2(y, x), reference), level
+    rt_pandas.force_simd(None)
+
+
 def _mp_atan2_f32(y, x):
     hi = np.empty(len(x))
     lo = np.empty(len(x))

@@ -26,6 +26,9 @@ static const double SQRT2 = 0x1.6a09e667f3bcdp0;
 static const double PI_HI = 0x1.921fb54442d18p1, PI_LO = 0x1.1a62633145c07p-53;
 static const double PI_2_HI = 0x1.921fb54442d18p0, PI_2_LO = 0x1.1a62633145c07p-54;
 static const double ATAN_HALF_HI = 0x1.dac670561bb4fp-2, ATAN_HALF_LO = 0x1.a2b7f222f65e2p-56;
+static const double ATAN_QUARTER_HI = 0x1.f5b75f92c80ddp-3, ATAN_QUARTER_LO = 0x1.8ab6e3cf7afbdp-57;
+/* atan's range thresholds: tan((atan(1/4) + atan(1/2)) / 2) and tan((atan(1/2) + pi/4) / 2). */
+static const double ATAN_T2 = 0x1.7acd608564de1p-2, ATAN_T3 = 0x1.71075a3cdcf19p-1;
 static const double PI_4_HI = 0x1.921fb54442d18p-1, PI_4_LO = 0x1.1a62633145c07p-55;
 
 /*
@@ -206,119 +209,179 @@ static inline vd tanh_v(vd x) {
     return vd_sel(vd_isnan(x), x, r);
 }
 
+/* a - b c exactly, where c is the correctly rounded a / b or sqrt a (c = b): one FMA, or two_prod. */
+static inline vd exact_residual(vd a, vd b, vd c) {
+#if VEC_HAS_FMA
+    return vd_mla(vd_neg(b), c, a);
+#else
+    vd p, e;
+    vd_two_prod(b, c, &p, &e);
+    return vd_sub(vd_sub(a, p), e);
+#endif
+}
+
 /*
- * The angle of the point (b, a) (a = ah + al >= 0, b = bh + bl >= 0, the
- * point's x coordinate negative where `x_negative`), in [0, pi].
- * The smaller of a, b over the larger is t in [0, 1]; with c in {0, 1/2, 1}
- * chosen by t, atan t = atan c + atan u, u = (n - c d) / (d + c n), |u| <= 7/16,
- * and atan u = u + u z P(z) (z = u^2, near-minimax, error < 2^-60).
- * The quadrant gives base + sigma * (atan c + atan u) with base in {0, pi/2, pi}.
+ * atan(a / b) = (ch + cl) + uh + rest for 0 <= a <= b with b in [2^-900, 2^960] and a / b >= 2^-30,
+ * or b = 1 (atan: any a in [0, 1]); relative error ~2^-57 before the caller's last rounding.
+ * t = a / b is reduced to u = (t - c) / (1 + c t) with c in {0, 1/4, 1/2, 1} chosen by comparing a
+ * with b t_i (no division; t_i the tangents halfway between the centres' angles), so |u| <= 0.16228
+ * and atan t = atan c + u + u^3 P(u^2), atan c = ch + cl. The numerator a - c b is exact (Sterbenz:
+ * each c is used only where a / (c b) is in [1/2, 2]), the denominator b + c a is kept as dh + dl
+ * (fast two-sum), and the quotient as uh + ul: uh = num / dh correctly rounded, so num - uh dh is
+ * exact (one FMA, exact_residual), and ul = (num - uh (dh + dl)) (1 / dh), which the caller gets
+ * inside rest. The second division costs less than the products of a reciprocal-based quotient.
  */
-static inline vd angle_core(vd ah, vd al, vd bh, vd bl, vm x_negative) {
-    vm swap = vd_gt(ah, bh);
-    vd nh = vd_sel(swap, bh, ah), nl = vd_sel(swap, bl, al);
-    vd dh0 = vd_sel(swap, ah, bh), dl0 = vd_sel(swap, al, bl);
-    /* t = n / d picks the range; comparing n with 7/16 d and 11/16 d needs no division (a rounding
-     * at the boundary only moves |u| a few ulps past 7/16, inside the fit, and keeps Sterbenz). */
-    vm r1 = vm_not(vd_lt(nh, vd_mul(dh0, vd_set(7.0 / 16.0))));
-    vm r2 = vm_not(vd_lt(nh, vd_mul(dh0, vd_set(11.0 / 16.0))));
-    vd c = vd_sel(r2, vd_set(1.0), vd_sel(r1, vd_set(0.5), vd_set(0.0)));
-    /* n - c d is exact (Sterbenz) in each range; c n is exact for c in {0, 1/2, 1}. */
-    vd numh = vd_sub(nh, vd_mul(c, dh0));
-    vd numl = vd_sub(nl, vd_mul(c, dl0));
-    vd denh, dene;
-    vd_two_sum(dh0, vd_mul(c, nh), &denh, &dene);
-    vd denl = vd_add(dene, vd_add(dl0, vd_mul(c, nl)));
-    /* One division: u = num / den to ~1 ulp, its residual (exact: Sterbenz and two_prod) gives ul. */
-    vd inv = vd_div(vd_set(1.0), denh);
-    vd u = vd_mul(numh, inv);
-    vd p, pe;
-    vd_two_prod(u, denh, &p, &pe);
-    vd resid = vd_sub(vd_add(vd_sub(vd_sub(numh, p), pe), numl), vd_mul(u, denl));
-    vd ul = vd_mul(resid, inv);
-    vd z = vd_mul(u, u);
-    /* atan(u + ul) = atan u + ul / (1 + z): ul is ~2^-52 u, so 1 - z + z^2 - z^3 (error z^4 < 2^-9) will do. */
-    vd damp = vd_mla(vd_mla(vd_mla(vd_neg(z), z, z), vd_neg(z), z), vd_neg(z), vd_set(1.0));
-    vd rest = vd_mla(ul, damp, vd_mul(vd_mul(u, z), vd_poly(z, ATAN_P, 12)));
-    vd ch = vd_sel(r2, vd_set(PI_4_HI), vd_sel(r1, vd_set(ATAN_HALF_HI), vd_set(0.0)));
-    vd cl = vd_sel(r2, vd_set(PI_4_LO), vd_sel(r1, vd_set(ATAN_HALF_LO), vd_set(0.0)));
-    /* sigma = -1 where exactly one of swap, x_negative holds. */
-    vm flip = vm_or(vm_and(swap, vm_not(x_negative)), vm_and(vm_not(swap), x_negative));
-    vd base_h = vd_sel(swap, vd_set(PI_2_HI), vd_sel(x_negative, vd_set(PI_HI), vd_set(0.0)));
-    vd base_l = vd_sel(swap, vd_set(PI_2_LO), vd_sel(x_negative, vd_set(PI_LO), vd_set(0.0)));
-    vd sch = vd_sel(flip, vd_neg(ch), ch), su = vd_sel(flip, vd_neg(u), u);
-    vd tail = vd_add(cl, rest);
-    tail = vd_sel(flip, vd_neg(tail), tail);
-    vd s1, e1, s2, e2;
-    vd_two_sum(base_h, sch, &s1, &e1);
-    vd_two_sum(s1, su, &s2, &e2);
-    return vd_add(s2, vd_add(vd_add(e1, e2), vd_add(base_l, tail)));
+static inline void atan_ratio(vd a, vd b, vd *ch, vd *cl, vd *uh_out, vd *rest) {
+    vm r1 = vd_gt(a, vd_mul(b, vd_set(0.125)));
+    vm r2 = vd_gt(a, vd_mul(b, vd_set(ATAN_T2))), r3 = vd_gt(a, vd_mul(b, vd_set(ATAN_T3)));
+    vd zero = vd_set(0.0);
+    vd c = vd_sel(r3, vd_set(1.0), vd_sel(r2, vd_set(0.5), vd_sel(r1, vd_set(0.25), zero)));
+    vd num = vd_sub(a, vd_mul(c, b));
+    vd dh, dl;
+    vd_fast_two_sum(b, vd_mul(c, a), &dh, &dl);
+    vd uh = vd_div(num, dh);
+    vd ul = vd_mul(vd_mla(vd_neg(uh), dl, exact_residual(num, uh, dh)), vd_div(vd_set(1.0), dh));
+    vd z = vd_mul(uh, uh);
+    /* atan(uh + ul) = atan uh + ul / (1 + z), and ul (1 - z) is within z^2 < 2^-10 of ul / (1 + z):
+     * uh z P(z) + ul (1 - z) = (uh P(z) - ul) z + ul. */
+    *rest = vd_mla(vd_mla(uh, vd_poly(z, ATAN_P, 7), vd_neg(ul)), z, ul);
+    *uh_out = uh;
+    *ch = vd_sel(r3, vd_set(PI_4_HI), vd_sel(r2, vd_set(ATAN_HALF_HI), vd_sel(r1, vd_set(ATAN_QUARTER_HI), zero)));
+    *cl = vd_sel(r3, vd_set(PI_4_LO), vd_sel(r2, vd_set(ATAN_HALF_LO), vd_sel(r1, vd_set(ATAN_QUARTER_LO), zero)));
+}
+
+/* base + sign (wh + wl) rounded once, sign in {+-1, +-2}, where |base_hi| >= |sign wh| or base = 0. */
+static inline vd offset_sum(vd base_hi, vd base_lo, vd sign, vd wh, vd wl) {
+    vd h, e;
+    vd_fast_two_sum(base_hi, vd_mul(sign, wh), &h, &e);
+    return vd_add(h, vd_add(e, vd_mla(sign, wl, base_lo)));
+}
+
+/*
+ * base + sign atan(a / b) rounded once (sign +-1), from atan_ratio's parts. The constant part
+ * base + sign (ch + cl) is summed first, while the division runs (|base_hi| >= ch or base = 0),
+ * then uh joins it by a fast two-sum (|base + sign ch| >= 0.24 > |uh|, or it is 0) and rest last:
+ * the chain after the quotient is two additions shorter than offset_sum over (ch + uh) + ...
+ */
+static inline vd angle_sum(vd base_hi, vd base_lo, vd sign, vd ch, vd cl, vd uh, vd rest) {
+    vd bh, be, h, e;
+    vd_fast_two_sum(base_hi, vd_mul(sign, ch), &bh, &be);
+    vd bl = vd_add(be, vd_mla(sign, cl, base_lo));
+    vd_fast_two_sum(bh, vd_mul(sign, uh), &h, &e);
+    return vd_add(h, vd_add(e, vd_mla(sign, rest, bl)));
 }
 
 static inline vd atan_v(vd x) {
-    /* atan|x| rounds to pi/2 long before 2^600; clamping keeps inf out of the residuals. */
-    vd ax = vd_min(vd_abs(x), vd_set(0x1p600));
-    vd zero = vd_set(0.0);
-    vd r = angle_core(ax, zero, vd_set(1.0), zero, vd_lt(vd_set(1.0), zero));
-    r = vd_copysign(r, x);
-    return vd_sel(vd_isnan(x), x, r);
+    /* atan|x| rounds to pi/2 long before 2^600; the clamp keeps inf (and the wasm product's split)
+     * finite. vd_min and vd_max return their second operand when one is NaN: a NaN x flows through. */
+    vd one = vd_set(1.0), zero = vd_set(0.0);
+    vd ax = vd_min(vd_set(0x1p600), vd_abs(x));
+    vm big = vd_gt(ax, one);
+    vd ch, cl, uh, rest;
+    /* |x| > 1: atan |x| = pi/2 - atan(1 / |x|), with b = 1 below 1 (uh = a exactly). */
+    atan_ratio(vd_min(one, ax), vd_max(one, ax), &ch, &cl, &uh, &rest);
+    vd r = angle_sum(vd_sel(big, vd_set(PI_2_HI), zero), vd_sel(big, vd_set(PI_2_LO), zero),
+                     vd_sel(big, vd_set(-1.0), one), ch, cl, uh, rest);
+    return vd_copysign(r, x);
+}
+
+/*
+ * atan_ratio for finite 0 <= a <= b, b > 0, after scaling both by 2^-100 or 2^600 when b is outside
+ * [2^-900, 2^960] (a rare vector branch). Where a / b < 2^-30 (also rare; it covers a scaled a that
+ * lost bits, and quotients whose tail would underflow; c = 0 there, so ch = cl = 0) atan(a / b)
+ * rounds as a / b itself (a / b - atan(a / b) < 2^-61.6 a / b): divided out directly.
+ */
+static inline void atan_ratio_any(vd a, vd b, vd *ch, vd *cl, vd *uh, vd *rest) {
+    vm big = vd_gt(b, vd_set(0x1p960)), small = vd_lt(b, vd_set(0x1p-900));
+    vd as = a, bs = b;
+    if (vm_any(vm_or(big, small))) {
+        vd scale = vd_sel(big, vd_set(0x1p-100), vd_sel(small, vd_set(0x1p600), vd_set(1.0)));
+        as = vd_mul(a, scale);
+        bs = vd_mul(b, scale);
+    }
+    atan_ratio(as, bs, ch, cl, uh, rest);
+    vm tiny = vd_lt(vd_add(*ch, *uh), vd_set(0x1p-30)); /* uh is the reduced quotient: ch + uh is ~atan t */
+    if (vm_any(tiny)) {
+        *uh = vd_sel(tiny, vd_div(a, b), *uh);
+        *rest = vd_sel(tiny, vd_set(0.0), *rest);
+    }
 }
 
 static inline vd atan2_v(vd y, vd x) {
-    vd a = vd_abs(y), b = vd_abs(x);
+    vd a2 = vd_abs(y), b2 = vd_abs(x);
     vd inf = vd_set(__builtin_inf()), one = vd_set(1.0), zero = vd_set(0.0);
-    vm a_inf = vd_eq(a, inf), b_inf = vd_eq(b, inf);
-    /* Infinities and (0, 0) become finite points with the same angle. */
-    vd a2 = vd_sel(a_inf, one, vd_sel(b_inf, zero, a));
-    vd b2 = vd_sel(b_inf, one, vd_sel(a_inf, zero, b));
-    b2 = vd_sel(vm_and(vd_eq(a2, zero), vd_eq(b2, zero)), one, b2);
-    /* Keep d + c n finite and the residuals out of the subnormal range. */
     vd m = vd_max(a2, b2);
-    vd scale = vd_sel(vd_gt(m, vd_set(0x1p1000)), vd_set(0x1p-60),
-                      vd_sel(vd_lt(m, vd_set(0x1p-900)), vd_set(0x1p600), one));
-    a2 = vd_mul(a2, scale);
-    b2 = vd_mul(b2, scale);
-    vd r = angle_core(a2, zero, b2, zero, vd_signbit(x));
-    r = vd_copysign(r, y);
-    return vd_sel(vd_isnan(x), x, vd_sel(vd_isnan(y), y, r));
+    if (vm_any(vm_or(vd_eq(m, inf), vd_eq(m, zero)))) { /* a rare vector branch */
+        /* Infinities and (0, 0) become finite points with the same angle. */
+        vm a_inf = vd_eq(a2, inf), b_inf = vd_eq(b2, inf);
+        vd a = a2, b = b2;
+        a2 = vd_sel(a_inf, one, vd_sel(b_inf, zero, a));
+        b2 = vd_sel(b_inf, one, vd_sel(a_inf, zero, b));
+        b2 = vd_sel(vm_and(vd_eq(a2, zero), vd_eq(b2, zero)), one, b2);
+    }
+    /* The angle of (b2, a2): atan(min / max), reflected about pi/4 when a2 > b2 and about pi/2 when x < 0. */
+    vm swap = vd_gt(a2, b2), x_negative = vd_signbit(x);
+    vd ch, cl, uh, rest;
+    atan_ratio_any(vd_min(a2, b2), vd_max(a2, b2), &ch, &cl, &uh, &rest);
+    vd base_hi = vd_sel(swap, vd_set(PI_2_HI), vd_sel(x_negative, vd_set(PI_HI), zero));
+    vd base_lo = vd_sel(swap, vd_set(PI_2_LO), vd_sel(x_negative, vd_set(PI_LO), zero));
+    vd sign = vd_sel(swap, vd_set(-1.0), one);
+    sign = vd_sel(x_negative, vd_neg(sign), sign);
+    vd r = vd_copysign(angle_sum(base_hi, base_lo, sign, ch, cl, uh, rest), y);
+    if (vm_any(vd_isnan(vd_add(x, y)))) { /* NaN (or inf - inf) somewhere: return the NaN input */
+        r = vd_sel(vd_isnan(x), x, vd_sel(vd_isnan(y), y, r));
+    }
+    return r;
 }
 
-/* sqrt(1 - x^2) = sh + sl for |x| <= 1, with 1 - x^2 formed exactly as a double-double. */
-static inline void sqrt_one_minus_square(vd ax, vd *sh, vd *sl) {
-    vd ph, pl, wh, we, w2, wl;
-    vd_two_prod(ax, ax, &ph, &pl);
-    vd_two_sum(vd_set(1.0), vd_neg(ph), &wh, &we);
-    vd_fast_two_sum(wh, vd_sub(we, pl), &w2, &wl);
-    w2 = vd_max(w2, vd_set(0.0));
-    vd s = vd_sqrt(w2);
-    vd q, qe;
-    vd_two_prod(s, s, &q, &qe);
-    vd resid = vd_add(vd_sub(vd_sub(w2, q), qe), wl);
-    vm positive = vd_gt(s, vd_set(0.0));
-    *sh = s;
-    *sl = vd_sel(positive, vd_div(resid, vd_add(s, s)), vd_set(0.0));
+/*
+ * asin s = yh + yl for s in [0, 1/2] (relative error ~2^-59), with s = |x| where |x| <= 1/2 and
+ * s = sqrt(z), z = (1 - |x|) / 2 otherwise (`big`): 1 - |x| and the halving are exact, s is the
+ * correctly rounded root and its tail (z - s^2) / (2 s) comes from the exact residual z - s^2 times
+ * 1/(2s) to 2^-9 (a bit-pattern estimate of 1/sqrt z and one Newton step: no division).
+ * asin s = s + s^3 R(s^2), R a minimax fit (13 terms).
+ */
+static inline void asin_half(vd ax, vm big, vd *yh, vd *yl) {
+    vd zb = vd_mla(ax, vd_set(-0.5), vd_set(0.5));
+    vd s = vd_sqrt(zb);
+    /* 1/(2 sqrt z) to 3.5% from the bit pattern (the classic 1/sqrt constant less one in the exponent). */
+    vd half_rsqrt = vu_double(vu_sub(vu_set(0x5fe6eb50c7b537a9ull - (1ull << 52)), vu_shr(vd_bits(zb), 1)));
+    vd sl = vd_sel(big, vd_mul(exact_residual(zb, s, s), half_rsqrt), vd_set(0.0));
+    vd sh = vd_sel(big, s, ax);
+    vd z = vd_sel(big, zb, vd_mul(ax, ax));
+    *yh = sh;
+    *yl = vd_mla(vd_mul(sh, z), vd_poly(z, ASIN_R, 13), sl);
 }
 
+/*
+ * asin |x| = |x| + ... for |x| <= 1/2, pi/2 - 2 asin s beyond; sign of x, +NaN outside [-1, 1]
+ * (there z < 0). A NaN x takes the |x| <= 1/2 path and stays NaN, with its sign.
+ */
 static inline vd asin_v(vd x) {
     vd ax = vd_abs(x);
     vm outside = vd_gt(ax, vd_set(1.0));
-    ax = vd_min(ax, vd_set(1.0));
-    vd sh, sl, zero = vd_set(0.0);
-    sqrt_one_minus_square(ax, &sh, &sl);
-    vd r = vd_copysign(angle_core(ax, zero, sh, sl, vd_lt(vd_set(1.0), zero)), x);
-    r = vd_sel(outside, vd_set(__builtin_nan("")), r);
-    return vd_sel(vd_isnan(x), x, r);
+    vm big = vd_gt(ax, vd_set(0.5));
+    vd yh, yl, zero = vd_set(0.0);
+    asin_half(ax, big, &yh, &yl);
+    vd r = offset_sum(vd_sel(big, vd_set(PI_2_HI), zero), vd_sel(big, vd_set(PI_2_LO), zero),
+                      vd_sel(big, vd_set(-2.0), vd_set(1.0)), yh, yl);
+    return vd_sel(outside, vd_set(__builtin_nan("")), vd_copysign(r, x));
 }
 
+/*
+ * acos x = pi/2 - asin x for |x| <= 1/2, 2 asin s for x > 1/2, pi - 2 asin s for x < -1/2. Outside
+ * [-1, 1] z < 0 and its square root is NaN, as is every result of a NaN x: the absolute value makes
+ * each of them +NaN (acos is never negative; acos 1 = +0).
+ */
 static inline vd acos_v(vd x) {
     vd ax = vd_abs(x);
-    vm outside = vd_gt(ax, vd_set(1.0));
-    ax = vd_min(ax, vd_set(1.0));
-    vd sh, sl, zero = vd_set(0.0);
-    sqrt_one_minus_square(ax, &sh, &sl);
-    vd r = angle_core(sh, sl, ax, zero, vd_signbit(x));
-    r = vd_sel(outside, vd_set(__builtin_nan("")), r);
-    return vd_sel(vd_isnan(x), x, r);
+    vm big = vd_gt(ax, vd_set(0.5)), negative = vd_lt(x, vd_set(0.0));
+    vd yh, yl, zero = vd_set(0.0);
+    asin_half(ax, big, &yh, &yl);
+    vd base_hi = vd_sel(big, vd_sel(negative, vd_set(PI_HI), zero), vd_set(PI_2_HI));
+    vd base_lo = vd_sel(big, vd_sel(negative, vd_set(PI_LO), zero), vd_set(PI_2_LO));
+    vd sign = vd_sel(big, vd_sel(negative, vd_set(-2.0), vd_set(2.0)), vd_sel(negative, vd_set(1.0), vd_set(-1.0)));
+    return vd_abs(offset_sum(base_hi, base_lo, sign, yh, yl));
 }
 
 /* --------------------------------------------------------------- loops */

@@ -104,19 +104,30 @@ static const double SINH_Q[9] = {
     0x1.1111111111111p-7,
     0x1.5555555555555p-3
 };
-/* near-minimax on z in [0, 0.1915], max abs error 3.93e-18 */
-static const double ATAN_P[12] = {
-    0x1.e3ddb8d3850abp-7,
-    -0x1.0f54730d6c30ep-5,
-    0x1.6ffb4e901f5dbp-5,
-    -0x1.ab582fd05ec97p-5,
-    0x1.e1704532a7e28p-5,
-    -0x1.110c9a0c8644ap-4,
-    0x1.3b1375a0eb258p-4,
-    -0x1.745d154ac3da3p-4,
-    0x1.c71c71bd21787p-4,
-    -0x1.2492492485417p-3,
-    0x1.99999999998c4p-3,
-    -0x1.5555555555555p-2
+/* atan u = u + u^3 ATAN_P(u^2) for |u| <= 0.1625: max relative error after rounding 2^-60.0 */
+static const double ATAN_P[7] = {
+    -0x1.f26ff2a9ad3b5p-5,
+    0x1.3a15dc8643b4ap-4,
+    -0x1.7457920d16099p-4,
+    0x1.c71c60d30d039p-4,
+    -0x1.249249169fab8p-3,
+    0x1.999999998eb56p-3,
+    -0x1.555555555553ep-2
+};
+/* asin u = u + u^3 ASIN_R(u^2) for |u| <= 0.5: max relative error after rounding 2^-59.3 */
+static const double ASIN_R[13] = {
+    0x1.0b4b3f9e40817p-5,
+    -0x1.580cab0128e8ep-6,
+    0x1.63a7cb578b87dp-6,
+    0x1.e5cddb719bec2p-9,
+    0x1.613f5bd426965p-7,
+    0x1.7584ff330bbebp-7,
+    0x1.ca1f9fe1d3f09p-7,
+    0x1.1c49ef834d82bp-6,
+    0x1.6e8bdeeddf999p-6,
+    0x1.f1c71a94642aap-6,
+    0x1.6db6db72142f7p-5,
+    0x1.333333332e101p-4,
+    0x1.5555555555577p-3
 };
 #endif
