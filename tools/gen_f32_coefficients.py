@@ -16,7 +16,7 @@ import mpmath as mp
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from minimax import remez  # noqa: E402
+from minimax import asin_cubic_ratio, atan_cubic_ratio, odd_weight, remez  # noqa: E402
 
 R = mp.mpf("0.3470")  # |rh| after exp's reduction: ln2/2 plus k LN2_LO32's share
 
@@ -64,19 +64,9 @@ U = mp.mpf("0.1624")  # atan's reduced argument: |u| <= tan(0.16087) (see atan_r
 S = mp.mpf("0.5")  # asin's polynomial range: s <= 1/2
 
 
-def _atan_p(z):  # (atan(u) - u) / u^3 with z = u^2
-    u = mp.sqrt(z)
-    return (mp.atan(u) - u) / u**3 if z > mp.mpf("1e-30") else -mp.mpf(1) / 3 + z / 5
-
-
-def _asin_r(z):  # (asin(s) - s) / s^3 with z = s^2
-    s = mp.sqrt(z)
-    return (mp.asin(s) - s) / s**3 if z > mp.mpf("1e-30") else mp.mpf(1) / 6 + 3 * z / 40
-
-
 def fit_odd(name, g, f, top, degree, label):
     """P with f(u) = u + u^3 P(u^2) on |u| <= top, weighted so u^3 P's error is relative to f(u)."""
-    weight = lambda z: f(mp.sqrt(z)) / mp.sqrt(z) ** 3 if z > 0 else mp.mpf(10) ** 30
+    weight = odd_weight(f)
     coeffs = remez(g, mp.mpf("1e-12"), top**2, degree, weight=weight)
     rounded = [mp.mpf(float(np.float32(float(c)))) for c in coeffs]
     err = max(abs((mp.polyval(rounded[::-1], z) - g(z)) / weight(z))
@@ -93,5 +83,5 @@ if __name__ == "__main__":
     fit("EXP_Q32", _q, 2, 5)
     fit("EXP_Q3_32", _q3, 3, 4)
     fit_tanh(5)
-    fit_odd("ATAN_P32", _atan_p, mp.atan, U, 3, "atan u")
-    fit_odd("ASIN_R32", _asin_r, mp.asin, S, 5, "asin u")
+    fit_odd("ATAN_P32", atan_cubic_ratio, mp.atan, U, 3, "atan u")
+    fit_odd("ASIN_R32", asin_cubic_ratio, mp.asin, S, 5, "asin u")

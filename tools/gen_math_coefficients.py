@@ -13,7 +13,7 @@ from pathlib import Path
 import mpmath
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from minimax import remez  # noqa: E402
+from minimax import asin_cubic_ratio, atan_cubic_ratio, odd_weight, remez  # noqa: E402
 
 mpmath.mp.dps = 60
 
@@ -28,21 +28,9 @@ ATAN_U = mpmath.mpf("0.1625")
 ASIN_S = mpmath.mpf("0.5")  # asin's polynomial argument: s <= 1/2
 
 
-def _atan_p(z):  # (atan(u) - u) / u^3 with z = u^2
-    u = mpmath.sqrt(z)
-    return (mpmath.atan(u) - u) / u**3 if z > mpmath.mpf("1e-30") else -mpmath.mpf(1) / 3 + z / 5
-
-
-def _asin_r(z):  # (asin(s) - s) / s^3 with z = s^2
-    s = mpmath.sqrt(z)
-    return (mpmath.asin(s) - s) / s**3 if z > mpmath.mpf("1e-30") else mpmath.mpf(1) / 6 + 3 * z / 40
-
-
 def odd_fit(name, g, f, top, terms, label):
     """P with f(u) = u + u^3 P(u^2) on |u| <= top (minimax, the error relative to f(u)), highest degree first."""
-    def weight(z):
-        return f(mpmath.sqrt(z)) / mpmath.sqrt(z) ** 3 if z > 0 else mpmath.mpf(10) ** 30
-
+    weight = odd_weight(f)
     coeffs = remez(g, mpmath.mpf("1e-12"), top**2, terms - 1, weight=weight)
     rounded = [mpmath.mpf(float(c)) for c in coeffs]
     err = max(abs((mpmath.polyval(rounded[::-1], z) - g(z)) / weight(z))
@@ -66,6 +54,6 @@ if __name__ == "__main__":
     print(c_array("EXP_FAST_P", [1 / mpmath.factorial(n) for n in range(6, 1, -1)]))
     # sinh: x + x^3 * Q(x^2), Q = sum x^(2n-2)/(2n+1)!, n = 1..9 (|x| < 1)
     print(c_array("SINH_Q", [1 / mpmath.factorial(2 * n + 1) for n in range(9, 0, -1)]))
-    odd_fit("ATAN_P", _atan_p, mpmath.atan, ATAN_U, 7, "atan u")
-    odd_fit("ASIN_R", _asin_r, mpmath.asin, ASIN_S, 13, "asin u")
+    odd_fit("ATAN_P", atan_cubic_ratio, mpmath.atan, ATAN_U, 7, "atan u")
+    odd_fit("ASIN_R", asin_cubic_ratio, mpmath.asin, ASIN_S, 13, "asin u")
     print("#endif")

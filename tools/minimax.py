@@ -55,6 +55,23 @@ def remez(g, a, b, degree, weight=None, iterations=12):
     return coeffs
 
 
+def atan_cubic_ratio(z):
+    """(atan(u) - u) / u^3 with z = u^2: what an odd atan polynomial u + u^3 P(u^2) fits."""
+    u = mp.sqrt(z)
+    return (mp.atan(u) - u) / u**3 if z > mp.mpf("1e-30") else -mp.mpf(1) / 3 + z / 5
+
+
+def asin_cubic_ratio(z):
+    """(asin(s) - s) / s^3 with z = s^2: what an odd asin polynomial s + s^3 R(s^2) fits."""
+    s = mp.sqrt(z)
+    return (mp.asin(s) - s) / s**3 if z > mp.mpf("1e-30") else mp.mpf(1) / 6 + 3 * z / 40
+
+
+def odd_weight(f):
+    """The weight that makes u^3 P(u^2)'s error relative to f(u) (a fit in z = u^2)."""
+    return lambda z: f(mp.sqrt(z)) / mp.sqrt(z) ** 3 if z > 0 else mp.mpf(10) ** 30
+
+
 def rounded_error(g, a, b, coeffs, weight=None):
     weight = weight or (lambda z: abs(g(z)))
     cs = [mp.mpf(float(c)) for c in coeffs]
