@@ -52,7 +52,8 @@ class Prepared:
 def _unsupported(name: Any, dtype: Any) -> ValidationError:
     return ValidationError(
         f"column {name!r} has dtype {dtype}, which rt-pandas quality does not support "
-        "(supported: float, int, uint, bool, nullable masked dtypes, strings, categorical, timestamps, dates)",
+        "(supported: float, int, uint, bool, nullable masked dtypes, strings, categorical, timestamps, dates, "
+        "durations, object columns of one of those)",
         str(name),
     )
 
