@@ -209,7 +209,8 @@ static inline vd tanh_v(vd x) {
     return vd_sel(vd_isnan(x), x, r);
 }
 
-/* a - b c exactly, where c is the correctly rounded a / b or sqrt a (c = b): one FMA, or two_prod. */
+/* a - b c exactly, where c is the correctly rounded a / b or sqrt a (c = b): one FMA, or two_prod.
+ * Where c is only within a few ulps of a / b, a - b c rounded once (the same bits both ways). */
 static inline vd exact_residual(vd a, vd b, vd c) {
 #if VEC_HAS_FMA
     return vd_mla(vd_neg(b), c, a);
@@ -227,9 +228,9 @@ static inline vd exact_residual(vd a, vd b, vd c) {
  * with b t_i (no division; t_i the tangents halfway between the centres' angles), so |u| <= 0.16228
  * and atan t = atan c + u + u^3 P(u^2), atan c = ch + cl. The numerator a - c b is exact (Sterbenz:
  * each c is used only where a / (c b) is in [1/2, 2]), the denominator b + c a is kept as dh + dl
- * (fast two-sum), and the quotient as uh + ul: uh = num / dh correctly rounded, so num - uh dh is
- * exact (one FMA, exact_residual), and ul = (num - uh (dh + dl)) (1 / dh), which the caller gets
- * inside rest. The second division costs less than the products of a reciprocal-based quotient.
+ * (fast two-sum), and the quotient as uh + ul from one division: uh = num (1 / dh) (within ~1.5 ulp
+ * of num / dh), num - uh dh rounded once (one FMA, or exact_residual's two-product: the same bits),
+ * and ul = (num - uh (dh + dl)) (1 / dh), which the caller gets inside rest.
  */
 static inline void atan_ratio(vd a, vd b, vd *ch, vd *cl, vd *uh_out, vd *rest) {
     vm r1 = vd_gt(a, vd_mul(b, vd_set(0.125)));
@@ -239,8 +240,9 @@ static inline void atan_ratio(vd a, vd b, vd *ch, vd *cl, vd *uh_out, vd *rest) 
     vd num = vd_sub(a, vd_mul(c, b));
     vd dh, dl;
     vd_fast_two_sum(b, vd_mul(c, a), &dh, &dl);
-    vd uh = vd_div(num, dh);
-    vd ul = vd_mul(vd_mla(vd_neg(uh), dl, exact_residual(num, uh, dh)), vd_div(vd_set(1.0), dh));
+    vd inv = vd_div(vd_set(1.0), dh);
+    vd uh = vd_mul(num, inv);
+    vd ul = vd_mul(vd_mla(vd_neg(uh), dl, exact_residual(num, uh, dh)), inv);
     vd z = vd_mul(uh, uh);
     /* atan(uh + ul) = atan uh + ul / (1 + z), and ul (1 - z) is within z^2 < 2^-10 of ul / (1 + z):
      * uh z P(z) + ul (1 - z) = (uh P(z) - ul) z + ul. */
