@@ -247,6 +247,17 @@ def test_annex_f_special_values(backend, name, dtype):
         assert np.array_equal(np.signbit(got), np.signbit(want)), level
 
 
+def test_float64_asin_nan_sign_outside(backend):
+    """float64 asin outside [-1, 1] is the square root's NaN with the sign of x (docs/math.md), at
+    every SIMD level (float32 and acos give +NaN)."""
+    x = np.array([-INF, -2.0, -1.0000000000000002, 1.0000000000000002, 2.0, INF])
+    for level in rt_pandas.simd_levels():
+        rt_pandas.force_simd(level)
+        got = rtm.asin(x)
+        assert np.isnan(got).all(), level
+        assert np.array_equal(np.signbit(got), x < 0), level
+
+
 def test_atan2_signed_zeros_and_infinities(backend):
     pairs = [(0.0, 0.0, 0.0), (-0.0, 0.0, -0.0), (0.0, -0.0, PI), (-0.0, -0.0, -PI), (0.0, -1.0, PI),
              (-0.0, -1.0, -PI), (-0.0, 1.0, -0.0), (1.0, 0.0, PI / 2), (-1.0, -0.0, -PI / 2),
