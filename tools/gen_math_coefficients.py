@@ -55,5 +55,5 @@ if __name__ == "__main__":
     # sinh: x + x^3 * Q(x^2), Q = sum x^(2n-2)/(2n+1)!, n = 1..9 (|x| < 1)
     print(c_array("SINH_Q", [1 / mpmath.factorial(2 * n + 1) for n in range(9, 0, -1)]))
     odd_fit("ATAN_P", atan_cubic_ratio, mpmath.atan, ATAN_U, 7, "atan u")
-    odd_fit("ASIN_R", asin_cubic_ratio, mpmath.asin, ASIN_S, 13, "asin u")
+    odd_fit("ASIN_R", asin_cubic_ratio, mpmath.asin, ASIN_S, 12, "asin u")
     print("#endif")

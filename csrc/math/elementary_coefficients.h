@@ -114,20 +114,19 @@ static const double ATAN_P[7] = {
     0x1.999999998eb56p-3,
     -0x1.555555555553ep-2
 };
-/* asin u = u + u^3 ASIN_R(u^2) for |u| <= 0.5: max relative error after rounding 2^-59.3 */
-static const double ASIN_R[13] = {
-    0x1.0b4b3f9e40817p-5,
-    -0x1.580cab0128e8ep-6,
-    0x1.63a7cb578b87dp-6,
-    0x1.e5cddb719bec2p-9,
-    0x1.613f5bd426965p-7,
-    0x1.7584ff330bbebp-7,
-    0x1.ca1f9fe1d3f09p-7,
-    0x1.1c49ef834d82bp-6,
-    0x1.6e8bdeeddf999p-6,
-    0x1.f1c71a94642aap-6,
-    0x1.6db6db72142f7p-5,
-    0x1.333333332e101p-4,
-    0x1.5555555555577p-3
+/* asin u = u + u^3 ASIN_R(u^2) for |u| <= 0.5: max relative error after rounding 2^-55.8 */
+static const double ASIN_R[12] = {
+    0x1.056cb4ffe0cd5p-5,
+    -0x1.09d0f28a798c8p-6,
+    0x1.3ff32ac9b9282p-6,
+    0x1.abd1b290a16e4p-8,
+    0x1.8ec2b246d10b0p-7,
+    0x1.c6fdcdf81fcfep-7,
+    0x1.1c6be0f75b7fcp-6,
+    0x1.6e89f44d0eba5p-6,
+    0x1.f1c72c385da33p-6,
+    0x1.6db6db427c8d8p-5,
+    0x1.333333336e7cbp-4,
+    0x1.5555555555390p-3
 };
 #endif
