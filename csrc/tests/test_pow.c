@@ -28,6 +28,18 @@ static double ulp_error(double got, long double want) {
     return (double)(fabsl((long double)got - want) / ulp);
 }
 
+/* Error of `got` in float32 ULPs of the float nearest to `want`. */
+static double ulp_error32(float got, long double want) {
+    float w = (float)want;
+    if (isnan(got) || isnan(w) || isinf(got) || isinf(w)) {
+        return check_same_value(got, w) ? 0.0 : 1e9;
+    }
+    int e;
+    frexpf(w == 0 ? FLT_MIN : w, &e);
+    double ulp = ldexp(1.0, e - 24 < -149 ? -149 : e - 24);
+    return (double)(fabsl((long double)got - want) / ulp);
+}
+
 /* Positive bases over the whole range and near 1, exponents that reach over- and underflow. */
 static void make_points(double *x, double *y, float *xf, float *yf) {
     for (int i = 0; i < N; i++) {
@@ -67,16 +79,7 @@ static void test_accuracy_and_variants(void) {
     }
     double worst32 = 0.0;
     for (int i = 0; i < N; i++) {
-        long double want = powl((long double)xf[i], (long double)yf[i]);
-        float w = (float)want;
-        if (isnan(w) || isinf(w) || isinf(reff[i]) || isnan(reff[i])) {
-            worst32 = check_same_value(reff[i], w) ? worst32 : 1e9;
-            continue;
-        }
-        int e;
-        frexpf(w == 0 ? FLT_MIN : w, &e);
-        double ulp = ldexp(1.0, e - 24 < -149 ? -149 : e - 24);
-        double e32 = (double)(fabsl((long double)reff[i] - want) / ulp);
+        double e32 = ulp_error32(reff[i], powl((long double)xf[i], (long double)yf[i]));
         worst32 = e32 > worst32 ? e32 : worst32;
     }
     printf("  pow    max ulp f64 %.3f (x=%.17g y=%.17g)  f32 %.3f\n", worst, worst_x, worst_y, worst32);
@@ -153,18 +156,6 @@ static void test_special_values(void) {
         CHECK(pow1(10.0, 308.0) == 1e308 && pow1(2.0, 0.5) == sqrt(2.0) && pow1(3.0, 2.0) == 9.0);
     }
     rt_force_impl(-1, &err);
-}
-
-/* Error of `got` in float32 ULPs of the float nearest to `want`. */
-static double ulp_error32(float got, long double want) {
-    float w = (float)want;
-    if (isnan(got) || isnan(w) || isinf(got) || isinf(w)) {
-        return check_same_value(got, w) ? 0.0 : 1e9;
-    }
-    int e;
-    frexpf(w == 0 ? FLT_MIN : w, &e);
-    double ulp = ldexp(1.0, e - 24 < -149 ? -149 : e - 24);
-    return (double)(fabsl((long double)got - want) / ulp);
 }
 
 enum { SMALL_POINTS = 1000, SMALL_EDGES = 16 };
