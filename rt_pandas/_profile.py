@@ -108,6 +108,10 @@ def _kind_of_arrow(type_: pa.DataType) -> str | None:
     return None
 
 
+# Kinds held as numbers (float or int64 keys): moments, quantiles, a KLL sketch in mergeable states.
+NUMERIC_KINDS = ("float", "int", "bool", "timestamp", "duration")
+# Kinds an accuracy range or a range rule applies to.
+RANGE_KINDS = ("float", "int", "timestamp")
 # The kinds of values a categorical's categories may have.
 CATEGORY_KINDS = ("string", "float", "int", "bool", "timestamp")
 

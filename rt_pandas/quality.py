@@ -183,7 +183,7 @@ def _ratio(part: int | float, whole: int | float) -> float | None:
 def _rule_count(col: prof.Prepared, rule: Rule, profile: prof.Profile | None) -> int:
     """Non-missing values of a column that satisfy a user rule."""
     if rule.kind == "range":
-        if col.kind not in ("float", "int", "timestamp"):
+        if col.kind not in prof.RANGE_KINDS:
             raise ValidationError(f"column {col.name!r}: a range rule needs a numeric or timestamp column, "
                                   f"got {col.dtype}", str(col.name))
         return profile.in_range[rule.value]
@@ -260,7 +260,7 @@ def _default_rule_text(kind: str) -> str:
 def column_quality(col: prof.Prepared, *, rule: Rule | None = None, range_: tuple | None = None, k: float = 3.5,
                    nan_as_missing: bool = True, row_hashes: np.ndarray | None = None) -> ColumnQuality:
     """Every metric of one prepared column in one pass of the kernels."""
-    if range_ is not None and col.kind not in ("float", "int", "timestamp"):
+    if range_ is not None and col.kind not in prof.RANGE_KINDS:
         raise ValidationError(f"column {col.name!r}: accuracy ranges apply to numeric and timestamp columns, "
                               f"not {col.dtype}", str(col.name))
     if col.kind == "categorical":
@@ -634,7 +634,7 @@ def completeness(x: Any, nan_as_missing: bool = True) -> float | None:
     0.75
     """
     col = prof.prepare(x)
-    if col.kind in ("float", "int", "bool", "timestamp", "duration"):
+    if col.kind in prof.NUMERIC_KINDS:
         backend = get_backend()
         missing = 0
         for view, code, validity in prof._numeric_chunks(col):

@@ -47,7 +47,6 @@ from .errors import ValidationError
 __all__ = ["QualityState", "KLLSketch"]
 
 SIGN = np.uint64(1 << 63)
-NUMERIC_KINDS = ("float", "int", "bool", "timestamp", "duration")  # columns with sortable keys and a KLL sketch
 FORMAT_VERSION = 2  # 2: in the checksummed envelope of _serial.py
 
 
@@ -312,7 +311,7 @@ class QualityState:
         state.hll = _registers(self.hll_precision)
         if self.sample_rows:
             state.sketched = True
-            state.kll = KLLSketch(self.kll_capacity) if kind in NUMERIC_KINDS else None
+            state.kll = KLLSketch(self.kll_capacity) if kind in prof.NUMERIC_KINDS else None
         return state
 
     # -- settings ---------------------------------------------------------
@@ -389,7 +388,7 @@ class QualityState:
 
     def _to_sketch(self, state: _ColumnState) -> None:
         state.sketched = True
-        if state.kind in NUMERIC_KINDS:
+        if state.kind in prof.NUMERIC_KINDS:
             state.kll = KLLSketch(self.kll_capacity)
             state.kll.update_sorted_keys(_sorted_union(state.exact), state.key_kind)
         state.exact = []
@@ -577,7 +576,7 @@ class QualityState:
             m.exact_count = a.exact_count + b.exact_count
             return m
         m.sketched = True
-        if m.kind in NUMERIC_KINDS:
+        if m.kind in prof.NUMERIC_KINDS:
             m.kll = KLLSketch(self.kll_capacity)
             for part in (a, b):
                 if part.sketched:
