@@ -200,8 +200,8 @@ static inline vf log1p_f32(vf x) {
  * E ~ cosh r and O ~ sinh(r)/r minimax fits (tools/gen_f32_coefficients.py,
  * relative errors 2^-34.3 and 2^-37.5), highest degree first.
  */
-static const double HYP_E[4] = {0x1.6d96391e9ac3dp-10, 0x1.5554809981b5dp-5, 0x1.00000042e9531p-1, 1.0};
-static const double HYP_O[4] = {0x1.a16f8bb1d5385p-13, 0x1.1110b207c50dbp-7, 0x1.555555735f2b4p-3, 1.0};
+static const double HYP_E[4] = {0x1.6d96368ee7e76p-10, 0x1.5554809d29f89p-5, 0x1.00000042e6e67p-1, 1.0};
+static const double HYP_O[4] = {0x1.a16f89629b66ep-13, 0x1.1110b2096b568p-7, 0x1.555555735e13cp-3, 1.0};
 static const double HYP_LN2 = 0x1.62e42fefa39efp-1;
 static const double HYP_INV_LN2 = 0x1.71547652b82fep0;
 
