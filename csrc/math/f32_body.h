@@ -298,6 +298,15 @@ static inline void atan_ratio_f32(vf a, vf b, vf *wh, vf *wl) {
     *wl = vf_add(t, vf_add(cl, vf_add(ul, corr)));
 }
 
+/* Where atan_ratio_f32's wh is below 2^-39, atan(a / b) rounds as a / b itself: divided out directly (a rare vector branch). */
+static inline void atan_tiny_f32(vf a, vf b, vf *wh, vf *wl) {
+    vfm tiny = vf_lt(*wh, vf_set(0x1p-39f));
+    if (vfm_any(tiny)) {
+        *wh = vf_sel(tiny, vf_div(a, b), *wh);
+        *wl = vf_sel(tiny, vf_set(0.0f), *wl);
+    }
+}
+
 /*
  * atan(a / b) for any finite 0 <= a <= b, b > 0: atan_ratio_f32 after scaling
  * both by 2^100 or 2^-100 when b is outside [2^-60, 2^60] (a rare vector
@@ -314,11 +323,7 @@ static inline void atan_ratio_any_f32(vf a, vf b, vf *wh, vf *wl) {
         bs = vf_mul(b, scale);
     }
     atan_ratio_f32(as, bs, wh, wl);
-    vfm tiny = vf_lt(*wh, vf_set(0x1p-39f));
-    if (vfm_any(tiny)) {
-        *wh = vf_sel(tiny, vf_div(a, b), *wh);
-        *wl = vf_sel(tiny, vf_set(0.0f), *wl);
-    }
+    atan_tiny_f32(a, b, wh, wl);
 }
 
 /* base + sign (wh + wl) rounded once, where |base_hi| >= |wh| or base = 0. */
@@ -345,15 +350,19 @@ static inline vf angle_f32(vf n, vf d, vfm x_negative) {
     return vf_offset_sum(base_hi, base_lo, sign, wh, wl);
 }
 
+/*
+ * |x| > 1: atan |x| = pi/2 - atan(1 / |x|). |x| is clamped at 2^40, where
+ * float32 atan is already pi/2 (so infinities need no case of their own), and
+ * b = max(|x|, 1) stays in atan_ratio_f32's range without scaling.
+ */
 static inline vf atan_f32(vf x) {
-    vf ax = vf_abs(x);
+    vf ax = vf_min(vf_set(0x1p40f), vf_abs(x));
     vf a = vf_min(ax, vf_set(1.0f));
     vf b = vf_max(ax, vf_set(1.0f));
     vfm big = vf_gt(ax, vf_set(1.0f));
-    vfm inf = vf_eq(ax, vf_set(__builtin_inff()));
     vf wh, wl;
-    /* |x| > 1: atan |x| = pi/2 - atan(1 / |x|); infinities as the point (0, 1). */
-    atan_ratio_any_f32(vf_sel(inf, vf_set(0.0f), a), vf_sel(inf, vf_set(1.0f), b), &wh, &wl);
+    atan_ratio_f32(a, b, &wh, &wl);
+    atan_tiny_f32(a, b, &wh, &wl);
     vf r = vf_offset_sum(vf_sel(big, vf_set(PI_2_HI32), vf_set(0.0f)), vf_sel(big, vf_set(PI_2_LO32), vf_set(0.0f)),
                          vf_sel(big, vf_set(-1.0f), vf_set(1.0f)), wh, wl);
     r = vf_copysign(r, x);
