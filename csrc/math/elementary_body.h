@@ -5,7 +5,8 @@
  * short, every function builds its result as an unevaluated sum hi + lo of
  * two doubles (error-free transformations around a polynomial) and rounds
  * once at the end, which keeps float64 within 1 ULP without tables; float32
- * has its own float-lane algorithms (f32_body.h, pow's in pow_body.h).
+ * has its own float-lane algorithms (f32_body.h, pow's in pow_body.h;
+ * sinh, cosh and tanh in double lanes without FMA).
  */
 #include "elementary_coefficients.h"
 #include "elementary_kernels.h"

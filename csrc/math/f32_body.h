@@ -2,8 +2,10 @@
  * Native float32 kernels over vec32.h: float lanes (16 per AVX-512 vector,
  * 4 per wasm simd128 one), float32 polynomials, no FMA (vec32.h says why),
  * so each result is built as a head plus a small correction that round
- * once at the end. Included by elementary_body.h; docs/math.md describes
- * the algorithms and their measured error.
+ * once at the end. sinh, cosh and tanh instead widen to double lanes (vec.h)
+ * and compute in plain double, also without FMA, rounding once to float32.
+ * Included by elementary_body.h; docs/math.md describes the algorithms and
+ * their measured error.
  */
 
 /* ln 2 = LN2_HI32 + LN2_LO32 + ~5.5e-14: LN2_HI32 has 15 significant bits, so k * LN2_HI32 is exact for |k| < 512. */
