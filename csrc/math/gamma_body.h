@@ -103,19 +103,22 @@ static inline void lgamma_table_dd(vd y, vm shifted, vd *h, vd *l) {
     *l = vd_add(vd_add(e, pl), r);
 }
 
-/* lgamma(v) as hi + lo for v = y, or 1 + y where shifted, in [8, 2048) (other lanes clamped in and
- * replaced): 16 half-octave pieces [8, 12), [12, 16), ..., piece j = (bits of v >> 51) - 2052 (the
- * exponent and the first mantissa bit; v = 1 + y may round, which only moves a lane to a neighbouring
- * piece by an ulp), t = y - (c_j - 1 if shifted) exact (c_j is an integer within a factor 2 of v),
- * C0 + C1 t + R(t) as the small pieces with R of degree 15 (its constant term holds C0's rounding error,
- * so hi + lo is good to ~2^-58 of lgamma: enough for lgamma, not for gamma's exponential). */
-static inline void lgamma_mid_dd(vd y, vm shifted, vd *h, vd *l) {
-    vd one = vd_sel(shifted, vd_set(1.0), vd_set(0.0));
-    vd vc = vd_min(vd_max(vd_add(y, one), vd_set(8.0)), vd_set(2047.0));
-    vu j = vu_and(vu_sub(vu_shr(vd_bits(vc), 51), vu_set(2052)), vu_set(15));
-    /* c_j = 1.25 or 1.75 times 2^k: the exponent and first mantissa bit of vc, then the second bit set. */
-    vd c = vu_double(vu_or(vu_and(vd_bits(vc), vu_set(~0ull << 51)), vu_set(1ull << 50)));
-    vd t = vd_sub(vd_min(y, vd_set(2048.0)), vd_sub(c, one)); /* exact */
+/* The piece of v in [8, 2048) (two per octave, split at a sqrt(2)) and its centre c (77/64 or 109/64 times
+ * the octave's power of 2), from the bits of v: e = the exponent, f = e + 1 where the mantissa is at least
+ * LGAMMA_MID_SPLIT (the carry of an integer add), j = 2 (e - 1026) + f - e. */
+static inline vu lgamma_mid_piece(vd v, vd *c) {
+    vu bits = vd_bits(v);
+    vu e = vu_shr(bits, 52);
+    vu f = vu_shr(vu_add(bits, vu_set((1ull << 52) - LGAMMA_MID_SPLIT)), 52);
+    vu upper = vu_shl(vu_sub(f, e), 51); /* 109/64 - 77/64 = 2^-1 */
+    *c = vu_double(vu_or(vu_shl(e, 52), vu_add(upper, vu_set(13ull << 46))));
+    return vu_and(vu_sub(vu_add(e, f), vu_set(2052)), vu_set(15));
+}
+
+/* C0 + C1 t + R(t) of piece j as hi + lo, R as two half-length Horner chains in plain double (R's constant
+ * term holds C0's rounding error, so hi + lo is good to ~2^-54.9 of lgamma: enough for lgamma's 2 ulp, not
+ * for gamma's exponential). */
+static inline void lgamma_mid_poly(vu j, vd t, vd *h, vd *l) {
     vd t2 = vd_mul(t, t);
     vd odd = vd_lookup16(LGAMMA_MID_R[0], j), even = vd_lookup16(LGAMMA_MID_R[1], j);
     for (int k = 2; k < LGAMMA_MID_R_N; k += 2) {
@@ -126,6 +129,14 @@ static inline void lgamma_mid_dd(vd y, vm shifted, vd *h, vd *l) {
     vd_two_prod(vd_lookup16(LGAMMA_MID_C1, j), t, &ph, &pl);
     vd_fast_two_sum(vd_lookup16(LGAMMA_MID_C0, j), ph, h, &e);
     *l = vd_add(vd_add(e, pl), vd_mla(odd, t, even));
+}
+
+/* lgamma(x) as hi + lo for x in [8, 2048) (other lanes clamped in and replaced): t = x - c, exact by Sterbenz's
+ * lemma (x is within 0.83..1.18 of c). */
+static inline void lgamma_mid_dd(vd x, vd *h, vd *l) {
+    vd c;
+    vu j = lgamma_mid_piece(vd_min(vd_max(x, vd_set(8.0)), vd_set(2047.0)), &c);
+    lgamma_mid_poly(j, vd_sub(vd_min(x, vd_set(2048.0)), c), h, l);
 }
 
 /* Stirling for y >= 7.75 (finite, below 2^990 so that Dekker's two_prod splits a without overflow),
@@ -207,15 +218,17 @@ static inline vm gamma_special(vd x, double low) {
 static inline __attribute__((always_inline)) vd lgamma_v(vd x) {
     vm mid = vm_and(vd_le(vd_set(8.0), x), vd_lt(x, vd_set(2048.0)));
     vd h, l;
-    if (vm_all(mid)) {
-        lgamma_mid_dd(x, vm_not(mid), &h, &l);
+    if (vm_all(mid)) { /* the bulk of the first pass below: no clamping */
+        vd c;
+        vu j = lgamma_mid_piece(x, &c);
+        lgamma_mid_poly(j, vd_sub(x, c), &h, &l);
         return vd_add(h, l);
     }
     vd y = gamma_abs(x);
     vm negative = vd_lt(x, vd_set(0.0));
     vm shifted = vm_or(negative, vd_lt(y, vd_set(0.75)));
     vm small = vd_lt(y, vd_sel(negative, vd_set(GAMMA_STIRLING_FROM), vd_set(8.0)));
-    vm big = vd_le(vd_sel(negative, vd_set(2047.0), vd_set(2048.0)), y);
+    vm big = vm_or(vm_and(negative, vm_not(small)), vd_le(vd_set(2048.0), y));
     mid = vm_not(vm_or(small, big));
     h = vd_set(0.0);
     l = vd_set(0.0);
@@ -224,7 +237,7 @@ static inline __attribute__((always_inline)) vd lgamma_v(vd x) {
     }
     if (vm_any(mid)) {
         vd mh, ml;
-        lgamma_mid_dd(y, negative, &mh, &ml);
+        lgamma_mid_dd(y, &mh, &ml);
         h = vd_sel(mid, mh, h);
         l = vd_sel(mid, ml, l);
     }
@@ -274,16 +287,17 @@ static inline __attribute__((always_inline)) vd lgamma_v(vd x) {
  * pieces alone, and notes those lanes (x < 8, negative x included, and NaN: 4% of bench_special.py's inputs,
  * but with 8 lanes a quarter of the vectors hold one, and each would cost its whole vector the reflection's
  * sine and second logarithm); the second pass runs lgamma_v on the noted lanes only, packed into whole
- * vectors. lgamma_v's arithmetic on a lane does not depend on the other lanes, so every ISA still gives the
- * scalar reference's bits.
+ * vectors. Noted lanes that do not fill a whole vector wait for the next block (their positions made relative
+ * to it): only the call's last vector is padded. lgamma_v's arithmetic on a lane does not depend on the
+ * other lanes, so every ISA still gives the scalar reference's bits.
  */
 enum { LGAMMA_BLOCK = 512 };
 
 /* lgamma_v of the noted values[0..count) into out[index[...]], VL lanes at a time, loaded straight from values
  * (a copy lane by lane would stall the vector load: 2.5 ns per noted lane on Zen 4), whose last vector is
- * padded with 8. */
+ * padded with 8 if count is not a multiple of VL. */
 static void lgamma_noted_pass(double *values, const int32_t *index, int count, double *out) {
-    for (int j = count; j < count + VL; j++) {
+    for (int j = count; j % VL != 0; j++) {
         values[j] = 8.0;
     }
     for (int k = 0; k < count; k += VL) {
@@ -315,13 +329,13 @@ static inline __attribute__((always_inline)) int lgamma_first_pass(const double 
 }
 
 void SPECIAL_NAME(rt_sp_lgamma_f64)(const double *x, int64_t n, double *out) {
-    int32_t index[LGAMMA_BLOCK];
-    double values[LGAMMA_BLOCK + VL];
+    int32_t index[LGAMMA_BLOCK + VL];
+    double values[LGAMMA_BLOCK + 2 * VL];
+    int count = 0; /* noted lanes carried over from the previous block (fewer than VL) */
     for (int64_t start = 0; start < n; start += LGAMMA_BLOCK) {
         int32_t m = (int32_t)(n - start < LGAMMA_BLOCK ? n - start : LGAMMA_BLOCK);
         const double *xs = x + start;
         double *os = out + start;
-        int count = 0;
         int32_t i = 0;
         for (; i + VL <= m; i += VL) {
             count = lgamma_first_pass(xs + i, i, os + i, index, values, count);
@@ -335,7 +349,13 @@ void SPECIAL_NAME(rt_sp_lgamma_f64)(const double *x, int64_t n, double *out) {
             count = lgamma_first_pass(bx, i, bo, index, values, count);
             __builtin_memcpy(os + i, bo, (size_t)(m - i) * sizeof(double));
         }
-        lgamma_noted_pass(values, index, count, os);
+        int whole = start + m == n ? count : count - count % VL;
+        lgamma_noted_pass(values, index, whole, os);
+        for (int j = whole; j < count; j++) { /* the rest waits for the next block, VL - 1 lanes at most */
+            values[j - whole] = values[j];
+            index[j - whole] = index[j] - LGAMMA_BLOCK;
+        }
+        count -= whole;
     }
 }
 
