@@ -310,35 +310,42 @@ static void lgamma_noted_pass(double *values, const int32_t *index, int count, d
     }
 }
 
-/* The first pass over the vector at x (block position i): out gets lgamma_v of the lanes in [8, inf), index
- * and values the positions and inputs of the others (kept, as out may be x itself); returns the new count. */
-static inline __attribute__((always_inline)) int lgamma_first_pass(const double *x, int32_t i, double *out,
-                                                                  int32_t *index, double *values, int count) {
+/* The noted lanes of a block, in two classes that share no work in lgamma_v: x > -7.75 (the pieces below 8,
+ * with the reflection for x < 0) and the rest (x <= -7.75 and NaN: Stirling and the reflection). */
+typedef struct {
+    int32_t index[2][LGAMMA_BLOCK + VL];
+    double values[2][LGAMMA_BLOCK + 2 * VL];
+    int count[2];
+} lgamma_noted;
+
+/* The first pass over the vector at x (block position i): out gets lgamma_v of the lanes in [8, inf), noted the
+ * positions and inputs of the others (kept, as out may be x itself). */
+static inline __attribute__((always_inline)) void lgamma_first_pass(const double *x, int32_t i, double *out,
+                                                                   lgamma_noted *noted) {
     vd xv = vd_load(x);
-    vm noted = vm_not(vm_and(vd_le(vd_set(8.0), xv), vd_lt(xv, vd_set(__builtin_inf()))));
-    if (vm_any(noted)) {
-        for (unsigned bits = vm_lanes(noted); bits != 0; bits &= bits - 1) {
+    vm other = vm_not(vm_and(vd_le(vd_set(8.0), xv), vd_lt(xv, vd_set(__builtin_inf()))));
+    if (vm_any(other)) {
+        for (unsigned bits = vm_lanes(other); bits != 0; bits &= bits - 1) {
             int lane = __builtin_ctz(bits);
-            index[count] = i + lane;
-            values[count++] = x[lane];
+            int c = !(x[lane] > -GAMMA_STIRLING_FROM);
+            noted->index[c][noted->count[c]] = i + lane;
+            noted->values[c][noted->count[c]++] = x[lane];
         }
-        xv = vd_sel(noted, vd_set(8.0), xv);
+        xv = vd_sel(other, vd_set(8.0), xv);
     }
     vd_store(out, lgamma_v(xv));
-    return count;
 }
 
 void SPECIAL_NAME(rt_sp_lgamma_f64)(const double *x, int64_t n, double *out) {
-    int32_t index[LGAMMA_BLOCK + VL];
-    double values[LGAMMA_BLOCK + 2 * VL];
-    int count = 0; /* noted lanes carried over from the previous block (fewer than VL) */
+    lgamma_noted noted;
+    noted.count[0] = noted.count[1] = 0; /* lanes carried over from the previous block (fewer than VL) */
     for (int64_t start = 0; start < n; start += LGAMMA_BLOCK) {
         int32_t m = (int32_t)(n - start < LGAMMA_BLOCK ? n - start : LGAMMA_BLOCK);
         const double *xs = x + start;
         double *os = out + start;
         int32_t i = 0;
         for (; i + VL <= m; i += VL) {
-            count = lgamma_first_pass(xs + i, i, os + i, index, values, count);
+            lgamma_first_pass(xs + i, i, os + i, &noted);
         }
         if (i < m) { /* the tail through buffers, padded with 8 (never noted) */
             double bx[VL], bo[VL];
@@ -346,16 +353,21 @@ void SPECIAL_NAME(rt_sp_lgamma_f64)(const double *x, int64_t n, double *out) {
                 bx[j] = 8.0;
             }
             __builtin_memcpy(bx, xs + i, (size_t)(m - i) * sizeof(double));
-            count = lgamma_first_pass(bx, i, bo, index, values, count);
+            lgamma_first_pass(bx, i, bo, &noted);
             __builtin_memcpy(os + i, bo, (size_t)(m - i) * sizeof(double));
         }
-        int whole = start + m == n ? count : count - count % VL;
-        lgamma_noted_pass(values, index, whole, os);
-        for (int j = whole; j < count; j++) { /* the rest waits for the next block, VL - 1 lanes at most */
-            values[j - whole] = values[j];
-            index[j - whole] = index[j] - LGAMMA_BLOCK;
+        for (int c = 0; c < 2; c++) {
+            double *values = noted.values[c];
+            int32_t *index = noted.index[c];
+            int count = noted.count[c];
+            int whole = start + m == n ? count : count - count % VL;
+            lgamma_noted_pass(values, index, whole, os);
+            for (int j = whole; j < count; j++) { /* the rest waits for the next block, VL - 1 lanes at most */
+                values[j - whole] = values[j];
+                index[j - whole] = index[j] - LGAMMA_BLOCK;
+            }
+            noted.count[c] = count - whole;
         }
-        count -= whole;
     }
 }
 
