@@ -11,11 +11,10 @@ and commit both. The fits (mpmath at 60 digits, coefficients highest degree firs
   lgamma(c) and digamma(c) rounded to double; R (absolute minimax) holds the rest, its constant and
   linear terms the rounding errors of C0 and C1. The pieces on lgamma's zeros (c = 1, 2) have C0 = 0
   and R(t) = t S(t), S a fit relative to lgamma(c + t) / t, so lgamma keeps its relative accuracy there.
-- LGAMMA_MID_C0, LGAMMA_MID_C1, LGAMMA_MID_R: lgamma(c_j + t) = C0 + C1 t + R_j(t) on 16 pieces, two per
-  octave: [a, b) and [b, 2a) for a = 8, 16, ..., 1024, b = a (1 + LGAMMA_MID_SPLIT / 2^52) (~ a sqrt(2), so
-  both have the same ratio of half-width to centre, ~0.172, and need the same degree), c_j = a 77/64 or
-  a 109/64 (built from the bits of x in gamma_body.h; t = x - c_j is exact by Sterbenz's lemma); lgamma
-  only, x in [8, 2048): built like the pieces above, R an absolute minimax fit of degree 13.
+- LGAMMA_MID_C0, LGAMMA_MID_C1, LGAMMA_MID_R: lgamma(c_j + t) = C0 + C1 t + R_j(t) on 16 half-octaves
+  [8, 12), [12, 16), [16, 24), ..., [1536, 2048), c_j their midpoints (lgamma only, x in [8, 2048)):
+  built like the pieces above, R an absolute minimax fit of degree 14 (the pieces [2^k, 1.5 2^k) need it:
+  2^-55.2 of lgamma; the others reach 2^-60).
 - LGAMMA_G: Stirling's remainder, y (lgamma(y) - (y - 1/2) log y + y - log(2 pi)/2) = G(1/y^2)
   for y >= 7.75.
 - SINPI_S: sin(pi v) = pi v + v w S(w), w = v^2, v in [0, 1/4].
@@ -34,11 +33,7 @@ mp.mp.dps = 60
 
 LGAMMA_PIECES = 16
 LGAMMA_R_DEGREE = 19
-LGAMMA_MID_DEGREE = 13
-# Mantissa bits of the split inside each octave: the first double above a sqrt(2) (gamma_body.h compares
-# with it by an integer add).
-LGAMMA_MID_SPLIT = int(mp.ceil((mp.sqrt(2) - 1) * 2 ** 52))
-LGAMMA_MID_CENTRES = (mp.mpf(77) / 64, mp.mpf(109) / 64)
+LGAMMA_MID_DEGREE = 14
 STIRLING_FROM = mp.mpf(31) / 4  # lgamma(y) by Stirling's series for y >= 7.75 (8 for positive x)
 LGAMMA_G_DEGREE = 9
 SINPI_S1_DEGREE = 8
@@ -83,26 +78,21 @@ def lgamma_pieces():
 
 
 def lgamma_mid_pieces():
-    """Rows [C0, C1, r_0 .. r_degree] on the 16 pieces from 8 (two per octave, split at the double just above
-    a sqrt(2), centred on c = a 77/64 or a 109/64, which gamma_body.h builds from the bits of x) and the worst
-    error of R after rounding, relative to lgamma at the piece's low end. Each fit covers its piece widened by
-    an ulp of 2048 on both sides: where the kernel rounds v = 1 + y, t = y - (c - 1) may leave the piece by
-    half an ulp of v."""
+    """Rows [C0, C1, r_0 .. r_degree] on the 16 half-octaves from 8 (centred on c = 1.25 or 1.75 times a power
+    of 2, which gamma_body.h builds from the bits of x) and the worst error of R after rounding, relative to
+    lgamma at the piece's low end."""
     rows, worst = [], 0
-    split = 1 + mp.mpf(LGAMMA_MID_SPLIT) / 2 ** 52
-    margin = mp.mpf(2) ** -41
     for j in range(16):
-        a = mp.mpf(8) * 2 ** (j // 2)
-        low, high = (a, a * split) if j % 2 == 0 else (a * split, 2 * a)
-        c = a * LGAMMA_MID_CENTRES[j % 2]
+        low = mp.mpf(8) * 2 ** (j // 2) * (1 + mp.mpf(j % 2) / 2)
+        half = mp.mpf(8) * 2 ** (j // 2) / 4
+        c = low + half
         c0, c1 = mp.mpf(float(mp.loggamma(c))), mp.mpf(float(mp.digamma(c)))
 
         def f(t, c=c, c0=c0, c1=c1):
             return mp.loggamma(c + t) - c0 - c1 * t
 
-        lo, hi = low - c - margin, high - c + margin
-        r = remez(f, lo, hi, LGAMMA_MID_DEGREE, weight=lambda t: 1, iterations=8)
-        worst = max(worst, rounded_error(f, lo, hi, r, weight=lambda t: 1) / mp.loggamma(low))
+        r = remez(f, -half, half, LGAMMA_MID_DEGREE, weight=lambda t: 1, iterations=8)
+        worst = max(worst, rounded_error(f, -half, half, r, weight=lambda t: 1) / mp.loggamma(low))
         rows.append([c0, c1] + r)
     return rows, worst
 
@@ -142,10 +132,8 @@ def main() -> None:
     print_piece_tables("LGAMMA", ("C0", "C1"), rows, LGAMMA_R_DEGREE)
 
     rows, worst = lgamma_mid_pieces()
-    print(f"/* lgamma(c_j + t) = C0 + C1 t + R_j(t) on [8, 8 s), [8 s, 16), [16, 16 s), ..., [1024 s, 2048), s = 1 + "
-          f"LGAMMA_MID_SPLIT / 2^52 (~sqrt(2)), c_j = 77/64 or 109/64 times a power of 2; max error of R after rounding "
-          f"{mp.nstr(worst, 3)} of lgamma */")
-    print(f"static const uint64_t LGAMMA_MID_SPLIT = {hex(LGAMMA_MID_SPLIT)}ull;")
+    print(f"/* lgamma(c_j + t) = C0 + C1 t + R_j(t) on the half-octaves [8, 12), [12, 16), ..., [1536, 2048), c_j "
+          f"their midpoints (1.25 or 1.75 times a power of 2); max error of R after rounding {mp.nstr(worst, 3)} of lgamma */")
     print_piece_tables("LGAMMA_MID", ("C0", "C1"), rows, LGAMMA_MID_DEGREE)
 
     top = mp.mpf(1) / STIRLING_FROM ** 2

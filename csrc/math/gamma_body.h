@@ -41,7 +41,7 @@ _Static_assert(LGAMMA_PIECES == 16, "lgamma_table_dd looks its pieces up with vd
 _Static_assert(LGAMMA_R_N % 2 == 0, "lgamma_table_dd splits R into odd and even halves of equal length");
 enum { LGAMMA_MID_R_N = sizeof LGAMMA_MID_R / sizeof LGAMMA_MID_R[0] };
 _Static_assert(LGAMMA_G_N % 2 == 0, "lgamma_stirling_dd splits G into odd and even halves of equal length");
-_Static_assert(LGAMMA_MID_R_N % 2 == 0, "lgamma_mid splits R into odd and even halves of equal length");
+_Static_assert(LGAMMA_MID_R_N % 2 == 1, "lgamma_mid_poly splits R into even and odd halves, the even one a term longer");
 
 /* log(xh + xl) as a double-double, for finite xh > 0 (subnormal included) and |xl| <= ulp(xh):
  * log xh from the 32-entry table (log_table_body.h, relative error ~2^-68, no division), plus
@@ -103,36 +103,32 @@ static inline void lgamma_table_dd(vd y, vm shifted, vd *h, vd *l) {
     *l = vd_add(vd_add(e, pl), r);
 }
 
-/* The piece of v in [8, 2048) (two per octave, split at a sqrt(2)) and its centre c (77/64 or 109/64 times
- * the octave's power of 2), from the bits of v: e = the exponent, f = e + 1 where the mantissa is at least
- * LGAMMA_MID_SPLIT (the carry of an integer add), j = 2 (e - 1026) + f - e. */
-static inline vu lgamma_mid_piece(vd v, vd *c) {
-    vu bits = vd_bits(v);
-    vu e = vu_shr(bits, 52);
-    vu f = vu_shr(vu_add(bits, vu_set((1ull << 52) - LGAMMA_MID_SPLIT)), 52);
-    vu upper = vu_shl(vu_sub(f, e), 51); /* 109/64 - 77/64 = 2^-1 */
-    *c = vu_double(vu_or(vu_shl(e, 52), vu_add(upper, vu_set(13ull << 46))));
-    return vu_and(vu_sub(vu_add(e, f), vu_set(2052)), vu_set(15));
+/* The half-octave piece of x in [8, 2048), j = (bits of x >> 51) - 2052 (the exponent and the first mantissa
+ * bit), and its centre c: 1.25 or 1.75 times 2^k (those bits, then the second mantissa bit set). */
+static inline vu lgamma_mid_piece(vd x, vd *c) {
+    vu bits = vd_bits(x);
+    *c = vu_double(vu_or(vu_and(bits, vu_set(~0ull << 51)), vu_set(1ull << 50)));
+    return vu_and(vu_sub(vu_shr(bits, 51), vu_set(2052)), vu_set(15));
 }
 
-/* C0 + C1 t + R(t) of piece j as hi + lo, R as two half-length Horner chains in plain double (R's constant
- * term holds C0's rounding error, so hi + lo is good to ~2^-54.9 of lgamma: enough for lgamma's 2 ulp, not
- * for gamma's exponential). */
+/* C0 + C1 t + R(t) of piece j as hi + lo, R (an odd number of coefficients) as two Horner chains in t^2 of
+ * about half the length, in plain double (R's constant term holds C0's rounding error, so hi + lo is good to
+ * 2^-55.2 of lgamma: enough for lgamma's 2 ulp, not for gamma's exponential). */
 static inline void lgamma_mid_poly(vu j, vd t, vd *h, vd *l) {
     vd t2 = vd_mul(t, t);
-    vd odd = vd_lookup16(LGAMMA_MID_R[0], j), even = vd_lookup16(LGAMMA_MID_R[1], j);
-    for (int k = 2; k < LGAMMA_MID_R_N; k += 2) {
-        odd = vd_mla(odd, t2, vd_lookup16(LGAMMA_MID_R[k], j));
-        even = vd_mla(even, t2, vd_lookup16(LGAMMA_MID_R[k + 1], j));
+    vd even = vd_lookup16(LGAMMA_MID_R[0], j), odd = vd_lookup16(LGAMMA_MID_R[1], j);
+    for (int k = 2; k < LGAMMA_MID_R_N - 1; k += 2) {
+        even = vd_mla(even, t2, vd_lookup16(LGAMMA_MID_R[k], j));
+        odd = vd_mla(odd, t2, vd_lookup16(LGAMMA_MID_R[k + 1], j));
     }
+    even = vd_mla(even, t2, vd_lookup16(LGAMMA_MID_R[LGAMMA_MID_R_N - 1], j));
     vd ph, pl, e;
     vd_two_prod(vd_lookup16(LGAMMA_MID_C1, j), t, &ph, &pl);
     vd_fast_two_sum(vd_lookup16(LGAMMA_MID_C0, j), ph, h, &e);
     *l = vd_add(vd_add(e, pl), vd_mla(odd, t, even));
 }
 
-/* lgamma(x) as hi + lo for x in [8, 2048) (other lanes clamped in and replaced): t = x - c, exact by Sterbenz's
- * lemma (x is within 0.83..1.18 of c). */
+/* lgamma(x) as hi + lo for x in [8, 2048) (other lanes clamped in and replaced); t = x - c exact. */
 static inline void lgamma_mid_dd(vd x, vd *h, vd *l) {
     vd c;
     vu j = lgamma_mid_piece(vd_min(vd_max(x, vd_set(8.0)), vd_set(2047.0)), &c);
