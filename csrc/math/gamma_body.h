@@ -11,9 +11,10 @@
  *   L = C0 + C1 t + R(t) with one 16-entry table lookup per coefficient (R of
  *   degree 19 in plain double, C1 t exact); the pieces on lgamma's zeros 1 and 2
  *   have C0 = 0, so lgamma keeps its relative accuracy there (exactly +0 on them).
- * - lgamma only, v in [8, 2048): 16 half-octave pieces [8, 12), [12, 16), ..., the same
- *   C0 + C1 t + R(t) with R of degree 15 (good to ~2^-58 of lgamma, not to the ~2^-60
- *   absolute that gamma's exponential needs up to 710);
+ * - lgamma only, x in [8, 2048): 16 half-octave pieces [8, 12), [12, 16), ..., the same
+ *   C0 + C1 t + R(t) with R of degree 14 (good to 2^-55.2 of lgamma, not to the ~2^-60
+ *   absolute that gamma's exponential needs up to 710, nor to the absolute accuracy the
+ *   reflection's cancellation next to lgamma's negative zeros needs: x < 0 never takes them);
  * - otherwise Stirling: a (log y - 1) + D + G(1/y^2)/y with a = y -+ 1/2,
  *   D = log(2 pi)/2 -+ 1/2 (+ for the shifted lanes: lgamma(1 + y) = lgamma(y) + log y);
  *   a as hi + lo, log y - 1 is exact and a (log y - 1) an exact product (two_prod), log y the
@@ -25,7 +26,8 @@
  *   double-double, rounded once: no second logarithm.
  * A vector whose lanes are all in [8, 2048) (lgamma) or [8, 2^990) (gamma) takes the
  * half-octave pieces or Stirling alone, and the negative lanes' work runs only in
- * vectors that hold one.
+ * vectors that hold one (float64 lgamma packs those lanes into vectors of their own:
+ * see its two passes below).
  *
  * Coefficients come from tools/gamma_minimax.py (gamma_coefficients.h).
  */
@@ -208,8 +210,8 @@ static inline vm gamma_special(vd x, double low) {
     return vm_not(vm_and(vd_le(vd_set(low), a), vd_lt(a, vd_set(0x1p990))));
 }
 
-/* lgamma: pieces below 8 (8.75 shifted), half-octave pieces to 2048, Stirling above; log y only in
- * vectors with a Stirling lane or a lane below 3/4. gamma_v and lgamma_v are forced inline: the loop
+/* lgamma: pieces below 8 (8.75 shifted), half-octave pieces on [8, 2048), Stirling above and for x <= -7.75;
+ * log y only in vectors with a Stirling lane or a lane in (0, 3/4). gamma_v and lgamma_v are forced inline: the loop
  * macro calls them twice (whole vectors, tail) and gcc otherwise makes them calls, 7% slower. */
 static inline __attribute__((always_inline)) vd lgamma_v(vd x) {
     vm mid = vm_and(vd_le(vd_set(8.0), x), vd_lt(x, vd_set(2048.0)));
@@ -283,8 +285,9 @@ static inline __attribute__((always_inline)) vd lgamma_v(vd x) {
  * pieces alone, and notes those lanes (x < 8, negative x included, and NaN: 4% of bench_special.py's inputs,
  * but with 8 lanes a quarter of the vectors hold one, and each would cost its whole vector the reflection's
  * sine and second logarithm); the second pass runs lgamma_v on the noted lanes only, packed into whole
- * vectors. Noted lanes that do not fill a whole vector wait for the next block (their positions made relative
- * to it): only the call's last vector is padded. lgamma_v's arithmetic on a lane does not depend on the
+ * vectors of one class (x > -7.75: the pieces below 8; x <= -7.75 and NaN: Stirling). Noted lanes that do not
+ * fill a whole vector wait for the next block (their positions made relative to it): only the call's last
+ * vector of each class is padded. lgamma_v's arithmetic on a lane does not depend on the
  * other lanes, so every ISA still gives the scalar reference's bits.
  */
 enum { LGAMMA_BLOCK = 512 };
