@@ -13,7 +13,8 @@ and commit both. The fits (mpmath at 60 digits, coefficients highest degree firs
   and R(t) = t S(t), S a fit relative to lgamma(c + t) / t, so lgamma keeps its relative accuracy there.
 - LGAMMA_MID_C0, LGAMMA_MID_C1, LGAMMA_MID_R: lgamma(c_j + t) = C0 + C1 t + R_j(t) on 16 half-octaves
   [8, 12), [12, 16), [16, 24), ..., [1536, 2048), c_j their midpoints (lgamma only, x in [8, 2048)):
-  built like the pieces above, R an absolute minimax fit of degree 15.
+  built like the pieces above, R an absolute minimax fit of degree 14 (the pieces [2^k, 1.5 2^k) need it:
+  2^-55.2 of lgamma; the others reach 2^-60).
 - LGAMMA_G: Stirling's remainder, y (lgamma(y) - (y - 1/2) log y + y - log(2 pi)/2) = G(1/y^2)
   for y >= 7.75.
 - SINPI_S: sin(pi v) = pi v + v w S(w), w = v^2, v in [0, 1/4].
@@ -32,7 +33,7 @@ mp.mp.dps = 60
 
 LGAMMA_PIECES = 16
 LGAMMA_R_DEGREE = 19
-LGAMMA_MID_DEGREE = 15
+LGAMMA_MID_DEGREE = 14
 STIRLING_FROM = mp.mpf(31) / 4  # lgamma(y) by Stirling's series for y >= 7.75 (8 for positive x)
 LGAMMA_G_DEGREE = 9
 SINPI_S1_DEGREE = 8

@@ -11,9 +11,10 @@
  *   L = C0 + C1 t + R(t) with one 16-entry table lookup per coefficient (R of
  *   degree 19 in plain double, C1 t exact); the pieces on lgamma's zeros 1 and 2
  *   have C0 = 0, so lgamma keeps its relative accuracy there (exactly +0 on them).
- * - lgamma only, v in [8, 2048): 16 half-octave pieces [8, 12), [12, 16), ..., the same
- *   C0 + C1 t + R(t) with R of degree 15 (good to ~2^-58 of lgamma, not to the ~2^-60
- *   absolute that gamma's exponential needs up to 710);
+ * - lgamma only, x in [8, 2048): 16 half-octave pieces [8, 12), [12, 16), ..., the same
+ *   C0 + C1 t + R(t) with R of degree 14 (good to 2^-55.2 of lgamma, not to the ~2^-60
+ *   absolute that gamma's exponential needs up to 710, nor to the absolute accuracy the
+ *   reflection's cancellation next to lgamma's negative zeros needs: x < 0 never takes them);
  * - otherwise Stirling: a (log y - 1) + D + G(1/y^2)/y with a = y -+ 1/2,
  *   D = log(2 pi)/2 -+ 1/2 (+ for the shifted lanes: lgamma(1 + y) = lgamma(y) + log y);
  *   a as hi + lo, log y - 1 is exact and a (log y - 1) an exact product (two_prod), log y the
@@ -25,7 +26,8 @@
  *   double-double, rounded once: no second logarithm.
  * A vector whose lanes are all in [8, 2048) (lgamma) or [8, 2^990) (gamma) takes the
  * half-octave pieces or Stirling alone, and the negative lanes' work runs only in
- * vectors that hold one.
+ * vectors that hold one (float64 lgamma packs those lanes into vectors of their own:
+ * see its two passes below).
  *
  * Coefficients come from tools/gamma_minimax.py (gamma_coefficients.h).
  */
@@ -41,7 +43,7 @@ _Static_assert(LGAMMA_PIECES == 16, "lgamma_table_dd looks its pieces up with vd
 _Static_assert(LGAMMA_R_N % 2 == 0, "lgamma_table_dd splits R into odd and even halves of equal length");
 enum { LGAMMA_MID_R_N = sizeof LGAMMA_MID_R / sizeof LGAMMA_MID_R[0] };
 _Static_assert(LGAMMA_G_N % 2 == 0, "lgamma_stirling_dd splits G into odd and even halves of equal length");
-_Static_assert(LGAMMA_MID_R_N % 2 == 0, "lgamma_mid splits R into odd and even halves of equal length");
+_Static_assert(LGAMMA_MID_R_N % 2 == 1, "lgamma_mid_poly splits R into even and odd halves, the even one a term longer");
 
 /* log(xh + xl) as a double-double, for finite xh > 0 (subnormal included) and |xl| <= ulp(xh):
  * log xh from the 32-entry table (log_table_body.h, relative error ~2^-68, no division), plus
@@ -103,29 +105,36 @@ static inline void lgamma_table_dd(vd y, vm shifted, vd *h, vd *l) {
     *l = vd_add(vd_add(e, pl), r);
 }
 
-/* lgamma(v) as hi + lo for v = y, or 1 + y where shifted, in [8, 2048) (other lanes clamped in and
- * replaced): 16 half-octave pieces [8, 12), [12, 16), ..., piece j = (bits of v >> 51) - 2052 (the
- * exponent and the first mantissa bit; v = 1 + y may round, which only moves a lane to a neighbouring
- * piece by an ulp), t = y - (c_j - 1 if shifted) exact (c_j is an integer within a factor 2 of v),
- * C0 + C1 t + R(t) as the small pieces with R of degree 15 (its constant term holds C0's rounding error,
- * so hi + lo is good to ~2^-58 of lgamma: enough for lgamma, not for gamma's exponential). */
-static inline void lgamma_mid_dd(vd y, vm shifted, vd *h, vd *l) {
-    vd one = vd_sel(shifted, vd_set(1.0), vd_set(0.0));
-    vd vc = vd_min(vd_max(vd_add(y, one), vd_set(8.0)), vd_set(2047.0));
-    vu j = vu_and(vu_sub(vu_shr(vd_bits(vc), 51), vu_set(2052)), vu_set(15));
-    /* c_j = 1.25 or 1.75 times 2^k: the exponent and first mantissa bit of vc, then the second bit set. */
-    vd c = vu_double(vu_or(vu_and(vd_bits(vc), vu_set(~0ull << 51)), vu_set(1ull << 50)));
-    vd t = vd_sub(vd_min(y, vd_set(2048.0)), vd_sub(c, one)); /* exact */
+/* The half-octave piece of x in [8, 2048), j = (bits of x >> 51) - 2052 (the exponent and the first mantissa
+ * bit), and its centre c: 1.25 or 1.75 times 2^k (those bits, then the second mantissa bit set). */
+static inline vu lgamma_mid_piece(vd x, vd *c) {
+    vu bits = vd_bits(x);
+    *c = vu_double(vu_or(vu_and(bits, vu_set(~0ull << 51)), vu_set(1ull << 50)));
+    return vu_and(vu_sub(vu_shr(bits, 51), vu_set(2052)), vu_set(15));
+}
+
+/* C0 + C1 t + R(t) of piece j as hi + lo, R (an odd number of coefficients) as two Horner chains in t^2 of
+ * about half the length, in plain double (R's constant term holds C0's rounding error, so hi + lo is good to
+ * 2^-55.2 of lgamma: enough for lgamma's 2 ulp, not for gamma's exponential). */
+static inline void lgamma_mid_poly(vu j, vd t, vd *h, vd *l) {
     vd t2 = vd_mul(t, t);
-    vd odd = vd_lookup16(LGAMMA_MID_R[0], j), even = vd_lookup16(LGAMMA_MID_R[1], j);
-    for (int k = 2; k < LGAMMA_MID_R_N; k += 2) {
-        odd = vd_mla(odd, t2, vd_lookup16(LGAMMA_MID_R[k], j));
-        even = vd_mla(even, t2, vd_lookup16(LGAMMA_MID_R[k + 1], j));
+    vd even = vd_lookup16(LGAMMA_MID_R[0], j), odd = vd_lookup16(LGAMMA_MID_R[1], j);
+    for (int k = 2; k < LGAMMA_MID_R_N - 1; k += 2) {
+        even = vd_mla(even, t2, vd_lookup16(LGAMMA_MID_R[k], j));
+        odd = vd_mla(odd, t2, vd_lookup16(LGAMMA_MID_R[k + 1], j));
     }
+    even = vd_mla(even, t2, vd_lookup16(LGAMMA_MID_R[LGAMMA_MID_R_N - 1], j));
     vd ph, pl, e;
     vd_two_prod(vd_lookup16(LGAMMA_MID_C1, j), t, &ph, &pl);
     vd_fast_two_sum(vd_lookup16(LGAMMA_MID_C0, j), ph, h, &e);
     *l = vd_add(vd_add(e, pl), vd_mla(odd, t, even));
+}
+
+/* lgamma(x) as hi + lo for x in [8, 2048) (other lanes clamped in and replaced); t = x - c exact. */
+static inline void lgamma_mid_dd(vd x, vd *h, vd *l) {
+    vd c;
+    vu j = lgamma_mid_piece(vd_min(vd_max(x, vd_set(8.0)), vd_set(2047.0)), &c);
+    lgamma_mid_poly(j, vd_sub(vd_min(x, vd_set(2048.0)), c), h, l);
 }
 
 /* Stirling for y >= 7.75 (finite, below 2^990 so that Dekker's two_prod splits a without overflow),
@@ -201,21 +210,23 @@ static inline vm gamma_special(vd x, double low) {
     return vm_not(vm_and(vd_le(vd_set(low), a), vd_lt(a, vd_set(0x1p990))));
 }
 
-/* lgamma: pieces below 8 (8.75 shifted), half-octave pieces to 2048, Stirling above; log y only in
- * vectors with a Stirling lane or a lane below 3/4. gamma_v and lgamma_v are forced inline: the loop
+/* lgamma: pieces below 8 (8.75 shifted), half-octave pieces on [8, 2048), Stirling above and for x <= -7.75;
+ * log y only in vectors with a Stirling lane or a lane in (0, 3/4). gamma_v and lgamma_v are forced inline: the loop
  * macro calls them twice (whole vectors, tail) and gcc otherwise makes them calls, 7% slower. */
 static inline __attribute__((always_inline)) vd lgamma_v(vd x) {
     vm mid = vm_and(vd_le(vd_set(8.0), x), vd_lt(x, vd_set(2048.0)));
     vd h, l;
-    if (vm_all(mid)) {
-        lgamma_mid_dd(x, vm_not(mid), &h, &l);
+    if (vm_all(mid)) { /* the bulk of the first pass below: no clamping */
+        vd c;
+        vu j = lgamma_mid_piece(x, &c);
+        lgamma_mid_poly(j, vd_sub(x, c), &h, &l);
         return vd_add(h, l);
     }
     vd y = gamma_abs(x);
     vm negative = vd_lt(x, vd_set(0.0));
     vm shifted = vm_or(negative, vd_lt(y, vd_set(0.75)));
     vm small = vd_lt(y, vd_sel(negative, vd_set(GAMMA_STIRLING_FROM), vd_set(8.0)));
-    vm big = vd_le(vd_sel(negative, vd_set(2047.0), vd_set(2048.0)), y);
+    vm big = vm_or(vm_and(negative, vm_not(small)), vd_le(vd_set(2048.0), y));
     mid = vm_not(vm_or(small, big));
     h = vd_set(0.0);
     l = vd_set(0.0);
@@ -224,7 +235,7 @@ static inline __attribute__((always_inline)) vd lgamma_v(vd x) {
     }
     if (vm_any(mid)) {
         vd mh, ml;
-        lgamma_mid_dd(y, negative, &mh, &ml);
+        lgamma_mid_dd(y, &mh, &ml);
         h = vd_sel(mid, mh, h);
         l = vd_sel(mid, ml, l);
     }
@@ -274,16 +285,18 @@ static inline __attribute__((always_inline)) vd lgamma_v(vd x) {
  * pieces alone, and notes those lanes (x < 8, negative x included, and NaN: 4% of bench_special.py's inputs,
  * but with 8 lanes a quarter of the vectors hold one, and each would cost its whole vector the reflection's
  * sine and second logarithm); the second pass runs lgamma_v on the noted lanes only, packed into whole
- * vectors. lgamma_v's arithmetic on a lane does not depend on the other lanes, so every ISA still gives the
- * scalar reference's bits.
+ * vectors of one class (x > -7.75: the pieces below 8; x <= -7.75 and NaN: Stirling). Noted lanes that do not
+ * fill a whole vector wait for the next block (their positions made relative to it): only the call's last
+ * vector of each class is padded. lgamma_v's arithmetic on a lane does not depend on the
+ * other lanes, so every ISA still gives the scalar reference's bits.
  */
 enum { LGAMMA_BLOCK = 512 };
 
 /* lgamma_v of the noted values[0..count) into out[index[...]], VL lanes at a time, loaded straight from values
  * (a copy lane by lane would stall the vector load: 2.5 ns per noted lane on Zen 4), whose last vector is
- * padded with 8. */
+ * padded with 8 if count is not a multiple of VL. */
 static void lgamma_noted_pass(double *values, const int32_t *index, int count, double *out) {
-    for (int j = count; j < count + VL; j++) {
+    for (int j = count; j % VL != 0; j++) {
         values[j] = 8.0;
     }
     for (int k = 0; k < count; k += VL) {
@@ -296,35 +309,42 @@ static void lgamma_noted_pass(double *values, const int32_t *index, int count, d
     }
 }
 
-/* The first pass over the vector at x (block position i): out gets lgamma_v of the lanes in [8, inf), index
- * and values the positions and inputs of the others (kept, as out may be x itself); returns the new count. */
-static inline __attribute__((always_inline)) int lgamma_first_pass(const double *x, int32_t i, double *out,
-                                                                  int32_t *index, double *values, int count) {
+/* The noted lanes of a block, in two classes that share no work in lgamma_v: x > -7.75 (the pieces below 8,
+ * with the reflection for x < 0) and the rest (x <= -7.75 and NaN: Stirling and the reflection). */
+typedef struct {
+    int32_t index[2][LGAMMA_BLOCK + VL];
+    double values[2][LGAMMA_BLOCK + 2 * VL];
+    int count[2];
+} lgamma_noted;
+
+/* The first pass over the vector at x (block position i): out gets lgamma_v of the lanes in [8, inf), noted the
+ * positions and inputs of the others (kept, as out may be x itself). */
+static inline __attribute__((always_inline)) void lgamma_first_pass(const double *x, int32_t i, double *out,
+                                                                   lgamma_noted *noted) {
     vd xv = vd_load(x);
-    vm noted = vm_not(vm_and(vd_le(vd_set(8.0), xv), vd_lt(xv, vd_set(__builtin_inf()))));
-    if (vm_any(noted)) {
-        for (unsigned bits = vm_lanes(noted); bits != 0; bits &= bits - 1) {
+    vm other = vm_not(vm_and(vd_le(vd_set(8.0), xv), vd_lt(xv, vd_set(__builtin_inf()))));
+    if (vm_any(other)) {
+        for (unsigned bits = vm_lanes(other); bits != 0; bits &= bits - 1) {
             int lane = __builtin_ctz(bits);
-            index[count] = i + lane;
-            values[count++] = x[lane];
+            int c = !(x[lane] > -GAMMA_STIRLING_FROM);
+            noted->index[c][noted->count[c]] = i + lane;
+            noted->values[c][noted->count[c]++] = x[lane];
         }
-        xv = vd_sel(noted, vd_set(8.0), xv);
+        xv = vd_sel(other, vd_set(8.0), xv);
     }
     vd_store(out, lgamma_v(xv));
-    return count;
 }
 
 void SPECIAL_NAME(rt_sp_lgamma_f64)(const double *x, int64_t n, double *out) {
-    int32_t index[LGAMMA_BLOCK];
-    double values[LGAMMA_BLOCK + VL];
+    lgamma_noted noted;
+    noted.count[0] = noted.count[1] = 0; /* lanes carried over from the previous block (fewer than VL) */
     for (int64_t start = 0; start < n; start += LGAMMA_BLOCK) {
         int32_t m = (int32_t)(n - start < LGAMMA_BLOCK ? n - start : LGAMMA_BLOCK);
         const double *xs = x + start;
         double *os = out + start;
-        int count = 0;
         int32_t i = 0;
         for (; i + VL <= m; i += VL) {
-            count = lgamma_first_pass(xs + i, i, os + i, index, values, count);
+            lgamma_first_pass(xs + i, i, os + i, &noted);
         }
         if (i < m) { /* the tail through buffers, padded with 8 (never noted) */
             double bx[VL], bo[VL];
@@ -332,10 +352,21 @@ void SPECIAL_NAME(rt_sp_lgamma_f64)(const double *x, int64_t n, double *out) {
                 bx[j] = 8.0;
             }
             __builtin_memcpy(bx, xs + i, (size_t)(m - i) * sizeof(double));
-            count = lgamma_first_pass(bx, i, bo, index, values, count);
+            lgamma_first_pass(bx, i, bo, &noted);
             __builtin_memcpy(os + i, bo, (size_t)(m - i) * sizeof(double));
         }
-        lgamma_noted_pass(values, index, count, os);
+        for (int c = 0; c < 2; c++) {
+            double *values = noted.values[c];
+            int32_t *index = noted.index[c];
+            int count = noted.count[c];
+            int whole = start + m == n ? count : count - count % VL;
+            lgamma_noted_pass(values, index, whole, os);
+            for (int j = whole; j < count; j++) { /* the rest waits for the next block, VL - 1 lanes at most */
+                values[j - whole] = values[j];
+                index[j - whole] = index[j] - LGAMMA_BLOCK;
+            }
+            noted.count[c] = count - whole;
+        }
     }
 }
 
