@@ -25,6 +25,8 @@ def c_array(name, coeffs):
 
 # atan's reduced argument: |u| <= tan((pi/4 - atan(1/2)) / 2) = 0.16228 (elementary_body.h, atan_ratio)
 ATAN_U = mpmath.mpf("0.1625")
+# atan's reduced argument with the eight centres k/8 (elementary_body.h, atan_reduce): |u| <= 0.0791
+ATAN8_U = mpmath.mpf("0.0795")
 ASIN_S = mpmath.mpf("0.5")  # asin's polynomial argument: s <= 1/2
 
 
@@ -55,5 +57,12 @@ if __name__ == "__main__":
     # sinh: x + x^3 * Q(x^2), Q = sum x^(2n-2)/(2n+1)!, n = 1..9 (|x| < 1)
     print(c_array("SINH_Q", [1 / mpmath.factorial(2 * n + 1) for n in range(9, 0, -1)]))
     odd_fit("ATAN_P", atan_cubic_ratio, mpmath.atan, ATAN_U, 7, "atan u")
+    odd_fit("ATAN8_P", atan_cubic_ratio, mpmath.atan, ATAN8_U, 5, "atan u")
+    # atan's centres c_k = k/8: atan c_k (k < 8) and pi/2 - atan c_(k-8) (k >= 8) as hi + lo
+    centres = [mpmath.atan(mpmath.mpf(k) / 8) for k in range(8)]
+    centres += [mpmath.pi / 2 - c for c in centres]
+    print("/* atan(k/8) (k < 8) and pi/2 - atan((k - 8)/8) (k >= 8) = ATAN8_HI[k] + ATAN8_LO[k] */")
+    print(c_array("ATAN8_HI", [float(c) for c in centres]))
+    print(c_array("ATAN8_LO", [float(c - mpmath.mpf(float(c))) for c in centres]))
     odd_fit("ASIN_R", asin_cubic_ratio, mpmath.asin, ASIN_S, 12, "asin u")
     print("#endif")

@@ -213,12 +213,76 @@ static inline vd tanh_v(vd x) {
  * Where c is only within a few ulps of a / b, a - b c rounded once (the same bits both ways). */
 static inline vd exact_residual(vd a, vd b, vd c) {
 #if VEC_HAS_FMA
-    return vd_mla(vd_neg(b), c, a);
+    return vd_nmla(b, c, a);
 #else
     vd p, e;
     vd_two_prod(b, c, &p, &e);
     return vd_sub(vd_sub(a, p), e);
 #endif
+}
+
+/* 1/b from below, within 2^-8.6 (relative), for normal b: a bit-pattern estimate (within 5.1%) and
+ * one Newton step, y0 + y0 (1 - b y0). No division. */
+static inline vd recip_estimate(vd b) {
+    vd y0 = vu_double(vu_sub(vu_set(0x7fde62383f000000ull), vd_bits(b)));
+    return vd_mla(y0, vd_nmla(b, y0, vd_set(1.0)), y0);
+}
+
+/* b + c a = hi + lo exactly, for 0 <= c a <= b where the sum's rounding error is a double (atan_reduce). */
+static inline void mla_pair(vd c, vd a, vd b, vd *hi, vd *lo) {
+#if VEC_HAS_FMA
+    vd h = vd_mla(c, a, b);
+    *lo = vd_mla(c, a, vd_sub(b, h)); /* b - h is exact (h in [b, 2b]) */
+    *hi = h;
+#else
+    vd p, pe, h, e;
+    vd_two_prod(c, a, &p, &pe);
+    vd_fast_two_sum(b, p, &h, &e);
+    *lo = vd_add(e, pe);
+    *hi = h;
+#endif
+}
+
+/* atan's eight centres: t + ATAN8_SHIFT rounds t to a multiple of 1/8 (its ulp), and ATAN8_SCALE
+ * spreads t in [0, 1] over k = 0..7 so that no centre leaves |u| above 0.0791 (docs/math.md). */
+static const double ATAN8_SHIFT = 0x1.8p49;
+static const double ATAN8_SCALE = 0.9374;
+
+/*
+ * atan(a / b) = (th + tl) + uh + rest, relative error ~2^-57.8 before the caller's one rounding, for
+ * a = s A with s = +-1 (`negative`: s = -1), 0 <= A <= b, b in [2^-900, 2^960] and A / b >= 2^-30,
+ * or b = 1 (atan); t = a y with y = recip_estimate(b). For s = -1 the parts sum to pi/2 - atan(A / b).
+ * The centre c = s k/8 comes from k = round(8 K |t|) (K = ATAN8_SCALE: k <= 7, and k >= 1 only where
+ * A / b >= 1/16), by the shifter, which also leaves k + 8 s<0 in the low bits: the index of atan c, or
+ * of pi/2 - atan c, in ATAN8_HI/LO. u = (A - c b) / (b + c A) = (a - c b) / (b + c a): the numerator is
+ * exact (one FMA or exact_residual's two-product: c has at most 3 significant bits and |t - c| <= 0.094),
+ * the denominator the exact pair dh + dl, and the quotient uh + ul from one division: uh = num (1/dh),
+ * ul = (num - uh dh - uh dl)(1/dh). atan u = uh + (uh z P(z) + ul), z = uh^2 (ul z < 2^-61 |u| left
+ * out), P a 5-term minimax fit on |u| <= 0.0795 (2^-58.3 relative).
+ */
+static inline void atan_reduce(vd a, vd b, vd t, vm negative, vd *th, vd *tl, vd *uh_out, vd *rest) {
+    vd shift = vd_sel(negative, vd_set(-(ATAN8_SHIFT + 1.0)), vd_set(ATAN8_SHIFT));
+    vd kshift = vd_mla(t, vd_set(ATAN8_SCALE), shift);
+    vd c = vd_sub(kshift, shift); /* s k/8 */
+    vu index = vu_and(vd_bits(kshift), vu_set(15));
+    *th = vd_lookup16(ATAN8_HI, index);
+    *tl = vd_lookup16(ATAN8_LO, index);
+    vd num = exact_residual(a, b, c);
+    vd dh, dl;
+    mla_pair(c, a, b, &dh, &dl);
+    vd inv = vd_div(vd_set(1.0), dh);
+    vd uh = vd_mul(num, inv);
+    vd ul = vd_mul(vd_nmla(uh, dl, exact_residual(num, uh, dh)), inv);
+    vd z = vd_mul(uh, uh);
+    *rest = vd_mla(vd_mul(uh, z), vd_poly(z, ATAN8_P, 5), ul);
+    *uh_out = uh;
+}
+
+/* (th + tl) + uh + rest rounded once: |th| >= |uh| or th = 0 (atan c >= 0.124 > 0.0791 for k >= 1). */
+static inline vd atan_sum(vd th, vd tl, vd uh, vd rest) {
+    vd h, e;
+    vd_fast_two_sum(th, uh, &h, &e);
+    return vd_add(h, vd_add(e, vd_add(tl, rest)));
 }
 
 /*
@@ -274,16 +338,16 @@ static inline vd angle_sum(vd base_hi, vd base_lo, vd sign, vd ch, vd cl, vd uh,
 }
 
 static inline vd atan_v(vd x) {
-    /* atan|x| rounds to pi/2 long before 2^600; the clamp keeps inf (and the wasm product's split)
-     * finite. vd_min and vd_max return their second operand when one is NaN: a NaN x flows through. */
-    vd one = vd_set(1.0), zero = vd_set(0.0);
+    /* atan|x| rounds to pi/2 long before 2^600; the clamp keeps inf finite. vd_min and vd_max return
+     * their second operand when one is NaN: a NaN x flows through as a (b = 1). */
+    vd one = vd_set(1.0);
     vd ax = vd_min(vd_set(0x1p600), vd_abs(x));
     vm big = vd_gt(ax, one);
-    vd ch, cl, uh, rest;
-    /* |x| > 1: atan |x| = pi/2 - atan(1 / |x|), with b = 1 below 1 (uh = a exactly). */
-    atan_ratio(vd_min(one, ax), vd_max(one, ax), &ch, &cl, &uh, &rest);
-    vd r = angle_sum(vd_sel(big, vd_set(PI_2_HI), zero), vd_sel(big, vd_set(PI_2_LO), zero),
-                     vd_sel(big, vd_set(-1.0), one), ch, cl, uh, rest);
+    /* |x| > 1: atan |x| = pi/2 - atan(1 / |x|), the minus sign carried by a = -1. */
+    vd a = vd_sel(big, vd_set(-1.0), ax), b = vd_max(ax, one);
+    vd th, tl, uh, rest;
+    atan_reduce(a, b, vd_mul(a, recip_estimate(b)), big, &th, &tl, &uh, &rest);
+    vd r = atan_sum(th, tl, uh, rest);
     return vd_copysign(r, x);
 }
 
