@@ -221,14 +221,34 @@ static inline vd exact_residual(vd a, vd b, vd c) {
 #endif
 }
 
-/* 1/b from below, within 2^-8.6 (relative), for normal b: a bit-pattern estimate (within 5.1%) and
- * one Newton step, y0 + y0 (1 - b y0). No division. */
-static inline vd recip_estimate(vd b) {
-    vd y0 = vu_double(vu_sub(vu_set(0x7fde62383f000000ull), vd_bits(b)));
-    return vd_mla(y0, vd_nmla(b, y0, vd_set(1.0)), y0);
+/*
+ * ATAN8_SCALE / b within 0.11% (relative), for normal b: a bit-pattern estimate y0 (within 5%) and one
+ * step y0 + y0 (K - b y0), Newton's for 1/b with K in place of 1 (it converges to K / b, linearly
+ * with ratio 1 - K: the error stays below 0.11% over every mantissa; tools/gen_math_coefficients.py).
+ * No division.
+ */
+static inline vd atan_scaled_recip(vd b) {
+    vd y0 = vu_double(vu_sub(vu_set(ATAN8_RECIP_MAGIC), vd_bits(b)));
+    return vd_mla(y0, vd_nmla(b, y0, vd_set(ATAN8_SCALE)), y0);
 }
 
-/* b + c a = hi + lo exactly, for 0 <= c a <= b where the sum's rounding error is a double (atan_reduce). */
+/* atan's eight centres: t + ATAN8_SHIFT rounds t to a multiple of 1/8 (its ulp). */
+static const double ATAN8_SHIFT = 0x1.8p49;
+
+/*
+ * The centre of atan(a / b) for a = s A (s = +-1, `negative`: s = -1), 0 <= A <= b, from
+ * y = atan_scaled_recip(b): c = s k/8 with k = round(8 K A / b (1 +- 0.0011)) <= 7 (K = ATAN8_SCALE),
+ * so k >= 1 only where A / b >= 1/16 and |u| <= 0.0791 below. The shifter leaves k + 8 (s < 0) in
+ * the low bits: the index of atan(k/8) (s = 1) or pi/2 - atan(k/8) (s = -1) in ATAN8_HI/LO.
+ */
+static inline vu atan_centre(vd a, vd y, vm negative, vd *c) {
+    vd shift = vd_sel(negative, vd_set(-(ATAN8_SHIFT + 1.0)), vd_set(ATAN8_SHIFT));
+    vd kshift = vd_mla(a, y, shift);
+    *c = vd_sub(kshift, shift);
+    return vu_and(vd_bits(kshift), vu_set(15));
+}
+
+/* b + c a = hi + lo exactly, for 0 <= c a <= b where the sum's rounding error is a double (atan_quotient). */
 static inline void mla_pair(vd c, vd a, vd b, vd *hi, vd *lo) {
 #if VEC_HAS_FMA
     vd h = vd_mla(c, a, b);
@@ -243,46 +263,32 @@ static inline void mla_pair(vd c, vd a, vd b, vd *hi, vd *lo) {
 #endif
 }
 
-/* atan's eight centres: t + ATAN8_SHIFT rounds t to a multiple of 1/8 (its ulp), and ATAN8_SCALE
- * spreads t in [0, 1] over k = 0..7 so that no centre leaves |u| above 0.0791 (docs/math.md). */
-static const double ATAN8_SHIFT = 0x1.8p49;
-static const double ATAN8_SCALE = 0.9374;
-
 /*
- * atan(a / b) = (th + tl) + uh + rest, relative error ~2^-57.8 before the caller's one rounding, for
- * a = s A with s = +-1 (`negative`: s = -1), 0 <= A <= b, b in [2^-900, 2^960] and A / b >= 2^-30,
- * or b = 1 (atan); t = a y with y = recip_estimate(b). For s = -1 the parts sum to pi/2 - atan(A / b).
- * The centre c = s k/8 comes from k = round(8 K |t|) (K = ATAN8_SCALE: k <= 7, and k >= 1 only where
- * A / b >= 1/16), by the shifter, which also leaves k + 8 s<0 in the low bits: the index of atan c, or
- * of pi/2 - atan c, in ATAN8_HI/LO. u = (A - c b) / (b + c A) = (a - c b) / (b + c a): the numerator is
- * exact (one FMA or exact_residual's two-product: c has at most 3 significant bits and |t - c| <= 0.094),
- * the denominator the exact pair dh + dl, and the quotient uh + ul from one division: uh = num (1/dh),
- * ul = (num - uh dh - uh dl)(1/dh). atan u = uh + (uh z P(z) + ul), z = uh^2 (ul z < 2^-61 |u| left
- * out), P a 5-term minimax fit on |u| <= 0.0795 (2^-58.3 relative).
+ * atan u + low = uh + rest for u = (a - c b) / (b + c a), with a, b, c from atan_centre: relative
+ * error ~2^-58 of |u| before the caller's one rounding, for b in [2^-900, 2^960] and A / b >= 2^-30,
+ * or b = 1 (atan), and |low| <= 2^-50 (atan c's tail). The numerator is exact (one FMA, or
+ * exact_residual's two-product: c has at most 3 significant bits and |a / b - c| <= 0.094), the
+ * denominator the exact pair dh + dl, and the quotient uh + ul from one division: uh = num (1/dh),
+ * ul = (num - uh dh - uh dl)(1/dh), added to low in the same rounding. atan u = uh + (uh z P(z) + ul),
+ * z = uh^2 (ul z < 2^-61 |u| left out), P a 5-term minimax fit on |u| <= 0.0795 (2^-58.3 relative).
  */
-static inline void atan_reduce(vd a, vd b, vd t, vm negative, vd *th, vd *tl, vd *uh_out, vd *rest) {
-    vd shift = vd_sel(negative, vd_set(-(ATAN8_SHIFT + 1.0)), vd_set(ATAN8_SHIFT));
-    vd kshift = vd_mla(t, vd_set(ATAN8_SCALE), shift);
-    vd c = vd_sub(kshift, shift); /* s k/8 */
-    vu index = vu_and(vd_bits(kshift), vu_set(15));
-    *th = vd_lookup16(ATAN8_HI, index);
-    *tl = vd_lookup16(ATAN8_LO, index);
+static inline void atan_quotient(vd a, vd b, vd c, vd low, vd *uh_out, vd *rest) {
     vd num = exact_residual(a, b, c);
     vd dh, dl;
     mla_pair(c, a, b, &dh, &dl);
     vd inv = vd_div(vd_set(1.0), dh);
     vd uh = vd_mul(num, inv);
-    vd ul = vd_mul(vd_nmla(uh, dl, exact_residual(num, uh, dh)), inv);
+    vd ul_low = vd_mla(vd_nmla(uh, dl, exact_residual(num, uh, dh)), inv, low);
     vd z = vd_mul(uh, uh);
-    *rest = vd_mla(vd_mul(uh, z), vd_poly(z, ATAN8_P, 5), ul);
+    *rest = vd_mla(vd_mul(uh, z), vd_poly(z, ATAN8_P, 5), ul_low);
     *uh_out = uh;
 }
 
-/* (th + tl) + uh + rest rounded once: |th| >= |uh| or th = 0 (atan c >= 0.124 > 0.0791 for k >= 1). */
-static inline vd atan_sum(vd th, vd tl, vd uh, vd rest) {
+/* th + uh + rest rounded once, where |th| >= |uh| or th = 0 (atan c >= 0.124 > 0.0791 for k >= 1). */
+static inline vd atan_sum(vd th, vd uh, vd rest) {
     vd h, e;
     vd_fast_two_sum(th, uh, &h, &e);
-    return vd_add(h, vd_add(e, vd_add(tl, rest)));
+    return vd_add(h, vd_add(e, rest));
 }
 
 /*
@@ -345,10 +351,10 @@ static inline vd atan_v(vd x) {
     vm big = vd_gt(ax, one);
     /* |x| > 1: atan |x| = pi/2 - atan(1 / |x|), the minus sign carried by a = -1. */
     vd a = vd_sel(big, vd_set(-1.0), ax), b = vd_max(ax, one);
-    vd th, tl, uh, rest;
-    atan_reduce(a, b, vd_mul(a, recip_estimate(b)), big, &th, &tl, &uh, &rest);
-    vd r = atan_sum(th, tl, uh, rest);
-    return vd_copysign(r, x);
+    vd c, uh, rest;
+    vu index = atan_centre(a, atan_scaled_recip(b), big, &c);
+    atan_quotient(a, b, c, vd_lookup16(ATAN8_LO, index), &uh, &rest);
+    return vd_copysign(atan_sum(vd_lookup16(ATAN8_HI, index), uh, rest), x);
 }
 
 /*
