@@ -23,8 +23,6 @@ def c_array(name, coeffs):
     return f"static const double {name}[{len(coeffs)}] = {{\n    {body}\n}};"
 
 
-# atan's reduced argument: |u| <= tan((pi/4 - atan(1/2)) / 2) = 0.16228 (elementary_body.h, atan_ratio)
-ATAN_U = mpmath.mpf("0.1625")
 # atan's reduced argument with the eight centres k/8 (elementary_body.h, atan_quotient): |u| <= 0.0791
 ATAN8_U = mpmath.mpf("0.0795")
 # atan_scaled_recip: y0 = bits(MAGIC - bits(b)), y = y0 + y0 (K - b y0) ~ K / b, and the centre
@@ -94,7 +92,6 @@ if __name__ == "__main__":
     print(c_array("EXP_FAST_P", [1 / mpmath.factorial(n) for n in range(6, 1, -1)]))
     # sinh: x + x^3 * Q(x^2), Q = sum x^(2n-2)/(2n+1)!, n = 1..9 (|x| < 1)
     print(c_array("SINH_Q", [1 / mpmath.factorial(2 * n + 1) for n in range(9, 0, -1)]))
-    odd_fit("ATAN_P", atan_cubic_ratio, mpmath.atan, ATAN_U, 7, "atan u")
     odd_fit("ATAN8_P", atan_cubic_ratio, mpmath.atan, ATAN8_U, 5, "atan u")
     atan_centres()
     odd_fit("ASIN_R", asin_cubic_ratio, mpmath.asin, ASIN_S, 12, "asin u")

@@ -105,16 +105,6 @@ static const double SINH_Q[9] = {
     0x1.1111111111111p-7,
     0x1.5555555555555p-3
 };
-/* atan u = u + u^3 ATAN_P(u^2) for |u| <= 0.1625: max relative error after rounding 2^-60.0 */
-static const double ATAN_P[7] = {
-    -0x1.f26ff2a9ad3b5p-5,
-    0x1.3a15dc8643b4ap-4,
-    -0x1.7457920d16099p-4,
-    0x1.c71c60d30d039p-4,
-    -0x1.249249169fab8p-3,
-    0x1.999999998eb56p-3,
-    -0x1.555555555553ep-2
-};
 /* atan u = u + u^3 ATAN8_P(u^2) for |u| <= 0.0795: max relative error after rounding 2^-58.3 */
 static const double ATAN8_P[5] = {
     -0x1.6e8d8be93e9d3p-4,

@@ -66,6 +66,7 @@ static inline vm vd_eq(vd a, vd b) { return a == b; }
 static inline vm vd_isnan(vd a) { return a != a; }
 static inline vm vm_and(vm a, vm b) { return a & b; }
 static inline vm vm_or(vm a, vm b) { return a | b; }
+static inline vm vm_xor(vm a, vm b) { return a ^ b; }
 static inline vm vm_not(vm a) { return !a; }
 static inline int vm_any(vm a) { return a; }
 static inline int vm_all(vm a) { return a; }
@@ -121,6 +122,7 @@ static inline vm vd_eq(vd a, vd b) { return _mm256_cmp_pd(a, b, _CMP_EQ_OQ); }
 static inline vm vd_isnan(vd a) { return _mm256_cmp_pd(a, a, _CMP_UNORD_Q); }
 static inline vm vm_and(vm a, vm b) { return _mm256_and_pd(a, b); }
 static inline vm vm_or(vm a, vm b) { return _mm256_or_pd(a, b); }
+static inline vm vm_xor(vm a, vm b) { return _mm256_xor_pd(a, b); }
 static inline vm vm_not(vm a) { return _mm256_xor_pd(a, _mm256_castsi256_pd(_mm256_set1_epi64x(-1))); }
 static inline int vm_any(vm a) { return _mm256_movemask_pd(a) != 0; }
 static inline int vm_all(vm a) { return _mm256_movemask_pd(a) == 0xf; }
@@ -181,6 +183,7 @@ static inline vm vd_eq(vd a, vd b) { return _mm512_cmp_pd_mask(a, b, _CMP_EQ_OQ)
 static inline vm vd_isnan(vd a) { return _mm512_cmp_pd_mask(a, a, _CMP_UNORD_Q); }
 static inline vm vm_and(vm a, vm b) { return (vm)(a & b); }
 static inline vm vm_or(vm a, vm b) { return (vm)(a | b); }
+static inline vm vm_xor(vm a, vm b) { return (vm)(a ^ b); }
 static inline vm vm_not(vm a) { return (vm)~a; }
 static inline int vm_any(vm a) { return a != 0; }
 static inline int vm_all(vm a) { return a == 0xff; }
@@ -239,6 +242,7 @@ static inline vm vd_eq(vd a, vd b) { return wasm_f64x2_eq(a, b); }
 static inline vm vd_isnan(vd a) { return wasm_f64x2_ne(a, a); }
 static inline vm vm_and(vm a, vm b) { return wasm_v128_and(a, b); }
 static inline vm vm_or(vm a, vm b) { return wasm_v128_or(a, b); }
+static inline vm vm_xor(vm a, vm b) { return wasm_v128_xor(a, b); }
 static inline vm vm_not(vm a) { return wasm_v128_not(a); }
 static inline int vm_any(vm a) { return wasm_v128_any_true(a); }
 static inline int vm_all(vm a) { return wasm_i64x2_all_true(a); }
