@@ -304,7 +304,7 @@ static inline vd atan_v(vd x) {
     vd c, uh, rest;
     vu index = atan_centre(a, atan_scaled_recip(b), big, &c);
     atan_quotient(a, b, c, vd_lookup16(ATAN8_LO, index), &uh, &rest);
-    return vd_copysign(atan_sum(vd_lookup16(ATAN8_HI, index), uh, rest), x);
+    return vd_or_sign(atan_sum(vd_lookup16(ATAN8_HI, index), uh, rest), x); /* the sum is >= +0 */
 }
 
 /*
@@ -362,7 +362,7 @@ static inline vd atan2_v(vd y, vd x) {
     if (!vm_all(vm_and(ordinary, vm_not(tiny)))) { /* a rare vector branch */
         return atan2_rare(y, x);
     }
-    return vd_copysign(atan2_folded(a, b, vd_lt(x, vd_set(0.0)), tiny, a, b), y);
+    return vd_or_sign(atan2_folded(a, b, vd_lt(x, vd_set(0.0)), tiny, a, b), y); /* the angle is >= +0 */
 }
 
 /*

@@ -287,6 +287,8 @@ static inline vd vd_nmla(vd a, vd b, vd c) { return _mm256_fnmadd_pd(a, b, c); }
 #else
 static inline vd vd_nmla(vd a, vd b, vd c) { return vd_mla(vd_neg(a), b, c); }
 #endif
+/* a with the sign bit of s, for a whose sign bit is clear (one operation fewer than vd_copysign). */
+static inline vd vd_or_sign(vd a, vd s) { return vu_double(vu_or(vd_bits(a), vu_and(vd_bits(s), vu_set(0x8000000000000000ull)))); }
 /* Lanes whose sign bit is set (-0.0 included). */
 static inline vm vd_signbit(vd a) { return vd_lt(vd_copysign(vd_set(1.0), a), vd_set(0.0)); }
 
