@@ -243,6 +243,17 @@ static inline vu atan_centre(vd a, vd y, vm negative, vd *c) {
     return vu_and(vd_bits(kshift), vu_set(15));
 }
 
+/* An entry of ATAN8_HI or ATAN8_LO: on AVX2 a gather (vd_lookup32's, the index stays below 16) is
+ * faster here than vd_lookup16's in-register lookups, with two tables to read (atan 2.19 -> 1.94 ns
+ * in cache); elsewhere vd_lookup16. */
+static inline vd atan_table(const double *table, vu index) {
+#if VEC_ISA == VEC_AVX2
+    return vd_lookup32(table, index);
+#else
+    return vd_lookup16(table, index);
+#endif
+}
+
 /* b + c a = hi + lo exactly, for 0 <= c a <= b where the sum's rounding error is a double (atan_quotient). */
 static inline void mla_pair(vd c, vd a, vd b, vd *hi, vd *lo) {
 #if VEC_HAS_FMA
@@ -303,8 +314,8 @@ static inline vd atan_v(vd x) {
     vd a = vd_sel(big, vd_set(-1.0), ax), b = vd_max(ax, one);
     vd c, uh, rest;
     vu index = atan_centre(a, atan_scaled_recip(b), big, &c);
-    atan_quotient(a, b, c, vd_lookup16(ATAN8_LO, index), &uh, &rest);
-    return vd_or_sign(atan_sum(vd_lookup16(ATAN8_HI, index), uh, rest), x); /* the sum is >= +0 */
+    atan_quotient(a, b, c, atan_table(ATAN8_LO, index), &uh, &rest);
+    return vd_or_sign(atan_sum(atan_table(ATAN8_HI, index), uh, rest), x); /* the sum is >= +0 */
 }
 
 /*
@@ -321,8 +332,8 @@ static inline vd atan2_folded(vd a, vd b, vm x_negative, vm tiny, vd a_unscaled,
     vd sa = vd_sel(negative, vd_neg(mn), mn);
     vd c, th, te, uh, rest;
     vu index = atan_centre(sa, atan_scaled_recip(mx), negative, &c);
-    vd_fast_two_sum(vd_sel(x_negative, vd_set(PI_2_HI), vd_set(0.0)), vd_lookup16(ATAN8_HI, index), &th, &te);
-    vd low = vd_add(vd_lookup16(ATAN8_LO, index), vd_add(te, vd_sel(x_negative, vd_set(PI_2_LO), vd_set(0.0))));
+    vd_fast_two_sum(vd_sel(x_negative, vd_set(PI_2_HI), vd_set(0.0)), atan_table(ATAN8_HI, index), &th, &te);
+    vd low = vd_add(atan_table(ATAN8_LO, index), vd_add(te, vd_sel(x_negative, vd_set(PI_2_LO), vd_set(0.0))));
     atan_quotient(sa, mx, c, low, &uh, &rest);
     if (vm_any(tiny)) { /* atan(A / B) rounds as A / B itself (A / B - atan(A / B) < 2^-61.6 A / B) */
         vd q = vd_div(vd_min(a_unscaled, b_unscaled), vd_max(a_unscaled, b_unscaled));
