@@ -270,13 +270,13 @@ static inline void mla_pair(vd c, vd a, vd b, vd *hi, vd *lo) {
 }
 
 /*
- * atan u + low = uh + rest for u = (a - c b) / (b + c a), with a, b, c from atan_centre: relative
- * error ~2^-58 of |u| before the caller's one rounding, for b in [2^-900, 2^960] and A / b >= 2^-30,
+ * atan u + low = uh + rest for u = (a - c b) / (b + c a), with a, b, c from atan_centre: within
+ * 2^-57.1 |u| before the caller's one rounding (docs/math.md), for b in [2^-900, 2^960] and A / b >= 2^-30,
  * or b = 1 (atan), and |low| <= 2^-50 (atan c's tail). The numerator is exact (one FMA, or
  * exact_residual's two-product: c has at most 3 significant bits and |a / b - c| <= 0.094), the
  * denominator the exact pair dh + dl, and the quotient uh + ul from one division: uh = num (1/dh),
  * ul = (num - uh dh - uh dl)(1/dh), added to low in the same rounding. atan u = uh + (uh z P(z) + ul),
- * z = uh^2 (ul z < 2^-61 |u| left out), P a 5-term minimax fit on |u| <= 0.0795 (2^-58.3 relative).
+ * z = uh^2 (ul z <= 2^-58.7 |u| left out), P a 5-term minimax fit on |u| <= 0.0795 (2^-58.3 relative).
  */
 static inline void atan_quotient(vd a, vd b, vd c, vd low, vd *uh_out, vd *rest) {
     vd num = exact_residual(a, b, c);
