@@ -162,9 +162,10 @@ def _near(points, width, n, rng):
     return np.where(rng.random(len(x)) < 0.5, -x, x)
 
 
-# float64 asin/acos switch to s = sqrt((1 - |x|) / 2) above 1/2; atan/atan2 change their centre c at
-# t = 1/8, tan((atan 1/4 + atan 1/2) / 2), tan((atan 1/2 + pi/4) / 2) and reflect at 1 (docs/math.md).
-ATAN_SWITCHES = [0.125, 0.36992407621548122, 0.72075922005612644, 1.0]
+# float64 asin/acos switch to s = sqrt((1 - |x|) / 2) above 1/2; atan/atan2 change their centre k/8 at
+# t = a/b ~ (k + 1/2) / (8 K), K = 0.936 (ATAN8_SCALE; the estimate of 1/b moves each switch by up to
+# 0.11%, inside the +-1% around them), and reflect at 1 (docs/math.md).
+ATAN_SWITCHES = [(k + 0.5) / (8 * 0.936) for k in range(7)] + [1.0]
 # The analysed ULP bounds of docs/math.md ("float64 asin, acos, atan, atan2: error bound"): asin and
 # acos 0.84 since their polynomial has 12 terms (0.72 with 13), atan and atan2 0.56.
 FLOAT64_INVERSE_TRIG_BOUND = {"asin": 0.84, "acos": 0.84, "atan": 0.56, "atan2": 0.56}

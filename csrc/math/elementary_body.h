@@ -26,11 +26,6 @@ static const double INV_LN2_BY32 = 0x1.71547652b82fep5;
 static const double SQRT2 = 0x1.6a09e667f3bcdp0;
 static const double PI_HI = 0x1.921fb54442d18p1, PI_LO = 0x1.1a62633145c07p-53;
 static const double PI_2_HI = 0x1.921fb54442d18p0, PI_2_LO = 0x1.1a62633145c07p-54;
-static const double ATAN_HALF_HI = 0x1.dac670561bb4fp-2, ATAN_HALF_LO = 0x1.a2b7f222f65e2p-56;
-static const double ATAN_QUARTER_HI = 0x1.f5b75f92c80ddp-3, ATAN_QUARTER_LO = 0x1.8ab6e3cf7afbdp-57;
-/* atan's range thresholds: tan((atan(1/4) + atan(1/2)) / 2) and tan((atan(1/2) + pi/4) / 2). */
-static const double ATAN_T2 = 0x1.7acd608564de1p-2, ATAN_T3 = 0x1.71075a3cdcf19p-1;
-static const double PI_4_HI = 0x1.921fb54442d18p-1, PI_4_LO = 0x1.1a62633145c07p-55;
 
 /*
  * e^x = 2^k * (hi + lo) for x in [-746, 711], |hi + lo - e^r| ~ 2^-60 e^r.
@@ -214,7 +209,7 @@ static inline vd tanh_v(vd x) {
  * Where c is only within a few ulps of a / b, a - b c rounded once (the same bits both ways). */
 static inline vd exact_residual(vd a, vd b, vd c) {
 #if VEC_HAS_FMA
-    return vd_mla(vd_neg(b), c, a);
+    return vd_nmla(b, c, a);
 #else
     vd p, e;
     vd_two_prod(b, c, &p, &e);
@@ -223,34 +218,84 @@ static inline vd exact_residual(vd a, vd b, vd c) {
 }
 
 /*
- * atan(a / b) = (ch + cl) + uh + rest for 0 <= a <= b with b in [2^-900, 2^960] and a / b >= 2^-30,
- * or b = 1 (atan: any a in [0, 1]); relative error ~2^-57 before the caller's last rounding.
- * t = a / b is reduced to u = (t - c) / (1 + c t) with c in {0, 1/4, 1/2, 1} chosen by comparing a
- * with b t_i (no division; t_i the tangents halfway between the centres' angles), so |u| <= 0.16228
- * and atan t = atan c + u + u^3 P(u^2), atan c = ch + cl. The numerator a - c b is exact (Sterbenz:
- * each c is used only where a / (c b) is in [1/2, 2]), the denominator b + c a is kept as dh + dl
- * (fast two-sum), and the quotient as uh + ul from one division: uh = num (1 / dh) (within ~1.5 ulp
- * of num / dh), num - uh dh rounded once (one FMA, or exact_residual's two-product: the same bits),
- * and ul = (num - uh (dh + dl)) (1 / dh), which the caller gets inside rest.
+ * ATAN8_SCALE / b within 0.11% (relative), for normal b: a bit-pattern estimate y0 (within 5%) and one
+ * step y0 + y0 (K - b y0), Newton's for 1/b with K in place of 1 (it converges to K / b, linearly
+ * with ratio 1 - K: the error stays below 0.11% over every mantissa; tools/gen_math_coefficients.py).
+ * No division.
  */
-static inline void atan_ratio(vd a, vd b, vd *ch, vd *cl, vd *uh_out, vd *rest) {
-    vm r1 = vd_gt(a, vd_mul(b, vd_set(0.125)));
-    vm r2 = vd_gt(a, vd_mul(b, vd_set(ATAN_T2))), r3 = vd_gt(a, vd_mul(b, vd_set(ATAN_T3)));
-    vd zero = vd_set(0.0);
-    vd c = vd_sel(r3, vd_set(1.0), vd_sel(r2, vd_set(0.5), vd_sel(r1, vd_set(0.25), zero)));
-    vd num = vd_sub(a, vd_mul(c, b));
+static inline vd atan_scaled_recip(vd b) {
+    vd y0 = vu_double(vu_sub(vu_set(ATAN8_RECIP_MAGIC), vd_bits(b)));
+    return vd_mla(y0, vd_nmla(b, y0, vd_set(ATAN8_SCALE)), y0);
+}
+
+/* atan's eight centres: t + ATAN8_SHIFT rounds t to a multiple of 1/8 (its ulp). */
+static const double ATAN8_SHIFT = 0x1.8p49;
+
+/*
+ * The centre of atan(a / b) for a = s A (s = +-1, `negative`: s = -1), 0 <= A <= b, from
+ * y = atan_scaled_recip(b): c = s k/8 with k = round(8 K A / b (1 +- 0.0011)) <= 7 (K = ATAN8_SCALE),
+ * so k >= 1 only where A / b >= 1/16 and |u| <= 0.0791 below. The shifter leaves k + 8 (s < 0) in
+ * the low bits: the index of atan(k/8) (s = 1) or pi/2 - atan(k/8) (s = -1) in ATAN8_HI/LO.
+ */
+static inline vu atan_centre(vd a, vd y, vm negative, vd *c) {
+    vd shift = vd_sel(negative, vd_set(-(ATAN8_SHIFT + 1.0)), vd_set(ATAN8_SHIFT));
+    vd kshift = vd_mla(a, y, shift);
+    *c = vd_sub(kshift, shift);
+    return vu_and(vd_bits(kshift), vu_set(15));
+}
+
+/* An entry of ATAN8_HI or ATAN8_LO: on AVX2 a gather (vd_lookup32's, the index stays below 16) is
+ * faster here than vd_lookup16's in-register lookups, with two tables to read (atan 2.19 -> 1.94 ns
+ * in cache); elsewhere vd_lookup16. */
+static inline vd atan_table(const double *table, vu index) {
+#if VEC_ISA == VEC_AVX2
+    return vd_lookup32(table, index);
+#else
+    return vd_lookup16(table, index);
+#endif
+}
+
+/* b + c a = hi + lo exactly, for 0 <= c a <= b where the sum's rounding error is a double (atan_quotient). */
+static inline void mla_pair(vd c, vd a, vd b, vd *hi, vd *lo) {
+#if VEC_HAS_FMA
+    vd h = vd_mla(c, a, b);
+    *lo = vd_mla(c, a, vd_sub(b, h)); /* b - h is exact (h in [b, 2b]) */
+    *hi = h;
+#else
+    vd p, pe, h, e;
+    vd_two_prod(c, a, &p, &pe);
+    vd_fast_two_sum(b, p, &h, &e);
+    *lo = vd_add(e, pe);
+    *hi = h;
+#endif
+}
+
+/*
+ * atan u + low = uh + rest for u = (a - c b) / (b + c a), with a, b, c from atan_centre: within
+ * 2^-57.1 |u| before the caller's one rounding (docs/math.md), for b in [2^-900, 2^960] and A / b >= 2^-30,
+ * or b = 1 (atan), and |low| <= 2^-50 (atan c's tail). The numerator is exact (one FMA, or
+ * exact_residual's two-product: c has at most 3 significant bits and |a / b - c| <= 0.094), the
+ * denominator the exact pair dh + dl, and the quotient uh + ul from one division: uh = num (1/dh),
+ * ul = (num - uh dh - uh dl)(1/dh), added to low in the same rounding. atan u = uh + (uh z P(z) + ul),
+ * z = uh^2 (ul z <= 2^-58.7 |u| left out), P a 5-term minimax fit on |u| <= 0.0795 (2^-58.3 relative).
+ */
+static inline void atan_quotient(vd a, vd b, vd c, vd low, vd *uh_out, vd *rest) {
+    vd num = exact_residual(a, b, c);
     vd dh, dl;
-    vd_fast_two_sum(b, vd_mul(c, a), &dh, &dl);
+    mla_pair(c, a, b, &dh, &dl);
     vd inv = vd_div(vd_set(1.0), dh);
     vd uh = vd_mul(num, inv);
-    vd ul = vd_mul(vd_mla(vd_neg(uh), dl, exact_residual(num, uh, dh)), inv);
+    vd ul_low = vd_mla(vd_nmla(uh, dl, exact_residual(num, uh, dh)), inv, low);
     vd z = vd_mul(uh, uh);
-    /* atan(uh + ul) = atan uh + ul / (1 + z), and ul (1 - z) is within z^2 < 2^-10 of ul / (1 + z):
-     * uh z P(z) + ul (1 - z) = (uh P(z) - ul) z + ul. */
-    *rest = vd_mla(vd_mla(uh, vd_poly(z, ATAN_P, 7), vd_neg(ul)), z, ul);
+    *rest = vd_mla(vd_mul(uh, z), vd_poly(z, ATAN8_P, 5), ul_low);
     *uh_out = uh;
-    *ch = vd_sel(r3, vd_set(PI_4_HI), vd_sel(r2, vd_set(ATAN_HALF_HI), vd_sel(r1, vd_set(ATAN_QUARTER_HI), zero)));
-    *cl = vd_sel(r3, vd_set(PI_4_LO), vd_sel(r2, vd_set(ATAN_HALF_LO), vd_sel(r1, vd_set(ATAN_QUARTER_LO), zero)));
+}
+
+/* th + uh + rest rounded once, where |th| >= |uh| or th = 0 (atan c >= 0.124 > 0.0791 for k >= 1). */
+static inline vd atan_sum(vd th, vd uh, vd rest) {
+    vd h, e;
+    vd_fast_two_sum(th, uh, &h, &e);
+    return vd_add(h, vd_add(e, rest));
 }
 
 /* base + sign (wh + wl) rounded once, sign in {+-1, +-2}, where |base_hi| >= |sign wh| or base = 0. */
@@ -260,81 +305,76 @@ static inline vd offset_sum(vd base_hi, vd base_lo, vd sign, vd wh, vd wl) {
     return vd_add(h, vd_add(e, vd_mla(sign, wl, base_lo)));
 }
 
-/*
- * base + sign atan(a / b) rounded once (sign +-1), from atan_ratio's parts. The constant part
- * base + sign (ch + cl) is summed first, while the division runs (|base_hi| >= ch or base = 0),
- * then uh joins it by a fast two-sum (|base + sign ch| >= 0.24 > |uh|, or it is 0) and rest last:
- * the chain after the quotient is two additions shorter than offset_sum over (ch + uh) + ...
- */
-static inline vd angle_sum(vd base_hi, vd base_lo, vd sign, vd ch, vd cl, vd uh, vd rest) {
-    vd bh, be, h, e;
-    vd_fast_two_sum(base_hi, vd_mul(sign, ch), &bh, &be);
-    vd bl = vd_add(be, vd_mla(sign, cl, base_lo));
-    vd_fast_two_sum(bh, vd_mul(sign, uh), &h, &e);
-    return vd_add(h, vd_add(e, vd_mla(sign, rest, bl)));
-}
-
 static inline vd atan_v(vd x) {
-    /* atan|x| rounds to pi/2 long before 2^600; the clamp keeps inf (and the wasm product's split)
-     * finite. vd_min and vd_max return their second operand when one is NaN: a NaN x flows through. */
-    vd one = vd_set(1.0), zero = vd_set(0.0);
+    /* atan|x| rounds to pi/2 long before 2^600; the clamp keeps inf finite. vd_min and vd_max return
+     * their second operand when one is NaN: a NaN x flows through as a (b = 1). */
+    vd one = vd_set(1.0);
     vd ax = vd_min(vd_set(0x1p600), vd_abs(x));
     vm big = vd_gt(ax, one);
-    vd ch, cl, uh, rest;
-    /* |x| > 1: atan |x| = pi/2 - atan(1 / |x|), with b = 1 below 1 (uh = a exactly). */
-    atan_ratio(vd_min(one, ax), vd_max(one, ax), &ch, &cl, &uh, &rest);
-    vd r = angle_sum(vd_sel(big, vd_set(PI_2_HI), zero), vd_sel(big, vd_set(PI_2_LO), zero),
-                     vd_sel(big, vd_set(-1.0), one), ch, cl, uh, rest);
-    return vd_copysign(r, x);
+    /* |x| > 1: atan |x| = pi/2 - atan(1 / |x|), the minus sign carried by a = -1. */
+    vd a = vd_sel(big, vd_set(-1.0), ax), b = vd_max(ax, one);
+    vd c, uh, rest;
+    vu index = atan_centre(a, atan_scaled_recip(b), big, &c);
+    atan_quotient(a, b, c, atan_table(ATAN8_LO, index), &uh, &rest);
+    return vd_or_sign(atan_sum(atan_table(ATAN8_HI, index), uh, rest), x); /* the sum is >= +0 */
 }
 
 /*
- * atan_ratio for finite 0 <= a <= b, b > 0, after scaling both by 2^-100 or 2^600 when b is outside
- * [2^-900, 2^960] (a rare vector branch). Where a / b < 2^-30 (also rare; it covers a scaled a that
- * lost bits, and quotients whose tail would underflow; c = 0 there, so ch = cl = 0) atan(a / b)
- * rounds as a / b itself (a / b - atan(a / b) < 2^-61.6 a / b): divided out directly.
+ * The angle of (b, a) = (|x|, |y|) folded into [0, pi/2], then reflected about pi/2 where x < 0:
+ * atan(A / B) on A = min, B = max, with s = -1 (pi/2 - atan(A / B)) where a > b, negated again
+ * where x < 0 (pi - ...), and pi/2 added where x < 0 (pi/2 + (pi/2 -+ ...)). The parts come from
+ * atan_centre and atan_quotient; `low` and the result as in atan_sum. Here b and a are finite with
+ * max(a, b) in [2^-900, 2^960] and min(a, b) >= 2^-30 max(a, b) (atan2_v's rare path sees to it,
+ * and replaces uh where the last fails); `tiny` lanes take uh = A / B itself.
  */
-static inline void atan_ratio_any(vd a, vd b, vd *ch, vd *cl, vd *uh, vd *rest) {
-    vm big = vd_gt(b, vd_set(0x1p960)), small = vd_lt(b, vd_set(0x1p-900));
-    vd as = a, bs = b;
-    if (vm_any(vm_or(big, small))) {
-        vd scale = vd_sel(big, vd_set(0x1p-100), vd_sel(small, vd_set(0x1p600), vd_set(1.0)));
-        as = vd_mul(a, scale);
-        bs = vd_mul(b, scale);
+static inline vd atan2_folded(vd a, vd b, vm x_negative, vm tiny, vd a_unscaled, vd b_unscaled) {
+    vm swap = vd_gt(a, b), negative = vm_xor(swap, x_negative);
+    vd mn = vd_min(a, b), mx = vd_max(a, b);
+    vd sa = vd_sel(negative, vd_neg(mn), mn);
+    vd c, th, te, uh, rest;
+    vu index = atan_centre(sa, atan_scaled_recip(mx), negative, &c);
+    vd_fast_two_sum(vd_sel(x_negative, vd_set(PI_2_HI), vd_set(0.0)), atan_table(ATAN8_HI, index), &th, &te);
+    vd low = vd_add(atan_table(ATAN8_LO, index), vd_add(te, vd_sel(x_negative, vd_set(PI_2_LO), vd_set(0.0))));
+    atan_quotient(sa, mx, c, low, &uh, &rest);
+    if (vm_any(tiny)) { /* atan(A / B) rounds as A / B itself (A / B - atan(A / B) < 2^-61.6 A / B) */
+        vd q = vd_div(vd_min(a_unscaled, b_unscaled), vd_max(a_unscaled, b_unscaled));
+        uh = vd_sel(tiny, vd_sel(negative, vd_neg(q), q), uh);
+        rest = vd_sel(tiny, low, rest);
     }
-    atan_ratio(as, bs, ch, cl, uh, rest);
-    vm tiny = vd_lt(vd_add(*ch, *uh), vd_set(0x1p-30)); /* uh is the reduced quotient: ch + uh is ~atan t */
-    if (vm_any(tiny)) {
-        *uh = vd_sel(tiny, vd_div(a, b), *uh);
-        *rest = vd_sel(tiny, vd_set(0.0), *rest);
-    }
+    return atan_sum(th, uh, rest);
+}
+
+/*
+ * atan2 for the lanes atan2_folded cannot take as they are: an infinity or (0, 0) becomes a finite
+ * point with the same angle, max(|y|, |x|) outside [2^-900, 2^960] is scaled by 2^-100 or 2^600,
+ * quotients below 2^-30 are `tiny`, and a NaN input is returned. Lanes that need none of it go
+ * through the same operations as in atan2_v, so every vector gives each lane the same bits.
+ */
+static inline vd atan2_rare(vd y, vd x) {
+    vd inf = vd_set(__builtin_inf()), one = vd_set(1.0), zero = vd_set(0.0);
+    vd a = vd_abs(y), b = vd_abs(x);
+    vm a_inf = vd_eq(a, inf), b_inf = vd_eq(b, inf);
+    vd am = vd_sel(a_inf, one, vd_sel(b_inf, zero, a));
+    vd bm = vd_sel(b_inf, one, vd_sel(a_inf, zero, b));
+    bm = vd_sel(vm_and(vd_eq(am, zero), vd_eq(bm, zero)), one, bm);
+    vd mx = vd_max(am, bm);
+    vm big = vd_gt(mx, vd_set(0x1p960)), small = vd_lt(mx, vd_set(0x1p-900));
+    vd scale = vd_sel(big, vd_set(0x1p-100), vd_sel(small, vd_set(0x1p600), one));
+    vm tiny = vd_lt(vd_min(am, bm), vd_mul(mx, vd_set(0x1p-30)));
+    vd r = atan2_folded(vd_mul(am, scale), vd_mul(bm, scale), vd_signbit(x), tiny, am, bm);
+    r = vd_copysign(r, y);
+    return vd_sel(vd_isnan(x), x, vd_sel(vd_isnan(y), y, r));
 }
 
 static inline vd atan2_v(vd y, vd x) {
-    vd a2 = vd_abs(y), b2 = vd_abs(x);
-    vd inf = vd_set(__builtin_inf()), one = vd_set(1.0), zero = vd_set(0.0);
-    vd m = vd_max(a2, b2);
-    if (vm_any(vm_or(vd_eq(m, inf), vd_eq(m, zero)))) { /* a rare vector branch */
-        /* Infinities and (0, 0) become finite points with the same angle. */
-        vm a_inf = vd_eq(a2, inf), b_inf = vd_eq(b2, inf);
-        vd a = a2, b = b2;
-        a2 = vd_sel(a_inf, one, vd_sel(b_inf, zero, a));
-        b2 = vd_sel(b_inf, one, vd_sel(a_inf, zero, b));
-        b2 = vd_sel(vm_and(vd_eq(a2, zero), vd_eq(b2, zero)), one, b2);
+    vd a = vd_abs(y), b = vd_abs(x);
+    vd m = vd_add(a, b); /* NaN, infinite, 0 or outside [2^-899, 2^960] exactly where the rare path is needed */
+    vm ordinary = vm_and(vd_le(vd_set(0x1p-899), m), vd_le(m, vd_set(0x1p960)));
+    vm tiny = vd_lt(vd_min(a, b), vd_mul(vd_max(a, b), vd_set(0x1p-30)));
+    if (!vm_all(vm_and(ordinary, vm_not(tiny)))) { /* a rare vector branch */
+        return atan2_rare(y, x);
     }
-    /* The angle of (b2, a2): atan(min / max), reflected about pi/4 when a2 > b2 and about pi/2 when x < 0. */
-    vm swap = vd_gt(a2, b2), x_negative = vd_signbit(x);
-    vd ch, cl, uh, rest;
-    atan_ratio_any(vd_min(a2, b2), vd_max(a2, b2), &ch, &cl, &uh, &rest);
-    vd base_hi = vd_sel(swap, vd_set(PI_2_HI), vd_sel(x_negative, vd_set(PI_HI), zero));
-    vd base_lo = vd_sel(swap, vd_set(PI_2_LO), vd_sel(x_negative, vd_set(PI_LO), zero));
-    vd sign = vd_sel(swap, vd_set(-1.0), one);
-    sign = vd_sel(x_negative, vd_neg(sign), sign);
-    vd r = vd_copysign(angle_sum(base_hi, base_lo, sign, ch, cl, uh, rest), y);
-    if (vm_any(vd_isnan(vd_add(x, y)))) { /* NaN (or inf - inf) somewhere: return the NaN input */
-        r = vd_sel(vd_isnan(x), x, vd_sel(vd_isnan(y), y, r));
-    }
-    return r;
+    return vd_or_sign(atan2_folded(a, b, vd_lt(x, vd_set(0.0)), tiny, a, b), y); /* the angle is >= +0 */
 }
 
 /*

@@ -66,6 +66,7 @@ static inline vm vd_eq(vd a, vd b) { return a == b; }
 static inline vm vd_isnan(vd a) { return a != a; }
 static inline vm vm_and(vm a, vm b) { return a & b; }
 static inline vm vm_or(vm a, vm b) { return a | b; }
+static inline vm vm_xor(vm a, vm b) { return a ^ b; }
 static inline vm vm_not(vm a) { return !a; }
 static inline int vm_any(vm a) { return a; }
 static inline int vm_all(vm a) { return a; }
@@ -121,6 +122,7 @@ static inline vm vd_eq(vd a, vd b) { return _mm256_cmp_pd(a, b, _CMP_EQ_OQ); }
 static inline vm vd_isnan(vd a) { return _mm256_cmp_pd(a, a, _CMP_UNORD_Q); }
 static inline vm vm_and(vm a, vm b) { return _mm256_and_pd(a, b); }
 static inline vm vm_or(vm a, vm b) { return _mm256_or_pd(a, b); }
+static inline vm vm_xor(vm a, vm b) { return _mm256_xor_pd(a, b); }
 static inline vm vm_not(vm a) { return _mm256_xor_pd(a, _mm256_castsi256_pd(_mm256_set1_epi64x(-1))); }
 static inline int vm_any(vm a) { return _mm256_movemask_pd(a) != 0; }
 static inline int vm_all(vm a) { return _mm256_movemask_pd(a) == 0xf; }
@@ -181,6 +183,7 @@ static inline vm vd_eq(vd a, vd b) { return _mm512_cmp_pd_mask(a, b, _CMP_EQ_OQ)
 static inline vm vd_isnan(vd a) { return _mm512_cmp_pd_mask(a, a, _CMP_UNORD_Q); }
 static inline vm vm_and(vm a, vm b) { return (vm)(a & b); }
 static inline vm vm_or(vm a, vm b) { return (vm)(a | b); }
+static inline vm vm_xor(vm a, vm b) { return (vm)(a ^ b); }
 static inline vm vm_not(vm a) { return (vm)~a; }
 static inline int vm_any(vm a) { return a != 0; }
 static inline int vm_all(vm a) { return a == 0xff; }
@@ -239,6 +242,7 @@ static inline vm vd_eq(vd a, vd b) { return wasm_f64x2_eq(a, b); }
 static inline vm vd_isnan(vd a) { return wasm_f64x2_ne(a, a); }
 static inline vm vm_and(vm a, vm b) { return wasm_v128_and(a, b); }
 static inline vm vm_or(vm a, vm b) { return wasm_v128_or(a, b); }
+static inline vm vm_xor(vm a, vm b) { return wasm_v128_xor(a, b); }
 static inline vm vm_not(vm a) { return wasm_v128_not(a); }
 static inline int vm_any(vm a) { return wasm_v128_any_true(a); }
 static inline int vm_all(vm a) { return wasm_i64x2_all_true(a); }
@@ -275,6 +279,16 @@ static inline vd vd_copysign(vd a, vd s) {
     vu sign = vu_and(vd_bits(s), vu_set(0x8000000000000000ull));
     return vu_double(vu_or(vd_bits(vd_abs(a)), sign));
 }
+/* c - a*b, fused where vd_mla is (the same bits as vd_mla(vd_neg(a), b, c), in one instruction). */
+#if VEC_ISA == VEC_AVX512
+static inline vd vd_nmla(vd a, vd b, vd c) { return _mm512_fnmadd_pd(a, b, c); }
+#elif VEC_ISA == VEC_AVX2
+static inline vd vd_nmla(vd a, vd b, vd c) { return _mm256_fnmadd_pd(a, b, c); }
+#else
+static inline vd vd_nmla(vd a, vd b, vd c) { return vd_mla(vd_neg(a), b, c); }
+#endif
+/* a with the sign bit of s, for a whose sign bit is clear (one operation fewer than vd_copysign). */
+static inline vd vd_or_sign(vd a, vd s) { return vu_double(vu_or(vd_bits(a), vu_and(vd_bits(s), vu_set(0x8000000000000000ull)))); }
 /* Lanes whose sign bit is set (-0.0 included). */
 static inline vm vd_signbit(vd a) { return vd_lt(vd_copysign(vd_set(1.0), a), vd_set(0.0)); }
 
