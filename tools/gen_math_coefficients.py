@@ -15,6 +15,8 @@ import mpmath
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from minimax import asin_cubic_ratio, atan_cubic_ratio, odd_weight, remez  # noqa: E402
 
+HYP_R = mpmath.log(2) / 32  # the hyperbolic functions' reduced argument: |r| <= ln2/32
+
 mpmath.mp.dps = 60
 
 
@@ -26,6 +28,41 @@ def c_array(name, coeffs):
 # atan's reduced argument: |u| <= tan((pi/4 - atan(1/2)) / 2) = 0.16228 (elementary_body.h, atan_ratio)
 ATAN_U = mpmath.mpf("0.1625")
 ASIN_S = mpmath.mpf("0.5")  # asin's polynomial argument: s <= 1/2
+# sinh's and tanh's series ranges (elementary_body.h: SINH_SERIES_MAX, TANH_SERIES_MAX)
+SINH_SERIES = mpmath.mpf("0.5")
+TANH_SERIES = mpmath.mpf("0.3")
+
+
+def sinh_cubic_ratio(z):
+    """(sinh(u) - u) / u^3 with z = u^2."""
+    u = mpmath.sqrt(z)
+    return (mpmath.sinh(u) - u) / u**3 if z > mpmath.mpf("1e-30") else mpmath.mpf(1) / 6 + z / 120
+
+
+def tanh_cubic_ratio(z):
+    """(tanh(u) - u) / u^3 with z = u^2."""
+    u = mpmath.sqrt(z)
+    return (mpmath.tanh(u) - u) / u**3 if z > mpmath.mpf("1e-30") else -mpmath.mpf(1) / 3 + 2 * z / 15
+
+
+def cosh_ratio(z):
+    """(cosh(r) - 1) / r^2 with z = r^2."""
+    return (mpmath.cosh(mpmath.sqrt(z)) - 1) / z if z > mpmath.mpf("1e-30") else mpmath.mpf(1) / 2 + z / 24
+
+
+def expm1_ratio(r):
+    """(e^r - 1 - r) / r^2."""
+    return (mpmath.expm1(r) - r) / r**2 if abs(r) > mpmath.mpf("1e-30") else mpmath.mpf(1) / 2 + r / 6
+
+
+def scaled_fit(name, g, a, b, terms, power, label):
+    """P with g(t) ~ P(t) on [a, b], minimax in absolute error; the comment gives max |t^power (P - g)| after rounding."""
+    coeffs = remez(g, a, b, terms - 1, weight=lambda t: 1)
+    rounded = [mpmath.mpf(float(c)) for c in coeffs]
+    err = max(abs((mpmath.polyval(rounded[::-1], t) - g(t)) * t**power)
+              for t in (a + (b - a) * i / 4000 for i in range(4001)))
+    print(f"/* {label}: max absolute error after rounding 2^{mpmath.nstr(mpmath.log(err, 2), 3)} */")
+    print(c_array(name, rounded[::-1]))
 
 
 def odd_fit(name, g, f, top, terms, label):
@@ -52,8 +89,20 @@ if __name__ == "__main__":
     print(c_array("EXP2_32_HI", [float(t) for t in table]))
     print(c_array("EXP2_32_LO", [float(t - mpmath.mpf(float(t))) for t in table]))
     print(c_array("EXP_FAST_P", [1 / mpmath.factorial(n) for n in range(6, 1, -1)]))
-    # sinh: x + x^3 * Q(x^2), Q = sum x^(2n-2)/(2n+1)!, n = 1..9 (|x| < 1)
-    print(c_array("SINH_Q", [1 / mpmath.factorial(2 * n + 1) for n in range(9, 0, -1)]))
+    # sinh, cosh, tanh (hyperbolic_parts): 2^(j/16) / 2 and 2^(-j/16) / 2 as hi + lo, j = 0..15
+    print("/* 2^(j/16) / 2 = HYP_POS_HI[j] + HYP_POS_LO[j], 2^(-j/16) / 2 = HYP_NEG_HI[j] + HYP_NEG_LO[j] */")
+    for name, sign in (("POS", 1), ("NEG", -1)):
+        halves = [mpmath.mpf(2) ** (sign * mpmath.mpf(j) / 16) / 2 for j in range(16)]
+        print(c_array(f"HYP_{name}_HI", [float(t) for t in halves]))
+        print(c_array(f"HYP_{name}_LO", [float(t - mpmath.mpf(float(t))) for t in halves]))
+    # sinh r - r = r z HYP_ODD(z), z = r^2, |r| <= ln2/32: Taylor to r^7 (first term left out r^9/9! < 2^-68 r)
+    print(c_array("HYP_ODD", [1 / mpmath.factorial(n) for n in range(7, 2, -2)]))
+    scaled_fit("HYP_EVEN", cosh_ratio, mpmath.mpf(0), HYP_R**2, 3, 1,
+               "cosh r - 1 = z HYP_EVEN(z), z = r^2, |r| <= ln2/32 (minimax)")
+    scaled_fit("EXPM1_16_P", expm1_ratio, -HYP_R, HYP_R, 6, 2,
+               "e^r - 1 = r + r^2 EXPM1_16_P(r), |r| <= ln2/32 (minimax)")
     odd_fit("ATAN_P", atan_cubic_ratio, mpmath.atan, ATAN_U, 7, "atan u")
     odd_fit("ASIN_R", asin_cubic_ratio, mpmath.asin, ASIN_S, 12, "asin u")
+    odd_fit("SINH_Q", sinh_cubic_ratio, mpmath.sinh, SINH_SERIES, 6, "sinh u")
+    odd_fit("TANH_Q", tanh_cubic_ratio, mpmath.tanh, TANH_SERIES, 9, "tanh u")
     print("#endif")

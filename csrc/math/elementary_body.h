@@ -142,70 +142,164 @@ static inline vd log1p_v(vd x) {
     return vd_sel(vd_eq(x, vd_set(0.0)), x, r);
 }
 
-/* sinh and cosh share e^|x| / 2 = Hh + Hl and e^-|x| / 2 = inv + invl. */
-static inline void half_exp_pair(vd ax, vd *hh, vd *hl, vd *inv, vd *invl) {
-    vd k, hi, lo;
-    exp_core(vd_min(ax, vd_set(711.0)), &k, &hi, &lo);
-    vd km1 = vd_sub(k, vd_set(1.0));
-    vd h = vd_ldexp(hi, km1), l = vd_ldexp(lo, km1);
-    vd q = vd_div(vd_set(0.25), h);
-    vd p, pe;
-    vd_two_prod(q, h, &p, &pe);
-    vd resid = vd_sub(vd_sub(vd_sub(vd_set(0.25), p), pe), vd_mul(q, l));
-    *hh = h;
-    *hl = l;
-    *inv = q;
-    *invl = vd_mul(resid, vd_mul(q, vd_set(4.0))); /* resid / h: 4q is 1/h to an ulp, plenty for a residual */
+/*
+ * sinh, cosh, tanh: a = m ln2/16 + r for a in [0, 711], m = 16 k + j the nearest integer to a 16/ln2
+ * (j in [0, 16)), |r| <= ln2/32; ln2/16 split Cody-Waite, so a - m LN2_16_HI is exact (m < 2^21)
+ * and r = that - m LN2_16_LO rounds once. Returns r, j and k << 52 (integer lanes, for the exponent).
+ */
+static const double LN2_16_HI = 0x1.62e42fee00000p-5;
+static const double LN2_16_LO = 0x1.a39ef35793c76p-37;
+static const double INV_LN2_BY16 = 0x1.71547652b82fep4;
+static const double SINH_SERIES_MAX = 0.5, TANH_SERIES_MAX = 0.3;
+
+static inline vd hyp_reduce(vd a, vd *m_out, vu *j, vu *k52) {
+    vd shifted = vd_mla(a, vd_set(INV_LN2_BY16), vd_set(0x1.8p52)); /* m in the low bits */
+    vd m = vd_sub(shifted, vd_set(0x1.8p52));
+    vd t = vd_mla(m, vd_set(-LN2_16_HI), a); /* exact */
+    *j = vu_and(vd_bits(shifted), vu_set(15));
+    /* ((16 k + j) - j) << 48 = k << 52 (the shifter's own bits leave the word). */
+    *k52 = vu_shl(vu_sub(vd_bits(shifted), *j), 48);
+    *m_out = m;
+    return vd_mla(m, vd_set(-LN2_16_LO), t);
+}
+
+/*
+ * 2^k y for y >= 0 and lanes' 2^k y below 2^1024 when a <= 709 (then y is normal or k = 0: an integer
+ * add to the exponent field); vectors with a larger a or a NaN take vd_ldexp (k from m) and keep NaN x.
+ */
+static inline vd hyp_scale(vd y, vd m, vu k52, vd x) {
+    if (!vm_any(vm_not(vd_le(vd_abs(x), vd_set(709.0))))) {
+        return vu_double(vu_add(vd_bits(y), k52));
+    }
+    vd k = vd_round(vd_mla(m, vd_set(1.0 / 16.0), vd_set(-15.0 / 32.0))); /* floor(m / 16) */
+    vd r = vd_ldexp(y, k);
+    return vd_sel(vd_isnan(x), x, r);
+}
+
+/*
+ * e^a / 2 = 2^k P e^r and e^-a / 2 = 2^k Q e^-r with P = 2^(j/16) / 2 = ph + pl and
+ * Q = s 2^(-j/16) / 2 = s (qh + ql), s = 2^-2k (tables HYP_POS, HYP_NEG), so
+ *   sinh a = 2^k (S cosh r + C sinh r), cosh a = 2^k (C cosh r + S sinh r), S = P - Q, C = P + Q.
+ * cosh r = 1 + z HYP_EVEN(z) and sinh r = O = r + r z HYP_ODD(z), z = r^2.
+ * hyp_parts gives ph, pl, qh, ql, the signed s (sign +1 for C, -1 for S; 0 past a = 22, where
+ * e^-a < 2^-62 e^a), z, HYP_EVEN(z) (`even`), O and the reduction's m and k << 52.
+ */
+typedef struct hyp_parts {
+    vd ph, pl, qh, ql, s, z, even, odd, m;
+    vu k52;
+} hyp_parts;
+
+static inline hyp_parts hyp_parts_of(vd a, double sign) {
+    hyp_parts h;
+    vu j;
+    vd r = hyp_reduce(a, &h.m, &j, &h.k52);
+    h.ph = vd_lookup16(HYP_POS_HI, j);
+    h.pl = vd_lookup16(HYP_POS_LO, j);
+    h.qh = vd_lookup16(HYP_NEG_HI, j);
+    h.ql = vd_lookup16(HYP_NEG_LO, j);
+    /* sign 2^-2k: exponent field 1023 - 2k, k <= 31 where it is used. */
+    vu s_bits = vu_sub(vu_set(sign > 0 ? 0x3ff0000000000000ull : 0xbff0000000000000ull), vu_add(h.k52, h.k52));
+    h.s = vd_sel(vd_gt(a, vd_set(22.0)), vd_set(0.0), vu_double(s_bits));
+    h.z = vd_mul(r, r);
+    h.even = vd_poly(h.z, HYP_EVEN, 3);
+    h.odd = vd_mla(vd_mul(r, h.z), vd_poly(h.z, HYP_ODD, 3), r);
+    return h;
+}
+
+/*
+ * P + s Q as hi + lo: ph >= |s qh| (j = k = 0 is the only tie), so h = ph + s qh is a fast two-sum,
+ * its error ph - h + s qh is exact in one FMA, and lo adds pl + s ql to it.
+ */
+static inline vd hyp_pair(const hyp_parts *h, vd *lo) {
+    vd hi = vd_mla(h->qh, h->s, h->ph);
+    vd e = vd_mla(h->qh, h->s, vd_sub(h->ph, hi));
+    *lo = vd_mla(h->ql, h->s, vd_add(e, h->pl));
+    return hi;
+}
+
+/* sinh |x| for |x| >= SINH_SERIES_MAX (or NaN): 2^k (Sh + (Sl + Sh E + C O)), C to one rounding. */
+static inline vd sinh_big(vd x) {
+    vd a = vd_min(vd_abs(x), vd_set(711.0));
+    hyp_parts h = hyp_parts_of(a, -1.0);
+    vd sl, sh = hyp_pair(&h, &sl);
+    vd ch = vd_nmla(h.qh, h.s, h.ph);
+    vd y = vd_add(sh, vd_mla(ch, h.odd, vd_mla(vd_mul(sh, h.z), h.even, sl)));
+    return hyp_scale(y, h.m, h.k52, x);
+}
+
+/* |x| < SINH_SERIES_MAX: x + x^3 Q(x^2), Q a minimax fit (relative error 2^-58.9); keeps -0. */
+static inline vd sinh_series(vd x) {
+    vd z = vd_mul(x, x);
+    return vd_mla(vd_mul(x, z), vd_poly(z, SINH_Q, 6), x);
 }
 
 static inline vd sinh_v(vd x) {
-    vd ax = vd_abs(x);
-    /* |x| < 1: x + x^3 Q(x^2), the Taylor series to x^19 (error < 2^-64). */
-    vd z = vd_mul(x, x);
-    vd small = vd_mla(vd_mul(x, z), vd_poly(z, SINH_Q, 9), x);
-    vd hh, hl, inv, invl;
-    half_exp_pair(ax, &hh, &hl, &inv, &invl);
-    vd a, ae;
-    vd_two_sum(hh, vd_neg(inv), &a, &ae);
-    vd mid = vd_add(a, vd_sub(vd_add(ae, hl), invl));
-    vd big = vd_add(hh, hl); /* e^-|x| is below 2^-63 of the result past 22 */
-    vd r = vd_sel(vd_gt(ax, vd_set(22.0)), big, mid);
-    r = vd_sel(vd_lt(ax, vd_set(1.0)), small, vd_copysign(r, x));
-    return vd_sel(vd_isnan(x), x, r);
+    vm small = vd_lt(vd_abs(x), vd_set(SINH_SERIES_MAX));
+    if (vm_all(small)) {
+        return sinh_series(x);
+    }
+    vd r = vd_copysign(sinh_big(x), x);
+    return vm_any(small) ? vd_sel(small, sinh_series(x), r) : r;
 }
 
 static inline vd cosh_v(vd x) {
-    vd ax = vd_abs(x);
-    vd hh, hl, inv, invl;
-    half_exp_pair(ax, &hh, &hl, &inv, &invl);
-    vd a, ae;
-    vd_two_sum(hh, inv, &a, &ae);
-    vd mid = vd_add(a, vd_add(vd_add(ae, hl), invl));
-    vd r = vd_sel(vd_gt(ax, vd_set(22.0)), vd_add(hh, hl), mid);
-    return vd_sel(vd_isnan(x), x, r);
+    vd a = vd_min(vd_abs(x), vd_set(711.0));
+    hyp_parts h = hyp_parts_of(a, 1.0);
+    vd cl, ch = hyp_pair(&h, &cl);
+    vd sh = vd_nmla(h.qh, h.s, h.ph);
+    vd y = vd_add(ch, vd_mla(sh, h.odd, vd_mla(vd_mul(ch, h.z), h.even, cl)));
+    return hyp_scale(y, h.m, h.k52, x);
+}
+
+/* e^r - 1 = r + r^2 EXPM1_16_P(r) for |r| <= ln2/32, by Estrin's scheme (a shorter chain than Horner's). */
+static inline vd expm1_16(vd r) {
+    const double *c = EXPM1_16_P;
+    vd z = vd_mul(r, r);
+    vd low = vd_mla(vd_set(c[4]), r, vd_set(c[5])), mid = vd_mla(vd_set(c[2]), r, vd_set(c[3]));
+    vd high = vd_mla(vd_set(c[0]), r, vd_set(c[1]));
+    return vd_mla(z, vd_mla(vd_mul(z, z), high, vd_mla(z, mid, low)), r);
+}
+
+/*
+ * tanh |x| for |x| >= TANH_SERIES_MAX: 1 - q, q = 1 / D, D = e^2|x| / 2 + 1/2 = Dh + Dl.
+ * y = min(2|x|, 40) (tanh rounds to 1 long before), e^y / 2 = 2^k P (1 + p), P = ph + pl (HYP_POS)
+ * and p = e^r - 1 = r + r^2 EXPM1_16_P(r): P (1 + p) = v + ev with v = ph + ph p rounded once and
+ * ev its error (exact in one FMA) plus pl. 2^k goes into the exponent fields of v (>= 0.49) and ev
+ * (normal, or 0: then 2^(k-1023), nothing next to v). Dh = 2^k v + 1/2 is a fast two-sum.
+ * q0 = 1 / Dh (the one division), q = q0 + (1 - q0 Dh - q0 Dl) q0, and 1 - q0 a fast two-sum.
+ */
+static inline vd tanh_big(vd ax) {
+    vd y = vd_min(vd_add(ax, ax), vd_set(40.0));
+    vd m;
+    vu j, k52;
+    vd r = hyp_reduce(y, &m, &j, &k52);
+    vd ph = vd_lookup16(HYP_POS_HI, j), pl = vd_lookup16(HYP_POS_LO, j);
+    vd p = expm1_16(r);
+    vd v = vd_mla(ph, p, ph);
+    vd ev = vd_add(vd_mla(ph, p, vd_sub(ph, v)), pl);
+    vd eh = vu_double(vu_add(vd_bits(v), k52)), el = vu_double(vu_add(vd_bits(ev), k52));
+    vd dh = vd_add(eh, vd_set(0.5));
+    vd dl = vd_add(vd_sub(vd_set(0.5), vd_sub(dh, eh)), el);
+    vd q0 = vd_div(vd_set(1.0), dh);
+    vd delta = vd_mul(vd_nmla(q0, dl, vd_nmla(q0, dh, vd_set(1.0))), q0);
+    vd t = vd_sub(vd_set(1.0), q0);
+    return vd_add(t, vd_sub(vd_sub(vd_sub(vd_set(1.0), t), q0), delta));
+}
+
+/* |x| < TANH_SERIES_MAX: x + x^3 Q(x^2), Q a minimax fit (relative error 2^-59.9); keeps -0. */
+static inline vd tanh_series(vd x) {
+    vd z = vd_mul(x, x);
+    return vd_mla(vd_mul(x, z), vd_poly(z, TANH_Q, 9), x);
 }
 
 static inline vd tanh_v(vd x) {
     vd ax = vd_abs(x);
-    /* |x| < 2^-10: x - x^3/3 + 2x^5/15 - 17x^7/315 (next term < 2^-92 |x|). */
-    vd z = vd_mul(x, x);
-    vd series = vd_mla(vd_mla(vd_set(-17.0 / 315.0), z, vd_set(2.0 / 15.0)), z, vd_set(-1.0 / 3.0));
-    vd small = vd_mla(vd_mul(x, z), series, x);
-    /* tanh|x| = M / (M + 2) with M = expm1(2|x|); past |x| = 20 this rounds to 1. */
-    vd mh, ml;
-    expm1_dd(vd_add(vd_min(ax, vd_set(20.0)), vd_min(ax, vd_set(20.0))), &mh, &ml);
-    vd dh, de;
-    vd_two_sum(mh, vd_set(2.0), &dh, &de);
-    vd dl = vd_add(de, ml);
-    /* One division: q = mh / dh to ~1 ulp, corrected by its exact residual. */
-    vd inv = vd_div(vd_set(1.0), dh);
-    vd q = vd_mul(mh, inv);
-    vd p, pe;
-    vd_two_prod(q, dh, &p, &pe);
-    vd resid = vd_sub(vd_add(vd_sub(vd_sub(mh, p), pe), ml), vd_mul(q, dl));
-    vd r = vd_copysign(vd_add(q, vd_mul(resid, inv)), x);
-    r = vd_sel(vd_lt(ax, vd_set(0x1p-10)), small, r);
-    r = vd_sel(vd_eq(x, vd_set(0.0)), x, r); /* the series gives +0 for -0 */
+    vm small = vd_lt(ax, vd_set(TANH_SERIES_MAX));
+    if (vm_all(small)) {
+        return tanh_series(x);
+    }
+    vd r = vd_copysign(tanh_big(ax), x);
+    r = vm_any(small) ? vd_sel(small, tanh_series(x), r) : r;
     return vd_sel(vd_isnan(x), x, r);
 }
 
