@@ -29,8 +29,8 @@ def c_array(name, coeffs):
 ATAN_U = mpmath.mpf("0.1625")
 ASIN_S = mpmath.mpf("0.5")  # asin's polynomial argument: s <= 1/2
 # sinh's and tanh's series ranges (elementary_body.h: SINH_SERIES_MAX, TANH_SERIES_MAX)
-SINH_SERIES = mpmath.mpf("0.5")
-TANH_SERIES = mpmath.mpf("0.3")
+SINH_SERIES = mpmath.mpf("0.25")
+TANH_SERIES = mpmath.mpf("0.15")
 
 
 def sinh_cubic_ratio(z):
@@ -103,6 +103,6 @@ if __name__ == "__main__":
                "e^r - 1 = r + r^2 EXPM1_16_P(r), |r| <= ln2/32 (minimax)")
     odd_fit("ATAN_P", atan_cubic_ratio, mpmath.atan, ATAN_U, 7, "atan u")
     odd_fit("ASIN_R", asin_cubic_ratio, mpmath.asin, ASIN_S, 12, "asin u")
-    odd_fit("SINH_Q", sinh_cubic_ratio, mpmath.sinh, SINH_SERIES, 6, "sinh u")
-    odd_fit("TANH_Q", tanh_cubic_ratio, mpmath.tanh, TANH_SERIES, 9, "tanh u")
+    odd_fit("SINH_Q", sinh_cubic_ratio, mpmath.sinh, SINH_SERIES, 5, "sinh u")
+    odd_fit("TANH_Q", tanh_cubic_ratio, mpmath.tanh, TANH_SERIES, 6, "tanh u")
     print("#endif")

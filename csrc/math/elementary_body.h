@@ -150,7 +150,7 @@ static inline vd log1p_v(vd x) {
 static const double LN2_16_HI = 0x1.62e42fee00000p-5;
 static const double LN2_16_LO = 0x1.a39ef35793c76p-37;
 static const double INV_LN2_BY16 = 0x1.71547652b82fep4;
-static const double SINH_SERIES_MAX = 0.5, TANH_SERIES_MAX = 0.3;
+static const double SINH_SERIES_MAX = 0.25, TANH_SERIES_MAX = 0.15;
 
 static inline vd hyp_reduce(vd a, vd *m_out, vu *j, vu *k52) {
     vd shifted = vd_mla(a, vd_set(INV_LN2_BY16), vd_set(0x1.8p52)); /* m in the low bits */
@@ -164,143 +164,128 @@ static inline vd hyp_reduce(vd a, vd *m_out, vu *j, vu *k52) {
 }
 
 /*
- * 2^k y for y >= 0 and lanes' 2^k y below 2^1024 when a <= 709 (then y is normal or k = 0: an integer
- * add to the exponent field); vectors with a larger a or a NaN take vd_ldexp (k from m) and keep NaN x.
+ * sinh a and cosh a for a in [0, 711]: e^a / 2 = 2^k P e^r and e^-a / 2 = 2^k Q e^-r with
+ * P = 2^(j/16) / 2 = ph + pl and Q = s 2^(-j/16) / 2 = s (qh + ql), s = 2^-2k (tables HYP_POS, HYP_NEG):
+ *   sinh a = 2^k (S cosh r + C sinh r), cosh a = 2^k (C cosh r + S sinh r), S = P - Q, C = P + Q,
+ * cosh r = 1 + z HYP_EVEN(z), sinh r = O = r + r z HYP_ODD(z), z = r^2. With sign = -1 (sinh) or
+ * +1 (cosh), M = P + sign Q is the pair hi + lo and N = P - sign Q is needed to one rounding only
+ * (it multiplies O <= 0.022): y = hi + (lo + hi z HYP_EVEN(z) + N O) and the result is 2^k y.
+ * s qh is exact: qh's exponent field less 2k (k <= 510 where a <= 354); ph >= s qh (a tie only at
+ * m = 0), so hi = ph + sign s qh is a fast two-sum whose error (ph - hi) + sign s qh is exact.
+ * `wide` is for vectors with a lane above 354 or NaN: s = 0 where a > 354 (e^-a < 2^-1000 e^a there)
+ * and 2^k y by vd_ldexp (k from m), which overflows to inf where sinh or cosh does; other vectors put
+ * k into y's exponent field with an integer add (y is normal, or k = 0).
  */
-static inline vd hyp_scale(vd y, vd m, vu k52, vd x) {
-    if (!vm_any(vm_not(vd_le(vd_abs(x), vd_set(709.0))))) {
+static inline vd hyp_eval(vd a, double sign, int wide) {
+    vd m;
+    vu j, k52;
+    vd r = hyp_reduce(a, &m, &j, &k52);
+    vd ph = vd_lookup16(HYP_POS_HI, j), pl = vd_lookup16(HYP_POS_LO, j);
+    vd qh = vd_lookup16(HYP_NEG_HI, j), ql = vd_lookup16(HYP_NEG_LO, j);
+    vu k53 = vu_add(k52, k52);
+    vd qs = vu_double(vu_sub(vd_bits(qh), k53));
+    vd s = vu_double(vu_sub(vu_set(sign > 0 ? 0x3ff0000000000000ull : 0xbff0000000000000ull), k53));
+    if (wide) {
+        vm beyond = vd_gt(a, vd_set(354.0));
+        qs = vd_sel(beyond, vd_set(0.0), qs);
+        s = vd_sel(beyond, vd_set(0.0), s);
+    }
+    vd hi = sign > 0 ? vd_add(ph, qs) : vd_sub(ph, qs);
+    vd e = vd_sub(ph, hi);
+    e = sign > 0 ? vd_add(e, qs) : vd_sub(e, qs);
+    vd lo = vd_mla(ql, s, vd_add(e, pl));
+    vd other = sign > 0 ? vd_sub(ph, qs) : vd_add(ph, qs);
+    vd z = vd_mul(r, r);
+    vd odd = vd_mla(vd_mul(r, z), vd_poly(z, HYP_ODD, 3), r);
+    vd y = vd_add(hi, vd_mla(other, odd, vd_mla(vd_mul(hi, z), vd_poly(z, HYP_EVEN, 3), lo)));
+    if (!wide) {
         return vu_double(vu_add(vd_bits(y), k52));
     }
     vd k = vd_round(vd_mla(m, vd_set(1.0 / 16.0), vd_set(-15.0 / 32.0))); /* floor(m / 16) */
-    vd r = vd_ldexp(y, k);
+    return vd_ldexp(y, k);
+}
+
+/* hyp_eval for ax = |x| (or NaN), the wide variant only in vectors that need it; NaN x is returned. */
+static inline vd hyp_eval_any(vd ax, vd x, double sign) {
+    if (vm_all(vd_le(ax, vd_set(354.0)))) {
+        return hyp_eval(ax, sign, 0);
+    }
+    vd r = hyp_eval(vd_min(ax, vd_set(711.0)), sign, 1);
     return vd_sel(vd_isnan(x), x, r);
 }
 
-/*
- * e^a / 2 = 2^k P e^r and e^-a / 2 = 2^k Q e^-r with P = 2^(j/16) / 2 = ph + pl and
- * Q = s 2^(-j/16) / 2 = s (qh + ql), s = 2^-2k (tables HYP_POS, HYP_NEG), so
- *   sinh a = 2^k (S cosh r + C sinh r), cosh a = 2^k (C cosh r + S sinh r), S = P - Q, C = P + Q.
- * cosh r = 1 + z HYP_EVEN(z) and sinh r = O = r + r z HYP_ODD(z), z = r^2.
- * hyp_parts gives ph, pl, qh, ql, the signed s (sign +1 for C, -1 for S; 0 past a = 22, where
- * e^-a < 2^-62 e^a), z, HYP_EVEN(z) (`even`), O and the reduction's m and k << 52.
- */
-typedef struct hyp_parts {
-    vd ph, pl, qh, ql, s, z, even, odd, m;
-    vu k52;
-} hyp_parts;
-
-static inline hyp_parts hyp_parts_of(vd a, double sign) {
-    hyp_parts h;
-    vu j;
-    vd r = hyp_reduce(a, &h.m, &j, &h.k52);
-    h.ph = vd_lookup16(HYP_POS_HI, j);
-    h.pl = vd_lookup16(HYP_POS_LO, j);
-    h.qh = vd_lookup16(HYP_NEG_HI, j);
-    h.ql = vd_lookup16(HYP_NEG_LO, j);
-    /* sign 2^-2k: exponent field 1023 - 2k, k <= 31 where it is used. */
-    vu s_bits = vu_sub(vu_set(sign > 0 ? 0x3ff0000000000000ull : 0xbff0000000000000ull), vu_add(h.k52, h.k52));
-    h.s = vd_sel(vd_gt(a, vd_set(22.0)), vd_set(0.0), vu_double(s_bits));
-    h.z = vd_mul(r, r);
-    h.even = vd_poly(h.z, HYP_EVEN, 3);
-    h.odd = vd_mla(vd_mul(r, h.z), vd_poly(h.z, HYP_ODD, 3), r);
-    return h;
-}
-
-/*
- * P + s Q as hi + lo: ph >= |s qh| (j = k = 0 is the only tie), so h = ph + s qh is a fast two-sum,
- * its error ph - h + s qh is exact in one FMA, and lo adds pl + s ql to it.
- */
-static inline vd hyp_pair(const hyp_parts *h, vd *lo) {
-    vd hi = vd_mla(h->qh, h->s, h->ph);
-    vd e = vd_mla(h->qh, h->s, vd_sub(h->ph, hi));
-    *lo = vd_mla(h->ql, h->s, vd_add(e, h->pl));
-    return hi;
-}
-
-/* sinh |x| for |x| >= SINH_SERIES_MAX (or NaN): 2^k (Sh + (Sl + Sh E + C O)), C to one rounding. */
-static inline vd sinh_big(vd x) {
-    vd a = vd_min(vd_abs(x), vd_set(711.0));
-    hyp_parts h = hyp_parts_of(a, -1.0);
-    vd sl, sh = hyp_pair(&h, &sl);
-    vd ch = vd_nmla(h.qh, h.s, h.ph);
-    vd y = vd_add(sh, vd_mla(ch, h.odd, vd_mla(vd_mul(sh, h.z), h.even, sl)));
-    return hyp_scale(y, h.m, h.k52, x);
-}
-
-/* |x| < SINH_SERIES_MAX: x + x^3 Q(x^2), Q a minimax fit (relative error 2^-58.9); keeps -0. */
+/* |x| < SINH_SERIES_MAX: x + x^3 Q(x^2), Q a minimax fit (relative error 2^-60.1); keeps -0. */
 static inline vd sinh_series(vd x) {
     vd z = vd_mul(x, x);
-    return vd_mla(vd_mul(x, z), vd_poly(z, SINH_Q, 6), x);
+    return vd_mla(vd_mul(x, z), vd_poly(z, SINH_Q, 5), x);
 }
 
+/* The series below SINH_SERIES_MAX, hyp_eval above: a vector runs only the ranges its lanes are in. */
 static inline vd sinh_v(vd x) {
-    vm small = vd_lt(vd_abs(x), vd_set(SINH_SERIES_MAX));
+    vd ax = vd_abs(x);
+    vm small = vd_lt(ax, vd_set(SINH_SERIES_MAX));
     if (vm_all(small)) {
         return sinh_series(x);
     }
-    vd r = vd_copysign(sinh_big(x), x);
+    vd sign = vu_double(vu_xor(vd_bits(x), vd_bits(ax)));
+    vd r = vu_double(vu_or(vd_bits(hyp_eval_any(ax, x, -1.0)), vd_bits(sign)));
     return vm_any(small) ? vd_sel(small, sinh_series(x), r) : r;
 }
 
 static inline vd cosh_v(vd x) {
-    vd a = vd_min(vd_abs(x), vd_set(711.0));
-    hyp_parts h = hyp_parts_of(a, 1.0);
-    vd cl, ch = hyp_pair(&h, &cl);
-    vd sh = vd_nmla(h.qh, h.s, h.ph);
-    vd y = vd_add(ch, vd_mla(sh, h.odd, vd_mla(vd_mul(ch, h.z), h.even, cl)));
-    return hyp_scale(y, h.m, h.k52, x);
-}
-
-/* e^r - 1 = r + r^2 EXPM1_16_P(r) for |r| <= ln2/32, by Estrin's scheme (a shorter chain than Horner's). */
-static inline vd expm1_16(vd r) {
-    const double *c = EXPM1_16_P;
-    vd z = vd_mul(r, r);
-    vd low = vd_mla(vd_set(c[4]), r, vd_set(c[5])), mid = vd_mla(vd_set(c[2]), r, vd_set(c[3]));
-    vd high = vd_mla(vd_set(c[0]), r, vd_set(c[1]));
-    return vd_mla(z, vd_mla(vd_mul(z, z), high, vd_mla(z, mid, low)), r);
+    return hyp_eval_any(vd_abs(x), x, 1.0);
 }
 
 /*
  * tanh |x| for |x| >= TANH_SERIES_MAX: 1 - q, q = 1 / D, D = e^2|x| / 2 + 1/2 = Dh + Dl.
- * y = min(2|x|, 40) (tanh rounds to 1 long before), e^y / 2 = 2^k P (1 + p), P = ph + pl (HYP_POS)
+ * y = 2|x| <= 40 (tanh_v clamps |x| to 20, where tanh rounds to 1), e^y / 2 = 2^k P (1 + p), P = ph + pl (HYP_POS)
  * and p = e^r - 1 = r + r^2 EXPM1_16_P(r): P (1 + p) = v + ev with v = ph + ph p rounded once and
  * ev its error (exact in one FMA) plus pl. 2^k goes into the exponent fields of v (>= 0.49) and ev
  * (normal, or 0: then 2^(k-1023), nothing next to v). Dh = 2^k v + 1/2 is a fast two-sum.
- * q0 = 1 / Dh (the one division), q = q0 + (1 - q0 Dh - q0 Dl) q0, and 1 - q0 a fast two-sum.
+ * q0 = 1 / Dh (the one division), q = q0 + (1 - q0 Dh - q0 Dl) q0, and 1 - q0 a fast two-sum
+ * t + e: tanh = t + (e - (1 - q0 Dh - q0 Dl) q0).
  */
 static inline vd tanh_big(vd ax) {
-    vd y = vd_min(vd_add(ax, ax), vd_set(40.0));
+    vd y = vd_add(ax, ax);
     vd m;
     vu j, k52;
     vd r = hyp_reduce(y, &m, &j, &k52);
     vd ph = vd_lookup16(HYP_POS_HI, j), pl = vd_lookup16(HYP_POS_LO, j);
-    vd p = expm1_16(r);
+    vd p = vd_mla(vd_mul(r, r), vd_poly(r, EXPM1_16_P, 6), r);
     vd v = vd_mla(ph, p, ph);
     vd ev = vd_add(vd_mla(ph, p, vd_sub(ph, v)), pl);
     vd eh = vu_double(vu_add(vd_bits(v), k52)), el = vu_double(vu_add(vd_bits(ev), k52));
     vd dh = vd_add(eh, vd_set(0.5));
     vd dl = vd_add(vd_sub(vd_set(0.5), vd_sub(dh, eh)), el);
     vd q0 = vd_div(vd_set(1.0), dh);
-    vd delta = vd_mul(vd_nmla(q0, dl, vd_nmla(q0, dh, vd_set(1.0))), q0);
+    vd resid = vd_nmla(q0, dl, vd_nmla(q0, dh, vd_set(1.0)));
     vd t = vd_sub(vd_set(1.0), q0);
-    return vd_add(t, vd_sub(vd_sub(vd_sub(vd_set(1.0), t), q0), delta));
+    return vd_add(t, vd_nmla(resid, q0, vd_sub(vd_sub(vd_set(1.0), t), q0)));
 }
 
-/* |x| < TANH_SERIES_MAX: x + x^3 Q(x^2), Q a minimax fit (relative error 2^-59.9); keeps -0. */
-static inline vd tanh_series(vd x) {
-    vd z = vd_mul(x, x);
-    return vd_mla(vd_mul(x, z), vd_poly(z, TANH_Q, 9), x);
+/* 0 <= a < TANH_SERIES_MAX: a + a^3 Q(a^2), Q a minimax fit (relative error 2^-60.6). */
+static inline vd tanh_series(vd a) {
+    vd z = vd_mul(a, a);
+    return vd_mla(vd_mul(a, z), vd_poly(z, TANH_Q, 6), a);
 }
 
+/*
+ * tanh |x| by the series below TANH_SERIES_MAX and tanh_big above (a vector runs only the ranges its
+ * lanes are in), then the sign bit of x (which also makes tanh(-0) = -0). Vectors with a lane above
+ * 20 or NaN clamp |x| to 20 first and return NaN x.
+ */
 static inline vd tanh_v(vd x) {
     vd ax = vd_abs(x);
+    vu sign = vu_xor(vd_bits(x), vd_bits(ax));
     vm small = vd_lt(ax, vd_set(TANH_SERIES_MAX));
     if (vm_all(small)) {
-        return tanh_series(x);
+        return vu_double(vu_or(vd_bits(tanh_series(ax)), sign));
     }
-    vd r = vd_copysign(tanh_big(ax), x);
-    r = vm_any(small) ? vd_sel(small, tanh_series(x), r) : r;
-    return vd_sel(vd_isnan(x), x, r);
+    int wide = !vm_all(vd_le(ax, vd_set(20.0)));
+    vd r = tanh_big(wide ? vd_min(ax, vd_set(20.0)) : ax);
+    r = vm_any(small) ? vd_sel(small, tanh_series(ax), r) : r;
+    r = vu_double(vu_or(vd_bits(r), sign));
+    return wide ? vd_sel(vd_isnan(x), x, r) : r;
 }
 
 /* a - b c exactly, where c is the correctly rounded a / b or sqrt a (c = b): one FMA, or two_prod.

@@ -211,25 +211,21 @@ static const double ASIN_R[12] = {
     0x1.333333336e7cbp-4,
     0x1.5555555555390p-3
 };
-/* sinh u = u + u^3 SINH_Q(u^2) for |u| <= 0.5: max relative error after rounding 2^-58.9 */
-static const double SINH_Q[6] = {
-    0x1.629878b177913p-33,
-    0x1.ae635b64a6b0fp-26,
-    0x1.71de3aa8b97b3p-19,
-    0x1.a01a019ffe14dp-13,
-    0x1.1111111111156p-7,
+/* sinh u = u + u^3 SINH_Q(u^2) for |u| <= 0.25: max relative error after rounding 2^-60.1 */
+static const double SINH_Q[5] = {
+    0x1.aee67d2059810p-26,
+    0x1.71de287f6d1d4p-19,
+    0x1.a01a01a251f5ep-13,
+    0x1.1111111110f24p-7,
     0x1.5555555555555p-3
 };
-/* tanh u = u + u^3 TANH_Q(u^2) for |u| <= 0.3: max relative error after rounding 2^-59.9 */
-static const double TANH_Q[9] = {
-    -0x1.a3639d99c103ap-13,
-    0x1.3194f16e232f9p-11,
-    -0x1.7d71c172a1130p-10,
-    0x1.d6d24392f811fp-9,
-    -0x1.226e318778e98p-7,
-    0x1.664f487741caep-6,
-    -0x1.ba1ba1ba0821fp-5,
-    0x1.111111111108fp-3,
-    -0x1.5555555555555p-2
+/* tanh u = u + u^3 TANH_Q(u^2) for |u| <= 0.15: max relative error after rounding 2^-60.6 */
+static const double TANH_Q[6] = {
+    0x1.c845beb2cc165p-9,
+    -0x1.2252119f0d16bp-7,
+    0x1.664f12d065280p-6,
+    -0x1.ba1ba1863ca4cp-5,
+    0x1.11111111058a6p-3,
+    -0x1.555555555553ap-2
 };
 #endif
