@@ -145,7 +145,8 @@ static inline vd log1p_v(vd x) {
 /*
  * sinh, cosh, tanh: a = m ln2/16 + r for a in [0, 711], m = 16 k + j the nearest integer to a 16/ln2
  * (j in [0, 16)), |r| <= ln2/32; ln2/16 split Cody-Waite, so a - m LN2_16_HI is exact (m < 2^21)
- * and r = that - m LN2_16_LO rounds once. Returns r, j and k << 52 (integer lanes, for the exponent).
+ * and r = that - m LN2_16_LO rounds once. Returns r, j (in the low 4 bits of a 64-bit lane) and
+ * k << 52 (integer lanes, for the exponent).
  */
 static const double LN2_16_HI = 0x1.62e42fee00000p-5;
 static const double LN2_16_LO = 0x1.a39ef35793c76p-37;
@@ -156,9 +157,9 @@ static inline vd hyp_reduce(vd a, vd *m_out, vu *j, vu *k52) {
     vd shifted = vd_mla(a, vd_set(INV_LN2_BY16), vd_set(0x1.8p52)); /* m in the low bits */
     vd m = vd_sub(shifted, vd_set(0x1.8p52));
     vd t = vd_mla(m, vd_set(-LN2_16_HI), a); /* exact */
-    *j = vu_and(vd_bits(shifted), vu_set(15));
-    /* ((16 k + j) - j) << 48 = k << 52 (the shifter's own bits leave the word). */
-    *k52 = vu_shl(vu_sub(vd_bits(shifted), *j), 48);
+    *j = vd_bits(shifted); /* j = m mod 16 in the low 4 bits, for vd_lookup16_low */
+    /* (16 k + j) >> 4 << 52 = k << 52 (the shifter's own bits leave the word). */
+    *k52 = vu_shl(vu_shr(vd_bits(shifted), 4), 52);
     *m_out = m;
     return vd_mla(m, vd_set(-LN2_16_LO), t);
 }
@@ -180,8 +181,8 @@ static inline vd hyp_eval(vd a, double sign, int wide) {
     vd m;
     vu j, k52;
     vd r = hyp_reduce(a, &m, &j, &k52);
-    vd ph = vd_lookup16(HYP_POS_HI, j), pl = vd_lookup16(HYP_POS_LO, j);
-    vd qh = vd_lookup16(HYP_NEG_HI, j), ql = vd_lookup16(HYP_NEG_LO, j);
+    vd ph = vd_lookup16_low(HYP_POS_HI, j), pl = vd_lookup16_low(HYP_POS_LO, j);
+    vd qh = vd_lookup16_low(HYP_NEG_HI, j), ql = vd_lookup16_low(HYP_NEG_LO, j);
     vu k53 = vu_add(k52, k52);
     vd qs = vu_double(vu_sub(vd_bits(qh), k53));
     vd s = vu_double(vu_sub(vu_set(sign > 0 ? 0x3ff0000000000000ull : 0xbff0000000000000ull), k53));
@@ -250,7 +251,7 @@ static inline vd tanh_big(vd ax) {
     vd m;
     vu j, k52;
     vd r = hyp_reduce(y, &m, &j, &k52);
-    vd ph = vd_lookup16(HYP_POS_HI, j), pl = vd_lookup16(HYP_POS_LO, j);
+    vd ph = vd_lookup16_low(HYP_POS_HI, j), pl = vd_lookup16_low(HYP_POS_LO, j);
     vd p = vd_mla(vd_mul(r, r), vd_poly(r, EXPM1_16_P, 6), r);
     vd v = vd_mla(ph, p, ph);
     vd ev = vd_add(vd_mla(ph, p, vd_sub(ph, v)), pl);

@@ -6,7 +6,7 @@
  * the algorithm is written once and compiled four times. The header gives
  * a double vector `vd`, a lane mask `vm` and the operations the algorithms
  * need (vd_lookup32, vd_lookup16 and vd_lookup8 read a 32-, 16- or 8-entry table; indices must be in
- * [0, 32), [0, 16) or [0, 8)). Two of
+ * [0, 32), [0, 16) or [0, 8); vd_lookup16_low reads entry index mod 16 of any 64-bit index). Two of
  * them carry the accuracy contract:
  *
  *   vd_mla(a, b, c)  a*b + c, fused where the ISA has FMA (polynomials only);
@@ -86,6 +86,7 @@ static inline vu vu_sub(vu a, vu b) { return a - b; }
 static inline vd vd_lookup32(const double *table, vu index) { return table[index]; }
 static inline vd vd_lookup8(const double *table, vu index) { return table[index]; }
 static inline vd vd_lookup16(const double *table, vu index) { return table[index]; }
+static inline vd vd_lookup16_low(const double *table, vu index) { return table[index & 15]; }
 static inline vu vu_shl(vu a, int n) { return a << n; }
 static inline vu vu_shr(vu a, int n) { return a >> n; }
 /* Round to nearest even for |a| < 2^51 (callers clamp first); no libm needed. */
@@ -152,6 +153,8 @@ static inline vd vd_lookup16(const double *table, vu index) {
     vd low = vd_lookup8(table, index), high = vd_lookup8(table + 8, index);
     return _mm256_blendv_pd(low, high, _mm256_castsi256_pd(_mm256_slli_epi64(index, 60)));
 }
+/* The permutes read only the index's low 4 bits: vd_lookup16_low(t, i) = vd_lookup16(t, i & 15). */
+static inline vd vd_lookup16_low(const double *table, vu index) { return vd_lookup16(table, index); }
 #define vu_shl(a, n) _mm256_slli_epi64((a), (n))
 #define vu_shr(a, n) _mm256_srli_epi64((a), (n))
 static inline vd vd_round(vd a) { return _mm256_round_pd(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
@@ -210,6 +213,8 @@ static inline vd vd_lookup8(const double *table, vu index) { return _mm512_permu
 static inline vd vd_lookup16(const double *table, vu index) {
     return _mm512_permutex2var_pd(_mm512_loadu_pd(table), index, _mm512_loadu_pd(table + 8));
 }
+/* The permute reads only the index's low 4 bits: vd_lookup16_low(t, i) = vd_lookup16(t, i & 15). */
+static inline vd vd_lookup16_low(const double *table, vu index) { return vd_lookup16(table, index); }
 #define vu_shl(a, n) _mm512_slli_epi64((a), (n))
 #define vu_shr(a, n) _mm512_srli_epi64((a), (n))
 static inline vd vd_round(vd a) { return _mm512_roundscale_pd(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
@@ -264,6 +269,7 @@ static inline vd vd_lookup32(const double *table, vu index) {
 }
 static inline vd vd_lookup8(const double *table, vu index) { return vd_lookup32(table, index); }
 static inline vd vd_lookup16(const double *table, vu index) { return vd_lookup32(table, index); }
+static inline vd vd_lookup16_low(const double *table, vu index) { return vd_lookup32(table, wasm_v128_and(index, wasm_i64x2_splat(15))); }
 static inline vu vu_shl(vu a, int n) { return wasm_i64x2_shl(a, (uint32_t)n); }
 static inline vu vu_shr(vu a, int n) { return wasm_u64x2_shr(a, (uint32_t)n); }
 static inline vd vd_round(vd a) { return wasm_f64x2_nearest(a); }
