@@ -52,16 +52,6 @@ static inline void exp_core(vd x, vd *k_out, vd *hi, vd *lo) {
     *k_out = k;
 }
 
-/* expm1(y) = hi + lo for y in [-40, 58 ln 2]: 2^k (h + l) - 1 with the subtraction made exact. */
-static inline void expm1_dd(vd y, vd *hi, vd *lo) {
-    vd k, h, l;
-    exp_core(y, &k, &h, &l);
-    vd scale = vd_pow2(k);
-    vd a, ae;
-    vd_two_sum(vd_mul(h, scale), vd_set(-1.0), &a, &ae);
-    vd_fast_two_sum(a, vd_add(ae, vd_mul(l, scale)), hi, lo);
-}
-
 /*
  * e^(x + xt) for x in [-746, 711] and |xt| < 2^-40, rounded once at the end (used where no
  * cancellation follows: exp and pow). x = (32 k + j) ln2/32 + r with |r| <= ln2/64, so
@@ -141,6 +131,8 @@ static inline vd log1p_v(vd x) {
     r = vd_sel(vd_lt(vd_abs(x), vd_set(0x1p-12)), vd_mla(vd_mul(x, x), series, x), r);
     return vd_sel(vd_eq(x, vd_set(0.0)), x, r);
 }
+
+static inline vd exact_residual(vd a, vd b, vd c);
 
 /*
  * sinh, cosh, tanh: a = m ln2/16 + r for a in [0, 711], m = 16 k + j the nearest integer to a 16/ln2
@@ -241,9 +233,9 @@ static inline vd cosh_v(vd x) {
  * tanh |x| for |x| >= TANH_SERIES_MAX: 1 - q, q = 1 / D, D = e^2|x| / 2 + 1/2 = Dh + Dl.
  * y = 2|x| <= 40 (tanh_v clamps |x| to 20, where tanh rounds to 1), e^y / 2 = 2^k P (1 + p), P = ph + pl (HYP_POS)
  * and p = e^r - 1 = r + r^2 EXPM1_16_P(r): P (1 + p) = v + ev with v = ph + ph p rounded once and
- * ev its error (exact in one FMA) plus pl. 2^k goes into the exponent fields of v (>= 0.49) and ev
+ * ev its error (exact in one FMA, or a two-product without FMA) plus pl. 2^k goes into the exponent fields of v (>= 0.49) and ev
  * (normal, or 0: then 2^(k-1023), nothing next to v). Dh = 2^k v + 1/2 is a fast two-sum.
- * q0 = 1 / Dh (the one division), q = q0 + (1 - q0 Dh - q0 Dl) q0, and 1 - q0 a fast two-sum
+ * q0 = 1 / Dh (the one division), q = q0 + (1 - q0 Dh - q0 Dl) q0 (1 - q0 Dh exact: exact_residual), and 1 - q0 a fast two-sum
  * t + e: tanh = t + (e - (1 - q0 Dh - q0 Dl) q0).
  */
 static inline vd tanh_big(vd ax) {
@@ -253,13 +245,20 @@ static inline vd tanh_big(vd ax) {
     vd r = hyp_reduce(y, &m, &j, &k52);
     vd ph = vd_lookup16_low(HYP_POS_HI, j), pl = vd_lookup16_low(HYP_POS_LO, j);
     vd p = vd_mla(vd_mul(r, r), vd_poly(r, EXPM1_16_P, 6), r);
+#if VEC_HAS_FMA
     vd v = vd_mla(ph, p, ph);
     vd ev = vd_add(vd_mla(ph, p, vd_sub(ph, v)), pl);
+#else
+    vd pp, pe;
+    vd_two_prod(ph, p, &pp, &pe);
+    vd v = vd_add(ph, pp);
+    vd ev = vd_add(vd_add(vd_sub(ph, v), pp), vd_add(pe, pl));
+#endif
     vd eh = vu_double(vu_add(vd_bits(v), k52)), el = vu_double(vu_add(vd_bits(ev), k52));
     vd dh = vd_add(eh, vd_set(0.5));
     vd dl = vd_add(vd_sub(vd_set(0.5), vd_sub(dh, eh)), el);
     vd q0 = vd_div(vd_set(1.0), dh);
-    vd resid = vd_nmla(q0, dl, vd_nmla(q0, dh, vd_set(1.0)));
+    vd resid = vd_nmla(q0, dl, exact_residual(vd_set(1.0), dh, q0));
     vd t = vd_sub(vd_set(1.0), q0);
     return vd_add(t, vd_nmla(resid, q0, vd_sub(vd_sub(vd_set(1.0), t), q0)));
 }
