@@ -32,27 +32,6 @@ static const double ATAN_T2 = 0x1.7acd608564de1p-2, ATAN_T3 = 0x1.71075a3cdcf19p
 static const double PI_4_HI = 0x1.921fb54442d18p-1, PI_4_LO = 0x1.1a62633145c07p-55;
 
 /*
- * e^x = 2^k * (hi + lo) for x in [-746, 711], |hi + lo - e^r| ~ 2^-60 e^r.
- * x = k ln2 + r with r kept as rh + rl (|r| <= ln2/2), then
- * e^r = 1 + r + r^2 P(r) with P the Taylor series to r^13 (error < 2^-62).
- */
-static inline void exp_core(vd x, vd *k_out, vd *hi, vd *lo) {
-    vd k = vd_round(vd_mul(x, vd_set(INV_LN2)));
-    vd t = vd_sub(x, vd_mul(k, vd_set(LN2_HI))); /* exact */
-    vd p, pe, rh, re;
-    vd_two_prod(k, vd_set(LN2_LO), &p, &pe);
-    vd_two_sum(t, vd_neg(p), &rh, &re);
-    vd rl = vd_sub(re, pe);
-    vd s = vd_mul(vd_mul(rh, rh), vd_poly(rh, EXP_P, 14));
-    vd h1, e1;
-    vd_fast_two_sum(vd_set(1.0), rh, &h1, &e1);
-    /* e^(rh + rl) = e^rh (1 + rl): the rl * rh term matters at the 2^-56 level. */
-    vd l1 = vd_add(e1, vd_add(vd_mla(rl, rh, rl), s));
-    vd_fast_two_sum(h1, l1, hi, lo);
-    *k_out = k;
-}
-
-/*
  * e^(x + xt) for x in [-746, 711] and |xt| < 2^-40, rounded once at the end (used where no
  * cancellation follows: exp and pow). x = (32 k + j) ln2/32 + r with |r| <= ln2/64, so
  * e^x = 2^k 2^(j/32) e^r, 2^(j/32) = th + tl from a table and e^r - 1 = r + r^2 P(r) with P the
@@ -79,23 +58,6 @@ static inline vd exp_fast(vd x, vd xt) {
 static inline vd exp_v(vd x) {
     vd xc = vd_min(vd_max(x, vd_set(-746.0)), vd_set(711.0));
     vd r = exp_fast(xc, vd_set(0.0));
-    return vd_sel(vd_isnan(x), x, r);
-}
-
-static inline vd expm1_v(vd x) {
-    vd xc = vd_min(vd_max(x, vd_set(-40.0)), vd_set(711.0));
-    vd k, hi, lo;
-    exp_core(xc, &k, &hi, &lo);
-    vd big = vd_ldexp(vd_add(hi, lo), k);
-    vd scale = vd_pow2(vd_min(k, vd_set(64.0))); /* lanes above 40 take `big` */
-    vd a, ae;
-    vd_two_sum(vd_mul(hi, scale), vd_set(-1.0), &a, &ae);
-    vd r = vd_add(a, vd_add(ae, vd_mul(lo, scale)));
-    r = vd_sel(vd_gt(x, vd_set(40.0)), big, r);
-    /* |x| < 2^-12: x + x^2 (1/2 + x/6 + x^2/24 + x^3/120), next term < 2^-60 |x|; keeps -0. */
-    vd series = vd_mla(vd_mla(vd_mla(vd_set(1.0 / 120.0), x, vd_set(1.0 / 24.0)), x, vd_set(1.0 / 6.0)), x, vd_set(0.5));
-    r = vd_sel(vd_lt(vd_abs(x), vd_set(0x1p-12)), vd_mla(vd_mul(x, x), series, x), r);
-    r = vd_sel(vd_eq(x, vd_set(0.0)), x, r); /* the series gives +0 for -0 */
     return vd_sel(vd_isnan(x), x, r);
 }
 
@@ -286,6 +248,88 @@ static inline vd tanh_v(vd x) {
     r = vm_any(small) ? vd_sel(small, tanh_series(ax), r) : r;
     r = vu_double(vu_or(vd_bits(r), sign));
     return wide ? vd_sel(vd_isnan(x), x, r) : r;
+}
+
+/*
+ * Whether every lane's ax is in [lo, hi] (NaN is not), by one compare: |ax - (lo + hi)/2| against a
+ * half-width a little below (hi - lo)/2, so a lane counted in is in (the rounding of ax - mid costs far
+ * less than the margin); lanes near the ends may be counted out, and then take the per-lane path.
+ */
+static inline int vd_all_within(vd ax, double lo, double hi) {
+    vd d = vd_abs(vd_sub(ax, vd_set((lo + hi) * 0.5)));
+    return vm_all(vd_le(d, vd_set((hi - lo) * 0.5 * (1.0 - 0x1p-20))));
+}
+
+/*
+ * expm1 x for x in [-40, 36] (m = round(x 16/ln2) may be negative): with P = 2^(j/16) / 2 = ph + pl
+ * and r's rounding error rl = (t - r) - m LN2_16_LO (t - r exact), e^x = 2^(k+1) P e^(r + rl) and
+ * P e^(r + rl) = v + ev: v = ph + ph r (one FMA), ev its exact error (a two-product without FMA)
+ * plus ph (r^2 EXPM1_16_P(r) + rl) + pl (1 + r) (pl r^2 EXPM1_16_P(r) < 2^-66 P left out).
+ * w = 2^(k+1) v (exponent arithmetic: v is normal); h = w - 1 is exact for w in [1/2, 2^53]
+ * (Sterbenz, then w and 1 multiples of ulp(w)), below 1/2 its error e = w - (h + 1) is exact (a fast
+ * two-sum, |-1| >= w) and e = 0 above. expm1 = h + (e + 2^(k+1) ev): every piece exact but the
+ * polynomial's and ev's roundings, so no cancellation; only near 0 (|x| < 2^-12, where e^x - 1 is
+ * not far from its own rounding error in w) does ev come close to h. Also returns w, 2^(k+1) ev and
+ * v + ev = e^x / 2^(k+1).
+ */
+static inline vd expm1_core(vd x, vd *w_out, vd *ew_out, vd *e_out) {
+    vd m;
+    vu j, k52;
+    vd r = hyp_reduce(x, &m, &j, &k52);
+    vd t = vd_mla(m, vd_set(-LN2_16_HI), x); /* hyp_reduce's t (the compiler shares it) */
+    vd rl = vd_mla(m, vd_set(-LN2_16_LO), vd_sub(t, r));
+    vd ph = vd_lookup16_low(HYP_POS_HI, j), pl = vd_lookup16_low(HYP_POS_LO, j);
+    vd rest = vd_mla(ph, vd_mla(vd_mul(r, r), vd_poly(r, EXPM1_16_P, 6), rl), vd_mla(pl, r, pl));
+#if VEC_HAS_FMA
+    vd v = vd_mla(ph, r, ph);
+    vd ev = vd_add(vd_mla(ph, r, vd_sub(ph, v)), rest);
+#else
+    vd pp, pe;
+    vd_two_prod(ph, r, &pp, &pe);
+    vd v = vd_add(ph, pp);
+    vd ev = vd_add(vd_add(vd_sub(ph, v), pp), vd_add(pe, rest));
+#endif
+    vu k1 = vu_add(k52, vu_set(1ull << 52)); /* (k + 1) << 52 */
+    vd w = vu_double(vu_add(vd_bits(v), k1));
+    vd ew = vd_mul(ev, vu_double(vu_add(k1, vu_set(0x3ff0000000000000ull))));
+    vd h = vd_sub(w, vd_set(1.0));
+    vd e = vd_sub(w, vd_add(h, vd_set(1.0)));
+    *w_out = w;
+    *ew_out = ew;
+    *e_out = vd_add(v, ev); /* e^x / 2^(k+1) */
+    return vd_add(h, vd_add(e, ew));
+}
+
+/*
+ * Vectors with a lane outside 2^-12 <= |x| <= 36 (or NaN): x below 2^-60 in magnitude (x + x^2/2 rounds
+ * within 2^-8 ulp of x; keeps -0 and subnormals), the Taylor series to x^5 below 2^-12 (next term
+ * < 2^-60 |x|), expm1_core's pieces as w + (ew - 1) in (36, 700] (w > 2^52: w - 1 is not exact
+ * there, w and -1 a fast two-sum), e^x (vd_ldexp, overflow at 709.78) above, -1 below -40 (the core
+ * at -40 already rounds to -1). Every lane inside takes the same arithmetic as in expm1_v.
+ */
+static __attribute__((noinline)) vd expm1_rare(vd x) {
+    vd ax = vd_abs(x), w, ew, ex;
+    vd r = expm1_core(vd_min(vd_max(x, vd_set(-40.0)), vd_set(36.0)), &w, &ew, &ex);
+    vm above = vd_gt(x, vd_set(36.0));
+    if (vm_any(above)) {
+        vd xc = vd_min(x, vd_set(711.0)), m;
+        expm1_core(vd_min(xc, vd_set(700.0)), &w, &ew, &ex);
+        r = vd_sel(above, vd_add(w, vd_sub(ew, vd_set(1.0))), r);
+        expm1_core(xc, &w, &ew, &ex);
+        vu j, k52;
+        hyp_reduce(xc, &m, &j, &k52);
+        vd k = vd_round(vd_mla(m, vd_set(1.0 / 16.0), vd_set(-15.0 / 32.0))); /* floor(m / 16) */
+        r = vd_sel(vd_gt(x, vd_set(700.0)), vd_ldexp(ex, vd_add(k, vd_set(1.0))), r);
+    }
+    vd series = vd_mla(vd_mla(vd_mla(vd_set(1.0 / 120.0), x, vd_set(1.0 / 24.0)), x, vd_set(1.0 / 6.0)), x, vd_set(0.5));
+    r = vd_sel(vd_lt(ax, vd_set(0x1p-12)), vd_mla(vd_mul(x, x), series, x), r);
+    r = vd_sel(vd_lt(ax, vd_set(0x1p-60)), x, r);
+    return vd_sel(vd_isnan(x), x, r);
+}
+
+static inline vd expm1_v(vd x) {
+    vd w, ew, ex;
+    return vd_all_within(vd_abs(x), 0x1p-12, 36.0) ? expm1_core(x, &w, &ew, &ex) : expm1_rare(x);
 }
 
 /* a - b c exactly, where c is the correctly rounded a / b or sqrt a (c = b): one FMA, or two_prod.

@@ -153,8 +153,8 @@ static inline vd vd_lookup16(const double *table, vu index) {
     vd low = vd_lookup8(table, index), high = vd_lookup8(table + 8, index);
     return _mm256_blendv_pd(low, high, _mm256_castsi256_pd(_mm256_slli_epi64(index, 60)));
 }
-/* The permutes read only the index's low 4 bits: vd_lookup16_low(t, i) = vd_lookup16(t, i & 15). */
-static inline vd vd_lookup16_low(const double *table, vu index) { return vd_lookup16(table, index); }
+/* vd_lookup8 builds its pair indices from bits 31-33 of the index too: mask first. */
+static inline vd vd_lookup16_low(const double *table, vu index) { return vd_lookup16(table, vu_and(index, vu_set(15))); }
 #define vu_shl(a, n) _mm256_slli_epi64((a), (n))
 #define vu_shr(a, n) _mm256_srli_epi64((a), (n))
 static inline vd vd_round(vd a) { return _mm256_round_pd(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
