@@ -97,7 +97,7 @@ static inline vd log1p_v(vd x) {
 static inline vd exact_residual(vd a, vd b, vd c);
 
 /*
- * sinh, cosh, tanh: a = m ln2/16 + r for a in [0, 711], m = 16 k + j the nearest integer to a 16/ln2
+ * sinh, cosh, tanh, expm1: a = m ln2/16 + r for a in [-40, 711], m = 16 k + j the nearest integer to a 16/ln2
  * (j in [0, 16)), |r| <= ln2/32; ln2/16 split Cody-Waite, so a - m LN2_16_HI is exact (m < 2^21)
  * and r = that - m LN2_16_LO rounds once. Returns r, j (in the low 4 bits of a 64-bit lane) and
  * k << 52 (integer lanes, for the exponent).
