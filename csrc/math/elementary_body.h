@@ -192,13 +192,13 @@ static inline vd cosh_v(vd x) {
 }
 
 /*
- * tanh |x| for |x| >= TANH_SERIES_MAX: 1 - q, q = 1 / D, D = e^2|x| / 2 + 1/2 = Dh + Dl.
- * y = 2|x| <= 40 (tanh_v clamps |x| to 20, where tanh rounds to 1), e^y / 2 = 2^k P (1 + p), P = ph + pl (HYP_POS)
- * and p = e^r - 1 = r + r^2 EXPM1_16_P(r): P (1 + p) = v + ev with v = ph + ph p rounded once and
- * ev its error (exact in one FMA, or a two-product without FMA) plus pl. 2^k goes into the exponent fields of v (>= 0.49) and ev
- * (normal, or 0: then 2^(k-1023), nothing next to v). Dh = 2^k v + 1/2 is a fast two-sum.
- * q0 = 1 / Dh (the one division), q = q0 + (1 - q0 Dh - q0 Dl) q0 (1 - q0 Dh exact: exact_residual), and 1 - q0 a fast two-sum
- * t + e: tanh = t + (e - (1 - q0 Dh - q0 Dl) q0).
+ * tanh |x| for |x| >= TANH_SERIES_MAX: 1 - q, q = 1 / D, D = e^2|x| / 2 + 1/2 = Dh + Dl. y = 2|x| <= 40
+ * (tanh_v clamps |x| to 20, where tanh rounds to 1), e^y / 2 = 2^k P (1 + p), P = ph + pl (HYP_POS) and
+ * p = e^r - 1 = r + r^2 EXPM1_16_P(r): P (1 + p) = v + ev with v = ph + ph p rounded once and ev its
+ * error (exact in one FMA, or a two-product without FMA) plus pl (pl p < 2^-59.5 P left out). 2^k goes
+ * into the exponent fields of v (>= 0.49) and ev (normal, or 0: then 2^(k-1023), nothing next to v).
+ * Dh = 2^k v + 1/2 is a fast two-sum. q0 = 1 / Dh (the one division), q = q0 + (1 - q0 Dh - q0 Dl) q0
+ * with 1 - q0 Dh exact (exact_residual), and 1 - q0 = t + e a fast two-sum: tanh = t + (e - (q - q0)).
  */
 static inline vd tanh_big(vd ax) {
     vd y = vd_add(ax, ax);
