@@ -97,6 +97,16 @@ static inline vd log1p_v(vd x) {
 static inline vd exact_residual(vd a, vd b, vd c);
 
 /*
+ * Whether every lane's ax is in [lo, hi] (NaN is not), by one compare: |ax - (lo + hi)/2| against a
+ * half-width a little below (hi - lo)/2, so a lane counted in is in (the rounding of ax - mid costs far
+ * less than the margin); lanes near the ends may be counted out, and then take the per-lane path.
+ */
+static inline int vd_all_within(vd ax, double lo, double hi) {
+    vd d = vd_abs(vd_sub(ax, vd_set((lo + hi) * 0.5)));
+    return vm_all(vd_le(d, vd_set((hi - lo) * 0.5 * (1.0 - 0x1p-20))));
+}
+
+/*
  * sinh, cosh, tanh, expm1: a = m ln2/16 + r for a in [-40, 711], m = 16 k + j the nearest integer to a 16/ln2
  * (j in [0, 16)), |r| <= ln2/32; ln2/16 split Cody-Waite, so a - m LN2_16_HI is exact (m < 2^21)
  * and r = that - m LN2_16_LO rounds once. Returns r, j (in the low 4 bits of a 64-bit lane) and
@@ -175,8 +185,8 @@ static inline vd sinh_series(vd x) {
     return vd_mla(vd_mul(x, z), vd_poly(z, SINH_Q, 5), x);
 }
 
-/* The series below SINH_SERIES_MAX, hyp_eval above: a vector runs only the ranges its lanes are in. */
-static inline vd sinh_v(vd x) {
+/* sinh_v for vectors with a lane below SINH_SERIES_MAX, past 354 or NaN: each range for its lanes. */
+static __attribute__((noinline)) vd sinh_mixed(vd x) {
     vd ax = vd_abs(x);
     vm small = vd_lt(ax, vd_set(SINH_SERIES_MAX));
     if (vm_all(small)) {
@@ -185,6 +195,15 @@ static inline vd sinh_v(vd x) {
     vd sign = vu_double(vu_xor(vd_bits(x), vd_bits(ax)));
     vd r = vu_double(vu_or(vd_bits(hyp_eval_any(ax, x, -1.0)), vd_bits(sign)));
     return vm_any(small) ? vd_sel(small, sinh_series(x), r) : r;
+}
+
+/* The series below SINH_SERIES_MAX, hyp_eval above: a vector runs only the ranges its lanes are in. */
+static inline vd sinh_v(vd x) {
+    vd ax = vd_abs(x);
+    if (!vd_all_within(ax, SINH_SERIES_MAX, 354.0)) {
+        return sinh_mixed(x);
+    }
+    return vu_double(vu_or(vd_bits(hyp_eval(ax, -1.0, 0)), vu_xor(vd_bits(x), vd_bits(ax))));
 }
 
 static inline vd cosh_v(vd x) {
@@ -248,16 +267,6 @@ static inline vd tanh_v(vd x) {
     r = vm_any(small) ? vd_sel(small, tanh_series(ax), r) : r;
     r = vu_double(vu_or(vd_bits(r), sign));
     return wide ? vd_sel(vd_isnan(x), x, r) : r;
-}
-
-/*
- * Whether every lane's ax is in [lo, hi] (NaN is not), by one compare: |ax - (lo + hi)/2| against a
- * half-width a little below (hi - lo)/2, so a lane counted in is in (the rounding of ax - mid costs far
- * less than the margin); lanes near the ends may be counted out, and then take the per-lane path.
- */
-static inline int vd_all_within(vd ax, double lo, double hi) {
-    vd d = vd_abs(vd_sub(ax, vd_set((lo + hi) * 0.5)));
-    return vm_all(vd_le(d, vd_set((hi - lo) * 0.5 * (1.0 - 0x1p-20))));
 }
 
 /*
