@@ -1,4 +1,4 @@
-"""Speed of rt_pandas.math's elementary functions and pow next to numpy,
+"""Speed of rt_pandas.math's elementary functions, pow and clamp next to numpy,
 pyarrow.compute and numexpr (one thread), in the same run.
 
 10M elements, best of 5, ns per element; ratios to a plain copy of the same
@@ -6,6 +6,8 @@ array (np.copyto into a preallocated buffer) and to numpy. One thread unless
 the column says otherwise; "rt AVX2" forces the AVX2 variant; "numpy AVX2" is
 the same numpy run in a subprocess with NPY_DISABLE_CPU_FEATURES="X86_V4
 AVX512_ICL AVX512_SPR" (no SVML), which is what AVX2-only machines get.
+clamp is also measured on an Arrow array with 10% nulls, next to pyarrow's
+min/max route (which turns the nulls into the bound).
 
     python benchmarks/bench_elementary.py [--n 10000000] [--repeat 5] [--dtype float32]
 
@@ -42,10 +44,41 @@ FUNCS = {
     "log1p": (np.log1p, "log1p", "log1p(x)", (-0.5, 10)),
     "pow": (lambda x, out: np.power(x, x.dtype.type(2.5), out=out), "power", "x ** 2.5", (0, 10)),
     "pow_2.37": (lambda x, out: np.power(x, x.dtype.type(2.37), out=out), "power", "x ** 2.37", (0, 10)),
+    "clamp": (lambda x, out: np.clip(x, -1, 1, out=out), None, "where(x < -1, -1, where(x > 1, 1, x))", (-2, 2)),
 }
 # The pow rows' scalar exponents: 2.5 takes the small half-integer path (products and a square root),
 # 2.37 the general one (log and exp).
 POW_EXPONENTS = {"pow": 2.5, "pow_2.37": 2.37}
+CLAMP_BOUNDS = (-1.0, 1.0)
+NULL_FRACTION = 0.1  # the clamp row's Arrow input: nulls must stay nulls
+
+
+def pyarrow_clamp(arr, lower: float, upper: float):
+    """pyarrow's route to a clamp: its min/max kernels skip nulls, so a null row becomes the bound."""
+    import pyarrow.compute as pc
+
+    return pc.min_element_wise(pc.max_element_wise(arr, lower), upper)
+
+
+def rt_call(rtm, name: str, x, buf):
+    """The rt call measured for one FUNCS row, writing into buf."""
+    if name in POW_EXPONENTS:
+        return lambda: rtm.pow(x, POW_EXPONENTS[name], out=buf)
+    if name == "clamp":
+        return lambda: rtm.clamp(x, *CLAMP_BOUNDS, out=buf)
+    return lambda: getattr(rtm, name)(x, out=buf)
+
+
+def clamp_with_nulls(x: np.ndarray, n: int, repeat: int, rtm) -> dict:
+    """clamp on an Arrow array with nulls: rt shares the validity, pyarrow's route fills the bound in."""
+    import pyarrow as pa
+
+    mask = np.random.default_rng(2).random(len(x)) < NULL_FRACTION
+    arr = pa.array(x, mask=mask)
+    assert rtm.clamp(arr, *CLAMP_BOUNDS).null_count == arr.null_count
+    return {"rt_arrow_nulls_ns": best_ns(lambda: rtm.clamp(arr, *CLAMP_BOUNDS), n, repeat),
+            "pyarrow_nulls_ns": best_ns(lambda: pyarrow_clamp(arr, *CLAMP_BOUNDS), n, repeat),
+            "alloc_copy_ns": best_ns(lambda: x.copy(), n, repeat)}
 
 
 def best_ns(fn, n: int, repeat: int) -> float:
@@ -137,11 +170,13 @@ def main() -> None:
             x = data[name]
             # rt writes into the same preallocated buffer as numpy (out=), so neither pays page faults
             y = POW_EXPONENTS.get(name)
-            rt_fn = (lambda: rtm.pow(x, y, out=buf)) if y else (lambda: getattr(rtm, name)(x, out=buf))
-            row = {"function": name, "dtype": dname, "copy_ns": copy_ns, **run_rt(rt_fn, n, repeat, rt_pandas)}
+            row = {"function": name, "dtype": dname, "copy_ns": copy_ns,
+                   **run_rt(rt_call(rtm, name, x, buf), n, repeat, rt_pandas)}
             row["numpy_ns"] = best_ns(lambda: np_fn(x, out=buf), n, repeat)
             row["numpy_avx2_ns"] = avx2_numpy[f"{name}/{dname}"]
-            if dtype == np.float64:
+            if name == "clamp":
+                row.update(clamp_with_nulls(x, n, repeat, rtm))
+            elif dtype == np.float64:
                 arr = pa.array(x)
                 pc_fn = (lambda: pc.power(arr, y)) if y else (lambda: getattr(pc, pc_name)(arr))
                 row["pyarrow_ns"] = best_ns(pc_fn, n, repeat)
@@ -189,6 +224,12 @@ def print_table(rows: list[dict]) -> None:
               f"{r['rt_ns'] / r['copy_ns']:.1f}x | {gbs:.1f} | {r['numpy_ns']:.2f} | {r['numpy_ns'] / r['rt_ns']:.2f}x "
               f"| {r['numpy_avx2_ns']:.2f} | {avx2_ratio} | {cell(r, 'numexpr_ns')} | {cell(r, 'pyarrow_ns')} "
               f"| {cell(r, 'rt_avx2_ns')} | {r['rt_2threads_ns']:.2f} |")
+    for r in rows:
+        if "rt_arrow_nulls_ns" in r:
+            print(f"clamp {r['dtype']}, Arrow input with {NULL_FRACTION:.0%} nulls (a new result each call): "
+                  f"rt {r['rt_arrow_nulls_ns']:.2f} ns ({r['rt_arrow_nulls_ns'] / r['alloc_copy_ns']:.2f}x a numpy "
+                  f"copy into a new array, nulls kept), pyarrow min/max {r['pyarrow_nulls_ns']:.2f} ns "
+                  f"(nulls become the bound)")
 
 
 if __name__ == "__main__":

@@ -116,8 +116,13 @@ RANGE_KINDS = ("float", "int", "timestamp")
 CATEGORY_KINDS = ("string", "float", "int", "bool", "timestamp")
 
 
-def _categories(dtype: pd.CategoricalDtype) -> pa.Array:
-    return pa.array(dtype.categories.to_numpy(), from_pandas=True)
+def _categories(dtype: pd.CategoricalDtype) -> pa.Array | None:
+    """The categories as an Arrow array of a kind in CATEGORY_KINDS, or None (complex, Decimal, mixed ...)."""
+    try:
+        categories = pa.array(dtype.categories.to_numpy(), from_pandas=True)
+    except pa.ArrowException:  # categories Arrow has no type for: complex numbers, mixed objects
+        return None
+    return categories if _kind_of_arrow(categories.type) in CATEGORY_KINDS else None
 
 
 def arrow_type_supported(type_: pa.DataType) -> bool:
@@ -202,7 +207,7 @@ def _prepare_series(series: pd.Series) -> Prepared:
         count = int(missing.sum())
         validity = np.packbits(~missing, bitorder="little") if count else None
         categories = _categories(dtype)
-        if _kind_of_arrow(categories.type) not in CATEGORY_KINDS:
+        if categories is None:
             raise _unsupported(name, text)
         return Prepared(name, "categorical", text, [ColumnView(codes, 0, len(codes), validity, count)],
                         categories=categories)
@@ -239,7 +244,7 @@ def series_supported(series: pd.Series) -> bool:
     """
     dtype = series.dtype
     if isinstance(dtype, pd.CategoricalDtype):
-        return _kind_of_arrow(_categories(dtype).type) in CATEGORY_KINDS
+        return _categories(dtype) is not None
     if isinstance(dtype, pd.ArrowDtype) or isinstance(series.array, pd.arrays.ArrowExtensionArray):
         return arrow_type_supported(series.array.__arrow_array__().type)
     if pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype):

@@ -16,36 +16,25 @@ import pandas as pd
 import pyarrow as pa
 
 from . import anomaly as rt_anomaly
-from ._profile import OBJECT_ARROW_TYPES
+from ._profile import series_supported
 from . import math as rt_math
 from . import quality as rt_quality
 from . import report as rt_report
 from . import transforms as rt_transforms
 
-SUPPORTED = ("numeric (float, int, bool, nullable Float64/Int64/boolean, Arrow numeric), string, categorical, "
-             "datetime, timedelta, Arrow date and duration, object columns of one of those, or Arrow tensor (fixed_shape_tensor, fixed-size list)")
+SUPPORTED = ("numeric (float, int, bool, nullable Float64/Int64/boolean, Arrow numeric), string, categorical "
+             "(pandas or Arrow dictionary) of those or datetimes, datetime, timedelta, Arrow date and duration, "
+             "object columns of one of those, or Arrow tensor (fixed_shape_tensor, fixed-size list)")
 
 
 def _is_supported(series: pd.Series) -> bool:
-    dtype = series.dtype
-    if dtype == object:
-        # pandas keeps strings, and booleans or integers with None, in object columns (converted to Arrow once).
-        return pd.api.types.infer_dtype(series, skipna=True) in OBJECT_ARROW_TYPES
-    if isinstance(dtype, pd.ArrowDtype):
-        t = dtype.pyarrow_dtype
-        return (
-            pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_boolean(t)
-            or pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_timestamp(t)
-            or pa.types.is_date(t) or pa.types.is_duration(t)  # dates: profiled as timestamps at midnight
-            or pa.types.is_fixed_size_list(t) or isinstance(t, pa.FixedShapeTensorType)  # image columns
-        )
-    if isinstance(dtype, pd.CategoricalDtype):
+    """What the profiler takes (one rule for ``s.rt`` and ``df.rt``), plus image (tensor) columns."""
+    if series_supported(series):
         return True
-    api = pd.api.types
-    return (
-        api.is_numeric_dtype(dtype) and not api.is_complex_dtype(dtype)
-        or api.is_string_dtype(dtype) or api.is_datetime64_any_dtype(dtype) or api.is_timedelta64_dtype(dtype)
-    )
+    if isinstance(series.dtype, pd.ArrowDtype):
+        t = series.dtype.pyarrow_dtype
+        return pa.types.is_fixed_size_list(t) or isinstance(t, pa.FixedShapeTensorType)
+    return False
 
 
 @pd.api.extensions.register_series_accessor("rt")

@@ -337,8 +337,12 @@ def test_date_columns_read_as_timestamps_at_midnight(backend):
     pd.Series(pa.array([1, 2], pa.date32()), dtype=pd.ArrowDtype(pa.date32())),
     pd.Series(["x", "y"], dtype="category"), pd.Series(pd.to_datetime(["2020", None]).tz_localize("UTC")),
     pd.Series(pd.to_timedelta([1, 2], unit="s")), pd.Series(["a", None], dtype="str"),
+    pd.Series([1 + 2j, 3], dtype="category"), pd.Series(["a", 1], dtype="category"),
+    pd.Series(pa.array(["a", None, "a"]).dictionary_encode(), dtype=pd.ArrowDtype(pa.dictionary(pa.int32(), pa.string()))),
+    pd.Series(pa.array([1.5, None]).dictionary_encode(), dtype=pd.ArrowDtype(pa.dictionary(pa.int32(), pa.float64()))),
 ], ids=lambda s: str(s.dtype))
 def test_series_supported_agrees_with_prepare(series):
+    """One rule for what can be profiled: prepare, the reports' skip list and the .rt accessor agree."""
     from rt_pandas import _profile
 
     try:
@@ -347,6 +351,14 @@ def test_series_supported_agrees_with_prepare(series):
     except ValidationError:
         prepared = False
     assert _profile.series_supported(series) == prepared
+    assert hasattr(series, "rt") == prepared  # the accessor refuses with an AttributeError, never a late crash
+
+
+def test_categories_arrow_cannot_hold_are_a_typed_error(backend):
+    frame = pd.DataFrame({"z": pd.Series([1 + 2j, 3], dtype="category"), "x": [1.0, 2.0]})
+    with pytest.raises(ValidationError, match="'z'"):
+        frame.rt.quality()
+    assert frame.rt.quality_report().skipped == {"z": "category"}
 
 
 def test_frame_report_leaves_out_what_it_cannot_profile(backend):

@@ -78,6 +78,28 @@ def fit_odd(name, g, f, top, degree, label):
     print("};")
 
 
+H = mp.log(2) / 2 * mp.mpf("1.0001")  # |r| after sinh_cosh_wide's reduction x = n ln2 + r (n ln2 rounded once)
+
+
+def _cosh_q(z):  # (cosh(r) - 1) / r^2 with z = r^2
+    return (mp.cosh(mp.sqrt(z)) - 1) / z if z > mp.mpf("1e-30") else mp.mpf(1) / 2 + z / 24
+
+
+def _sinh_q(z):  # (sinh(r) / r - 1) / r^2 with z = r^2
+    r = mp.sqrt(z)
+    return (mp.sinh(r) / r - 1) / z if z > mp.mpf("1e-30") else mp.mpf(1) / 6 + z / 120
+
+
+def fit_hyperbolic(name, g, f, degree):
+    """E(z) = 1 + z P(z) ~ f(z) (cosh r or sinh(r)/r, z = r^2 <= H^2) in double, relative error, no FMA in use."""
+    weight = lambda z: f(z) / z if z > 0 else mp.mpf(10) ** 30  # noqa: E731
+    coeffs = remez(g, mp.mpf("1e-12"), H**2, degree, weight=weight)
+    rounded = [mp.mpf(float(c)) for c in coeffs]
+    err = max(abs((mp.polyval(rounded[::-1], z) - g(z)) / weight(z)) for z in (H**2 * i / 2000 for i in range(1, 2001)))
+    print(f"/* max relative error of 1 + z {name}(z) over z = r^2 <= {mp.nstr(H**2, 4)}: 2^{mp.nstr(mp.log(err, 2), 3)} */")
+    print(f"static const double {name}[{degree + 2}] = {{" + ", ".join(float(c).hex() for c in reversed(rounded)) + ", 1.0};")
+
+
 if __name__ == "__main__":
     mp.mp.dps = 40
     fit("EXP_Q32", _q, 2, 5)
@@ -85,3 +107,5 @@ if __name__ == "__main__":
     fit_tanh(5)
     fit_odd("ATAN_P32", atan_cubic_ratio, mp.atan, U, 3, "atan u")
     fit_odd("ASIN_R32", asin_cubic_ratio, mp.asin, S, 5, "asin u")
+    fit_hyperbolic("HYP_E", _cosh_q, lambda z: mp.cosh(mp.sqrt(z)), 2)
+    fit_hyperbolic("HYP_O", _sinh_q, lambda z: mp.sinh(mp.sqrt(z)) / mp.sqrt(z) if z > 0 else mp.mpf(1), 2)

@@ -5,7 +5,8 @@
  * short, every function builds its result as an unevaluated sum hi + lo of
  * two doubles (error-free transformations around a polynomial) and rounds
  * once at the end, which keeps float64 within 1 ULP without tables; float32
- * has its own float-lane algorithms (f32_body.h, pow's in pow_body.h).
+ * has its own float-lane algorithms (f32_body.h, pow's in pow_body.h;
+ * sinh, cosh and tanh in double lanes without FMA).
  */
 #include "elementary_coefficients.h"
 #include "elementary_kernels.h"
@@ -532,9 +533,14 @@ UNARY_LOOPS_F32(exp)
 UNARY_LOOPS_F32(expm1)
 UNARY_LOOPS_F32(log)
 UNARY_LOOPS_F32(log1p)
-UNARY_LOOPS_F32(sinh)
-UNARY_LOOPS_F32(cosh)
-UNARY_LOOPS_F32(tanh)
+/* float32 lanes widened to double lanes (fn##_wide_f32, f32_body.h). */
+#define UNARY_LOOPS_WIDE(fn)                             \
+    VEC_UNARY_LOOP64(VEC_NAME(rt_vm_##fn##_f64), fn##_v) \
+    VEC_UNARY_LOOP32_X4(VEC_NAME(rt_vm_##fn##_f32), fn##_wide_f32)
+
+UNARY_LOOPS_WIDE(sinh)
+UNARY_LOOPS_WIDE(cosh)
+UNARY_LOOPS_WIDE(tanh)
 UNARY_LOOPS_F32(asin)
 UNARY_LOOPS_F32(acos)
 UNARY_LOOPS_F32(atan)

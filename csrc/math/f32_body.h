@@ -2,8 +2,10 @@
  * Native float32 kernels over vec32.h: float lanes (16 per AVX-512 vector,
  * 4 per wasm simd128 one), float32 polynomials, no FMA (vec32.h says why),
  * so each result is built as a head plus a small correction that round
- * once at the end. Included by elementary_body.h; docs/math.md describes
- * the algorithms and their measured error.
+ * once at the end. sinh, cosh and tanh instead widen to double lanes (vec.h)
+ * and compute in plain double, also without FMA, rounding once to float32.
+ * Included by elementary_body.h; docs/math.md describes the algorithms and
+ * their measured error.
  */
 
 /* ln 2 = LN2_HI32 + LN2_LO32 + ~5.5e-14: LN2_HI32 has 15 significant bits, so k * LN2_HI32 is exact for |k| < 512. */
@@ -193,82 +195,63 @@ static inline vf log1p_f32(vf x) {
     return vf_sel(vf_isnan(x), x, r);
 }
 
-/* cosh x - 1 = x^2 C(x^2) for |x| < 1/2 and sinh x = x + x^3 S(x^2) for |x| < 1: Taylor series, highest first (error < 2^-33). */
-static const float COSH_C32[5] = {1.0f / 3628800.0f, 1.0f / 40320.0f, 1.0f / 720.0f, 1.0f / 24.0f, 0.5f};
-static const float SINH_S32[6] = {
-    1.0f / 6227020800.0f, 1.0f / 39916800.0f, 1.0f / 362880.0f, 1.0f / 5040.0f, 1.0f / 120.0f, 1.0f / 6.0f,
-};
+/*
+ * sinh, cosh and tanh in double lanes (float32 x widened exactly, the result
+ * rounded once to float32): x = n ln2 + r, |r| <= ln2/2, with n ln2 rounded
+ * once (|n| <= 130: an error below 2^-46 in r); e^(+-r) = E(r^2) +- r O(r^2),
+ * E ~ cosh r and O ~ sinh(r)/r minimax fits (tools/gen_f32_coefficients.py,
+ * relative errors 2^-34.3 and 2^-37.5), highest degree first.
+ */
+static const double HYP_E[4] = {0x1.6d96368ee7e76p-10, 0x1.5554809d29f89p-5, 0x1.00000042e6e67p-1, 1.0};
+static const double HYP_O[4] = {0x1.a16f89629b66ep-13, 0x1.1110b2096b568p-7, 0x1.555555735e13cp-3, 1.0};
+static const double HYP_LN2 = 0x1.62e42fefa39efp-1;
+static const double HYP_INV_LN2 = 0x1.71547652b82fep0;
 
 /*
- * e^a / 2 + sign e^-a / 2 for a <= 90 where k = round(a / ln2) >= 1 (sign = +1
- * for cosh, -1 for sinh): with e^a = 2^k (h + lo) it is
- * 2^(k-1) ((h + t) + lo), t = sign 2^-2k / (h + lo), the first sum made exact
- * (|h| >= 0.7 > |t|). t is rounded twice, but is at most 0.16 of the result
- * for sinh (a >= 1) and 0.28 for cosh (a >= 1/2), where that costs < 0.25 ULP.
+ * sinh x and cosh x for x clamped to [-bound, bound] (NaN kept): with
+ * S = 2^(n-1) and S' = 2^(-n-1) built from the exponent bits,
+ * sinh x = (S + S') r O - (S' - S) E and cosh x = (S + S') E - (S' - S) r O.
+ * Where n = 0, S' - S = 0 and S + S' = 1, so sinh x = r O keeps its relative
+ * accuracy down to the subnormals and the sign of -0 (-0 - +0 = -0); for
+ * |n| = 1 the cancellation in S' - S is exact. No division, no table, no
+ * separate series: the relative error before the last rounding is ~2^-34.
+ * Plain multiplies and adds (no FMA), so every ISA gives the same bits.
  */
-static inline vf exp_pair_f32(vf a, float sign) {
-    vf k, h, lo;
-    exp_f32_core(a, &k, &h, &lo);
-    vf scale = vf_pow2(vf_max(vf_mul(k, vf_set(-2.0f)), vf_set(-126.0f)));
-    vf t = vf_div(vf_mul(vf_set(sign), scale), vf_add(h, lo));
-    vf s = vf_add(h, t);
-    vf e = vf_sub(t, vf_sub(s, h)); /* h + t = s + e exactly */
-    return vf_scale2(vf_add(s, vf_add(e, lo)), vf_sub(k, vf_set(1.0f)));
+static inline void sinh_cosh_wide(vd x, double bound, vd *sinh_out, vd *cosh_out) {
+    const double shifter = 0x1.8p52;
+    x = vd_max(vd_set(-bound), vd_min(vd_set(bound), x)); /* NaN stays NaN (the second operand) */
+    vd shifted = vd_add(vd_mul(x, vd_set(HYP_INV_LN2)), vd_set(shifter)); /* n in the low mantissa bits */
+    vd n = vd_sub(shifted, vd_set(shifter));
+    vd r = vd_sub(x, vd_mul(n, vd_set(HYP_LN2)));
+    vd z = vd_mul(r, r);
+    vd even = vd_poly_unfused(z, HYP_E, 4);
+    vd odd = vd_mul(r, vd_poly_unfused(z, HYP_O, 4));
+    vu exponent = vu_shl(vd_bits(shifted), 52); /* n << 52 */
+    vd s = vu_double(vu_add(vd_bits(vd_set(0.5)), exponent));
+    vd s_inv = vu_double(vu_sub(vd_bits(vd_set(0.5)), exponent));
+    vd sum = vd_add(s, s_inv), diff = vd_sub(s_inv, s);
+    *sinh_out = vd_sub(vd_mul(sum, odd), vd_mul(diff, even));
+    *cosh_out = vd_sub(vd_mul(sum, even), vd_mul(diff, odd));
 }
 
-static inline vf cosh_f32(vf x) {
-    vf a = vf_min(vf_abs(x), vf_set(90.0f));
-    vf z = vf_mul(a, a);
-    vf small = vf_add(vf_set(1.0f), vf_mul(z, vf_poly(z, COSH_C32, 5)));
-    vf r = vf_sel(vf_lt(a, vf_set(0.5f)), small, exp_pair_f32(vf_max(a, vf_set(0.5f)), 1.0f));
-    return vf_sel(vf_isnan(x), x, r);
+/* float32 sinh overflows from 89.416 on, so the clamp at 90 overflows to inf in the narrowing. */
+static inline vd sinh_wide_f32(vd x) {
+    vd s, c;
+    sinh_cosh_wide(x, 90.0, &s, &c);
+    return s;
 }
 
-static inline vf sinh_f32(vf x) {
-    vf a = vf_min(vf_abs(x), vf_set(90.0f));
-    vf z = vf_mul(x, x);
-    vf small = vf_add(x, vf_mul(vf_mul(x, z), vf_poly(z, SINH_S32, 6)));
-    vf big = vf_copysign(exp_pair_f32(vf_max(a, vf_set(1.0f)), -1.0f), x);
-    vf r = vf_sel(vf_lt(a, vf_set(1.0f)), small, big);
-    return vf_sel(vf_isnan(x), x, r);
+static inline vd cosh_wide_f32(vd x) {
+    vd s, c;
+    sinh_cosh_wide(x, 90.0, &s, &c);
+    return c;
 }
 
-/* tanh x = x + x^3 P(x^2) for |x| < 0.625: minimax fit (tools/gen_f32_coefficients.py), relative error 2^-28.5. */
-static const float TANH_P32[6] = {
-    0x1.18e1dcp-9f, -0x1.0bf4fcp-7f, 0x1.638b58p-6f, -0x1.b9ee9p-5f, 0x1.111066p-3f, -0x1.555554p-2f,
-};
-
-/*
- * tanh a = 1 - t, t = 2 / (e^2a + 1), for 0.625 <= a <= 10 (t <= 0.445).
- * e^2a + 1 = dh + dl (two-sum of 2^k h and 1, plus 2^k lo, renormalised);
- * t0 = 2 / dh is corrected for dl (t0 dl / dh, to first order), and 1 - t0 is
- * made exact by a fast two-sum, so the one rounding that matters is the
- * division's (< 1/4 ULP of the result) before the final one.
- */
-static inline vf tanh_big_f32(vf a) {
-    vf k, h, lo;
-    exp_f32_core(vf_add(a, a), &k, &h, &lo);
-    vf scale = vf_pow2(k); /* k <= 29 */
-    vf d1, de;
-    vf_two_sum(vf_mul(scale, h), vf_set(1.0f), &d1, &de);
-    vf d2 = vf_add(de, vf_mul(scale, lo)); /* up to 0.1 d1: lo holds r^2/2 */
-    vf dh = vf_add(d1, d2);
-    vf dl = vf_sub(d2, vf_sub(dh, d1)); /* d1 + d2 = dh + dl exactly (|d1| > |d2|) */
-    vf t0 = vf_div(vf_set(2.0f), dh);
-    vf correction = vf_mul(vf_mul(t0, vf_mul(t0, vf_set(0.5f))), dl); /* t0 dl / dh */
-    vf s = vf_sub(vf_set(1.0f), t0);
-    vf e = vf_sub(vf_sub(vf_set(1.0f), s), t0); /* 1 - t0 = s + e exactly */
-    return vf_add(s, vf_add(e, correction));
-}
-
-static inline vf tanh_f32(vf x) {
-    vf a = vf_min(vf_abs(x), vf_set(10.0f)); /* float32 tanh is 1 from 9.01 on */
-    vf z = vf_mul(x, x);
-    vf small = vf_add(x, vf_mul(vf_mul(x, z), vf_poly(z, TANH_P32, 6)));
-    vf big = vf_copysign(tanh_big_f32(vf_max(a, vf_set(0.625f))), x);
-    vf r = vf_sel(vf_lt(a, vf_set(0.625f)), small, big);
-    r = vf_sel(vf_eq(x, vf_set(0.0f)), x, r); /* keeps -0 (x^3 P(x^2) is +0 there) */
-    return vf_sel(vf_isnan(x), x, r);
+/* tanh = sinh / cosh, one division (float32 tanh is +-1 from 9.01 on, so x is clamped at 10; -0 stays -0). */
+static inline vd tanh_wide_f32(vd x) {
+    vd s, c;
+    sinh_cosh_wide(x, 10.0, &s, &c);
+    return vd_div(s, c);
 }
 
 /* ------------------------------------------------------ atan, atan2, asin, acos */
@@ -317,6 +300,15 @@ static inline void atan_ratio_f32(vf a, vf b, vf *wh, vf *wl) {
     *wl = vf_add(t, vf_add(cl, vf_add(ul, corr)));
 }
 
+/* Where atan_ratio_f32's wh is below 2^-39, atan(a / b) rounds as a / b itself: divided out directly (a rare vector branch). */
+static inline void atan_tiny_f32(vf a, vf b, vf *wh, vf *wl) {
+    vfm tiny = vf_lt(*wh, vf_set(0x1p-39f));
+    if (vfm_any(tiny)) {
+        *wh = vf_sel(tiny, vf_div(a, b), *wh);
+        *wl = vf_sel(tiny, vf_set(0.0f), *wl);
+    }
+}
+
 /*
  * atan(a / b) for any finite 0 <= a <= b, b > 0: atan_ratio_f32 after scaling
  * both by 2^100 or 2^-100 when b is outside [2^-60, 2^60] (a rare vector
@@ -333,11 +325,7 @@ static inline void atan_ratio_any_f32(vf a, vf b, vf *wh, vf *wl) {
         bs = vf_mul(b, scale);
     }
     atan_ratio_f32(as, bs, wh, wl);
-    vfm tiny = vf_lt(*wh, vf_set(0x1p-39f));
-    if (vfm_any(tiny)) {
-        *wh = vf_sel(tiny, vf_div(a, b), *wh);
-        *wl = vf_sel(tiny, vf_set(0.0f), *wl);
-    }
+    atan_tiny_f32(a, b, wh, wl);
 }
 
 /* base + sign (wh + wl) rounded once, where |base_hi| >= |wh| or base = 0. */
@@ -364,15 +352,19 @@ static inline vf angle_f32(vf n, vf d, vfm x_negative) {
     return vf_offset_sum(base_hi, base_lo, sign, wh, wl);
 }
 
+/*
+ * |x| > 1: atan |x| = pi/2 - atan(1 / |x|). |x| is clamped at 2^40, where
+ * float32 atan is already pi/2 (so infinities need no case of their own), and
+ * b = max(|x|, 1) stays in atan_ratio_f32's range without scaling.
+ */
 static inline vf atan_f32(vf x) {
-    vf ax = vf_abs(x);
+    vf ax = vf_min(vf_set(0x1p40f), vf_abs(x));
     vf a = vf_min(ax, vf_set(1.0f));
     vf b = vf_max(ax, vf_set(1.0f));
     vfm big = vf_gt(ax, vf_set(1.0f));
-    vfm inf = vf_eq(ax, vf_set(__builtin_inff()));
     vf wh, wl;
-    /* |x| > 1: atan |x| = pi/2 - atan(1 / |x|); infinities as the point (0, 1). */
-    atan_ratio_any_f32(vf_sel(inf, vf_set(0.0f), a), vf_sel(inf, vf_set(1.0f), b), &wh, &wl);
+    atan_ratio_f32(a, b, &wh, &wl);
+    atan_tiny_f32(a, b, &wh, &wl);
     vf r = vf_offset_sum(vf_sel(big, vf_set(PI_2_HI32), vf_set(0.0f)), vf_sel(big, vf_set(PI_2_LO32), vf_set(0.0f)),
                          vf_sel(big, vf_set(-1.0f), vf_set(1.0f)), wh, wl);
     r = vf_copysign(r, x);
