@@ -4,7 +4,8 @@
  * vec.h and this file). The algorithms are described in docs/math.md; in
  * short, every function builds its result as an unevaluated sum hi + lo of
  * two doubles (error-free transformations around a polynomial) and rounds
- * once at the end, which keeps float64 within 1 ULP without tables; float32
+ * once at the end, which keeps float64 within 1 ULP with small tables at most
+ * (exp's 2^(j/32), log's, the 2^(+-j/16) of sinh, cosh, tanh and expm1); float32
  * has its own float-lane algorithms (f32_body.h, pow's in pow_body.h;
  * sinh, cosh and tanh in double lanes without FMA).
  */
