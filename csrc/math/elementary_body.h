@@ -4,7 +4,8 @@
  * vec.h and this file). The algorithms are described in docs/math.md; in
  * short, every function builds its result as an unevaluated sum hi + lo of
  * two doubles (error-free transformations around a polynomial) and rounds
- * once at the end, which keeps float64 within 1 ULP without tables; float32
+ * once at the end, which keeps float64 within 1 ULP with small tables at most
+ * (exp's 2^(j/32), log's, the 2^(+-j/16) of sinh, cosh, tanh and expm1); float32
  * has its own float-lane algorithms (f32_body.h, pow's in pow_body.h;
  * sinh, cosh and tanh in double lanes without FMA).
  */
@@ -26,37 +27,6 @@ static const double INV_LN2_BY32 = 0x1.71547652b82fep5;
 static const double SQRT2 = 0x1.6a09e667f3bcdp0;
 static const double PI_HI = 0x1.921fb54442d18p1, PI_LO = 0x1.1a62633145c07p-53;
 static const double PI_2_HI = 0x1.921fb54442d18p0, PI_2_LO = 0x1.1a62633145c07p-54;
-
-/*
- * e^x = 2^k * (hi + lo) for x in [-746, 711], |hi + lo - e^r| ~ 2^-60 e^r.
- * x = k ln2 + r with r kept as rh + rl (|r| <= ln2/2), then
- * e^r = 1 + r + r^2 P(r) with P the Taylor series to r^13 (error < 2^-62).
- */
-static inline void exp_core(vd x, vd *k_out, vd *hi, vd *lo) {
-    vd k = vd_round(vd_mul(x, vd_set(INV_LN2)));
-    vd t = vd_sub(x, vd_mul(k, vd_set(LN2_HI))); /* exact */
-    vd p, pe, rh, re;
-    vd_two_prod(k, vd_set(LN2_LO), &p, &pe);
-    vd_two_sum(t, vd_neg(p), &rh, &re);
-    vd rl = vd_sub(re, pe);
-    vd s = vd_mul(vd_mul(rh, rh), vd_poly(rh, EXP_P, 14));
-    vd h1, e1;
-    vd_fast_two_sum(vd_set(1.0), rh, &h1, &e1);
-    /* e^(rh + rl) = e^rh (1 + rl): the rl * rh term matters at the 2^-56 level. */
-    vd l1 = vd_add(e1, vd_add(vd_mla(rl, rh, rl), s));
-    vd_fast_two_sum(h1, l1, hi, lo);
-    *k_out = k;
-}
-
-/* expm1(y) = hi + lo for y in [-40, 58 ln 2]: 2^k (h + l) - 1 with the subtraction made exact. */
-static inline void expm1_dd(vd y, vd *hi, vd *lo) {
-    vd k, h, l;
-    exp_core(y, &k, &h, &l);
-    vd scale = vd_pow2(k);
-    vd a, ae;
-    vd_two_sum(vd_mul(h, scale), vd_set(-1.0), &a, &ae);
-    vd_fast_two_sum(a, vd_add(ae, vd_mul(l, scale)), hi, lo);
-}
 
 /*
  * e^(x + xt) for x in [-746, 711] and |xt| < 2^-40, rounded once at the end (used where no
@@ -85,23 +55,6 @@ static inline vd exp_fast(vd x, vd xt) {
 static inline vd exp_v(vd x) {
     vd xc = vd_min(vd_max(x, vd_set(-746.0)), vd_set(711.0));
     vd r = exp_fast(xc, vd_set(0.0));
-    return vd_sel(vd_isnan(x), x, r);
-}
-
-static inline vd expm1_v(vd x) {
-    vd xc = vd_min(vd_max(x, vd_set(-40.0)), vd_set(711.0));
-    vd k, hi, lo;
-    exp_core(xc, &k, &hi, &lo);
-    vd big = vd_ldexp(vd_add(hi, lo), k);
-    vd scale = vd_pow2(vd_min(k, vd_set(64.0))); /* lanes above 40 take `big` */
-    vd a, ae;
-    vd_two_sum(vd_mul(hi, scale), vd_set(-1.0), &a, &ae);
-    vd r = vd_add(a, vd_add(ae, vd_mul(lo, scale)));
-    r = vd_sel(vd_gt(x, vd_set(40.0)), big, r);
-    /* |x| < 2^-12: x + x^2 (1/2 + x/6 + x^2/24 + x^3/120), next term < 2^-60 |x|; keeps -0. */
-    vd series = vd_mla(vd_mla(vd_mla(vd_set(1.0 / 120.0), x, vd_set(1.0 / 24.0)), x, vd_set(1.0 / 6.0)), x, vd_set(0.5));
-    r = vd_sel(vd_lt(vd_abs(x), vd_set(0x1p-12)), vd_mla(vd_mul(x, x), series, x), r);
-    r = vd_sel(vd_eq(x, vd_set(0.0)), x, r); /* the series gives +0 for -0 */
     return vd_sel(vd_isnan(x), x, r);
 }
 
@@ -138,71 +91,251 @@ static inline vd log1p_v(vd x) {
     return vd_sel(vd_eq(x, vd_set(0.0)), x, r);
 }
 
-/* sinh and cosh share e^|x| / 2 = Hh + Hl and e^-|x| / 2 = inv + invl. */
-static inline void half_exp_pair(vd ax, vd *hh, vd *hl, vd *inv, vd *invl) {
-    vd k, hi, lo;
-    exp_core(vd_min(ax, vd_set(711.0)), &k, &hi, &lo);
-    vd km1 = vd_sub(k, vd_set(1.0));
-    vd h = vd_ldexp(hi, km1), l = vd_ldexp(lo, km1);
-    vd q = vd_div(vd_set(0.25), h);
-    vd p, pe;
-    vd_two_prod(q, h, &p, &pe);
-    vd resid = vd_sub(vd_sub(vd_sub(vd_set(0.25), p), pe), vd_mul(q, l));
-    *hh = h;
-    *hl = l;
-    *inv = q;
-    *invl = vd_mul(resid, vd_mul(q, vd_set(4.0))); /* resid / h: 4q is 1/h to an ulp, plenty for a residual */
+static inline vd exact_residual(vd a, vd b, vd c);
+
+/*
+ * Whether every lane's ax is in [lo, hi] (NaN is not), by one compare: |ax - (lo + hi)/2| against a
+ * half-width a little below (hi - lo)/2, so a lane counted in is in (the rounding of ax - mid costs far
+ * less than the margin); lanes near the ends may be counted out, and then take the per-lane path.
+ */
+static inline int vd_all_within(vd ax, double lo, double hi) {
+    vd d = vd_abs(vd_sub(ax, vd_set((lo + hi) * 0.5)));
+    return vm_all(vd_le(d, vd_set((hi - lo) * 0.5 * (1.0 - 0x1p-20))));
 }
 
+/*
+ * sinh, cosh, tanh, expm1: a = m ln2/16 + r for a in [-40, 711], m = 16 k + j the nearest integer to a 16/ln2
+ * (j in [0, 16)), |r| <= ln2/32; ln2/16 split Cody-Waite, so a - m LN2_16_HI is exact (m < 2^21)
+ * and r = that - m LN2_16_LO rounds once. Returns r, j (in the low 4 bits of a 64-bit lane) and
+ * k << 52 (integer lanes, for the exponent).
+ */
+static const double LN2_16_HI = 0x1.62e42fee00000p-5;
+static const double LN2_16_LO = 0x1.a39ef35793c76p-37;
+static const double INV_LN2_BY16 = 0x1.71547652b82fep4;
+static const double SINH_SERIES_MAX = 0.25, TANH_SERIES_MAX = 0.15;
+
+static inline vd hyp_reduce(vd a, vd *m_out, vu *j, vu *k52) {
+    vd shifted = vd_mla(a, vd_set(INV_LN2_BY16), vd_set(0x1.8p52)); /* m in the low bits */
+    vd m = vd_sub(shifted, vd_set(0x1.8p52));
+    vd t = vd_mla(m, vd_set(-LN2_16_HI), a); /* exact */
+    *j = vd_bits(shifted); /* j = m mod 16 in the low 4 bits, for vd_lookup16_low */
+    /* (16 k + j) >> 4 << 52 = k << 52 (the shifter's own bits leave the word). */
+    *k52 = vu_shl(vu_shr(vd_bits(shifted), 4), 52);
+    *m_out = m;
+    return vd_mla(m, vd_set(-LN2_16_LO), t);
+}
+
+/*
+ * sinh a and cosh a for a in [0, 711]: e^a / 2 = 2^k P e^r and e^-a / 2 = 2^k Q e^-r with
+ * P = 2^(j/16) / 2 = ph + pl and Q = s 2^(-j/16) / 2 = s (qh + ql), s = 2^-2k (tables HYP_POS, HYP_NEG):
+ *   sinh a = 2^k (S cosh r + C sinh r), cosh a = 2^k (C cosh r + S sinh r), S = P - Q, C = P + Q,
+ * cosh r = 1 + z HYP_EVEN(z), sinh r = O = r + r z HYP_ODD(z), z = r^2. With sign = -1 (sinh) or
+ * +1 (cosh), M = P + sign Q is the pair hi + lo and N = P - sign Q is needed to one rounding only
+ * (it multiplies O <= 0.022): y = hi + (lo + hi z HYP_EVEN(z) + N O) and the result is 2^k y.
+ * s qh is exact: qh's exponent field less 2k (k <= 510 where a <= 354); ph >= s qh (a tie only at
+ * m = 0), so hi = ph + sign s qh is a fast two-sum whose error (ph - hi) + sign s qh is exact.
+ * `wide` is for vectors with a lane above 354 or NaN: s = 0 where a > 354 (e^-a < 2^-1000 e^a there)
+ * and 2^k y by vd_ldexp (k from m), which overflows to inf where sinh or cosh does; other vectors put
+ * k into y's exponent field with an integer add (y is normal, or k = 0).
+ */
+static inline vd hyp_eval(vd a, double sign, int wide) {
+    vd m;
+    vu j, k52;
+    vd r = hyp_reduce(a, &m, &j, &k52);
+    vd ph = vd_lookup16_low(HYP_POS_HI, j), pl = vd_lookup16_low(HYP_POS_LO, j);
+    vd qh = vd_lookup16_low(HYP_NEG_HI, j), ql = vd_lookup16_low(HYP_NEG_LO, j);
+    vu k53 = vu_add(k52, k52);
+    vd qs = vu_double(vu_sub(vd_bits(qh), k53));
+    vd s = vu_double(vu_sub(vu_set(sign > 0 ? 0x3ff0000000000000ull : 0xbff0000000000000ull), k53));
+    if (wide) {
+        vm beyond = vd_gt(a, vd_set(354.0));
+        qs = vd_sel(beyond, vd_set(0.0), qs);
+        s = vd_sel(beyond, vd_set(0.0), s);
+    }
+    vd hi = sign > 0 ? vd_add(ph, qs) : vd_sub(ph, qs);
+    vd e = vd_sub(ph, hi);
+    e = sign > 0 ? vd_add(e, qs) : vd_sub(e, qs);
+    vd lo = vd_mla(ql, s, vd_add(e, pl));
+    vd other = sign > 0 ? vd_sub(ph, qs) : vd_add(ph, qs);
+    vd z = vd_mul(r, r);
+    vd odd = vd_mla(vd_mul(r, z), vd_poly(z, HYP_ODD, 3), r);
+    vd y = vd_add(hi, vd_mla(other, odd, vd_mla(vd_mul(hi, z), vd_poly(z, HYP_EVEN, 3), lo)));
+    if (!wide) {
+        return vu_double(vu_add(vd_bits(y), k52));
+    }
+    vd k = vd_round(vd_mla(m, vd_set(1.0 / 16.0), vd_set(-15.0 / 32.0))); /* floor(m / 16) */
+    return vd_ldexp(y, k);
+}
+
+/* hyp_eval for ax = |x| (or NaN), the wide variant only in vectors that need it; NaN x is returned. */
+static inline vd hyp_eval_any(vd ax, vd x, double sign) {
+    if (vm_all(vd_le(ax, vd_set(354.0)))) {
+        return hyp_eval(ax, sign, 0);
+    }
+    vd r = hyp_eval(vd_min(ax, vd_set(711.0)), sign, 1);
+    return vd_sel(vd_isnan(x), x, r);
+}
+
+/* |x| < SINH_SERIES_MAX: x + x^3 Q(x^2), Q a minimax fit (relative error 2^-60.1); keeps -0. */
+static inline vd sinh_series(vd x) {
+    vd z = vd_mul(x, x);
+    return vd_mla(vd_mul(x, z), vd_poly(z, SINH_Q, 5), x);
+}
+
+/* sinh_v for vectors with a lane below SINH_SERIES_MAX, past 354 or NaN: each range for its lanes. */
+static __attribute__((noinline)) vd sinh_mixed(vd x) {
+    vd ax = vd_abs(x);
+    vm small = vd_lt(ax, vd_set(SINH_SERIES_MAX));
+    if (vm_all(small)) {
+        return sinh_series(x);
+    }
+    vd sign = vu_double(vu_xor(vd_bits(x), vd_bits(ax)));
+    vd r = vu_double(vu_or(vd_bits(hyp_eval_any(ax, x, -1.0)), vd_bits(sign)));
+    return vm_any(small) ? vd_sel(small, sinh_series(x), r) : r;
+}
+
+/* The series below SINH_SERIES_MAX, hyp_eval above: a vector runs only the ranges its lanes are in. */
 static inline vd sinh_v(vd x) {
     vd ax = vd_abs(x);
-    /* |x| < 1: x + x^3 Q(x^2), the Taylor series to x^19 (error < 2^-64). */
-    vd z = vd_mul(x, x);
-    vd small = vd_mla(vd_mul(x, z), vd_poly(z, SINH_Q, 9), x);
-    vd hh, hl, inv, invl;
-    half_exp_pair(ax, &hh, &hl, &inv, &invl);
-    vd a, ae;
-    vd_two_sum(hh, vd_neg(inv), &a, &ae);
-    vd mid = vd_add(a, vd_sub(vd_add(ae, hl), invl));
-    vd big = vd_add(hh, hl); /* e^-|x| is below 2^-63 of the result past 22 */
-    vd r = vd_sel(vd_gt(ax, vd_set(22.0)), big, mid);
-    r = vd_sel(vd_lt(ax, vd_set(1.0)), small, vd_copysign(r, x));
-    return vd_sel(vd_isnan(x), x, r);
+    if (!vd_all_within(ax, SINH_SERIES_MAX, 354.0)) {
+        return sinh_mixed(x);
+    }
+    return vu_double(vu_or(vd_bits(hyp_eval(ax, -1.0, 0)), vu_xor(vd_bits(x), vd_bits(ax))));
 }
 
 static inline vd cosh_v(vd x) {
+    return hyp_eval_any(vd_abs(x), x, 1.0);
+}
+
+/*
+ * tanh |x| for |x| >= TANH_SERIES_MAX: 1 - q, q = 1 / D, D = e^2|x| / 2 + 1/2 = Dh + Dl. y = 2|x| <= 40
+ * (tanh_v clamps |x| to 20, where tanh rounds to 1), e^y / 2 = 2^k P (1 + p), P = ph + pl (HYP_POS) and
+ * p = e^r - 1 = r + r^2 EXPM1_16_P(r): P (1 + p) = v + ev with v = ph + ph p rounded once and ev its
+ * error (exact in one FMA, or a two-product without FMA) plus pl (pl p < 2^-59.5 P left out). 2^k goes
+ * into the exponent fields of v (>= 0.49) and ev (normal, or 0: then 2^(k-1023), nothing next to v).
+ * Dh = 2^k v + 1/2 is a fast two-sum. q0 = 1 / Dh (the one division), q = q0 + (1 - q0 Dh - q0 Dl) q0
+ * with 1 - q0 Dh exact (exact_residual), and 1 - q0 = t + e a fast two-sum: tanh = t + (e - (q - q0)).
+ */
+static inline vd tanh_big(vd ax) {
+    vd y = vd_add(ax, ax);
+    vd m;
+    vu j, k52;
+    vd r = hyp_reduce(y, &m, &j, &k52);
+    vd ph = vd_lookup16_low(HYP_POS_HI, j), pl = vd_lookup16_low(HYP_POS_LO, j);
+    vd p = vd_mla(vd_mul(r, r), vd_poly(r, EXPM1_16_P, 6), r);
+#if VEC_HAS_FMA
+    vd v = vd_mla(ph, p, ph);
+    vd ev = vd_add(vd_mla(ph, p, vd_sub(ph, v)), pl);
+#else
+    vd pp, pe;
+    vd_two_prod(ph, p, &pp, &pe);
+    vd v = vd_add(ph, pp);
+    vd ev = vd_add(vd_add(vd_sub(ph, v), pp), vd_add(pe, pl));
+#endif
+    vd eh = vu_double(vu_add(vd_bits(v), k52)), el = vu_double(vu_add(vd_bits(ev), k52));
+    vd dh = vd_add(eh, vd_set(0.5));
+    vd dl = vd_add(vd_sub(vd_set(0.5), vd_sub(dh, eh)), el);
+    vd q0 = vd_div(vd_set(1.0), dh);
+    vd resid = vd_nmla(q0, dl, exact_residual(vd_set(1.0), dh, q0));
+    vd t = vd_sub(vd_set(1.0), q0);
+    return vd_add(t, vd_nmla(resid, q0, vd_sub(vd_sub(vd_set(1.0), t), q0)));
+}
+
+/* 0 <= a < TANH_SERIES_MAX: a + a^3 Q(a^2), Q a minimax fit (relative error 2^-60.6). */
+static inline vd tanh_series(vd a) {
+    vd z = vd_mul(a, a);
+    return vd_mla(vd_mul(a, z), vd_poly(z, TANH_Q, 6), a);
+}
+
+/*
+ * tanh |x| by the series below TANH_SERIES_MAX and tanh_big above (a vector runs only the ranges its
+ * lanes are in), then the sign bit of x (which also makes tanh(-0) = -0). Vectors with a lane above
+ * 20 or NaN clamp |x| to 20 first and return NaN x.
+ */
+static inline vd tanh_v(vd x) {
     vd ax = vd_abs(x);
-    vd hh, hl, inv, invl;
-    half_exp_pair(ax, &hh, &hl, &inv, &invl);
-    vd a, ae;
-    vd_two_sum(hh, inv, &a, &ae);
-    vd mid = vd_add(a, vd_add(vd_add(ae, hl), invl));
-    vd r = vd_sel(vd_gt(ax, vd_set(22.0)), vd_add(hh, hl), mid);
+    vu sign = vu_xor(vd_bits(x), vd_bits(ax));
+    vm small = vd_lt(ax, vd_set(TANH_SERIES_MAX));
+    if (vm_all(small)) {
+        return vu_double(vu_or(vd_bits(tanh_series(ax)), sign));
+    }
+    int wide = !vm_all(vd_le(ax, vd_set(20.0)));
+    vd r = tanh_big(wide ? vd_min(ax, vd_set(20.0)) : ax);
+    r = vm_any(small) ? vd_sel(small, tanh_series(ax), r) : r;
+    r = vu_double(vu_or(vd_bits(r), sign));
+    return wide ? vd_sel(vd_isnan(x), x, r) : r;
+}
+
+/*
+ * expm1 x for x in [-40, 36] (m = round(x 16/ln2) may be negative): with P = 2^(j/16) / 2 = ph + pl
+ * and r's rounding error rl = (t - r) - m LN2_16_LO (t - r exact), e^x = 2^(k+1) P e^(r + rl) and
+ * P e^(r + rl) = v + ev: v = ph + ph r (one FMA), ev its exact error (a two-product without FMA)
+ * plus ph (r^2 EXPM1_16_P(r) + rl) + pl (1 + r) (pl r^2 EXPM1_16_P(r) < 2^-66 P left out).
+ * w = 2^(k+1) v (exponent arithmetic: v is normal); h = w - 1 is exact for w in [1/2, 2^53]
+ * (Sterbenz, then w and 1 multiples of ulp(w)), below 1/2 its error e = w - (h + 1) is exact (a fast
+ * two-sum, |-1| >= w) and e = 0 above. expm1 = h + (e + 2^(k+1) ev): every piece exact but the
+ * polynomial's and ev's roundings, so no cancellation; only near 0 (|x| < 2^-12, where e^x - 1 is
+ * not far from its own rounding error in w) does ev come close to h. Also returns w, 2^(k+1) ev and
+ * v + ev = e^x / 2^(k+1).
+ */
+static inline vd expm1_core(vd x, vd *w_out, vd *ew_out, vd *e_out) {
+    vd m;
+    vu j, k52;
+    vd r = hyp_reduce(x, &m, &j, &k52);
+    vd t = vd_mla(m, vd_set(-LN2_16_HI), x); /* hyp_reduce's t (the compiler shares it) */
+    vd rl = vd_mla(m, vd_set(-LN2_16_LO), vd_sub(t, r));
+    vd ph = vd_lookup16_low(HYP_POS_HI, j), pl = vd_lookup16_low(HYP_POS_LO, j);
+    vd rest = vd_mla(ph, vd_mla(vd_mul(r, r), vd_poly(r, EXPM1_16_P, 6), rl), vd_mla(pl, r, pl));
+#if VEC_HAS_FMA
+    vd v = vd_mla(ph, r, ph);
+    vd ev = vd_add(vd_mla(ph, r, vd_sub(ph, v)), rest);
+#else
+    vd pp, pe;
+    vd_two_prod(ph, r, &pp, &pe);
+    vd v = vd_add(ph, pp);
+    vd ev = vd_add(vd_add(vd_sub(ph, v), pp), vd_add(pe, rest));
+#endif
+    vu k1 = vu_add(k52, vu_set(1ull << 52)); /* (k + 1) << 52 */
+    vd w = vu_double(vu_add(vd_bits(v), k1));
+    vd ew = vd_mul(ev, vu_double(vu_add(k1, vu_set(0x3ff0000000000000ull))));
+    vd h = vd_sub(w, vd_set(1.0));
+    vd e = vd_sub(w, vd_add(h, vd_set(1.0)));
+    *w_out = w;
+    *ew_out = ew;
+    *e_out = vd_add(v, ev); /* e^x / 2^(k+1) */
+    return vd_add(h, vd_add(e, ew));
+}
+
+/*
+ * Vectors with a lane outside 2^-12 <= |x| <= 36 (or NaN): x below 2^-60 in magnitude (x + x^2/2 rounds
+ * within 2^-8 ulp of x; keeps -0 and subnormals), the Taylor series to x^5 below 2^-12 (next term
+ * < 2^-60 |x|), expm1_core's pieces as w + (ew - 1) in (36, 700] (w > 2^52: w - 1 is not exact
+ * there, w and -1 a fast two-sum), e^x (vd_ldexp, overflow at 709.78) above, -1 below -40 (the core
+ * at -40 already rounds to -1). Every lane inside takes the same arithmetic as in expm1_v.
+ */
+static __attribute__((noinline)) vd expm1_rare(vd x) {
+    vd ax = vd_abs(x), w, ew, ex;
+    vd r = expm1_core(vd_min(vd_max(x, vd_set(-40.0)), vd_set(36.0)), &w, &ew, &ex);
+    vm above = vd_gt(x, vd_set(36.0));
+    if (vm_any(above)) {
+        vd xc = vd_min(x, vd_set(711.0)), m;
+        expm1_core(vd_min(xc, vd_set(700.0)), &w, &ew, &ex);
+        r = vd_sel(above, vd_add(w, vd_sub(ew, vd_set(1.0))), r);
+        expm1_core(xc, &w, &ew, &ex);
+        vu j, k52;
+        hyp_reduce(xc, &m, &j, &k52);
+        vd k = vd_round(vd_mla(m, vd_set(1.0 / 16.0), vd_set(-15.0 / 32.0))); /* floor(m / 16) */
+        r = vd_sel(vd_gt(x, vd_set(700.0)), vd_ldexp(ex, vd_add(k, vd_set(1.0))), r);
+    }
+    vd series = vd_mla(vd_mla(vd_mla(vd_set(1.0 / 120.0), x, vd_set(1.0 / 24.0)), x, vd_set(1.0 / 6.0)), x, vd_set(0.5));
+    r = vd_sel(vd_lt(ax, vd_set(0x1p-12)), vd_mla(vd_mul(x, x), series, x), r);
+    r = vd_sel(vd_lt(ax, vd_set(0x1p-60)), x, r);
     return vd_sel(vd_isnan(x), x, r);
 }
 
-static inline vd tanh_v(vd x) {
-    vd ax = vd_abs(x);
-    /* |x| < 2^-10: x - x^3/3 + 2x^5/15 - 17x^7/315 (next term < 2^-92 |x|). */
-    vd z = vd_mul(x, x);
-    vd series = vd_mla(vd_mla(vd_set(-17.0 / 315.0), z, vd_set(2.0 / 15.0)), z, vd_set(-1.0 / 3.0));
-    vd small = vd_mla(vd_mul(x, z), series, x);
-    /* tanh|x| = M / (M + 2) with M = expm1(2|x|); past |x| = 20 this rounds to 1. */
-    vd mh, ml;
-    expm1_dd(vd_add(vd_min(ax, vd_set(20.0)), vd_min(ax, vd_set(20.0))), &mh, &ml);
-    vd dh, de;
-    vd_two_sum(mh, vd_set(2.0), &dh, &de);
-    vd dl = vd_add(de, ml);
-    /* One division: q = mh / dh to ~1 ulp, corrected by its exact residual. */
-    vd inv = vd_div(vd_set(1.0), dh);
-    vd q = vd_mul(mh, inv);
-    vd p, pe;
-    vd_two_prod(q, dh, &p, &pe);
-    vd resid = vd_sub(vd_add(vd_sub(vd_sub(mh, p), pe), ml), vd_mul(q, dl));
-    vd r = vd_copysign(vd_add(q, vd_mul(resid, inv)), x);
-    r = vd_sel(vd_lt(ax, vd_set(0x1p-10)), small, r);
-    r = vd_sel(vd_eq(x, vd_set(0.0)), x, r); /* the series gives +0 for -0 */
-    return vd_sel(vd_isnan(x), x, r);
+static inline vd expm1_v(vd x) {
+    vd w, ew, ex;
+    return vd_all_within(vd_abs(x), 0x1p-12, 36.0) ? expm1_core(x, &w, &ew, &ex) : expm1_rare(x);
 }
 
 /* a - b c exactly, where c is the correctly rounded a / b or sqrt a (c = b): one FMA, or two_prod.

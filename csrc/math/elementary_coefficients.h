@@ -2,22 +2,6 @@
 #ifndef RT_MATH_ELEMENTARY_COEFFICIENTS_H
 #define RT_MATH_ELEMENTARY_COEFFICIENTS_H
 #include <stdint.h>
-static const double EXP_P[14] = {
-    0x1.ae7f3e733b81fp-41,
-    0x1.93974a8c07c9dp-37,
-    0x1.6124613a86d09p-33,
-    0x1.1eed8eff8d898p-29,
-    0x1.ae64567f544e4p-26,
-    0x1.27e4fb7789f5cp-22,
-    0x1.71de3a556c734p-19,
-    0x1.a01a01a01a01ap-16,
-    0x1.a01a01a01a01ap-13,
-    0x1.6c16c16c16c17p-10,
-    0x1.1111111111111p-7,
-    0x1.5555555555555p-5,
-    0x1.5555555555555p-3,
-    0x1.0000000000000p-1
-};
 /* 2^(j/32) = EXP2_32_HI[j] + EXP2_32_LO[j] */
 static const double EXP2_32_HI[32] = {
     0x1.0000000000000p+0,
@@ -94,16 +78,98 @@ static const double EXP_FAST_P[5] = {
     0x1.5555555555555p-3,
     0x1.0000000000000p-1
 };
-static const double SINH_Q[9] = {
-    0x1.2f49b46814157p-57,
-    0x1.952c77030ad4ap-49,
-    0x1.ae7f3e733b81fp-41,
-    0x1.6124613a86d09p-33,
-    0x1.ae64567f544e4p-26,
-    0x1.71de3a556c734p-19,
+/* 2^(j/16) / 2 = HYP_POS_HI[j] + HYP_POS_LO[j], 2^(-j/16) / 2 = HYP_NEG_HI[j] + HYP_NEG_LO[j] */
+static const double HYP_POS_HI[16] = {
+    0x1.0000000000000p-1,
+    0x1.0b5586cf9890fp-1,
+    0x1.172b83c7d517bp-1,
+    0x1.2387a6e756238p-1,
+    0x1.306fe0a31b715p-1,
+    0x1.3dea64c123422p-1,
+    0x1.4bfdad5362a27p-1,
+    0x1.5ab07dd485429p-1,
+    0x1.6a09e667f3bcdp-1,
+    0x1.7a11473eb0187p-1,
+    0x1.8ace5422aa0dbp-1,
+    0x1.9c49182a3f090p-1,
+    0x1.ae89f995ad3adp-1,
+    0x1.c199bdd85529cp-1,
+    0x1.d5818dcfba487p-1,
+    0x1.ea4afa2a490dap-1
+};
+static const double HYP_POS_LO[16] = {
+    0x0.0p+0,
+    0x1.8a62e4adc610bp-55,
+    -0x1.19041b9d78a76p-56,
+    0x1.9b07eb6c70573p-55,
+    0x1.6f46ad23182e4p-56,
+    0x1.ada0911f09ebcp-56,
+    0x1.d4397afec42e2p-57,
+    0x1.6324c054647adp-55,
+    -0x1.bdd3413b26456p-55,
+    -0x1.41577ee04992fp-56,
+    0x1.6e9f156864b27p-55,
+    0x1.c7c46b071f2bep-57,
+    0x1.7a1cd345dcc81p-55,
+    0x1.11065895048ddp-56,
+    0x1.2ed02d75b3707p-56,
+    -0x1.e9c23179c2893p-55
+};
+static const double HYP_NEG_HI[16] = {
+    0x1.0000000000000p-1,
+    0x1.ea4afa2a490dap-2,
+    0x1.d5818dcfba487p-2,
+    0x1.c199bdd85529cp-2,
+    0x1.ae89f995ad3adp-2,
+    0x1.9c49182a3f090p-2,
+    0x1.8ace5422aa0dbp-2,
+    0x1.7a11473eb0187p-2,
+    0x1.6a09e667f3bcdp-2,
+    0x1.5ab07dd485429p-2,
+    0x1.4bfdad5362a27p-2,
+    0x1.3dea64c123422p-2,
+    0x1.306fe0a31b715p-2,
+    0x1.2387a6e756238p-2,
+    0x1.172b83c7d517bp-2,
+    0x1.0b5586cf9890fp-2
+};
+static const double HYP_NEG_LO[16] = {
+    0x0.0p+0,
+    -0x1.e9c23179c2893p-56,
+    0x1.2ed02d75b3707p-57,
+    0x1.11065895048ddp-57,
+    0x1.7a1cd345dcc81p-56,
+    0x1.c7c46b071f2bep-58,
+    0x1.6e9f156864b27p-56,
+    -0x1.41577ee04992fp-57,
+    -0x1.bdd3413b26456p-56,
+    0x1.6324c054647adp-56,
+    0x1.d4397afec42e2p-58,
+    0x1.ada0911f09ebcp-57,
+    0x1.6f46ad23182e4p-57,
+    0x1.9b07eb6c70573p-56,
+    -0x1.19041b9d78a76p-57,
+    0x1.8a62e4adc610bp-56
+};
+static const double HYP_ODD[3] = {
     0x1.a01a01a01a01ap-13,
     0x1.1111111111111p-7,
     0x1.5555555555555p-3
+};
+/* cosh r - 1 = z HYP_EVEN(z), z = r^2, |r| <= ln2/32 (minimax): max absolute error after rounding 2^-64.4 */
+static const double HYP_EVEN[3] = {
+    0x1.6c17ed4ccd0cfp-10,
+    0x1.55555554e9467p-5,
+    0x1.0000000000001p-1
+};
+/* e^r - 1 = r + r^2 EXPM1_16_P(r), |r| <= ln2/32 (minimax): max absolute error after rounding 2^-64.4 */
+static const double EXPM1_16_P[6] = {
+    0x1.a01b650936e5bp-13,
+    0x1.6c17ed4ccd0cfp-10,
+    0x1.11111110abaddp-7,
+    0x1.55555554e9467p-5,
+    0x1.5555555555557p-3,
+    0x1.0000000000001p-1
 };
 /* atan u = u + u^3 ATAN8_P(u^2) for |u| <= 0.0795: max relative error after rounding 2^-58.3 */
 static const double ATAN8_P[5] = {
@@ -167,5 +233,22 @@ static const double ASIN_R[12] = {
     0x1.6db6db427c8d8p-5,
     0x1.333333336e7cbp-4,
     0x1.5555555555390p-3
+};
+/* sinh u = u + u^3 SINH_Q(u^2) for |u| <= 0.25: max relative error after rounding 2^-60.1 */
+static const double SINH_Q[5] = {
+    0x1.aee67d2059810p-26,
+    0x1.71de287f6d1d4p-19,
+    0x1.a01a01a251f5ep-13,
+    0x1.1111111110f24p-7,
+    0x1.5555555555555p-3
+};
+/* tanh u = u + u^3 TANH_Q(u^2) for |u| <= 0.15: max relative error after rounding 2^-60.6 */
+static const double TANH_Q[6] = {
+    0x1.c845beb2cc165p-9,
+    -0x1.2252119f0d16bp-7,
+    0x1.664f12d065280p-6,
+    -0x1.ba1ba1863ca4cp-5,
+    0x1.11111111058a6p-3,
+    -0x1.555555555553ap-2
 };
 #endif

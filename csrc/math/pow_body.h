@@ -5,7 +5,7 @@
  *
  *   float64: log|x| = lh + ll from log_table_dd (log_table_body.h, relative
  *            error ~2^-68), y * log|x| = eh + el exactly (two_prod), then
- *            e^eh (1 + el) from exp_core: within 1 ULP with no division;
+ *            e^(eh + el) from exp_fast: within 1 ULP with no division;
  *   float32: in float lanes (vec32.h): log|x| = H + T from the same
  *            subintervals (pow_table.h's float tables, r exact from an
  *            exact product), y * H = P + E exactly, then f32_body.h's
@@ -29,7 +29,7 @@ static inline vd pow_core_f64(vd ax, vd y) {
     log_table_dd(ax, &lh, &ll);
     vd eh, ee;
     vd_two_prod(y, lh, &eh, &ee);
-    /* Outside exp_core's range the result is 0 or inf whatever the tail says (and the tail may be NaN). */
+    /* Outside exp_fast's range the result is 0 or inf whatever the tail says (and the tail may be NaN). */
     vm in_range = vm_and(vd_gt(eh, vd_set(-746.0)), vd_lt(eh, vd_set(711.0)));
     vd el = vd_sel(in_range, vd_mla(y, ll, ee), vd_set(0.0));
     return exp_fast(vd_min(vd_max(eh, vd_set(-746.0)), vd_set(711.0)), el); /* |el| < 2^-43 */

@@ -6,10 +6,11 @@
  * the algorithm is written once and compiled four times. The header gives
  * a double vector `vd`, a lane mask `vm` and the operations the algorithms
  * need (vd_lookup32, vd_lookup16 and vd_lookup8 read a 32-, 16- or 8-entry table; indices must be in
- * [0, 32), [0, 16) or [0, 8)). Two of
+ * [0, 32), [0, 16) or [0, 8); vd_lookup16_low reads entry index mod 16 of any 64-bit index). Two of
  * them carry the accuracy contract:
  *
  *   vd_mla(a, b, c)  a*b + c, fused where the ISA has FMA (polynomials only);
+ *                    vd_nmla(a, b, c) is c - a*b alike;
  *   vd_two_prod      the exact product a*b = p + e (FMA, or Dekker's
  *                    splitting where there is no FMA: wasm and its scalar code).
  *
@@ -53,9 +54,11 @@ static inline vd vd_sqrt(vd a) { return __builtin_sqrt(a); }
 #if defined(__wasm__)
 #define VEC_HAS_FMA 0
 static inline vd vd_mla(vd a, vd b, vd c) { return a * b + c; }
+static inline vd vd_nmla(vd a, vd b, vd c) { return c - a * b; }
 #else
 #define VEC_HAS_FMA 1
 static inline vd vd_mla(vd a, vd b, vd c) { return __builtin_fma(a, b, c); }
+static inline vd vd_nmla(vd a, vd b, vd c) { return __builtin_fma(-a, b, c); }
 #endif
 static inline vd vd_min(vd a, vd b) { return a < b ? a : b; }
 static inline vd vd_max(vd a, vd b) { return a > b ? a : b; }
@@ -84,6 +87,7 @@ static inline vu vu_sub(vu a, vu b) { return a - b; }
 static inline vd vd_lookup32(const double *table, vu index) { return table[index]; }
 static inline vd vd_lookup8(const double *table, vu index) { return table[index]; }
 static inline vd vd_lookup16(const double *table, vu index) { return table[index]; }
+static inline vd vd_lookup16_low(const double *table, vu index) { return table[index & 15]; }
 static inline vu vu_shl(vu a, int n) { return a << n; }
 static inline vu vu_shr(vu a, int n) { return a >> n; }
 /* Round to nearest even for |a| < 2^51 (callers clamp first); no libm needed. */
@@ -112,6 +116,7 @@ static inline vd vd_mul(vd a, vd b) { return _mm256_mul_pd(a, b); }
 static inline vd vd_div(vd a, vd b) { return _mm256_div_pd(a, b); }
 static inline vd vd_sqrt(vd a) { return _mm256_sqrt_pd(a); }
 static inline vd vd_mla(vd a, vd b, vd c) { return _mm256_fmadd_pd(a, b, c); }
+static inline vd vd_nmla(vd a, vd b, vd c) { return _mm256_fnmadd_pd(a, b, c); }
 /* min/max return the second operand when either is NaN, as the scalar a < b ? a : b does. */
 static inline vd vd_min(vd a, vd b) { return _mm256_min_pd(a, b); }
 static inline vd vd_max(vd a, vd b) { return _mm256_max_pd(a, b); }
@@ -150,6 +155,8 @@ static inline vd vd_lookup16(const double *table, vu index) {
     vd low = vd_lookup8(table, index), high = vd_lookup8(table + 8, index);
     return _mm256_blendv_pd(low, high, _mm256_castsi256_pd(_mm256_slli_epi64(index, 60)));
 }
+/* vd_lookup8 builds its pair indices from bits 31-33 of the index too: mask first. */
+static inline vd vd_lookup16_low(const double *table, vu index) { return vd_lookup16(table, vu_and(index, vu_set(15))); }
 #define vu_shl(a, n) _mm256_slli_epi64((a), (n))
 #define vu_shr(a, n) _mm256_srli_epi64((a), (n))
 static inline vd vd_round(vd a) { return _mm256_round_pd(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
@@ -174,6 +181,7 @@ static inline vd vd_mul(vd a, vd b) { return _mm512_mul_pd(a, b); }
 static inline vd vd_div(vd a, vd b) { return _mm512_div_pd(a, b); }
 static inline vd vd_sqrt(vd a) { return _mm512_sqrt_pd(a); }
 static inline vd vd_mla(vd a, vd b, vd c) { return _mm512_fmadd_pd(a, b, c); }
+static inline vd vd_nmla(vd a, vd b, vd c) { return _mm512_fnmadd_pd(a, b, c); }
 static inline vd vd_min(vd a, vd b) { return _mm512_min_pd(a, b); }
 static inline vd vd_max(vd a, vd b) { return _mm512_max_pd(a, b); }
 static inline vm vd_lt(vd a, vd b) { return _mm512_cmp_pd_mask(a, b, _CMP_LT_OQ); }
@@ -208,6 +216,8 @@ static inline vd vd_lookup8(const double *table, vu index) { return _mm512_permu
 static inline vd vd_lookup16(const double *table, vu index) {
     return _mm512_permutex2var_pd(_mm512_loadu_pd(table), index, _mm512_loadu_pd(table + 8));
 }
+/* The permute reads only the index's low 4 bits: vd_lookup16_low(t, i) = vd_lookup16(t, i & 15). */
+static inline vd vd_lookup16_low(const double *table, vu index) { return vd_lookup16(table, index); }
 #define vu_shl(a, n) _mm512_slli_epi64((a), (n))
 #define vu_shr(a, n) _mm512_srli_epi64((a), (n))
 static inline vd vd_round(vd a) { return _mm512_roundscale_pd(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
@@ -232,6 +242,7 @@ static inline vd vd_mul(vd a, vd b) { return wasm_f64x2_mul(a, b); }
 static inline vd vd_div(vd a, vd b) { return wasm_f64x2_div(a, b); }
 static inline vd vd_sqrt(vd a) { return wasm_f64x2_sqrt(a); }
 static inline vd vd_mla(vd a, vd b, vd c) { return wasm_f64x2_add(wasm_f64x2_mul(a, b), c); }
+static inline vd vd_nmla(vd a, vd b, vd c) { return wasm_f64x2_sub(c, wasm_f64x2_mul(a, b)); }
 /* pmin/pmax are the a < b ? a : b forms, so NaN handling matches the scalar code. */
 static inline vd vd_min(vd a, vd b) { return wasm_f64x2_pmin(b, a); }
 static inline vd vd_max(vd a, vd b) { return wasm_f64x2_pmax(b, a); }
@@ -262,6 +273,7 @@ static inline vd vd_lookup32(const double *table, vu index) {
 }
 static inline vd vd_lookup8(const double *table, vu index) { return vd_lookup32(table, index); }
 static inline vd vd_lookup16(const double *table, vu index) { return vd_lookup32(table, index); }
+static inline vd vd_lookup16_low(const double *table, vu index) { return vd_lookup32(table, wasm_v128_and(index, wasm_i64x2_splat(15))); }
 static inline vu vu_shl(vu a, int n) { return wasm_i64x2_shl(a, (uint32_t)n); }
 static inline vu vu_shr(vu a, int n) { return wasm_u64x2_shr(a, (uint32_t)n); }
 static inline vd vd_round(vd a) { return wasm_f64x2_nearest(a); }
