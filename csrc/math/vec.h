@@ -291,14 +291,6 @@ static inline vd vd_copysign(vd a, vd s) {
     vu sign = vu_and(vd_bits(s), vu_set(0x8000000000000000ull));
     return vu_double(vu_or(vd_bits(vd_abs(a)), sign));
 }
-/* c - a*b, fused where vd_mla is (the same bits as vd_mla(vd_neg(a), b, c), in one instruction). */
-#if VEC_ISA == VEC_AVX512
-static inline vd vd_nmla(vd a, vd b, vd c) { return _mm512_fnmadd_pd(a, b, c); }
-#elif VEC_ISA == VEC_AVX2
-static inline vd vd_nmla(vd a, vd b, vd c) { return _mm256_fnmadd_pd(a, b, c); }
-#else
-static inline vd vd_nmla(vd a, vd b, vd c) { return vd_mla(vd_neg(a), b, c); }
-#endif
 /* a with the sign bit of s, for a whose sign bit is clear (one operation fewer than vd_copysign). */
 static inline vd vd_or_sign(vd a, vd s) { return vu_double(vu_or(vd_bits(a), vu_and(vd_bits(s), vu_set(0x8000000000000000ull)))); }
 /* Lanes whose sign bit is set (-0.0 included). */
