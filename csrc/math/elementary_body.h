@@ -207,6 +207,20 @@ static inline vd cosh_v(vd x) {
     return hyp_eval_any(vd_abs(x), x, 1.0);
 }
 
+/* ph (1 + p) + extra = v + ev with v = ph + ph p rounded (one FMA) and ev its exact error plus extra
+ * (a two-product without FMA): tanh's and expm1's table value times e^r, kept as a pair. */
+static inline void table_times_one_plus(vd ph, vd p, vd extra, vd *v, vd *ev) {
+#if VEC_HAS_FMA
+    *v = vd_mla(ph, p, ph);
+    *ev = vd_add(vd_mla(ph, p, vd_sub(ph, *v)), extra);
+#else
+    vd pp, pe;
+    vd_two_prod(ph, p, &pp, &pe);
+    *v = vd_add(ph, pp);
+    *ev = vd_add(vd_add(vd_sub(ph, *v), pp), vd_add(pe, extra));
+#endif
+}
+
 /*
  * tanh |x| for |x| >= TANH_SERIES_MAX: 1 - q, q = 1 / D, D = e^2|x| / 2 + 1/2 = Dh + Dl. y = 2|x| <= 40
  * (tanh_v clamps |x| to 20, where tanh rounds to 1), e^y / 2 = 2^k P (1 + p), P = ph + pl (HYP_POS) and
@@ -223,15 +237,8 @@ static inline vd tanh_big(vd ax) {
     vd r = hyp_reduce(y, &m, &j, &k52);
     vd ph = vd_lookup16_low(HYP_POS_HI, j), pl = vd_lookup16_low(HYP_POS_LO, j);
     vd p = vd_mla(vd_mul(r, r), vd_poly(r, EXPM1_16_P, 6), r);
-#if VEC_HAS_FMA
-    vd v = vd_mla(ph, p, ph);
-    vd ev = vd_add(vd_mla(ph, p, vd_sub(ph, v)), pl);
-#else
-    vd pp, pe;
-    vd_two_prod(ph, p, &pp, &pe);
-    vd v = vd_add(ph, pp);
-    vd ev = vd_add(vd_add(vd_sub(ph, v), pp), vd_add(pe, pl));
-#endif
+    vd v, ev;
+    table_times_one_plus(ph, p, pl, &v, &ev);
     vd eh = vu_double(vu_add(vd_bits(v), k52)), el = vu_double(vu_add(vd_bits(ev), k52));
     vd dh = vd_add(eh, vd_set(0.5));
     vd dl = vd_add(vd_sub(vd_set(0.5), vd_sub(dh, eh)), el);
@@ -286,15 +293,8 @@ static inline vd expm1_core(vd x, vd *w_out, vd *ew_out, vd *e_out) {
     vd rl = vd_mla(m, vd_set(-LN2_16_LO), vd_sub(t, r));
     vd ph = vd_lookup16_low(HYP_POS_HI, j), pl = vd_lookup16_low(HYP_POS_LO, j);
     vd rest = vd_mla(ph, vd_mla(vd_mul(r, r), vd_poly(r, EXPM1_16_P, 6), rl), vd_mla(pl, r, pl));
-#if VEC_HAS_FMA
-    vd v = vd_mla(ph, r, ph);
-    vd ev = vd_add(vd_mla(ph, r, vd_sub(ph, v)), rest);
-#else
-    vd pp, pe;
-    vd_two_prod(ph, r, &pp, &pe);
-    vd v = vd_add(ph, pp);
-    vd ev = vd_add(vd_add(vd_sub(ph, v), pp), vd_add(pe, rest));
-#endif
+    vd v, ev;
+    table_times_one_plus(ph, r, rest, &v, &ev);
     vu k1 = vu_add(k52, vu_set(1ull << 52)); /* (k + 1) << 52 */
     vd w = vu_double(vu_add(vd_bits(v), k1));
     vd ew = vd_mul(ev, vu_double(vu_add(k1, vu_set(0x3ff0000000000000ull))));

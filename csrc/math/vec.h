@@ -399,10 +399,8 @@ static inline vd vd_poly_unfused(vd x, const double *c, int n) {
         }                                                                            \
     }
 
-#define VEC_UNARY_LOOPS(name64, name32, fn64, fn32)                                  \
-    VEC_UNARY_LOOP64(name64, fn64)                                                   \
-    void name32(const float *x, int64_t n, float *out) {                             \
-        int64_t i = 0;                                                               \
+/* float32 lanes from position i on: whole vectors, then the tail through a zero-padded buffer. */
+#define VEC_UNARY_REST32(fn32)                                                       \
         for (; i + VL <= n; i += VL) {                                               \
             vd_store_f32(out + i, fn32(vd_load_f32(x + i)));                         \
         }                                                                            \
@@ -411,7 +409,13 @@ static inline vd vd_poly_unfused(vd x, const double *c, int n) {
             __builtin_memcpy(buf, x + i, (size_t)(n - i) * sizeof(float));           \
             vd_store_f32(buf, fn32(vd_load_f32(buf)));                               \
             __builtin_memcpy(out + i, buf, (size_t)(n - i) * sizeof(float));         \
-        }                                                                            \
+        }
+
+#define VEC_UNARY_LOOPS(name64, name32, fn64, fn32)                                  \
+    VEC_UNARY_LOOP64(name64, fn64)                                                   \
+    void name32(const float *x, int64_t n, float *out) {                             \
+        int64_t i = 0;                                                               \
+        VEC_UNARY_REST32(fn32)                                                       \
     }
 
 /*
@@ -430,15 +434,7 @@ static inline vd vd_poly_unfused(vd x, const double *c, int n) {
             vd_store_f32(out + i + 2 * VL, a2);                                      \
             vd_store_f32(out + i + 3 * VL, a3);                                      \
         }                                                                            \
-        for (; i + VL <= n; i += VL) {                                               \
-            vd_store_f32(out + i, fn32(vd_load_f32(x + i)));                         \
-        }                                                                            \
-        if (i < n) {                                                                 \
-            float buf[VL < 4 ? 4 : VL] = {0};                                        \
-            __builtin_memcpy(buf, x + i, (size_t)(n - i) * sizeof(float));           \
-            vd_store_f32(buf, fn32(vd_load_f32(buf)));                               \
-            __builtin_memcpy(out + i, buf, (size_t)(n - i) * sizeof(float));         \
-        }                                                                            \
+        VEC_UNARY_REST32(fn32)                                                       \
     }
 
 #endif /* RT_MATH_VEC_H */
