@@ -118,7 +118,7 @@ static inline vd hyp_reduce(vd a, vd *m_out, vu *j, vu *k52) {
     vd shifted = vd_mla(a, vd_set(INV_LN2_BY16), vd_set(0x1.8p52)); /* m in the low bits */
     vd m = vd_sub(shifted, vd_set(0x1.8p52));
     vd t = vd_mla(m, vd_set(-LN2_16_HI), a); /* exact */
-    *j = vd_bits(shifted); /* j = m mod 16 in the low 4 bits, for vd_lookup16_low */
+    *j = vd_bits(shifted); /* j = m mod 16 in the low 4 bits (the table reads mask or ignore the rest) */
     /* (16 k + j) >> 4 << 52 = k << 52 (the shifter's own bits leave the word). */
     *k52 = vu_shl(vu_shr(vd_bits(shifted), 4), 52);
     *m_out = m;
