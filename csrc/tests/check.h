@@ -2,6 +2,7 @@
 #ifndef RT_TESTS_CHECK_H
 #define RT_TESTS_CHECK_H
 
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -34,6 +35,31 @@ static inline double check_uniform(void) {
 /* NaN equals NaN; otherwise equal values with the same sign (so -0.0 != +0.0). */
 static inline int check_same_value(double a, double b) {
     return (isnan(a) && isnan(b)) || (a == b && signbit(a) == signbit(b));
+}
+
+/* Error of `got` in ULPs of the double nearest to `want` (the subnormal ULP below the normal range):
+ * 0 where both are NaN or the same infinity, 1e9 for any other NaN or infinity. */
+static inline double check_ulp_error(double got, long double want) {
+    double w = (double)want;
+    if (isnan(got) || isnan(w) || isinf(got) || isinf(w)) {
+        return check_same_value(got, w) ? 0.0 : 1e9;
+    }
+    int e;
+    frexp(w == 0 ? DBL_MIN : w, &e);
+    double ulp = ldexp(1.0, e - 53 < -1074 ? -1074 : e - 53);
+    return (double)(fabsl((long double)got - want) / ulp);
+}
+
+/* The same in float32 ULPs of the float nearest to `want`. */
+static inline double check_ulp_error32(float got, long double want) {
+    float w = (float)want;
+    if (isnan(got) || isnan(w) || isinf(got) || isinf(w)) {
+        return check_same_value(got, w) ? 0.0 : 1e9;
+    }
+    int e;
+    frexpf(w == 0 ? FLT_MIN : w, &e);
+    double ulp = ldexp(1.0, e - 24 < -149 ? -149 : e - 24);
+    return (double)(fabsl((long double)got - want) / ulp);
 }
 
 #endif /* RT_TESTS_CHECK_H */

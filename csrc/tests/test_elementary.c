@@ -39,21 +39,6 @@ static const case_ CASES[] = {
     {"atan", rt_math_atan, atanl, 1e-300, 1e300, 0},
 };
 
-/* Error of `got` in ULPs of the double nearest to `want`. */
-static double ulp_error(double got, long double want) {
-    if (isnan(got) || isnan((double)want)) {
-        return isnan(got) && isnan((double)want) ? 0.0 : 1e9;
-    }
-    double w = (double)want;
-    if (isinf(w) || isinf(got)) {
-        return got == w ? 0.0 : 1e9;
-    }
-    int e;
-    frexp(w == 0 ? DBL_MIN : w, &e);
-    double ulp = ldexp(1.0, (e - 53 < -1074 ? -1074 : e - 53));
-    return (double)(fabsl((long double)got - want) / ulp);
-}
-
 static double sample(const case_ *c) {
     double mag = exp(log(c->lo) + check_uniform() * (log(c->hi) - log(c->lo)));
     if (c->positive_only || check_uniform() < 0.5) {
@@ -77,7 +62,7 @@ static void test_unary_case(const case_ *c) {
     CHECK(c->fn(RT_DTYPE_FLOAT32, xf, 0, N, reff, &err) == RT_OK);
     double worst = 0.0, worst_x = 0.0;
     for (int i = 0; i < N; i++) {
-        double e = ulp_error(ref_out[i], c->ref((long double)x[i]));
+        double e = check_ulp_error(ref_out[i], c->ref((long double)x[i]));
         if (e > worst) {
             worst = e;
             worst_x = x[i];
@@ -206,7 +191,7 @@ static void test_atan2_accuracy(void) {
     CHECK(rt_math_atan2(RT_DTYPE_FLOAT64, y, 0, x, 0, M, ref_out, &err) == RT_OK);
     double worst = 0.0;
     for (int i = 0; i < M; i++) {
-        double e = ulp_error(ref_out[i], atan2l((long double)y[i], (long double)x[i]));
+        double e = check_ulp_error(ref_out[i], atan2l((long double)y[i], (long double)x[i]));
         worst = e > worst ? e : worst;
     }
     printf("  atan2  max ulp f64 %.3f\n", worst);

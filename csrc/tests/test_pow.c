@@ -16,30 +16,6 @@
 
 enum { N = 20000 };
 
-/* Error of `got` in ULPs of the double nearest to `want` (subnormal ULP below the normal range). */
-static double ulp_error(double got, long double want) {
-    double w = (double)want;
-    if (isnan(got) || isnan(w) || isinf(got) || isinf(w)) {
-        return check_same_value(got, w) ? 0.0 : 1e9;
-    }
-    int e;
-    frexp(w == 0 ? DBL_MIN : w, &e);
-    double ulp = ldexp(1.0, e - 53 < -1074 ? -1074 : e - 53);
-    return (double)(fabsl((long double)got - want) / ulp);
-}
-
-/* Error of `got` in float32 ULPs of the float nearest to `want`. */
-static double ulp_error32(float got, long double want) {
-    float w = (float)want;
-    if (isnan(got) || isnan(w) || isinf(got) || isinf(w)) {
-        return check_same_value(got, w) ? 0.0 : 1e9;
-    }
-    int e;
-    frexpf(w == 0 ? FLT_MIN : w, &e);
-    double ulp = ldexp(1.0, e - 24 < -149 ? -149 : e - 24);
-    return (double)(fabsl((long double)got - want) / ulp);
-}
-
 /* Positive bases over the whole range and near 1, exponents that reach over- and underflow. */
 static void make_points(double *x, double *y, float *xf, float *yf) {
     for (int i = 0; i < N; i++) {
@@ -70,7 +46,7 @@ static void test_accuracy_and_variants(void) {
     CHECK(rt_math_pow(RT_DTYPE_FLOAT32, xf, 0, yf, 0, N, reff, &err) == RT_OK);
     double worst = 0.0, worst_x = 0.0, worst_y = 0.0;
     for (int i = 0; i < N; i++) {
-        double e = ulp_error(ref[i], powl((long double)x[i], (long double)y[i]));
+        double e = check_ulp_error(ref[i], powl((long double)x[i], (long double)y[i]));
         if (e > worst) {
             worst = e;
             worst_x = x[i];
@@ -79,7 +55,7 @@ static void test_accuracy_and_variants(void) {
     }
     double worst32 = 0.0;
     for (int i = 0; i < N; i++) {
-        double e32 = ulp_error32(reff[i], powl((long double)xf[i], (long double)yf[i]));
+        double e32 = check_ulp_error32(reff[i], powl((long double)xf[i], (long double)yf[i]));
         worst32 = e32 > worst32 ? e32 : worst32;
     }
     printf("  pow    max ulp f64 %.3f (x=%.17g y=%.17g)  f32 %.3f\n", worst, worst_x, worst_y, worst32);
@@ -204,8 +180,8 @@ static void test_small_exponents(void) {
             CHECK(rt_math_pow_scalar(RT_DTYPE_FLOAT64, x, 0, M, y, ref, &err) == RT_OK);
             CHECK(rt_math_pow_scalar(RT_DTYPE_FLOAT32, xf, 0, M, y, reff, &err) == RT_OK);
             for (int i = 0; i < M; i++) {
-                double e = ulp_error(ref[i], powl((long double)x[i], (long double)y));
-                double e32 = ulp_error32(reff[i], powl((long double)xf[i], (long double)y));
+                double e = check_ulp_error(ref[i], powl((long double)x[i], (long double)y));
+                double e32 = check_ulp_error32(reff[i], powl((long double)xf[i], (long double)y));
                 worst = e > worst ? e : worst;
                 worst32 = e32 > worst32 ? e32 : worst32;
                 above_half += e > 0.5;
