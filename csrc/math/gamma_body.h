@@ -40,10 +40,8 @@ enum {
     LGAMMA_G_N = sizeof LGAMMA_G / sizeof LGAMMA_G[0],
 };
 _Static_assert(LGAMMA_PIECES == 16, "lgamma_table_dd looks its pieces up with vd_lookup16");
-_Static_assert(LGAMMA_R_N % 2 == 0, "lgamma_table_dd splits R into odd and even halves of equal length");
 enum { LGAMMA_MID_R_N = sizeof LGAMMA_MID_R / sizeof LGAMMA_MID_R[0] };
 _Static_assert(LGAMMA_G_N % 2 == 0, "lgamma_stirling_dd splits G into odd and even halves of equal length");
-_Static_assert(LGAMMA_MID_R_N % 2 == 1, "lgamma_mid_poly splits R into even and odd halves, the even one a term longer");
 
 /* log(xh + xl) as a double-double, for finite xh > 0 (subnormal included) and |xl| <= ulp(xh):
  * log xh from the 32-entry table (log_table_body.h, relative error ~2^-68, no division), plus
@@ -81,6 +79,29 @@ static inline void sinpi_over_pi_dd(vd y, vd *dh, vd *dl, vm *odd, vm *above) {
     vd_fast_two_sum(s, vd_add(e, vd_mla(v, al, pe)), dh, dl); /* v al is not small: renormalise */
 }
 
+/* C0 + C1 t + R(t) of piece j (16 pieces, one vd_lookup16 per coefficient) as hi + lo: C1 t exact (two_prod),
+ * C0 + its head a fast two-sum, and R (r[k][j] its coefficient k, highest degree first) in plain double as
+ * O(t^2) t + E(t^2): two Horner chains of half the length (the loop's latency, not its work, is what an
+ * iteration waits on), the one holding R's leading coefficient a term longer when n is odd. */
+static inline void lgamma_piece_sum(const double (*r)[16], int n, const double *c0, const double *c1, vu j, vd t,
+                                    vd *h, vd *l) {
+    vd t2 = vd_mul(t, t);
+    vd lead = vd_lookup16(r[0], j), next = vd_lookup16(r[1], j);
+    int k = 2;
+    for (; k + 1 < n; k += 2) {
+        lead = vd_mla(lead, t2, vd_lookup16(r[k], j));
+        next = vd_mla(next, t2, vd_lookup16(r[k + 1], j));
+    }
+    if (k < n) {
+        lead = vd_mla(lead, t2, vd_lookup16(r[k], j));
+    }
+    vd poly = n % 2 ? vd_mla(next, t, lead) : vd_mla(lead, t, next); /* the odd chain times t */
+    vd ph, pl, e;
+    vd_two_prod(vd_lookup16(c1, j), t, &ph, &pl);
+    vd_fast_two_sum(vd_lookup16(c0, j), ph, h, &e);
+    *l = vd_add(vd_add(e, pl), poly);
+}
+
 /* lgamma(v) as hi + lo from the pieces, v = y or 1 + y (shifted lanes), for 0 <= y (y above 7.75
  * is clamped to 8: those lanes take Stirling). m = round(2y), t = y - m/2 exactly, piece m - 2 (m shifted). */
 static inline void lgamma_table_dd(vd y, vm shifted, vd *h, vd *l) {
@@ -89,20 +110,7 @@ static inline void lgamma_table_dd(vd y, vm shifted, vd *h, vd *l) {
     vd t = vd_mla(m, vd_set(-0.5), yc); /* exact */
     vd piece = vd_add(m, vd_sel(shifted, vd_set(0x1.8p52), vd_set(0x1.8p52 - 2.0)));
     vu j = vu_and(vd_bits(piece), vu_set(LGAMMA_PIECES - 1));
-    /* R = O(t^2) t + E(t^2): two Horner chains of half the length (the loop's latency, not its work, is
-     * what an iteration waits on). */
-    vd t2 = vd_mul(t, t);
-    vd odd = vd_lookup16(LGAMMA_R[0], j), even = vd_lookup16(LGAMMA_R[1], j);
-    for (int k = 2; k < LGAMMA_R_N; k += 2) {
-        odd = vd_mla(odd, t2, vd_lookup16(LGAMMA_R[k], j));
-        even = vd_mla(even, t2, vd_lookup16(LGAMMA_R[k + 1], j));
-    }
-    vd r = vd_mla(odd, t, even);
-    vd ph, pl, s, e;
-    vd_two_prod(vd_lookup16(LGAMMA_C1, j), t, &ph, &pl);
-    vd_fast_two_sum(vd_lookup16(LGAMMA_C0, j), ph, &s, &e);
-    *h = s;
-    *l = vd_add(vd_add(e, pl), r);
+    lgamma_piece_sum(LGAMMA_R, LGAMMA_R_N, LGAMMA_C0, LGAMMA_C1, j, t, h, l);
 }
 
 /* The half-octave piece of x in [8, 2048), j = (bits of x >> 51) - 2052 (the exponent and the first mantissa
@@ -113,21 +121,10 @@ static inline vu lgamma_mid_piece(vd x, vd *c) {
     return vu_and(vu_sub(vu_shr(bits, 51), vu_set(2052)), vu_set(15));
 }
 
-/* C0 + C1 t + R(t) of piece j as hi + lo, R (an odd number of coefficients) as two Horner chains in t^2 of
- * about half the length, in plain double (R's constant term holds C0's rounding error, so hi + lo is good to
+/* C0 + C1 t + R(t) of piece j as hi + lo (R's constant term holds C0's rounding error, so hi + lo is good to
  * 2^-55.2 of lgamma: enough for lgamma's 2 ulp, not for gamma's exponential). */
 static inline void lgamma_mid_poly(vu j, vd t, vd *h, vd *l) {
-    vd t2 = vd_mul(t, t);
-    vd even = vd_lookup16(LGAMMA_MID_R[0], j), odd = vd_lookup16(LGAMMA_MID_R[1], j);
-    for (int k = 2; k < LGAMMA_MID_R_N - 1; k += 2) {
-        even = vd_mla(even, t2, vd_lookup16(LGAMMA_MID_R[k], j));
-        odd = vd_mla(odd, t2, vd_lookup16(LGAMMA_MID_R[k + 1], j));
-    }
-    even = vd_mla(even, t2, vd_lookup16(LGAMMA_MID_R[LGAMMA_MID_R_N - 1], j));
-    vd ph, pl, e;
-    vd_two_prod(vd_lookup16(LGAMMA_MID_C1, j), t, &ph, &pl);
-    vd_fast_two_sum(vd_lookup16(LGAMMA_MID_C0, j), ph, h, &e);
-    *l = vd_add(vd_add(e, pl), vd_mla(odd, t, even));
+    lgamma_piece_sum(LGAMMA_MID_R, LGAMMA_MID_R_N, LGAMMA_MID_C0, LGAMMA_MID_C1, j, t, h, l);
 }
 
 /* lgamma(x) as hi + lo for x in [8, 2048) (other lanes clamped in and replaced); t = x - c exact. */
