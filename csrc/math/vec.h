@@ -51,7 +51,7 @@ static inline vd vd_sub(vd a, vd b) { return a - b; }
 static inline vd vd_mul(vd a, vd b) { return a * b; }
 static inline vd vd_div(vd a, vd b) { return a / b; }
 static inline vd vd_sqrt(vd a) { return __builtin_sqrt(a); }
-#if defined(__wasm__)
+#if defined(__wasm__) || defined(RT_VEC_NO_FMA) /* RT_VEC_NO_FMA: the wasm build's arithmetic, natively */
 #define VEC_HAS_FMA 0
 static inline vd vd_mla(vd a, vd b, vd c) { return a * b + c; }
 static inline vd vd_nmla(vd a, vd b, vd c) { return c - a * b; }

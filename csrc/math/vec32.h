@@ -4,12 +4,16 @@
  * `vfm` and int32 lanes `vfi` for bit manipulation. Included after vec.h
  * (which defines VEC_ISA) by the kernel bodies that have float32 algorithms.
  *
- * There is no fused multiply-add here on purpose: wasm simd128 has none, and
- * the browser build must give the same bits as the native one
- * (tests/test_wasm_parity.py), so every ISA evaluates a*b + c with two
- * roundings and the float32 algorithms (f32_body.h) are designed to stay
- * within 1 ULP that way. The one use of an FMA is vf_two_prod's error term,
- * which is exact, so Dekker's product gives the same bits without one. Every operation below is an IEEE operation
+ * vf_mla(a, b, c) = a*b + c and vf_nmla(a, b, c) = c - a*b are fused where
+ * the ISA has FMA (AVX2, AVX-512, and native scalar code through the C
+ * library's fmaf) and two roundings in wasm simd128, which has none, as
+ * vd_mla is in vec.h: a kernel that uses them must stay within its bound
+ * both ways (build with -DRT_VEC_NO_FMA to run the unfused arithmetic of the
+ * wasm build natively, in the scalar variant), and the browser build then
+ * differs from the native one by up to its bound (tests/test_wasm_parity.py).
+ * Kernels written with plain vf_mul/vf_add give the same bits everywhere.
+ * vf_two_prod's error term is exact, so Dekker's product gives the same bits
+ * as the FMA. Every operation below is an IEEE operation
  * (add, sub, mul, div, compare, select, integer bit work), so the scalar
  * reference and each SIMD variant agree bit for bit (vf_lookup32 reads a
  * 32-entry table; indices must be in [0, 32)); vf_scale2 multiplies by
@@ -39,6 +43,15 @@ static inline vf vf_sub(vf a, vf b) { return a - b; }
 static inline vf vf_mul(vf a, vf b) { return a * b; }
 static inline vf vf_div(vf a, vf b) { return a / b; }
 static inline vf vf_sqrt(vf a) { return __builtin_sqrtf(a); }
+#if defined(__wasm__) || defined(RT_VEC_NO_FMA)
+#define VF_HAS_FMA 0
+static inline vf vf_mla(vf a, vf b, vf c) { return a * b + c; }
+static inline vf vf_nmla(vf a, vf b, vf c) { return c - a * b; }
+#else
+#define VF_HAS_FMA 1
+static inline vf vf_mla(vf a, vf b, vf c) { return __builtin_fmaf(a, b, c); }
+static inline vf vf_nmla(vf a, vf b, vf c) { return __builtin_fmaf(-a, b, c); }
+#endif
 static inline vf vf_min(vf a, vf b) { return a < b ? a : b; }
 static inline vf vf_max(vf a, vf b) { return a > b ? a : b; }
 static inline vfm vf_lt(vf a, vf b) { return a < b; }
@@ -82,6 +95,9 @@ static inline vf vf_sub(vf a, vf b) { return _mm256_sub_ps(a, b); }
 static inline vf vf_mul(vf a, vf b) { return _mm256_mul_ps(a, b); }
 static inline vf vf_div(vf a, vf b) { return _mm256_div_ps(a, b); }
 static inline vf vf_sqrt(vf a) { return _mm256_sqrt_ps(a); }
+#define VF_HAS_FMA 1
+static inline vf vf_mla(vf a, vf b, vf c) { return _mm256_fmadd_ps(a, b, c); }
+static inline vf vf_nmla(vf a, vf b, vf c) { return _mm256_fnmadd_ps(a, b, c); }
 #define VF_HAS_EXACT_FMS 1
 /* a * b - p rounded once: exact when p = a * b rounded (vf_two_prod). */
 static inline vf vf_fms_native(vf a, vf b, vf p) { return _mm256_fmsub_ps(a, b, p); }
@@ -125,6 +141,9 @@ static inline vf vf_sub(vf a, vf b) { return _mm512_sub_ps(a, b); }
 static inline vf vf_mul(vf a, vf b) { return _mm512_mul_ps(a, b); }
 static inline vf vf_div(vf a, vf b) { return _mm512_div_ps(a, b); }
 static inline vf vf_sqrt(vf a) { return _mm512_sqrt_ps(a); }
+#define VF_HAS_FMA 1
+static inline vf vf_mla(vf a, vf b, vf c) { return _mm512_fmadd_ps(a, b, c); }
+static inline vf vf_nmla(vf a, vf b, vf c) { return _mm512_fnmadd_ps(a, b, c); }
 #define VF_HAS_EXACT_FMS 1
 static inline vf vf_fms_native(vf a, vf b, vf p) { return _mm512_fmsub_ps(a, b, p); }
 static inline vf vf_min(vf a, vf b) { return _mm512_min_ps(a, b); }
@@ -172,6 +191,9 @@ static inline vf vf_sub(vf a, vf b) { return wasm_f32x4_sub(a, b); }
 static inline vf vf_mul(vf a, vf b) { return wasm_f32x4_mul(a, b); }
 static inline vf vf_div(vf a, vf b) { return wasm_f32x4_div(a, b); }
 static inline vf vf_sqrt(vf a) { return wasm_f32x4_sqrt(a); }
+#define VF_HAS_FMA 0
+static inline vf vf_mla(vf a, vf b, vf c) { return wasm_f32x4_add(wasm_f32x4_mul(a, b), c); }
+static inline vf vf_nmla(vf a, vf b, vf c) { return wasm_f32x4_sub(c, wasm_f32x4_mul(a, b)); }
 /* pmin/pmax are the a < b ? a : b forms, so NaN handling matches the scalar code. */
 static inline vf vf_min(vf a, vf b) { return wasm_f32x4_pmin(b, a); }
 static inline vf vf_max(vf a, vf b) { return wasm_f32x4_pmax(b, a); }
