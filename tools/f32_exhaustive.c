@@ -6,7 +6,11 @@
  * Build and run from the repository root:
  *
  *   cc -std=c11 -O2 -Icsrc/include $(find csrc -name '*.c' -not -path 'csrc/tests*') tools/f32_exhaustive.c -lm -pthread -o /tmp/f32_exhaustive
- *   /tmp/f32_exhaustive tanh 1e-10 10
+ *   /tmp/f32_exhaustive tanh 1e-10 10 [scalar|avx2|avx512]
+ *
+ * The optional last argument forces a SIMD level. Built with -DRT_VEC_NO_FMA
+ * and run at the scalar level, it checks the unfused arithmetic of the wasm
+ * build (csrc/math/vec32.h) natively.
  */
 #include <math.h>
 #include <stdio.h>
@@ -16,9 +20,13 @@
 #include "rt/rt.h"
 typedef rt_status (*ufn)(int32_t, const void *, int64_t, int64_t, void *, rt_error *);
 int main(int argc, char **argv) {
-    if (argc != 4) {
-        fprintf(stderr, "usage: %s exp|expm1|log|log1p|sinh|cosh|tanh|asin|acos|atan lo hi\n", argv[0]);
+    if (argc != 4 && argc != 5) {
+        fprintf(stderr, "usage: %s exp|expm1|log|log1p|sinh|cosh|tanh|asin|acos|atan lo hi [scalar|avx2|avx512]\n", argv[0]);
         return 2;
+    }
+    if (argc == 5) {
+        int32_t level = !strcmp(argv[4], "scalar") ? RT_SIMD_SCALAR : !strcmp(argv[4], "avx2") ? RT_SIMD_AVX2 : RT_SIMD_AVX512;
+        if (rt_force_impl(level, NULL) != RT_OK) { fprintf(stderr, "level %s not supported here\n", argv[4]); return 2; }
     }
     const char *name = argv[1]; float lo = strtof(argv[2], 0), hi = strtof(argv[3], 0);
     ufn f; long double (*ref)(long double);
