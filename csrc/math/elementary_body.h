@@ -125,19 +125,6 @@ static inline vd hyp_reduce(vd a, vd *m_out, vu *j, vu *k52) {
     return vd_mla(m, vd_set(-LN2_16_LO), t);
 }
 
-/* An entry of a 16-entry table (the index's low 4 bits): on AVX2 a gather, faster there than
- * vd_lookup16's permutes and blends (~20 operations) where a vector reads two tables (in cache: atan
- * 2.19 -> 1.94 ns, tanh 2.51 -> 2.19, expm1 1.78 -> 1.70); sinh and cosh read four, and gathering two
- * of them is best (sinh 2.26 -> 2.19, cosh unchanged; all four: 2.34 and 1.98); elsewhere
- * vd_lookup16_low. The same entries either way. */
-static inline vd table16_gathered(const double *table, vu index) {
-#if VEC_ISA == VEC_AVX2
-    return vd_lookup32(table, vu_and(index, vu_set(15)));
-#else
-    return vd_lookup16_low(table, index);
-#endif
-}
-
 /*
  * sinh a and cosh a for a in [0, 711]: e^a / 2 = 2^k P e^r and e^-a / 2 = 2^k Q e^-r with
  * P = 2^(j/16) / 2 = ph + pl and Q = s 2^(-j/16) / 2 = s (qh + ql), s = 2^-2k (tables HYP_POS, HYP_NEG):
@@ -155,7 +142,7 @@ static inline vd hyp_eval(vd a, double sign, int wide) {
     vd m;
     vu j, k52;
     vd r = hyp_reduce(a, &m, &j, &k52);
-    vd ph = table16_gathered(HYP_POS_HI, j), pl = table16_gathered(HYP_POS_LO, j);
+    vd ph = vd_lookup16_low(HYP_POS_HI, j), pl = vd_lookup16_low(HYP_POS_LO, j);
     vd qh = vd_lookup16_low(HYP_NEG_HI, j), ql = vd_lookup16_low(HYP_NEG_LO, j);
     vu k53 = vu_add(k52, k52);
     vd qs = vu_double(vu_sub(vd_bits(qh), k53));
@@ -248,7 +235,7 @@ static inline vd tanh_big(vd ax) {
     vd m;
     vu j, k52;
     vd r = hyp_reduce(y, &m, &j, &k52);
-    vd ph = table16_gathered(HYP_POS_HI, j), pl = table16_gathered(HYP_POS_LO, j);
+    vd ph = vd_lookup16_low(HYP_POS_HI, j), pl = vd_lookup16_low(HYP_POS_LO, j);
     vd p = vd_mla(vd_mul(r, r), vd_poly(r, EXPM1_16_P, 6), r);
     vd v, ev;
     table_times_one_plus(ph, p, pl, &v, &ev);
@@ -304,7 +291,7 @@ static inline vd expm1_core(vd x, vd *w_out, vd *ew_out, vd *e_out) {
     vd r = hyp_reduce(x, &m, &j, &k52);
     vd t = vd_mla(m, vd_set(-LN2_16_HI), x); /* hyp_reduce's t (the compiler shares it) */
     vd rl = vd_mla(m, vd_set(-LN2_16_LO), vd_sub(t, r));
-    vd ph = table16_gathered(HYP_POS_HI, j), pl = table16_gathered(HYP_POS_LO, j);
+    vd ph = vd_lookup16_low(HYP_POS_HI, j), pl = vd_lookup16_low(HYP_POS_LO, j);
     vd rest = vd_mla(ph, vd_mla(vd_mul(r, r), vd_poly(r, EXPM1_16_P, 6), rl), vd_mla(pl, r, pl));
     vd v, ev;
     table_times_one_plus(ph, r, rest, &v, &ev);
@@ -450,8 +437,8 @@ static inline vd atan_v(vd x) {
     vd a = vd_sel(big, vd_set(-1.0), ax), b = vd_max(ax, one);
     vd c, uh, rest;
     vu index = atan_centre(a, atan_scaled_recip(b), big, &c);
-    atan_quotient(a, b, c, table16_gathered(ATAN8_LO, index), &uh, &rest);
-    return vd_or_sign(atan_sum(table16_gathered(ATAN8_HI, index), uh, rest), x); /* the sum is >= +0 */
+    atan_quotient(a, b, c, vd_lookup16_low(ATAN8_LO, index), &uh, &rest);
+    return vd_or_sign(atan_sum(vd_lookup16_low(ATAN8_HI, index), uh, rest), x); /* the sum is >= +0 */
 }
 
 /*
@@ -468,8 +455,8 @@ static inline vd atan2_folded(vd a, vd b, vm x_negative, vm tiny, vd a_unscaled,
     vd sa = vd_sel(negative, vd_neg(mn), mn);
     vd c, th, te, uh, rest;
     vu index = atan_centre(sa, atan_scaled_recip(mx), negative, &c);
-    vd_fast_two_sum(vd_sel(x_negative, vd_set(PI_2_HI), vd_set(0.0)), table16_gathered(ATAN8_HI, index), &th, &te);
-    vd low = vd_add(table16_gathered(ATAN8_LO, index), vd_add(te, vd_sel(x_negative, vd_set(PI_2_LO), vd_set(0.0))));
+    vd_fast_two_sum(vd_sel(x_negative, vd_set(PI_2_HI), vd_set(0.0)), vd_lookup16_low(ATAN8_HI, index), &th, &te);
+    vd low = vd_add(vd_lookup16_low(ATAN8_LO, index), vd_add(te, vd_sel(x_negative, vd_set(PI_2_LO), vd_set(0.0))));
     atan_quotient(sa, mx, c, low, &uh, &rest);
     if (vm_any(tiny)) { /* atan(A / B) rounds as A / B itself (A / B - atan(A / B) < 2^-61.6 A / B) */
         vd q = vd_div(vd_min(a_unscaled, b_unscaled), vd_max(a_unscaled, b_unscaled));
