@@ -33,6 +33,7 @@
  */
 #include "gamma_coefficients.h"
 #include "log_table_body.h"
+#include "piece_table.h"
 
 enum {
     LGAMMA_PIECES = sizeof LGAMMA_C0 / sizeof LGAMMA_C0[0],
@@ -41,6 +42,8 @@ enum {
 };
 _Static_assert(LGAMMA_PIECES == 16, "lgamma_table_dd looks its pieces up with vd_lookup16");
 enum { LGAMMA_MID_R_N = sizeof LGAMMA_MID_R / sizeof LGAMMA_MID_R[0] };
+PIECE_ROWS(LGAMMA_ROWS, LGAMMA_R_N + 2);         /* a piece's R, then C1 and C0 (AVX2: piece_table.h) */
+PIECE_ROWS(LGAMMA_MID_ROWS, LGAMMA_MID_R_N + 2);
 _Static_assert(LGAMMA_G_N % 2 == 0, "lgamma_stirling_dd splits G into odd and even halves of equal length");
 
 /* log(xh + xl) as a double-double, for finite xh > 0 (subnormal included) and |xl| <= ulp(xh):
@@ -79,26 +82,33 @@ static inline void sinpi_over_pi_dd(vd y, vd *dh, vd *dl, vm *odd, vm *above) {
     vd_fast_two_sum(s, vd_add(e, vd_mla(v, al, pe)), dh, dl); /* v al is not small: renormalise */
 }
 
-/* C0 + C1 t + R(t) of piece j (16 pieces, one vd_lookup16 per coefficient) as hi + lo: C1 t exact (two_prod),
- * C0 + its head a fast two-sum, and R (r[k][j] its coefficient k, highest degree first) in plain double as
- * O(t^2) t + E(t^2): two Horner chains of half the length (the loop's latency, not its work, is what an
- * iteration waits on), the one holding R's leading coefficient a term longer when n is odd. */
-static inline void lgamma_piece_sum(const double (*r)[16], int n, const double *c0, const double *c1, vu j, vd t,
-                                    vd *h, vd *l) {
+/* C0 + C1 t + R(t) of the lanes' pieces (at: piece_table.h) as hi + lo: C1 t exact (two_prod), C0 + its head
+ * a fast two-sum, and R (r[k] its coefficient k, highest degree first; C1 and C0 follow it in the AVX2 rows) in
+ * plain double as O(t^2) t + E(t^2): two Horner chains of half the length (the loop's latency, not its work, is
+ * what an iteration waits on), the one holding R's leading coefficient a term longer when n is odd. */
+static inline void lgamma_piece_sum(piece_at at, const double (*r)[16], int n, const double *c0, const double *c1,
+                                    vd t, vd *h, vd *l) {
     vd t2 = vd_mul(t, t);
-    vd lead = vd_lookup16(r[0], j), next = vd_lookup16(r[1], j);
+    vd lead, next, a, b;
+    piece_coeff2(at, 0, r[0], r[1], &lead, &next);
     int k = 2;
     for (; k + 1 < n; k += 2) {
-        lead = vd_mla(lead, t2, vd_lookup16(r[k], j));
-        next = vd_mla(next, t2, vd_lookup16(r[k + 1], j));
+        piece_coeff2(at, k, r[k], r[k + 1], &a, &b);
+        lead = vd_mla(lead, t2, a);
+        next = vd_mla(next, t2, b);
     }
-    if (k < n) {
-        lead = vd_mla(lead, t2, vd_lookup16(r[k], j));
+    vd c1v, c0v;
+    if (k < n) { /* R's last coefficient and C1 share a read, C0 is read alone */
+        piece_coeff2(at, k, r[k], c1, &a, &c1v);
+        lead = vd_mla(lead, t2, a);
+        c0v = piece_coeff(at, n + 1, c0);
+    } else {
+        piece_coeff2(at, n, c1, c0, &c1v, &c0v);
     }
     vd poly = n % 2 ? vd_mla(next, t, lead) : vd_mla(lead, t, next); /* the odd chain times t */
     vd ph, pl, e;
-    vd_two_prod(vd_lookup16(c1, j), t, &ph, &pl);
-    vd_fast_two_sum(vd_lookup16(c0, j), ph, h, &e);
+    vd_two_prod(c1v, t, &ph, &pl);
+    vd_fast_two_sum(c0v, ph, h, &e);
     *l = vd_add(vd_add(e, pl), poly);
 }
 
@@ -110,7 +120,7 @@ static inline void lgamma_table_dd(vd y, vm shifted, vd *h, vd *l) {
     vd t = vd_mla(m, vd_set(-0.5), yc); /* exact */
     vd piece = vd_add(m, vd_sel(shifted, vd_set(0x1.8p52), vd_set(0x1.8p52 - 2.0)));
     vu j = vu_and(vd_bits(piece), vu_set(LGAMMA_PIECES - 1));
-    lgamma_piece_sum(LGAMMA_R, LGAMMA_R_N, LGAMMA_C0, LGAMMA_C1, j, t, h, l);
+    lgamma_piece_sum(piece_locate(LGAMMA_ROWS, LGAMMA_R_N + 2, j), LGAMMA_R, LGAMMA_R_N, LGAMMA_C0, LGAMMA_C1, t, h, l);
 }
 
 /* The half-octave piece of x in [8, 2048), j = (bits of x >> 51) - 2052 (the exponent and the first mantissa
@@ -124,7 +134,8 @@ static inline vu lgamma_mid_piece(vd x, vd *c) {
 /* C0 + C1 t + R(t) of piece j as hi + lo (R's constant term holds C0's rounding error, so hi + lo is good to
  * 2^-55.2 of lgamma: enough for lgamma's 2 ulp, not for gamma's exponential). */
 static inline void lgamma_mid_poly(vu j, vd t, vd *h, vd *l) {
-    lgamma_piece_sum(LGAMMA_MID_R, LGAMMA_MID_R_N, LGAMMA_MID_C0, LGAMMA_MID_C1, j, t, h, l);
+    lgamma_piece_sum(piece_locate(LGAMMA_MID_ROWS, LGAMMA_MID_R_N + 2, j), LGAMMA_MID_R, LGAMMA_MID_R_N, LGAMMA_MID_C0,
+                     LGAMMA_MID_C1, t, h, l);
 }
 
 /* lgamma(x) as hi + lo for x in [8, 2048) (other lanes clamped in and replaced); t = x - c exact. */

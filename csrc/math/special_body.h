@@ -3,7 +3,7 @@
  * (special_<isa>.c defines VEC_ISA and VEC_SUFFIX, includes vec.h, then this).
  *
  * - erf: 16 pieces of width 13/32 from 0, erf = C0 + C1 t + R(t) (degree 13,
- *   one vd_lookup16 per coefficient), C1 t exact, R in plain double (erf_abs);
+ *   one table read per coefficient: piece_table.h), C1 t exact, R in plain double (erf_abs);
  *   one path for every lane, no double-double exp.
  * - erfc, |x| < 1/2: erf(x) = x + x P(x^2) (degree-13 minimax), the product x P
  *   kept exact (two_prod) so erf is a double-double; erfc = 1 - erf.
@@ -19,6 +19,7 @@
  */
 #include "special_coefficients.h"
 #include "special_kernels.h"
+#include "piece_table.h"
 
 #define SPECIAL_NAME3(name, suffix) name##_##suffix
 #define SPECIAL_NAME2(name, suffix) SPECIAL_NAME3(name, suffix)
@@ -122,7 +123,8 @@ static inline void erf_small_dd(vd a, vd *eh, vd *el) {
     *el = vd_add(*el, pl);
 }
 
-enum { ERF_R_N = sizeof ERF_R / sizeof ERF_R[0] };
+enum { ERF_R_N = sizeof ERF_R / sizeof ERF_R[0], ERF_ROWS_STRIDE = ERF_R_N + 2 };
+PIECE_ROWS(ERF_ROWS, ERF_ROWS_STRIDE); /* a piece's R, then C1 and C0 (AVX2: piece_table.h) */
 _Static_assert(sizeof ERF_C0 / sizeof ERF_C0[0] == 16, "erf_abs looks its pieces up with vd_lookup16");
 
 /* erf(a) for a >= 0 or NaN (clamped to 5.95, where erf already rounds to 1), from
@@ -135,13 +137,12 @@ static inline vd erf_abs(vd a) {
     vd shifted = vd_mla(a, vd_set(32.0 / 13.0), vd_set(0x1.8p52));
     vu index = vu_and(vd_bits(shifted), vu_set(15));
     vd t = vd_mla(vd_sub(shifted, vd_set(0x1.8p52)), vd_set(-13.0 / 32.0), a); /* exact */
-    vd r = vd_lookup16(ERF_R[0], index);
-    for (int j = 1; j < ERF_R_N; j++) {
-        r = vd_mla(r, t, vd_lookup16(ERF_R[j], index));
-    }
-    vd ph, pl, s, e;
-    vd_two_prod(vd_lookup16(ERF_C1, index), t, &ph, &pl);
-    vd_fast_two_sum(vd_lookup16(ERF_C0, index), ph, &s, &e);
+    piece_at at = piece_locate(ERF_ROWS, ERF_ROWS_STRIDE, index);
+    vd r = piece_horner(at, ERF_R, ERF_R_N, t);
+    vd c1, c0, ph, pl, s, e;
+    piece_coeff2(at, ERF_R_N, ERF_C1, ERF_C0, &c1, &c0);
+    vd_two_prod(c1, t, &ph, &pl);
+    vd_fast_two_sum(c0, ph, &s, &e);
     return vd_add(s, vd_add(vd_add(e, pl), r));
 }
 

@@ -27,6 +27,7 @@
  *   magnitude, so its absolute error (~2^-45) is gamma's relative one.
  */
 #include "special_f32_coefficients.h"
+#include "piece_table.h"
 
 enum {
     ERF32_N = sizeof ERF32_P / sizeof ERF32_P[0],
@@ -35,6 +36,8 @@ enum {
     LGAMMA32_F_N = sizeof LGAMMA32_F / sizeof LGAMMA32_F[0],
     LGAMMA32_G_N = sizeof LGAMMA32_G / sizeof LGAMMA32_G[0],
 };
+
+PIECE_ROWS(ERF32_ROWS, ERF32_N); /* AVX2: piece_table.h */
 
 static const double SP32_LOG_PI = 0x1.250d048e7a1bdp+0;
 static const double SP32_HALF_LOG_2PI_MINUS_HALF = 0x1.acfe390c97d69p-2; /* log(2 pi)/2 - 1/2 */
@@ -49,11 +52,7 @@ static inline vd erf32_abs(vd a) {
     vd shifted = vd_add(y, vd_set(0x1.8p52));
     vu index = vu_and(vd_bits(shifted), vu_set(15));
     vd t = vd_sub(y, vd_sub(shifted, vd_set(0x1.8p52)));
-    vd p = vd_lookup16(ERF32_P[0], index);
-    for (int j = 1; j < ERF32_N; j++) {
-        p = vd_mla(p, t, vd_lookup16(ERF32_P[j], index));
-    }
-    return vd_mul(a, p);
+    return vd_mul(a, piece_horner(piece_locate(ERF32_ROWS, ERF32_N, index), ERF32_P, ERF32_N, t));
 }
 
 static inline vd erf32_v(vd x) {
