@@ -157,29 +157,45 @@ static inline vf log_f32_r(vf z, vf invc) {
 }
 
 /*
- * log x = s + tail for finite x >= 2^-126 (x 2^koff taken as x, for scaled subnormals): x = 2^k z with z in
- * [OFF, 2 OFF) split into pow_table.h's 32 subintervals by z's top mantissa bits, r = z invc - 1 exact, and
- * log x = (k LN2_HI32 + logc_hi) + r + (r^2 P(r) + k LN2_LO32 + logc_lo). The first sum is exact (both terms
- * are multiples of 2^-15 below 2^7); adding r is a fast two-sum (that sum is 0, or its exponent is at least
- * r's: |logc_hi| >= 0.0157 > 2^-6 > |r| / 2), whose error joins the tail. |tail| < 2^-11, so the two final
- * roundings cost ~0.5 ULP and the rest (P's 2^-26.7, the tail's roundings) ~0.15. For log1p the caller adds
- * a correction d (1 - r) for x + e, d = e invc 2^-k (inv_scale = 2^-k, 0 for k = 127 and -inf for k = 128).
+ * log x = a + lo + log1p r for finite x >= 2^-126 (x 2^koff taken as x, for scaled subnormals): x = 2^k z with
+ * z in [OFF, 2 OFF) split into pow_table.h's 32 subintervals by z's top mantissa bits, r = z invc - 1 exact,
+ * a = k LN2_HI32 + logc_hi exact (both terms are multiples of 2^-15 below 2^7) and lo = k LN2_LO32 + logc_lo
+ * rounded once (|lo| < 2^-11). Returns r, with invc and k's exponent bits (k << 23).
  */
-static inline vf log_f32_parts(vf x, vfi koff, vf *tail, vf *r_out, vf *invc_out, vf *inv_scale) {
+static inline vf log_f32_reduce(vf x, vfi koff, vf *a, vf *lo, vf *invc, vfi *kbits) {
     vfi ix = vfi_sub(vf_bits(x), vfi_set(POW_OFF32));
-    vfi kbits = vfi_and(ix, vfi_set((int32_t)0xff800000u));
     vfi index = vfi_and(vfi_sar(ix, 23 - 5), vfi_set(POW_LOG_N - 1));
     vf k = vfi_to_float(vfi_add(vfi_sar(ix, 23), koff));
-    vf invc = vf_lookup32(POW_INVC32, index);
-    vf r = log_f32_r(vfi_float_bits(vfi_sub(vf_bits(x), kbits)), invc);
-    vf a = vf_mla(k, vf_set(LN2_HI32), vf_lookup32(POW_LOGC_HI32, index));
+    *kbits = vfi_and(ix, vfi_set((int32_t)0xff800000u));
+    *invc = vf_lookup32(POW_INVC32, index);
+    *a = vf_mla(k, vf_set(LN2_HI32), vf_lookup32(POW_LOGC_HI32, index));
+    *lo = vf_mla(k, vf_set(LN2_LO32), vf_lookup32(POW_LOGC_LO32, index));
+    return log_f32_r(vfi_float_bits(vfi_sub(vf_bits(x), *kbits)), *invc);
+}
+
+/* Subnormal lanes of x scaled by 2^23, with koff = -23 there (0 elsewhere), for log_f32_reduce. */
+static inline vf log_f32_scale_subnormals(vf x, vfi *koff) {
+    vfm sub = vf_lt(x, vf_set(0x1p-126f));
+    *koff = vf_bits(vf_sel(sub, vfi_float_bits(vfi_set(-23)), vf_set(0.0f)));
+    return vf_sel(sub, vf_mul(x, vf_set(0x1p23f)), x);
+}
+
+/*
+ * log x = s + tail in float lanes (log_f32_reduce's terms): log1p r = r + r^2 P(r), and a + r is a fast
+ * two-sum (a = 0, or its exponent is at least r's: |logc_hi| >= 0.0157 > 2^-6 > |r| / 2) whose error joins
+ * tail = r^2 P(r) + lo. |tail| < 2^-11, so the two final roundings cost ~0.5 ULP and the rest (P's 2^-26.7,
+ * the tail's roundings) ~0.15. For log1p the caller adds a correction d (1 - r) for x + e, d = e invc 2^-k
+ * (inv_scale = 2^-k, 0 for k = 127 and -inf for k = 128).
+ */
+static inline vf log_f32_parts(vf x, vfi koff, vf *tail, vf *r_out, vf *invc, vf *inv_scale) {
+    vf a, lo;
+    vfi kbits;
+    vf r = log_f32_reduce(x, koff, &a, &lo, invc, &kbits);
     vf s, e;
     vf_fast_two_sum(a, r, &s, &e);
-    vf lo = vf_mla(k, vf_set(LN2_LO32), vf_lookup32(POW_LOGC_LO32, index));
     vf p = vf_mla(vf_mla(vf_set(LOG1P_P32[0]), r, vf_set(LOG1P_P32[1])), r, vf_set(LOG1P_P32[2]));
     *tail = vf_add(e, vf_mla(vf_mul(r, r), p, lo));
     *r_out = r;
-    *invc_out = invc;
     *inv_scale = vfi_float_bits(vfi_sub(vfi_set(0x3f800000), kbits));
     return s;
 }
@@ -209,9 +225,8 @@ static inline vf log_f32(vf x) {
     if (!log_f32_any_outside(x, 0x1.fffffep-127f)) {
         return log_f32_normal(x, vfi_set(0));
     }
-    vfm sub = vf_lt(x, vf_set(0x1p-126f));
-    vf xs = vf_sel(sub, vf_mul(x, vf_set(0x1p23f)), x);
-    vfi koff = vf_bits(vf_sel(sub, vfi_float_bits(vfi_set(-23)), vf_set(0.0f)));
+    vfi koff;
+    vf xs = log_f32_scale_subnormals(x, &koff);
     return log_f32_special(x, log_f32_normal(xs, koff));
 }
 
