@@ -282,6 +282,16 @@ def test_float32_overflow_and_subnormals(backend):
     assert np.array_equal(rtm.sinh(s), np.sinh(s.astype(np.float64)).astype(np.float32))
 
 
+def test_float32_log_and_log1p_range_ends(backend):
+    """log of subnormals (scaled by 2^23 in a rare branch) and of the largest floats; log1p where 1 + x has
+    exponent 127 or 128 (its correction's 2^-k is no longer a normal float) and next to -1 and 0."""
+    x = np.array([1e-45, 3e-42, 1.1754942e-38, 1.1754944e-38, 1.7e38, 2.4e38, 3.4028235e38], dtype=np.float32)
+    z = np.array([1.7e38, 2.4e38, 3.4028235e38, -0.99999994, -0.5, -1e-30, 1e-30, 1e-7], dtype=np.float32)
+    for got, want in ((rtm.log(x), np.log(x.astype(np.float64))), (rtm.log1p(z), np.log1p(z.astype(np.float64)))):
+        ulp = np.exp2(np.floor(np.log2(np.maximum(np.abs(want), 2.0**-126))) - 23)
+        assert np.all(np.abs(got.astype(np.float64) - want) <= ulp), (got, want)
+
+
 def test_kinds_dtypes_and_nulls(backend):
     s = pd.Series([0.5, None, -0.25], index=["a", "b", "c"], name="v")
     got = s.rt.asin()

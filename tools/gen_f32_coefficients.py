@@ -1,4 +1,5 @@
-"""Minimax fits (tools/minimax.py's Remez exchange) for the float32 kernels of csrc/math/f32_body.h.
+"""Minimax fits (tools/minimax.py's Remez exchange) for the float32 kernels of csrc/math/f32_body.h
+(and pow_body.h's float32 path).
 
 The fits are rounded to float32 and printed as C arrays, highest degree first;
 copy them into f32_body.h. The error printed is the absolute error of r^2 Q(r)
@@ -78,6 +79,40 @@ def fit_odd(name, g, f, top, degree, label):
     print("};")
 
 
+RL = mp.mpf("0.02247")  # |r| = |z invc - 1| over pow_table.h's subintervals (log_f32_parts): below 0.0224607
+
+
+def _log1p_q(z):  # (log1p(r) - r) / r^2
+    return (mp.log1p(z) - z) / z**2 if abs(z) > mp.mpf("1e-12") else -mp.mpf(1) / 2 + z / 3
+
+
+def fit_log1p(degree):
+    """P with log1p r = r + r^2 P(r) on |r| <= RL, weighted so r^2 P's error is relative to log1p r."""
+    weight = lambda z: 1 / abs(z) if z else mp.mpf(10) ** 30  # noqa: E731
+    coeffs = remez(_log1p_q, -RL, RL, degree, weight=weight)
+    rounded = [mp.mpf(float(np.float32(float(c)))) for c in coeffs]
+    err = max(abs((z**2 * mp.polyval(rounded[::-1], z) - (mp.log1p(z) - z)) / mp.log1p(z))
+              for z in (-RL + 2 * RL * i / 2001 for i in range(2002)))
+    print(f"/* max relative error of r + r^2 LOG1P_P32(r) over |r| <= {RL}: 2^{mp.nstr(mp.log(err, 2), 3)} */")
+    print(f"static const float LOG1P_P32[{degree + 1}] = {{" + ", ".join(_hex(c) for c in reversed(rounded)) + "};")
+
+
+def fit_pow_double(log1p_degree, exp_degree):
+    """pow_body.h's float32 path in double lanes: log1p r = r + r^2 P(r) on |r| <= RL and e^r on |r| <= H."""
+    weight = lambda z: 1 / abs(z) if z else mp.mpf(10) ** 30  # noqa: E731
+    coeffs = [mp.mpf(float(c)) for c in remez(_log1p_q, -RL, RL, log1p_degree, weight=weight)]
+    err = max(abs((z**2 * mp.polyval(coeffs[::-1], z) + z) / mp.log1p(z) - 1)
+              for z in (-RL + 2 * RL * i / 2001 for i in range(2002)) if z)
+    print(f"/* POW_LOG1P_D32: relative error 2^{mp.nstr(mp.log(err, 2), 3)} */")
+    print(f"static const double POW_LOG1P_D32[{log1p_degree + 1}] = {{"
+          + ", ".join(float(c).hex() for c in reversed(coeffs)) + "};")
+    coeffs = [mp.mpf(float(c)) for c in remez(mp.exp, -H, H, exp_degree, weight=mp.exp)]
+    err = max(abs(mp.polyval(coeffs[::-1], z) / mp.exp(z) - 1) for z in (-H + 2 * H * i / 2000 for i in range(2001)))
+    print(f"/* POW_EXP_D32: relative error 2^{mp.nstr(mp.log(err, 2), 3)} */")
+    print(f"static const double POW_EXP_D32[{exp_degree + 1}] = {{"
+          + ", ".join(float(c).hex() for c in reversed(coeffs)) + "};")
+
+
 H = mp.log(2) / 2 * mp.mpf("1.0001")  # |r| after sinh_cosh_wide's reduction x = n ln2 + r (n ln2 rounded once)
 
 
@@ -105,6 +140,8 @@ if __name__ == "__main__":
     fit("EXP_Q32", _q, 2, 5)
     fit("EXP_Q3_32", _q3, 3, 4)
     fit_tanh(5)
+    fit_log1p(2)
+    fit_pow_double(4, 6)
     fit_odd("ATAN_P32", atan_cubic_ratio, mp.atan, U, 3, "atan u")
     fit_odd("ASIN_R32", asin_cubic_ratio, mp.asin, S, 5, "asin u")
     fit_hyperbolic("HYP_E", _cosh_q, lambda z: mp.cosh(mp.sqrt(z)), 2)

@@ -1,9 +1,11 @@
 /*
  * Native float32 kernels over vec32.h: float lanes (16 per AVX-512 vector,
- * 4 per wasm simd128 one), float32 polynomials, no FMA (vec32.h says why),
- * so each result is built as a head plus a small correction that round
- * once at the end. sinh, cosh and tanh instead widen to double lanes (vec.h)
- * and compute in plain double, also without FMA, rounding once to float32.
+ * 4 per wasm simd128 one), float32 polynomials. Kernels written with plain
+ * multiplies and adds build each result as a head plus a small correction
+ * that round once at the end and give the same bits on every ISA; log and
+ * log1p use vf_mla (fused natively, unfused in wasm: within 1 ULP both ways).
+ * sinh, cosh and tanh instead widen to double lanes (vec.h) and compute in
+ * plain double, without FMA, rounding once to float32.
  * Included by elementary_body.h; docs/math.md describes the algorithms and
  * their measured error.
  */
@@ -133,35 +135,76 @@ static inline vf expm1_f32(vf x) {
     return vf_sel(vf_isnan(x), x, r);
 }
 
-/* (log1p(f) - 2s + s*(f - 2s)...) core: minimax of R(z) ~ (log((1+s)/(1-s)) - 2s) / s over z = s^2 <= 0.0295. */
-static const float LOG_R1 = 0xaaaaaa.0p-24f, LOG_R2 = 0xccce13.0p-25f, LOG_R3 = 0x91e9ee.0p-25f,
-                   LOG_R4 = 0xf89e26.0p-26f;
+/*
+ * log1p r = r + r^2 P(r) for |r| <= 0.02247: a minimax fit (tools/gen_f32_coefficients.py), highest degree first,
+ * relative error 2^-26.7 against log1p r after rounding the coefficients to float32.
+ */
+static const float LOG1P_P32[3] = {-0x1.001f36p-2f, 0x1.556b46p-2f, -0x1.fffffep-2f};
 
 /*
- * log(2^k (1 + f) + c 2^k (1 + f)) for |f| <= sqrt(2) - 1 and a small
- * correction c (relative, |c| < 2^-23): with s = f / (2 + f),
- * log1p f = f - f^2/2 + s (f^2/2 + R(s^2)), summed from the smallest term
- * up so the large ones (k ln2, f) enter last, each exactly.
+ * r = z invc - 1 exactly: pow_table.h's invc have 6 significant bits and |r| < 2^-5.47, so r is a multiple
+ * of 2^-29 that fits in 24 bits. With FMA one rounding (of the exact value) gives it; without, z splits into
+ * an 18-bit head and a 6-bit tail whose products with invc are exact, and the head's product minus 1 is
+ * exact (Sterbenz), so the one rounding of the last sum is again of the exact value: the same bits both ways.
  */
-static inline vf log_f32_reduced(vf f, vf k, vf c) {
-    vf s = vf_div(f, vf_add(vf_set(2.0f), f));
-    vf z = vf_mul(s, s), w = vf_mul(z, z);
-    vf odd = vf_mul(z, vf_add(vf_set(LOG_R1), vf_mul(w, vf_set(LOG_R3))));
-    vf even = vf_mul(w, vf_add(vf_set(LOG_R2), vf_mul(w, vf_set(LOG_R4))));
-    vf half_f2 = vf_mul(vf_mul(vf_set(0.5f), f), f);
-    vf tail = vf_add(vf_mul(s, vf_add(half_f2, vf_add(odd, even))), vf_add(vf_mul(k, vf_set(LN2_LO32)), c));
-    return vf_sub(vf_mul(k, vf_set(LN2_HI32)), vf_sub(vf_sub(half_f2, tail), f));
+static inline vf log_f32_r(vf z, vf invc) {
+#if VF_HAS_FMA
+    return vf_mla(z, invc, vf_set(-1.0f));
+#else
+    vf head = vfi_float_bits(vfi_and(vf_bits(z), vfi_set((int32_t)0xffffffc0u)));
+    return vf_mla(vf_sub(z, head), invc, vf_mla(head, invc, vf_set(-1.0f)));
+#endif
 }
 
-/* x = 2^k m with m in [sqrt(1/2), sqrt(2)) for finite x > 0 (subnormals scaled first); f = m - 1 exactly. */
-static inline vf log_f32_split(vf x, vf *k) {
+/*
+ * log x = a + lo + log1p r for finite x >= 2^-126 (x 2^koff taken as x, for scaled subnormals): x = 2^k z with
+ * z in [OFF, 2 OFF) split into pow_table.h's 32 subintervals by z's top mantissa bits, r = z invc - 1 exact,
+ * a = k LN2_HI32 + logc_hi exact (both terms are multiples of 2^-15 below 2^7) and lo = k LN2_LO32 + logc_lo
+ * rounded once (|lo| < 2^-11). Returns r, with invc and k's exponent bits (k << 23).
+ */
+static inline vf log_f32_reduce(vf x, vfi koff, vf *a, vf *lo, vf *invc, vfi *kbits) {
+    vfi ix = vfi_sub(vf_bits(x), vfi_set(POW_OFF32));
+    vfi index = vfi_and(vfi_sar(ix, 23 - 5), vfi_set(POW_LOG_N - 1));
+    vf k = vfi_to_float(vfi_add(vfi_sar(ix, 23), koff));
+    *kbits = vfi_and(ix, vfi_set((int32_t)0xff800000u));
+    *invc = vf_lookup32(POW_INVC32, index);
+    *a = vf_mla(k, vf_set(LN2_HI32), vf_lookup32(POW_LOGC_HI32, index));
+    *lo = vf_mla(k, vf_set(LN2_LO32), vf_lookup32(POW_LOGC_LO32, index));
+    return log_f32_r(vfi_float_bits(vfi_sub(vf_bits(x), *kbits)), *invc);
+}
+
+/* Subnormal lanes of x scaled by 2^23, with koff = -23 there (0 elsewhere), for log_f32_reduce. */
+static inline vf log_f32_scale_subnormals(vf x, vfi *koff) {
     vfm sub = vf_lt(x, vf_set(0x1p-126f));
-    vf xs = vf_sel(sub, vf_mul(x, vf_set(0x1p23f)), x);
-    vfi ix = vfi_sub(vf_bits(xs), vfi_set(0x3f3504f3)); /* the bits of sqrt(1/2) */
-    vf kk = vfi_to_float(vfi_sar(ix, 23));
-    *k = vf_sel(sub, vf_sub(kk, vf_set(23.0f)), kk);
-    vf m = vfi_float_bits(vfi_add(vfi_and(ix, vfi_set(0x007fffff)), vfi_set(0x3f3504f3)));
-    return vf_sub(m, vf_set(1.0f));
+    *koff = vf_bits(vf_sel(sub, vfi_float_bits(vfi_set(-23)), vf_set(0.0f)));
+    return vf_sel(sub, vf_mul(x, vf_set(0x1p23f)), x);
+}
+
+/*
+ * log x = s + tail in float lanes (log_f32_reduce's terms): log1p r = r + r^2 P(r), and a + r is a fast
+ * two-sum (a = 0, or its exponent is at least r's: |logc_hi| >= 0.0157 > 2^-6 > |r| / 2) whose error joins
+ * tail = r^2 P(r) + lo. |tail| < 2^-11, so the two final roundings cost ~0.5 ULP and the rest (P's 2^-26.7,
+ * the tail's roundings) ~0.15. For log1p the caller adds a correction d (1 - r) for x + e, d = e invc 2^-k
+ * (inv_scale = 2^-k, 0 for k = 127 and -inf for k = 128).
+ */
+static inline vf log_f32_parts(vf x, vfi koff, vf *tail, vf *r_out, vf *invc, vf *inv_scale) {
+    vf a, lo;
+    vfi kbits;
+    vf r = log_f32_reduce(x, koff, &a, &lo, invc, &kbits);
+    vf s, e;
+    vf_fast_two_sum(a, r, &s, &e);
+    vf p = vf_mla(vf_mla(vf_set(LOG1P_P32[0]), r, vf_set(LOG1P_P32[1])), r, vf_set(LOG1P_P32[2]));
+    *tail = vf_add(e, vf_mla(vf_mul(r, r), p, lo));
+    *r_out = r;
+    *inv_scale = vfi_float_bits(vfi_sub(vfi_set(0x3f800000), kbits));
+    return s;
+}
+
+/* log x for finite x >= 2^-126 (x 2^koff taken as x). */
+static inline vf log_f32_normal(vf x, vfi koff) {
+    vf tail, r, invc, inv_scale;
+    vf s = log_f32_parts(x, koff, &tail, &r, &invc, &inv_scale);
+    return vf_add(s, tail);
 }
 
 /* log's Annex F values: log 0 = -inf, log inf = inf, log of a negative = NaN, NaN kept. */
@@ -172,27 +215,36 @@ static inline vf log_f32_special(vf x, vf r) {
     return vf_sel(vf_isnan(x), x, r);
 }
 
+/* Lanes outside [lo, inf) (NaN too): the vectors that need log_f32_special. */
+static inline int log_f32_any_outside(vf x, float lo) {
+    return vfm_any(vfm_not(vfm_and(vf_gt(x, vf_set(lo)), vf_lt(x, vf_set(__builtin_inff())))));
+}
+
+/* Subnormals are scaled by 2^23 (k - 23); zeros, negatives, inf and NaN fixed up (a rare vector branch). */
 static inline vf log_f32(vf x) {
-    vf k, f = log_f32_split(x, &k);
-    return log_f32_special(x, log_f32_reduced(f, k, vf_set(0.0f)));
+    if (!log_f32_any_outside(x, 0x1.fffffep-127f)) {
+        return log_f32_normal(x, vfi_set(0));
+    }
+    vfi koff;
+    vf xs = log_f32_scale_subnormals(x, &koff);
+    return log_f32_special(x, log_f32_normal(xs, koff));
 }
 
 /*
- * log1p x = log(u + e) with u = 1 + x rounded and e its rounding error:
- * log u + e / u. Where u's exponent is 0 (-0.29 < x < 0.41) f = x itself,
- * so small x keep their relative accuracy.
+ * log1p x = log(u + e), u = 1 + x rounded and e its rounding error (a fast two-sum of the larger and the
+ * smaller of x and 1), through log_f32_parts with d = e / u ~ e invc 2^-k (1 - r). u >= 2^-24 for x > -1,
+ * so u is normal; for tiny x, u = 1, r = 0 and the result is d = x.
  */
 static inline vf log1p_f32(vf x) {
     vf one = vf_set(1.0f);
     vf u = vf_add(one, x);
-    vf e = vf_sel(vf_lt(x, one), vf_sub(x, vf_sub(u, one)), vf_sub(one, vf_sub(u, x)));
-    vf k, f = log_f32_split(vf_max(u, vf_set(0x1p-126f)), &k);
-    vfm near_one = vf_eq(k, vf_set(0.0f));
-    f = vf_sel(near_one, x, f);
-    vf c = vf_sel(near_one, vf_set(0.0f), vf_div(e, u));
-    vf r = log_f32_special(u, log_f32_reduced(f, k, c));
-    r = vf_sel(vf_eq(x, vf_set(0.0f)), x, r); /* keeps -0 */
-    return vf_sel(vf_isnan(x), x, r);
+    vf e = vf_add(vf_sub(vf_max(x, one), u), vf_min(x, one));
+    vf tail, r, invc, inv_scale;
+    vf s = log_f32_parts(u, vfi_set(0), &tail, &r, &invc, &inv_scale);
+    vf d = vf_mul(vf_mul(e, invc), vf_max(inv_scale, vf_set(0.0f))); /* 0 for k >= 127, where e / u < 2^-126 */
+    vf result = vf_add(s, vf_add(tail, vf_nmla(d, r, d)));
+    result = vf_sel(vf_eq(x, vf_set(0.0f)), x, result); /* keeps -0 */
+    return log_f32_any_outside(x, -1.0f) ? log_f32_special(u, result) : result;
 }
 
 /*

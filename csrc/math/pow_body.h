@@ -6,11 +6,11 @@
  *   float64: log|x| = lh + ll from log_table_dd (log_table_body.h, relative
  *            error ~2^-68), y * log|x| = eh + el exactly (two_prod), then
  *            e^(eh + el) from exp_fast: within 1 ULP with no division;
- *   float32: in float lanes (vec32.h): log|x| = H + T from the same
- *            subintervals (pow_table.h's float tables, r exact from an
- *            exact product), y * H = P + E exactly, then f32_body.h's
- *            precise exp core of P + (E + y T): ~2^-28 relative before
- *            the rounding to float32, no division.
+ *   float32: log|x|'s reduction in float lanes (f32_body.h's
+ *            log_f32_reduce: the same subintervals, pow_table.h's float
+ *            tables, r exact), then log1p r, y log|x| and e^(y log|x|) in
+ *            double lanes: ~2^-29 relative before the rounding to
+ *            float32, no division.
  *
  * Special values (C99 Annex F) are fixed up by pow_special, which only runs
  * for vectors that hold a lane with x <= 0, x = inf or NaN, y = inf or NaN.
@@ -253,58 +253,64 @@ static inline vd pow_small_f64_v(vd x, vd y, int k, int y_negative) {
 
 /* ------------------------------------------------------------- float32 */
 
-/* log1p(r) = r - r^2/2 + r^3 P(r), |r| < 0.0225: Taylor terms r^3..r^7, highest first (error < 2^-41 relative). */
-static const float POW_LOG1P_P32[5] = {1.0f / 7.0f, -1.0f / 6.0f, 0.2f, -0.25f, 1.0f / 3.0f};
+/*
+ * log1p r = r + r^2 P(r) for |r| <= 0.02247 and e^r for |r| <= 1.0001 ln2/2: double minimax fits
+ * (tools/gen_f32_coefficients.py), highest degree first, relative errors 2^-40.3 and 2^-29.0.
+ */
+static const double POW_LOG1P_D32[5] = {
+    -0x1.55952ca7d0adfp-3, 0x1.99ce4670dfc6cp-3, -0x1.fffffb6989760p-3, 0x1.55555447a6d16p-2, -0x1.000000000515ap-1,
+};
+static const double POW_EXP_D32[7] = {
+    0x1.6ab96e7f56e82p-10, 0x1.126d1dab08d3bp-7, 0x1.55589a98d3897p-5, 0x1.55540a5c318dfp-3,
+    0x1.fffffaae829f4p-2, 0x1.0000009c195a6p+0, 0x1.0000000261cc7p+0,
+};
+static const double POW_LN2_D32 = 0x1.62e42fefa39efp-1;
+static const double POW_INV_LN2_D32 = 0x1.71547652b82fep0;
 
 /*
- * log x = H + T for finite x > 0 (relative error ~2^-36): x = 2^k z, z in
- * [OFF, 2 OFF), r = z invc - 1 = rh + rl exactly (an exact product; p - 1 is
- * exact by Sterbenz), log x = (k LN2_HI32 + logc_hi) + r - r^2/2 + ...: the
- * first sum is exact, the three head terms are summed with two-sums and
- * everything else (r^2's and ln 2's tails, logc_lo, r^3 P(r)) goes to T,
- * which is then folded into H (|T| <= ulp(H) / 2).
+ * e^t for |t| <= 110 in double lanes: t = n ln2 + r with n rounded by the 1.5 2^52 shifter (whose low
+ * mantissa bits then hold n) and |r| <= 1.0001 ln2/2, 2^n added to the exponent bits of e^r's polynomial.
  */
-static inline void pow_log_f32(vf x, vf *H, vf *T) {
-    vfm sub = vf_lt(x, vf_set(0x1p-126f)); /* subnormals, scaled by 2^23 (a rare vector branch) */
-    int any_sub = vfm_any(sub);
-    vf xs = any_sub ? vf_sel(sub, vf_mul(x, vf_set(0x1p23f)), x) : x;
-    vfi ix = vfi_sub(vf_bits(xs), vfi_set(POW_OFF32));
-    vfi index = vfi_and(vfi_sar(ix, 23 - 5), vfi_set(POW_LOG_N - 1));
-    vf k = vfi_to_float(vfi_sar(ix, 23));
-    k = any_sub ? vf_sub(k, vf_sel(sub, vf_set(23.0f), vf_set(0.0f))) : k;
-    vf z = vfi_float_bits(vfi_sub(vf_bits(xs), vfi_and(ix, vfi_set((int32_t)0xff800000u))));
-    vf p, rl, q, qe;
-    vf_two_prod(z, vf_lookup32(POW_INVC32, index), &p, &rl);
-    vf rh = vf_sub(p, vf_set(1.0f));
-    vf_two_prod(rh, rh, &q, &qe);
-    vf a = vf_add(vf_mul(k, vf_set(LN2_HI32)), vf_lookup32(POW_LOGC_HI32, index));
-    /*
-     * Fast two-sums: a = 0 or its exponent is at least rh's (|a| >= 0.0157 = 2^-6.0, |rh| < 0.0225 < 2^-5),
-     * and s1 = log x to ~2%, which is 0.01 or more outside a = 0's subinterval (there s1 = rh > r^2 / 2).
-     */
-    vf s1, s2, e1, e2;
-    vf_fast_two_sum(a, rh, &s1, &e1);
-    vf_fast_two_sum(s1, vf_mul(vf_set(-0.5f), q), &s2, &e2);
-    vf series = vf_mul(vf_mul(rh, q), vf_poly(rh, POW_LOG1P_P32, 5));
-    /* rl / (1 + rh) to second order (rl is up to 2^-17 rh: p - 1 keeps only p's 2^-23 grid) and r^2's tail. */
-    vf r_tail = vf_sub(vf_sub(rl, vf_mul(rl, vf_sub(rh, q))), vf_mul(vf_set(0.5f), qe));
-    vf tables = vf_add(vf_lookup32(POW_LOGC_LO32, index), vf_mul(k, vf_set(LN2_LO32)));
-    /* Renormalised (|T| <= ulp(H) / 2), so y T stays below 2^-16 wherever the result is finite and not 0. */
-    vf_fast_two_sum(s2, vf_add(vf_add(e1, e2), vf_add(vf_add(r_tail, tables), series)), H, T);
+static inline vd pow_exp_wide_f32(vd t) {
+    vd shifter = vd_set(0x1.8p52);
+    vd shifted = vd_mla(t, vd_set(POW_INV_LN2_D32), shifter);
+    vd r = vd_nmla(vd_sub(shifted, shifter), vd_set(POW_LN2_D32), t);
+    return vu_double(vu_add(vd_bits(vd_poly(r, POW_EXP_D32, 7)), vu_shl(vd_bits(shifted), 52)));
 }
 
-/* |x|^y for finite x > 0 and finite y (float32 lanes). */
+/*
+ * |x|^y = e^(y log x) for one double half of the lanes, from log_f32_reduce's terms (float32, widened
+ * exactly): log x = a + (r + (r^2 P(r) + lo)) in double, relative error ~2^-35.4 (lo's 2^-43 against
+ * |log x| >= 0.0052 off its subinterval 0); t = y log x clamped to [-110, 100] (0 and inf either way).
+ * Rounding e^t (relative error ~2^-29, plus |t| 2^-35.4) to float32 is the only rounding that matters:
+ * within 0.5 + 0.05 ULP.
+ */
+static inline vd pow_wide_f32(vd r, vd a, vd lo, vd y) {
+    vd log1p_tail = vd_mla(vd_mul(r, r), vd_poly(r, POW_LOG1P_D32, 5), lo);
+    vd t = vd_mul(y, vd_add(a, vd_add(r, log1p_tail)));
+    return pow_exp_wide_f32(vd_min(vd_max(t, vd_set(-110.0)), vd_set(100.0)));
+}
+
+/*
+ * |x|^y for finite x > 0 and finite y: log x reduced in float lanes (log_f32_reduce, subnormals scaled in a
+ * rare vector branch), the rest in double lanes (pow_wide_f32), VL lanes at a time through small buffers.
+ */
 static inline vf pow_core_f32(vf ax, vf y) {
-    vf h, t, p, e;
-    pow_log_f32(ax, &h, &t);
-    vf_two_prod(y, h, &p, &e);
-    /* Outside [-150, 150] (0 or inf) and below 2^-60 (1) the tail does not matter, and e may not be exact. */
-    vf ap = vf_abs(p);
-    vfm used = vfm_and(vf_lt(ap, vf_set(150.0f)), vf_gt(ap, vf_set(0x1p-60f)));
-    vf tail = vf_sel(used, vf_add(e, vf_mul(y, t)), vf_set(0.0f));
-    vf k, eh, elo;
-    exp_f32_core_precise(vf_min(vf_max(p, vf_set(-104.0f)), vf_set(89.0f)), tail, &k, &eh, &elo);
-    return vf_scale2_sum(eh, elo, k);
+    vfi koff = vfi_set(0);
+    vf xs = vfm_any(vf_lt(ax, vf_set(0x1p-126f))) ? log_f32_scale_subnormals(ax, &koff) : ax;
+    vf a, lo, invc;
+    vfi kbits;
+    vf r = log_f32_reduce(xs, koff, &a, &lo, &invc, &kbits);
+    float rs[VF], as[VF], los[VF], ys[VF], out[VF];
+    vf_store(rs, r);
+    vf_store(as, a);
+    vf_store(los, lo);
+    vf_store(ys, y);
+    for (int j = 0; j < VF; j += VL) {
+        vd wide = pow_wide_f32(vd_load_f32(rs + j), vd_load_f32(as + j), vd_load_f32(los + j), vd_load_f32(ys + j));
+        vd_store_f32(out + j, wide);
+    }
+    return vf_load(out);
 }
 
 /* Integer and odd-integer lanes of y (every |y| >= 2^24 is an even integer). */
