@@ -131,6 +131,6 @@ if __name__ == "__main__":
     fit("EXP_Q3_32", _q3, 3, 4)
     fit_tanh(5)
     fit_odd("ATAN_Q32", atan_cubic_ratio, mp.atan, U, 4, "atan u", sequential=True)
-    fit_odd("ASIN_R32", asin_cubic_ratio, mp.asin, S, 5, "asin u")
+    fit_odd("ASIN_R32", asin_cubic_ratio, mp.asin, S, 4, "asin u", sequential=True)
     fit_hyperbolic("HYP_E", _cosh_q, lambda z: mp.cosh(mp.sqrt(z)), 2)
     fit_hyperbolic("HYP_O", _sinh_q, lambda z: mp.sinh(mp.sqrt(z)) / mp.sqrt(z) if z > 0 else mp.mpf(1), 2)

@@ -391,67 +391,64 @@ static inline vf atan2_f32(vf y, vf x) {
     return vf_or_sign(atan2_folded_f32(a, b, x), y); /* the angle is >= +0 */
 }
 
-/* base + sign (wh + wl) rounded once, where |base_hi| >= |wh| or base = 0. */
-static inline vf vf_offset_sum(vf base_hi, vf base_lo, vf sign, vf wh, vf wl) {
-    vf h, e;
-    vf_fast_two_sum(base_hi, vf_mul(sign, wh), &h, &e);
-    return vf_add(h, vf_add(e, vf_add(base_lo, vf_mul(sign, wl))));
-}
-
-/* max relative error of u + u^3 ASIN_R32(u^2) against asin u over |u| <= 0.5: 2^-29.8 (tools/gen_f32_coefficients.py) */
-static const float ASIN_R32[6] = {
-    0x1.3355c6p-5f, 0x1.d91f98p-7f, 0x1.0491a2p-5f, 0x1.6caed2p-5f, 0x1.33387cp-4f, 0x1.55554cp-3f,
+/* max relative error of u + u^3 ASIN_R32(u^2) against asin u over |u| <= 0.5: 2^-27.6 (tools/gen_f32_coefficients.py) */
+static const float ASIN_R32[5] = {
+    0x1.595c56p-5f, 0x1.8c3e54p-6f, 0x1.747bb8p-5f, 0x1.330204p-4f, 0x1.5555c8p-3f,
 };
+/* 1/(2 sqrt x) within 3.5% for normal x >= 0, from the bit pattern: bits(HALF_RSQRT_MAGIC32 - (bits(x) >> 1)) */
+static const int32_t HALF_RSQRT_MAGIC32 = 0x5f3759df - (1 << 23);
 
 /*
- * asin s = yh + yl for s in [0, 1/2] (|error| ~2^-30 relative), with s = |x|
- * where |x| <= 1/2 and s = sqrt((1 - |x|) / 2) otherwise (`big`): 1 - |x| and
- * the halving are exact, s is rounded, and its tail (z - sh^2) / (2 sh) comes
- * from the exact square. asin s = s + s^3 R(s^2), R a minimax fit.
+ * asin s = yh + yl for s in [0, 1/2], with s = |x| where |x| <= 1/2 and s = sqrt(z),
+ * z = (1 - |x|) / 2 otherwise (`big`): 1 - |x| and the halving are exact (one FMA), s is the
+ * correctly rounded root and its tail (z - s^2) / (2 s) comes from the exact residual z - s^2
+ * times 1/(2 sqrt z) to 3.5% (HALF_RSQRT_MAGIC32: no division). asin s = s + s z R(z), R a
+ * degree-4 minimax fit. Outside [-1, 1] z < 0 and its square root is NaN.
  */
 static inline void asin_half_f32(vf ax, vfm big, vf *yh, vf *yl) {
-    vf zb = vf_mul(vf_sub(vf_set(1.0f), ax), vf_set(0.5f));
+    vf zb = vf_nmla(ax, vf_set(0.5f), vf_set(0.5f));
+    vf s = vf_sqrt(zb);
+    vf half_rsqrt = vfi_float_bits(vfi_sub(vfi_set(HALF_RSQRT_MAGIC32), vfi_sar(vf_bits(zb), 1)));
+    vf sl = vf_sel(big, vf_mul(vf_exact_residual(zb, s, s), half_rsqrt), vf_set(0.0f));
+    vf sh = vf_sel(big, s, ax);
     vf z = vf_sel(big, zb, vf_mul(ax, ax));
-    vf sh = vf_sel(big, vf_sqrt(zb), ax);
-    vf p, e;
-    vf_two_prod(sh, sh, &p, &e); /* sh >= 2^-13 where used */
-    vf resid = vf_sub(vf_sub(zb, p), e);
-    vf sl = vf_sel(big, vf_div(resid, vf_max(vf_add(sh, sh), vf_set(0x1p-60f))), vf_set(0.0f));
-    vf corr = vf_mul(vf_mul(sh, z), vf_poly(z, ASIN_R32, 6));
     *yh = sh;
-    *yl = vf_add(sl, corr);
+    *yl = vf_mla(vf_mul(sh, z), vf_poly_mla(z, ASIN_R32, 5), sl);
 }
 
-/* asin |x| = |x| + ... for |x| <= 1/2, pi/2 - 2 asin s beyond; sign of x, NaN outside [-1, 1]. */
+/* base + sign (yh + yl) rounded once, sign in {+-1, +-2}, where |base_hi| >= |sign yh| or base = 0 (a fast two-sum). */
+static inline vf offset_sum_f32(vf base_hi, vf base_lo, vf sign, vf yh, vf yl) {
+    vf h = vf_mla(sign, yh, base_hi); /* sign yh is exact */
+    vf e = vf_mla(sign, yh, vf_sub(base_hi, h));
+    return vf_add(h, vf_add(e, vf_mla(sign, yl, base_lo)));
+}
+
+/*
+ * asin |x| = |x| + ... for |x| <= 1/2, pi/2 - 2 asin s beyond, with the sign of x. Outside
+ * [-1, 1] the square root's NaN, with the sign of x; a NaN x takes the |x| <= 1/2 path and
+ * stays NaN.
+ */
 static inline vf asin_f32(vf x) {
-    vf ax = vf_abs(x);
-    vfm outside = vf_gt(ax, vf_set(1.0f));
-    ax = vf_min(ax, vf_set(1.0f));
+    vf ax = vf_abs(x), zero = vf_set(0.0f);
     vfm big = vf_gt(ax, vf_set(0.5f));
     vf yh, yl;
     asin_half_f32(ax, big, &yh, &yl);
-    vf zero = vf_set(0.0f);
-    vf r = vf_offset_sum(vf_sel(big, vf_set(PI_2_HI32), zero), vf_sel(big, vf_set(PI_2_LO32), zero),
-                         vf_sel(big, vf_set(-2.0f), vf_set(1.0f)), yh, yl);
-    r = vf_copysign(r, x);
-    r = vf_sel(outside, vf_set(__builtin_nanf("")), r);
-    return vf_sel(vf_isnan(x), x, r);
+    vf r = offset_sum_f32(vf_sel(big, vf_set(PI_2_HI32), zero), vf_sel(big, vf_set(PI_2_LO32), zero),
+                          vf_sel(big, vf_set(-2.0f), vf_set(1.0f)), yh, yl);
+    return vf_or_sign(r, x); /* r >= +0 */
 }
 
-/* acos x = pi/2 - asin x for |x| <= 1/2, 2 asin s for x > 1/2, pi - 2 asin s for x < -1/2. */
+/*
+ * acos x = pi/2 - asin x for |x| <= 1/2, 2 asin s for x > 1/2, pi - 2 asin s for x < -1/2.
+ * Outside [-1, 1] the square root's NaN, as is every result of a NaN x.
+ */
 static inline vf acos_f32(vf x) {
-    vf ax = vf_abs(x);
-    vfm outside = vf_gt(ax, vf_set(1.0f));
-    ax = vf_min(ax, vf_set(1.0f));
-    vfm big = vf_gt(ax, vf_set(0.5f));
-    vfm negative = vf_lt(x, vf_set(0.0f));
+    vf ax = vf_abs(x), zero = vf_set(0.0f);
+    vfm big = vf_gt(ax, vf_set(0.5f)), negative = vf_lt(x, zero);
     vf yh, yl;
     asin_half_f32(ax, big, &yh, &yl);
-    vf zero = vf_set(0.0f);
     vf base_hi = vf_sel(big, vf_sel(negative, vf_set(PI_HI32), zero), vf_set(PI_2_HI32));
     vf base_lo = vf_sel(big, vf_sel(negative, vf_set(PI_LO32), zero), vf_set(PI_2_LO32));
     vf sign = vf_sel(big, vf_sel(negative, vf_set(-2.0f), vf_set(2.0f)), vf_sel(negative, vf_set(1.0f), vf_set(-1.0f)));
-    vf r = vf_offset_sum(base_hi, base_lo, sign, yh, yl);
-    r = vf_sel(outside, vf_set(__builtin_nanf("")), r);
-    return vf_sel(vf_isnan(x), x, r);
+    return offset_sum_f32(base_hi, base_lo, sign, yh, yl);
 }
