@@ -300,15 +300,10 @@ static const int32_t RECIP_MAGIC32 = 0x7ef311c3;
  * two-sum: m pi/4 >= 0.78 > |uh| or m = 0) and meets the tail, m PI_4_L21 and the polynomial in
  * the last rounding.
  */
-static inline vf atan_offset_f32(vf a, vf b, vfm centre, vf s, vf k) {
-    vf c = vf_sel(centre, s, vf_set(0.0f));
-    vf num = vf_nmla(c, b, a);
-    vf dh = vf_mla(c, a, b);
-    vf dl = vf_mla(c, a, vf_sub(b, dh));
+static inline vf atan_quotient_sum_f32(vf num, vf dh, vf dl, vf m) {
     vf uh = vf_div(num, dh);
     vf inv = vfi_float_bits(vfi_sub(vfi_set(RECIP_MAGIC32), vf_bits(dh)));
     vf t = vf_nmla(uh, dl, vf_exact_residual(num, dh, uh));
-    vf m = vf_add(k, c);
     vf ul = vf_mul(t, inv);
     vf z = vf_mul(uh, uh);
     vf low = vf_nmla(z, ul, vf_mla(m, vf_set(PI_4_L21), ul));
@@ -318,6 +313,13 @@ static inline vf atan_offset_f32(vf a, vf b, vfm centre, vf s, vf k) {
     vf h = vf_add(head, uh);
     vf e = vf_add(vf_sub(head, h), uh);
     return vf_add(h, vf_add(e, rest));
+}
+
+/* atan_quotient_sum_f32 of a = s A and b = B as they are (c = s or 0 where `centre`; m = k + c). */
+static inline vf atan_offset_f32(vf a, vf b, vfm centre, vf s, vf k) {
+    vf c = vf_sel(centre, s, vf_set(0.0f));
+    vf dh = vf_mla(c, a, b);
+    return atan_quotient_sum_f32(vf_nmla(c, b, a), dh, vf_mla(c, a, vf_sub(b, dh)), vf_add(k, c));
 }
 
 /*
@@ -332,8 +334,12 @@ static inline vf atan_f32(vf x) {
     vfm big = vf_gt(ax, one);
     vf a = vf_min(one, ax), b = vf_max(ax, one);
     vfm centre = vf_gt(vf_add(a, a), b);
-    vf r = atan_offset_f32(vf_sel(big, vf_set(-1.0f), a), b, centre, vf_sel(big, vf_set(-1.0f), one),
-                           vf_sel(big, vf_set(2.0f), vf_set(0.0f)));
+    /* the second centre: num = s (A - B) = |x| - 1 and B + A = |x| + 1 (dh + dl: dh - 1 is exact) either way */
+    vf dh = vf_add(ax, one);
+    vf dl = vf_add(vf_sub(one, dh), ax);
+    vf r = atan_quotient_sum_f32(vf_sel(centre, vf_sub(ax, one), vf_sel(big, vf_set(-1.0f), a)), vf_sel(centre, dh, b),
+                                 vf_sel(centre, dl, vf_set(0.0f)),
+                                 vf_sel(centre, one, vf_sel(big, vf_set(2.0f), vf_set(0.0f))));
     return vf_or_sign(r, x); /* r >= +0 */
 }
 
@@ -359,7 +365,7 @@ static inline vf atan2_folded_f32(vf a, vf b, vf x) {
  * (1, A / B) (its atan rounds as A / B itself, and B = 1 makes the quotient exact), and a NaN
  * input is returned.
  */
-static inline vf atan2_rare_f32(vf y, vf x) {
+static __attribute__((noinline)) vf atan2_rare_f32(vf y, vf x) {
     vf a = vf_abs(y), b = vf_abs(x), zero = vf_set(0.0f), one = vf_set(1.0f), inf = vf_set(__builtin_inff());
     vfm a_inf = vf_eq(a, inf), b_inf = vf_eq(b, inf);
     vf am = vf_sel(a_inf, one, vf_sel(b_inf, zero, a));
@@ -378,7 +384,7 @@ static inline vf atan2_rare_f32(vf y, vf x) {
     return vf_sel(vf_isnan(x), x, vf_sel(vf_isnan(y), y, r));
 }
 
-static inline vf atan2_f32(vf y, vf x) {
+static inline __attribute__((always_inline)) vf atan2_f32(vf y, vf x) {
     vf a = vf_abs(y), b = vf_abs(x);
     vf mn = vf_min(a, b);
     /* false for a NaN (a + b), an infinity, a zero, max(|y|, |x|) outside [2^-60, 2^59] and quotients below 2^-30 */
