@@ -287,18 +287,14 @@ static inline vf vf_or_sign(vf r, vf s) {
 static const int32_t RECIP_MAGIC32 = 0x7ef311c3;
 
 /*
- * k pi/4 + s atan(A / B) rounded once, for 0 <= A <= B, s = +-1, k in {0, ..., 4} with the sum
- * >= 0, given a = s A; B in [2^-60, 2^60] and A >= 2^-30 B (atan2's rare path sees to it) or
- * B = max(|x|, 1) <= 2^40 (atan). Two centres: where A > B/2, atan(A / B) = pi/4 + atan u with
- * u = (A - B) / (B + A), else u = A / B, so |u| <= 1/2. With c = s or 0 (the centre, signed),
- * the numerator a - c B = s (A - c B) is exact (Sterbenz), the denominator B + c a the exact pair
- * dh + dl (dh in [B, 2B]); uh = num / dh is rounded once and the quotient's tail
- * ul = (num - uh dh - uh dl) / dh comes from the exact residual times 1/dh to 5.1% (RECIP_MAGIC32;
- * |ul| <= ~1 ulp of uh, so that costs <= 0.03 ULP and no second division). atan(uh + ul) =
- * atan uh + ul (1 - z) + ..., z = uh^2 (ul alone would be off by up to z/2 ULP); atan uh =
- * uh + uh z Q(z). m pi/4 + uh (m = k + c: its head is exact, m <= 4) is summed exactly (a fast
- * two-sum: m pi/4 >= 0.78 > |uh| or m = 0) and meets the tail, m PI_4_L21 and the polynomial in
- * the last rounding.
+ * m pi/4 + atan(num / (dh + dl)) rounded once, for |num / dh| <= 1/2, dl the exact tail of the
+ * denominator (|dl| <= ulp(dh) / 2), m in {0, ..., 4} with the sum >= 0. uh = num / dh is
+ * rounded once and the quotient's tail ul = (num - uh dh - uh dl) / dh comes from the exact
+ * residual times 1/dh to 5.1% (RECIP_MAGIC32; |ul| <= ~1 ulp of uh, so that costs <= 0.03 ULP
+ * and no second division). atan(uh + ul) = atan uh + ul (1 - z) + ..., z = uh^2 (ul alone would
+ * be off by up to z/2 ulp); atan uh = uh + uh z Q(z). m pi/4 + uh (m PI_4_H21 is exact) is summed
+ * exactly (a fast two-sum: m pi/4 >= 0.78 > |uh| or m = 0) and meets the tail, m PI_4_L21 and
+ * the polynomial in the last rounding.
  */
 static inline vf atan_quotient_sum_f32(vf num, vf dh, vf dl, vf m) {
     vf uh = vf_div(num, dh);
@@ -315,7 +311,14 @@ static inline vf atan_quotient_sum_f32(vf num, vf dh, vf dl, vf m) {
     return vf_add(h, vf_add(e, rest));
 }
 
-/* atan_quotient_sum_f32 of a = s A and b = B as they are (c = s or 0 where `centre`; m = k + c). */
+/*
+ * k pi/4 + s atan(A / B) rounded once, for 0 <= A <= B, s = +-1, k in {0, ..., 4} with the sum
+ * >= 0, given a = s A; B in [2^-60, 2^60] and A >= 2^-30 B (atan2's rare path sees to it). Two
+ * centres: where `centre` (A > B/2), atan(A / B) = pi/4 + atan u with u = (A - B) / (B + A),
+ * else u = A / B, so |u| <= 1/2. With c = s or 0 (the centre, signed), the numerator
+ * a - c B = s (A - c B) is exact (Sterbenz), the denominator B + c a the exact pair dh + dl
+ * (dh in [B, 2B]), and m = k + c.
+ */
 static inline vf atan_offset_f32(vf a, vf b, vfm centre, vf s, vf k) {
     vf c = vf_sel(centre, s, vf_set(0.0f));
     vf dh = vf_mla(c, a, b);
@@ -323,8 +326,10 @@ static inline vf atan_offset_f32(vf a, vf b, vfm centre, vf s, vf k) {
 }
 
 /*
- * atan |x| = atan(|x| / 1), or pi/2 - atan(1 / |x|) for |x| > 1 (k = 2, s = -1: a = -1), with the
- * sign of x. |x| is clamped at 2^40, where float32 atan is already pi/2 (so infinities need no
+ * atan |x| = atan(|x| / 1), or pi/2 - atan(1 / |x|) for |x| > 1 (-1 / |x|, m = 2), with the sign
+ * of x; for |x| in (1/2, 2) the second centre, pi/4 + atan((|x| - 1) / (|x| + 1)) (m = 1) either
+ * way, its numerator and denominator pair from adds (dh - 1 is exact), not FMAs: the kernel is
+ * bound by the FMA pipes. |x| is clamped at 2^40, where float32 atan is already pi/2 (so infinities need no
  * case of their own); vf_min and vf_max return their second operand when one is NaN, so a NaN x
  * flows through as a (b = 1).
  */
@@ -334,7 +339,6 @@ static inline vf atan_f32(vf x) {
     vfm big = vf_gt(ax, one);
     vf a = vf_min(one, ax), b = vf_max(ax, one);
     vfm centre = vf_gt(vf_add(a, a), b);
-    /* the second centre: num = s (A - B) = |x| - 1 and B + A = |x| + 1 (dh + dl: dh - 1 is exact) either way */
     vf dh = vf_add(ax, one);
     vf dl = vf_add(vf_sub(one, dh), ax);
     vf r = atan_quotient_sum_f32(vf_sel(centre, vf_sub(ax, one), vf_sel(big, vf_set(-1.0f), a)), vf_sel(centre, dh, b),
