@@ -435,8 +435,8 @@ static inline vf offset_sum_f32(vf base_hi, vf base_lo, vf sign, vf yh, vf yl) {
 
 /*
  * asin |x| = |x| + ... for |x| <= 1/2, pi/2 - 2 asin s beyond, with the sign of x. Outside
- * [-1, 1] the square root's NaN, with the sign of x; a NaN x takes the |x| <= 1/2 path and
- * stays NaN.
+ * [-1, 1] the square root's NaN, with the sign of x (as float64 asin); a NaN x takes the
+ * |x| <= 1/2 path and stays NaN.
  */
 static inline vf asin_f32(vf x) {
     vf ax = vf_abs(x), zero = vf_set(0.0f);
@@ -445,12 +445,13 @@ static inline vf asin_f32(vf x) {
     asin_half_f32(ax, big, &yh, &yl);
     vf r = offset_sum_f32(vf_sel(big, vf_set(PI_2_HI32), zero), vf_sel(big, vf_set(PI_2_LO32), zero),
                           vf_sel(big, vf_set(-2.0f), vf_set(1.0f)), yh, yl);
-    return vf_or_sign(r, x); /* r >= +0 */
+    return vf_copysign(r, x); /* r >= +0, or the root's NaN, whose sign x's replaces */
 }
 
 /*
  * acos x = pi/2 - asin x for |x| <= 1/2, 2 asin s for x > 1/2, pi - 2 asin s for x < -1/2.
- * Outside [-1, 1] the square root's NaN, as is every result of a NaN x.
+ * Outside [-1, 1] the square root's NaN, as is every result of a NaN x: the absolute value makes
+ * each of them +NaN (as float64 acos; acos 1 = +0).
  */
 static inline vf acos_f32(vf x) {
     vf ax = vf_abs(x), zero = vf_set(0.0f);
@@ -460,5 +461,5 @@ static inline vf acos_f32(vf x) {
     vf base_hi = vf_sel(big, vf_sel(negative, vf_set(PI_HI32), zero), vf_set(PI_2_HI32));
     vf base_lo = vf_sel(big, vf_sel(negative, vf_set(PI_LO32), zero), vf_set(PI_2_LO32));
     vf sign = vf_sel(big, vf_sel(negative, vf_set(-2.0f), vf_set(2.0f)), vf_sel(negative, vf_set(1.0f), vf_set(-1.0f)));
-    return offset_sum_f32(base_hi, base_lo, sign, yh, yl);
+    return vf_abs(offset_sum_f32(base_hi, base_lo, sign, yh, yl)); /* every NaN +NaN (acos is never negative) */
 }
