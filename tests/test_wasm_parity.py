@@ -124,6 +124,10 @@ def _ulps(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 FMA_EVALUATED_FLOAT32: set[str] = {
     "log_float32",
     "log1p_float32",
+    "asin_float32",
+    "acos_float32",
+    "atan_float32",
+    "atan2_float32",
 }
 FMA_EVALUATED = {f"{name}_float64" for name in UNARY_DOMAINS} | {"atan2_float64"} | FMA_EVALUATED_FLOAT32
 

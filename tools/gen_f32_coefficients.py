@@ -17,7 +17,7 @@ import mpmath as mp
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from minimax import asin_cubic_ratio, atan_cubic_ratio, odd_weight, remez  # noqa: E402
+from minimax import _extrema, asin_cubic_ratio, atan_cubic_ratio, odd_weight, remez  # noqa: E402
 
 R = mp.mpf("0.3470")  # |rh| after exp's reduction: ln2/2 plus k LN2_LO32's share
 
@@ -61,15 +61,40 @@ def fit(name, g, power, degree, fixed_lead=None):
     print("};")
 
 
-U = mp.mpf("0.1624")  # atan's reduced argument: |u| <= tan(0.16087) (see atan_ratio_f32)
+U = mp.mpf("0.5")  # atan's reduced argument: |u| <= 1/2 (atan_offset_f32's two centres)
 S = mp.mpf("0.5")  # asin's polynomial range: s <= 1/2
 
 
-def fit_odd(name, g, f, top, degree, label):
-    """P with f(u) = u + u^3 P(u^2) on |u| <= top, weighted so u^3 P's error is relative to f(u)."""
+def remez_fixed(g, a, b, degree, weight, fixed, iterations=10):
+    """remez with the coefficients in `fixed` ({power: value}) held: the others minimax the rest."""
+    free = [k for k in range(degree + 1) if k not in fixed]
+    m = len(free) + 1
+    nodes = [a + (b - a) * (1 - mp.cos(mp.pi * (i + mp.mpf(0.5)) / m)) / 2 for i in range(m)]
+    for _ in range(iterations):
+        rows = [[z**k for k in free] + [(-1) ** i * weight(z)] for i, z in enumerate(nodes)]
+        rhs = [g(z) - sum(c * z**k for k, c in fixed.items()) for z in nodes]
+        sol = mp.lu_solve(mp.matrix(rows), mp.matrix(rhs))
+        coeffs = {**fixed, **{k: sol[j] for j, k in enumerate(free)}}
+        c = [coeffs[k] for k in range(degree + 1)]
+        nodes = _extrema(lambda z, c=c: (mp.polyval(c[::-1], z) - g(z)) / weight(z), a, b, m)
+    return c
+
+
+def fit_odd(name, g, f, top, degree, label, sequential=False):
+    """P with f(u) = u + u^3 P(u^2) on |u| <= top, weighted so u^3 P's error is relative to f(u).
+
+    sequential: round the coefficients to float32 one at a time, lowest degree first, refitting the
+    higher ones around each (rounding them all at once loses bits where the fit is ill-conditioned).
+    """
     weight = odd_weight(f)
-    coeffs = remez(g, mp.mpf("1e-12"), top**2, degree, weight=weight)
-    rounded = [mp.mpf(float(np.float32(float(c)))) for c in coeffs]
+    if sequential:
+        fixed = {}
+        for k in range(degree + 1):
+            fixed[k] = mp.mpf(float(np.float32(float(remez_fixed(g, mp.mpf("1e-12"), top**2, degree, weight, fixed)[k]))))
+        rounded = [fixed[k] for k in range(degree + 1)]
+    else:
+        coeffs = remez(g, mp.mpf("1e-12"), top**2, degree, weight=weight)
+        rounded = [mp.mpf(float(np.float32(float(c)))) for c in coeffs]
     err = max(abs((mp.polyval(rounded[::-1], z) - g(z)) / weight(z))
               for z in (top**2 * i / 2000 for i in range(1, 2001)))
     print(f"/* max relative error of u + u^3 {name}(u^2) against {label} over |u| <= {top}: {mp.nstr(err, 3)} "
@@ -142,7 +167,7 @@ if __name__ == "__main__":
     fit_tanh(5)
     fit_log1p(2)
     fit_pow_double(4, 6)
-    fit_odd("ATAN_P32", atan_cubic_ratio, mp.atan, U, 3, "atan u")
-    fit_odd("ASIN_R32", asin_cubic_ratio, mp.asin, S, 5, "asin u")
+    fit_odd("ATAN_Q32", atan_cubic_ratio, mp.atan, U, 4, "atan u", sequential=True)
+    fit_odd("ASIN_R32", asin_cubic_ratio, mp.asin, S, 4, "asin u", sequential=True)
     fit_hyperbolic("HYP_E", _cosh_q, lambda z: mp.cosh(mp.sqrt(z)), 2)
     fit_hyperbolic("HYP_O", _sinh_q, lambda z: mp.sinh(mp.sqrt(z)) / mp.sqrt(z) if z > 0 else mp.mpf(1), 2)

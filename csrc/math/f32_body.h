@@ -308,187 +308,210 @@ static inline vd tanh_wide_f32(vd x) {
 
 /* ------------------------------------------------------ atan, atan2, asin, acos */
 
-/* max relative error of u + u^3 ATAN_P32(u^2) against atan u over |u| <= 0.1624: 2^-31.5 (tools/gen_f32_coefficients.py) */
-static const float ATAN_P32[4] = {
-    0x1.b00492p-4f, -0x1.245194p-3f, 0x1.99990ap-3f, -0x1.555556p-2f,
+/* max relative error of u + u^3 ATAN_Q32(u^2) against atan u over |u| <= 1/2: 2^-27.4 (tools/gen_f32_coefficients.py) */
+static const float ATAN_Q32[5] = {
+    -0x1.a3d942p-5f, 0x1.9ffb94p-4f, -0x1.2249b2p-3f, 0x1.997b06p-3f, -0x1.555512p-2f,
 };
 
-/* atan(1/4), atan(1/2), pi/4, pi/2 and pi as float heads and tails (value = hi + lo to ~2^-50). */
-static const float ATAN_QUARTER_HI32 = 0x1.f5b76p-3f, ATAN_QUARTER_LO32 = -0x1.b4dfc8p-29f;
-static const float ATAN_HALF_HI32 = 0x1.dac67p-2f, ATAN_HALF_LO32 = 0x1.586ed4p-28f;
-static const float PI_4_HI32 = 0x1.921fb6p-1f, PI_4_LO32 = -0x1.777a5cp-26f;
+/* pi/4 = PI_4_H21 + PI_4_L21 + ~2^-48.3: the head has 21 significant bits, so k PI_4_H21 is exact for k <= 4. */
+static const float PI_4_H21 = 0x1.921fbp-1f, PI_4_L21 = 0x1.5110b4p-23f;
+/* pi/2 and pi as float heads and tails (value = hi + lo to ~2^-50), for asin and acos. */
 static const float PI_2_HI32 = 0x1.921fb6p0f, PI_2_LO32 = -0x1.777a5cp-25f;
 static const float PI_HI32 = 0x1.921fb6p1f, PI_LO32 = -0x1.777a5cp-24f;
 
-/*
- * atan(a / b) = wh + wl for 0 <= a <= b, b in [2^-60, 2^61] and a / b >= 2^-39
- * (relative error ~2^-30 before the caller's last rounding). a / b = t is
- * reduced to u = (t - c) / (1 + c t) with c in {0, 1/4, 1/2, 1}
- * (|u| <= 0.1624), so atan t = atan c + u + u^3 P(u^2). The numerator
- * a - c b is exact (Sterbenz: each c is used only where a / (c b) is in
- * [1/2, 2]), the denominator b + c a is kept as dh + dl, and the quotient as
- * uh + ul: uh = num (1 / dh) and ul = (num - uh (dh + dl)) / dh from the
- * exact product uh * dh, so one division serves both.
- */
-static inline void atan_ratio_f32(vf a, vf b, vf *wh, vf *wl) {
-    vfm r1 = vf_gt(a, vf_mul(b, vf_set(0.125f)));
-    vfm r2 = vf_gt(a, vf_mul(b, vf_set(0x1.7a5e36p-2f))); /* 0.3695 = tan((atan 1/4 + atan 1/2) / 2) */
-    vfm r3 = vf_gt(a, vf_mul(b, vf_set(0x1.716872p-1f))); /* 0.7215 = tan((atan 1/2 + pi/4) / 2) */
-    vf c = vf_sel(r3, vf_set(1.0f), vf_sel(r2, vf_set(0.5f), vf_sel(r1, vf_set(0.25f), vf_set(0.0f))));
-    vf num = vf_sub(a, vf_mul(c, b));
-    vf dh, dl;
-    vf_fast_two_sum(b, vf_mul(c, a), &dh, &dl);
-    vf inv = vf_div(vf_set(1.0f), dh);
-    vf uh = vf_mul(num, inv);
+/* a - b c rounded once, exact where c is within a few ulps of a / b (no underflow): one FMA, or vf_two_prod. */
+static inline vf vf_exact_residual(vf a, vf b, vf c) {
+#if VF_HAS_FMA
+    return vf_nmla(b, c, a);
+#else
     vf p, e;
-    vf_two_prod(uh, dh, &p, &e); /* num - p is exact: p is within 2^-22 of num */
-    vf ul = vf_mul(vf_sub(vf_sub(vf_sub(num, p), e), vf_mul(uh, dl)), inv);
+    vf_two_prod(b, c, &p, &e);
+    return vf_sub(vf_sub(a, p), e);
+#endif
+}
+
+/* r >= +0 with the sign bit of s. */
+static inline vf vf_or_sign(vf r, vf s) {
+    return vfi_float_bits(vfi_or(vf_bits(r), vfi_and(vf_bits(s), vfi_set((int32_t)0x80000000u))));
+}
+
+/* 1/x within 5.1% for normal x, from the bit pattern: bits(RECIP_MAGIC32 - bits(x)) */
+static const int32_t RECIP_MAGIC32 = 0x7ef311c3;
+
+/*
+ * m pi/4 + atan(num / (dh + dl)) rounded once, for |num / dh| <= 1/2, dl the exact tail of the
+ * denominator (|dl| <= ulp(dh) / 2), m in {0, ..., 4} with the sum >= 0. uh = num / dh is
+ * rounded once and the quotient's tail ul = (num - uh dh - uh dl) / dh comes from the exact
+ * residual times 1/dh to 5.1% (RECIP_MAGIC32; |ul| <= ~1 ulp of uh, so that costs <= 0.03 ULP
+ * and no second division). atan(uh + ul) = atan uh + ul (1 - z) + ..., z = uh^2 (ul alone would
+ * be off by up to z/2 ulp); atan uh = uh + uh z Q(z). m pi/4 + uh (m PI_4_H21 is exact) is summed
+ * exactly (a fast two-sum: m pi/4 >= 0.78 > |uh| or m = 0) and meets the tail, m PI_4_L21 and
+ * the polynomial in the last rounding.
+ */
+static inline vf atan_quotient_sum_f32(vf num, vf dh, vf dl, vf m) {
+    vf uh = vf_div(num, dh);
+    vf inv = vfi_float_bits(vfi_sub(vfi_set(RECIP_MAGIC32), vf_bits(dh)));
+    vf t = vf_nmla(uh, dl, vf_exact_residual(num, dh, uh));
+    vf ul = vf_mul(t, inv);
     vf z = vf_mul(uh, uh);
-    vf corr = vf_mul(vf_mul(uh, z), vf_poly(z, ATAN_P32, 4));
-    vf ch = vf_sel(r3, vf_set(PI_4_HI32), vf_sel(r2, vf_set(ATAN_HALF_HI32), vf_sel(r1, vf_set(ATAN_QUARTER_HI32), vf_set(0.0f))));
-    vf cl = vf_sel(r3, vf_set(PI_4_LO32), vf_sel(r2, vf_set(ATAN_HALF_LO32), vf_sel(r1, vf_set(ATAN_QUARTER_LO32), vf_set(0.0f))));
-    vf t;
-    vf_fast_two_sum(ch, uh, wh, &t); /* ch >= 0.24 > |uh| or ch = 0 */
-    *wl = vf_add(t, vf_add(cl, vf_add(ul, corr)));
-}
-
-/* Where atan_ratio_f32's wh is below 2^-39, atan(a / b) rounds as a / b itself: divided out directly (a rare vector branch). */
-static inline void atan_tiny_f32(vf a, vf b, vf *wh, vf *wl) {
-    vfm tiny = vf_lt(*wh, vf_set(0x1p-39f));
-    if (vfm_any(tiny)) {
-        *wh = vf_sel(tiny, vf_div(a, b), *wh);
-        *wl = vf_sel(tiny, vf_set(0.0f), *wl);
-    }
+    vf low = vf_nmla(z, ul, vf_mla(m, vf_set(PI_4_L21), ul));
+    vf q = vf_poly_mla(z, ATAN_Q32, 5);
+    vf rest = vf_mla(vf_mul(uh, z), q, low);
+    vf head = vf_mul(m, vf_set(PI_4_H21));
+    vf h = vf_add(head, uh);
+    vf e = vf_add(vf_sub(head, h), uh);
+    return vf_add(h, vf_add(e, rest));
 }
 
 /*
- * atan(a / b) for any finite 0 <= a <= b, b > 0: atan_ratio_f32 after scaling
- * both by 2^100 or 2^-100 when b is outside [2^-60, 2^60] (a rare vector
- * branch). Where a / b < 2^-39 (also rare; it covers a scaled a below
- * 2^-100, where the exact product may not be, and quotients whose tail ul
- * would underflow) atan(a / b) rounds as a / b itself: divided out directly.
+ * k pi/4 + s atan(A / B) rounded once, for 0 <= A <= B, s = +-1, k in {0, ..., 4} with the sum
+ * >= 0, given a = s A; B in [2^-60, 2^60] and A >= 2^-30 B (atan2's rare path sees to it). Two
+ * centres: where `centre` (A > B/2), atan(A / B) = pi/4 + atan u with u = (A - B) / (B + A),
+ * else u = A / B, so |u| <= 1/2. With c = s or 0 (the centre, signed), the numerator
+ * a - c B = s (A - c B) is exact (Sterbenz), the denominator B + c a the exact pair dh + dl
+ * (dh in [B, 2B]), and m = k + c.
  */
-static inline void atan_ratio_any_f32(vf a, vf b, vf *wh, vf *wl) {
-    vfm big = vf_gt(b, vf_set(0x1p60f)), small = vf_lt(b, vf_set(0x1p-60f));
-    vf as = a, bs = b;
-    if (vfm_any(vfm_or(big, small))) {
-        vf scale = vf_sel(big, vf_set(0x1p-100f), vf_sel(small, vf_set(0x1p100f), vf_set(1.0f)));
-        as = vf_mul(a, scale);
-        bs = vf_mul(b, scale);
-    }
-    atan_ratio_f32(as, bs, wh, wl);
-    atan_tiny_f32(a, b, wh, wl);
-}
-
-/* base + sign (wh + wl) rounded once, where |base_hi| >= |wh| or base = 0. */
-static inline vf vf_offset_sum(vf base_hi, vf base_lo, vf sign, vf wh, vf wl) {
-    vf h, e;
-    vf_fast_two_sum(base_hi, vf_mul(sign, wh), &h, &e);
-    return vf_add(h, vf_add(e, vf_add(base_lo, vf_mul(sign, wl))));
+static inline vf atan_offset_f32(vf a, vf b, vfm centre, vf s, vf k) {
+    vf c = vf_sel(centre, s, vf_set(0.0f));
+    vf dh = vf_mla(c, a, b);
+    return atan_quotient_sum_f32(vf_nmla(c, b, a), dh, vf_mla(c, a, vf_sub(b, dh)), vf_add(k, c));
 }
 
 /*
- * The angle of the point (d, n) for finite n, d >= 0, not both 0, in [0, pi]
- * (x_negative: the point is (-d, n)): atan(min / max), reflected about pi/4
- * when n > d and about pi/2 when x_negative, as one offset and one sign.
- */
-static inline vf angle_f32(vf n, vf d, vfm x_negative) {
-    vfm swap = vf_gt(n, d);
-    vf wh, wl;
-    atan_ratio_any_f32(vf_min(n, d), vf_max(n, d), &wh, &wl);
-    vf zero = vf_set(0.0f), one = vf_set(1.0f), minus_one = vf_set(-1.0f);
-    vf base_hi = vf_sel(swap, vf_set(PI_2_HI32), vf_sel(x_negative, vf_set(PI_HI32), zero));
-    vf base_lo = vf_sel(swap, vf_set(PI_2_LO32), vf_sel(x_negative, vf_set(PI_LO32), zero));
-    vf sign = vf_sel(swap, minus_one, one);
-    sign = vf_sel(x_negative, vf_mul(sign, minus_one), sign);
-    return vf_offset_sum(base_hi, base_lo, sign, wh, wl);
-}
-
-/*
- * |x| > 1: atan |x| = pi/2 - atan(1 / |x|). |x| is clamped at 2^40, where
- * float32 atan is already pi/2 (so infinities need no case of their own), and
- * b = max(|x|, 1) stays in atan_ratio_f32's range without scaling.
+ * atan |x| = atan(|x| / 1), or pi/2 - atan(1 / |x|) for |x| > 1 (-1 / |x|, m = 2), with the sign
+ * of x; for |x| in (1/2, 2) the second centre, pi/4 + atan((|x| - 1) / (|x| + 1)) (m = 1) either
+ * way, its numerator and denominator pair from adds (dh - 1 is exact), not FMAs: the kernel is
+ * bound by the FMA pipes. |x| is clamped at 2^40, where float32 atan is already pi/2 (so infinities need no
+ * case of their own); vf_min and vf_max return their second operand when one is NaN, so a NaN x
+ * flows through as a (b = 1).
  */
 static inline vf atan_f32(vf x) {
+    vf one = vf_set(1.0f);
     vf ax = vf_min(vf_set(0x1p40f), vf_abs(x));
-    vf a = vf_min(ax, vf_set(1.0f));
-    vf b = vf_max(ax, vf_set(1.0f));
-    vfm big = vf_gt(ax, vf_set(1.0f));
-    vf wh, wl;
-    atan_ratio_f32(a, b, &wh, &wl);
-    atan_tiny_f32(a, b, &wh, &wl);
-    vf r = vf_offset_sum(vf_sel(big, vf_set(PI_2_HI32), vf_set(0.0f)), vf_sel(big, vf_set(PI_2_LO32), vf_set(0.0f)),
-                         vf_sel(big, vf_set(-1.0f), vf_set(1.0f)), wh, wl);
-    r = vf_copysign(r, x);
-    return vf_sel(vf_isnan(x), x, r);
+    vfm big = vf_gt(ax, one);
+    vf a = vf_min(one, ax), b = vf_max(ax, one);
+    vfm centre = vf_gt(vf_add(a, a), b);
+    vf dh = vf_add(ax, one);
+    vf dl = vf_add(vf_sub(one, dh), ax);
+    vf r = atan_quotient_sum_f32(vf_sel(centre, vf_sub(ax, one), vf_sel(big, vf_set(-1.0f), a)), vf_sel(centre, dh, b),
+                                 vf_sel(centre, dl, vf_set(0.0f)),
+                                 vf_sel(centre, one, vf_sel(big, vf_set(2.0f), vf_set(0.0f))));
+    return vf_or_sign(r, x); /* r >= +0 */
 }
 
-static inline vf atan2_f32(vf y, vf x) {
+/*
+ * The angle of (b, a) = (|x|, |y|) folded into [0, pi/2]: atan(A / B) on A = min, B = max, or
+ * pi/2 - atan(A / B) where a > b, then pi minus that where x < 0 (its sign bit), as
+ * k pi/4 + s atan(A / B): (k, s) = (0, 1), (2, -1), (4, -1) or (2, 1).
+ */
+static inline vf atan2_folded_f32(vf a, vf b, vf x) {
+    vf one = vf_set(1.0f), two = vf_set(2.0f);
+    vfm swap = vf_gt(a, b);
+    vf sx = vf_or_sign(one, x);
+    vf s = vf_mul(vf_sel(swap, vf_set(-1.0f), one), sx);
+    vf k = vf_sel(swap, two, vf_nmla(two, sx, two));
+    vf mn = vf_min(a, b), mx = vf_max(a, b);
+    return atan_offset_f32(vf_mul(s, mn), mx, vf_gt(vf_add(mn, mn), mx), s, k);
+}
+
+/*
+ * atan2 for vectors with a lane atan2_folded_f32 cannot take as it is: an infinity or (0, 0)
+ * becomes a finite point with the same angle, max(|y|, |x|) outside [2^-60, 2^60] is scaled by
+ * 2^-100 or 2^100, a quotient A / B below 2^-30 is divided out first and taken as the point
+ * (1, A / B) (its atan rounds as A / B itself, and B = 1 makes the quotient exact), and a NaN
+ * input is returned.
+ */
+static __attribute__((noinline)) vf atan2_rare_f32(vf y, vf x) {
     vf a = vf_abs(y), b = vf_abs(x), zero = vf_set(0.0f), one = vf_set(1.0f), inf = vf_set(__builtin_inff());
-    /* Infinities and (0, 0) become finite points with the same angle (as atan2_v). */
     vfm a_inf = vf_eq(a, inf), b_inf = vf_eq(b, inf);
-    vf a2 = vf_sel(a_inf, one, vf_sel(b_inf, zero, a));
-    vf b2 = vf_sel(b_inf, one, vf_sel(a_inf, zero, b));
-    b2 = vf_sel(vfm_and(vf_eq(a2, zero), vf_eq(b2, zero)), one, b2);
-    vfm x_negative = vf_lt(vf_copysign(one, x), zero); /* the sign bit, -0 included */
-    vf r = vf_copysign(angle_f32(a2, b2, x_negative), y);
+    vf am = vf_sel(a_inf, one, vf_sel(b_inf, zero, a));
+    vf bm = vf_sel(b_inf, one, vf_sel(a_inf, zero, b));
+    bm = vf_sel(vfm_and(vf_eq(am, zero), vf_eq(bm, zero)), one, bm);
+    vf mn = vf_min(am, bm), mx = vf_max(am, bm);
+    vfm big = vf_gt(mx, vf_set(0x1p60f)), small = vf_lt(mx, vf_set(0x1p-60f));
+    vf scale = vf_sel(big, vf_set(0x1p-100f), vf_sel(small, vf_set(0x1p100f), one));
+    vfm tiny = vf_lt(mn, vf_mul(mx, vf_set(0x1p-30f))), swap = vf_gt(am, bm);
+    /* tiny lanes: the point (1, q) or (q, 1), q = A / B correctly rounded, whose angle the quotient is exact */
+    vf q = vf_div(mn, mx);
+    vf as = vf_sel(tiny, vf_sel(swap, one, q), vf_mul(am, scale));
+    vf bs = vf_sel(tiny, vf_sel(swap, q, one), vf_mul(bm, scale));
+    vf r = atan2_folded_f32(as, bs, x);
+    r = vf_or_sign(r, y);
     return vf_sel(vf_isnan(x), x, vf_sel(vf_isnan(y), y, r));
 }
 
-/* max relative error of u + u^3 ASIN_R32(u^2) against asin u over |u| <= 0.5: 2^-29.8 (tools/gen_f32_coefficients.py) */
-static const float ASIN_R32[6] = {
-    0x1.3355c6p-5f, 0x1.d91f98p-7f, 0x1.0491a2p-5f, 0x1.6caed2p-5f, 0x1.33387cp-4f, 0x1.55554cp-3f,
+static inline __attribute__((always_inline)) vf atan2_f32(vf y, vf x) {
+    vf a = vf_abs(y), b = vf_abs(x);
+    vf mn = vf_min(a, b);
+    /* false for a NaN (a + b), an infinity, a zero, max(|y|, |x|) outside [2^-60, 2^59] and quotients below 2^-30 */
+    vf sum = vf_add(a, b);
+    vfm ordinary = vfm_and(vf_lt(sum, vf_set(0x1p60f)), vf_gt(mn, vf_set(0x1p-60f)));
+    ordinary = vfm_and(ordinary, vfm_not(vf_lt(mn, vf_mul(sum, vf_set(0x1p-30f)))));
+    if (vfm_any(vfm_not(ordinary))) { /* a rare vector branch */
+        return atan2_rare_f32(y, x);
+    }
+    return vf_or_sign(atan2_folded_f32(a, b, x), y); /* the angle is >= +0 */
+}
+
+/* max relative error of u + u^3 ASIN_R32(u^2) against asin u over |u| <= 0.5: 2^-27.6 (tools/gen_f32_coefficients.py) */
+static const float ASIN_R32[5] = {
+    0x1.595c56p-5f, 0x1.8c3e54p-6f, 0x1.747bb8p-5f, 0x1.330204p-4f, 0x1.5555c8p-3f,
 };
+/* 1/(2 sqrt x) within 3.5% for normal x >= 0, from the bit pattern: bits(HALF_RSQRT_MAGIC32 - (bits(x) >> 1)) */
+static const int32_t HALF_RSQRT_MAGIC32 = 0x5f3759df - (1 << 23);
 
 /*
- * asin s = yh + yl for s in [0, 1/2] (|error| ~2^-30 relative), with s = |x|
- * where |x| <= 1/2 and s = sqrt((1 - |x|) / 2) otherwise (`big`): 1 - |x| and
- * the halving are exact, s is rounded, and its tail (z - sh^2) / (2 sh) comes
- * from the exact square. asin s = s + s^3 R(s^2), R a minimax fit.
+ * asin s = yh + yl for s in [0, 1/2], with s = |x| where |x| <= 1/2 and s = sqrt(z),
+ * z = (1 - |x|) / 2 otherwise (`big`): 1 - |x| and the halving are exact (one FMA), s is the
+ * correctly rounded root and its tail (z - s^2) / (2 s) comes from the exact residual z - s^2
+ * times 1/(2 sqrt z) to 3.5% (HALF_RSQRT_MAGIC32: no division). asin s = s + s z R(z), R a
+ * degree-4 minimax fit. Outside [-1, 1] z < 0 and its square root is NaN.
  */
 static inline void asin_half_f32(vf ax, vfm big, vf *yh, vf *yl) {
-    vf zb = vf_mul(vf_sub(vf_set(1.0f), ax), vf_set(0.5f));
+    vf zb = vf_nmla(ax, vf_set(0.5f), vf_set(0.5f));
+    vf s = vf_sqrt(zb);
+    vf half_rsqrt = vfi_float_bits(vfi_sub(vfi_set(HALF_RSQRT_MAGIC32), vfi_sar(vf_bits(zb), 1)));
+    vf sl = vf_sel(big, vf_mul(vf_exact_residual(zb, s, s), half_rsqrt), vf_set(0.0f));
+    vf sh = vf_sel(big, s, ax);
     vf z = vf_sel(big, zb, vf_mul(ax, ax));
-    vf sh = vf_sel(big, vf_sqrt(zb), ax);
-    vf p, e;
-    vf_two_prod(sh, sh, &p, &e); /* sh >= 2^-13 where used */
-    vf resid = vf_sub(vf_sub(zb, p), e);
-    vf sl = vf_sel(big, vf_div(resid, vf_max(vf_add(sh, sh), vf_set(0x1p-60f))), vf_set(0.0f));
-    vf corr = vf_mul(vf_mul(sh, z), vf_poly(z, ASIN_R32, 6));
     *yh = sh;
-    *yl = vf_add(sl, corr);
+    *yl = vf_mla(vf_mul(sh, z), vf_poly_mla(z, ASIN_R32, 5), sl);
 }
 
-/* asin |x| = |x| + ... for |x| <= 1/2, pi/2 - 2 asin s beyond; sign of x, NaN outside [-1, 1]. */
+/* base + sign (yh + yl) rounded once, sign in {+-1, +-2}, where |base_hi| >= |sign yh| or base = 0 (a fast two-sum). */
+static inline vf offset_sum_f32(vf base_hi, vf base_lo, vf sign, vf yh, vf yl) {
+    vf h = vf_mla(sign, yh, base_hi); /* sign yh is exact */
+    vf e = vf_mla(sign, yh, vf_sub(base_hi, h));
+    return vf_add(h, vf_add(e, vf_mla(sign, yl, base_lo)));
+}
+
+/*
+ * asin |x| = |x| + ... for |x| <= 1/2, pi/2 - 2 asin s beyond, with the sign of x. Outside
+ * [-1, 1] the square root's NaN, with the sign of x (as float64 asin); a NaN x takes the
+ * |x| <= 1/2 path and stays NaN.
+ */
 static inline vf asin_f32(vf x) {
-    vf ax = vf_abs(x);
-    vfm outside = vf_gt(ax, vf_set(1.0f));
-    ax = vf_min(ax, vf_set(1.0f));
+    vf ax = vf_abs(x), zero = vf_set(0.0f);
     vfm big = vf_gt(ax, vf_set(0.5f));
     vf yh, yl;
     asin_half_f32(ax, big, &yh, &yl);
-    vf zero = vf_set(0.0f);
-    vf r = vf_offset_sum(vf_sel(big, vf_set(PI_2_HI32), zero), vf_sel(big, vf_set(PI_2_LO32), zero),
-                         vf_sel(big, vf_set(-2.0f), vf_set(1.0f)), yh, yl);
-    r = vf_copysign(r, x);
-    r = vf_sel(outside, vf_set(__builtin_nanf("")), r);
-    return vf_sel(vf_isnan(x), x, r);
+    vf r = offset_sum_f32(vf_sel(big, vf_set(PI_2_HI32), zero), vf_sel(big, vf_set(PI_2_LO32), zero),
+                          vf_sel(big, vf_set(-2.0f), vf_set(1.0f)), yh, yl);
+    return vf_copysign(r, x); /* r >= +0, or the root's NaN, whose sign x's replaces */
 }
 
-/* acos x = pi/2 - asin x for |x| <= 1/2, 2 asin s for x > 1/2, pi - 2 asin s for x < -1/2. */
+/*
+ * acos x = pi/2 - asin x for |x| <= 1/2, 2 asin s for x > 1/2, pi - 2 asin s for x < -1/2.
+ * Outside [-1, 1] the square root's NaN, as is every result of a NaN x: the absolute value makes
+ * each of them +NaN (as float64 acos; acos 1 = +0).
+ */
 static inline vf acos_f32(vf x) {
-    vf ax = vf_abs(x);
-    vfm outside = vf_gt(ax, vf_set(1.0f));
-    ax = vf_min(ax, vf_set(1.0f));
-    vfm big = vf_gt(ax, vf_set(0.5f));
-    vfm negative = vf_lt(x, vf_set(0.0f));
+    vf ax = vf_abs(x), zero = vf_set(0.0f);
+    vfm big = vf_gt(ax, vf_set(0.5f)), negative = vf_lt(x, zero);
     vf yh, yl;
     asin_half_f32(ax, big, &yh, &yl);
-    vf zero = vf_set(0.0f);
     vf base_hi = vf_sel(big, vf_sel(negative, vf_set(PI_HI32), zero), vf_set(PI_2_HI32));
     vf base_lo = vf_sel(big, vf_sel(negative, vf_set(PI_LO32), zero), vf_set(PI_2_LO32));
     vf sign = vf_sel(big, vf_sel(negative, vf_set(-2.0f), vf_set(2.0f)), vf_sel(negative, vf_set(1.0f), vf_set(-1.0f)));
-    vf r = vf_offset_sum(base_hi, base_lo, sign, yh, yl);
-    r = vf_sel(outside, vf_set(__builtin_nanf("")), r);
-    return vf_sel(vf_isnan(x), x, r);
+    return vf_abs(offset_sum_f32(base_hi, base_lo, sign, yh, yl)); /* every NaN +NaN (acos is never negative) */
 }

@@ -300,6 +300,15 @@ static inline vf vf_poly(vf x, const float *c, int n) {
     return acc;
 }
 
+/* Horner's rule with vf_mla (fused where the ISA has FMA: see the top of this file), highest degree first. */
+static inline vf vf_poly_mla(vf x, const float *c, int n) {
+    vf acc = vf_set(c[0]);
+    for (int i = 1; i < n; i++) {
+        acc = vf_mla(acc, x, vf_set(c[i]));
+    }
+    return acc;
+}
+
 /* Whole vectors in place, the tail through a zero-padded vector-sized buffer. */
 #define VF_UNARY_LOOP(name32, fn32)                                                  \
     void name32(const float *x, int64_t n, float *out) {                             \
