@@ -48,15 +48,6 @@ static inline void exp_f32_assemble(vf rh, vf rl, vf u, vf *h_out, vf *lo_out) {
     *h_out = h;
 }
 
-/*
- * e^x = 2^k (h + lo) for x in [-110, 110], h = 1 + r rounded and lo the rest
- * (|lo| < 0.1, relative error of h + lo ~2^-26.5: r^2 Q(r) rounded three times).
- */
-static inline void exp_f32_core(vf x, vf *k, vf *h, vf *lo) {
-    vf rl, rh = exp_f32_reduce(x, vf_set(0.0f), k, &rl);
-    exp_f32_assemble(rh, rl, vf_mul(vf_mul(rh, rh), vf_poly(rh, EXP_Q32, 6)), h, lo);
-}
-
 /* a + b = s + e exactly (Knuth). */
 static inline void vf_two_sum(vf a, vf b, vf *s, vf *e) {
     vf sum = vf_add(a, b);
@@ -106,12 +97,86 @@ static inline vf vf_scale2_sum(vf h, vf lo, vf k) {
     return vf_sel(sub, vf_add(r, adj), r);
 }
 
+/*
+ * The table-driven e^x of exp, sinh and cosh: x = k ln2/32 + r with
+ * k = 32 m + j, e^x = 2^m 2^(j/32) e^r. EXP2_F32_HI[j] is 2^(j/32) rounded to
+ * float32 with j << 18 taken off its bits, so adding k << 18 (the low bits of
+ * the rounding shifter) gives 2^m 2^(j/32) in one integer add while the
+ * result is normal; EXP2_F32_LO[j] is 2^(j/32)'s rounding error relative to
+ * EXP2_F32_HI (tools/gen_f32_coefficients.py).
+ */
+static const float EXP2_F32_HI[32] = {
+    0x1p+0f, 0x1.fd9b0ep-1f, 0x1.fb5586p-1f, 0x1.f9301ep-1f, 0x1.f72b84p-1f, 0x1.f54874p-1f, 0x1.f387a6p-1f,
+    0x1.f1e9ep-1f, 0x1.f06fep-1f, 0x1.ef1a74p-1f, 0x1.edea64p-1f, 0x1.ece086p-1f, 0x1.ebfdaep-1f, 0x1.eb42b6p-1f,
+    0x1.eab07ep-1f, 0x1.ea47ecp-1f, 0x1.ea09e6p-1f, 0x1.e9f75ep-1f, 0x1.ea1148p-1f, 0x1.ea589ap-1f, 0x1.eace54p-1f,
+    0x1.eb737cp-1f, 0x1.ec4918p-1f, 0x1.ed503cp-1f, 0x1.ee89fap-1f, 0x1.eff77p-1f, 0x1.f199bep-1f, 0x1.f3720ep-1f,
+    0x1.f5818ep-1f, 0x1.f7c974p-1f, 0x1.fa4afap-1f, 0x1.fd0766p-1f,
+};
+static const float EXP2_F32_LO[32] = {
+    0x0p+0f, -0x1.947414p-25f, 0x1.8d96d4p-25f, -0x1.dda2fcp-25f, -0x1.9c0c22p-27f, -0x1.a2fbb2p-25f,
+    0x1.964904p-25f, -0x1.2b0dbcp-25f, 0x1.125002p-25f, -0x1.cde8cep-26f, 0x1.370be4p-25f, 0x1.336de2p-30f,
+    -0x1.0a355p-25f, -0x1.c541b4p-26f, -0x1.00d8acp-27f, -0x1.6cb284p-25f, 0x1.26055cp-26f, 0x1.8b2bb8p-26f,
+    -0x1.05cb44p-25f, -0x1.1c2142p-26f, 0x1.67a1cap-28f, -0x1.348e56p-25f, 0x1.a3b5e4p-28f, -0x1.0b7ec8p-25f,
+    -0x1.f9c304p-27f, -0x1.e4c886p-26f, -0x1.6961b4p-28f, -0x1.b5151ep-28f, -0x1.a5217cp-28f, -0x1.ab7132p-26f,
+    0x1.61428ep-28f, -0x1.2ad5f8p-27f,
+};
+/* ln2/32 = LN2_F32_HI + LN2_F32_LO + ~1e-13: LN2_F32_HI has 11 bits, so k LN2_F32_HI is exact for |k| < 8192. */
+static const float LN2_F32_HI = 0x1.62cp-6f, LN2_F32_LO = 0x1.217f7ep-17f, INV_LN2_F32X = 0x1.715476p+5f;
+/* e^r - 1 = r + r^2 EXP_R32(r) for |r| <= ln2/64 (+0.2%): relative error of e^r 2^-33.2. */
+static const float EXP_R32[2] = {0x1.555568p-3f, 0x1.000088p-1f};
+static const float EXP_SHIFTER32 = 0x1.8p23f;
+
+/*
+ * x = k ln2/32 + r for |x| <= 104 (|r| <= ln2/64 plus ~2^-30): k rounded
+ * through the shifter, x - k LN2_F32_HI exact (fused or not), then one
+ * rounding for k LN2_F32_LO: r is within 2^-31 of the exact value and below
+ * 0.011, so its error costs < 0.01 ULP. *kbits holds k - offset in its low
+ * bits (offset a multiple of 32 below 2^20: it lowers the exponent m that
+ * exp32_scale gives by offset / 32 at no cost).
+ */
+static inline vf exp32_reduce(vf x, float offset, vfi *kbits, vf *k) {
+    const float shifter = EXP_SHIFTER32 - offset; /* still spaced 1 apart */
+    vf shifted = vf_mla(x, vf_set(INV_LN2_F32X), vf_set(shifter));
+    *k = vf_sub(shifted, vf_set(shifter));
+    *kbits = vf_bits(shifted);
+    return vf_nmla(*k, vf_set(LN2_F32_LO), vf_nmla(*k, vf_set(LN2_F32_HI), x));
+}
+
+/* e^r - 1 for |r| <= 0.0109, to 2^-33 of e^r. */
+static inline vf exp32_poly(vf r) {
+    return vf_mla(vf_mul(r, r), vf_mla(r, vf_set(EXP_R32[0]), vf_set(EXP_R32[1])), r);
+}
+
+/* 2^m 2^(j/32) (rounded to float32) for k = 32 m + j in kbits' low bits and a normal result. */
+static inline vf exp32_scale(vfi kbits) {
+    vf t = vf_lookup32(EXP2_F32_HI, kbits);
+    return vfi_float_bits(vfi_add(vf_bits(t), vfi_shl(kbits, 18)));
+}
+
+/*
+ * e^x = A (1 + (lo + u)) rounded once, A = 2^m 2^(j/32) exact, lo the table's
+ * relative error and u = e^r - 1 (|lo + u| < 0.011: its rounding errors stay
+ * below 2^-30 of the result, fused or not), so the error is 0.5 ULP plus
+ * ~2^-29 relative (A (lo + u) stays normal: unfused, it is a rounded
+ * product). Vectors with a lane beyond +-80 (overflow, subnormal results,
+ * infinities) scale 2^(j/32) (1 + lo + u) by 2^m with vf_scale2
+ * instead, which rounds a second time for subnormal results: within 0.75 ULP.
+ */
 static inline vf exp_f32(vf x) {
-    /* float32 e^x is 0 below -104 and inf above 88.73. */
-    vf k, h, lo;
-    exp_f32_core(vf_min(vf_max(x, vf_set(-104.0f)), vf_set(89.0f)), &k, &h, &lo);
-    vf r = vf_scale2_sum(h, lo, k);
-    return vf_sel(vf_isnan(x), x, r);
+    vfi kbits;
+    vf k;
+    if (!vfm_any(vf_gt(vf_abs(x), vf_set(80.0f)))) {
+        vf r = exp32_reduce(x, 0.0f, &kbits, &k);
+        vf a = exp32_scale(kbits);
+        return vf_mla(a, vf_add(exp32_poly(r), vf_lookup32(EXP2_F32_LO, kbits)), a);
+    }
+    /* float32 e^x is 0 below -104 and inf above 88.73; the constant first keeps NaN. */
+    x = vf_min(vf_set(89.0f), vf_max(vf_set(-104.0f), x));
+    vf r = exp32_reduce(x, 0.0f, &kbits, &k);
+    vfi j = vfi_and(kbits, vfi_set(31));
+    vf t = vfi_float_bits(vfi_add(vf_bits(vf_lookup32(EXP2_F32_HI, j)), vfi_shl(j, 18)));
+    vf m = vf_round(vf_mul(vf_sub(k, vf_set(15.5f)), vf_set(0x1p-5f)));
+    return vf_scale2(vf_mla(t, vf_add(exp32_poly(r), vf_lookup32(EXP2_F32_LO, j)), t), m);
 }
 
 /*
@@ -234,17 +299,95 @@ static inline void sinh_cosh_wide(vd x, double bound, vd *sinh_out, vd *cosh_out
     *cosh_out = vd_sub(vd_mul(sum, even), vd_mul(diff, odd));
 }
 
-/* float32 sinh overflows from 89.416 on, so the clamp at 90 overflows to inf in the narrowing. */
-static inline vd sinh_wide_f32(vd x) {
-    vd s, c;
-    sinh_cosh_wide(x, 90.0, &s, &c);
-    return s;
+/* Horner's rule with FMA (fused natively, two roundings in wasm), coefficients highest degree first. */
+static inline vf hyp_horner(vf x, const float *c, int n) {
+    vf acc = vf_set(c[0]);
+    for (int i = 1; i < n; i++) {
+        acc = vf_mla(acc, x, vf_set(c[i]));
+    }
+    return acc;
 }
 
-static inline vd cosh_wide_f32(vd x) {
-    vd s, c;
-    sinh_cosh_wide(x, 90.0, &s, &c);
-    return c;
+/*
+ * e^x / 2 = a (1 + va) and e^-x / 2 = b (1 + vb) for x in [0, 90], scaled by
+ * 2^-bias: one reduction x = k ln2/32 + r serves both (-x = -k ln2/32 - r),
+ * a = 2^(m-1-bias) 2^(j/32) and b likewise for -k, exact from the table and
+ * the exponent bits while both are normal (bias 0 up to x = 80; bias 64 up
+ * to 90, where b is below 2^-126 from x = 84 on and the caller drops it);
+ * va = lo + r + r^2 (c2 + c3 r) and vb = lo' - r + r^2 (c2 - c3 r), the odd
+ * and even parts of one polynomial (EXP_R32), |va|, |vb| < 0.011.
+ */
+static inline void exp_pm_f32(vf x, int bias, vf *a, vf *va, vf *b, vf *vb) {
+    const int offset = 32 * (1 + bias);
+    vfi kbits;
+    vf k;
+    vf r = exp32_reduce(x, (float)offset, &kbits, &k);
+    vfi nkbits = vfi_sub(vfi_set(-2 * offset), kbits); /* -k - offset */
+    vf z = vf_mul(r, r), t = vf_mul(r, vf_set(EXP_R32[0]));
+    *va = vf_mla(z, vf_add(vf_set(EXP_R32[1]), t), vf_add(vf_lookup32(EXP2_F32_LO, kbits), r));
+    *vb = vf_mla(z, vf_sub(vf_set(EXP_R32[1]), t), vf_sub(vf_lookup32(EXP2_F32_LO, nkbits), r));
+    *a = exp32_scale(kbits);
+    *b = exp32_scale(nkbits);
+}
+
+/*
+ * The vectors with a lane beyond 80 (rare): x clamped to 90 (NaN kept; float32
+ * sinh and cosh overflow from 89.416), the pieces scaled by 2^-64 and the
+ * result by 2^64 (exact, or the overflow to inf); b dropped above 20, where
+ * it is below 2^-57 of a.
+ */
+static inline void exp_pm_f32_wide(vf ax, vf *a, vf *va, vf *b, vf *vb) {
+    ax = vf_min(vf_set(90.0f), ax);
+    exp_pm_f32(ax, 64, a, va, b, vb);
+    *b = vf_sel(vf_gt(ax, vf_set(20.0f)), vf_set(0.0f), *b);
+}
+
+/*
+ * cosh x = a + (b + (a va + b vb)): a va + b vb is below 0.011 of the
+ * result, so its roundings cost < 0.01 ULP, and b + (...), at most half the
+ * result, rounds once before the last addition: within 0.5 + 0.25 ULP.
+ */
+static inline vf cosh_combine(vf a, vf va, vf b, vf vb) {
+    return vf_add(a, vf_add(b, vf_mla(a, va, vf_mul(b, vb))));
+}
+
+/*
+ * sinh x = a - (b + (b vb - a va)), the same way, for x >= 0.8 (below, b is
+ * above a quarter of the result and its sum's rounding would cost more).
+ */
+static inline vf sinh_combine(vf a, vf va, vf b, vf vb) {
+    return vf_sub(a, vf_add(b, vf_nmla(a, va, vf_mul(b, vb))));
+}
+
+/* sinh x = x + x^3 SINH_P32(x^2) for |x| <= 0.8: relative error 2^-28.3 (tools/gen_f32_coefficients.py). */
+static const float SINH_P32[4] = {0x1.771f22p-19f, 0x1.a00ec2p-13f, 0x1.11111ap-7f, 0x1.555556p-3f};
+
+static inline vf cosh_f32(vf x) {
+    vf ax = vf_abs(x), a, va, b, vb;
+    if (!vfm_any(vf_gt(ax, vf_set(80.0f)))) {
+        exp_pm_f32(ax, 0, &a, &va, &b, &vb);
+        return cosh_combine(a, va, b, vb);
+    }
+    exp_pm_f32_wide(ax, &a, &va, &b, &vb);
+    return vf_mul(cosh_combine(a, va, b, vb), vf_set(0x1p64f));
+}
+
+/*
+ * sinh |x| from e^|x| and e^-|x| (above) or, where a vector holds a lane
+ * below 0.8, the odd polynomial there; the sign of x put back (-0 kept).
+ */
+static inline vf sinh_f32(vf x) {
+    vf ax = vf_abs(x), a, va, b, vb, r;
+    if (!vfm_any(vf_gt(ax, vf_set(80.0f)))) {
+        exp_pm_f32(ax, 0, &a, &va, &b, &vb);
+        r = sinh_combine(a, va, b, vb);
+    } else {
+        exp_pm_f32_wide(ax, &a, &va, &b, &vb);
+        r = vf_mul(sinh_combine(a, va, b, vb), vf_set(0x1p64f));
+    }
+    vf z = vf_mul(ax, ax);
+    r = vf_sel(vf_lt(ax, vf_set(0.8f)), vf_mla(vf_mul(ax, z), hyp_horner(z, SINH_P32, 4), ax), r);
+    return vfi_float_bits(vfi_or(vf_bits(r), vfi_and(vf_bits(x), vfi_set((int32_t)0x80000000u))));
 }
 
 /* tanh = sinh / cosh, one division (float32 tanh is +-1 from 9.01 on, so x is clamped at 10; -0 stays -0). */
