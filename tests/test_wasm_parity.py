@@ -125,6 +125,7 @@ FMA_EVALUATED_FLOAT32: set[str] = {
     "cosh_float32",
     "exp_float32",
     "sinh_float32",
+    "tanh_float32",
 }
 FMA_EVALUATED = {f"{name}_float64" for name in UNARY_DOMAINS} | {"atan2_float64"} | FMA_EVALUATED_FLOAT32
 

@@ -578,12 +578,7 @@ UNARY_LOOPS_F32(log)
 UNARY_LOOPS_F32(log1p)
 UNARY_LOOPS_F32(sinh)
 UNARY_LOOPS_F32(cosh)
-/* float32 lanes widened to double lanes (fn##_wide_f32, f32_body.h). */
-#define UNARY_LOOPS_WIDE(fn)                             \
-    VEC_UNARY_LOOP64(VEC_NAME(rt_vm_##fn##_f64), fn##_v) \
-    VEC_UNARY_LOOP32_X4(VEC_NAME(rt_vm_##fn##_f32), fn##_wide_f32)
-
-UNARY_LOOPS_WIDE(tanh)
+UNARY_LOOPS_F32(tanh)
 UNARY_LOOPS_F32(asin)
 UNARY_LOOPS_F32(acos)
 UNARY_LOOPS_F32(atan)

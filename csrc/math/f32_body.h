@@ -260,45 +260,6 @@ static inline vf log1p_f32(vf x) {
     return vf_sel(vf_isnan(x), x, r);
 }
 
-/*
- * sinh, cosh and tanh in double lanes (float32 x widened exactly, the result
- * rounded once to float32): x = n ln2 + r, |r| <= ln2/2, with n ln2 rounded
- * once (|n| <= 130: an error below 2^-46 in r); e^(+-r) = E(r^2) +- r O(r^2),
- * E ~ cosh r and O ~ sinh(r)/r minimax fits (tools/gen_f32_coefficients.py,
- * relative errors 2^-34.3 and 2^-37.5), highest degree first.
- */
-static const double HYP_E[4] = {0x1.6d96368ee7e76p-10, 0x1.5554809d29f89p-5, 0x1.00000042e6e67p-1, 1.0};
-static const double HYP_O[4] = {0x1.a16f89629b66ep-13, 0x1.1110b2096b568p-7, 0x1.555555735e13cp-3, 1.0};
-static const double HYP_LN2 = 0x1.62e42fefa39efp-1;
-static const double HYP_INV_LN2 = 0x1.71547652b82fep0;
-
-/*
- * sinh x and cosh x for x clamped to [-bound, bound] (NaN kept): with
- * S = 2^(n-1) and S' = 2^(-n-1) built from the exponent bits,
- * sinh x = (S + S') r O - (S' - S) E and cosh x = (S + S') E - (S' - S) r O.
- * Where n = 0, S' - S = 0 and S + S' = 1, so sinh x = r O keeps its relative
- * accuracy down to the subnormals and the sign of -0 (-0 - +0 = -0); for
- * |n| = 1 the cancellation in S' - S is exact. No division, no table, no
- * separate series: the relative error before the last rounding is ~2^-34.
- * Plain multiplies and adds (no FMA), so every ISA gives the same bits.
- */
-static inline void sinh_cosh_wide(vd x, double bound, vd *sinh_out, vd *cosh_out) {
-    const double shifter = 0x1.8p52;
-    x = vd_max(vd_set(-bound), vd_min(vd_set(bound), x)); /* NaN stays NaN (the second operand) */
-    vd shifted = vd_add(vd_mul(x, vd_set(HYP_INV_LN2)), vd_set(shifter)); /* n in the low mantissa bits */
-    vd n = vd_sub(shifted, vd_set(shifter));
-    vd r = vd_sub(x, vd_mul(n, vd_set(HYP_LN2)));
-    vd z = vd_mul(r, r);
-    vd even = vd_poly_unfused(z, HYP_E, 4);
-    vd odd = vd_mul(r, vd_poly_unfused(z, HYP_O, 4));
-    vu exponent = vu_shl(vd_bits(shifted), 52); /* n << 52 */
-    vd s = vu_double(vu_add(vd_bits(vd_set(0.5)), exponent));
-    vd s_inv = vu_double(vu_sub(vd_bits(vd_set(0.5)), exponent));
-    vd sum = vd_add(s, s_inv), diff = vd_sub(s_inv, s);
-    *sinh_out = vd_sub(vd_mul(sum, odd), vd_mul(diff, even));
-    *cosh_out = vd_sub(vd_mul(sum, even), vd_mul(diff, odd));
-}
-
 /* Horner's rule with FMA (fused natively, two roundings in wasm), coefficients highest degree first. */
 static inline vf hyp_horner(vf x, const float *c, int n) {
     vf acc = vf_set(c[0]);
@@ -390,11 +351,43 @@ static inline vf sinh_f32(vf x) {
     return vfi_float_bits(vfi_or(vf_bits(r), vfi_and(vf_bits(x), vfi_set((int32_t)0x80000000u))));
 }
 
-/* tanh = sinh / cosh, one division (float32 tanh is +-1 from 9.01 on, so x is clamped at 10; -0 stays -0). */
-static inline vd tanh_wide_f32(vd x) {
-    vd s, c;
-    sinh_cosh_wide(x, 10.0, &s, &c);
-    return vd_div(s, c);
+/* tanh x = x + x^3 TANH_P32(x^2) for |x| <= 0.125: relative error 2^-33.6 (tools/gen_f32_coefficients.py). */
+static const float TANH_P32[3] = {-0x1.b4c6ccp-5f, 0x1.110dfcp-3f, -0x1.555554p-2f};
+
+/*
+ * tanh |x| = n / d with n = e^2|x| - 1 and d = e^2|x| + 1, from e^2|x| =
+ * A (1 + v) (exp32_reduce, A exact): n = nh + nl and d = dh + dl, A -+ 1
+ * made exact by fast two-sums, A v joining the tails (|v| < 0.011, its
+ * ~2^-30 absolute error below 2^-26.5 of n from |x| = 0.125 on). The
+ * quotient q0 = nh (1/dh) is corrected by its residual, n - q0 d =
+ * (nh - q0 dh) + nl - q0 dl with q0 dh exact (vf_two_prod) and nh - q0 dh
+ * exact (Sterbenz), so only the last FMA rounds at full weight: ~0.5 ULP.
+ * |x| is clamped at 9.5 (float32 tanh is 1 from 9.01 on).
+ */
+static inline vf tanh_quotient_f32(vf ax) {
+    vfi kbits;
+    vf k, y = vf_min(vf_set(9.5f), ax); /* NaN kept */
+    vf r = exp32_reduce(vf_add(y, y), 0.0f, &kbits, &k);
+    vf v = vf_mla(vf_mul(r, r), vf_mla(r, vf_set(EXP_R32[0]), vf_set(EXP_R32[1])),
+                  vf_add(vf_lookup32(EXP2_F32_LO, kbits), r));
+    vf a = exp32_scale(kbits), one = vf_set(1.0f);
+    vf nh = vf_sub(a, one), dh = vf_add(a, one);
+    vf nl = vf_mla(a, v, vf_sub(vf_sub(a, nh), one)); /* a >= 1 */
+    vf dl = vf_mla(a, v, vf_sub(one, vf_sub(dh, a)));
+    vf rcp = vf_div(one, vf_add(dh, dl));
+    vf q0 = vf_mul(vf_add(nh, nl), rcp), p, e; /* within ~2^-23 of n / d */
+    vf_two_prod(q0, dh, &p, &e);
+    vf residual = vf_nmla(q0, dl, vf_add(vf_sub(vf_sub(nh, p), e), nl));
+    return vf_mla(residual, rcp, q0);
+}
+
+/* tanh by the quotient above or, below 0.125, the odd polynomial; the sign of x put back (-0 kept). */
+static inline vf tanh_f32(vf x) {
+    vf ax = vf_abs(x);
+    vf z = vf_mul(ax, ax);
+    vf small = vf_mla(vf_mul(ax, z), hyp_horner(z, TANH_P32, 3), ax);
+    vf r = vf_sel(vf_lt(ax, vf_set(0.125f)), small, tanh_quotient_f32(ax));
+    return vfi_float_bits(vfi_or(vf_bits(r), vfi_and(vf_bits(x), vfi_set((int32_t)0x80000000u))));
 }
 
 /* ------------------------------------------------------ atan, atan2, asin, acos */
