@@ -179,25 +179,6 @@ static inline vf exp_f32(vf x) {
     return vf_scale2(vf_mla(t, vf_add(exp32_poly(r), vf_lookup32(EXP2_F32_LO, j)), t), m);
 }
 
-/*
- * e^x - 1 = 2^k (h - 1 + lo) + (2^k - 1) = (2^k h - 1) + 2^k lo, the first
- * sum made exact by two_sum; h - 1 is exact, so for k = 0 (|x| < 0.35) this
- * is (h - 1) + lo with lo carrying x itself: full relative accuracy near 0.
- * Above 20 the - 1 is far below an ULP and e^x is used.
- */
-static inline vf expm1_f32(vf x) {
-    vf k, h, lo;
-    exp_f32_core_precise(vf_min(vf_max(x, vf_set(-25.0f)), vf_set(89.0f)), vf_set(0.0f), &k, &h, &lo);
-    vf big = vf_scale2(vf_add(h, lo), k);
-    vf scale = vf_pow2(vf_min(k, vf_set(40.0f)));
-    vf s, e;
-    vf_two_sum(vf_mul(scale, h), vf_set(-1.0f), &s, &e);
-    vf r = vf_add(s, vf_add(e, vf_mul(scale, lo)));
-    r = vf_sel(vf_gt(x, vf_set(20.0f)), big, r);
-    r = vf_sel(vf_eq(x, vf_set(0.0f)), x, r); /* keeps -0 */
-    return vf_sel(vf_isnan(x), x, r);
-}
-
 /* (log1p(f) - 2s + s*(f - 2s)...) core: minimax of R(z) ~ (log((1+s)/(1-s)) - 2s) / s over z = s^2 <= 0.0295. */
 static const float LOG_R1 = 0xaaaaaa.0p-24f, LOG_R2 = 0xccce13.0p-25f, LOG_R3 = 0x91e9ee.0p-25f,
                    LOG_R4 = 0xf89e26.0p-26f;
@@ -267,6 +248,36 @@ static inline vf hyp_horner(vf x, const float *c, int n) {
         acc = vf_mla(acc, x, vf_set(c[i]));
     }
     return acc;
+}
+
+/* e^x - 1 = x + x^2 EXPM1_Q32(x) for |x| <= 0.125: relative error 2^-27.8 (tools/gen_f32_coefficients.py). */
+static const float EXPM1_Q32[4] = {0x1.1116e8p-7f, 0x1.558df8p-5f, 0x1.555558p-3f, 0x1.fffffap-2f};
+
+/*
+ * e^x - 1 = (A - 1) + A v with e^x = A (1 + v) (exp32_reduce, A exact):
+ * A - 1 = nh + nl exactly (two-sum), so only the last addition rounds at
+ * full weight; x is
+ * clamped at -25 (e^x - 1 is -1 in float32 from -17.4 on) and 80. Below
+ * 0.125 in magnitude, where v's ~2^-30 absolute error would show, the
+ * polynomial; above 80 (a rare vector branch) e^x itself; -0 kept.
+ */
+static inline vf expm1_f32(vf x) {
+    vfi kbits;
+    vf k, y = vf_min(vf_set(80.0f), vf_max(vf_set(-25.0f), x)); /* NaN kept */
+    vf r = exp32_reduce(y, 0.0f, &kbits, &k);
+    vf a = exp32_scale(kbits);
+    vf v = vf_mla(vf_mul(r, r), vf_mla(r, vf_set(EXP_R32[0]), vf_set(EXP_R32[1])),
+                  vf_add(vf_lookup32(EXP2_F32_LO, kbits), r));
+    vf nh, nl;
+    vf_two_sum(a, vf_set(-1.0f), &nh, &nl);
+    vf big = vf_add(nh, vf_mla(a, v, nl));
+    vf small = vf_mla(vf_mul(x, x), hyp_horner(x, EXPM1_Q32, 4), x);
+    vf res = vf_sel(vf_lt(vf_abs(x), vf_set(0.125f)), small, big);
+    vfm huge = vf_gt(x, vf_set(80.0f));
+    if (vfm_any(huge)) {
+        res = vf_sel(huge, exp_f32(x), res);
+    }
+    return vf_sel(vf_eq(x, vf_set(0.0f)), x, res);
 }
 
 /*
