@@ -98,68 +98,64 @@ static inline vf vf_scale2_sum(vf h, vf lo, vf k) {
 }
 
 /*
- * The table-driven e^x of exp, sinh and cosh: x = k ln2/32 + r with
- * k = 32 m + j, e^x = 2^m 2^(j/32) e^r. EXP2_F32_HI[j] is 2^(j/32) rounded to
- * float32 with j << 18 taken off its bits, so adding k << 18 (the low bits of
- * the rounding shifter) gives 2^m 2^(j/32) in one integer add while the
- * result is normal; EXP2_F32_LO[j] is 2^(j/32)'s rounding error relative to
- * EXP2_F32_HI (tools/gen_f32_coefficients.py).
+ * The table-driven e^x of exp, expm1, sinh, cosh and tanh: x = k ln2/16 + r
+ * with k = 16 m + j, e^x = 2^m 2^(j/16) e^r. EXP2_F16_HI[j] is 2^(j/16)
+ * rounded to float32 with j << 19 taken off its bits, so adding k << 19 (the
+ * low bits of the rounding shifter) gives 2^m 2^(j/16) in one integer add
+ * while the result is normal; EXP2_F16_LO[j] is 2^(j/16)'s rounding error
+ * relative to it (tools/gen_f32_coefficients.py). 16 entries fit one AVX-512
+ * register (one vpermps) and two AVX2 ones (two permutes and a blend).
  */
-static const float EXP2_F32_HI[32] = {
-    0x1p+0f, 0x1.fd9b0ep-1f, 0x1.fb5586p-1f, 0x1.f9301ep-1f, 0x1.f72b84p-1f, 0x1.f54874p-1f, 0x1.f387a6p-1f,
-    0x1.f1e9ep-1f, 0x1.f06fep-1f, 0x1.ef1a74p-1f, 0x1.edea64p-1f, 0x1.ece086p-1f, 0x1.ebfdaep-1f, 0x1.eb42b6p-1f,
-    0x1.eab07ep-1f, 0x1.ea47ecp-1f, 0x1.ea09e6p-1f, 0x1.e9f75ep-1f, 0x1.ea1148p-1f, 0x1.ea589ap-1f, 0x1.eace54p-1f,
-    0x1.eb737cp-1f, 0x1.ec4918p-1f, 0x1.ed503cp-1f, 0x1.ee89fap-1f, 0x1.eff77p-1f, 0x1.f199bep-1f, 0x1.f3720ep-1f,
-    0x1.f5818ep-1f, 0x1.f7c974p-1f, 0x1.fa4afap-1f, 0x1.fd0766p-1f,
+static const float EXP2_F16_HI[16] = {
+    0x1p+0f, 0x1.fb5586p-1f, 0x1.f72b84p-1f, 0x1.f387a6p-1f, 0x1.f06fep-1f, 0x1.edea64p-1f, 0x1.ebfdaep-1f, 0x1.eab07ep-1f,
+    0x1.ea09e6p-1f, 0x1.ea1148p-1f, 0x1.eace54p-1f, 0x1.ec4918p-1f, 0x1.ee89fap-1f, 0x1.f199bep-1f, 0x1.f5818ep-1f,
+    0x1.fa4afap-1f,
 };
-static const float EXP2_F32_LO[32] = {
-    0x0p+0f, -0x1.947414p-25f, 0x1.8d96d4p-25f, -0x1.dda2fcp-25f, -0x1.9c0c22p-27f, -0x1.a2fbb2p-25f,
-    0x1.964904p-25f, -0x1.2b0dbcp-25f, 0x1.125002p-25f, -0x1.cde8cep-26f, 0x1.370be4p-25f, 0x1.336de2p-30f,
-    -0x1.0a355p-25f, -0x1.c541b4p-26f, -0x1.00d8acp-27f, -0x1.6cb284p-25f, 0x1.26055cp-26f, 0x1.8b2bb8p-26f,
-    -0x1.05cb44p-25f, -0x1.1c2142p-26f, 0x1.67a1cap-28f, -0x1.348e56p-25f, 0x1.a3b5e4p-28f, -0x1.0b7ec8p-25f,
-    -0x1.f9c304p-27f, -0x1.e4c886p-26f, -0x1.6961b4p-28f, -0x1.b5151ep-28f, -0x1.a5217cp-28f, -0x1.ab7132p-26f,
-    0x1.61428ep-28f, -0x1.2ad5f8p-27f,
+static const float EXP2_F16_LO[16] = {
+    0x0p+0f, 0x1.8d96d4p-25f, -0x1.9c0c22p-27f, 0x1.964904p-25f, 0x1.125002p-25f, 0x1.370be4p-25f, -0x1.0a355p-25f,
+    -0x1.00d8acp-27f, 0x1.26055cp-26f, -0x1.05cb44p-25f, 0x1.67a1cap-28f, 0x1.a3b5e4p-28f, -0x1.f9c304p-27f,
+    -0x1.6961b4p-28f, -0x1.a5217cp-28f, 0x1.61428ep-28f,
 };
-/* ln2/32 = LN2_F32_HI + LN2_F32_LO + ~1e-13: LN2_F32_HI has 11 bits, so k LN2_F32_HI is exact for |k| < 8192. */
-static const float LN2_F32_HI = 0x1.62cp-6f, LN2_F32_LO = 0x1.217f7ep-17f, INV_LN2_F32X = 0x1.715476p+5f;
-/* e^r - 1 = r + r^2 EXP_R32(r) for |r| <= ln2/64 (+0.2%): relative error of e^r 2^-33.2. */
-static const float EXP_R32[2] = {0x1.555568p-3f, 0x1.000088p-1f};
+/* ln2/16 = LN2_F16_HI + LN2_F16_LO + ~2e-13: LN2_F16_HI has 11 bits, so k LN2_F16_HI is exact for |k| < 8192. */
+static const float LN2_F16_HI = 0x1.62cp-5f, LN2_F16_LO = 0x1.217f7ep-16f, INV_LN2_F16 = 0x1.715476p+4f;
+/* e^r - 1 = r + r^2 EXP_R32(r) for |r| <= ln2/32 (+0.2%): relative error of e^r 2^-29.2. */
+static const float EXP_R32[2] = {0x1.55559cp-3f, 0x1.00022p-1f};
 static const float EXP_SHIFTER32 = 0x1.8p23f;
 
 /*
- * x = k ln2/32 + r for |x| <= 104 (|r| <= ln2/64 plus ~2^-30): k rounded
- * through the shifter, x - k LN2_F32_HI exact (fused or not), then one
- * rounding for k LN2_F32_LO: r is within 2^-31 of the exact value and below
- * 0.011, so its error costs < 0.01 ULP. *kbits holds k - offset in its low
- * bits (offset a multiple of 32 below 2^20: it lowers the exponent m that
- * exp32_scale gives by offset / 32 at no cost).
+ * x = k ln2/16 + r for |x| <= 104 (|r| <= ln2/32 plus ~2^-29): k rounded
+ * through the shifter, x - k LN2_F16_HI exact (fused or not), then one
+ * rounding for k LN2_F16_LO: r is within 2^-30 of the exact value and below
+ * 0.022, so its error costs < 0.02 ULP. *kbits holds k - offset in its low
+ * bits (offset a multiple of 16 below 2^20: it lowers the exponent m that
+ * exp32_scale gives by offset / 16 at no cost).
  */
 static inline vf exp32_reduce(vf x, float offset, vfi *kbits, vf *k) {
     const float shifter = EXP_SHIFTER32 - offset; /* still spaced 1 apart */
-    vf shifted = vf_mla(x, vf_set(INV_LN2_F32X), vf_set(shifter));
+    vf shifted = vf_mla(x, vf_set(INV_LN2_F16), vf_set(shifter));
     *k = vf_sub(shifted, vf_set(shifter));
     *kbits = vf_bits(shifted);
-    return vf_nmla(*k, vf_set(LN2_F32_LO), vf_nmla(*k, vf_set(LN2_F32_HI), x));
+    return vf_nmla(*k, vf_set(LN2_F16_LO), vf_nmla(*k, vf_set(LN2_F16_HI), x));
 }
 
-/* e^r - 1 for |r| <= 0.0109, to 2^-33 of e^r. */
+/* e^r - 1 for |r| <= 0.0217, to 2^-29 of e^r. */
 static inline vf exp32_poly(vf r) {
     return vf_mla(vf_mul(r, r), vf_mla(r, vf_set(EXP_R32[0]), vf_set(EXP_R32[1])), r);
 }
 
-/* 2^m 2^(j/32) (rounded to float32) for k = 32 m + j in kbits' low bits and a normal result. */
+/* 2^m 2^(j/16) (rounded to float32) for k = 16 m + j in kbits' low bits and a normal result. */
 static inline vf exp32_scale(vfi kbits) {
-    vf t = vf_lookup32(EXP2_F32_HI, kbits);
-    return vfi_float_bits(vfi_add(vf_bits(t), vfi_shl(kbits, 18)));
+    vf t = vf_lookup16(EXP2_F16_HI, kbits);
+    return vfi_float_bits(vfi_add(vf_bits(t), vfi_shl(kbits, 19)));
 }
 
 /*
- * e^x = A (1 + (lo + u)) rounded once, A = 2^m 2^(j/32) exact, lo the table's
- * relative error and u = e^r - 1 (|lo + u| < 0.011: its rounding errors stay
+ * e^x = A (1 + (lo + u)) rounded once, A = 2^m 2^(j/16) exact, lo the table's
+ * relative error and u = e^r - 1 (|lo + u| < 0.022: its rounding errors stay
  * below 2^-30 of the result, fused or not), so the error is 0.5 ULP plus
  * ~2^-29 relative (A (lo + u) stays normal: unfused, it is a rounded
  * product). Vectors with a lane beyond +-80 (overflow, subnormal results,
- * infinities) scale 2^(j/32) (1 + lo + u) by 2^m with vf_scale2
+ * infinities) scale 2^(j/16) (1 + lo + u) by 2^m with vf_scale2
  * instead, which rounds a second time for subnormal results: within 0.75 ULP.
  */
 static inline vf exp_f32(vf x) {
@@ -168,15 +164,15 @@ static inline vf exp_f32(vf x) {
     if (!vfm_any(vf_gt(vf_abs(x), vf_set(80.0f)))) {
         vf r = exp32_reduce(x, 0.0f, &kbits, &k);
         vf a = exp32_scale(kbits);
-        return vf_mla(a, vf_add(exp32_poly(r), vf_lookup32(EXP2_F32_LO, kbits)), a);
+        return vf_mla(a, vf_add(exp32_poly(r), vf_lookup16(EXP2_F16_LO, kbits)), a);
     }
     /* float32 e^x is 0 below -104 and inf above 88.73; the constant first keeps NaN. */
     x = vf_min(vf_set(89.0f), vf_max(vf_set(-104.0f), x));
     vf r = exp32_reduce(x, 0.0f, &kbits, &k);
-    vfi j = vfi_and(kbits, vfi_set(31));
-    vf t = vfi_float_bits(vfi_add(vf_bits(vf_lookup32(EXP2_F32_HI, j)), vfi_shl(j, 18)));
-    vf m = vf_round(vf_mul(vf_sub(k, vf_set(15.5f)), vf_set(0x1p-5f)));
-    return vf_scale2(vf_mla(t, vf_add(exp32_poly(r), vf_lookup32(EXP2_F32_LO, j)), t), m);
+    vfi j = vfi_and(kbits, vfi_set(15));
+    vf t = vfi_float_bits(vfi_add(vf_bits(vf_lookup16(EXP2_F16_HI, j)), vfi_shl(j, 19)));
+    vf m = vf_round(vf_mul(vf_sub(k, vf_set(7.5f)), vf_set(0x1p-4f)));
+    return vf_scale2(vf_mla(t, vf_add(exp32_poly(r), vf_lookup16(EXP2_F16_LO, j)), t), m);
 }
 
 /* (log1p(f) - 2s + s*(f - 2s)...) core: minimax of R(z) ~ (log((1+s)/(1-s)) - 2s) / s over z = s^2 <= 0.0295. */
@@ -250,15 +246,15 @@ static inline vf hyp_horner(vf x, const float *c, int n) {
     return acc;
 }
 
-/* e^x - 1 = x + x^2 EXPM1_Q32(x) for |x| <= 0.125: relative error 2^-27.8 (tools/gen_f32_coefficients.py). */
-static const float EXPM1_Q32[4] = {0x1.1116e8p-7f, 0x1.558df8p-5f, 0x1.555558p-3f, 0x1.fffffap-2f};
+/* e^x - 1 = x + x^2 EXPM1_Q32(x) for |x| <= 0.25: relative error 2^-28.4 (tools/gen_f32_coefficients.py). */
+static const float EXPM1_Q32[5] = {0x1.6c007p-10f, 0x1.11a1e6p-7f, 0x1.5555a2p-5f, 0x1.555528p-3f, 0x1p-1f};
 
 /*
  * e^x - 1 = (A - 1) + A v with e^x = A (1 + v) (exp32_reduce, A exact):
  * A - 1 = nh + nl exactly (two-sum), so only the last addition rounds at
  * full weight; x is
  * clamped at -25 (e^x - 1 is -1 in float32 from -17.4 on) and 80. Below
- * 0.125 in magnitude, where v's ~2^-30 absolute error would show, the
+ * 0.25 in magnitude, where v's ~2^-29 absolute error would show, the
  * polynomial; above 80 (a rare vector branch) e^x itself; -0 kept.
  */
 static inline vf expm1_f32(vf x) {
@@ -267,12 +263,12 @@ static inline vf expm1_f32(vf x) {
     vf r = exp32_reduce(y, 0.0f, &kbits, &k);
     vf a = exp32_scale(kbits);
     vf v = vf_mla(vf_mul(r, r), vf_mla(r, vf_set(EXP_R32[0]), vf_set(EXP_R32[1])),
-                  vf_add(vf_lookup32(EXP2_F32_LO, kbits), r));
+                  vf_add(vf_lookup16(EXP2_F16_LO, kbits), r));
     vf nh, nl;
     vf_two_sum(a, vf_set(-1.0f), &nh, &nl);
     vf big = vf_add(nh, vf_mla(a, v, nl));
-    vf small = vf_mla(vf_mul(x, x), hyp_horner(x, EXPM1_Q32, 4), x);
-    vf res = vf_sel(vf_lt(vf_abs(x), vf_set(0.125f)), small, big);
+    vf small = vf_mla(vf_mul(x, x), hyp_horner(x, EXPM1_Q32, 5), x);
+    vf res = vf_sel(vf_lt(vf_abs(x), vf_set(0.25f)), small, big);
     vfm huge = vf_gt(x, vf_set(80.0f));
     if (vfm_any(huge)) {
         res = vf_sel(huge, exp_f32(x), res);
@@ -282,22 +278,22 @@ static inline vf expm1_f32(vf x) {
 
 /*
  * e^x / 2 = a (1 + va) and e^-x / 2 = b (1 + vb) for x in [0, 90], scaled by
- * 2^-bias: one reduction x = k ln2/32 + r serves both (-x = -k ln2/32 - r),
- * a = 2^(m-1-bias) 2^(j/32) and b likewise for -k, exact from the table and
+ * 2^-bias: one reduction x = k ln2/16 + r serves both (-x = -k ln2/16 - r),
+ * a = 2^(m-1-bias) 2^(j/16) and b likewise for -k, exact from the table and
  * the exponent bits while both are normal (bias 0 up to x = 80; bias 64 up
  * to 90, where b is below 2^-126 from x = 84 on and the caller drops it);
  * va = lo + r + r^2 (c2 + c3 r) and vb = lo' - r + r^2 (c2 - c3 r), the odd
- * and even parts of one polynomial (EXP_R32), |va|, |vb| < 0.011.
+ * and even parts of one polynomial (EXP_R32), |va|, |vb| < 0.022.
  */
 static inline void exp_pm_f32(vf x, int bias, vf *a, vf *va, vf *b, vf *vb) {
-    const int offset = 32 * (1 + bias);
+    const int offset = 16 * (1 + bias);
     vfi kbits;
     vf k;
     vf r = exp32_reduce(x, (float)offset, &kbits, &k);
     vfi nkbits = vfi_sub(vfi_set(-2 * offset), kbits); /* -k - offset */
     vf z = vf_mul(r, r), t = vf_mul(r, vf_set(EXP_R32[0]));
-    *va = vf_mla(z, vf_add(vf_set(EXP_R32[1]), t), vf_add(vf_lookup32(EXP2_F32_LO, kbits), r));
-    *vb = vf_mla(z, vf_sub(vf_set(EXP_R32[1]), t), vf_sub(vf_lookup32(EXP2_F32_LO, nkbits), r));
+    *va = vf_mla(z, vf_add(vf_set(EXP_R32[1]), t), vf_add(vf_lookup16(EXP2_F16_LO, kbits), r));
+    *vb = vf_mla(z, vf_sub(vf_set(EXP_R32[1]), t), vf_sub(vf_lookup16(EXP2_F16_LO, nkbits), r));
     *a = exp32_scale(kbits);
     *b = exp32_scale(nkbits);
 }
@@ -315,7 +311,7 @@ static inline void exp_pm_f32_wide(vf ax, vf *a, vf *va, vf *b, vf *vb) {
 }
 
 /*
- * cosh x = a + (b + (a va + b vb)): a va + b vb is below 0.011 of the
+ * cosh x = a + (b + (a va + b vb)): a va + b vb is below 0.023 of the
  * result, so its roundings cost < 0.01 ULP, and b + (...), at most half the
  * result, rounds once before the last addition: within 0.5 + 0.25 ULP.
  */
@@ -368,7 +364,7 @@ static const float TANH_P32[3] = {-0x1.b4c6ccp-5f, 0x1.110dfcp-3f, -0x1.555554p-
 /*
  * tanh |x| = n / d with n = e^2|x| - 1 and d = e^2|x| + 1, from e^2|x| =
  * A (1 + v) (exp32_reduce, A exact): n = nh + nl and d = dh + dl, A -+ 1
- * made exact by fast two-sums, A v joining the tails (|v| < 0.011, its
+ * made exact by fast two-sums, A v joining the tails (|v| < 0.022, its
  * ~2^-30 absolute error below 2^-26.5 of n from |x| = 0.125 on). The
  * quotient q0 = nh (1/dh) is corrected by its residual, n - q0 d =
  * (nh - q0 dh) + nl - q0 dl with q0 dh exact (vf_two_prod) and nh - q0 dh
@@ -380,7 +376,7 @@ static inline vf tanh_quotient_f32(vf ax) {
     vf k, y = vf_min(vf_set(9.5f), ax); /* NaN kept */
     vf r = exp32_reduce(vf_add(y, y), 0.0f, &kbits, &k);
     vf v = vf_mla(vf_mul(r, r), vf_mla(r, vf_set(EXP_R32[0]), vf_set(EXP_R32[1])),
-                  vf_add(vf_lookup32(EXP2_F32_LO, kbits), r));
+                  vf_add(vf_lookup16(EXP2_F16_LO, kbits), r));
     vf a = exp32_scale(kbits), one = vf_set(1.0f);
     vf nh = vf_sub(a, one), dh = vf_add(a, one);
     vf nl = vf_mla(a, v, vf_sub(vf_sub(a, nh), one)); /* a >= 1 */
