@@ -2,8 +2,8 @@
  * Native float32 kernels over vec32.h: float lanes (16 per AVX-512 vector,
  * 4 per wasm simd128 one), float32 polynomials, no FMA (vec32.h says why),
  * so each result is built as a head plus a small correction that round
- * once at the end. sinh, cosh and tanh instead widen to double lanes (vec.h)
- * and compute in plain double, also without FMA, rounding once to float32.
+ * once at the end. exp, expm1, sinh, cosh and tanh use FMA (vf_mla: two
+ * roundings in wasm) and stay within 1 ULP both ways.
  * Included by elementary_body.h; docs/math.md describes the algorithms and
  * their measured error.
  */
@@ -14,13 +14,10 @@ static const float LN2_LO32 = 0x1.7f7d1cp-20f;
 static const float INV_LN2_32 = 0x1.715476p0f;
 
 /*
- * e^r = 1 + r + r^2 Q(r) and e^r = 1 + r + r^2/2 + r^3 Q3(r) for |r| <= 0.347:
- * minimax fits (tools/gen_f32_coefficients.py), highest degree first, errors
- * 2^-30.9 and 2^-30.8 (absolute, after rounding the coefficients to float32).
+ * e^r = 1 + r + r^2/2 + r^3 Q3(r) for |r| <= 0.347 (pow's precise core): a
+ * minimax fit (tools/gen_f32_coefficients.py), highest degree first, error
+ * 2^-30.8 (absolute, after rounding the coefficients to float32).
  */
-static const float EXP_Q32[6] = {
-    0x1.a17edap-13f, 0x1.6d43d6p-10f, 0x1.1110aap-7f, 0x1.5554e8p-5f, 0x1.555556p-3f, 0x1p-1f,
-};
 static const float EXP_Q3_32[5] = {
     0x1.a15234p-13f, 0x1.6d119ep-10f, 0x1.1110ccp-7f, 0x1.555518p-5f, 0x1.555556p-3f,
 };
