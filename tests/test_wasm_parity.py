@@ -127,6 +127,7 @@ FMA_EVALUATED_FLOAT32: set[str] = {
     "expm1_float32",
     "sinh_float32",
     "tanh_float32",
+    "tanh_tensor",  # the float32 tanh kernel on a 2-d input
 }
 FMA_EVALUATED = {f"{name}_float64" for name in UNARY_DOMAINS} | {"atan2_float64"} | FMA_EVALUATED_FLOAT32
 
