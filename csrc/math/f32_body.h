@@ -249,10 +249,9 @@ static const float EXPM1_Q32[5] = {0x1.6c007p-10f, 0x1.11a1e6p-7f, 0x1.5555a2p-5
 /*
  * e^x - 1 = (A - 1) + A v with e^x = A (1 + v) (exp32_reduce, A exact):
  * A - 1 = nh + nl exactly (two-sum), so only the last addition rounds at
- * full weight; x is
- * clamped at -25 (e^x - 1 is -1 in float32 from -17.4 on) and 80. Below
- * 0.25 in magnitude, where v's ~2^-29 absolute error would show, the
- * polynomial; above 80 (a rare vector branch) e^x itself; -0 kept.
+ * full weight; x is clamped at -25 (e^x - 1 is -1 in float32 from -17.4 on)
+ * and 80. Below 0.25 in magnitude, where v's ~2^-29 absolute error would
+ * show, the polynomial; above 80 (a rare vector branch) e^x itself; -0 kept.
  */
 static inline vf expm1_f32(vf x) {
     vfi kbits;
@@ -342,7 +341,8 @@ static inline vf cosh_f32(vf x) {
 
 /*
  * sinh |x| from e^|x| and e^-|x| (above) or, where a vector holds a lane
- * below 0.8 (a vector branch), the odd polynomial there; the sign of x put back (-0 kept).
+ * below 0.8 (a vector branch), the odd polynomial there; the sign of x put
+ * back (-0 kept).
  */
 static inline vf sinh_f32(vf x) {
     vf ax = vf_abs(x), a, va, b, vb, r;
@@ -368,10 +368,12 @@ static const float TANH_P32[3] = {-0x1.b4c6ccp-5f, 0x1.110dfcp-3f, -0x1.555554p-
  * tanh |x| = n / d with n = e^2|x| - 1 and d = e^2|x| + 1, from e^2|x| =
  * A (1 + v) (exp32_reduce, A exact): n = nh + nl and d = dh + dl, A -+ 1
  * made exact by fast two-sums, A v joining the tails (|v| < 0.022, its
- * ~2^-30 absolute error below 2^-26.5 of n from |x| = 0.125 on). The
- * quotient q0 = nh (1/dh) is corrected by its residual, n - q0 d =
- * (nh - q0 dh) + nl - q0 dl with q0 dh exact (vf_two_prod) and nh - q0 dh
- * exact (Sterbenz), so only the last FMA rounds at full weight: ~0.5 ULP.
+ * ~2^-29 absolute error below 2^-27 of n from |x| = 0.125 on). The
+ * quotient q0 = (nh + nl) (1 / (dh + dl)) is corrected by its residual,
+ * n - q0 d = (nh - q0 dh) + nl - q0 dl with q0 dh exact (vf_two_prod) and
+ * nh - q0 dh exact (Sterbenz), times the same reciprocal (a ~2^-23
+ * residual, so its error is second order): only the last FMA rounds at
+ * full weight.
  * |x| is clamped at 9.5 (float32 tanh is 1 from 9.01 on).
  */
 static inline vf tanh_quotient_f32(vf ax) {
