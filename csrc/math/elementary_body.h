@@ -6,8 +6,7 @@
  * two doubles (error-free transformations around a polynomial) and rounds
  * once at the end, which keeps float64 within 1 ULP with small tables at most
  * (exp's 2^(j/32), log's, the 2^(+-j/16) of sinh, cosh, tanh and expm1); float32
- * has its own float-lane algorithms (f32_body.h, pow's in pow_body.h;
- * sinh, cosh and tanh in double lanes without FMA).
+ * has its own float-lane algorithms (f32_body.h, pow's in pow_body.h).
  */
 #include "elementary_coefficients.h"
 #include "elementary_kernels.h"
