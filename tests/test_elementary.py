@@ -136,10 +136,27 @@ def _same_bits(got, want):
                                                                   want.view(np.uint32)[~nan])
 
 
+# float32 kernels that evaluate with FMA (vf_mla): fused natively, two roundings in wasm, so the
+# browser build is held to 1 ULP of the native reference (as in tests/test_wasm_parity.py).
+FMA_EVALUATED_FLOAT32 = {"exp", "expm1"}
+
+
+def _ulps32(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """float32 ULP distance per element (0 where both are NaN, inf where only one is)."""
+    def ordered(x):
+        i = x.view(np.int32).astype(np.int64)
+        return np.where(i < 0, np.iinfo(np.int32).min - i, i)
+    distance = np.abs(ordered(a) - ordered(b)).astype(np.float64)
+    distance[np.isnan(a) & np.isnan(b)] = 0
+    distance[np.isnan(a) ^ np.isnan(b)] = np.inf
+    return distance
+
+
 def test_float32_bit_patterns_match_the_native_scalar_reference(backend):
     """Random float32 bit patterns (every exponent, subnormals, infinities, NaNs) through the
     float-lane kernels whose exact products use an FMA on x86 and Dekker's splitting in the scalar
-    reference and wasm: every SIMD level of either backend gives the native scalar reference's bits."""
+    reference and wasm: every SIMD level of either backend gives the native scalar reference's bits
+    (the FMA-evaluated kernels in wasm: within 1 ULP of them)."""
     rng = np.random.default_rng(17)
     y, x = rng.integers(0, 2**32, (2, 50_000), dtype=np.uint64).astype(np.uint32).view(np.float32)
     calls = {"asin": lambda: rtm.asin(x), "acos": lambda: rtm.acos(x), "atan": lambda: rtm.atan(x),
@@ -152,7 +169,10 @@ def test_float32_bit_patterns_match_the_native_scalar_reference(backend):
     for level in rt_pandas.simd_levels():
         rt_pandas.force_simd(level)
         for name, call in calls.items():
-            assert _same_bits(call(), reference[name]), (name, level)
+            if backend == "wasm" and name in FMA_EVALUATED_FLOAT32:
+                assert _ulps32(call(), reference[name]).max() <= 1, (name, level)
+            else:
+                assert _same_bits(call(), reference[name]), (name, level)
 
 
 def _near(points, width, n, rng):

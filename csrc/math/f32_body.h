@@ -132,7 +132,8 @@ static inline vf exp32_reduce(vf x, float offset, vfi *kbits, vf *k) {
     vf shifted = vf_mla(x, vf_set(INV_LN2_F16), vf_set(shifter));
     *k = vf_sub(shifted, vf_set(shifter));
     *kbits = vf_bits(shifted);
-    return vf_nmla(*k, vf_set(LN2_F16_LO), vf_nmla(*k, vf_set(LN2_F16_HI), x));
+    /* k (-c), not -(k c): a NaN k keeps its sign in the scalar reference's fmaf as in vfmadd */
+    return vf_mla(*k, vf_set(-LN2_F16_LO), vf_mla(*k, vf_set(-LN2_F16_HI), x));
 }
 
 /* e^r - 1 for |r| <= 0.0217, to 2^-29 of e^r. */
@@ -378,11 +379,11 @@ static inline vf tanh_quotient_f32(vf ax) {
     vf a = exp32_scale(kbits), one = vf_set(1.0f);
     vf nh = vf_sub(a, one), dh = vf_add(a, one);
     vf nl = vf_mla(a, v, vf_sub(vf_sub(a, nh), one)); /* a >= 1 */
-    vf dl = vf_mla(a, v, vf_sub(one, vf_sub(dh, a)));
-    vf rcp = vf_div(one, vf_add(dh, dl));
+    vf neg_dl = vf_nmla(a, v, vf_sub(vf_sub(dh, a), one)); /* -dl, so no NaN is negated below */
+    vf rcp = vf_div(one, vf_sub(dh, neg_dl));
     vf q0 = vf_mul(vf_add(nh, nl), rcp), p, e; /* within ~2^-23 of n / d */
     vf_two_prod(q0, dh, &p, &e);
-    vf residual = vf_nmla(q0, dl, vf_add(vf_sub(vf_sub(nh, p), e), nl));
+    vf residual = vf_mla(q0, neg_dl, vf_add(vf_sub(vf_sub(nh, p), e), nl));
     return vf_mla(residual, rcp, q0);
 }
 
