@@ -128,6 +128,12 @@ FMA_EVALUATED_FLOAT32: set[str] = {
     "acos_float32",
     "atan_float32",
     "atan2_float32",
+    "cosh_float32",
+    "exp_float32",
+    "expm1_float32",
+    "sinh_float32",
+    "tanh_float32",
+    "tanh_tensor",  # the float32 tanh kernel on a 2-d input
 }
 FMA_EVALUATED = {f"{name}_float64" for name in UNARY_DOMAINS} | {"atan2_float64"} | FMA_EVALUATED_FLOAT32
 

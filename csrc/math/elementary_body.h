@@ -6,8 +6,7 @@
  * two doubles (error-free transformations around a polynomial) and rounds
  * once at the end, which keeps float64 within 1 ULP with small tables at most
  * (exp's 2^(j/32), log's, the 2^(+-j/16) of sinh, cosh, tanh and expm1); float32
- * has its own float-lane algorithms (f32_body.h, pow's in pow_body.h;
- * sinh, cosh and tanh in double lanes without FMA).
+ * has its own float-lane algorithms (f32_body.h, pow's in pow_body.h).
  */
 #include "elementary_coefficients.h"
 #include "elementary_kernels.h"
@@ -563,14 +562,9 @@ UNARY_LOOPS_F32(exp)
 UNARY_LOOPS_F32(expm1)
 UNARY_LOOPS_F32(log)
 UNARY_LOOPS_F32(log1p)
-/* float32 lanes widened to double lanes (fn##_wide_f32, f32_body.h). */
-#define UNARY_LOOPS_WIDE(fn)                             \
-    VEC_UNARY_LOOP64(VEC_NAME(rt_vm_##fn##_f64), fn##_v) \
-    VEC_UNARY_LOOP32_X4(VEC_NAME(rt_vm_##fn##_f32), fn##_wide_f32)
-
-UNARY_LOOPS_WIDE(sinh)
-UNARY_LOOPS_WIDE(cosh)
-UNARY_LOOPS_WIDE(tanh)
+UNARY_LOOPS_F32(sinh)
+UNARY_LOOPS_F32(cosh)
+UNARY_LOOPS_F32(tanh)
 UNARY_LOOPS_F32(asin)
 UNARY_LOOPS_F32(acos)
 UNARY_LOOPS_F32(atan)

@@ -367,19 +367,6 @@ static inline vd vd_poly(vd x, const double *c, int n) {
 }
 
 /*
- * Horner's rule with a separate multiply and add (two roundings) on every ISA:
- * for float32 kernels computed in double lanes, which must give the same bits
- * on every variant, wasm (no FMA) included.
- */
-static inline vd vd_poly_unfused(vd x, const double *c, int n) {
-    vd acc = vd_set(c[0]);
-    for (int i = 1; i < n; i++) {
-        acc = vd_add(vd_mul(acc, x), vd_set(c[i]));
-    }
-    return acc;
-}
-
-/*
  * The loops every unary kernel family defines: whole vectors in place, the
  * tail through a zero-padded vector-sized buffer. name64/name32 are the
  * functions to define, fn64/fn32 the float64 and float32 lane functions
@@ -399,8 +386,10 @@ static inline vd vd_poly_unfused(vd x, const double *c, int n) {
         }                                                                            \
     }
 
-/* float32 lanes from position i on: whole vectors, then the tail through a zero-padded buffer. */
-#define VEC_UNARY_REST32(fn32)                                                       \
+#define VEC_UNARY_LOOPS(name64, name32, fn64, fn32)                                  \
+    VEC_UNARY_LOOP64(name64, fn64)                                                   \
+    void name32(const float *x, int64_t n, float *out) {                             \
+        int64_t i = 0;                                                               \
         for (; i + VL <= n; i += VL) {                                               \
             vd_store_f32(out + i, fn32(vd_load_f32(x + i)));                         \
         }                                                                            \
@@ -409,32 +398,7 @@ static inline vd vd_poly_unfused(vd x, const double *c, int n) {
             __builtin_memcpy(buf, x + i, (size_t)(n - i) * sizeof(float));           \
             vd_store_f32(buf, fn32(vd_load_f32(buf)));                               \
             __builtin_memcpy(out + i, buf, (size_t)(n - i) * sizeof(float));         \
-        }
-
-#define VEC_UNARY_LOOPS(name64, name32, fn64, fn32)                                  \
-    VEC_UNARY_LOOP64(name64, fn64)                                                   \
-    void name32(const float *x, int64_t n, float *out) {                             \
-        int64_t i = 0;                                                               \
-        VEC_UNARY_REST32(fn32)                                                       \
-    }
-
-/*
- * float32 lanes widened to double, four vectors per step: for kernels whose
- * dependency chain is long next to their operation count (sinh, cosh, tanh:
- * 4 independent chains ran 15% faster than 1 on AVX-512, 40% on AVX2).
- */
-#define VEC_UNARY_LOOP32_X4(name32, fn32)                                            \
-    void name32(const float *x, int64_t n, float *out) {                             \
-        int64_t i = 0;                                                               \
-        for (; i + 4 * VL <= n; i += 4 * VL) {                                       \
-            vd a0 = fn32(vd_load_f32(x + i)), a1 = fn32(vd_load_f32(x + i + VL));    \
-            vd a2 = fn32(vd_load_f32(x + i + 2 * VL)), a3 = fn32(vd_load_f32(x + i + 3 * VL)); \
-            vd_store_f32(out + i, a0);                                               \
-            vd_store_f32(out + i + VL, a1);                                          \
-            vd_store_f32(out + i + 2 * VL, a2);                                      \
-            vd_store_f32(out + i + 3 * VL, a3);                                      \
         }                                                                            \
-        VEC_UNARY_REST32(fn32)                                                       \
     }
 
 #endif /* RT_MATH_VEC_H */
