@@ -12,6 +12,11 @@
 static const float LN2_HI32 = 0x1.62e4p-1f;
 static const float LN2_LO32 = 0x1.7f7d1cp-20f;
 
+/* r >= +0 with the sign bit of s. */
+static inline vf vf_or_sign(vf r, vf s) {
+    return vfi_float_bits(vfi_or(vf_bits(r), vfi_and(vf_bits(s), vfi_set((int32_t)0x80000000u))));
+}
+
 /* a + b = s + e exactly (Knuth). */
 static inline void vf_two_sum(vf a, vf b, vf *s, vf *e) {
     vf sum = vf_add(a, b);
@@ -72,6 +77,12 @@ static inline vf exp32_poly(vf r) {
 static inline vf exp32_scale(vfi kbits) {
     vf t = vf_lookup16(EXP2_F16_HI, kbits);
     return vfi_float_bits(vfi_add(vf_bits(t), vfi_shl(kbits, 19)));
+}
+
+/* lo + (e^r - 1), lo the table's relative error for kbits (e^x = A (1 + this)), with r joining lo first. */
+static inline vf exp32_tail(vf r, vfi kbits) {
+    return vf_mla(vf_mul(r, r), vf_mla(r, vf_set(EXP_R32[0]), vf_set(EXP_R32[1])),
+                  vf_add(vf_lookup16(EXP2_F16_LO, kbits), r));
 }
 
 /*
@@ -227,8 +238,7 @@ static inline vf expm1_f32(vf x) {
     vf k, y = vf_min(vf_set(80.0f), vf_max(vf_set(-25.0f), x)); /* NaN kept */
     vf r = exp32_reduce(y, 0.0f, &kbits, &k);
     vf a = exp32_scale(kbits);
-    vf v = vf_mla(vf_mul(r, r), vf_mla(r, vf_set(EXP_R32[0]), vf_set(EXP_R32[1])),
-                  vf_add(vf_lookup16(EXP2_F16_LO, kbits), r));
+    vf v = exp32_tail(r, kbits);
     vf nh, nl;
     vf_two_sum(a, vf_set(-1.0f), &nh, &nl);
     vf big = vf_add(nh, vf_mla(a, v, nl));
@@ -320,7 +330,7 @@ static inline vf sinh_f32(vf x) {
     }
     vf z = vf_mul(ax, ax); /* in every vector: a branch mispredicts on mixed data (0.72 against 0.45 ns at 10M) */
     r = vf_sel(vf_lt(ax, vf_set(0.8f)), vf_mla(vf_mul(ax, z), vf_poly_mla(z, SINH_P32, 4), ax), r);
-    return vfi_float_bits(vfi_or(vf_bits(r), vfi_and(vf_bits(x), vfi_set((int32_t)0x80000000u))));
+    return vf_or_sign(r, x); /* r >= +0 */
 }
 
 /* tanh x = x + x^3 TANH_P32(x^2) for |x| <= 0.125: relative error 2^-33.6 (tools/gen_f32_coefficients.py). */
@@ -342,8 +352,7 @@ static inline vf tanh_quotient_f32(vf ax) {
     vfi kbits;
     vf k, y = vf_min(vf_set(9.5f), ax); /* NaN kept */
     vf r = exp32_reduce(vf_add(y, y), 0.0f, &kbits, &k);
-    vf v = vf_mla(vf_mul(r, r), vf_mla(r, vf_set(EXP_R32[0]), vf_set(EXP_R32[1])),
-                  vf_add(vf_lookup16(EXP2_F16_LO, kbits), r));
+    vf v = exp32_tail(r, kbits);
     vf a = exp32_scale(kbits), one = vf_set(1.0f);
     vf nh = vf_sub(a, one), dh = vf_add(a, one);
     vf nl = vf_mla(a, v, vf_sub(vf_sub(a, nh), one)); /* a >= 1 */
@@ -361,7 +370,7 @@ static inline vf tanh_f32(vf x) {
     vf z = vf_mul(ax, ax);
     vf small = vf_mla(vf_mul(ax, z), vf_poly_mla(z, TANH_P32, 3), ax);
     vf r = vf_sel(vf_lt(ax, vf_set(0.125f)), small, tanh_quotient_f32(ax));
-    return vfi_float_bits(vfi_or(vf_bits(r), vfi_and(vf_bits(x), vfi_set((int32_t)0x80000000u))));
+    return vf_or_sign(r, x); /* r >= +0 */
 }
 
 /* ------------------------------------------------------ atan, atan2, asin, acos */
@@ -388,10 +397,6 @@ static inline vf vf_exact_residual(vf a, vf b, vf c) {
 #endif
 }
 
-/* r >= +0 with the sign bit of s. */
-static inline vf vf_or_sign(vf r, vf s) {
-    return vfi_float_bits(vfi_or(vf_bits(r), vfi_and(vf_bits(s), vfi_set((int32_t)0x80000000u))));
-}
 
 /* 1/x within 5.1% for normal x, from the bit pattern: bits(RECIP_MAGIC32 - bits(x)) */
 static const int32_t RECIP_MAGIC32 = 0x7ef311c3;
