@@ -42,8 +42,8 @@ enum {
 };
 _Static_assert(LGAMMA_PIECES == 16, "lgamma_table_dd looks its pieces up with vd_lookup16");
 enum { LGAMMA_MID_R_N = sizeof LGAMMA_MID_R / sizeof LGAMMA_MID_R[0] };
-PIECE_ROWS(LGAMMA_ROWS, LGAMMA_R_N + 2);         /* a piece's R, then C1 and C0 (AVX2: piece_table.h) */
-PIECE_ROWS(LGAMMA_MID_ROWS, LGAMMA_MID_R_N + 2);
+PIECE_ROWS(LGAMMA_ROWS, 16, LGAMMA_R_N + 2);         /* a piece's R, then C1 and C0 (AVX2: piece_table.h) */
+PIECE_ROWS(LGAMMA_MID_ROWS, 16, LGAMMA_MID_R_N + 2);
 _Static_assert(LGAMMA_G_N % 2 == 0, "lgamma_stirling_dd splits G into odd and even halves of equal length");
 
 /* log(xh + xl) as a double-double, for finite xh > 0 (subnormal included) and |xl| <= ulp(xh):
@@ -120,7 +120,7 @@ static inline void lgamma_table_dd(vd y, vm shifted, vd *h, vd *l) {
     vd t = vd_mla(m, vd_set(-0.5), yc); /* exact */
     vd piece = vd_add(m, vd_sel(shifted, vd_set(0x1.8p52), vd_set(0x1.8p52 - 2.0)));
     vu j = vu_and(vd_bits(piece), vu_set(LGAMMA_PIECES - 1));
-    lgamma_piece_sum(piece_locate(LGAMMA_ROWS, LGAMMA_R_N + 2, j), LGAMMA_R, LGAMMA_R_N, LGAMMA_C0, LGAMMA_C1, t, h, l);
+    lgamma_piece_sum(piece_locate(LGAMMA_ROWS, LGAMMA_R_N + 2, 16, j), LGAMMA_R, LGAMMA_R_N, LGAMMA_C0, LGAMMA_C1, t, h, l);
 }
 
 /* The half-octave piece of x in [8, 2048), j = (bits of x >> 51) - 2052 (the exponent and the first mantissa
@@ -134,7 +134,7 @@ static inline vu lgamma_mid_piece(vd x, vd *c) {
 /* C0 + C1 t + R(t) of piece j as hi + lo (R's constant term holds C0's rounding error, so hi + lo is good to
  * 2^-55.2 of lgamma: enough for lgamma's 2 ulp, not for gamma's exponential). */
 static inline void lgamma_mid_poly(vu j, vd t, vd *h, vd *l) {
-    lgamma_piece_sum(piece_locate(LGAMMA_MID_ROWS, LGAMMA_MID_R_N + 2, j), LGAMMA_MID_R, LGAMMA_MID_R_N, LGAMMA_MID_C0,
+    lgamma_piece_sum(piece_locate(LGAMMA_MID_ROWS, LGAMMA_MID_R_N + 2, 16, j), LGAMMA_MID_R, LGAMMA_MID_R_N, LGAMMA_MID_C0,
                      LGAMMA_MID_C1, t, h, l);
 }
 

@@ -1,9 +1,10 @@
 /*
- * Coefficients of 16-piece polynomials (erf, float32 erf, lgamma's pieces), read for each lane's piece.
+ * Coefficients of 8- or 16-piece polynomials (erf, erfc, float32 erf, lgamma's pieces), read for each
+ * lane's piece.
  *
- * The generators write a table coefficient-major, table[k][piece], and vd_lookup16 reads coefficient k
- * of every lane's piece: one permute of two registers on AVX-512, two scalar loads in wasm. On AVX2 a
- * vd_lookup16 is four scalar loads and three shuffles per coefficient, so there the kernels read a
+ * The generators write a table coefficient-major, table[k][piece], and vd_lookup16 (vd_lookup8) reads
+ * coefficient k of every lane's piece: one permute on AVX-512, two scalar loads in wasm. On AVX2 a
+ * lookup is four scalar loads and three shuffles per coefficient, so there the kernels read a
  * piece-major copy instead, rows[piece][k] = table[k][piece] (then C1 and C0 where the table has them),
  * two adjacent coefficients of four lanes per four 128-bit loads and two unpacks: 3 operations per
  * coefficient instead of ~7 (in cache, AVX2 erf 3.95 -> 2.85 ns; docs/benchmarks.md). The copies are
@@ -17,14 +18,15 @@
 
 #if VEC_ISA == VEC_AVX2
 /* The piece-major copy of a table, `stride` numbers per piece (filled in special_avx2.c). */
-#define PIECE_ROWS(name, stride) static double name[16 * (stride)]
+#define PIECE_ROWS(name, pieces, stride) static double name[(pieces) * (stride)]
 
 typedef struct {
     const double *lane[4];
 } piece_at;
 
-/* The rows of the lanes' pieces j (in [0, 16)) in a piece-major copy of `stride` coefficients per piece. */
-static inline piece_at piece_locate(const double *rows, int stride, vu j) {
+/* The rows of the lanes' pieces j (in [0, pieces)) in a piece-major copy of `stride` numbers per piece. */
+static inline piece_at piece_locate(const double *rows, int stride, int pieces, vu j) {
+    (void)pieces;
     __m128i low = _mm256_castsi256_si128(j), high = _mm256_extracti128_si256(j, 1);
     piece_at at = {{rows + _mm_cvtsi128_si64(low) * stride, rows + _mm_extract_epi64(low, 1) * stride,
                     rows + _mm_cvtsi128_si64(high) * stride, rows + _mm_extract_epi64(high, 1) * stride}};
@@ -50,40 +52,49 @@ static inline vd piece_coeff(piece_at at, int k, const double *table_k) {
     return _mm256_insertf128_pd(_mm256_castpd128_pd256(low), high, 1);
 }
 #else
-#define PIECE_ROWS(name, stride) /* AVX2 only */
-typedef vu piece_at;
-/* Elsewhere the lanes' piece indices themselves (the rows are not evaluated: they exist on AVX2 only). */
-#define piece_locate(rows, stride, j) (j)
+#define PIECE_ROWS(name, pieces, stride) /* AVX2 only */
+/* Elsewhere the lanes' piece indices and the table size (8 or 16). */
+typedef struct {
+    vu j;
+    int pieces;
+} piece_at;
 
-static inline void piece_coeff2(piece_at j, int k, const double *table_k, const double *table_k1, vd *a, vd *b) {
+static inline piece_at piece_at_of(vu j, int pieces) {
+    piece_at at = {j, pieces};
+    return at;
+}
+/* The rows are not evaluated: they exist on AVX2 only. */
+#define piece_locate(rows, stride, pieces, j) piece_at_of((j), (pieces))
+
+static inline vd piece_coeff(piece_at at, int k, const double *table_k) {
     (void)k;
-    *a = vd_lookup16(table_k, j);
-    *b = vd_lookup16(table_k1, j);
+    return at.pieces == 8 ? vd_lookup8(table_k, at.j) : vd_lookup16(table_k, at.j);
 }
 
-static inline vd piece_coeff(piece_at j, int k, const double *table_k) {
-    (void)k;
-    return vd_lookup16(table_k, j);
+static inline void piece_coeff2(piece_at at, int k, const double *table_k, const double *table_k1, vd *a, vd *b) {
+    *a = piece_coeff(at, k, table_k);
+    *b = piece_coeff(at, k + 1, table_k1);
 }
 #endif
 
 /*
- * r[0] t^(n-1) + ... + r[n-1] by Horner's rule, coefficients read two at a time (highest degree first).
- * The same operations in the same order as one vd_mla per coefficient.
+ * r[0] t^(n-1) + ... + r[n-1] by Horner's rule, r coefficient-major (r[k * pieces + piece]), the
+ * coefficients read two at a time (highest degree first). The same operations in the same order as one
+ * vd_mla per coefficient.
  */
-static inline vd piece_horner(piece_at at, const double (*r)[16], int n, vd t) {
+static inline vd piece_horner(piece_at at, const double *r, int pieces, int n, vd t) {
     vd a, b, p;
     int k;
     if (n % 2) {
-        p = piece_coeff(at, 0, r[0]);
+        p = piece_coeff(at, 0, r);
         k = 1;
     } else {
-        piece_coeff2(at, 0, r[0], r[1], &a, &b);
+        piece_coeff2(at, 0, r, r + pieces, &a, &b);
         p = vd_mla(a, t, b);
         k = 2;
     }
     for (; k + 1 < n; k += 2) {
-        piece_coeff2(at, k, r[k], r[k + 1], &a, &b);
+        piece_coeff2(at, k, r + k * pieces, r + (k + 1) * pieces, &a, &b);
         p = vd_mla(vd_mla(p, t, a), t, b);
     }
     return p;

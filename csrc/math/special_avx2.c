@@ -20,17 +20,18 @@
 #pragma GCC pop_options
 #endif
 
-/* rows[piece][k] = r[k][piece] for k < n, then c1[piece] and c0[piece] where given (piece_table.h). */
-static void piece_rows_fill(double *rows, int stride, const double (*r)[16], int n, const double *c1,
-                            const double *c0) {
-    for (int piece = 0; piece < 16; piece++) {
+/* rows[piece][k] = r[k][piece] for k < n (r coefficient-major, `pieces` wide), then extra[0][piece] and
+ * extra[1][piece] where given (piece_table.h). */
+static void piece_rows_fill(double *rows, int stride, int pieces, const double *r, int n, const double *extra0,
+                            const double *extra1) {
+    for (int piece = 0; piece < pieces; piece++) {
         double *row = rows + piece * stride;
         for (int k = 0; k < n; k++) {
-            row[k] = r[k][piece];
+            row[k] = r[k * pieces + piece];
         }
-        if (c1 != NULL) {
-            row[n] = c1[piece];
-            row[n + 1] = c0[piece];
+        if (extra0 != NULL) {
+            row[n] = extra0[piece];
+            row[n + 1] = extra1[piece];
         }
     }
 }
@@ -38,9 +39,11 @@ static void piece_rows_fill(double *rows, int stride, const double (*r)[16], int
 /* The piece-major tables this variant reads, filled when the library is loaded, by code outside the AVX2
  * region above: loading never runs AVX2 instructions on a CPU without them. */
 __attribute__((constructor)) static void special_avx2_fill_rows(void) {
-    piece_rows_fill(ERF_ROWS, ERF_ROWS_STRIDE, ERF_R, ERF_R_N, ERF_C1, ERF_C0);
-    piece_rows_fill(ERF32_ROWS, ERF32_N, ERF32_P, ERF32_N, NULL, NULL);
-    piece_rows_fill(LGAMMA_ROWS, LGAMMA_R_N + 2, LGAMMA_R, LGAMMA_R_N, LGAMMA_C1, LGAMMA_C0);
-    piece_rows_fill(LGAMMA_MID_ROWS, LGAMMA_MID_R_N + 2, LGAMMA_MID_R, LGAMMA_MID_R_N, LGAMMA_MID_C1, LGAMMA_MID_C0);
+    piece_rows_fill(ERF_ROWS, ERF_ROWS_STRIDE, 16, ERF_R[0], ERF_R_N, ERF_C1, ERF_C0);
+    piece_rows_fill(ERFC_ROWS, ERFC_ROWS_STRIDE, ERFC_PIECES, ERFC_P[0], ERFC_COEFFS, ERFC_C0_LO, ERFC_MID);
+    piece_rows_fill(ERF32_ROWS, ERF32_N, 16, ERF32_P[0], ERF32_N, NULL, NULL);
+    piece_rows_fill(LGAMMA_ROWS, LGAMMA_R_N + 2, 16, LGAMMA_R[0], LGAMMA_R_N, LGAMMA_C1, LGAMMA_C0);
+    piece_rows_fill(LGAMMA_MID_ROWS, LGAMMA_MID_R_N + 2, 16, LGAMMA_MID_R[0], LGAMMA_MID_R_N, LGAMMA_MID_C1,
+                    LGAMMA_MID_C0);
 }
 #endif

@@ -27,6 +27,8 @@
 
 enum { ERFC_PIECES = sizeof ERFC_MID / sizeof ERFC_MID[0], ERFC_COEFFS = sizeof ERFC_P / sizeof ERFC_P[0] };
 _Static_assert(ERFC_PIECES == 8, "erfc_piece_poly looks its pieces up with vd_lookup8");
+enum { ERFC_ROWS_STRIDE = ERFC_COEFFS + 2 };
+PIECE_ROWS(ERFC_ROWS, ERFC_PIECES, ERFC_ROWS_STRIDE); /* a piece's coefficients (C0 last), C0's tail, its centre */
 
 /* Cody-Waite split of ln 2 (SP_LN2_HI has trailing zeros, so k * SP_LN2_HI is exact for |k| < 2^21). */
 static const double SP_LN2_HI = 0x1.62e42fee00000p-1;
@@ -52,8 +54,8 @@ static inline void exp_neg_dd(vd sh, vd sl, vd *k_out, vd *h, vd *l) {
     *k_out = k;
 }
 
-/* F(x) - c0 for the piece of each lane, and that piece's c0 = c0 + c0_lo (one table lookup per
- * coefficient: ERFC_P is stored coefficient-major). */
+/* F(x) - c0 for the piece of each lane, and that piece's c0 = c0 + c0_lo (one table read per
+ * coefficient: piece_table.h). */
 static inline vd erfc_piece_poly(vd x, vd *c0, vd *c0_lo) {
     /* The piece index counted in the low mantissa bits of 2^52 + index (exact). */
     vd piece = vd_set(0x1p52);
@@ -61,13 +63,10 @@ static inline vd erfc_piece_poly(vd x, vd *c0, vd *c0_lo) {
         piece = vd_add(piece, vd_sel(vd_le(vd_set(ERFC_BREAKS[b]), x), vd_set(1.0), vd_set(0.0)));
     }
     vu index = vu_and(vd_bits(piece), vu_set(ERFC_PIECES - 1));
-    vd t = vd_sub(x, vd_lookup8(ERFC_MID, index));
-    vd q = vd_lookup8(ERFC_P[0], index);
-    for (int j = 1; j < ERFC_COEFFS - 1; j++) {
-        q = vd_mla(q, t, vd_lookup8(ERFC_P[j], index));
-    }
-    *c0 = vd_lookup8(ERFC_P[ERFC_COEFFS - 1], index);
-    *c0_lo = vd_lookup8(ERFC_C0_LO, index);
+    piece_at at = piece_locate(ERFC_ROWS, ERFC_ROWS_STRIDE, ERFC_PIECES, index);
+    vd t = vd_sub(x, piece_coeff(at, ERFC_COEFFS + 1, ERFC_MID));
+    vd q = piece_horner(at, ERFC_P[0], ERFC_PIECES, ERFC_COEFFS - 1, t);
+    piece_coeff2(at, ERFC_COEFFS - 1, ERFC_P[ERFC_COEFFS - 1], ERFC_C0_LO, c0, c0_lo);
     return vd_mul(t, q); /* F(x) - c0 */
 }
 
@@ -124,7 +123,7 @@ static inline void erf_small_dd(vd a, vd *eh, vd *el) {
 }
 
 enum { ERF_R_N = sizeof ERF_R / sizeof ERF_R[0], ERF_ROWS_STRIDE = ERF_R_N + 2 };
-PIECE_ROWS(ERF_ROWS, ERF_ROWS_STRIDE); /* a piece's R, then C1 and C0 (AVX2: piece_table.h) */
+PIECE_ROWS(ERF_ROWS, 16, ERF_ROWS_STRIDE); /* a piece's R, then C1 and C0 (AVX2: piece_table.h) */
 _Static_assert(sizeof ERF_C0 / sizeof ERF_C0[0] == 16, "erf_abs looks its pieces up with vd_lookup16");
 
 /* erf(a) for a >= 0 or NaN (clamped to 5.95, where erf already rounds to 1), from
@@ -137,8 +136,8 @@ static inline vd erf_abs(vd a) {
     vd shifted = vd_mla(a, vd_set(32.0 / 13.0), vd_set(0x1.8p52));
     vu index = vu_and(vd_bits(shifted), vu_set(15));
     vd t = vd_mla(vd_sub(shifted, vd_set(0x1.8p52)), vd_set(-13.0 / 32.0), a); /* exact */
-    piece_at at = piece_locate(ERF_ROWS, ERF_ROWS_STRIDE, index);
-    vd r = piece_horner(at, ERF_R, ERF_R_N, t);
+    piece_at at = piece_locate(ERF_ROWS, ERF_ROWS_STRIDE, 16, index);
+    vd r = piece_horner(at, ERF_R[0], 16, ERF_R_N, t);
     vd c1, c0, ph, pl, s, e;
     piece_coeff2(at, ERF_R_N, ERF_C1, ERF_C0, &c1, &c0);
     vd_two_prod(c1, t, &ph, &pl);

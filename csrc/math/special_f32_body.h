@@ -37,7 +37,7 @@ enum {
     LGAMMA32_G_N = sizeof LGAMMA32_G / sizeof LGAMMA32_G[0],
 };
 
-PIECE_ROWS(ERF32_ROWS, ERF32_N); /* AVX2: piece_table.h */
+PIECE_ROWS(ERF32_ROWS, 16, ERF32_N); /* AVX2: piece_table.h */
 
 static const double SP32_LOG_PI = 0x1.250d048e7a1bdp+0;
 static const double SP32_HALF_LOG_2PI_MINUS_HALF = 0x1.acfe390c97d69p-2; /* log(2 pi)/2 - 1/2 */
@@ -52,7 +52,7 @@ static inline vd erf32_abs(vd a) {
     vd shifted = vd_add(y, vd_set(0x1.8p52));
     vu index = vu_and(vd_bits(shifted), vu_set(15));
     vd t = vd_sub(y, vd_sub(shifted, vd_set(0x1.8p52)));
-    return vd_mul(a, piece_horner(piece_locate(ERF32_ROWS, ERF32_N, index), ERF32_P, ERF32_N, t));
+    return vd_mul(a, piece_horner(piece_locate(ERF32_ROWS, ERF32_N, 16, index), ERF32_P[0], 16, ERF32_N, t));
 }
 
 static inline vd erf32_v(vd x) {
