@@ -5,7 +5,8 @@
  * The generators write a table coefficient-major, table[k][piece], and vd_lookup16 (vd_lookup8) reads
  * coefficient k of every lane's piece: one permute on AVX-512, two scalar loads in wasm. On AVX2 a
  * lookup is four scalar loads and three shuffles per coefficient, so there the kernels read a
- * piece-major copy instead, rows[piece][k] = table[k][piece] (then C1 and C0 where the table has them),
+ * piece-major copy instead, rows[piece][k] = table[k][piece] (then the piece's other numbers: C1 and C0,
+ * or erfc's C0 tail and centre),
  * two adjacent coefficients of four lanes per four 128-bit loads and two unpacks: 3 operations per
  * coefficient instead of ~7 (in cache, AVX2 erf 3.95 -> 2.85 ns; docs/benchmarks.md). The copies are
  * filled when the library is loaded (special_avx2.c, by code built for the baseline ISA).
