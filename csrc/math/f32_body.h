@@ -213,7 +213,7 @@ static inline vf log_f32(vf x) {
  */
 static inline vf log1p_f32(vf x) {
     vf one = vf_set(1.0f);
-    vf u = vf_add(one, x);
+    vf u = vf_add(one, x); /* 1 + x itself, not max + min: vf_max and vf_min turn a NaN x into 1 */
     vf e = vf_add(vf_sub(vf_max(x, one), u), vf_min(x, one));
     vf tail, r, invc, inv_scale;
     vf s = log_f32_parts(u, vfi_set(0), &tail, &r, &invc, &inv_scale);
@@ -420,9 +420,8 @@ static inline vf atan_quotient_sum_f32(vf num, vf dh, vf dl, vf m) {
     vf low = vf_nmla(z, ul, vf_mla(m, vf_set(PI_4_L21), ul));
     vf q = vf_poly_mla(z, ATAN_Q32, 5);
     vf rest = vf_mla(vf_mul(uh, z), q, low);
-    vf head = vf_mul(m, vf_set(PI_4_H21));
-    vf h = vf_add(head, uh);
-    vf e = vf_add(vf_sub(head, h), uh);
+    vf h, e;
+    vf_fast_two_sum(vf_mul(m, vf_set(PI_4_H21)), uh, &h, &e);
     return vf_add(h, vf_add(e, rest));
 }
 

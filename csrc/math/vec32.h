@@ -233,11 +233,7 @@ static inline vf vf_lookup32(const float *table, vfi index) {
     return wasm_f32x4_make(table[wasm_i32x4_extract_lane(index, 0)], table[wasm_i32x4_extract_lane(index, 1)],
                            table[wasm_i32x4_extract_lane(index, 2)], table[wasm_i32x4_extract_lane(index, 3)]);
 }
-static inline vf vf_lookup16(const float *table, vfi index) {
-    index = wasm_v128_and(index, wasm_i32x4_splat(15));
-    return wasm_f32x4_make(table[wasm_i32x4_extract_lane(index, 0)], table[wasm_i32x4_extract_lane(index, 1)],
-                           table[wasm_i32x4_extract_lane(index, 2)], table[wasm_i32x4_extract_lane(index, 3)]);
-}
+static inline vf vf_lookup16(const float *table, vfi index) { return vf_lookup32(table, wasm_v128_and(index, wasm_i32x4_splat(15))); }
 static inline vfi vfi_set(int32_t a) { return wasm_i32x4_splat(a); }
 static inline vfi vfi_add(vfi a, vfi b) { return wasm_i32x4_add(a, b); }
 static inline vfi vfi_sub(vfi a, vfi b) { return wasm_i32x4_sub(a, b); }
