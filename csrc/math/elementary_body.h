@@ -124,6 +124,11 @@ static inline vd hyp_reduce(vd a, vd *m_out, vu *j, vu *k52) {
     return vd_mla(m, vd_set(-LN2_16_LO), t);
 }
 
+/* k = floor(m / 16) for hyp_reduce's m = 16 k + j (round to nearest of m/16 - 15/32, exact). */
+static inline vd hyp_exponent(vd m) {
+    return vd_round(vd_mla(m, vd_set(1.0 / 16.0), vd_set(-15.0 / 32.0)));
+}
+
 /*
  * sinh a and cosh a for a in [0, 711]: e^a / 2 = 2^k P e^r and e^-a / 2 = 2^k Q e^-r with
  * P = 2^(j/16) / 2 = ph + pl and Q = s 2^(-j/16) / 2 = s (qh + ql), s = 2^-2k (tables HYP_POS, HYP_NEG):
@@ -162,8 +167,7 @@ static inline vd hyp_eval(vd a, double sign, int wide) {
     if (!wide) {
         return vu_double(vu_add(vd_bits(y), k52));
     }
-    vd k = vd_round(vd_mla(m, vd_set(1.0 / 16.0), vd_set(-15.0 / 32.0))); /* floor(m / 16) */
-    return vd_ldexp(y, k);
+    return vd_ldexp(y, hyp_exponent(m));
 }
 
 /* hyp_eval for ax = |x| (or NaN), the wide variant only in vectors that need it; NaN x is returned. */
@@ -323,8 +327,7 @@ static __attribute__((noinline)) vd expm1_rare(vd x) {
         expm1_core(xc, &w, &ew, &ex);
         vu j, k52;
         hyp_reduce(xc, &m, &j, &k52);
-        vd k = vd_round(vd_mla(m, vd_set(1.0 / 16.0), vd_set(-15.0 / 32.0))); /* floor(m / 16) */
-        r = vd_sel(vd_gt(x, vd_set(700.0)), vd_ldexp(ex, vd_add(k, vd_set(1.0))), r);
+        r = vd_sel(vd_gt(x, vd_set(700.0)), vd_ldexp(ex, vd_add(hyp_exponent(m), vd_set(1.0))), r);
     }
     vd series = vd_mla(vd_mla(vd_mla(vd_set(1.0 / 120.0), x, vd_set(1.0 / 24.0)), x, vd_set(1.0 / 6.0)), x, vd_set(0.5));
     r = vd_sel(vd_lt(ax, vd_set(0x1p-12)), vd_mla(vd_mul(x, x), series, x), r);
