@@ -20,6 +20,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import zlib
 from pathlib import Path
 
@@ -28,6 +29,9 @@ import pytest
 
 import rt_pandas
 from rt_pandas import transforms as T
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # pytest runs with --import-mode=importlib
+from ulps import ulp_distance  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE = shutil.which("node")
@@ -100,20 +104,6 @@ def _python_result(case: dict) -> np.ndarray:
     if op == "center_crop":
         return T.center_crop(inputs[0], params["height"], params["width"]).ravel()
     return getattr(rt_pandas.math, op)(inputs[0])
-
-
-def _ulps(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """ULP distance per element, exact (0 where both are NaN; a huge value where only one is)."""
-    int_type = np.int32 if a.dtype == np.float32 else np.int64
-    def ordered(x):  # the bit patterns as integers in the floats' order (python ints: no overflow)
-        i = x.view(int_type).astype(object)
-        return np.where(i < 0, np.iinfo(int_type).min - i, i)
-    both_nan = np.isnan(a) & np.isnan(b)
-    one_nan = np.isnan(a) ^ np.isnan(b)
-    distance = np.abs(ordered(a) - ordered(b)).astype(np.float64)
-    distance[both_nan] = 0
-    distance[one_nan] = np.inf
-    return distance
 
 
 # float64 kernels evaluate their polynomials with fused multiply-adds where the ISA has them
@@ -192,7 +182,7 @@ def test_js_matches_native_at_every_simd_level(js_results, case, restore_backend
         rt_pandas.force_simd(level)
         expected = np.asarray(_python_result(case))
         assert actual.shape == expected.shape and actual.dtype == expected.dtype
-        distance = _ulps(actual, expected)
+        distance = ulp_distance(actual, expected)
         bound = 1 if case["name"] in FMA_EVALUATED else 0
         assert distance.max(initial=0) <= bound, (
             f"{case['name']} at {level}: {int((distance > bound).sum())} values differ by more than {bound} ulp, "
