@@ -207,19 +207,20 @@ static inline vf log_f32(vf x) {
 }
 
 /*
- * log1p x = log(u + e), u = 1 + x rounded and e its rounding error (a fast two-sum of the larger and the
- * smaller of x and 1), through log_f32_parts with d = e / u ~ e invc 2^-k (1 - r). u >= 2^-24 for x > -1,
- * so u is normal; for tiny x, u = 1, r = 0 and the result is d = x.
+ * log1p x = log(u + e), u = 1 + x rounded and e its rounding error, through log_f32_parts with d = e / u ~
+ * e invc 2^-k (1 - r). e = x - (u - 1) is exact while u < 2^24 (u - 1 is exact there: Sterbenz from 1/2 to 2,
+ * both multiples of ulp(u) above, and 1 + x is exact below 1/2) and off by at most 1 beyond, where
+ * e / u < 2^-24 of a log >= 16.6. u >= 2^-24 for x > -1, so u is normal; for tiny x, u = 1, r = 0 and the
+ * result is d = x. log1p x has the sign of x, so or-ing it in keeps -0 and changes nothing else.
  */
 static inline vf log1p_f32(vf x) {
     vf one = vf_set(1.0f);
-    vf u = vf_add(one, x); /* 1 + x itself, not max + min: vf_max and vf_min turn a NaN x into 1 */
-    vf e = vf_add(vf_sub(vf_max(x, one), u), vf_min(x, one));
+    vf u = vf_add(one, x);
+    vf e = vf_sub(x, vf_sub(u, one));
     vf tail, r, invc, inv_scale;
     vf s = log_f32_parts(u, vfi_set(0), &tail, &r, &invc, &inv_scale);
     vf d = vf_mul(vf_mul(e, invc), vf_max(inv_scale, vf_set(0.0f))); /* 0 for k >= 127, where e / u < 2^-126 */
-    vf result = vf_add(s, vf_add(tail, vf_nmla(d, r, d)));
-    result = vf_sel(vf_eq(x, vf_set(0.0f)), x, result); /* keeps -0 */
+    vf result = vf_or_sign(vf_add(s, vf_add(tail, vf_nmla(d, r, d))), x);
     return log_f32_any_outside(x, -1.0f) ? log_f32_special(u, result) : result;
 }
 
