@@ -9,7 +9,10 @@ difference of large terms near x = 1), z falls into one of N = 32 subintervals
 where invc = 1/c has at most 7 significant bits (j/N below 1, j/2N above), so
 r is exact with one FMA, |r| < 2^-6, and logc is rounded to a multiple of
 2^-43 so that k * LN2_HI + logc is exact (LN2_HI is a multiple of 2^-42).
-logctail = log c - logc to ~2^-97. The float32 pow (float lanes) uses the
+logctail = log c - logc to ~2^-97. LOG_FAST_P is the minimax fit of
+(log1p r - r) / r^2 over |r| <= max |r| (8 terms, within 2^-54) for float64
+log and log1p, which round hi + lo once and need 1 ULP, not pow's 2^-68
+(log_table_fast in csrc/math/log_table_body.h). The float32 pow (float lanes) uses the
 same subintervals and invc: POW_OFF32 is OFF as a float, POW_LOGC_HI32 is
 log c rounded to a multiple of 2^-15 (so k * LN2_HI32 + POW_LOGC_HI32 is exact
 in float for |k| < 2^7) and POW_LOGC_LO32 the rest as a float.
@@ -21,6 +24,8 @@ import numpy
 from pathlib import Path
 
 import mpmath
+
+from minimax import remez
 
 mpmath.mp.dps = 60
 N = 32
@@ -38,6 +43,22 @@ def _hex32(v: float) -> str:
         return "0.0f"
     mantissa, exponent = v.hex().split("p")
     return f"{mantissa.rstrip('0').rstrip('.')}p{exponent}f"
+
+
+def log1p_ratio(r):
+    """(log1p r - r) / r^2."""
+    return (mpmath.log1p(r) - r) / r**2 if abs(r) > mpmath.mpf("1e-30") else mpmath.mpf(-1) / 2 + r / 3
+
+
+def log_fast_poly(max_r: float) -> list[str]:
+    """LOG_FAST_P, highest degree first, with its error after rounding to double in a comment."""
+    top = mpmath.mpf(max_r)
+    coeffs = [mpmath.mpf(float(c)) for c in remez(log1p_ratio, -top, top, 7, weight=lambda t: 1)]
+    err = max(abs(mpmath.polyval(coeffs[::-1], t) - log1p_ratio(t)) for t in (-top + 2 * top * i / 4000 for i in range(4001)))
+    body = ",\n    ".join(", ".join(float(c).hex() for c in coeffs[::-1][j:j + 4]) for j in range(0, 8, 4))
+    return [f"/* (log1p r - r) / r^2 = LOG_FAST_P(r) for |r| <= {max_r:.6g}: max absolute error after rounding "
+            f"2^{mpmath.nstr(mpmath.log(err, 2), 3)} (minimax) */",
+            f"static const double LOG_FAST_P[8] = {{\n    {body}\n}};"]
 
 
 def main() -> None:
@@ -82,6 +103,7 @@ def main() -> None:
         assert all(float(numpy.float32(v)) == v for v in values)
         body = ",\n    ".join(", ".join(_hex32(v) for v in values[j:j + 4]) for j in range(0, N, 4))
         lines.append(f"static const float {name}[{N}] = {{\n    {body}\n}};")
+    lines.extend(log_fast_poly(max_r))
     lines.append("#endif")
     OUT.write_text("\n".join(lines) + "\n")
     print(f"wrote {OUT}, max |r| = {max_r:.6g}")

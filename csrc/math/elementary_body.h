@@ -66,28 +66,48 @@ static inline vd log_special(vd x, vd r) {
     return vd_sel(vd_isnan(x), x, r);
 }
 
-static inline vd log_v(vd x) {
-    vm finite_positive = vm_and(vd_gt(x, vd_set(0.0)), vd_lt(x, vd_set(__builtin_inf())));
-    vd hi, lo;
-    log_table_dd(vd_sel(finite_positive, x, vd_set(1.0)), &hi, &lo);
-    return log_special(x, hi); /* hi is hi + lo rounded once */
+/* log for vectors with a lane that is not a normal finite x > 0: subnormals scaled, the rest log_special's. */
+static __attribute__((noinline)) vd log_rare(vd x) {
+    vm positive = vm_and(vd_gt(x, vd_set(0.0)), vd_lt(x, vd_set(__builtin_inf())));
+    vd rhi, rlo;
+    log_reduced p = log_table_reduce(log_scaled_bits(vd_sel(positive, x, vd_set(1.0))));
+    return log_special(x, log_table_fast(p, log_table_r(p, &rhi, &rlo), p.logctail));
 }
 
+/* log x by the table (log_table_fast); vectors with a zero, negative, subnormal, infinite or NaN lane
+ * take log_rare, which gives the other lanes the same bits. */
+static inline __attribute__((always_inline)) vd log_v(vd x) {
+    if (!vm_all(vm_and(vd_le(vd_set(0x1p-1022), x), vd_lt(x, vd_set(__builtin_inf()))))) {
+        return log_rare(x);
+    }
+    vd rhi, rlo;
+    log_reduced p = log_table_reduce(vd_bits(x));
+    return log_table_fast(p, log_table_r(p, &rhi, &rlo), p.logctail);
+}
+
+/*
+ * log1p x = log(u + e), u = 1 + x rounded and e = x - (u - 1) its rounding error (exact while u < 2^53,
+ * where u - 1 is exact: Sterbenz from 1/2 to 2, both multiples of ulp(u) above, 1 + x exact below 1/2;
+ * off by at most 1 beyond, 2^-53 of a log above 36), through log_table_fast with d (1 - r) added to logctail,
+ * d = e invc 2^-k ~ e / u (2^-k from k's exponent bits: 0 for k >= 1023, where e / u is below 2^-1022).
+ * u >= 2^-53 is normal for x > -1, and for tiny x, u = 1, r = 0 and the result is d = x. log1p x has the
+ * sign of x, so or-ing it in keeps -0 and changes nothing else. Lanes outside (-1, inf) are fixed after.
+ */
 static inline vd log1p_v(vd x) {
-    /* 1 + x = u + ue exactly; log(u + ue) = log u + ue / u to far below an ULP. */
-    vd u, ue;
-    vd_two_sum(vd_set(1.0), x, &u, &ue);
-    vm finite_positive = vm_and(vd_gt(u, vd_set(0.0)), vd_lt(u, vd_set(__builtin_inf())));
-    vd us = vd_sel(finite_positive, u, vd_set(1.0));
-    vd hi, lo;
-    log_table_dd(us, &hi, &lo);
-    vd r = vd_add(hi, vd_add(lo, vd_div(ue, us)));
-    r = log_special(vd_sel(vd_isnan(x), x, u), r);
-    r = vd_sel(vd_lt(x, vd_set(-1.0)), vd_set(__builtin_nan("")), r);
-    /* |x| < 2^-12: x - x^2/2 + x^3/3 - x^4/4 + x^5/5, next term < 2^-60 |x|; keeps -0. */
-    vd series = vd_mla(vd_mla(vd_mla(vd_set(0.2), x, vd_set(-0.25)), x, vd_set(1.0 / 3.0)), x, vd_set(-0.5));
-    r = vd_sel(vd_lt(vd_abs(x), vd_set(0x1p-12)), vd_mla(vd_mul(x, x), series, x), r);
-    return vd_sel(vd_eq(x, vd_set(0.0)), x, r);
+    vd one = vd_set(1.0);
+    vd u = vd_add(one, x);
+    vd e = vd_sub(x, vd_sub(u, one));
+    vd rhi, rlo;
+    log_reduced p = log_table_reduce(vd_bits(u));
+    vd r = log_table_r(p, &rhi, &rlo);
+    vd inv_scale = vd_max(vu_double(vu_sub(vu_set(0x3ff0000000000000ull), p.kbits)), vd_set(0.0));
+    vd d = vd_mul(vd_mul(e, p.invc), inv_scale);
+    vd result = vd_or_sign(log_table_fast(p, r, vd_add(p.logctail, vd_nmla(d, r, d))), x);
+    if (vm_all(vm_and(vd_gt(x, vd_set(-1.0)), vd_lt(x, vd_set(__builtin_inf()))))) {
+        return result;
+    }
+    /* -1 -> -inf, inf -> inf, below -1 -> NaN (u <= 0 there, or -inf), NaN kept */
+    return log_special(vd_sel(vd_isnan(x), x, u), result);
 }
 
 static inline vd exact_residual(vd a, vd b, vd c);

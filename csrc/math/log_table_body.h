@@ -19,42 +19,76 @@ static const double POW_LOG_Q[10] = {
 
 
 /*
- * log x = hi + lo for finite x > 0 (other lanes give unused values; the table
- * index is masked, so it is always in range).
+ * The table reduction of x > 0 from ix, the bits of x (of x 2^52 less 52 << 52 for a subnormal,
+ * log_scaled_bits): x = 2^k z with z in [OFF, 2 OFF), the subinterval's invc = 1/c and
+ * log c = logc + logctail, and kbits = k << 52 (mod 2^64; 2^-k is 1.0's bits less kbits).
  */
-static inline void log_table_dd(vd x, vd *hi_out, vd *lo_out) {
-    /* Subnormals: scale by 2^52 and take 52 off the exponent field (wrapping is fine, see k). */
-    vm tiny = vd_lt(x, vd_set(0x1p-1022));
-    vu ix = vd_bits(vd_sel(tiny, vd_mul(x, vd_set(0x1p52)), x));
-    ix = vu_sub(ix, vd_bits(vd_sel(tiny, vu_double(vu_set(52ull << 52)), vd_set(0.0))));
+typedef struct {
+    vd k, z, invc, logc, logctail;
+    vu iz, kbits;
+} log_reduced;
+
+static inline log_reduced log_table_reduce(vu ix) {
+    log_reduced p;
     vu tmp = vu_sub(ix, vu_set(POW_OFF));
     vu index = vu_and(vu_shr(tmp, 52 - 5), vu_set(POW_LOG_N - 1)); /* POW_LOG_N = 32 */
     /* k is the top 12 bits of tmp as a signed number: flip their sign bit, read them offset by 2048. */
     vu k_biased = vu_xor(vu_shr(tmp, 52), vu_set(0x800));
-    vd k = vd_sub(vu_double(vu_or(k_biased, vu_set(0x4330000000000000ull))), vd_set(0x1p52 + 2048.0));
-    vu iz = vu_sub(ix, vu_and(tmp, vu_set(0xfffull << 52)));
-    vd z = vu_double(iz);
-    vd invc = vd_lookup32(POW_INVC, index);
-    vd logc = vd_lookup32(POW_LOGC, index);
-    vd logctail = vd_lookup32(POW_LOGCTAIL, index);
-    /* r = z invc - 1 is exact: invc has at most 7 significant bits and |r| < 2^-5.4. */
+    p.k = vd_sub(vu_double(vu_or(k_biased, vu_set(0x4330000000000000ull))), vd_set(0x1p52 + 2048.0));
+    p.kbits = vu_and(tmp, vu_set(0xfffull << 52));
+    p.iz = vu_sub(ix, p.kbits);
+    p.z = vu_double(p.iz);
+    p.invc = vd_lookup32(POW_INVC, index);
+    p.logc = vd_lookup32(POW_LOGC, index);
+    p.logctail = vd_lookup32(POW_LOGCTAIL, index);
+    return p;
+}
+
+/* The bits of x > 0 for log_table_reduce: subnormals scaled by 2^52 with 52 taken off the exponent field
+ * (wrapping is fine, see k). */
+static inline vu log_scaled_bits(vd x) {
+    vm tiny = vd_lt(x, vd_set(0x1p-1022));
+    vu ix = vd_bits(vd_sel(tiny, vd_mul(x, vd_set(0x1p52)), x));
+    return vu_sub(ix, vd_bits(vd_sel(tiny, vu_double(vu_set(52ull << 52)), vd_set(0.0))));
+}
+
+/*
+ * r = z invc - 1, exact: invc has at most 7 significant bits and |r| < 2^-5.4. With FMA one rounding of
+ * the exact value; without, z = zhi + zlo with zhi on 21 bits, so zhi invc - 1 (rhi), zlo invc (rlo) and
+ * their sum are exact. rhi and rlo are for log_table_dd's FMA-free path (rhi = r, rlo = 0 with FMA).
+ */
+static inline vd log_table_r(log_reduced p, vd *rhi, vd *rlo) {
 #if VEC_HAS_FMA
-    vd r = vd_mla(z, invc, vd_set(-1.0));
+    vd r = vd_mla(p.z, p.invc, vd_set(-1.0));
+    *rhi = r;
+    *rlo = vd_set(0.0);
+    return r;
 #else
-    /* Without FMA: z = zhi + zlo with zhi on 21 bits, so zhi invc - 1, zlo invc and their sum are exact. */
-    vd zhi = vu_double(vu_and(vu_add(iz, vu_set(1ull << 31)), vu_set(0xffffffff00000000ull)));
-    vd rhi = vd_sub(vd_mul(zhi, invc), vd_set(1.0));
-    vd rlo = vd_mul(vd_sub(z, zhi), invc);
-    vd r = vd_add(rhi, rlo);
+    vd zhi = vu_double(vu_and(vu_add(p.iz, vu_set(1ull << 31)), vu_set(0xffffffff00000000ull)));
+    *rhi = vd_sub(vd_mul(zhi, p.invc), vd_set(1.0));
+    *rlo = vd_mul(vd_sub(p.z, zhi), p.invc);
+    return vd_add(*rhi, *rlo);
 #endif
-    vd t1 = vd_add(vd_mul(k, vd_set(POW_LN2_HI)), logc); /* exact: both are multiples of 2^-43 below 2^10 */
+}
+
+/*
+ * log x = hi + lo for finite x > 0 (other lanes give unused values; the table
+ * index is masked, so it is always in range).
+ */
+static inline void log_table_dd(vd x, vd *hi_out, vd *lo_out) {
+    log_reduced p = log_table_reduce(log_scaled_bits(x));
+    vd rhi, rlo;
+    vd r = log_table_r(p, &rhi, &rlo);
+    vd t1 = vd_add(vd_mul(p.k, vd_set(POW_LN2_HI)), p.logc); /* exact: both are multiples of 2^-43 below 2^10 */
     vd t2 = vd_add(t1, r);
-    vd lo1 = vd_mla(k, vd_set(POW_LN2_LO), logctail);
+    vd lo1 = vd_mla(p.k, vd_set(POW_LN2_LO), p.logctail);
     vd lo2 = vd_add(vd_sub(t1, t2), r);
     vd ar = vd_mul(vd_set(-0.5), r);
     vd ar2 = vd_mul(r, ar);
     vd ar3 = vd_mul(r, ar2);
 #if VEC_HAS_FMA
+    (void)rhi;
+    (void)rlo;
     vd hi = vd_add(t2, ar2);
     vd lo3 = vd_mla(ar, r, vd_neg(ar2));
     vd lo4 = vd_add(vd_sub(t2, hi), ar2);
@@ -65,10 +99,26 @@ static inline void log_table_dd(vd x, vd *hi_out, vd *lo_out) {
     vd lo3 = vd_mul(rlo, vd_add(ar, arhi));
     vd lo4 = vd_add(vd_sub(t2, hi), arhi2);
 #endif
-    vd p = vd_mul(ar3, vd_poly(r, POW_LOG_Q, 10));
-    vd lo = vd_add(vd_add(vd_add(vd_add(lo1, lo2), lo3), lo4), p);
+    vd p3 = vd_mul(ar3, vd_poly(r, POW_LOG_Q, 10));
+    vd lo = vd_add(vd_add(vd_add(vd_add(lo1, lo2), lo3), lo4), p3);
     vd sum = vd_add(hi, lo);
     *lo_out = vd_add(vd_sub(hi, sum), lo);
     *hi_out = sum;
 }
 
+/*
+ * log x rounded once (plus a small term of log1p's), for log and log1p, which need 1 ULP, not pow's
+ * 2^-68: hi = t1 + r with t1 = k ln2_hi + logc exact (both multiples of 2^-43 below 2^10) and the sum's
+ * error e exact (a fast two-sum: t1 = 0, or its exponent is at least r's, |logc| >= 0.0157 > 2^-6 >
+ * |r| / 2), and lo = e + k ln2_lo + tail + r^2 LOG_FAST_P(r), tail = logctail (+ log1p's term);
+ * |r^2 P| < 2^-11.9 and P is within 2^-54 of (log1p r - r) / r^2 (a minimax fit). Where the terms
+ * partly cancel (k = 0, r against logc) |lo| stays below ~2^-5 |hi|, so lo's roundings cost a few
+ * hundredths of an ULP and the last rounding ~0.5 (docs/math.md has the measured maximum).
+ */
+static inline vd log_table_fast(log_reduced p, vd r, vd tail) {
+    vd t1 = vd_mla(p.k, vd_set(POW_LN2_HI), p.logc);
+    vd hi, e;
+    vd_fast_two_sum(t1, r, &hi, &e);
+    vd lo = vd_add(vd_mla(p.k, vd_set(POW_LN2_LO), tail), e);
+    return vd_add(hi, vd_mla(vd_mul(r, r), vd_poly(r, LOG_FAST_P, 8), lo));
+}
