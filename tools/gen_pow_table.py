@@ -9,11 +9,12 @@ difference of large terms near x = 1), z falls into one of N = 32 subintervals
 where invc = 1/c has at most 7 significant bits (j/N below 1, j/2N above), so
 r is exact with one FMA, |r| < 2^-6, and logc is rounded to a multiple of
 2^-43 so that k * LN2_HI + logc is exact (LN2_HI is a multiple of 2^-42).
-logctail = log c - logc to ~2^-97. LOG_FAST_P is the minimax fit of
-(log1p r - r) / r^2 over |r| <= max |r| (8 terms, within 2^-54) for float64
-log and log1p, which round hi + lo once and need 1 ULP, not pow's 2^-68
-(log_table_fast in csrc/math/log_table_body.h). The float32 pow (float lanes) uses the
-same subintervals and invc: POW_OFF32 is OFF as a float, POW_LOGC_HI32 is
+logctail = log c - logc to ~2^-97. float64 log and log1p, which round
+hi + lo once and need 1 ULP, not pow's 2^-68, use the same construction on
+16 subintervals (LOG16_*, one permute per table on AVX-512) and LOG_FAST_P,
+the minimax fit of (log1p r - r) / r^2 over their |r| (10 terms, 2^-56.5;
+log_table_fast in csrc/math/log_table_body.h). The float32 pow (float lanes)
+uses the same 32 subintervals and invc: POW_OFF32 is OFF as a float, POW_LOGC_HI32 is
 log c rounded to a multiple of 2^-15 (so k * LN2_HI32 + POW_LOGC_HI32 is exact
 in float for |k| < 2^7) and POW_LOGC_LO32 the rest as a float.
 Run: python tools/gen_pow_table.py
@@ -30,7 +31,6 @@ from minimax import remez
 mpmath.mp.dps = 60
 N = 32
 OFF = 0x3FE6955500000000
-SHIFT = 52 - 5  # log2(N) index bits
 OUT = Path(__file__).resolve().parent.parent / "csrc" / "math" / "pow_table.h"
 
 
@@ -50,37 +50,61 @@ def log1p_ratio(r):
     return (mpmath.log1p(r) - r) / r**2 if abs(r) > mpmath.mpf("1e-30") else mpmath.mpf(-1) / 2 + r / 3
 
 
-def log_fast_poly(max_r: float) -> list[str]:
-    """LOG_FAST_P, highest degree first, with its error after rounding to double in a comment."""
+def subintervals(n: int):
+    """For each of the n subintervals of [OFF, 2 OFF): invc, log c (exact), and the largest |z invc - 1|."""
+    shift = 52 - n.bit_length() + 1
+    rows = []
+    for i in range(n):
+        lo = as_double(OFF + (i << shift))
+        hi = as_double(OFF + ((i + 1) << shift))
+        center = (mpmath.mpf(lo) + mpmath.mpf(hi)) / 2
+        # invc = 1/c on a grid of 1/n below 1 and 1/2n above: few significant bits, so z invc - 1 is exact
+        ic = mpmath.nint(n / center) / n if center < 1 else mpmath.nint(2 * n / center) / (2 * n)
+        r = max(abs(float(mpmath.mpf(lo) * ic - 1)), abs(float(mpmath.mpf(hi) * ic - 1)))
+        rows.append((float(ic), -mpmath.log(ic), r))
+    return rows
+
+
+def c_table(ctype: str, name: str, values: list[str]) -> str:
+    body = ",\n    ".join(", ".join(values[j:j + 4]) for j in range(0, len(values), 4))
+    return f"static const {ctype} {name}[{len(values)}] = {{\n    {body}\n}};"
+
+
+def log_fast_lines() -> list[str]:
+    """LOG16_INVC, LOG16_LOGC, LOG16_LOGCTAIL and LOG_FAST_P for float64 log and log1p (log_table_fast)."""
+    rows = subintervals(16)
+    max_r = max(r for _, _, r in rows)
+    heads = [mpmath.nint(c_log * 2**43) / 2**43 for _, c_log, _ in rows]
+    for (_, c_log, r), head in zip(rows, heads):
+        # the fast two-sum t1 + r needs t1 = 0 or an exponent at least r's (k = 0: t1 = log c's head)
+        assert head == 0 or mpmath.floor(mpmath.log(abs(head), 2)) >= mpmath.floor(mpmath.log(r, 2))
     top = mpmath.mpf(max_r)
-    coeffs = [mpmath.mpf(float(c)) for c in remez(log1p_ratio, -top, top, 7, weight=lambda t: 1)]
+    coeffs = [mpmath.mpf(float(c)) for c in remez(log1p_ratio, -top, top, 9, weight=lambda t: 1)]
     err = max(abs(mpmath.polyval(coeffs[::-1], t) - log1p_ratio(t)) for t in (-top + 2 * top * i / 4000 for i in range(4001)))
-    body = ",\n    ".join(", ".join(float(c).hex() for c in coeffs[::-1][j:j + 4]) for j in range(0, 8, 4))
-    return [f"/* (log1p r - r) / r^2 = LOG_FAST_P(r) for |r| <= {max_r:.6g}: max absolute error after rounding "
-            f"2^{mpmath.nstr(mpmath.log(err, 2), 3)} (minimax) */",
-            f"static const double LOG_FAST_P[8] = {{\n    {body}\n}};"]
+    return [
+        f"/* float64 log and log1p: the same reduction with 16 subintervals (one permute per table on AVX-512); "
+        f"|z * invc - 1| < {max_r:.6g}. */",
+        c_table("double", "LOG16_INVC", [ic.hex() for ic, _, _ in rows]),
+        c_table("double", "LOG16_LOGC", [float(h).hex() for h in heads]),
+        c_table("double", "LOG16_LOGCTAIL", [float(c_log - h).hex() for (_, c_log, _), h in zip(rows, heads)]),
+        f"/* (log1p r - r) / r^2 = LOG_FAST_P(r) for |r| <= {max_r:.6g}: max absolute error after rounding "
+        f"2^{mpmath.nstr(mpmath.log(err, 2), 3)} (minimax) */",
+        c_table("double", "LOG_FAST_P", [float(c).hex() for c in coeffs[::-1]]),
+    ]
 
 
 def main() -> None:
+    rows = subintervals(N)
+    max_r = max(r for _, _, r in rows)
     invc, logc, logctail, logc_hi32, logc_lo32 = [], [], [], [], []
-    max_r = 0.0
-    for i in range(N):
-        lo = as_double(OFF + (i << SHIFT))
-        hi = as_double(OFF + ((i + 1) << SHIFT))
-        center = (mpmath.mpf(lo) + mpmath.mpf(hi)) / 2
-        if center < 1:
-            ic = mpmath.nint(N / center) / N
-        else:
-            ic = mpmath.nint(2 * N / center) / (2 * N)
-        c_log = -mpmath.log(ic)
+    for ic, c_log, _ in rows:
         head = mpmath.nint(c_log * 2**43) / 2**43
-        invc.append(float(ic))
+        invc.append(ic)
         logc.append(float(head))
         logctail.append(float(c_log - head))
         head32 = mpmath.nint(c_log * 2**15) / 2**15
         logc_hi32.append(float(head32))
         logc_lo32.append(float(numpy.float32(float(c_log - head32))))
-        max_r = max(max_r, abs(float(mpmath.mpf(lo) * ic - 1)), abs(float(mpmath.mpf(hi) * ic - 1)))
     ln2 = mpmath.log(2)
     ln2_hi = mpmath.nint(ln2 * 2**42) / 2**42
     lines = [
@@ -93,17 +117,15 @@ def main() -> None:
         f"static const double POW_LN2_LO = {float(ln2 - ln2_hi).hex()};",
     ]
     for name, values in (("POW_INVC", invc), ("POW_LOGC", logc), ("POW_LOGCTAIL", logctail)):
-        body = ",\n    ".join(", ".join(v.hex() for v in values[j:j + 4]) for j in range(0, N, 4))
-        lines.append(f"static const double {name}[{N}] = {{\n    {body}\n}};")
+        lines.append(c_table("double", name, [v.hex() for v in values]))
     off32 = struct.unpack("<I", struct.pack("<f", as_double(OFF)))[0]
     assert struct.unpack("<f", struct.pack("<I", off32))[0] == as_double(OFF)
     lines.append(f"/* float32: OFF as a float (the same subintervals: its top 5 mantissa bits select them). */")
     lines.append(f"#define POW_OFF32 0x{off32:08x}")
     for name, values in (("POW_INVC32", invc), ("POW_LOGC_HI32", logc_hi32), ("POW_LOGC_LO32", logc_lo32)):
         assert all(float(numpy.float32(v)) == v for v in values)
-        body = ",\n    ".join(", ".join(_hex32(v) for v in values[j:j + 4]) for j in range(0, N, 4))
-        lines.append(f"static const float {name}[{N}] = {{\n    {body}\n}};")
-    lines.extend(log_fast_poly(max_r))
+        lines.append(c_table("float", name, [_hex32(v) for v in values]))
+    lines.extend(log_fast_lines())
     lines.append("#endif")
     OUT.write_text("\n".join(lines) + "\n")
     print(f"wrote {OUT}, max |r| = {max_r:.6g}")

@@ -70,7 +70,7 @@ static inline vd log_special(vd x, vd r) {
 static __attribute__((noinline)) vd log_rare(vd x) {
     vm positive = vm_and(vd_gt(x, vd_set(0.0)), vd_lt(x, vd_set(__builtin_inf())));
     vd rhi, rlo;
-    log_reduced p = log_table_reduce(log_scaled_bits(vd_sel(positive, x, vd_set(1.0))));
+    log_reduced p = log16_reduce(log_scaled_bits(vd_sel(positive, x, vd_set(1.0))));
     return log_special(x, log_table_fast(p, log_table_r(p, &rhi, &rlo), p.logctail));
 }
 
@@ -81,7 +81,7 @@ static inline __attribute__((always_inline)) vd log_v(vd x) {
         return log_rare(x);
     }
     vd rhi, rlo;
-    log_reduced p = log_table_reduce(vd_bits(x));
+    log_reduced p = log16_reduce(vd_bits(x));
     return log_table_fast(p, log_table_r(p, &rhi, &rlo), p.logctail);
 }
 
@@ -98,7 +98,7 @@ static inline vd log1p_v(vd x) {
     vd u = vd_add(one, x);
     vd e = vd_sub(x, vd_sub(u, one));
     vd rhi, rlo;
-    log_reduced p = log_table_reduce(vd_bits(u));
+    log_reduced p = log16_reduce(vd_bits(u));
     vd r = log_table_r(p, &rhi, &rlo);
     vd inv_scale = vd_max(vu_double(vu_sub(vu_set(0x3ff0000000000000ull), p.kbits)), vd_set(0.0));
     vd d = vd_mul(vd_mul(e, p.invc), inv_scale);

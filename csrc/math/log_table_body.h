@@ -20,27 +20,46 @@ static const double POW_LOG_Q[10] = {
 
 /*
  * The table reduction of x > 0 from ix, the bits of x (of x 2^52 less 52 << 52 for a subnormal,
- * log_scaled_bits): x = 2^k z with z in [OFF, 2 OFF), the subinterval's invc = 1/c and
- * log c = logc + logctail, and kbits = k << 52 (mod 2^64; 2^-k is 1.0's bits less kbits).
+ * log_scaled_bits): x = 2^k z with z in [OFF, 2 OFF), the subinterval's invc = 1/c (few significant
+ * bits, so r = z invc - 1 is exact: log_table_r) and log c = logc + logctail (logc a multiple of
+ * 2^-43), and kbits = k << 52 (mod 2^64; 2^-k is 1.0's bits less kbits).
  */
 typedef struct {
     vd k, z, invc, logc, logctail;
     vu iz, kbits;
 } log_reduced;
 
-static inline log_reduced log_table_reduce(vu ix) {
+/* k, z and kbits from ix and tmp = ix - OFF (the table entries are the callers'). */
+static inline log_reduced log_split(vu ix, vu tmp) {
     log_reduced p;
-    vu tmp = vu_sub(ix, vu_set(POW_OFF));
-    vu index = vu_and(vu_shr(tmp, 52 - 5), vu_set(POW_LOG_N - 1)); /* POW_LOG_N = 32 */
     /* k is the top 12 bits of tmp as a signed number: flip their sign bit, read them offset by 2048. */
     vu k_biased = vu_xor(vu_shr(tmp, 52), vu_set(0x800));
     p.k = vd_sub(vu_double(vu_or(k_biased, vu_set(0x4330000000000000ull))), vd_set(0x1p52 + 2048.0));
     p.kbits = vu_and(tmp, vu_set(0xfffull << 52));
     p.iz = vu_sub(ix, p.kbits);
     p.z = vu_double(p.iz);
+    return p;
+}
+
+/* The reduction on pow's 32 subintervals (pow_table.h: POW_*; |r| < 0.0225). */
+static inline log_reduced log_table_reduce(vu ix) {
+    vu tmp = vu_sub(ix, vu_set(POW_OFF));
+    log_reduced p = log_split(ix, tmp);
+    vu index = vu_and(vu_shr(tmp, 52 - 5), vu_set(POW_LOG_N - 1)); /* POW_LOG_N = 32 */
     p.invc = vd_lookup32(POW_INVC, index);
     p.logc = vd_lookup32(POW_LOGC, index);
     p.logctail = vd_lookup32(POW_LOGCTAIL, index);
+    return p;
+}
+
+/* The reduction on 16 subintervals (pow_table.h: LOG16_*; |r| < 0.0443): one permute per table on AVX-512. */
+static inline log_reduced log16_reduce(vu ix) {
+    vu tmp = vu_sub(ix, vu_set(POW_OFF));
+    log_reduced p = log_split(ix, tmp);
+    vu index = vu_shr(tmp, 52 - 4); /* vd_lookup16_low reads its low 4 bits */
+    p.invc = vd_lookup16_low(LOG16_INVC, index);
+    p.logc = vd_lookup16_low(LOG16_LOGC, index);
+    p.logctail = vd_lookup16_low(LOG16_LOGCTAIL, index);
     return p;
 }
 
@@ -53,7 +72,8 @@ static inline vu log_scaled_bits(vd x) {
 }
 
 /*
- * r = z invc - 1, exact: invc has at most 7 significant bits and |r| < 2^-5.4. With FMA one rounding of
+ * r = z invc - 1, exact: invc has at most 7 significant bits and |r| < 2^-5.4 (16 subintervals: 5 bits,
+ * |r| < 2^-4.4, so z invc is a multiple of 2^-57 as r's ulp is at least). With FMA one rounding of
  * the exact value; without, z = zhi + zlo with zhi on 21 bits, so zhi invc - 1 (rhi), zlo invc (rlo) and
  * their sum are exact. rhi and rlo are for log_table_dd's FMA-free path (rhi = r, rlo = 0 with FMA).
  */
@@ -108,17 +128,18 @@ static inline void log_table_dd(vd x, vd *hi_out, vd *lo_out) {
 
 /*
  * log x rounded once (plus a small term of log1p's), for log and log1p, which need 1 ULP, not pow's
- * 2^-68: hi = t1 + r with t1 = k ln2_hi + logc exact (both multiples of 2^-43 below 2^10) and the sum's
- * error e exact (a fast two-sum: t1 = 0, or its exponent is at least r's, |logc| >= 0.0157 > 2^-6 >
- * |r| / 2), and lo = e + k ln2_lo + tail + r^2 LOG_FAST_P(r), tail = logctail (+ log1p's term);
- * |r^2 P| < 2^-11.9 and P is within 2^-54 of (log1p r - r) / r^2 (a minimax fit). Where the terms
- * partly cancel (k = 0, r against logc) |lo| stays below ~2^-5 |hi|, so lo's roundings cost a few
- * hundredths of an ULP and the last rounding ~0.5 (docs/math.md has the measured maximum).
+ * 2^-68, on the 16 subintervals (log16_reduce): hi = t1 + r with t1 = k ln2_hi + logc exact (both
+ * multiples of 2^-43 below 2^10) and the sum's error e exact (a fast two-sum: t1 = 0, or its exponent
+ * is at least r's, which tools/gen_pow_table.py asserts per subinterval), and lo = e + k ln2_lo + tail
+ * + r^2 LOG_FAST_P(r), tail = logctail (+ log1p's term); |r^2 P| < 2^-10 and P is within 2^-56.5 of
+ * (log1p r - r) / r^2 (a minimax fit). Where the terms partly cancel (k = 0, r against logc) |lo|
+ * stays below ~2^-4 |hi|, so lo's roundings cost a few hundredths of an ULP and the last rounding ~0.5
+ * (docs/math.md has the measured maximum).
  */
 static inline vd log_table_fast(log_reduced p, vd r, vd tail) {
     vd t1 = vd_mla(p.k, vd_set(POW_LN2_HI), p.logc);
     vd hi, e;
     vd_fast_two_sum(t1, r, &hi, &e);
     vd lo = vd_add(vd_mla(p.k, vd_set(POW_LN2_LO), tail), e);
-    return vd_add(hi, vd_mla(vd_mul(r, r), vd_poly(r, LOG_FAST_P, 8), lo));
+    return vd_add(hi, vd_mla(vd_mul(r, r), vd_poly(r, LOG_FAST_P, 10), lo));
 }

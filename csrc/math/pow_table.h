@@ -67,9 +67,29 @@ static const float POW_LOGC_LO32[32] = {
     0x1.01ad5p-17f, -0x1.f4d572p-18f, -0x1.2c3752p-19f, 0x1.c6cb3cp-19f,
     0x1.d044fcp-19f, -0x1.deecb2p-18f, -0x1.6c4666p-17f, 0x1.7039c6p-17f
 };
-/* (log1p r - r) / r^2 = LOG_FAST_P(r) for |r| <= 0.0224608: max absolute error after rounding 2^-54.0 (minimax) */
-static const double LOG_FAST_P[8] = {
-    0x1.c794c18d448b7p-4, -0x1.0034ee35ed2d3p-3, 0x1.249242899f6bdp-3, -0x1.5555510f5fbc7p-3,
-    0x1.99999999e0432p-3, -0x1.000000000e213p-2, 0x1.555555555554fp-2, -0x1.fffffffffffffp-2
+/* float64 log and log1p: the same reduction with 16 subintervals (one permute per table on AVX-512); |z * invc - 1| < 0.044271. */
+static const double LOG16_INVC[16] = {
+    0x1.6000000000000p+0, 0x1.5000000000000p+0, 0x1.4000000000000p+0, 0x1.4000000000000p+0,
+    0x1.3000000000000p+0, 0x1.2000000000000p+0, 0x1.2000000000000p+0, 0x1.1000000000000p+0,
+    0x1.0000000000000p+0, 0x1.0000000000000p+0, 0x1.e000000000000p-1, 0x1.c000000000000p-1,
+    0x1.b000000000000p-1, 0x1.9000000000000p-1, 0x1.8000000000000p-1, 0x1.7000000000000p-1
+};
+static const double LOG16_LOGC[16] = {
+    -0x1.4618bc21c6000p-2, -0x1.1675cababa800p-2, -0x1.c8ff7c79aa000p-3, -0x1.c8ff7c79aa000p-3,
+    -0x1.5ff3070a79000p-3, -0x1.e27076e2b0000p-4, -0x1.e27076e2b0000p-4, -0x1.f0a30c0118000p-5,
+    0x0.0p+0, 0x0.0p+0, 0x1.08598b59e4000p-4, 0x1.1178e8227e000p-3,
+    0x1.5bf406b544000p-3, 0x1.f991c6cb3b000p-3, 0x1.269621134d800p-2, 0x1.522ae0738a000p-2
+};
+static const double LOG16_LOGCTAIL[16] = {
+    0x1.3d82f484c84ccp-46, 0x1.f1fc63382a8f0p-46, 0x1.7794f689f8434p-45, 0x1.7794f689f8434p-45,
+    -0x1.e9e439f105039p-46, 0x1.a342c2af0003cp-45, 0x1.a342c2af0003cp-45, 0x1.d599e83368e91p-45,
+    0x0.0p+0, 0x0.0p+0, -0x1.7e5dd7009902cp-46, 0x1.1ef78ce2d07f2p-45,
+    -0x1.27023eb68981cp-46, 0x1.bcbecca0cdf30p-46, 0x1.c93c1df5bb3b6p-45, 0x1.ebe708164c759p-45
+};
+/* (log1p r - r) / r^2 = LOG_FAST_P(r) for |r| <= 0.044271: max absolute error after rounding 2^-56.5 (minimax) */
+static const double LOG_FAST_P[10] = {
+    0x1.7638e680298fap-4, -0x1.9b46f0d16f831p-4, 0x1.c71b69e3bb508p-4, -0x1.ffff4355f1181p-4,
+    0x1.2492494510c73p-3, -0x1.555555663ea88p-3, 0x1.9999999996448p-3, -0x1.fffffffffef06p-3,
+    0x1.5555555555556p-2, -0x1.0000000000000p-1
 };
 #endif
