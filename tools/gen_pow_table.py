@@ -87,6 +87,10 @@ def log_fast_lines() -> list[str]:
         c_table("double", "LOG16_INVC", [ic.hex() for ic, _, _ in rows]),
         c_table("double", "LOG16_LOGC", [float(h).hex() for h in heads]),
         c_table("double", "LOG16_LOGCTAIL", [float(c_log - h).hex() for (_, c_log, _), h in zip(rows, heads)]),
+        "/* The same numbers a row per subinterval {invc, logc, logctail, 0}, for AVX2 (one load per lane). */",
+        "static _Alignas(32) const double LOG16_ROWS[16][4] = {\n    "
+        + ",\n    ".join(f"{{{ic.hex()}, {float(h).hex()}, {float(c_log - h).hex()}, 0.0}}"
+                          for (ic, c_log, _), h in zip(rows, heads)) + "\n};",
         f"/* (log1p r - r) / r^2 = LOG_FAST_P(r) for |r| <= {max_r:.6g}: max absolute error after rounding "
         f"2^{mpmath.nstr(mpmath.log(err, 2), 3)} (minimax) */",
         c_table("double", "LOG_FAST_P", [float(c).hex() for c in coeffs[::-1]]),
