@@ -82,15 +82,18 @@ def _log1p_q(z):  # (log1p(r) - r) / r^2
     return (mp.log1p(z) - z) / z**2 if abs(z) > mp.mpf("1e-12") else -mp.mpf(1) / 2 + z / 3
 
 
+RL16 = mp.mpf("0.044272")  # |r| over the 16 subintervals of float32 log and log1p (LOG16_*32): below 0.0442710
+
+
 def fit_log1p(degree):
-    """P with log1p r = r + r^2 P(r) on |r| <= RL, weighted so r^2 P's error is relative to log1p r."""
+    """P with log1p r = r + r^2 P(r) on |r| <= RL16, weighted so r^2 P's error is relative to log1p r."""
     weight = lambda z: 1 / abs(z) if z else mp.mpf(10) ** 30  # noqa: E731
-    coeffs = remez(_log1p_q, -RL, RL, degree, weight=weight)
+    coeffs = remez(_log1p_q, -RL16, RL16, degree, weight=weight)
     rounded = [mp.mpf(float(np.float32(float(c)))) for c in coeffs]
     err = max(abs((z**2 * mp.polyval(rounded[::-1], z) - (mp.log1p(z) - z)) / mp.log1p(z))
-              for z in (-RL + 2 * RL * i / 2001 for i in range(2002)))
-    print(f"/* max relative error of r + r^2 LOG1P_P32(r) over |r| <= {RL}: 2^{mp.nstr(mp.log(err, 2), 3)} */")
-    print(f"static const float LOG1P_P32[{degree + 1}] = {{" + ", ".join(_hex(c) for c in reversed(rounded)) + "};")
+              for z in (-RL16 + 2 * RL16 * i / 2001 for i in range(2002)))
+    print(f"/* max relative error of r + r^2 LOG1P16_P32(r) over |r| <= {RL16}: 2^{mp.nstr(mp.log(err, 2), 3)} */")
+    print(f"static const float LOG1P16_P32[{degree + 1}] = {{" + ", ".join(_hex(c) for c in reversed(rounded)) + "};")
 
 
 def fit_pow_double(log1p_degree, exp_degree):
@@ -151,7 +154,7 @@ def _tanh_p(z):  # (tanh(x) - x) / x^3 with z = x^2
 
 if __name__ == "__main__":
     mp.mp.dps = 40
-    fit_log1p(2)
+    fit_log1p(3)
     fit_pow_double(4, 6)
     fit_odd("ATAN_Q32", atan_cubic_ratio, mp.atan, U, 4, "atan u", sequential=True)
     fit_odd("ASIN_R32", asin_cubic_ratio, mp.asin, S, 4, "asin u", sequential=True)

@@ -13,7 +13,8 @@ logctail = log c - logc to ~2^-97. float64 log and log1p, which round
 hi + lo once and need 1 ULP, not pow's 2^-68, use the same construction on
 16 subintervals (LOG16_*, one permute per table on AVX-512) and LOG_FAST_P,
 the minimax fit of (log1p r - r) / r^2 over their |r| (10 terms, 2^-56.5;
-log_table_fast in csrc/math/log_table_body.h). The float32 pow (float lanes)
+log_table_fast in csrc/math/log_table_body.h; float32 log and log1p:
+LOG16_*32, log_f32_parts). The float32 pow (float lanes)
 uses the same 32 subintervals and invc: POW_OFF32 is OFF as a float, POW_LOGC_HI32 is
 log c rounded to a multiple of 2^-15 (so k * LN2_HI32 + POW_LOGC_HI32 is exact
 in float for |k| < 2^7) and POW_LOGC_LO32 the rest as a float.
@@ -75,9 +76,12 @@ def log_fast_lines() -> list[str]:
     rows = subintervals(16)
     max_r = max(r for _, _, r in rows)
     heads = [mpmath.nint(c_log * 2**43) / 2**43 for _, c_log, _ in rows]
-    for (_, c_log, r), head in zip(rows, heads):
+    heads32 = [mpmath.nint(c_log * 2**15) / 2**15 for _, c_log, _ in rows]
+    for (ic, c_log, r), head, head32 in zip(rows, heads, heads32):
         # the fast two-sum t1 + r needs t1 = 0 or an exponent at least r's (k = 0: t1 = log c's head)
-        assert head == 0 or mpmath.floor(mpmath.log(abs(head), 2)) >= mpmath.floor(mpmath.log(r, 2))
+        for h in (head, head32):
+            assert h == 0 or mpmath.floor(mpmath.log(abs(h), 2)) >= mpmath.floor(mpmath.log(r, 2))
+        assert float(numpy.float32(ic)) == ic
     top = mpmath.mpf(max_r)
     coeffs = [mpmath.mpf(float(c)) for c in remez(log1p_ratio, -top, top, 9, weight=lambda t: 1)]
     err = max(abs(mpmath.polyval(coeffs[::-1], t) - log1p_ratio(t)) for t in (-top + 2 * top * i / 4000 for i in range(4001)))
@@ -87,6 +91,10 @@ def log_fast_lines() -> list[str]:
         c_table("double", "LOG16_INVC", [ic.hex() for ic, _, _ in rows]),
         c_table("double", "LOG16_LOGC", [float(h).hex() for h in heads]),
         c_table("double", "LOG16_LOGCTAIL", [float(c_log - h).hex() for (_, c_log, _), h in zip(rows, heads)]),
+        "/* float32 log and log1p: the same 16 subintervals and invc, log c as a multiple of 2^-15 and the rest. */",
+        c_table("float", "LOG16_INVC32", [_hex32(ic) for ic, _, _ in rows]),
+        c_table("float", "LOG16_LOGC_HI32", [_hex32(float(h)) for h in heads32]),
+        c_table("float", "LOG16_LOGC_LO32", [_hex32(float(numpy.float32(float(c_log - h)))) for (_, c_log, _), h in zip(rows, heads32)]),
         "/* The same numbers a row per subinterval {invc, logc, logctail, 0}, for AVX2 (one load per lane). */",
         "static _Alignas(32) const double LOG16_ROWS[16][4] = {\n    "
         + ",\n    ".join(f"{{{ic.hex()}, {float(h).hex()}, {float(c_log - h).hex()}, 0.0}}"

@@ -112,16 +112,18 @@ static inline vf exp_f32(vf x) {
 }
 
 /*
- * log1p r = r + r^2 P(r) for |r| <= 0.02247: a minimax fit (tools/gen_f32_coefficients.py), highest degree first,
- * relative error 2^-26.7 against log1p r after rounding the coefficients to float32.
+ * log1p r = r + r^2 P(r) for |r| <= 0.044272 (log and log1p's 16 subintervals): a minimax fit
+ * (tools/gen_f32_coefficients.py), highest degree first, relative error 2^-28.7 against log1p r after
+ * rounding the coefficients to float32.
  */
-static const float LOG1P_P32[3] = {-0x1.001f36p-2f, 0x1.556b46p-2f, -0x1.fffffep-2f};
+static const float LOG1P16_P32[4] = {0x1.9a8cbp-3f, -0x1.006adp-2f, 0x1.55553ep-2f, -0x1.fffff2p-2f};
 
 /*
- * r = z invc - 1 exactly: pow_table.h's invc have 6 significant bits and |r| < 2^-5.47, so r is a multiple
- * of 2^-29 that fits in 24 bits. With FMA one rounding (of the exact value) gives it; without, z splits into
- * an 18-bit head and a 6-bit tail whose products with invc are exact, and the head's product minus 1 is
- * exact (Sterbenz), so the one rounding of the last sum is again of the exact value: the same bits both ways.
+ * r = z invc - 1 exactly: pow_table.h's invc have 6 significant bits and |r| < 2^-5.47 (log and log1p's 16
+ * subintervals: 5 bits, |r| < 2^-4.49), so r is a multiple of 2^-29 (2^-28) that fits in 24 bits. With FMA
+ * one rounding (of the exact value) gives it; without, z splits into an 18-bit head and a 6-bit tail whose
+ * products with invc are exact, and the head's product minus 1 is exact (Sterbenz), so the one rounding of
+ * the last sum is again of the exact value: the same bits both ways.
  */
 static inline vf log_f32_r(vf z, vf invc) {
 #if VF_HAS_FMA
@@ -134,19 +136,35 @@ static inline vf log_f32_r(vf z, vf invc) {
 
 /*
  * log x = a + lo + log1p r for finite x >= 2^-126 (x 2^koff taken as x, for scaled subnormals): x = 2^k z with
- * z in [OFF, 2 OFF) split into pow_table.h's 32 subintervals by z's top mantissa bits, r = z invc - 1 exact,
+ * z in [OFF, 2 OFF) and ix = bits(x) - bits(OFF), given the entries of z's subinterval: r = z invc - 1 exact,
  * a = k LN2_HI32 + logc_hi exact (both terms are multiples of 2^-15 below 2^7) and lo = k LN2_LO32 + logc_lo
- * rounded once (|lo| < 2^-11). Returns r, with invc and k's exponent bits (k << 23).
+ * rounded once (|lo| < 2^-11). Returns r, with k's exponent bits (k << 23).
  */
+static inline vf log_f32_finish(vf x, vfi ix, vfi koff, vf invc, vf logc_hi, vf logc_lo, vf *a, vf *lo, vfi *kbits) {
+    vf k = vfi_to_float(vfi_add(vfi_sar(ix, 23), koff));
+    *kbits = vfi_and(ix, vfi_set((int32_t)0xff800000u));
+    *a = vf_mla(k, vf_set(LN2_HI32), logc_hi);
+    *lo = vf_mla(k, vf_set(LN2_LO32), logc_lo);
+    return log_f32_r(vfi_float_bits(vfi_sub(vf_bits(x), *kbits)), invc);
+}
+
+/* The reduction on pow_table.h's 32 subintervals (float32 pow), by z's top 5 mantissa bits; invc too. */
 static inline vf log_f32_reduce(vf x, vfi koff, vf *a, vf *lo, vf *invc, vfi *kbits) {
     vfi ix = vfi_sub(vf_bits(x), vfi_set(POW_OFF32));
     vfi index = vfi_and(vfi_sar(ix, 23 - 5), vfi_set(POW_LOG_N - 1));
-    vf k = vfi_to_float(vfi_add(vfi_sar(ix, 23), koff));
-    *kbits = vfi_and(ix, vfi_set((int32_t)0xff800000u));
     *invc = vf_lookup32(POW_INVC32, index);
-    *a = vf_mla(k, vf_set(LN2_HI32), vf_lookup32(POW_LOGC_HI32, index));
-    *lo = vf_mla(k, vf_set(LN2_LO32), vf_lookup32(POW_LOGC_LO32, index));
-    return log_f32_r(vfi_float_bits(vfi_sub(vf_bits(x), *kbits)), *invc);
+    return log_f32_finish(x, ix, koff, *invc, vf_lookup32(POW_LOGC_HI32, index), vf_lookup32(POW_LOGC_LO32, index),
+                          a, lo, kbits);
+}
+
+/* The reduction on 16 subintervals (LOG16_*32, log and log1p): one vpermps per table on AVX-512, two
+ * permutes and a blend on AVX2 (a 32-entry table takes four and three). */
+static inline vf log16_f32_reduce(vf x, vfi koff, vf *a, vf *lo, vf *invc, vfi *kbits) {
+    vfi ix = vfi_sub(vf_bits(x), vfi_set(POW_OFF32));
+    vfi index = vfi_sar(ix, 23 - 4); /* vf_lookup16 reads the low 4 bits */
+    *invc = vf_lookup16(LOG16_INVC32, index);
+    return log_f32_finish(x, ix, koff, *invc, vf_lookup16(LOG16_LOGC_HI32, index), vf_lookup16(LOG16_LOGC_LO32, index),
+                          a, lo, kbits);
 }
 
 /* Subnormal lanes of x scaled by 2^23, with koff = -23 there (0 elsewhere), for log_f32_reduce. */
@@ -157,19 +175,19 @@ static inline vf log_f32_scale_subnormals(vf x, vfi *koff) {
 }
 
 /*
- * log x = s + tail in float lanes (log_f32_reduce's terms): log1p r = r + r^2 P(r), and a + r is a fast
- * two-sum (a = 0, or its exponent is at least r's: |logc_hi| >= 0.0157 > 2^-6 > |r| / 2) whose error joins
- * tail = r^2 P(r) + lo. |tail| < 2^-11, so the two final roundings cost ~0.5 ULP and the rest (P's 2^-26.7,
- * the tail's roundings) ~0.15. For log1p the caller adds a correction d (1 - r) for x + e, d = e invc 2^-k
+ * log x = s + tail in float lanes (log16_f32_reduce's terms): log1p r = r + r^2 P(r), and a + r is a fast
+ * two-sum (a = 0, or its exponent is at least r's: tools/gen_pow_table.py asserts it per subinterval) whose
+ * error joins tail = r^2 P(r) + lo. |tail| < 2^-10, so the two final roundings cost ~0.5 ULP and the rest
+ * (P's 2^-28.7, the tail's roundings) ~0.15. For log1p the caller adds a correction d (1 - r) for x + e, d = e invc 2^-k
  * (inv_scale = 2^-k, 0 for k = 127 and -inf for k = 128).
  */
 static inline vf log_f32_parts(vf x, vfi koff, vf *tail, vf *r_out, vf *invc, vf *inv_scale) {
     vf a, lo;
     vfi kbits;
-    vf r = log_f32_reduce(x, koff, &a, &lo, invc, &kbits);
+    vf r = log16_f32_reduce(x, koff, &a, &lo, invc, &kbits);
     vf s, e;
     vf_fast_two_sum(a, r, &s, &e);
-    vf p = vf_mla(vf_mla(vf_set(LOG1P_P32[0]), r, vf_set(LOG1P_P32[1])), r, vf_set(LOG1P_P32[2]));
+    vf p = vf_poly_mla(r, LOG1P16_P32, 4);
     *tail = vf_add(e, vf_mla(vf_mul(r, r), p, lo));
     *r_out = r;
     *inv_scale = vfi_float_bits(vfi_sub(vfi_set(0x3f800000), kbits));

@@ -86,6 +86,25 @@ static const double LOG16_LOGCTAIL[16] = {
     0x0.0p+0, 0x0.0p+0, -0x1.7e5dd7009902cp-46, 0x1.1ef78ce2d07f2p-45,
     -0x1.27023eb68981cp-46, 0x1.bcbecca0cdf30p-46, 0x1.c93c1df5bb3b6p-45, 0x1.ebe708164c759p-45
 };
+/* float32 log and log1p: the same 16 subintervals and invc, log c as a multiple of 2^-15 and the rest. */
+static const float LOG16_INVC32[16] = {
+    0x1.6p+0f, 0x1.5p+0f, 0x1.4p+0f, 0x1.4p+0f,
+    0x1.3p+0f, 0x1.2p+0f, 0x1.2p+0f, 0x1.1p+0f,
+    0x1p+0f, 0x1p+0f, 0x1.ep-1f, 0x1.cp-1f,
+    0x1.bp-1f, 0x1.9p-1f, 0x1.8p-1f, 0x1.7p-1f
+};
+static const float LOG16_LOGC_HI32[16] = {
+    -0x1.4618p-2f, -0x1.1678p-2f, -0x1.c9p-3f, -0x1.c9p-3f,
+    -0x1.5ffp-3f, -0x1.e28p-4f, -0x1.e28p-4f, -0x1.f0cp-5f,
+    0.0f, 0.0f, 0x1.086p-4f, 0x1.118p-3f,
+    0x1.5bfp-3f, 0x1.f99p-3f, 0x1.2698p-2f, 0x1.5228p-2f
+};
+static const float LOG16_LOGC_LO32[16] = {
+    -0x1.78438cp-19f, 0x1.1aa2a2p-17f, 0x1.070cacp-20f, 0x1.070cacp-20f,
+    -0x1.83853cp-18f, 0x1.f123aap-17f, 0x1.f123aap-17f, 0x1.cf3feep-17f,
+    0.0f, 0.0f, -0x1.9d2988p-18f, -0x1.c5f76p-17f,
+    0x1.01ad5p-17f, 0x1.c6cb3cp-19f, -0x1.deecb2p-18f, 0x1.7039c6p-17f
+};
 /* The same numbers a row per subinterval {invc, logc, logctail, 0}, for AVX2 (one load per lane). */
 static _Alignas(32) const double LOG16_ROWS[16][4] = {
     {0x1.6000000000000p+0, -0x1.4618bc21c6000p-2, 0x1.3d82f484c84ccp-46, 0.0},
