@@ -69,9 +69,8 @@ static inline vd log_special(vd x, vd r) {
 /* log for vectors with a lane that is not a normal finite x > 0: subnormals scaled, the rest log_special's. */
 static __attribute__((noinline)) vd log_rare(vd x) {
     vm positive = vm_and(vd_gt(x, vd_set(0.0)), vd_lt(x, vd_set(__builtin_inf())));
-    vd rhi, rlo;
     log_reduced p = log16_reduce(log_scaled_bits(vd_sel(positive, x, vd_set(1.0))));
-    return log_special(x, log_table_fast(p, log_table_r(p, &rhi, &rlo), p.logctail));
+    return log_special(x, log_table_fast(p, log_table_r(p), p.logctail));
 }
 
 /* log x by the table (log_table_fast); vectors with a zero, negative, subnormal, infinite or NaN lane
@@ -80,9 +79,8 @@ static inline __attribute__((always_inline)) vd log_v(vd x) {
     if (!vm_all(vm_and(vd_le(vd_set(0x1p-1022), x), vd_lt(x, vd_set(__builtin_inf()))))) {
         return log_rare(x);
     }
-    vd rhi, rlo;
     log_reduced p = log16_reduce(vd_bits(x));
-    return log_table_fast(p, log_table_r(p, &rhi, &rlo), p.logctail);
+    return log_table_fast(p, log_table_r(p), p.logctail);
 }
 
 /*
@@ -97,9 +95,8 @@ static inline vd log1p_v(vd x) {
     vd one = vd_set(1.0);
     vd u = vd_add(one, x);
     vd e = vd_sub(x, vd_sub(u, one));
-    vd rhi, rlo;
     log_reduced p = log16_reduce(vd_bits(u));
-    vd r = log_table_r(p, &rhi, &rlo);
+    vd r = log_table_r(p);
     vd inv_scale = vd_max(vu_double(vu_sub(vu_set(0x3ff0000000000000ull), p.kbits)), vd_set(0.0));
     vd d = vd_mul(vd_mul(e, p.invc), inv_scale);
     vd result = vd_or_sign(log_table_fast(p, r, vd_add(p.logctail, vd_nmla(d, r, d))), x);

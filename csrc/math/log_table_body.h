@@ -97,12 +97,12 @@ static inline vu log_scaled_bits(vd x) {
 }
 
 /*
- * r = z invc - 1, exact: invc has at most 7 significant bits and |r| < 2^-5.4 (16 subintervals: 5 bits,
- * |r| < 2^-4.4, so z invc is a multiple of 2^-57 as r's ulp is at least). With FMA one rounding of
+ * r = z invc - 1, exact: invc has at most 7 significant bits and |r| < 2^-5.4 (16 subintervals: 5 bits
+ * and |r| < 2^-4.4, so z invc is a multiple of 2^-57, r's ulp or finer). With FMA one rounding of
  * the exact value; without, z = zhi + zlo with zhi on 21 bits, so zhi invc - 1 (rhi), zlo invc (rlo) and
  * their sum are exact. rhi and rlo are for log_table_dd's FMA-free path (rhi = r, rlo = 0 with FMA).
  */
-static inline vd log_table_r(log_reduced p, vd *rhi, vd *rlo) {
+static inline vd log_table_r_parts(log_reduced p, vd *rhi, vd *rlo) {
 #if VEC_HAS_FMA
     vd r = vd_mla(p.z, p.invc, vd_set(-1.0));
     *rhi = r;
@@ -116,6 +116,12 @@ static inline vd log_table_r(log_reduced p, vd *rhi, vd *rlo) {
 #endif
 }
 
+/* r = z invc - 1 (exact) alone. */
+static inline vd log_table_r(log_reduced p) {
+    vd rhi, rlo;
+    return log_table_r_parts(p, &rhi, &rlo);
+}
+
 /*
  * log x = hi + lo for finite x > 0 (other lanes give unused values; the table
  * index is masked, so it is always in range).
@@ -123,7 +129,7 @@ static inline vd log_table_r(log_reduced p, vd *rhi, vd *rlo) {
 static inline void log_table_dd(vd x, vd *hi_out, vd *lo_out) {
     log_reduced p = log_table_reduce(log_scaled_bits(x));
     vd rhi, rlo;
-    vd r = log_table_r(p, &rhi, &rlo);
+    vd r = log_table_r_parts(p, &rhi, &rlo);
     vd t1 = vd_add(vd_mul(p.k, vd_set(POW_LN2_HI)), p.logc); /* exact: both are multiples of 2^-43 below 2^10 */
     vd t2 = vd_add(t1, r);
     vd lo1 = vd_mla(p.k, vd_set(POW_LN2_LO), p.logctail);
