@@ -523,7 +523,8 @@ static inline vd atan2_v(vd y, vd x) {
  * s = sqrt(z), z = (1 - |x|) / 2 otherwise (`big`): 1 - |x| and the halving are exact, s is the
  * correctly rounded root and its tail (z - s^2) / (2 s) comes from the exact residual z - s^2 times
  * 1/(2s) to 2^-9 (a bit-pattern estimate of 1/sqrt z and one Newton step: no division).
- * asin s = s + s^3 R(s^2), R a minimax fit (12 terms).
+ * asin s = s + s^3 R(s^2), R a minimax fit (12 terms) as E(z^2) + z O(z^2), z = s^2: two chains of five
+ * FMAs instead of one of eleven after the square root (AVX2 acos 1.60 -> 1.25 ns in cache, AVX-512 1% less).
  */
 static inline void asin_half(vd ax, vm big, vd *yh, vd *yl) {
     vd zb = vd_mla(ax, vd_set(-0.5), vd_set(0.5));
@@ -534,7 +535,7 @@ static inline void asin_half(vd ax, vm big, vd *yh, vd *yl) {
     vd sh = vd_sel(big, s, ax);
     vd z = vd_sel(big, zb, vd_mul(ax, ax));
     *yh = sh;
-    *yl = vd_mla(vd_mul(sh, z), vd_poly(z, ASIN_R, 12), sl);
+    *yl = vd_mla(vd_mul(sh, z), vd_poly_even_odd(z, vd_mul(z, z), ASIN_R, 12), sl);
 }
 
 /*

@@ -158,22 +158,6 @@ static inline void log_table_dd(vd x, vd *hi_out, vd *lo_out) {
 }
 
 /*
- * LOG_FAST_P(r) as E(r^2) + r O(r^2), its even and odd coefficients by Horner's rule in r^2: two
- * independent chains of four FMAs and one more where Horner's rule in r chains nine, with no extra
- * operation (every step is acc r^2 + c, the constant read with the FMA on AVX-512). The table reads
- * before it make the chain the critical path on AVX2 (log 1.89 -> 1.6 ns in cache). P ~ -1/2 + r/3.
- */
-static inline vd log_fast_poly(vd r, vd r2) {
-    const double *c = LOG_FAST_P; /* highest degree first: c[0] r^9 + ... + c[9] */
-    vd odd = vd_set(c[0]), even = vd_set(c[1]);
-    for (int i = 2; i < 10; i += 2) {
-        odd = vd_mla(odd, r2, vd_set(c[i]));
-        even = vd_mla(even, r2, vd_set(c[i + 1]));
-    }
-    return vd_mla(odd, r, even);
-}
-
-/*
  * log x rounded once (plus a small term of log1p's), for log and log1p, which need 1 ULP, not pow's
  * 2^-68, on the 16 subintervals (log16_reduce): hi = t1 + r with t1 = k ln2_hi + logc exact (both
  * multiples of 2^-43 below 2^10) and the sum's error e exact (a fast two-sum: t1 = 0, or its exponent
@@ -189,5 +173,6 @@ static inline vd log_table_fast(log_reduced p, vd r, vd tail) {
     vd_fast_two_sum(t1, r, &hi, &e);
     vd lo = vd_add(vd_mla(p.k, vd_set(POW_LN2_LO), tail), e);
     vd r2 = vd_mul(r, r);
-    return vd_add(hi, vd_mla(r2, log_fast_poly(r, r2), lo));
+    /* even and odd chains (vd_poly_even_odd): after the table reads the chain is the critical path on AVX2 */
+    return vd_add(hi, vd_mla(r2, vd_poly_even_odd(r, r2, LOG_FAST_P, 10), lo));
 }

@@ -367,6 +367,21 @@ static inline vd vd_poly(vd x, const double *c, int n) {
 }
 
 /*
+ * The same polynomial (n even, highest degree first) as E(x^2) + x O(x^2), given x2 = x^2: its odd- and
+ * even-degree coefficients by Horner's rule in x2, two independent chains of n/2 - 1 FMAs and one more,
+ * where vd_poly chains n - 1: no more operations, half the latency (what limits a kernel whose other work
+ * is short, as on AVX2). Rounds differently from vd_poly.
+ */
+static inline vd vd_poly_even_odd(vd x, vd x2, const double *c, int n) {
+    vd odd = vd_set(c[0]), even = vd_set(c[1]);
+    for (int i = 2; i < n; i += 2) {
+        odd = vd_mla(odd, x2, vd_set(c[i]));
+        even = vd_mla(even, x2, vd_set(c[i + 1]));
+    }
+    return vd_mla(odd, x, even);
+}
+
+/*
  * The loops every unary kernel family defines: whole vectors in place, the
  * tail through a zero-padded vector-sized buffer. name64/name32 are the
  * functions to define, fn64/fn32 the float64 and float32 lane functions
