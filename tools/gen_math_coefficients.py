@@ -132,6 +132,13 @@ if __name__ == "__main__":
         halves = [mpmath.mpf(2) ** (sign * mpmath.mpf(j) / 16) / 2 for j in range(16)]
         print(c_array(f"HYP_{name}_HI", [float(t) for t in halves]))
         print(c_array(f"HYP_{name}_LO", [float(t - mpmath.mpf(float(t))) for t in halves]))
+    # tanh (tanh_big): 2^(j/16) / 2 = TANH_POS_HI[j] + TANH_POS_LO[j] with the head a multiple of 2^-52
+    # (one bit short of a double in [1/2, 1)), so that head + 2^(-k-1) is exact for every k in [0, 52]
+    print("/* 2^(j/16) / 2 = TANH_POS_HI[j] + TANH_POS_LO[j], TANH_POS_HI[j] a multiple of 2^-52 */")
+    halves = [mpmath.mpf(2) ** (mpmath.mpf(j) / 16) / 2 for j in range(16)]
+    heads = [mpmath.nint(t * 2**52) / 2**52 for t in halves]
+    print(c_array("TANH_POS_HI", [float(h) for h in heads]))
+    print(c_array("TANH_POS_LO", [float(t - h) for t, h in zip(halves, heads)]))
     # sinh r - r = r z HYP_ODD(z), z = r^2, |r| <= ln2/32: Taylor to r^7 (first term left out r^9/9! < 2^-68 r)
     print(c_array("HYP_ODD", [1 / mpmath.factorial(n) for n in range(7, 2, -2)]))
     scaled_fit("HYP_EVEN", cosh_ratio, mpmath.mpf(0), HYP_R**2, 3, 1,

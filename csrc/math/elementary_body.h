@@ -210,45 +210,50 @@ static inline vd cosh_v(vd x) {
     return hyp_eval_any(vd_abs(x), x, 1.0);
 }
 
-/* ph (1 + p) + extra = v + ev with v = ph + ph p rounded (one FMA) and ev its exact error plus extra
- * (a two-product without FMA): tanh's and expm1's table value times e^r, kept as a pair. */
-static inline void table_times_one_plus(vd ph, vd p, vd extra, vd *v, vd *ev) {
+/* base + ph p + extra = v + ev with v = base + ph p rounded (one FMA) and ev its error plus extra (exact
+ * in one FMA where base - v is, Sterbenz: |ph p| small next to base; a two-product without FMA). */
+static inline void table_mla_pair(vd ph, vd p, vd base, vd extra, vd *v, vd *ev) {
 #if VEC_HAS_FMA
-    *v = vd_mla(ph, p, ph);
-    *ev = vd_add(vd_mla(ph, p, vd_sub(ph, *v)), extra);
+    *v = vd_mla(ph, p, base);
+    *ev = vd_add(vd_mla(ph, p, vd_sub(base, *v)), extra);
 #else
     vd pp, pe;
     vd_two_prod(ph, p, &pp, &pe);
-    *v = vd_add(ph, pp);
-    *ev = vd_add(vd_add(vd_sub(ph, *v), pp), vd_add(pe, extra));
+    *v = vd_add(base, pp);
+    *ev = vd_add(vd_add(vd_sub(base, *v), pp), vd_add(pe, extra));
 #endif
 }
 
+/* ph (1 + p) + extra as that pair with base ph: expm1's table value times e^r. */
+static inline void table_times_one_plus(vd ph, vd p, vd extra, vd *v, vd *ev) {
+    table_mla_pair(ph, p, ph, extra, v, ev);
+}
+
 /*
- * tanh |x| for |x| >= TANH_SERIES_MAX: 1 - q, q = 1 / D, D = e^2|x| / 2 + 1/2 = Dh + Dl. y = 2|x| <= 40
- * (tanh_v clamps |x| to 20, where tanh rounds to 1), e^y / 2 = 2^k P (1 + p), P = ph + pl (HYP_POS) and
- * p = e^r - 1 = r + r^2 EXPM1_16_P(r): P (1 + p) = v + ev with v = ph + ph p rounded once and ev its
- * error (exact in one FMA, or a two-product without FMA) plus pl (pl p < 2^-59.5 P left out). 2^k goes
- * into the exponent fields of v (>= 0.49) and ev (normal, or 0: then 2^(k-1023), nothing next to v).
- * Dh = 2^k v + 1/2 is a fast two-sum. q0 = 1 / Dh (the one division), q = q0 + (1 - q0 Dh - q0 Dl) q0
- * with 1 - q0 Dh exact (exact_residual), and 1 - q0 = t + e a fast two-sum: tanh = t + (e - (q - q0)).
+ * tanh |x| for |x| >= TANH_SERIES_MAX: 1 - q, q = 1 / D, D = e^2|x| / 2 + 1/2. y = 2|x| <= 40 (tanh_v
+ * clamps |x| to 20, where tanh rounds to 1), e^y / 2 = 2^k P (1 + p) with P = ph + pl (TANH_POS: ph a
+ * multiple of 2^-52) and p = e^r - 1 = r + r^2 EXPM1_16_P(r), so D = 2^k (ph + c + ph p + pl), c = 2^(-k-1)
+ * (from k's bits). ph + c is exact for k <= 52 (multiples of 2^-52 below 2); beyond, c < 2^-53 is lost
+ * where q < 2^-52, far below tanh's ulp. D / 2^k = v + ev: v = ph + c + ph p rounded once (>= 0.49),
+ * ev its error (table_mla_pair) plus pl (pl p < 2^-58.5 left out). q0 = 1 / v (the one division),
+ * q = 2^-k q0 (1 + s) with s = 1 - q0 v - q0 ev (1 - q0 v exact, exact_residual), 2^-k by the exponent
+ * field, and 1 - 2^-k q0 = t + e a fast two-sum: tanh = t + (e - 2^-k q0 s).
  */
 static inline vd tanh_big(vd ax) {
     vd y = vd_add(ax, ax);
     vd m;
     vu j, k52;
     vd r = hyp_reduce(y, &m, &j, &k52);
-    vd ph = vd_lookup16_low(HYP_POS_HI, j), pl = vd_lookup16_low(HYP_POS_LO, j);
+    vd ph = vd_lookup16_low(TANH_POS_HI, j), pl = vd_lookup16_low(TANH_POS_LO, j);
     vd p = vd_mla(vd_mul(r, r), vd_poly(r, EXPM1_16_P, 6), r);
+    vd c = vu_double(vu_sub(vu_set(0x3fe0000000000000ull), k52));
     vd v, ev;
-    table_times_one_plus(ph, p, pl, &v, &ev);
-    vd eh = vu_double(vu_add(vd_bits(v), k52)), el = vu_double(vu_add(vd_bits(ev), k52));
-    vd dh = vd_add(eh, vd_set(0.5));
-    vd dl = vd_add(vd_sub(vd_set(0.5), vd_sub(dh, eh)), el);
-    vd q0 = vd_div(vd_set(1.0), dh);
-    vd resid = vd_nmla(q0, dl, exact_residual(vd_set(1.0), dh, q0));
-    vd t = vd_sub(vd_set(1.0), q0);
-    return vd_add(t, vd_nmla(resid, q0, vd_sub(vd_sub(vd_set(1.0), t), q0)));
+    table_mla_pair(ph, p, vd_add(ph, c), pl, &v, &ev);
+    vd q0 = vd_div(vd_set(1.0), v);
+    vd s = vd_nmla(q0, ev, exact_residual(vd_set(1.0), v, q0));
+    vd q = vu_double(vu_sub(vd_bits(q0), k52));
+    vd t = vd_sub(vd_set(1.0), q);
+    return vd_add(t, vd_nmla(s, q, vd_sub(vd_sub(vd_set(1.0), t), q)));
 }
 
 /* 0 <= a < TANH_SERIES_MAX: a + a^3 Q(a^2), Q a minimax fit (relative error 2^-60.6). */

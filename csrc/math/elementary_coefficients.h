@@ -151,6 +151,43 @@ static const double HYP_NEG_LO[16] = {
     -0x1.19041b9d78a76p-57,
     0x1.8a62e4adc610bp-56
 };
+/* 2^(j/16) / 2 = TANH_POS_HI[j] + TANH_POS_LO[j], TANH_POS_HI[j] a multiple of 2^-52 */
+static const double TANH_POS_HI[16] = {
+    0x1.0000000000000p-1,
+    0x1.0b5586cf98910p-1,
+    0x1.172b83c7d517ap-1,
+    0x1.2387a6e756238p-1,
+    0x1.306fe0a31b716p-1,
+    0x1.3dea64c123422p-1,
+    0x1.4bfdad5362a28p-1,
+    0x1.5ab07dd48542ap-1,
+    0x1.6a09e667f3bccp-1,
+    0x1.7a11473eb0186p-1,
+    0x1.8ace5422aa0dcp-1,
+    0x1.9c49182a3f090p-1,
+    0x1.ae89f995ad3aep-1,
+    0x1.c199bdd85529cp-1,
+    0x1.d5818dcfba488p-1,
+    0x1.ea4afa2a490dap-1
+};
+static const double TANH_POS_LO[16] = {
+    0x0.0p+0,
+    -0x1.3ace8da91cf7bp-54,
+    0x1.b9bef918a1d63p-54,
+    0x1.9b07eb6c70573p-55,
+    -0x1.a42e54b739f47p-54,
+    0x1.ada0911f09ebcp-56,
+    -0x1.c578d0a0277a4p-54,
+    -0x1.4e6d9fd5cdc2ap-54,
+    0x1.21165f626cdd5p-54,
+    0x1.afaa2047ed9b4p-54,
+    -0x1.48b0754bcda6dp-54,
+    0x1.c7c46b071f2bep-57,
+    -0x1.42f1965d119bfp-54,
+    0x1.11065895048ddp-56,
+    -0x1.b44bf4a29323ep-54,
+    -0x1.e9c23179c2893p-55
+};
 static const double HYP_ODD[3] = {
     0x1.a01a01a01a01ap-13,
     0x1.1111111111111p-7,
