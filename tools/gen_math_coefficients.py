@@ -68,7 +68,7 @@ def atan_centres():
 ASIN_S = mpmath.mpf("0.5")  # asin's polynomial argument: s <= 1/2
 # sinh's and tanh's series ranges (elementary_body.h: SINH_SERIES_MAX, TANH_SERIES_MAX)
 SINH_SERIES = mpmath.mpf("0.25")
-TANH_SERIES = mpmath.mpf("0.15")
+TANH_SERIES = mpmath.mpf("0.1")
 
 
 def sinh_cubic_ratio(z):
@@ -149,5 +149,5 @@ if __name__ == "__main__":
     atan_centres()
     odd_fit("ASIN_R", asin_cubic_ratio, mpmath.asin, ASIN_S, 12, "asin u")
     odd_fit("SINH_Q", sinh_cubic_ratio, mpmath.sinh, SINH_SERIES, 5, "sinh u")
-    odd_fit("TANH_Q", tanh_cubic_ratio, mpmath.tanh, TANH_SERIES, 6, "tanh u")
+    odd_fit("TANH_Q", tanh_cubic_ratio, mpmath.tanh, TANH_SERIES, 5, "tanh u")
     print("#endif")

@@ -107,7 +107,7 @@ static inline int vd_all_within(vd ax, double lo, double hi) {
 static const double LN2_16_HI = 0x1.62e42fee00000p-5;
 static const double LN2_16_LO = 0x1.a39ef35793c76p-37;
 static const double INV_LN2_BY16 = 0x1.71547652b82fep4;
-static const double SINH_SERIES_MAX = 0.25, TANH_SERIES_MAX = 0.15;
+static const double SINH_SERIES_MAX = 0.25, TANH_SERIES_MAX = 0.1;
 
 static inline vd hyp_reduce(vd a, vd *m_out, vu *j, vu *k52) {
     vd shifted = vd_mla(a, vd_set(INV_LN2_BY16), vd_set(0x1.8p52)); /* m in the low bits */
@@ -255,7 +255,7 @@ static inline vd tanh_big(vd ax) {
 /* 0 <= a < TANH_SERIES_MAX: a + a^3 Q(a^2), Q a minimax fit (relative error 2^-60.6). */
 static inline vd tanh_series(vd a) {
     vd z = vd_mul(a, a);
-    return vd_mla(vd_mul(a, z), vd_poly(z, TANH_Q, 6), a);
+    return vd_mla(vd_mul(a, z), vd_poly(z, TANH_Q, 5), a);
 }
 
 /*

@@ -279,13 +279,12 @@ static const double SINH_Q[5] = {
     0x1.1111111110f24p-7,
     0x1.5555555555555p-3
 };
-/* tanh u = u + u^3 TANH_Q(u^2) for |u| <= 0.15: max relative error after rounding 2^-60.6 */
-static const double TANH_Q[6] = {
-    0x1.c845beb2cc165p-9,
-    -0x1.2252119f0d16bp-7,
-    0x1.664f12d065280p-6,
-    -0x1.ba1ba1863ca4cp-5,
-    0x1.11111111058a6p-3,
-    -0x1.555555555553ap-2
+/* tanh u = u + u^3 TANH_Q(u^2) for |u| <= 0.1: max relative error after rounding 2^-58.7 */
+static const double TANH_Q[5] = {
+    -0x1.1efc89e78a9cdp-7,
+    0x1.664a75e860f20p-6,
+    -0x1.ba1b9ea85451cp-5,
+    0x1.11111110a3e14p-3,
+    -0x1.55555555554b8p-2
 };
 #endif
