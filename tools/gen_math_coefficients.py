@@ -101,6 +101,7 @@ def scaled_fit(name, g, a, b, terms, power, label):
               for t in (a + (b - a) * i / 4000 for i in range(4001)))
     print(f"/* {label}: max absolute error after rounding 2^{mpmath.nstr(mpmath.log(err, 2), 3)} */")
     print(c_array(name, rounded[::-1]))
+    return rounded[::-1]
 
 
 def odd_fit(name, g, f, top, terms, label):
@@ -132,19 +133,24 @@ if __name__ == "__main__":
         halves = [mpmath.mpf(2) ** (sign * mpmath.mpf(j) / 16) / 2 for j in range(16)]
         print(c_array(f"HYP_{name}_HI", [float(t) for t in halves]))
         print(c_array(f"HYP_{name}_LO", [float(t - mpmath.mpf(float(t))) for t in halves]))
-    # tanh (tanh_big): 2^(j/16) / 2 = TANH_POS_HI[j] + TANH_POS_LO[j] with the head a multiple of 2^-52
-    # (one bit short of a double in [1/2, 1)), so that head + 2^(-k-1) is exact for every k in [0, 52]
-    print("/* 2^(j/16) / 2 = TANH_POS_HI[j] + TANH_POS_LO[j], TANH_POS_HI[j] a multiple of 2^-52 */")
+    # tanh (tanh_big): 2^(j/16) / 2 = TANH_POS_HI[j] / 2 + TANH_POS_LO[j] with TANH_POS_HI[j] = 2^(j/16)
+    # rounded to a multiple of 2^-51 (one bit short of a double in [1, 2)), so that its half plus 2^(-k-1)
+    # is exact for every k in [0, 52]
+    print("/* 2^(j/16) / 2 = TANH_POS_HI[j] / 2 + TANH_POS_LO[j], TANH_POS_HI[j] a multiple of 2^-51 */")
     halves = [mpmath.mpf(2) ** (mpmath.mpf(j) / 16) / 2 for j in range(16)]
     heads = [mpmath.nint(t * 2**52) / 2**52 for t in halves]
-    print(c_array("TANH_POS_HI", [float(h) for h in heads]))
+    print(c_array("TANH_POS_HI", [float(2 * h) for h in heads]))
     print(c_array("TANH_POS_LO", [float(t - h) for t, h in zip(halves, heads)]))
     # sinh r - r = r z HYP_ODD(z), z = r^2, |r| <= ln2/32: Taylor to r^7 (first term left out r^9/9! < 2^-68 r)
     print(c_array("HYP_ODD", [1 / mpmath.factorial(n) for n in range(7, 2, -2)]))
     scaled_fit("HYP_EVEN", cosh_ratio, mpmath.mpf(0), HYP_R**2, 3, 1,
                "cosh r - 1 = z HYP_EVEN(z), z = r^2, |r| <= ln2/32 (minimax)")
-    scaled_fit("EXPM1_16_P", expm1_ratio, -HYP_R, HYP_R, 6, 2,
-               "e^r - 1 = r + r^2 EXPM1_16_P(r), |r| <= ln2/32 (minimax)")
+    expm1_p = scaled_fit("EXPM1_16_P", expm1_ratio, -HYP_R, HYP_R, 6, 2,
+                         "e^r - 1 = r + r^2 EXPM1_16_P(r), |r| <= ln2/32 (minimax)")
+    # tanh_big reduces |x| rather than 2|x| (h = r/2): (e^r - 1)/2 = h + h^2 TANH_HALF_P(h), the same
+    # polynomial with the coefficient of h^n times 2^(n+1) (exact), so every Horner step is 2^n times its twin's
+    print("/* (e^(2h) - 1) / 2 = h + h^2 TANH_HALF_P(h): EXPM1_16_P's coefficient of r^n times 2^(n+1) */")
+    print(c_array("TANH_HALF_P", [c * 2 ** (len(expm1_p) - i) for i, c in enumerate(expm1_p)]))
     odd_fit("ATAN8_P", atan_cubic_ratio, mpmath.atan, ATAN8_U, 5, "atan u")
     atan_centres()
     odd_fit("ASIN_R", asin_cubic_ratio, mpmath.asin, ASIN_S, 12, "asin u")

@@ -227,24 +227,27 @@ static inline void table_times_one_plus(vd ph, vd p, vd extra, vd *v, vd *ev) {
 
 /*
  * tanh |x| for |x| >= TANH_SERIES_MAX: 1 - q, q = 1 / D, D = e^2|x| / 2 + 1/2. y = 2|x| <= 40 (tanh_v
- * clamps |x| to 20, where tanh rounds to 1), e^y / 2 = 2^k P (1 + p) with P = ph + pl (TANH_POS: ph a
- * multiple of 2^-52) and p = e^r - 1 = r + r^2 EXPM1_16_P(r), so D = 2^k (ph + c + ph p + pl), c = 2^(-k-1)
- * (from k's bits). ph + c is exact for k <= 52 (multiples of 2^-52 below 2); beyond, c < 2^-53 is lost
- * where q < 2^-52, far below tanh's ulp. D / 2^k = v + ev: v = ph + c + ph p rounded once (>= 0.49),
- * ev its error (table_mla_pair) plus pl (pl p < 2^-58.5 left out). q0 = 1 / v (the one division),
- * q = 2^-k q0 (1 + s) with s = 1 - q0 v - q0 ev (1 - q0 v exact, exact_residual), 2^-k by the exponent
- * field, and 1 - 2^-k q0 = t + e a fast two-sum: tanh = t + (e - 2^-k q0 s).
+ * clamps |x| to 20, where tanh rounds to 1) is reduced as hyp_reduce would, but from |x| with halved
+ * constants: the same m (INV_LN2_BY16 times 2 is exact) and h = r/2 exactly, so y is never formed.
+ * e^y / 2 = 2^k P (1 + p), P = 2^(j/16)/2 = ph + pl with ph = TANH_POS_HI / 2 a multiple of 2^-52, and
+ * p = e^r - 1: p/2 = h + h^2 TANH_HALF_P(h) is EXPM1_16_P's polynomial at r, halved (bit for bit), so
+ * ph p = TANH_POS_HI (p/2). D = 2^k (ph + c + ph p + pl), c = 2^(-k-1) (from k's bits): ph + c is exact
+ * for k <= 52 (multiples of 2^-52 below 2); beyond, c < 2^-53 is lost where q < 2^-52, far below tanh's
+ * ulp. D / 2^k = v + ev: v = ph + c + ph p rounded once (>= 0.49), ev its error (table_mla_pair) plus pl
+ * (pl p < 2^-58.5 left out). q0 = 1 / v (the one division), q = 2^-k q0 (1 + s) with s = 1 - q0 v - q0 ev
+ * (1 - q0 v exact, exact_residual), 2^-k by the exponent field, and 1 - 2^-k q0 = t + e a fast two-sum:
+ * tanh = t + (e - 2^-k q0 s).
  */
 static inline vd tanh_big(vd ax) {
-    vd y = vd_add(ax, ax);
-    vd m;
-    vu j, k52;
-    vd r = hyp_reduce(y, &m, &j, &k52);
-    vd ph = vd_lookup16_low(TANH_POS_HI, j), pl = vd_lookup16_low(TANH_POS_LO, j);
-    vd p = vd_mla(vd_mul(r, r), vd_poly(r, EXPM1_16_P, 6), r);
+    vd shifted = vd_mla(ax, vd_set(2.0 * INV_LN2_BY16), vd_set(0x1.8p52)); /* m in the low bits */
+    vd m = vd_sub(shifted, vd_set(0x1.8p52));
+    vd h = vd_mla(m, vd_set(-0.5 * LN2_16_LO), vd_mla(m, vd_set(-0.5 * LN2_16_HI), ax));
+    vu j = vd_bits(shifted), k52 = vu_shl(vu_shr(vd_bits(shifted), 4), 52);
+    vd ph2 = vd_lookup16_low(TANH_POS_HI, j), pl = vd_lookup16_low(TANH_POS_LO, j);
+    vd p2 = vd_mla(vd_mul(h, h), vd_poly(h, TANH_HALF_P, 6), h); /* p/2 */
     vd c = vu_double(vu_sub(vu_set(0x3fe0000000000000ull), k52));
     vd v, ev;
-    table_mla_pair(ph, p, vd_add(ph, c), pl, &v, &ev);
+    table_mla_pair(ph2, p2, vd_mla(ph2, vd_set(0.5), c), pl, &v, &ev);
     vd q0 = vd_div(vd_set(1.0), v);
     vd s = vd_nmla(q0, ev, exact_residual(vd_set(1.0), v, q0));
     vd q = vu_double(vu_sub(vd_bits(q0), k52));

@@ -151,24 +151,24 @@ static const double HYP_NEG_LO[16] = {
     -0x1.19041b9d78a76p-57,
     0x1.8a62e4adc610bp-56
 };
-/* 2^(j/16) / 2 = TANH_POS_HI[j] + TANH_POS_LO[j], TANH_POS_HI[j] a multiple of 2^-52 */
+/* 2^(j/16) / 2 = TANH_POS_HI[j] / 2 + TANH_POS_LO[j], TANH_POS_HI[j] a multiple of 2^-51 */
 static const double TANH_POS_HI[16] = {
-    0x1.0000000000000p-1,
-    0x1.0b5586cf98910p-1,
-    0x1.172b83c7d517ap-1,
-    0x1.2387a6e756238p-1,
-    0x1.306fe0a31b716p-1,
-    0x1.3dea64c123422p-1,
-    0x1.4bfdad5362a28p-1,
-    0x1.5ab07dd48542ap-1,
-    0x1.6a09e667f3bccp-1,
-    0x1.7a11473eb0186p-1,
-    0x1.8ace5422aa0dcp-1,
-    0x1.9c49182a3f090p-1,
-    0x1.ae89f995ad3aep-1,
-    0x1.c199bdd85529cp-1,
-    0x1.d5818dcfba488p-1,
-    0x1.ea4afa2a490dap-1
+    0x1.0000000000000p+0,
+    0x1.0b5586cf98910p+0,
+    0x1.172b83c7d517ap+0,
+    0x1.2387a6e756238p+0,
+    0x1.306fe0a31b716p+0,
+    0x1.3dea64c123422p+0,
+    0x1.4bfdad5362a28p+0,
+    0x1.5ab07dd48542ap+0,
+    0x1.6a09e667f3bccp+0,
+    0x1.7a11473eb0186p+0,
+    0x1.8ace5422aa0dcp+0,
+    0x1.9c49182a3f090p+0,
+    0x1.ae89f995ad3aep+0,
+    0x1.c199bdd85529cp+0,
+    0x1.d5818dcfba488p+0,
+    0x1.ea4afa2a490dap+0
 };
 static const double TANH_POS_LO[16] = {
     0x0.0p+0,
@@ -207,6 +207,15 @@ static const double EXPM1_16_P[6] = {
     0x1.55555554e9467p-5,
     0x1.5555555555557p-3,
     0x1.0000000000001p-1
+};
+/* (e^(2h) - 1) / 2 = h + h^2 TANH_HALF_P(h): EXPM1_16_P's coefficient of r^n times 2^(n+1) */
+static const double TANH_HALF_P[6] = {
+    0x1.a01b650936e5bp-7,
+    0x1.6c17ed4ccd0cfp-5,
+    0x1.11111110abaddp-3,
+    0x1.55555554e9467p-2,
+    0x1.5555555555557p-1,
+    0x1.0000000000001p+0
 };
 /* atan u = u + u^3 ATAN8_P(u^2) for |u| <= 0.0795: max relative error after rounding 2^-58.3 */
 static const double ATAN8_P[5] = {
