@@ -111,7 +111,7 @@ static inline int vd_all_within(vd ax, double lo, double hi) {
 static const double LN2_16_HI = 0x1.62e42fee00000p-5;
 static const double LN2_16_LO = 0x1.a39ef35793c76p-37;
 static const double INV_LN2_BY16 = 0x1.71547652b82fep4;
-static const double SINH_SERIES_MAX = 0.25, TANH_SERIES_MAX = 0.1;
+static const double SINH_SERIES_MAX = 0.25, TANH_SERIES_MAX = 0.1, TANH_QUOTIENT_MAX = 16.0;
 
 static inline vd hyp_reduce(vd a, vd *m_out, vu *j, vu *k52) {
     vd shifted = vd_mla(a, vd_set(INV_LN2_BY16), vd_set(0x1.8p52)); /* m in the low bits */
@@ -230,19 +230,23 @@ static inline void table_times_one_plus(vd ph, vd p, vd extra, vd *v, vd *ev) {
 }
 
 /*
- * tanh |x| for |x| >= TANH_SERIES_MAX: 1 - q, q = 1 / D, D = e^2|x| / 2 + 1/2. y = 2|x| <= 40 (tanh_v
- * clamps |x| to 20, where tanh rounds to 1) is reduced as hyp_reduce would, but from |x| with halved
- * constants: the same m (INV_LN2_BY16 times 2 is exact) and h = r/2 exactly, so y is never formed.
+ * tanh |x| for |x| >= TANH_SERIES_MAX: N / D with D = e^y / 2 + 1/2 and N = D - 1, y = 2|x| <= 40
+ * (tanh_v clamps |x| to 20, where tanh rounds to 1). y is reduced as hyp_reduce would, but from |x| with
+ * halved constants: the same m (INV_LN2_BY16 times 2 is exact) and h = r/2 exactly, so y is never formed.
  * e^y / 2 = 2^k P (1 + p), P = 2^(j/16)/2 = ph + pl with ph = TANH_POS_HI / 2 a multiple of 2^-52, and
  * p = e^r - 1: p/2 = h + h^2 TANH_HALF_P(h) is EXPM1_16_P's polynomial at r, halved (bit for bit), so
- * ph p = TANH_POS_HI (p/2). D = 2^k (ph + c + ph p + pl), c = 2^(-k-1) (from k's bits): ph + c is exact
- * for k <= 52 (multiples of 2^-52 below 2); beyond, c < 2^-53 is lost where q < 2^-52, far below tanh's
- * ulp. D / 2^k = v + ev: v = ph + c + ph p rounded once (>= 0.49), ev its error (table_mla_pair) plus pl
- * (pl p < 2^-58.5 left out). q0 = 1 / v (the one division), q = 2^-k q0 (1 + s) with s = 1 - q0 v - q0 ev
- * (1 - q0 v exact, exact_residual), 2^-k by the exponent field, and 1 - 2^-k q0 = t + e a fast two-sum:
- * tanh = t + (e - 2^-k q0 s).
+ * ph p = TANH_POS_HI (p/2). With c = 2^(-k-1) (from k's bits) D / 2^k = ph + c + ph p + pl = v + ev:
+ * ph + c is exact (multiples of 2^-52 below 2; past k = 52 the c lost is below 2^-53 of D where tanh
+ * rounds to 1 - 2^-53 or 1), v = ph + c + ph p rounded once (in [0.49, 1.5]), ev its error
+ * (table_mla_pair) plus pl (pl p < 2^-58.5 left out). N / 2^k = n + ev with n = v - 2c exact for
+ * k <= 53 (both multiples of 2^-53, the difference in [0, 2)). t0 = n / v (the one division), its
+ * remainder n - t0 v exact (exact_residual), and tanh = t0 + (n - t0 v + ev (1 - t0)) / (v + ev) with
+ * 1 / v = 2^k (1 - t0), within 2^(k-53) relative (1 - t0 is exact, but t0's rounding is 2^-54 next to
+ * 1 - t = 2^-k / v): below 2^-7 for |x| <= TANH_QUOTIENT_MAX = 16 (k <= 46), where this is tanh; also
+ * returns v and 2c, for tanh = 1 - 2c / v past 16 (q = 2c / v < 2^-45 is within 2^-52 of 1 - tanh, far
+ * below an ulp of tanh).
  */
-static inline vd tanh_big(vd ax) {
+static inline vd tanh_big(vd ax, vd *v_out, vd *c2_out) {
     vd shifted = vd_mla(ax, vd_set(2.0 * INV_LN2_BY16), vd_set(0x1.8p52)); /* m in the low bits */
     vd m = vd_sub(shifted, vd_set(0x1.8p52));
     vd h = vd_mla(m, vd_set(-0.5 * LN2_16_LO), vd_mla(m, vd_set(-0.5 * LN2_16_HI), ax));
@@ -252,11 +256,14 @@ static inline vd tanh_big(vd ax) {
     vd c = vu_double(vu_sub(vu_set(0x3fe0000000000000ull), k52));
     vd v, ev;
     table_mla_pair(ph2, p2, vd_mla(ph2, vd_set(0.5), c), pl, &v, &ev);
-    vd q0 = vd_div(vd_set(1.0), v);
-    vd s = vd_nmla(q0, ev, exact_residual(vd_set(1.0), v, q0));
-    vd q = vu_double(vu_sub(vd_bits(q0), k52));
-    vd t = vd_sub(vd_set(1.0), q);
-    return vd_add(t, vd_nmla(s, q, vd_sub(vd_sub(vd_set(1.0), t), q)));
+    vd c2 = vd_add(c, c);
+    vd n = vd_sub(v, c2);
+    vd t0 = vd_div(n, v);
+    vd omt = vd_sub(vd_set(1.0), t0);
+    vd rho = vd_mla(ev, omt, exact_residual(n, v, t0));
+    *v_out = v;
+    *c2_out = c2;
+    return vd_mla(rho, vu_double(vu_add(vd_bits(omt), k52)), t0);
 }
 
 /* 0 <= a < TANH_SERIES_MAX: a + a^3 Q(a^2), Q a minimax fit (relative error 2^-60.6). */
@@ -268,7 +275,7 @@ static inline vd tanh_series(vd a) {
 /*
  * tanh |x| by the series below TANH_SERIES_MAX and tanh_big above (a vector runs only the ranges its
  * lanes are in), then the sign bit of x (which also makes tanh(-0) = -0). Vectors with a lane above
- * 20 or NaN clamp |x| to 20 first and return NaN x.
+ * TANH_QUOTIENT_MAX or NaN clamp |x| to 20 first, take 1 - 2c / v past it and return NaN x.
  */
 static inline vd tanh_v(vd x) {
     vd ax = vd_abs(x);
@@ -277,8 +284,12 @@ static inline vd tanh_v(vd x) {
     if (vm_all(small)) {
         return vu_double(vu_or(vd_bits(tanh_series(ax)), sign));
     }
-    int wide = !vm_all(vd_le(ax, vd_set(20.0)));
-    vd r = tanh_big(wide ? vd_min(ax, vd_set(20.0)) : ax);
+    int wide = !vm_all(vd_le(ax, vd_set(TANH_QUOTIENT_MAX)));
+    vd v, c2;
+    vd r = tanh_big(wide ? vd_min(ax, vd_set(20.0)) : ax, &v, &c2);
+    if (wide) {
+        r = vd_sel(vd_gt(ax, vd_set(TANH_QUOTIENT_MAX)), vd_sub(vd_set(1.0), vd_div(c2, v)), r);
+    }
     r = vm_any(small) ? vd_sel(small, tanh_series(ax), r) : r;
     r = vu_double(vu_or(vd_bits(r), sign));
     return wide ? vd_sel(vd_isnan(x), x, r) : r;
