@@ -111,7 +111,10 @@ static inline int vd_all_within(vd ax, double lo, double hi) {
 static const double LN2_16_HI = 0x1.62e42fee00000p-5;
 static const double LN2_16_LO = 0x1.a39ef35793c76p-37;
 static const double INV_LN2_BY16 = 0x1.71547652b82fep4;
-static const double SINH_SERIES_MAX = 0.25, TANH_SERIES_MAX = 0.1, TANH_QUOTIENT_MAX = 16.0;
+static const double SINH_SERIES_MAX = 0.25, TANH_SERIES_MAX = 0.1;
+/* tanh_big's range (k <= 53), and the least double whose tanh rounds to 1, ln(2^55 - 1)/2 rounded up:
+ * from TANH_QUOTIENT_MAX to it tanh rounds to 1 - 2^-53 (so does tanh_big(TANH_QUOTIENT_MAX)). */
+static const double TANH_QUOTIENT_MAX = 18.6, TANH_ONE = 0x1.30fc1931f09cap+4;
 
 static inline vd hyp_reduce(vd a, vd *m_out, vu *j, vu *k52) {
     vd shifted = vd_mla(a, vd_set(INV_LN2_BY16), vd_set(0x1.8p52)); /* m in the low bits */
@@ -242,11 +245,10 @@ static inline void table_times_one_plus(vd ph, vd p, vd extra, vd *v, vd *ev) {
  * k <= 53 (both multiples of 2^-53, the difference in [0, 2)). t0 = n / v (the one division), its
  * remainder n - t0 v exact (exact_residual), and tanh = t0 + (n - t0 v + ev (1 - t0)) / (v + ev) with
  * 1 / v = 2^k (1 - t0), within 2^(k-53) relative (1 - t0 is exact, but t0's rounding is 2^-54 next to
- * 1 - t = 2^-k / v): below 2^-7 for |x| <= TANH_QUOTIENT_MAX = 16 (k <= 46), where this is tanh; also
- * returns v and 2c, for tanh = 1 - 2c / v past 16 (q = 2c / v < 2^-45 is within 2^-52 of 1 - tanh, far
- * below an ulp of tanh).
+ * 1 - t = 2^-k / v; the correction is at most half an ulp of t0, so that costs at most 0.1 ULP up to
+ * k = 50 and a measured 0.1 at k = 53). For |x| <= TANH_QUOTIENT_MAX = 18.6 (k <= 53).
  */
-static inline vd tanh_big(vd ax, vd *v_out, vd *c2_out) {
+static inline vd tanh_big(vd ax) {
     vd shifted = vd_mla(ax, vd_set(2.0 * INV_LN2_BY16), vd_set(0x1.8p52)); /* m in the low bits */
     vd m = vd_sub(shifted, vd_set(0x1.8p52));
     vd h = vd_mla(m, vd_set(-0.5 * LN2_16_LO), vd_mla(m, vd_set(-0.5 * LN2_16_HI), ax));
@@ -256,13 +258,10 @@ static inline vd tanh_big(vd ax, vd *v_out, vd *c2_out) {
     vd c = vu_double(vu_sub(vu_set(0x3fe0000000000000ull), k52));
     vd v, ev;
     table_mla_pair(ph2, p2, vd_mla(ph2, vd_set(0.5), c), pl, &v, &ev);
-    vd c2 = vd_add(c, c);
-    vd n = vd_sub(v, c2);
+    vd n = vd_sub(v, vd_add(c, c));
     vd t0 = vd_div(n, v);
     vd omt = vd_sub(vd_set(1.0), t0);
     vd rho = vd_mla(ev, omt, exact_residual(n, v, t0));
-    *v_out = v;
-    *c2_out = c2;
     return vd_mla(rho, vu_double(vu_add(vd_bits(omt), k52)), t0);
 }
 
@@ -275,7 +274,8 @@ static inline vd tanh_series(vd a) {
 /*
  * tanh |x| by the series below TANH_SERIES_MAX and tanh_big above (a vector runs only the ranges its
  * lanes are in), then the sign bit of x (which also makes tanh(-0) = -0). Vectors with a lane above
- * TANH_QUOTIENT_MAX or NaN clamp |x| to 20 first, take 1 - 2c / v past it and return NaN x.
+ * TANH_QUOTIENT_MAX or NaN clamp |x| to it (1 - 2^-53, tanh's rounding there), take 1 from TANH_ONE
+ * on and return NaN x.
  */
 static inline vd tanh_v(vd x) {
     vd ax = vd_abs(x);
@@ -285,11 +285,8 @@ static inline vd tanh_v(vd x) {
         return vu_double(vu_or(vd_bits(tanh_series(ax)), sign));
     }
     int wide = !vm_all(vd_le(ax, vd_set(TANH_QUOTIENT_MAX)));
-    vd v, c2;
-    vd r = tanh_big(wide ? vd_min(ax, vd_set(20.0)) : ax, &v, &c2);
-    if (wide) {
-        r = vd_sel(vd_gt(ax, vd_set(TANH_QUOTIENT_MAX)), vd_sub(vd_set(1.0), vd_div(c2, v)), r);
-    }
+    vd r = tanh_big(wide ? vd_min(ax, vd_set(TANH_QUOTIENT_MAX)) : ax);
+    r = wide ? vd_sel(vd_lt(ax, vd_set(TANH_ONE)), r, vd_set(1.0)) : r;
     r = vm_any(small) ? vd_sel(small, tanh_series(ax), r) : r;
     r = vu_double(vu_or(vd_bits(r), sign));
     return wide ? vd_sel(vd_isnan(x), x, r) : r;
