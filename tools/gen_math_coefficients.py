@@ -8,6 +8,7 @@ EXPM1_16_P) in absolute error on |r| <= ln2/32. Run:
 
     python tools/gen_math_coefficients.py > csrc/math/elementary_coefficients.h
 """
+import math
 import sys
 from pathlib import Path
 
@@ -17,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from minimax import asin_cubic_ratio, atan_cubic_ratio, odd_weight, remez  # noqa: E402
 
 HYP_R = mpmath.log(2) / 32  # the hyperbolic functions' reduced argument: |r| <= ln2/32
+SINH_TABLE_K = 476  # the largest k of sinh's table path (|x| <= SINH_TABLE_MAX = 330 in elementary_body.h)
 
 mpmath.mp.dps = 60
 
@@ -133,6 +135,17 @@ if __name__ == "__main__":
         halves = [mpmath.mpf(2) ** (sign * mpmath.mpf(j) / 16) / 2 for j in range(16)]
         print(c_array(f"HYP_{name}_HI", [float(t) for t in halves]))
         print(c_array(f"HYP_{name}_LO", [float(t - mpmath.mpf(float(t))) for t in halves]))
+    # sinh (hyp_eval): 2^(-j/16) / 2 = SINH_NEG_HI[j] + SINH_NEG_LO[j], HYP_NEG's pair but with no zero low
+    # part (j = 0: (1/2 + 2^-53) - 2^-53), so that SINH_NEG_LO[j] 2^-2k can be formed in the exponent field;
+    # it stays normal for k <= SINH_TABLE_K (elementary_body.h: SINH_TABLE_MAX)
+    negs = [mpmath.mpf(2) ** (-mpmath.mpf(j) / 16) / 2 for j in range(16)]
+    neg_hi = [float(t) for t in negs]
+    neg_hi[0] = 0.5 + 2.0**-53
+    neg_lo = [float(t - mpmath.mpf(h)) for t, h in zip(negs, neg_hi)]
+    assert all(lo != 0 and math.frexp(lo)[1] - 1 - 2 * SINH_TABLE_K >= -1022 for lo in neg_lo)
+    print("/* 2^(-j/16) / 2 = SINH_NEG_HI[j] + SINH_NEG_LO[j], no SINH_NEG_LO[j] zero */")
+    print(c_array("SINH_NEG_HI", neg_hi))
+    print(c_array("SINH_NEG_LO", neg_lo))
     # tanh (tanh_big): 2^(j/16) / 2 = TANH_POS_HI[j] / 2 + TANH_POS_LO[j] with TANH_POS_HI[j] = 2^(j/16)
     # rounded to a multiple of 2^-51 (one bit short of a double in [1, 2)), so that its half plus 2^(-k-1)
     # is exact for every k in [0, 52]

@@ -112,6 +112,8 @@ static const double LN2_16_HI = 0x1.62e42fee00000p-5;
 static const double LN2_16_LO = 0x1.a39ef35793c76p-37;
 static const double INV_LN2_BY16 = 0x1.71547652b82fep4;
 static const double SINH_SERIES_MAX = 0.25, TANH_SERIES_MAX = 0.1;
+/* sinh's table path (k <= 476: SINH_NEG_LO 2^-2k stays normal; tools/gen_math_coefficients.py asserts it) */
+static const double SINH_TABLE_MAX = 330.0;
 /* tanh_big's range (k <= 53), and the least double whose tanh rounds to 1, ln(2^55 - 1)/2 rounded up:
  * from TANH_QUOTIENT_MAX to it tanh rounds to 1 - 2^-53 (so does tanh_big(TANH_QUOTIENT_MAX)). */
 static const double TANH_QUOTIENT_MAX = 18.6, TANH_ONE = 0x1.30fc1931f09cap+4;
@@ -140,8 +142,11 @@ static inline vd hyp_exponent(vd m) {
  * +1 (cosh), M = P + sign Q is the pair hi + lo and N = P - sign Q is needed to one rounding only
  * (it multiplies O <= 0.022): y = hi + (lo + hi z HYP_EVEN(z) + N O) and the result is 2^k y.
  * s qh is exact: qh's exponent field less 2k (k <= 510 where a <= 354); ph >= s qh (a tie only at
- * m = 0), so hi = ph + sign s qh is a fast two-sum whose error (ph - hi) + sign s qh is exact.
- * `wide` is for vectors with a lane above 354 or NaN: s = 0 where a > 354 (e^-a < 2^-1000 e^a there)
+ * m = 0), so hi = ph + sign s qh is a fast two-sum whose error (ph - hi) + sign s qh is exact (sinh at
+ * m = 0: SINH_NEG_HI[0] = 1/2 + 2^-53 > ph, and ph - qh is exact there).
+ * sinh forms s ql by exponent arithmetic too (SINH_NEG: HYP_NEG's pair with no zero low part, normal after
+ * the shift for k <= 476), so its table path ends at SINH_TABLE_MAX = 330 instead of 354.
+ * `wide` is for vectors with a lane above 354 (sinh: 330) or NaN: s = 0 beyond (e^-a < 2^-950 e^a there)
  * and 2^k y by vd_ldexp (k from m), which overflows to inf where sinh or cosh does; other vectors put
  * k into y's exponent field with an integer add (y is normal, or k = 0).
  */
@@ -150,20 +155,33 @@ static inline vd hyp_eval(vd a, double sign, int wide) {
     vu j, k52;
     vd r = hyp_reduce(a, &m, &j, &k52);
     vd ph = vd_lookup16_low(HYP_POS_HI, j), pl = vd_lookup16_low(HYP_POS_LO, j);
-    vd qh = vd_lookup16_low(HYP_NEG_HI, j), ql = vd_lookup16_low(HYP_NEG_LO, j);
+    vd hi, lo, other;
     vu k53 = vu_add(k52, k52);
-    vd qs = vu_double(vu_sub(vd_bits(qh), k53));
-    vd s = vu_double(vu_sub(vu_set(sign > 0 ? 0x3ff0000000000000ull : 0xbff0000000000000ull), k53));
-    if (wide) {
-        vm beyond = vd_gt(a, vd_set(354.0));
-        qs = vd_sel(beyond, vd_set(0.0), qs);
-        s = vd_sel(beyond, vd_set(0.0), s);
+    if (sign > 0) {
+        vd qh = vd_lookup16_low(HYP_NEG_HI, j), ql = vd_lookup16_low(HYP_NEG_LO, j);
+        vd qs = vu_double(vu_sub(vd_bits(qh), k53));
+        vd s = vu_double(vu_sub(vu_set(0x3ff0000000000000ull), k53));
+        if (wide) {
+            vm beyond = vd_gt(a, vd_set(354.0));
+            qs = vd_sel(beyond, vd_set(0.0), qs);
+            s = vd_sel(beyond, vd_set(0.0), s);
+        }
+        hi = vd_add(ph, qs);
+        lo = vd_mla(ql, s, vd_add(vd_add(vd_sub(ph, hi), qs), pl));
+        other = vd_sub(ph, qs);
+    } else {
+        /* s ql by exponent arithmetic too (SINH_NEG_LO has no zero, and stays normal up to SINH_TABLE_MAX) */
+        vd qh = vd_lookup16_low(SINH_NEG_HI, j), ql = vd_lookup16_low(SINH_NEG_LO, j);
+        vd qs = vu_double(vu_sub(vd_bits(qh), k53)), qls = vu_double(vu_sub(vd_bits(ql), k53));
+        if (wide) {
+            vm beyond = vd_gt(a, vd_set(SINH_TABLE_MAX));
+            qs = vd_sel(beyond, vd_set(0.0), qs);
+            qls = vd_sel(beyond, vd_set(0.0), qls);
+        }
+        hi = vd_sub(ph, qs);
+        lo = vd_sub(vd_add(vd_sub(vd_sub(ph, hi), qs), pl), qls);
+        other = vd_add(ph, qs);
     }
-    vd hi = sign > 0 ? vd_add(ph, qs) : vd_sub(ph, qs);
-    vd e = vd_sub(ph, hi);
-    e = sign > 0 ? vd_add(e, qs) : vd_sub(e, qs);
-    vd lo = vd_mla(ql, s, vd_add(e, pl));
-    vd other = sign > 0 ? vd_sub(ph, qs) : vd_add(ph, qs);
     vd z = vd_mul(r, r);
     vd odd = vd_mla(vd_mul(r, z), vd_poly(z, HYP_ODD, 3), r);
     vd y = vd_add(hi, vd_mla(other, odd, vd_mla(vd_mul(hi, z), vd_poly(z, HYP_EVEN, 3), lo)));
@@ -175,7 +193,7 @@ static inline vd hyp_eval(vd a, double sign, int wide) {
 
 /* hyp_eval for ax = |x| (or NaN), the wide variant only in vectors that need it; NaN x is returned. */
 static inline vd hyp_eval_any(vd ax, vd x, double sign) {
-    if (vm_all(vd_le(ax, vd_set(354.0)))) {
+    if (vm_all(vd_le(ax, vd_set(sign > 0 ? 354.0 : SINH_TABLE_MAX)))) {
         return hyp_eval(ax, sign, 0);
     }
     vd r = hyp_eval(vd_min(ax, vd_set(711.0)), sign, 1);
@@ -188,7 +206,7 @@ static inline vd sinh_series(vd x) {
     return vd_mla(vd_mul(x, z), vd_poly(z, SINH_Q, 5), x);
 }
 
-/* sinh_v for vectors with a lane below SINH_SERIES_MAX, past 354 or NaN: each range for its lanes. */
+/* sinh_v for vectors with a lane below SINH_SERIES_MAX, past SINH_TABLE_MAX or NaN: each range for its lanes. */
 static __attribute__((noinline)) vd sinh_mixed(vd x) {
     vd ax = vd_abs(x);
     vm small = vd_lt(ax, vd_set(SINH_SERIES_MAX));
@@ -203,7 +221,7 @@ static __attribute__((noinline)) vd sinh_mixed(vd x) {
 /* The series below SINH_SERIES_MAX, hyp_eval above: a vector runs only the ranges its lanes are in. */
 static inline vd sinh_v(vd x) {
     vd ax = vd_abs(x);
-    if (!vd_all_within(ax, SINH_SERIES_MAX, 354.0)) {
+    if (!vd_all_within(ax, SINH_SERIES_MAX, SINH_TABLE_MAX)) {
         return sinh_mixed(x);
     }
     return vu_double(vu_or(vd_bits(hyp_eval(ax, -1.0, 0)), vu_xor(vd_bits(x), vd_bits(ax))));

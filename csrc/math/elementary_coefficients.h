@@ -151,6 +151,43 @@ static const double HYP_NEG_LO[16] = {
     -0x1.19041b9d78a76p-57,
     0x1.8a62e4adc610bp-56
 };
+/* 2^(-j/16) / 2 = SINH_NEG_HI[j] + SINH_NEG_LO[j], no SINH_NEG_LO[j] zero */
+static const double SINH_NEG_HI[16] = {
+    0x1.0000000000001p-1,
+    0x1.ea4afa2a490dap-2,
+    0x1.d5818dcfba487p-2,
+    0x1.c199bdd85529cp-2,
+    0x1.ae89f995ad3adp-2,
+    0x1.9c49182a3f090p-2,
+    0x1.8ace5422aa0dbp-2,
+    0x1.7a11473eb0187p-2,
+    0x1.6a09e667f3bcdp-2,
+    0x1.5ab07dd485429p-2,
+    0x1.4bfdad5362a27p-2,
+    0x1.3dea64c123422p-2,
+    0x1.306fe0a31b715p-2,
+    0x1.2387a6e756238p-2,
+    0x1.172b83c7d517bp-2,
+    0x1.0b5586cf9890fp-2
+};
+static const double SINH_NEG_LO[16] = {
+    -0x1.0000000000000p-53,
+    -0x1.e9c23179c2893p-56,
+    0x1.2ed02d75b3707p-57,
+    0x1.11065895048ddp-57,
+    0x1.7a1cd345dcc81p-56,
+    0x1.c7c46b071f2bep-58,
+    0x1.6e9f156864b27p-56,
+    -0x1.41577ee04992fp-57,
+    -0x1.bdd3413b26456p-56,
+    0x1.6324c054647adp-56,
+    0x1.d4397afec42e2p-58,
+    0x1.ada0911f09ebcp-57,
+    0x1.6f46ad23182e4p-57,
+    0x1.9b07eb6c70573p-56,
+    -0x1.19041b9d78a76p-57,
+    0x1.8a62e4adc610bp-56
+};
 /* 2^(j/16) / 2 = TANH_POS_HI[j] / 2 + TANH_POS_LO[j], TANH_POS_HI[j] a multiple of 2^-51 */
 static const double TANH_POS_HI[16] = {
     0x1.0000000000000p+0,
