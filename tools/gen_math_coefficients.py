@@ -8,6 +8,7 @@ EXPM1_16_P) in absolute error on |r| <= ln2/32. Run:
 
     python tools/gen_math_coefficients.py > csrc/math/elementary_coefficients.h
 """
+import math
 import sys
 from pathlib import Path
 
@@ -17,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from minimax import asin_cubic_ratio, atan_cubic_ratio, odd_weight, remez  # noqa: E402
 
 HYP_R = mpmath.log(2) / 32  # the hyperbolic functions' reduced argument: |r| <= ln2/32
+SINH_TABLE_K = 476  # the largest k of sinh's table path (|x| <= SINH_TABLE_MAX = 330 in elementary_body.h)
 
 mpmath.mp.dps = 60
 
@@ -68,7 +70,7 @@ def atan_centres():
 ASIN_S = mpmath.mpf("0.5")  # asin's polynomial argument: s <= 1/2
 # sinh's and tanh's series ranges (elementary_body.h: SINH_SERIES_MAX, TANH_SERIES_MAX)
 SINH_SERIES = mpmath.mpf("0.25")
-TANH_SERIES = mpmath.mpf("0.15")
+TANH_SERIES = mpmath.mpf("0.1")
 
 
 def sinh_cubic_ratio(z):
@@ -101,6 +103,7 @@ def scaled_fit(name, g, a, b, terms, power, label):
               for t in (a + (b - a) * i / 4000 for i in range(4001)))
     print(f"/* {label}: max absolute error after rounding 2^{mpmath.nstr(mpmath.log(err, 2), 3)} */")
     print(c_array(name, rounded[::-1]))
+    return rounded[::-1]
 
 
 def odd_fit(name, g, f, top, terms, label):
@@ -132,15 +135,38 @@ if __name__ == "__main__":
         halves = [mpmath.mpf(2) ** (sign * mpmath.mpf(j) / 16) / 2 for j in range(16)]
         print(c_array(f"HYP_{name}_HI", [float(t) for t in halves]))
         print(c_array(f"HYP_{name}_LO", [float(t - mpmath.mpf(float(t))) for t in halves]))
+    # sinh (hyp_eval): 2^(-j/16) / 2 = SINH_NEG_HI[j] + SINH_NEG_LO[j], HYP_NEG's pair but with no zero low
+    # part (j = 0: (1/2 + 2^-53) - 2^-53), so that SINH_NEG_LO[j] 2^-2k can be formed in the exponent field;
+    # it stays normal for k <= SINH_TABLE_K (elementary_body.h: SINH_TABLE_MAX)
+    negs = [mpmath.mpf(2) ** (-mpmath.mpf(j) / 16) / 2 for j in range(16)]
+    neg_hi = [float(t) for t in negs]
+    neg_hi[0] = 0.5 + 2.0**-53
+    neg_lo = [float(t - mpmath.mpf(h)) for t, h in zip(negs, neg_hi)]
+    assert all(lo != 0 and math.frexp(lo)[1] - 1 - 2 * SINH_TABLE_K >= -1022 for lo in neg_lo)
+    print("/* 2^(-j/16) / 2 = SINH_NEG_HI[j] + SINH_NEG_LO[j], no SINH_NEG_LO[j] zero */")
+    print(c_array("SINH_NEG_HI", neg_hi))
+    print(c_array("SINH_NEG_LO", neg_lo))
+    # tanh (tanh_big): 2^(j/16) / 2 = TANH_POS_HI[j] / 2 + TANH_POS_LO[j] with TANH_POS_HI[j] = 2^(j/16)
+    # rounded to a multiple of 2^-51 (one bit short of a double in [1, 2)), so that its half plus 2^(-k-1)
+    # is exact for every k in [0, 52]
+    print("/* 2^(j/16) / 2 = TANH_POS_HI[j] / 2 + TANH_POS_LO[j], TANH_POS_HI[j] a multiple of 2^-51 */")
+    halves = [mpmath.mpf(2) ** (mpmath.mpf(j) / 16) / 2 for j in range(16)]
+    heads = [mpmath.nint(t * 2**52) / 2**52 for t in halves]
+    print(c_array("TANH_POS_HI", [float(2 * h) for h in heads]))
+    print(c_array("TANH_POS_LO", [float(t - h) for t, h in zip(halves, heads)]))
     # sinh r - r = r z HYP_ODD(z), z = r^2, |r| <= ln2/32: Taylor to r^7 (first term left out r^9/9! < 2^-68 r)
     print(c_array("HYP_ODD", [1 / mpmath.factorial(n) for n in range(7, 2, -2)]))
     scaled_fit("HYP_EVEN", cosh_ratio, mpmath.mpf(0), HYP_R**2, 3, 1,
                "cosh r - 1 = z HYP_EVEN(z), z = r^2, |r| <= ln2/32 (minimax)")
-    scaled_fit("EXPM1_16_P", expm1_ratio, -HYP_R, HYP_R, 6, 2,
-               "e^r - 1 = r + r^2 EXPM1_16_P(r), |r| <= ln2/32 (minimax)")
+    expm1_p = scaled_fit("EXPM1_16_P", expm1_ratio, -HYP_R, HYP_R, 6, 2,
+                         "e^r - 1 = r + r^2 EXPM1_16_P(r), |r| <= ln2/32 (minimax)")
+    # tanh_big reduces |x| rather than 2|x| (h = r/2): (e^r - 1)/2 = h + h^2 TANH_HALF_P(h), the same
+    # polynomial with the coefficient of h^n times 2^(n+1) (exact), so every Horner step is 2^n times its twin's
+    print("/* (e^(2h) - 1) / 2 = h + h^2 TANH_HALF_P(h): EXPM1_16_P's coefficient of r^n times 2^(n+1) */")
+    print(c_array("TANH_HALF_P", [c * 2 ** (len(expm1_p) - i) for i, c in enumerate(expm1_p)]))
     odd_fit("ATAN8_P", atan_cubic_ratio, mpmath.atan, ATAN8_U, 5, "atan u")
     atan_centres()
     odd_fit("ASIN_R", asin_cubic_ratio, mpmath.asin, ASIN_S, 12, "asin u")
     odd_fit("SINH_Q", sinh_cubic_ratio, mpmath.sinh, SINH_SERIES, 5, "sinh u")
-    odd_fit("TANH_Q", tanh_cubic_ratio, mpmath.tanh, TANH_SERIES, 6, "tanh u")
+    odd_fit("TANH_Q", tanh_cubic_ratio, mpmath.tanh, TANH_SERIES, 5, "tanh u")
     print("#endif")

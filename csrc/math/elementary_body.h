@@ -128,7 +128,12 @@ static inline int vd_all_within(vd ax, double lo, double hi) {
 static const double LN2_16_HI = 0x1.62e42fee00000p-5;
 static const double LN2_16_LO = 0x1.a39ef35793c76p-37;
 static const double INV_LN2_BY16 = 0x1.71547652b82fep4;
-static const double SINH_SERIES_MAX = 0.25, TANH_SERIES_MAX = 0.15;
+static const double SINH_SERIES_MAX = 0.25, TANH_SERIES_MAX = 0.1;
+/* sinh's table path (k <= 476: SINH_NEG_LO 2^-2k stays normal; tools/gen_math_coefficients.py asserts it) */
+static const double SINH_TABLE_MAX = 330.0;
+/* tanh_big's range (k <= 53), and the least double whose tanh rounds to 1, ln(2^55 - 1)/2 rounded up:
+ * from TANH_QUOTIENT_MAX to it tanh rounds to 1 - 2^-53 (so does tanh_big(TANH_QUOTIENT_MAX)). */
+static const double TANH_QUOTIENT_MAX = 18.6, TANH_ONE = 0x1.30fc1931f09cap+4;
 
 static inline vd hyp_reduce(vd a, vd *m_out, vu *j, vu *k52) {
     vd shifted = vd_mla(a, vd_set(INV_LN2_BY16), vd_set(0x1.8p52)); /* m in the low bits */
@@ -154,8 +159,11 @@ static inline vd hyp_exponent(vd m) {
  * +1 (cosh), M = P + sign Q is the pair hi + lo and N = P - sign Q is needed to one rounding only
  * (it multiplies O <= 0.022): y = hi + (lo + hi z HYP_EVEN(z) + N O) and the result is 2^k y.
  * s qh is exact: qh's exponent field less 2k (k <= 510 where a <= 354); ph >= s qh (a tie only at
- * m = 0), so hi = ph + sign s qh is a fast two-sum whose error (ph - hi) + sign s qh is exact.
- * `wide` is for vectors with a lane above 354 or NaN: s = 0 where a > 354 (e^-a < 2^-1000 e^a there)
+ * m = 0), so hi = ph + sign s qh is a fast two-sum whose error (ph - hi) + sign s qh is exact (sinh at
+ * m = 0: SINH_NEG_HI[0] = 1/2 + 2^-53 > ph, and ph - qh is exact there).
+ * sinh forms s ql by exponent arithmetic too (SINH_NEG: HYP_NEG's pair with no zero low part, normal after
+ * the shift for k <= 476), so its table path ends at SINH_TABLE_MAX = 330 instead of 354.
+ * `wide` is for vectors with a lane above 354 (sinh: 330) or NaN: s = 0 beyond (e^-a < 2^-950 e^a there)
  * and 2^k y by vd_ldexp (k from m), which overflows to inf where sinh or cosh does; other vectors put
  * k into y's exponent field with an integer add (y is normal, or k = 0).
  */
@@ -164,20 +172,33 @@ static inline vd hyp_eval(vd a, double sign, int wide) {
     vu j, k52;
     vd r = hyp_reduce(a, &m, &j, &k52);
     vd ph = vd_lookup16_low(HYP_POS_HI, j), pl = vd_lookup16_low(HYP_POS_LO, j);
-    vd qh = vd_lookup16_low(HYP_NEG_HI, j), ql = vd_lookup16_low(HYP_NEG_LO, j);
+    vd hi, lo, other;
     vu k53 = vu_add(k52, k52);
-    vd qs = vu_double(vu_sub(vd_bits(qh), k53));
-    vd s = vu_double(vu_sub(vu_set(sign > 0 ? 0x3ff0000000000000ull : 0xbff0000000000000ull), k53));
-    if (wide) {
-        vm beyond = vd_gt(a, vd_set(354.0));
-        qs = vd_sel(beyond, vd_set(0.0), qs);
-        s = vd_sel(beyond, vd_set(0.0), s);
+    if (sign > 0) {
+        vd qh = vd_lookup16_low(HYP_NEG_HI, j), ql = vd_lookup16_low(HYP_NEG_LO, j);
+        vd qs = vu_double(vu_sub(vd_bits(qh), k53));
+        vd s = vu_double(vu_sub(vu_set(0x3ff0000000000000ull), k53));
+        if (wide) {
+            vm beyond = vd_gt(a, vd_set(354.0));
+            qs = vd_sel(beyond, vd_set(0.0), qs);
+            s = vd_sel(beyond, vd_set(0.0), s);
+        }
+        hi = vd_add(ph, qs);
+        lo = vd_mla(ql, s, vd_add(vd_add(vd_sub(ph, hi), qs), pl));
+        other = vd_sub(ph, qs);
+    } else {
+        /* s ql by exponent arithmetic too (SINH_NEG_LO has no zero, and stays normal up to SINH_TABLE_MAX) */
+        vd qh = vd_lookup16_low(SINH_NEG_HI, j), ql = vd_lookup16_low(SINH_NEG_LO, j);
+        vd qs = vu_double(vu_sub(vd_bits(qh), k53)), qls = vu_double(vu_sub(vd_bits(ql), k53));
+        if (wide) {
+            vm beyond = vd_gt(a, vd_set(SINH_TABLE_MAX));
+            qs = vd_sel(beyond, vd_set(0.0), qs);
+            qls = vd_sel(beyond, vd_set(0.0), qls);
+        }
+        hi = vd_sub(ph, qs);
+        lo = vd_sub(vd_add(vd_sub(vd_sub(ph, hi), qs), pl), qls);
+        other = vd_add(ph, qs);
     }
-    vd hi = sign > 0 ? vd_add(ph, qs) : vd_sub(ph, qs);
-    vd e = vd_sub(ph, hi);
-    e = sign > 0 ? vd_add(e, qs) : vd_sub(e, qs);
-    vd lo = vd_mla(ql, s, vd_add(e, pl));
-    vd other = sign > 0 ? vd_sub(ph, qs) : vd_add(ph, qs);
     vd z = vd_mul(r, r);
     vd odd = vd_mla(vd_mul(r, z), vd_poly(z, HYP_ODD, 3), r);
     vd y = vd_add(hi, vd_mla(other, odd, vd_mla(vd_mul(hi, z), vd_poly(z, HYP_EVEN, 3), lo)));
@@ -189,7 +210,7 @@ static inline vd hyp_eval(vd a, double sign, int wide) {
 
 /* hyp_eval for ax = |x| (or NaN), the wide variant only in vectors that need it; NaN x is returned. */
 static inline vd hyp_eval_any(vd ax, vd x, double sign) {
-    if (vm_all(vd_le(ax, vd_set(354.0)))) {
+    if (vm_all(vd_le(ax, vd_set(sign > 0 ? 354.0 : SINH_TABLE_MAX)))) {
         return hyp_eval(ax, sign, 0);
     }
     vd r = hyp_eval(vd_min(ax, vd_set(711.0)), sign, 1);
@@ -202,7 +223,7 @@ static inline vd sinh_series(vd x) {
     return vd_mla(vd_mul(x, z), vd_poly(z, SINH_Q, 5), x);
 }
 
-/* sinh_v for vectors with a lane below SINH_SERIES_MAX, past 354 or NaN: each range for its lanes. */
+/* sinh_v for vectors with a lane below SINH_SERIES_MAX, past SINH_TABLE_MAX or NaN: each range for its lanes. */
 static __attribute__((noinline)) vd sinh_mixed(vd x) {
     vd ax = vd_abs(x);
     vm small = vd_lt(ax, vd_set(SINH_SERIES_MAX));
@@ -217,7 +238,7 @@ static __attribute__((noinline)) vd sinh_mixed(vd x) {
 /* The series below SINH_SERIES_MAX, hyp_eval above: a vector runs only the ranges its lanes are in. */
 static inline vd sinh_v(vd x) {
     vd ax = vd_abs(x);
-    if (!vd_all_within(ax, SINH_SERIES_MAX, 354.0)) {
+    if (!vd_all_within(ax, SINH_SERIES_MAX, SINH_TABLE_MAX)) {
         return sinh_mixed(x);
     }
     return vu_double(vu_or(vd_bits(hyp_eval(ax, -1.0, 0)), vu_xor(vd_bits(x), vd_bits(ax))));
@@ -227,57 +248,69 @@ static inline vd cosh_v(vd x) {
     return hyp_eval_any(vd_abs(x), x, 1.0);
 }
 
-/* ph (1 + p) + extra = v + ev with v = ph + ph p rounded (one FMA) and ev its exact error plus extra
- * (a two-product without FMA): tanh's and expm1's table value times e^r, kept as a pair. */
-static inline void table_times_one_plus(vd ph, vd p, vd extra, vd *v, vd *ev) {
+/* base + ph p + extra = v + ev with v = base + ph p rounded (one FMA) and ev its error plus extra (exact
+ * in one FMA where base - v is, Sterbenz: |ph p| small next to base; a two-product without FMA). */
+static inline void table_mla_pair(vd ph, vd p, vd base, vd extra, vd *v, vd *ev) {
 #if VEC_HAS_FMA
-    *v = vd_mla(ph, p, ph);
-    *ev = vd_add(vd_mla(ph, p, vd_sub(ph, *v)), extra);
+    *v = vd_mla(ph, p, base);
+    *ev = vd_add(vd_mla(ph, p, vd_sub(base, *v)), extra);
 #else
     vd pp, pe;
     vd_two_prod(ph, p, &pp, &pe);
-    *v = vd_add(ph, pp);
-    *ev = vd_add(vd_add(vd_sub(ph, *v), pp), vd_add(pe, extra));
+    *v = vd_add(base, pp);
+    *ev = vd_add(vd_add(vd_sub(base, *v), pp), vd_add(pe, extra));
 #endif
 }
 
+/* ph (1 + p) + extra as that pair with base ph: expm1's table value times e^r. */
+static inline void table_times_one_plus(vd ph, vd p, vd extra, vd *v, vd *ev) {
+    table_mla_pair(ph, p, ph, extra, v, ev);
+}
+
 /*
- * tanh |x| for |x| >= TANH_SERIES_MAX: 1 - q, q = 1 / D, D = e^2|x| / 2 + 1/2 = Dh + Dl. y = 2|x| <= 40
- * (tanh_v clamps |x| to 20, where tanh rounds to 1), e^y / 2 = 2^k P (1 + p), P = ph + pl (HYP_POS) and
- * p = e^r - 1 = r + r^2 EXPM1_16_P(r): P (1 + p) = v + ev with v = ph + ph p rounded once and ev its
- * error (exact in one FMA, or a two-product without FMA) plus pl (pl p < 2^-59.5 P left out). 2^k goes
- * into the exponent fields of v (>= 0.49) and ev (normal, or 0: then 2^(k-1023), nothing next to v).
- * Dh = 2^k v + 1/2 is a fast two-sum. q0 = 1 / Dh (the one division), q = q0 + (1 - q0 Dh - q0 Dl) q0
- * with 1 - q0 Dh exact (exact_residual), and 1 - q0 = t + e a fast two-sum: tanh = t + (e - (q - q0)).
+ * tanh |x| for |x| >= TANH_SERIES_MAX: N / D with D = e^y / 2 + 1/2 and N = D - 1, y = 2|x| <= 40
+ * (tanh_v clamps |x| to 20, where tanh rounds to 1). y is reduced as hyp_reduce would, but from |x| with
+ * halved constants: the same m (INV_LN2_BY16 times 2 is exact) and h = r/2 exactly, so y is never formed.
+ * e^y / 2 = 2^k P (1 + p), P = 2^(j/16)/2 = ph + pl with ph = TANH_POS_HI / 2 a multiple of 2^-52, and
+ * p = e^r - 1: p/2 = h + h^2 TANH_HALF_P(h) is EXPM1_16_P's polynomial at r, halved (bit for bit), so
+ * ph p = TANH_POS_HI (p/2). With c = 2^(-k-1) (from k's bits) D / 2^k = ph + c + ph p + pl = v + ev:
+ * ph + c is exact (multiples of 2^-52 below 2; past k = 52 the c lost is below 2^-53 of D where tanh
+ * rounds to 1 - 2^-53 or 1), v = ph + c + ph p rounded once (in [0.49, 1.5]), ev its error
+ * (table_mla_pair) plus pl (pl p < 2^-58.5 left out). N / 2^k = n + ev with n = v - 2c exact for
+ * k <= 53 (both multiples of 2^-53, the difference in [0, 2)). t0 = n / v (the one division), its
+ * remainder n - t0 v exact (exact_residual), and tanh = t0 + (n - t0 v + ev (1 - t0)) / (v + ev) with
+ * 1 / v = 2^k (1 - t0), within 2^(k-53) relative (1 - t0 is exact, but t0's rounding is 2^-54 next to
+ * 1 - t = 2^-k / v; the correction is at most half an ulp of t0, so that costs at most 0.1 ULP up to
+ * k = 50 and a measured 0.1 at k = 53). For |x| <= TANH_QUOTIENT_MAX = 18.6 (k <= 53).
  */
 static inline vd tanh_big(vd ax) {
-    vd y = vd_add(ax, ax);
-    vd m;
-    vu j, k52;
-    vd r = hyp_reduce(y, &m, &j, &k52);
-    vd ph = vd_lookup16_low(HYP_POS_HI, j), pl = vd_lookup16_low(HYP_POS_LO, j);
-    vd p = vd_mla(vd_mul(r, r), vd_poly(r, EXPM1_16_P, 6), r);
+    vd shifted = vd_mla(ax, vd_set(2.0 * INV_LN2_BY16), vd_set(0x1.8p52)); /* m in the low bits */
+    vd m = vd_sub(shifted, vd_set(0x1.8p52));
+    vd h = vd_mla(m, vd_set(-0.5 * LN2_16_LO), vd_mla(m, vd_set(-0.5 * LN2_16_HI), ax));
+    vu j = vd_bits(shifted), k52 = vu_shl(vu_shr(vd_bits(shifted), 4), 52);
+    vd ph2 = vd_lookup16_low(TANH_POS_HI, j), pl = vd_lookup16_low(TANH_POS_LO, j);
+    vd p2 = vd_mla(vd_mul(h, h), vd_poly(h, TANH_HALF_P, 6), h); /* p/2 */
+    vd c = vu_double(vu_sub(vu_set(0x3fe0000000000000ull), k52));
     vd v, ev;
-    table_times_one_plus(ph, p, pl, &v, &ev);
-    vd eh = vu_double(vu_add(vd_bits(v), k52)), el = vu_double(vu_add(vd_bits(ev), k52));
-    vd dh = vd_add(eh, vd_set(0.5));
-    vd dl = vd_add(vd_sub(vd_set(0.5), vd_sub(dh, eh)), el);
-    vd q0 = vd_div(vd_set(1.0), dh);
-    vd resid = vd_nmla(q0, dl, exact_residual(vd_set(1.0), dh, q0));
-    vd t = vd_sub(vd_set(1.0), q0);
-    return vd_add(t, vd_nmla(resid, q0, vd_sub(vd_sub(vd_set(1.0), t), q0)));
+    table_mla_pair(ph2, p2, vd_mla(ph2, vd_set(0.5), c), pl, &v, &ev);
+    vd n = vd_sub(v, vd_add(c, c));
+    vd t0 = vd_div(n, v);
+    vd omt = vd_sub(vd_set(1.0), t0);
+    vd rho = vd_mla(ev, omt, exact_residual(n, v, t0));
+    return vd_mla(rho, vu_double(vu_add(vd_bits(omt), k52)), t0);
 }
 
 /* 0 <= a < TANH_SERIES_MAX: a + a^3 Q(a^2), Q a minimax fit (relative error 2^-60.6). */
 static inline vd tanh_series(vd a) {
     vd z = vd_mul(a, a);
-    return vd_mla(vd_mul(a, z), vd_poly(z, TANH_Q, 6), a);
+    return vd_mla(vd_mul(a, z), vd_poly(z, TANH_Q, 5), a);
 }
 
 /*
  * tanh |x| by the series below TANH_SERIES_MAX and tanh_big above (a vector runs only the ranges its
  * lanes are in), then the sign bit of x (which also makes tanh(-0) = -0). Vectors with a lane above
- * 20 or NaN clamp |x| to 20 first and return NaN x.
+ * TANH_QUOTIENT_MAX or NaN clamp |x| to it (1 - 2^-53, tanh's rounding there), take 1 from TANH_ONE
+ * on and return NaN x.
  */
 static inline vd tanh_v(vd x) {
     vd ax = vd_abs(x);
@@ -286,8 +319,9 @@ static inline vd tanh_v(vd x) {
     if (vm_all(small)) {
         return vu_double(vu_or(vd_bits(tanh_series(ax)), sign));
     }
-    int wide = !vm_all(vd_le(ax, vd_set(20.0)));
-    vd r = tanh_big(wide ? vd_min(ax, vd_set(20.0)) : ax);
+    int wide = !vm_all(vd_le(ax, vd_set(TANH_QUOTIENT_MAX)));
+    vd r = tanh_big(wide ? vd_min(ax, vd_set(TANH_QUOTIENT_MAX)) : ax);
+    r = wide ? vd_sel(vd_lt(ax, vd_set(TANH_ONE)), r, vd_set(1.0)) : r;
     r = vm_any(small) ? vd_sel(small, tanh_series(ax), r) : r;
     r = vu_double(vu_or(vd_bits(r), sign));
     return wide ? vd_sel(vd_isnan(x), x, r) : r;

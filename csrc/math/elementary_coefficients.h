@@ -151,6 +151,80 @@ static const double HYP_NEG_LO[16] = {
     -0x1.19041b9d78a76p-57,
     0x1.8a62e4adc610bp-56
 };
+/* 2^(-j/16) / 2 = SINH_NEG_HI[j] + SINH_NEG_LO[j], no SINH_NEG_LO[j] zero */
+static const double SINH_NEG_HI[16] = {
+    0x1.0000000000001p-1,
+    0x1.ea4afa2a490dap-2,
+    0x1.d5818dcfba487p-2,
+    0x1.c199bdd85529cp-2,
+    0x1.ae89f995ad3adp-2,
+    0x1.9c49182a3f090p-2,
+    0x1.8ace5422aa0dbp-2,
+    0x1.7a11473eb0187p-2,
+    0x1.6a09e667f3bcdp-2,
+    0x1.5ab07dd485429p-2,
+    0x1.4bfdad5362a27p-2,
+    0x1.3dea64c123422p-2,
+    0x1.306fe0a31b715p-2,
+    0x1.2387a6e756238p-2,
+    0x1.172b83c7d517bp-2,
+    0x1.0b5586cf9890fp-2
+};
+static const double SINH_NEG_LO[16] = {
+    -0x1.0000000000000p-53,
+    -0x1.e9c23179c2893p-56,
+    0x1.2ed02d75b3707p-57,
+    0x1.11065895048ddp-57,
+    0x1.7a1cd345dcc81p-56,
+    0x1.c7c46b071f2bep-58,
+    0x1.6e9f156864b27p-56,
+    -0x1.41577ee04992fp-57,
+    -0x1.bdd3413b26456p-56,
+    0x1.6324c054647adp-56,
+    0x1.d4397afec42e2p-58,
+    0x1.ada0911f09ebcp-57,
+    0x1.6f46ad23182e4p-57,
+    0x1.9b07eb6c70573p-56,
+    -0x1.19041b9d78a76p-57,
+    0x1.8a62e4adc610bp-56
+};
+/* 2^(j/16) / 2 = TANH_POS_HI[j] / 2 + TANH_POS_LO[j], TANH_POS_HI[j] a multiple of 2^-51 */
+static const double TANH_POS_HI[16] = {
+    0x1.0000000000000p+0,
+    0x1.0b5586cf98910p+0,
+    0x1.172b83c7d517ap+0,
+    0x1.2387a6e756238p+0,
+    0x1.306fe0a31b716p+0,
+    0x1.3dea64c123422p+0,
+    0x1.4bfdad5362a28p+0,
+    0x1.5ab07dd48542ap+0,
+    0x1.6a09e667f3bccp+0,
+    0x1.7a11473eb0186p+0,
+    0x1.8ace5422aa0dcp+0,
+    0x1.9c49182a3f090p+0,
+    0x1.ae89f995ad3aep+0,
+    0x1.c199bdd85529cp+0,
+    0x1.d5818dcfba488p+0,
+    0x1.ea4afa2a490dap+0
+};
+static const double TANH_POS_LO[16] = {
+    0x0.0p+0,
+    -0x1.3ace8da91cf7bp-54,
+    0x1.b9bef918a1d63p-54,
+    0x1.9b07eb6c70573p-55,
+    -0x1.a42e54b739f47p-54,
+    0x1.ada0911f09ebcp-56,
+    -0x1.c578d0a0277a4p-54,
+    -0x1.4e6d9fd5cdc2ap-54,
+    0x1.21165f626cdd5p-54,
+    0x1.afaa2047ed9b4p-54,
+    -0x1.48b0754bcda6dp-54,
+    0x1.c7c46b071f2bep-57,
+    -0x1.42f1965d119bfp-54,
+    0x1.11065895048ddp-56,
+    -0x1.b44bf4a29323ep-54,
+    -0x1.e9c23179c2893p-55
+};
 static const double HYP_ODD[3] = {
     0x1.a01a01a01a01ap-13,
     0x1.1111111111111p-7,
@@ -170,6 +244,15 @@ static const double EXPM1_16_P[6] = {
     0x1.55555554e9467p-5,
     0x1.5555555555557p-3,
     0x1.0000000000001p-1
+};
+/* (e^(2h) - 1) / 2 = h + h^2 TANH_HALF_P(h): EXPM1_16_P's coefficient of r^n times 2^(n+1) */
+static const double TANH_HALF_P[6] = {
+    0x1.a01b650936e5bp-7,
+    0x1.6c17ed4ccd0cfp-5,
+    0x1.11111110abaddp-3,
+    0x1.55555554e9467p-2,
+    0x1.5555555555557p-1,
+    0x1.0000000000001p+0
 };
 /* atan u = u + u^3 ATAN8_P(u^2) for |u| <= 0.0795: max relative error after rounding 2^-58.3 */
 static const double ATAN8_P[5] = {
@@ -242,13 +325,12 @@ static const double SINH_Q[5] = {
     0x1.1111111110f24p-7,
     0x1.5555555555555p-3
 };
-/* tanh u = u + u^3 TANH_Q(u^2) for |u| <= 0.15: max relative error after rounding 2^-60.6 */
-static const double TANH_Q[6] = {
-    0x1.c845beb2cc165p-9,
-    -0x1.2252119f0d16bp-7,
-    0x1.664f12d065280p-6,
-    -0x1.ba1ba1863ca4cp-5,
-    0x1.11111111058a6p-3,
-    -0x1.555555555553ap-2
+/* tanh u = u + u^3 TANH_Q(u^2) for |u| <= 0.1: max relative error after rounding 2^-58.7 */
+static const double TANH_Q[5] = {
+    -0x1.1efc89e78a9cdp-7,
+    0x1.664a75e860f20p-6,
+    -0x1.ba1b9ea85451cp-5,
+    0x1.11111110a3e14p-3,
+    -0x1.55555555554b8p-2
 };
 #endif
