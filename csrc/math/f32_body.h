@@ -463,29 +463,31 @@ static inline vf atan_f32(vf x) {
 /*
  * atan2(|y|, x) for a = |y|, b = |x|, s = a + b below 2^100 and min(a, b) above 2^-100 or the
  * quotient exact (b = 1 or a = 1: atan2_rare_f32's tiny quotients), so that every denominator is
- * normal and below 2^100 and the residual below is exact, as m pi/4 + atan u with |u| <= 0.6016. With mn = min(a, b), mx = max:
- * where mn > mx / 1.6640625 (the centre; the result is then above 0.54) u = sigma (mn - mx) /
- * (mn + mx) and m = 1 (x > 0) or 3; elsewhere u = sigma mn / mx and m = 0, 2 (a > b: the swap)
- * or 4 (x < 0, no swap), 4 - m where x < 0. sigma = +-1 is the sign of x, negated by the swap, so
- * the numerators are ys = copysign(a, x), -x and ys - x, each exact (Sterbenz for the last). The
- * quotient is rounded once by the division and its tail (num - uh den) / den, from the exact
- * residual times 1/den to 5.1% (RECIP_MAGIC32) and (1 - z) (atan's slope), joins the low part:
- * atan2 needs it where u and atan u fall in different binades. The centre's denominator a + b is
- * not exact: its rounding costs at most ~0.24 of the result's ulp there.
+ * normal and below 2^100 and the residuals below are exact, as m pi/4 + atan u with |u| <= 1/2.
+ * With mn = min(a, b), mx = max: where mn > mx / 2 (the centre) u = sigma (mn - mx) / (mn + mx)
+ * and m = 1 (x > 0) or 3; elsewhere u = sigma mn / mx and m = 0, 2 (a > b: the swap) or 4 (x < 0,
+ * no swap), 4 - m where x < 0. sigma = +-1 is the sign of x, negated by the swap, so the
+ * numerators are ys = copysign(a, x), -x and ys - x, each exact (Sterbenz for the last), and the
+ * centre's denominator mn + mx is s plus its exact rounding error dl. The quotient is rounded once
+ * by the division, and its tail (num - uh s - uh dl) / den, from the exact residual times 1/den to
+ * 5.1% (RECIP_MAGIC32) and (1 - z) (atan's slope), joins the low part: atan2 needs it where u and
+ * atan u fall in different binades, and the centre's where its results fall below 1/2.
  */
 static inline vf atan2_folded_f32(vf a, vf b, vf s, vf x) {
     vf zero = vf_set(0.0f);
     vf mn = vf_min(a, b), mx = vf_max(a, b);
-    vfm swap = vf_gt(a, b), centre = vf_gt(vf_mul(mn, vf_set(1.6640625f)), mx), xneg = vf_lt(x, zero);
+    vfm swap = vf_gt(a, b), centre = vf_gt(vf_add(mn, mn), mx), xneg = vf_lt(x, zero);
     vf ys = vf_or_sign(a, x);
     vf num = vf_sel(centre, vf_sub(ys, x), vf_sel(swap, vf_sub(zero, x), ys));
     vf den = vf_sel(centre, s, mx);
+    vf dl = vf_sel(centre, vf_add(vf_sub(mx, s), mn), zero);
     vf mh = vf_sel(centre, vf_set(PI_4_H21), vf_sel(swap, vf_set(2 * PI_4_H21), zero));
     mh = vf_sel(xneg, vf_sub(vf_set(4 * PI_4_H21), mh), mh);
     vf uh = vf_div(num, den);
     vf z = vf_mul(uh, uh);
     vf inv = vfi_float_bits(vfi_sub(vfi_set(RECIP_MAGIC32), vf_bits(den)));
-    vf low = vf_mla(vf_exact_residual(num, den, uh), vf_nmla(inv, z, inv), atan_offset_lo_f32(mh));
+    vf t = vf_nmla(uh, dl, vf_exact_residual(num, den, uh));
+    vf low = vf_mla(t, vf_nmla(inv, z, inv), atan_offset_lo_f32(mh));
     return atan_sum_f32(uh, low, mh);
 }
 
