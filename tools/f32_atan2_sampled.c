@@ -6,9 +6,9 @@
  *   0  uniform(-1, 1) pairs (the benchmark's inputs)
  *   1  both magnitudes over 2^+-40
  *   2  quotients just above 2^-k, k < 24 (u and atan u in different binades: the quotient's tail)
- *   3  quotients near the centre threshold 1/1.6640625
+ *   3  quotients in [0.55, 0.65] (around atan's centre threshold ~0.6016)
  *   4  both magnitudes over 2^+-125 (the range checks and the out-of-line path)
- *   5  quotients in [0.45, 0.55] (results just below 1/2)
+ *   5  quotients in [0.45, 0.55] (atan2's centre threshold 1/2; results just below 1/2)
  *
  * with random signs and, but for kind 5 with `near-half`, the two swapped half the time.
  * Build and run from the repository root (-DRT_VEC_NO_FMA and `scalar`: the wasm arithmetic):
@@ -16,7 +16,8 @@
  *   cc -std=c11 -O2 -Icsrc/include $(find csrc -name '*.c' -not -path 'csrc/tests*') tools/f32_atan2_sampled.c -lm -pthread -o /tmp/f32_atan2
  *   /tmp/f32_atan2 40 [scalar|avx2|avx512] [seed] [near-half]
  *
- * `near-half` draws every pair with a quotient in [0.49, 0.61] instead (the first region's end).
+ * `near-half` draws every pair with a quotient in [0.49, 0.61] instead (results just below and
+ * above 1/2).
  */
 #include <math.h>
 #include <stdint.h>
