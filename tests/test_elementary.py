@@ -309,6 +309,31 @@ def test_float32_log_and_log1p_range_ends(backend):
         assert np.all(np.abs(got.astype(np.float64) - want) <= ulp_of(want, np.float32)), (got, want)
 
 
+
+# float32 atan changes region at |x| ~ 0.6016 and ~1.797 (a + a > b + 13/64) and gives 1/2 at
+# 0.5463 (the result's ULP halves below it); atan2 changes region at a quotient of 1/2 (docs/math.md).
+ATAN32_POINTS = [0.5463025, 0.6015625, 0.60156, 1.796875, 1.5544, 2.0]
+ATAN2_32_QUOTIENTS = [0.5, 0.5463025, 0.6015625, 2.0, 1.0]
+
+
+def test_float32_atan_and_atan2_region_switches(backend):
+    """float32 atan next to its region switches and the result 1/2, atan2 next to quotients of 1/2
+    and its inverse, over a spread of scales and every sign: within 1 ULP of mpmath, and every SIMD
+    level gives the scalar reference's bits."""
+    rng = np.random.default_rng(23)
+    x = _near(ATAN32_POINTS, 0.01, 150, rng).astype(np.float32)
+    q = np.abs(_near(ATAN2_32_QUOTIENTS, 0.01, 120, rng))
+    xs = np.copysign(10.0 ** rng.uniform(-20, 20, len(q)), rng.random(len(q)) - 0.5).astype(np.float32)
+    ys = np.copysign(q * np.abs(xs.astype(np.float64)), rng.random(len(q)) - 0.5).astype(np.float32)
+    rt_pandas.force_simd("scalar")
+    atan_ref, atan2_ref = rtm.atan(x), rtm.atan2(ys, xs)
+    assert max_ulp(atan_ref, *mp_reference("atan", x)) <= 1.0
+    assert max_ulp(atan2_ref, *_mp_atan2_f32(ys, xs)) <= 1.0
+    for level in rt_pandas.simd_levels():
+        rt_pandas.force_simd(level)
+        assert _same_bits(rtm.atan(x), atan_ref) and _same_bits(rtm.atan2(ys, xs), atan2_ref), level
+    rt_pandas.force_simd(None)
+
 def test_kinds_dtypes_and_nulls(backend):
     s = pd.Series([0.5, None, -0.25], index=["a", "b", "c"], name="v")
     got = s.rt.asin()

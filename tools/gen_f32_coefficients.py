@@ -32,7 +32,7 @@ def _hex(c) -> str:
     return f"{mantissa.rstrip('0').rstrip('.')}p{exponent}f"
 
 
-U = mp.mpf("0.5")  # atan's reduced argument: |u| <= 1/2 (atan_offset_f32's two centres)
+U = mp.mpf("0.6016")  # atan's reduced argument: |u| <= 0.6016 (atan_f32's and atan2_folded_f32's regions)
 S = mp.mpf("0.5")  # asin's polynomial range: s <= 1/2
 
 
@@ -156,7 +156,7 @@ if __name__ == "__main__":
     mp.mp.dps = 40
     fit_log1p(3)
     fit_pow_double(4, 6)
-    fit_odd("ATAN_Q32", atan_cubic_ratio, mp.atan, U, 4, "atan u", sequential=True)
+    fit_odd("ATAN_Q32", atan_cubic_ratio, mp.atan, U, 5, "atan u")
     fit_odd("ASIN_R32", asin_cubic_ratio, mp.asin, S, 4, "asin u", sequential=True)
     exp2_table()
     fit_relative("EXP_R32", _q, mp.exp, -RN, RN, 1)  # e^r = 1 + r + r^2 Q(r)

@@ -394,9 +394,9 @@ static inline vf tanh_f32(vf x) {
 
 /* ------------------------------------------------------ atan, atan2, asin, acos */
 
-/* max relative error of u + u^3 ATAN_Q32(u^2) against atan u over |u| <= 1/2: 2^-27.4 (tools/gen_f32_coefficients.py) */
-static const float ATAN_Q32[5] = {
-    -0x1.a3d942p-5f, 0x1.9ffb94p-4f, -0x1.2249b2p-3f, 0x1.997b06p-3f, -0x1.555512p-2f,
+/* max relative error of u + u^3 ATAN_Q32(u^2) against atan u over |u| <= 0.6016: 2.89e-9 (2^-28.4) (tools/gen_f32_coefficients.py) */
+static const float ATAN_Q32[6] = {
+    0x1.e2ada6p-6f, -0x1.28052ep-4f, 0x1.b6b0c8p-4f, -0x1.23a348p-3f, 0x1.998cd4p-3f, -0x1.555538p-2f,
 };
 
 /* pi/4 = PI_4_H21 + PI_4_L21 + ~2^-48.3: the head has 21 significant bits, so k PI_4_H21 is exact for k <= 4. */
@@ -421,89 +421,96 @@ static inline vf vf_exact_residual(vf a, vf b, vf c) {
 static const int32_t RECIP_MAGIC32 = 0x7ef311c3;
 
 /*
- * m pi/4 + atan(num / (dh + dl)) rounded once, for |num / dh| <= 1/2, dl the exact tail of the
- * denominator (|dl| <= ulp(dh) / 2), m in {0, ..., 4} with the sum >= 0. uh = num / dh is
- * rounded once and the quotient's tail ul = (num - uh dh - uh dl) / dh comes from the exact
- * residual times 1/dh to 5.1% (RECIP_MAGIC32; |ul| <= ~1 ulp of uh, so that costs <= 0.03 ULP
- * and no second division). atan(uh + ul) = atan uh + ul (1 - z) + ..., z = uh^2 (ul alone would
- * be off by up to z/2 ulp); atan uh = uh + uh z Q(z). m pi/4 + uh (m PI_4_H21 is exact) is summed
- * exactly (a fast two-sum: m pi/4 >= 0.78 > |uh| or m = 0) and meets the tail, m PI_4_L21 and
- * the polynomial in the last rounding.
+ * mh + atan(uh) + low rounded once, for |uh| <= 0.6016 (ATAN_Q32's range), mh = m PI_4_H21 (m in
+ * {0, ..., 4}, exact) with mh + uh >= 0, and low a correction below ~2^-22 (m PI_4_L21 and, for
+ * atan2, the quotient's tail). atan uh = uh + uh z Q(z), z = uh^2; mh + uh is summed exactly (a
+ * fast two-sum: mh >= 0.78 > |uh| or mh = 0) and meets the polynomial and low in the last rounding.
  */
-static inline vf atan_quotient_sum_f32(vf num, vf dh, vf dl, vf m) {
-    vf uh = vf_div(num, dh);
-    vf inv = vfi_float_bits(vfi_sub(vfi_set(RECIP_MAGIC32), vf_bits(dh)));
-    vf t = vf_nmla(uh, dl, vf_exact_residual(num, dh, uh));
-    vf ul = vf_mul(t, inv);
+static inline vf atan_sum_f32(vf uh, vf low, vf mh) {
     vf z = vf_mul(uh, uh);
-    vf low = vf_nmla(z, ul, vf_mla(m, vf_set(PI_4_L21), ul));
-    vf q = vf_poly_mla(z, ATAN_Q32, 5);
+    vf q = vf_poly_mla(z, ATAN_Q32, 6);
     vf rest = vf_mla(vf_mul(uh, z), q, low);
     vf h, e;
-    vf_fast_two_sum(vf_mul(m, vf_set(PI_4_H21)), uh, &h, &e);
+    vf_fast_two_sum(mh, uh, &h, &e);
     return vf_add(h, vf_add(e, rest));
 }
 
-/*
- * k pi/4 + s atan(A / B) rounded once, for 0 <= A <= B, s = +-1, k in {0, ..., 4} with the sum
- * >= 0, given a = s A; B in [2^-60, 2^60] and A >= 2^-30 B (atan2's rare path sees to it). Two
- * centres: where `centre` (A > B/2), atan(A / B) = pi/4 + atan u with u = (A - B) / (B + A),
- * else u = A / B, so |u| <= 1/2. With c = s or 0 (the centre, signed), the numerator
- * a - c B = s (A - c B) is exact (Sterbenz), the denominator B + c a the exact pair dh + dl
- * (dh in [B, 2B]), and m = k + c.
- */
-static inline vf atan_offset_f32(vf a, vf b, vfm centre, vf s, vf k) {
-    vf c = vf_sel(centre, s, vf_set(0.0f));
-    vf dh = vf_mla(c, a, b);
-    return atan_quotient_sum_f32(vf_nmla(c, b, a), dh, vf_mla(c, a, vf_sub(b, dh)), vf_add(k, c));
-}
+/* m PI_4_L21 from mh = m PI_4_H21 (to ~2^-47: far below the result's ulp) */
+static inline vf atan_offset_lo_f32(vf mh) { return vf_mul(mh, vf_set(PI_4_L21 / PI_4_H21)); }
 
 /*
- * atan |x| = atan(|x| / 1), or pi/2 - atan(1 / |x|) for |x| > 1 (-1 / |x|, m = 2), with the sign
- * of x; for |x| in (1/2, 2) the second centre, pi/4 + atan((|x| - 1) / (|x| + 1)) (m = 1) either
- * way, its numerator and denominator pair from adds (dh - 1 is exact), not FMAs: the kernel is
- * bound by the FMA pipes. |x| is clamped at 2^40, where float32 atan is already pi/2 (so infinities need no
- * case of their own); vf_min and vf_max return their second operand when one is NaN, so a NaN x
- * flows through as a (b = 1).
+ * atan |x| = atan |x| (m = 0) for |x| <= ~0.6016, pi/4 + atan((|x| - 1) / (|x| + 1)) (m = 1) for
+ * |x| up to ~1.797, pi/2 - atan(1 / |x|) (m = 2) beyond, with the sign of x: one division, and no
+ * tail for it. Where m = 0 the quotient |x| / 1 is exact; where m = 1 |u| <= 1/4 and the result is
+ * above 0.54, and where m = 2 the result is above 1, so the quotient's rounding and |x| + 1's cost
+ * at most ~0.35 of the result's ulp (docs/math.md). The centre test, a + a > b + 13/64 on
+ * a = min(|x|, 1), b = max(|x|, 1), takes adds. A NaN x flows through as a (vf_min and vf_max
+ * return their second operand when one is NaN); an infinite |x| gives u = -0 and pi/2.
  */
 static inline vf atan_f32(vf x) {
-    vf one = vf_set(1.0f);
-    vf ax = vf_min(vf_set(0x1p40f), vf_abs(x));
+    vf one = vf_set(1.0f), zero = vf_set(0.0f);
+    vf ax = vf_abs(x);
     vfm big = vf_gt(ax, one);
     vf a = vf_min(one, ax), b = vf_max(ax, one);
-    vfm centre = vf_gt(vf_add(a, a), b);
-    vf dh = vf_add(ax, one);
-    vf dl = vf_add(vf_sub(one, dh), ax);
-    vf r = atan_quotient_sum_f32(vf_sel(centre, vf_sub(ax, one), vf_sel(big, vf_set(-1.0f), a)), vf_sel(centre, dh, b),
-                                 vf_sel(centre, dl, vf_set(0.0f)),
-                                 vf_sel(centre, one, vf_sel(big, vf_set(2.0f), vf_set(0.0f))));
+    vfm centre = vf_gt(vf_add(a, a), vf_add(b, vf_set(0.203125f)));
+    vf num = vf_sel(centre, vf_sub(ax, one), vf_sel(big, vf_set(-1.0f), a));
+    vf den = vf_sel(centre, vf_add(b, a), b);
+    vf mh = vf_sel(centre, vf_set(PI_4_H21), vf_sel(big, vf_set(2 * PI_4_H21), zero));
+    vf r = atan_sum_f32(vf_div(num, den), atan_offset_lo_f32(mh), mh);
     return vf_or_sign(r, x); /* r >= +0 */
 }
 
 /*
- * The angle of (b, a) = (|x|, |y|) folded into [0, pi/2]: atan(A / B) on A = min, B = max, or
- * pi/2 - atan(A / B) where a > b, then pi minus that where x < 0 (its sign bit), as
- * k pi/4 + s atan(A / B): (k, s) = (0, 1), (2, -1), (4, -1) or (2, 1).
+ * atan2(|y|, x) for a = |y|, b = |x|, s = a + b below 2^100 and min(a, b) above 2^-100 or the
+ * quotient exact (b = 1 or a = 1: atan2_rare_f32's tiny quotients), so that every denominator is
+ * normal and below 2^100 and the residuals below are exact, as m pi/4 + atan u with |u| <= 1/2.
+ * With mn = min(a, b), mx = max: where mn > mx / 2 (the centre) u = sigma (mn - mx) / (mn + mx)
+ * and m = 1 (x > 0) or 3; elsewhere u = sigma mn / mx and m = 0, 2 (a > b: the swap) or 4 (x < 0,
+ * no swap), 4 - m where x < 0. sigma = +-1 is the sign of x, negated by the swap, so the
+ * numerators are ys = copysign(a, x), -x and ys - x, each exact (Sterbenz for the last), and the
+ * centre's denominator mn + mx is s plus its exact rounding error dl. The quotient is rounded once
+ * by the division, and its tail (num - uh s - uh dl) / den, from the exact residual times 1/den to
+ * 5.1% (RECIP_MAGIC32) and (1 - z) (atan's slope), joins the low part: atan2 needs it where u and
+ * atan u fall in different binades, and the centre's where its results fall below 1/2.
  */
-static inline vf atan2_folded_f32(vf a, vf b, vf x) {
-    vf one = vf_set(1.0f), two = vf_set(2.0f);
-    vfm swap = vf_gt(a, b);
-    vf sx = vf_or_sign(one, x);
-    vf s = vf_mul(vf_sel(swap, vf_set(-1.0f), one), sx);
-    vf k = vf_sel(swap, two, vf_nmla(two, sx, two));
+static inline vf atan2_folded_f32(vf a, vf b, vf s, vf x) {
+    vf zero = vf_set(0.0f);
     vf mn = vf_min(a, b), mx = vf_max(a, b);
-    return atan_offset_f32(vf_mul(s, mn), mx, vf_gt(vf_add(mn, mn), mx), s, k);
+    vfm swap = vf_gt(a, b), centre = vf_gt(vf_add(mn, mn), mx), xneg = vf_lt(x, zero);
+    vf ys = vf_or_sign(a, x);
+    vf num = vf_sel(centre, vf_sub(ys, x), vf_sel(swap, vf_sub(zero, x), ys));
+    vf den = vf_sel(centre, s, mx);
+    vf dl = vf_sel(centre, vf_add(vf_sub(mx, s), mn), zero);
+    vf mh = vf_sel(centre, vf_set(PI_4_H21), vf_sel(swap, vf_set(2 * PI_4_H21), zero));
+    mh = vf_sel(xneg, vf_sub(vf_set(4 * PI_4_H21), mh), mh);
+    vf uh = vf_div(num, den);
+    vf z = vf_mul(uh, uh);
+    vf inv = vfi_float_bits(vfi_sub(vfi_set(RECIP_MAGIC32), vf_bits(den)));
+    vf t = vf_nmla(uh, dl, vf_exact_residual(num, den, uh));
+    vf low = vf_mla(t, vf_nmla(inv, z, inv), atan_offset_lo_f32(mh));
+    return atan_sum_f32(uh, low, mh);
 }
 
 /*
- * atan2 for vectors with a lane atan2_folded_f32 cannot take as it is: an infinity or (0, 0)
- * becomes a finite point with the same angle, max(|y|, |x|) outside [2^-60, 2^60] is scaled by
- * 2^-100 or 2^100, a quotient A / B below 2^-30 is divided out first and taken as the point
- * (1, A / B) (its atan rounds as A / B itself, and B = 1 makes the quotient exact), and a NaN
- * input is returned.
+ * the lanes atan2_folded_f32 takes as they are: false for a NaN, an infinity, a zero,
+ * min(a, b) <= 2^-100 and a + b >= 2^100 (vf_exact_residual's Dekker product, in wasm, needs its
+ * factors below 2^100)
+ */
+static inline vfm atan2_ordinary_f32(vf a, vf b, vf s) {
+    return vfm_and(vf_lt(s, vf_set(0x1p100f)), vf_gt(vf_min(a, b), vf_set(0x1p-100f)));
+}
+
+/*
+ * atan2 for vectors with a lane atan2_folded_f32 cannot take as it is. Such a lane becomes a
+ * point with the same angle that it can: an infinity or (0, 0) a finite point, max(|y|, |x|)
+ * outside [2^-60, 2^60] is scaled by 2^-100 or 2^100, and a quotient A / B below 2^-30 is
+ * divided out first and taken as the point (1, A / B) (its atan rounds as A / B itself, and B = 1
+ * makes the quotient exact); a NaN input is returned. The other lanes go through as they are, so
+ * that a lane's result never depends on its neighbours.
  */
 static __attribute__((noinline)) vf atan2_rare_f32(vf y, vf x) {
     vf a = vf_abs(y), b = vf_abs(x), zero = vf_set(0.0f), one = vf_set(1.0f), inf = vf_set(__builtin_inff());
+    vfm ordinary = atan2_ordinary_f32(a, b, vf_add(a, b));
     vfm a_inf = vf_eq(a, inf), b_inf = vf_eq(b, inf);
     vf am = vf_sel(a_inf, one, vf_sel(b_inf, zero, a));
     vf bm = vf_sel(b_inf, one, vf_sel(a_inf, zero, b));
@@ -514,24 +521,19 @@ static __attribute__((noinline)) vf atan2_rare_f32(vf y, vf x) {
     vfm tiny = vf_lt(mn, vf_mul(mx, vf_set(0x1p-30f))), swap = vf_gt(am, bm);
     /* tiny lanes: the point (1, q) or (q, 1), q = A / B correctly rounded, whose angle the quotient is exact */
     vf q = vf_div(mn, mx);
-    vf as = vf_sel(tiny, vf_sel(swap, one, q), vf_mul(am, scale));
-    vf bs = vf_sel(tiny, vf_sel(swap, q, one), vf_mul(bm, scale));
-    vf r = atan2_folded_f32(as, bs, x);
+    vf as = vf_sel(ordinary, a, vf_sel(tiny, vf_sel(swap, one, q), vf_mul(am, scale)));
+    vf bs = vf_sel(ordinary, b, vf_sel(tiny, vf_sel(swap, q, one), vf_mul(bm, scale)));
+    vf r = atan2_folded_f32(as, bs, vf_add(as, bs), vf_or_sign(bs, x));
     r = vf_or_sign(r, y);
     return vf_sel(vf_isnan(x), x, vf_sel(vf_isnan(y), y, r));
 }
 
 static inline __attribute__((always_inline)) vf atan2_f32(vf y, vf x) {
-    vf a = vf_abs(y), b = vf_abs(x);
-    vf mn = vf_min(a, b);
-    /* false for a NaN (a + b), an infinity, a zero, max(|y|, |x|) outside [2^-60, 2^59] and quotients below 2^-30 */
-    vf sum = vf_add(a, b);
-    vfm ordinary = vfm_and(vf_lt(sum, vf_set(0x1p60f)), vf_gt(mn, vf_set(0x1p-60f)));
-    ordinary = vfm_and(ordinary, vfm_not(vf_lt(mn, vf_mul(sum, vf_set(0x1p-30f)))));
-    if (vfm_any(vfm_not(ordinary))) { /* a rare vector branch */
+    vf a = vf_abs(y), b = vf_abs(x), s = vf_add(a, b);
+    if (vfm_any(vfm_not(atan2_ordinary_f32(a, b, s)))) { /* a rare vector branch */
         return atan2_rare_f32(y, x);
     }
-    return vf_or_sign(atan2_folded_f32(a, b, x), y); /* the angle is >= +0 */
+    return vf_or_sign(atan2_folded_f32(a, b, s, x), y); /* the angle is >= +0 */
 }
 
 /* max relative error of u + u^3 ASIN_R32(u^2) against asin u over |u| <= 0.5: 2^-27.6 (tools/gen_f32_coefficients.py) */
