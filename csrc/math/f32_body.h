@@ -357,17 +357,64 @@ static const float TANH_PIECES32[7][32] = {
 
 static const float TANH_BOTTOM32 = 0x1.8p-5f, TANH_TOP32 = 9.5f; /* float32 tanh is 1 from 9.01 on */
 
-/* tanh by its pieces, the sign of x put back (-0 kept); |x| clamped at 9.5 (NaN kept: y is NaN). */
-static inline vf tanh_f32(vf x) {
-    vf ax = vf_min(vf_set(TANH_TOP32), vf_abs(x));
-    vfi slot = vfi_sar(vf_bits(vf_max(ax, vf_set(TANH_BOTTOM32))), 21);
-    vf y = vf_sub(ax, vf_lookup32(TANH_PIECES32[0], slot));
-    vf q = vf_lookup32(TANH_PIECES32[2], slot);
-    for (int k = 3; k < 7; k++) {
-        q = vf_mla(q, y, vf_lookup32(TANH_PIECES32[k], slot));
+#if VEC_ISA == VEC_AVX2
+/*
+ * TANH_PIECES32 piece-major, for AVX2: slot s's 7 numbers and a pad in TANH_ROWS32[s], and the same row with
+ * its 128-bit halves swapped in TANH_ROWS32[32 + s] (filled when the library is loaded, elementary_avx2.c).
+ */
+static float TANH_ROWS32[64][8] __attribute__((aligned(32)));
+
+/*
+ * The 7 numbers of each lane's piece from the rows: lanes i and i + 4 (i < 4) share a register, one's row
+ * and the other's swapped row blended, then a 4x4 transpose in each 128-bit half (15 unpacks), instead of
+ * seven vf_lookup32 (4 permutes and 3 blends each; a gather is slower still). The slot is (bits >> 21) mod 32
+ * of a positive float, so (bits >> 16) & 0x3e0 is its row's byte offset; the offsets leave the vector two by
+ * two (4 moves instead of 8).
+ */
+static inline __attribute__((always_inline)) void tanh_piece_numbers(vf ax_raised, vf c[7]) {
+    __m256i offsets = vfi_and(_mm256_srli_epi32(vf_bits(ax_raised), 16), vfi_set(0x3e0));
+    __m128i low = _mm256_castsi256_si128(offsets), high = _mm256_extracti128_si256(offsets, 1);
+    uint64_t pairs[4] = {(uint64_t)_mm_cvtsi128_si64(low), (uint64_t)_mm_extract_epi64(low, 1),
+                         (uint64_t)_mm_cvtsi128_si64(high), (uint64_t)_mm_extract_epi64(high, 1)};
+    const char *rows = (const char *)TANH_ROWS32, *swapped = (const char *)TANH_ROWS32[32];
+    __m256 lo[4], hi[4];
+    for (int i = 0; i < 4; i++) {
+        uint32_t a = (uint32_t)(pairs[i / 2] >> (32 * (i % 2))), b = (uint32_t)(pairs[2 + i / 2] >> (32 * (i % 2)));
+        lo[i] = _mm256_blend_ps(_mm256_load_ps((const float *)(rows + a)), _mm256_load_ps((const float *)(swapped + b)), 0xf0);
+        hi[i] = _mm256_blend_ps(_mm256_load_ps((const float *)(swapped + a)), _mm256_load_ps((const float *)(rows + b)), 0xf0);
     }
-    vf h = vf_min(vf_lookup32(TANH_PIECES32[1], slot), ax);
-    return vf_or_sign(vf_mla(y, q, h), x); /* >= +0 before the sign */
+    __m256d l01 = _mm256_castps_pd(_mm256_unpacklo_ps(lo[0], lo[1])), l23 = _mm256_castps_pd(_mm256_unpacklo_ps(lo[2], lo[3]));
+    __m256d h01 = _mm256_castps_pd(_mm256_unpackhi_ps(lo[0], lo[1])), h23 = _mm256_castps_pd(_mm256_unpackhi_ps(lo[2], lo[3]));
+    c[0] = _mm256_castpd_ps(_mm256_unpacklo_pd(l01, l23));
+    c[1] = _mm256_castpd_ps(_mm256_unpackhi_pd(l01, l23));
+    c[2] = _mm256_castpd_ps(_mm256_unpacklo_pd(h01, h23));
+    c[3] = _mm256_castpd_ps(_mm256_unpackhi_pd(h01, h23));
+    l01 = _mm256_castps_pd(_mm256_unpacklo_ps(hi[0], hi[1])), l23 = _mm256_castps_pd(_mm256_unpacklo_ps(hi[2], hi[3]));
+    h01 = _mm256_castps_pd(_mm256_unpackhi_ps(hi[0], hi[1])), h23 = _mm256_castps_pd(_mm256_unpackhi_ps(hi[2], hi[3]));
+    c[4] = _mm256_castpd_ps(_mm256_unpacklo_pd(l01, l23));
+    c[5] = _mm256_castpd_ps(_mm256_unpackhi_pd(l01, l23));
+    c[6] = _mm256_castpd_ps(_mm256_unpacklo_pd(h01, h23));
+}
+#else
+/* The 7 numbers of each lane's piece: one vf_lookup32 each (a vpermt2ps on AVX-512). */
+static inline __attribute__((always_inline)) void tanh_piece_numbers(vf ax_raised, vf c[7]) {
+    vfi slot = vfi_sar(vf_bits(ax_raised), 21);
+    for (int k = 0; k < 7; k++) {
+        c[k] = vf_lookup32(TANH_PIECES32[k], slot);
+    }
+}
+#endif
+
+/* tanh by its pieces, the sign of x put back (-0 kept); |x| clamped at 9.5 (NaN kept: y is NaN). */
+static inline __attribute__((always_inline)) vf tanh_f32(vf x) {
+    vf ax = vf_min(vf_set(TANH_TOP32), vf_abs(x)), c[7];
+    tanh_piece_numbers(vf_max(ax, vf_set(TANH_BOTTOM32)), c);
+    vf y = vf_sub(ax, c[0]);
+    vf q = c[2];
+    for (int k = 3; k < 7; k++) {
+        q = vf_mla(q, y, c[k]);
+    }
+    return vf_or_sign(vf_mla(y, q, vf_min(c[1], ax)), x); /* >= +0 before the sign */
 }
 
 /* ------------------------------------------------------ atan, atan2, asin, acos */
