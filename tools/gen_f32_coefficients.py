@@ -147,9 +147,125 @@ def _sinh_p(z):  # (sinh(x) - x) / x^3 with z = x^2
     return (mp.sinh(x) - x) / x**3 if z > mp.mpf("1e-30") else mp.mpf(1) / 6 + z / 120
 
 
-def _tanh_p(z):  # (tanh(x) - x) / x^3 with z = x^2
-    x = mp.sqrt(z)
-    return (mp.tanh(x) - x) / x**3 if z > mp.mpf("1e-30") else -mp.mpf(1) / 3 + 2 * z / 15
+# tanh's pieces (f32_body.h, tanh_f32): |x| clamped to TANH_TOP (float32 tanh is 1 from 9.01 on) and, for the
+# index only, raised to TANH_BOTTOM; the slot is (bits >> 21) mod 32 (the exponent's low 3 bits and 2 mantissa
+# bits): quarter octaves from TANH_BOTTOM = 0x1.8p-5 (slot 10) up to [8, 10) (slot 8), piece 0 being all of
+# [0, 0x1.cp-5). On piece i, tanh(b + y) = h + y Q(y), y = |x| - b exact (b a multiple of the piece's ulp),
+# h = C0 = tanh b rounded (b chosen so that tanh b is within 0.01 ULP of a float32 and C0 <= the piece's
+# lower end: h = min(C0, |x|)), Q of degree TANH_DEGREE - 1; piece 0 has b = 0, C0 = inf, so h = |x|.
+TANH_BOTTOM_BITS = 0x3D400000
+TANH_TOP = 9.5
+TANH_PIECES = 31
+TANH_DEGREE = 5
+
+
+def _f32(v) -> float:
+    return float(np.float32(float(v)))
+
+
+def _ulp32(t):
+    """float32 ULPs of float64 values t (the spacing at t's binade, as tools/f32_exhaustive.c)."""
+    _, e = np.frexp(np.maximum(np.abs(t), 2.0**-126))
+    return np.ldexp(1.0, e - 24)
+
+
+def tanh_piece_bounds(i):
+    lo_bits = ((TANH_BOTTOM_BITS >> 21) + i) << 21
+    lower = 0.0 if i == 0 else float(np.array([lo_bits], np.uint32).view(np.float32)[0])
+    upper = float(np.array([lo_bits + (1 << 21)], np.uint32).view(np.float32)[0])
+    return lower, min(upper, TANH_TOP)
+
+
+def tanh_centre(lower, upper):
+    """A float b in [lower, upper) whose tanh is within 0.01 ULP of its float32 rounding C0 <= lower
+    (nearest the middle first; for the low pieces, where tanh b > lower there, from lower up)."""
+    ulp = float(np.spacing(np.float32(lower)))
+    step = max(1, int((upper - lower) / 2 / ulp / 20000))
+    middle = (lower + upper) / 2
+    candidates = [middle + s * k * step * ulp for k in range(20000) for s in (1, -1)]
+    candidates += [lower + k * ulp for k in range(200000)]
+    best = None
+    for b in candidates:
+        b = _f32(b)
+        if not lower <= b < upper:
+            continue
+        t = mp.tanh(mp.mpf(b))
+        c0 = _f32(t)
+        if c0 > lower:
+            continue
+        miss = abs(float(t - mp.mpf(c0))) / float(_ulp32(c0))
+        if best is None or miss < best[0]:
+            best = (miss, b)
+        if miss < 0.01:
+            break
+    return best[1]
+
+
+def minimax_lp(ys, target, weight, coeffs, fixed):
+    """coeffs (lowest degree first, a start) refined to min max |p(y) - target| / weight over the grid ys with
+    the degrees in `fixed` held: a linear program (scipy's HiGHS) on the correction, rows scaled by the
+    weight and columns to unit size (the fit's error is ~1e-9 of the values, below the solver's tolerances
+    if posed directly)."""
+    from scipy.optimize import linprog
+
+    h = np.max(np.abs(ys))
+    powers = np.stack([(ys / h) ** k for k in range(len(coeffs))], axis=1)
+    a = np.array([c * h**k for k, c in enumerate(coeffs)])
+    free = [k for k in range(len(coeffs)) if k not in fixed]
+    for _ in range(2):
+        residual = (target - powers @ a) / weight
+        m = powers[:, free] / weight[:, None]
+        scale = np.max(np.abs(m), axis=0)
+        m = m / scale
+        ones = np.ones((len(ys), 1))
+        res = linprog(np.r_[np.zeros(len(free)), 1.0], A_ub=np.vstack([np.hstack([m, -ones]), np.hstack([-m, -ones])]),
+                      b_ub=np.r_[residual, -residual], bounds=[(None, None)] * (len(free) + 1), method="highs")
+        a[free] += res.x[:-1] / scale
+    return [a[k] / h**k for k in range(len(coeffs))]
+
+
+def tanh_piece(i, points=1200):
+    """(b, C0, [c1..cD]) for piece i, the c_k rounded to float32 one at a time (lowest first, the rest refit
+    around each), and the fit's max error in ULPs of tanh (before the kernel's roundings)."""
+    lower, upper = tanh_piece_bounds(i)
+    b = 0.0 if i == 0 else tanh_centre(lower, upper)
+    lo, hi = (1e-6 if i == 0 else lower) - b, upper - b
+    ys = lo + (hi - lo) * (1 - np.cos(np.pi * np.arange(points + 1) / points)) / 2
+    target = np.array([float(mp.tanh(mp.mpf(b) + mp.mpf(float(y)))) for y in ys])
+    weight = _ulp32(target)
+    # piece 0: tanh x = x + x Q(x) (c0 = 0, c1 = 1 held); the others C0 + y Q(y)
+    fixed = {0: 0.0, 1: 1.0} if i == 0 else {0: _f32(mp.tanh(mp.mpf(b)))}
+    powers = np.stack([ys**k for k in range(TANH_DEGREE + 1)], axis=1)
+    coeffs = list(np.linalg.lstsq(powers / weight[:, None], target / weight, rcond=None)[0])
+    for k in range(TANH_DEGREE + 1):
+        if k in fixed:
+            coeffs[k] = fixed[k]
+            continue
+        coeffs = minimax_lp(ys, target, weight, coeffs, fixed)
+        fixed[k] = _f32(coeffs[k])
+        coeffs[k] = fixed[k]
+    err = np.max(np.abs(np.polyval(coeffs[::-1], ys) - target) / weight)
+    c0 = float("inf") if i == 0 else coeffs[0]
+    q = [0.0 if (i == 0 and k == 1) else coeffs[k] for k in range(1, TANH_DEGREE + 1)]
+    return b, c0, q, err
+
+
+def tanh_pieces():
+    """TANH_PIECES32[row][slot]: row 0 the centre b, row 1 the head C0, rows 2.. Q highest degree first."""
+    rows = [[0.0] * 32 for _ in range(TANH_DEGREE + 2)]
+    worst = 0.0
+    for i in range(TANH_PIECES):
+        b, c0, q, err = tanh_piece(i)
+        worst = max(worst, err)
+        slot = ((TANH_BOTTOM_BITS >> 21) + i) % 32
+        for r, v in enumerate([b, c0] + q[::-1]):
+            rows[r][slot] = v
+    print(f"/* tanh's pieces: fit error at most {worst:.3f} ULP before the kernel's roundings */")
+    print(f"static const float TANH_PIECES32[{TANH_DEGREE + 2}][32] = {{")
+    for row in rows:
+        text = ", ".join("__builtin_inff()" if v == float("inf") else _hex(np.float32(v)) for v in row)
+        print(f"    {{{text}}},")
+    print("};")
 
 
 if __name__ == "__main__":
@@ -162,4 +278,4 @@ if __name__ == "__main__":
     fit_relative("EXP_R32", _q, mp.exp, -RN, RN, 1)  # e^r = 1 + r + r^2 Q(r)
     fit_relative("EXPM1_Q32", _q, mp.expm1, -mp.mpf("0.25"), mp.mpf("0.25"), 4)
     fit_odd("SINH_P32", _sinh_p, mp.sinh, mp.mpf("0.8"), 3, "sinh x")
-    fit_odd("TANH_P32", _tanh_p, mp.tanh, mp.mpf("0.125"), 2, "tanh x")
+    tanh_pieces()
