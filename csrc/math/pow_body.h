@@ -254,11 +254,13 @@ static inline vd pow_small_f64_v(vd x, vd y, int k, int y_negative) {
 /* ------------------------------------------------------------- float32 */
 
 /*
- * log1p r = r + r^2 P(r) for |r| <= 0.02247 and e^r for |r| <= 1.0001 ln2/2: double minimax fits
- * (tools/gen_f32_coefficients.py), highest degree first, relative errors 2^-40.3 and 2^-29.0.
+ * log1p r = r + r^2 P(r) for |r| <= 0.044272 (the 16 subintervals of log16_f32_reduce) and e^r for
+ * |r| <= 1.0001 ln2/2: double minimax fits (tools/gen_f32_coefficients.py), highest degree first, relative
+ * errors 2^-40.4 and 2^-29.0.
  */
-static const double POW_LOG1P_D32[5] = {
-    -0x1.55952ca7d0adfp-3, 0x1.99ce4670dfc6cp-3, -0x1.fffffb6989760p-3, 0x1.55555447a6d16p-2, -0x1.000000000515ap-1,
+static const double POW_LOG1P_D32[6] = {
+    0x1.258de608b9707p-3, -0x1.56361489eedabp-3, 0x1.999942adc3f57p-3, -0x1.ffffc7ce88384p-3, 0x1.55555559dcdd2p-2,
+    -0x1.00000000df6a1p-1,
 };
 static const double POW_EXP_D32[7] = {
     0x1.6ab96e7f56e82p-10, 0x1.126d1dab08d3bp-7, 0x1.55589a98d3897p-5, 0x1.55540a5c318dfp-3,
@@ -286,7 +288,7 @@ static inline vd pow_exp_wide_f32(vd t) {
  * within 0.5 + 0.05 ULP.
  */
 static inline vd pow_wide_f32(vd r, vd a, vd lo, vd y) {
-    vd log1p_tail = vd_mla(vd_mul(r, r), vd_poly(r, POW_LOG1P_D32, 5), lo);
+    vd log1p_tail = vd_mla(vd_mul(r, r), vd_poly(r, POW_LOG1P_D32, 6), lo);
     vd t = vd_mul(y, vd_add(a, vd_add(r, log1p_tail)));
     return pow_exp_wide_f32(vd_min(vd_max(t, vd_set(-110.0)), vd_set(100.0)));
 }
@@ -300,7 +302,7 @@ static inline vf pow_core_f32(vf ax, vf y) {
     vf xs = vfm_any(vf_lt(ax, vf_set(0x1p-126f))) ? log_f32_scale_subnormals(ax, &koff) : ax;
     vf a, lo, invc;
     vfi kbits;
-    vf r = log_f32_reduce(xs, koff, &a, &lo, &invc, &kbits);
+    vf r = log16_f32_reduce(xs, koff, &a, &lo, &invc, &kbits);
     float rs[VF], as[VF], los[VF], ys[VF], out[VF];
     vf_store(rs, r);
     vf_store(as, a);
