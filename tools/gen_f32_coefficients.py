@@ -75,9 +75,6 @@ def fit_odd(name, g, f, top, degree, label, sequential=False):
     print("};")
 
 
-RL = mp.mpf("0.02247")  # |r| = |z invc - 1| over pow_table.h's subintervals (log_f32_parts): below 0.0224607
-
-
 def _log1p_q(z):  # (log1p(r) - r) / r^2
     return (mp.log1p(z) - z) / z**2 if abs(z) > mp.mpf("1e-12") else -mp.mpf(1) / 2 + z / 3
 
@@ -97,11 +94,12 @@ def fit_log1p(degree):
 
 
 def fit_pow_double(log1p_degree, exp_degree):
-    """pow_body.h's float32 path in double lanes: log1p r = r + r^2 P(r) on |r| <= RL and e^r on |r| <= H."""
+    """pow_body.h's float32 path in double lanes: log1p r = r + r^2 P(r) on |r| <= RL16 (the 16 subintervals of
+    log16_f32_reduce, as float32 log) and e^r on |r| <= H."""
     weight = lambda z: 1 / abs(z) if z else mp.mpf(10) ** 30  # noqa: E731
-    coeffs = [mp.mpf(float(c)) for c in remez(_log1p_q, -RL, RL, log1p_degree, weight=weight)]
+    coeffs = [mp.mpf(float(c)) for c in remez(_log1p_q, -RL16, RL16, log1p_degree, weight=weight)]
     err = max(abs((z**2 * mp.polyval(coeffs[::-1], z) + z) / mp.log1p(z) - 1)
-              for z in (-RL + 2 * RL * i / 2001 for i in range(2002)) if z)
+              for z in (-RL16 + 2 * RL16 * i / 2001 for i in range(2002)) if z)
     print(f"/* POW_LOG1P_D32: relative error 2^{mp.nstr(mp.log(err, 2), 3)} */")
     print(f"static const double POW_LOG1P_D32[{log1p_degree + 1}] = {{"
           + ", ".join(float(c).hex() for c in reversed(coeffs)) + "};")
@@ -271,7 +269,7 @@ def tanh_pieces():
 if __name__ == "__main__":
     mp.mp.dps = 40
     fit_log1p(3)
-    fit_pow_double(4, 6)
+    fit_pow_double(5, 6)
     fit_odd("ATAN_Q32", atan_cubic_ratio, mp.atan, U, 5, "atan u")
     fit_odd("ASIN_R32", asin_cubic_ratio, mp.asin, S, 4, "asin u", sequential=True)
     exp2_table()

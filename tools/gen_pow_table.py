@@ -14,10 +14,11 @@ hi + lo once and need 1 ULP, not pow's 2^-68, use the same construction on
 16 subintervals (LOG16_*, one permute per table on AVX-512) and LOG_FAST_P,
 the minimax fit of (log1p r - r) / r^2 over their |r| (10 terms, 2^-56.5;
 log_table_fast in csrc/math/log_table_body.h; float32 log and log1p:
-LOG16_*32, log_f32_parts). The float32 pow (float lanes)
-uses the same 32 subintervals and invc: POW_OFF32 is OFF as a float, POW_LOGC_HI32 is
-log c rounded to a multiple of 2^-15 (so k * LN2_HI32 + POW_LOGC_HI32 is exact
-in float for |k| < 2^7) and POW_LOGC_LO32 the rest as a float.
+LOG16_*32, log_f32_parts; float32 pow's log|x| too, pow_core_f32). Their
+float tables use the same 16 subintervals and invc: POW_OFF32 is OFF as a float,
+LOG16_LOGC_HI32 is log c rounded to a multiple of 2^-15 (so k * LN2_HI32 +
+LOG16_LOGC_HI32 is exact in float for |k| < 2^7) and LOG16_LOGC_LO32 the rest as
+a float.
 Run: python tools/gen_pow_table.py
 """
 import struct
@@ -91,7 +92,7 @@ def log_fast_lines() -> list[str]:
         c_table("double", "LOG16_INVC", [ic.hex() for ic, _, _ in rows]),
         c_table("double", "LOG16_LOGC", [float(h).hex() for h in heads]),
         c_table("double", "LOG16_LOGCTAIL", [float(c_log - h).hex() for (_, c_log, _), h in zip(rows, heads)]),
-        "/* float32 log and log1p: the same 16 subintervals and invc, log c as a multiple of 2^-15 and the rest. */",
+        "/* float32 log, log1p and pow: the same 16 subintervals and invc, log c as a multiple of 2^-15 and the rest. */",
         c_table("float", "LOG16_INVC32", [_hex32(ic) for ic, _, _ in rows]),
         c_table("float", "LOG16_LOGC_HI32", [_hex32(float(h)) for h in heads32]),
         c_table("float", "LOG16_LOGC_LO32", [_hex32(float(numpy.float32(float(c_log - h)))) for (_, c_log, _), h in zip(rows, heads32)]),
@@ -108,15 +109,12 @@ def log_fast_lines() -> list[str]:
 def main() -> None:
     rows = subintervals(N)
     max_r = max(r for _, _, r in rows)
-    invc, logc, logctail, logc_hi32, logc_lo32 = [], [], [], [], []
+    invc, logc, logctail = [], [], []
     for ic, c_log, _ in rows:
         head = mpmath.nint(c_log * 2**43) / 2**43
         invc.append(ic)
         logc.append(float(head))
         logctail.append(float(c_log - head))
-        head32 = mpmath.nint(c_log * 2**15) / 2**15
-        logc_hi32.append(float(head32))
-        logc_lo32.append(float(numpy.float32(float(c_log - head32))))
     ln2 = mpmath.log(2)
     ln2_hi = mpmath.nint(ln2 * 2**42) / 2**42
     lines = [
@@ -132,11 +130,8 @@ def main() -> None:
         lines.append(c_table("double", name, [v.hex() for v in values]))
     off32 = struct.unpack("<I", struct.pack("<f", as_double(OFF)))[0]
     assert struct.unpack("<f", struct.pack("<I", off32))[0] == as_double(OFF)
-    lines.append(f"/* float32: OFF as a float (the same subintervals: its top 5 mantissa bits select them). */")
+    lines.append("/* float32 log, log1p and pow: OFF as a float (LOG16_*32's subintervals: its top 4 mantissa bits). */")
     lines.append(f"#define POW_OFF32 0x{off32:08x}")
-    for name, values in (("POW_INVC32", invc), ("POW_LOGC_HI32", logc_hi32), ("POW_LOGC_LO32", logc_lo32)):
-        assert all(float(numpy.float32(v)) == v for v in values)
-        lines.append(c_table("float", name, [_hex32(v) for v in values]))
     lines.extend(log_fast_lines())
     lines.append("#endif")
     OUT.write_text("\n".join(lines) + "\n")

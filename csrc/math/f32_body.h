@@ -119,8 +119,8 @@ static inline vf exp_f32(vf x) {
 static const float LOG1P16_P32[4] = {0x1.9a8cbp-3f, -0x1.006adp-2f, 0x1.55553ep-2f, -0x1.fffff2p-2f};
 
 /*
- * r = z invc - 1 exactly: pow_table.h's invc have 6 significant bits and |r| < 2^-5.47 (log and log1p's 16
- * subintervals: 5 bits, |r| < 2^-4.49), so r is a multiple of 2^-29 (2^-28) that fits in 24 bits. With FMA
+ * r = z invc - 1 exactly: pow_table.h's LOG16_INVC32 have 5 significant bits and |r| < 2^-4.49 (log, log1p
+ * and pow's 16 subintervals), so r is a multiple of 2^-28 that fits in 24 bits. With FMA
  * one rounding (of the exact value) gives it; without, z splits into an 18-bit head and a 6-bit tail whose
  * products with invc are exact, and the head's product minus 1 is exact (Sterbenz), so the one rounding of
  * the last sum is again of the exact value: the same bits both ways.
@@ -148,16 +148,7 @@ static inline vf log_f32_finish(vf x, vfi ix, vfi koff, vf invc, vf logc_hi, vf 
     return log_f32_r(vfi_float_bits(vfi_sub(vf_bits(x), *kbits)), invc);
 }
 
-/* The reduction on pow_table.h's 32 subintervals (float32 pow), by z's top 5 mantissa bits; invc too. */
-static inline vf log_f32_reduce(vf x, vfi koff, vf *a, vf *lo, vf *invc, vfi *kbits) {
-    vfi ix = vfi_sub(vf_bits(x), vfi_set(POW_OFF32));
-    vfi index = vfi_and(vfi_sar(ix, 23 - 5), vfi_set(POW_LOG_N - 1));
-    *invc = vf_lookup32(POW_INVC32, index);
-    return log_f32_finish(x, ix, koff, *invc, vf_lookup32(POW_LOGC_HI32, index), vf_lookup32(POW_LOGC_LO32, index),
-                          a, lo, kbits);
-}
-
-/* The reduction on 16 subintervals (LOG16_*32, log and log1p): one vpermps per table on AVX-512, two
+/* The reduction on 16 subintervals (LOG16_*32: log, log1p and pow): one vpermps per table on AVX-512, two
  * permutes and a blend on AVX2 (a 32-entry table takes four and three). */
 static inline vf log16_f32_reduce(vf x, vfi koff, vf *a, vf *lo, vf *invc, vfi *kbits) {
     vfi ix = vfi_sub(vf_bits(x), vfi_set(POW_OFF32));
@@ -167,7 +158,7 @@ static inline vf log16_f32_reduce(vf x, vfi koff, vf *a, vf *lo, vf *invc, vfi *
                           a, lo, kbits);
 }
 
-/* Subnormal lanes of x scaled by 2^23, with koff = -23 there (0 elsewhere), for log_f32_reduce. */
+/* Subnormal lanes of x scaled by 2^23, with koff = -23 there (0 elsewhere), for log16_f32_reduce. */
 static inline vf log_f32_scale_subnormals(vf x, vfi *koff) {
     vfm sub = vf_lt(x, vf_set(0x1p-126f));
     *koff = vf_bits(vf_sel(sub, vfi_float_bits(vfi_set(-23)), vf_set(0.0f)));

@@ -7,10 +7,10 @@
  *            error ~2^-68), y * log|x| = eh + el exactly (two_prod), then
  *            e^(eh + el) from exp_fast: within 1 ULP with no division;
  *   float32: log|x|'s reduction in float lanes (f32_body.h's
- *            log_f32_reduce: the same subintervals, pow_table.h's float
- *            tables, r exact), then log1p r, y log|x| and e^(y log|x|) in
- *            double lanes: ~2^-29 relative before the rounding to
- *            float32, no division.
+ *            log16_f32_reduce, float32 log's 16 subintervals and
+ *            pow_table.h's LOG16_*32 tables, r exact), then log1p r,
+ *            y log|x| and e^(y log|x|) in double lanes: ~2^-28.6
+ *            relative before the rounding to float32, no division.
  *
  * Special values (C99 Annex F) are fixed up by pow_special, which only runs
  * for vectors that hold a lane with x <= 0, x = inf or NaN, y = inf or NaN.
@@ -281,11 +281,12 @@ static inline vd pow_exp_wide_f32(vd t) {
 }
 
 /*
- * |x|^y = e^(y log x) for one double half of the lanes, from log_f32_reduce's terms (float32, widened
- * exactly): log x = a + (r + (r^2 P(r) + lo)) in double, relative error ~2^-35.4 (lo's 2^-43 against
- * |log x| >= 0.0052 off its subinterval 0); t = y log x clamped to [-110, 100] (0 and inf either way).
- * Rounding e^t (relative error ~2^-29, plus |t| 2^-35.4) to float32 is the only rounding that matters:
- * within 0.5 + 0.05 ULP.
+ * |x|^y = e^(y log x) for one double half of the lanes, from log16_f32_reduce's terms (float32, widened
+ * exactly): log x = a + (r + (r^2 P(r) + lo)) in double, relative error below 2^-37.0 (lo's rounding and
+ * table errors, at most 2^-41 absolute for k = 0, against |log x| >= 0.0357 off the subintervals of 1,
+ * where lo = 0; P's 2^-40.4); t = y log x clamped to [-110, 100] (0 and inf either way). Rounding e^t
+ * (relative error 2^-29.0, plus |t| 2^-37.0 <= 2^-30.3 where the result is a float) to float32 is the only
+ * rounding that matters: within 0.5 + 0.045 ULP.
  */
 static inline vd pow_wide_f32(vd r, vd a, vd lo, vd y) {
     vd log1p_tail = vd_mla(vd_mul(r, r), vd_poly(r, POW_LOG1P_D32, 6), lo);
@@ -294,7 +295,7 @@ static inline vd pow_wide_f32(vd r, vd a, vd lo, vd y) {
 }
 
 /*
- * |x|^y for finite x > 0 and finite y: log x reduced in float lanes (log_f32_reduce, subnormals scaled in a
+ * |x|^y for finite x > 0 and finite y: log x reduced in float lanes (log16_f32_reduce, subnormals scaled in a
  * rare vector branch), the rest in double lanes (pow_wide_f32), VL lanes at a time through small buffers.
  */
 static inline vf pow_core_f32(vf ax, vf y) {

@@ -35,38 +35,8 @@ static const double POW_LOGCTAIL[32] = {
     -0x1.27023eb68981cp-46, 0x1.e0ddb9a631e83p-46, -0x1.8724350562169p-45, 0x1.bcbecca0cdf30p-46,
     -0x1.c210e63a5f01cp-45, 0x1.c93c1df5bb3b6p-45, 0x1.83b54b606bd5cp-46, 0x1.ebe708164c759p-45
 };
-/* float32: OFF as a float (the same subintervals: its top 5 mantissa bits select them). */
+/* float32 log, log1p and pow: OFF as a float (LOG16_*32's subintervals: its top 4 mantissa bits). */
 #define POW_OFF32 0x3f34aaa8
-static const float POW_INVC32[32] = {
-    0x1.68p+0f, 0x1.6p+0f, 0x1.58p+0f, 0x1.5p+0f,
-    0x1.48p+0f, 0x1.4p+0f, 0x1.4p+0f, 0x1.38p+0f,
-    0x1.3p+0f, 0x1.28p+0f, 0x1.28p+0f, 0x1.2p+0f,
-    0x1.2p+0f, 0x1.18p+0f, 0x1.1p+0f, 0x1.1p+0f,
-    0x1.08p+0f, 0x1.08p+0f, 0x1p+0f, 0x1.f8p-1f,
-    0x1.e8p-1f, 0x1.d8p-1f, 0x1.c8p-1f, 0x1.cp-1f,
-    0x1.bp-1f, 0x1.a8p-1f, 0x1.ap-1f, 0x1.9p-1f,
-    0x1.88p-1f, 0x1.8p-1f, 0x1.78p-1f, 0x1.7p-1f
-};
-static const float POW_LOGC_HI32[32] = {
-    -0x1.5d18p-2f, -0x1.4618p-2f, -0x1.2e9p-2f, -0x1.1678p-2f,
-    -0x1.fb9p-3f, -0x1.c9p-3f, -0x1.c9p-3f, -0x1.952p-3f,
-    -0x1.5ffp-3f, -0x1.295p-3f, -0x1.295p-3f, -0x1.e28p-4f,
-    -0x1.e28p-4f, -0x1.6fp-4f, -0x1.f0cp-5f, -0x1.f0cp-5f,
-    -0x1.f8p-6f, -0x1.f8p-6f, 0.0f, 0x1.02p-6f,
-    0x1.894p-5f, 0x1.4d4p-4f, 0x1.da8p-4f, 0x1.118p-3f,
-    0x1.5bfp-3f, 0x1.824p-3f, 0x1.a94p-3f, 0x1.f99p-3f,
-    0x1.1178p-2f, 0x1.2698p-2f, 0x1.3c28p-2f, 0x1.5228p-2f
-};
-static const float POW_LOGC_LO32[32] = {
-    -0x1.edfacp-17f, -0x1.78438cp-19f, 0x1.d451eep-18f, 0x1.1aa2a2p-17f,
-    -0x1.86d5e4p-19f, 0x1.070cacp-20f, 0x1.070cacp-20f, -0x1.6a73d2p-17f,
-    -0x1.83853cp-18f, -0x1.4be08p-17f, -0x1.4be08p-17f, 0x1.f123aap-17f,
-    0x1.f123aap-17f, -0x1.a515cap-17f, 0x1.cf3feep-17f, 0x1.cf3feep-17f,
-    -0x1.4d873cp-17f, -0x1.4d873cp-17f, 0.0f, 0x1.59624ep-20f,
-    0x1.54294p-18f, -0x1.dd45cp-17f, -0x1.b138f8p-17f, -0x1.c5f76p-17f,
-    0x1.01ad5p-17f, -0x1.f4d572p-18f, -0x1.2c3752p-19f, 0x1.c6cb3cp-19f,
-    0x1.d044fcp-19f, -0x1.deecb2p-18f, -0x1.6c4666p-17f, 0x1.7039c6p-17f
-};
 /* float64 log and log1p: the same reduction with 16 subintervals (one permute per table on AVX-512); |z * invc - 1| < 0.044271. */
 static const double LOG16_INVC[16] = {
     0x1.6000000000000p+0, 0x1.5000000000000p+0, 0x1.4000000000000p+0, 0x1.4000000000000p+0,
@@ -86,7 +56,7 @@ static const double LOG16_LOGCTAIL[16] = {
     0x0.0p+0, 0x0.0p+0, -0x1.7e5dd7009902cp-46, 0x1.1ef78ce2d07f2p-45,
     -0x1.27023eb68981cp-46, 0x1.bcbecca0cdf30p-46, 0x1.c93c1df5bb3b6p-45, 0x1.ebe708164c759p-45
 };
-/* float32 log and log1p: the same 16 subintervals and invc, log c as a multiple of 2^-15 and the rest. */
+/* float32 log, log1p and pow: the same 16 subintervals and invc, log c as a multiple of 2^-15 and the rest. */
 static const float LOG16_INVC32[16] = {
     0x1.6p+0f, 0x1.5p+0f, 0x1.4p+0f, 0x1.4p+0f,
     0x1.3p+0f, 0x1.2p+0f, 0x1.2p+0f, 0x1.1p+0f,
