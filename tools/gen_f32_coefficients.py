@@ -147,10 +147,11 @@ def _sinh_p(z):  # (sinh(x) - x) / x^3 with z = x^2
     return (mp.sinh(x) - x) / x**3 if z > mp.mpf("1e-30") else mp.mpf(1) / 6 + z / 120
 
 
-# tanh's pieces (f32_body.h, tanh_f32): |x| clamped to TANH_TOP (float32 tanh is 1 from 9.01 on) and, for the
-# index only, raised to TANH_BOTTOM; the slot is (bits >> 21) mod 32 (the exponent's low 3 bits and 2 mantissa
-# bits): quarter octaves from TANH_BOTTOM = 0x1.8p-5 (slot 10) up to [8, 10) (slot 8), piece 0 being all of
-# [0, 0x1.cp-5). On piece i, tanh(b + y) = h + y Q(y), y = |x| - b exact (b a multiple of the piece's ulp),
+# tanh's pieces (f32_body.h, tanh_f32, tanh_slot): |x| clamped to TANH_TOP (float32 tanh is 1 from 9.01 on); the
+# slot is (bits >> 22) mod 16 (the exponent's low 3 bits and the top mantissa bit) of u = max(|x|, 2|x| - 4) raised
+# to TANH_BOTTOM: half octaves of |x| from TANH_BOTTOM = 2^-4 (slot 6) to 4, then [4, 5), [5, 6), [6, 8), [8, 9.5]
+# (e^-2|x| needs them narrower; the half octave [4, 6) missed by 0.72 ULP at degree 6), piece 0 being all of
+# [0, 0x1.8p-4). On piece i, tanh(b + y) = h + y Q(y), y = |x| - b exact (b a multiple of the piece's ulp),
 # h = C0 = tanh b rounded (b chosen so that tanh b is within 0.01 ULP of a float32 and C0 <= the piece's
 # lower end: h = min(C0, |x|)), Q of degree TANH_DEGREE - 1; piece 0 has b = 0, C0 = inf, so h = |x|.
 TANH_BOTTOM_BITS = 0x3D800000
