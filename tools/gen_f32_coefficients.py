@@ -145,16 +145,19 @@ def _sinh_p(z):  # (sinh(x) - x) / x^3 with z = x^2
     return (mp.sinh(x) - x) / x**3 if z > mp.mpf("1e-30") else mp.mpf(1) / 6 + z / 120
 
 
-# tanh's pieces (f32_body.h, tanh_f32): |x| clamped to TANH_TOP (float32 tanh is 1 from 9.01 on) and, for the
-# index only, raised to TANH_BOTTOM; the slot is (bits >> 21) mod 32 (the exponent's low 3 bits and 2 mantissa
-# bits): quarter octaves from TANH_BOTTOM = 0x1.8p-5 (slot 10) up to [8, 10) (slot 8), piece 0 being all of
-# [0, 0x1.cp-5). On piece i, tanh(b + y) = h + y Q(y), y = |x| - b exact (b a multiple of the piece's ulp),
+# tanh's pieces (f32_body.h, tanh_f32, tanh_slot): |x| clamped to TANH_TOP (float32 tanh is 1 from 9.01 on); the
+# slot is (bits >> 22) mod 16 (the exponent's low 3 bits and the top mantissa bit) of u = max(|x|, 2|x| - 4) raised
+# to TANH_BOTTOM: half octaves of |x| from TANH_BOTTOM = 2^-4 (slot 6) to 4, then [4, 5), [5, 6), [6, 8), [8, 9.5]
+# (e^-2|x| needs them narrower; the half octave [4, 6) missed by 0.72 ULP at degree 6), piece 0 being all of
+# [0, 0x1.8p-4). On piece i, tanh(b + y) = h + y Q(y), y = |x| - b exact (b a multiple of the piece's ulp),
 # h = C0 = tanh b rounded (b chosen so that tanh b is within 0.01 ULP of a float32 and C0 <= the piece's
 # lower end: h = min(C0, |x|)), Q of degree TANH_DEGREE - 1; piece 0 has b = 0, C0 = inf, so h = |x|.
-TANH_BOTTOM_BITS = 0x3D400000
+TANH_BOTTOM_BITS = 0x3D800000
+TANH_STRETCH = 4.0
 TANH_TOP = 9.5
-TANH_PIECES = 31
-TANH_DEGREE = 5
+TANH_PIECES = 16
+TANH_DEGREE = 6
+TANH_SHIFT = 22  # the slot is (bits >> TANH_SHIFT) mod TANH_PIECES
 
 
 def _f32(v) -> float:
@@ -168,10 +171,15 @@ def _ulp32(t):
 
 
 def tanh_piece_bounds(i):
-    lo_bits = ((TANH_BOTTOM_BITS >> 21) + i) << 21
-    lower = 0.0 if i == 0 else float(np.array([lo_bits], np.uint32).view(np.float32)[0])
-    upper = float(np.array([lo_bits + (1 << 21)], np.uint32).view(np.float32)[0])
+    lo_bits = ((TANH_BOTTOM_BITS >> TANH_SHIFT) + i) << TANH_SHIFT
+    lower = 0.0 if i == 0 else tanh_from_u(float(np.array([lo_bits], np.uint32).view(np.float32)[0]))
+    upper = tanh_from_u(float(np.array([lo_bits + (1 << TANH_SHIFT)], np.uint32).view(np.float32)[0]))
     return lower, min(upper, TANH_TOP)
+
+
+def tanh_from_u(u):
+    """|x| from the index argument u = max(|x|, 2|x| - TANH_STRETCH) (exact in float32 for |x| <= TANH_TOP)."""
+    return u if u <= TANH_STRETCH else (u + TANH_STRETCH) / 2
 
 
 def tanh_centre(lower, upper):
@@ -250,16 +258,16 @@ def tanh_piece(i, points=1200):
 
 def tanh_pieces():
     """TANH_PIECES32[row][slot]: row 0 the centre b, row 1 the head C0, rows 2.. Q highest degree first."""
-    rows = [[0.0] * 32 for _ in range(TANH_DEGREE + 2)]
+    rows = [[0.0] * TANH_PIECES for _ in range(TANH_DEGREE + 2)]
     worst = 0.0
     for i in range(TANH_PIECES):
         b, c0, q, err = tanh_piece(i)
         worst = max(worst, err)
-        slot = ((TANH_BOTTOM_BITS >> 21) + i) % 32
+        slot = ((TANH_BOTTOM_BITS >> TANH_SHIFT) + i) % TANH_PIECES
         for r, v in enumerate([b, c0] + q[::-1]):
             rows[r][slot] = v
     print(f"/* tanh's pieces: fit error at most {worst:.3f} ULP before the kernel's roundings */")
-    print(f"static const float TANH_PIECES32[{TANH_DEGREE + 2}][32] = {{")
+    print(f"static const float TANH_PIECES32[{TANH_DEGREE + 2}][{TANH_PIECES}] = {{")
     for row in rows:
         text = ", ".join("__builtin_inff()" if v == float("inf") else _hex(np.float32(v)) for v in row)
         print(f"    {{{text}}},")

@@ -344,84 +344,58 @@ static inline vf sinh_f32(vf x) {
 }
 
 /*
- * tanh |x| piecewise (tools/gen_f32_coefficients.py, tanh_pieces): 31 pieces, quarter octaves of |x| from
- * 0x1.8p-5 to [8, 10) plus piece 0 = [0, 0x1.cp-5), read at slot (bits >> 21) mod 32 (the exponent's
- * low 3 bits and the top 2 mantissa bits; piece i at slot i + 10) of |x| raised to 0x1.8p-5. Rows: the
- * centre b (a multiple of the piece's ulp, so y = |x| - b is exact), the head C0, then Q's 5 coefficients,
- * highest degree first. tanh = h + y Q(y) with h = min(C0, |x|): C0 = tanh b rounded (b chosen so that
- * tanh b is within 0.01 ULP of it, and C0 at most the piece's lower end, so h = C0), or for piece 0,
- * b = 0 and C0 = inf, so h = |x| and tanh x = x + x Q(x) keeps its relative accuracy down to the
- * subnormals. Fit error <= 0.23 ULP; with Q's roundings (|y Q| < ~1/4 of the result) and the last
- * rounding, 0.7275 ULP over every float32, fused or not (docs/math.md).
+ * tanh |x| piecewise (tools/gen_f32_coefficients.py, tanh_pieces): 16 pieces, read by vf_lookup16 (one permute
+ * on AVX-512, two and a blend on AVX2) at slot (bits >> 22) mod 16 of u = max(|x|, 2|x| - 4) raised to 2^-4:
+ * half octaves of u (the exponent's low 3 bits and the top mantissa bit), so half octaves of |x| up to 4, and
+ * [4, 5), [5, 6), [6, 8), [8, 9.5] above (2|x| - 4 is exact there: e^-2|x| needs the narrower pieces), piece 0
+ * = [0, 0x1.8p-4) at slot 6. Rows: the centre b (a multiple of the piece's ulp, so y = |x| - b is exact), the
+ * head C0, then Q's 6 coefficients, highest degree first. tanh = h + y Q(y) with h = min(C0, |x|): C0 = tanh b
+ * rounded (b chosen so that tanh b is within 0.01 ULP of it, and C0 at most the piece's lower end, so h = C0),
+ * or for piece 0, b = 0 and C0 = inf, so h = |x| and tanh x = x + x Q(x) keeps its relative accuracy down to
+ * the subnormals. Fit error <= 0.14 ULP; with Q's roundings (|y Q| < ~1/4 of the result) and the last
+ * rounding, at most 1 ULP over every float32, fused or not (docs/math.md).
  */
-/* tanh's pieces: fit error at most 0.227 ULP before the kernel's roundings */
-static const float TANH_PIECES32[7][32] = {
-    {0x1.1ffc58p+1f, 0x1.5ffab8p+1f, 0x1.9ff6a8p+1f, 0x1.e01728p+1f, 0x1.2002d8p+2f, 0x1.600618p+2f, 0x1.9ff028p+2f, 0x1.e0cdf8p+2f, 0x1.156b22p+3f, 0x0p+0f, 0x0p+0f, 0x1.c06588p-5f, 0x1.0045d8p-4f, 0x1.40a3bp-4f, 0x1.811f3p-4f, 0x1.c1cb08p-4f, 0x1.012c98p-3f, 0x1.4287fp-3f, 0x1.84745p-3f, 0x1.c745dp-3f, 0x1.0565ap-2f, 0x1.4af5fp-2f, 0x1.939fa8p-2f, 0x1.dffd9p-2f, 0x1.192c5p-1f, 0x1.60034p-1f, 0x1.9ffd9p-1f, 0x1.e0082p-1f, 0x1.1ff4ap+0f, 0x1.600478p+0f, 0x1.9ffbfp+0f, 0x1.dffbfp+0f},
-    {0x1.f4bf34p-1f, 0x1.fbd4b2p-1f, 0x1.fe764p-1f, 0x1.ff6f4cp-1f, 0x1.ffdfaap-1f, 0x1.fffbap-1f, 0x1.ffff68p-1f, 0x1.ffffecp-1f, 0x1.fffffep-1f, 0x0p+0f, __builtin_inff(), 0x1.bff308p-5f, 0x1.ffe0bep-5f, 0x1.3ffc6ep-4f, 0x1.7ffdaep-4f, 0x1.bffe68p-4f, 0x1.ffa96cp-4f, 0x1.3fe408p-3f, 0x1.7fdcacp-3f, 0x1.bfeb24p-3f, 0x1.ffba0ap-3f, 0x1.3fe608p-2f, 0x1.7ff15ep-2f, 0x1.bfac72p-2f, 0x1.ffe47cp-2f, 0x1.3159f8p-1f, 0x1.5787a8p-1f, 0x1.77dbf8p-1f, 0x1.9e54dcp-1f, 0x1.c27aaap-1f, 0x1.d9c5dp-1f, 0x1.e877e4p-1f},
-    {0x1.048b4ap-8f, 0x1.f633f6p-10f, 0x1.943ebcp-11f, 0x1.334786p-12f, 0x1.1fb10cp-14f, 0x1.38e99p-17f, 0x1.4e9554p-20f, 0x1.860d98p-23f, 0x1.aade8p-26f, 0x0p+0f, 0x1.0fbf44p-3f, 0x1.5232e2p+7f, -0x1.881a6ap+4f, -0x1.cb4624p+3f, -0x1.7ffb4cp+3f, -0x1.67cccep+3f, 0x1.b793ccp-2f, -0x1.60bb8p-1f, -0x1.123edep-2f, -0x1.708538p-1f, 0x1.a5b596p-5f, -0x1.7dff3ap-6f, -0x1.4bef46p-6f, -0x1.11ccp-4f, -0x1.4cb318p-5f, -0x1.ef92acp-5f, -0x1.0087f2p-4f, -0x1.b8a102p-5f, -0x1.06d4bp-5f, -0x1.393bc8p-7f, 0x1.63140cp-10f, 0x1.2d81a2p-8f},
-    {-0x1.95ee4cp-7f, -0x1.5167ccp-8f, -0x1.034faep-9f, -0x1.8345ccp-11f, -0x1.687e06p-13f, -0x1.8777b8p-16f, -0x1.b24972p-19f, -0x1.7260c2p-22f, -0x1.07eff2p-24f, 0x0p+0f, 0x1.49870cp-15f, -0x1.5d2a7ep+1f, 0x1.cce162p-1f, 0x1.186286p-1f, 0x1.e641e8p-2f, 0x1.b412acp-2f, 0x1.f116fep-5f, 0x1.2e6e72p-3f, 0x1.16fcp-3f, 0x1.856222p-3f, 0x1.267c24p-3f, 0x1.52e932p-3f, 0x1.5bd5a4p-3f, 0x1.5b40fap-3f, 0x1.3f9332p-3f, 0x1.e98736p-4f, 0x1.484d76p-4f, 0x1.615ea6p-5f, 0x1.e589fcp-9f, -0x1.5a1058p-6f, -0x1.9bd6dap-6f, -0x1.55e3ccp-6f},
-    {0x1.bbe5ecp-6f, 0x1.59afd2p-7f, 0x1.03bb8ep-8f, 0x1.8058dcp-10f, 0x1.582afcp-12f, 0x1.74c24ep-15f, 0x1.951fbap-18f, 0x1.a9a67ep-21f, 0x1.4858c4p-24f, 0x0p+0f, -0x1.55558ap-2f, -0x1.43233ap-2f, -0x1.5a01fap-2f, -0x1.52a23ap-2f, -0x1.4e11a8p-2f, -0x1.488632p-2f, -0x1.3fec68p-2f, -0x1.359a1p-2f, -0x1.270c6p-2f, -0x1.17e86ap-2f, -0x1.043396p-2f, -0x1.b3d73ep-3f, -0x1.531f98p-3f, -0x1.d6dc12p-4f, -0x1.0060ep-4f, 0x1.d799d8p-7f, 0x1.07264cp-4f, 0x1.844468p-4f, 0x1.c68beap-4f, 0x1.97d322p-4f, 0x1.33e6bap-4f, 0x1.a866f6p-5f},
-    {-0x1.5c4dfcp-5f, -0x1.078fc6p-6f, -0x1.87f41ap-8f, -0x1.20e6bep-9f, -0x1.024674p-11f, -0x1.1798p-14f, -0x1.2f01a6p-17f, -0x1.44ba32p-20f, -0x1.d089bp-24f, 0x0p+0f, 0x1.359fa4p-28f, -0x1.bebf82p-5f, -0x1.fd9288p-5f, -0x1.3df484p-4f, -0x1.7c8cf6p-4f, -0x1.ba9bdep-4f, -0x1.f7ae9p-4f, -0x1.3813d4p-3f, -0x1.725f7p-3f, -0x1.aa77d4p-3f, -0x1.dfc602p-3f, -0x1.20ae0cp-2f, -0x1.49f7c2p-2f, -0x1.6a1cbep-2f, -0x1.7ff902p-2f, -0x1.897ceep-2f, -0x1.79c216p-2f, -0x1.5a9d4ep-2f, -0x1.1dff5ep-2f, -0x1.9703eap-3f, -0x1.106beap-3f, -0x1.5ef27ap-4f},
-    {0x1.64246ep-5f, 0x1.09bd68p-6f, 0x1.8928a4p-8f, 0x1.213f1ep-9f, 0x1.02a9cp-11f, 0x1.17fff8p-14f, 0x1.2ff62cp-17f, 0x1.404da6p-20f, 0x1.faf926p-24f, 0x0p+0f, 0x0p+0f, 0x1.fe7816p-1f, 0x1.fe003ep-1f, 0x1.fce012p-1f, 0x1.fb800ep-1f, 0x1.f9e00cp-1f, 0x1.f802b4p-1f, 0x1.f3823p-1f, 0x1.ee035p-1f, 0x1.e78248p-1f, 0x1.e008bep-1f, 0x1.ce081ep-1f, 0x1.b8057cp-1f, 0x1.9e248ap-1f, 0x1.800dc2p-1f, 0x1.49e44p-1f, 0x1.19819ap-1f, 0x1.d829d2p-2f, 0x1.61696cp-2f, 0x1.ce990ep-3f, 0x1.2666d8p-3f, 0x1.6fdacap-4f},
+/* tanh's pieces: fit error at most 0.139 ULP before the kernel's roundings */
+static const float TANH_PIECES32[8][16] = {
+    {0x1.3ffd9p+1f, 0x1.bfdd1p+1f, 0x1.2002d8p+2f, 0x1.600618p+2f, 0x1.bfe6p+2f, 0x1.156b22p+3f, 0x0p+0f, 0x1.81073p-4f, 0x1.01191p-3f, 0x1.848b7p-3f, 0x1.0566p-2f, 0x1.9395ep-2f, 0x1.192bep-1f, 0x1.bffbfp-1f, 0x1.400a9p+0f, 0x1.bfe87p+0f},
+    {0x1.f9254p-1f, 0x1.ff10aap-1f, 0x1.ffdfaap-1f, 0x1.fffbap-1f, 0x1.ffffc8p-1f, 0x1.fffffep-1f, __builtin_inff(), 0x1.7fe5e4p-4f, 0x1.ff82f8p-4f, 0x1.7ff2fcp-3f, 0x1.ffbabep-3f, 0x1.7fe8f6p-2f, 0x1.ffe3d4p-2f, 0x1.686444p-1f, 0x1.b25828p-1f, 0x1.e1f69cp-1f},
+    {-0x1.6cfa56p-11f, -0x1.4ac26p-13f, -0x1.7ae0b4p-16f, -0x1.2efab4p-19f, -0x1.6cc964p-23f, 0x1.c2db9cp-25f, -0x1.e0252ep-7f, -0x1.e3697ap+4f, -0x1.368a6ep+0f, -0x1.000d82p+2f, 0x1.9ab8bp-5f, 0x1.1baeaep-5f, -0x1.a37eecp-6f, 0x1.d2de3ap-7f, 0x1.ecf892p-7f, 0x1.12e5b2p-9f},
+    {0x1.7a6ac6p-9f, 0x1.01985p-11f, 0x1.1e37p-14f, 0x1.32ee78p-17f, 0x1.16fde4p-21f, 0x1.2fee26p-26f, 0x1.1417b2p-3f, 0x1.42ecaap+1f, 0x1.46b35ep-2f, 0x1.7fc4dep-1f, 0x1.f371bcp-6f, -0x1.8df7bp-7f, -0x1.5ef44ep-5f, -0x1.e2667p-5f, -0x1.42606ep-6f, 0x1.c82aep-9f},
+    {-0x1.07e066p-7f, -0x1.3a8dd4p-10f, -0x1.580012p-13f, -0x1.7aaddp-16f, -0x1.278e9ep-20f, -0x1.ac23fp-24f, -0x1.191c38p-14f, -0x1.f8207p-9f, 0x1.134176p-4f, 0x1.348466p-4f, 0x1.2b5a8p-3f, 0x1.5e45f2p-3f, 0x1.404912p-3f, 0x1.f1d10cp-5f, -0x1.9cc04ep-7f, -0x1.818702p-6f},
+    {0x1.16db48p-6f, 0x1.3cc856p-9f, 0x1.5845cp-12f, 0x1.752ad6p-15f, 0x1.25ffa4p-19f, 0x1.50309cp-24f, -0x1.5554fep-2f, -0x1.48c642p-2f, -0x1.3fedc8p-2f, -0x1.259dbp-2f, -0x1.044f36p-2f, -0x1.5353bep-3f, -0x1.005bfp-4f, 0x1.4f11bap-4f, 0x1.bbabaep-4f, 0x1.01e448p-4f},
+    {-0x1.ade9f8p-6f, -0x1.dd5df8p-9f, -0x1.02982ap-11f, -0x1.17d47ap-14f, -0x1.bfd806p-19f, -0x1.b82366p-24f, -0x1.0c2a8cp-27f, -0x1.7c86b6p-4f, -0x1.f78cc2p-4f, -0x1.7278aep-3f, -0x1.dfc5ep-3f, -0x1.49f316p-2f, -0x1.7ff908p-2f, -0x1.6ba9b8p-2f, -0x1.e70db2p-3f, -0x1.b71f7ap-4f},
+    {0x1.b3c0a4p-6f, 0x1.de3e78p-9f, 0x1.02a918p-11f, 0x1.17fd82p-14f, 0x1.c0409ap-19f, 0x1.fb0148p-24f, 0x0p+0f, 0x1.fb809cp-1f, 0x1.f803e8p-1f, 0x1.ee0138p-1f, 0x1.e008a8p-1f, 0x1.b808a4p-1f, 0x1.800e16p-1f, 0x1.0252ecp-1f, 0x1.1f10f2p-2f, 0x1.d27d64p-4f},
 };
 
-static const float TANH_BOTTOM32 = 0x1.8p-5f, TANH_TOP32 = 9.5f; /* float32 tanh is 1 from 9.01 on */
-
-#if VEC_ISA == VEC_AVX2
-/*
- * TANH_PIECES32 piece-major, for AVX2: slot s's 7 numbers and a pad in TANH_ROWS32[s], and the same row with
- * its 128-bit halves swapped in TANH_ROWS32[32 + s] (filled when the library is loaded, elementary_avx2.c).
- */
-static float TANH_ROWS32[64][8] __attribute__((aligned(32)));
+static const float TANH_BOTTOM32 = 0x1p-4f, TANH_STEP32 = 5.0f, TANH_TOP32 = 9.5f; /* float32 tanh is 1 from 9.01 on */
 
 /*
- * The 7 numbers of each lane's piece from the rows: lanes i and i + 4 (i < 4) share a register, one's row
- * and the other's swapped row blended, then a 4x4 transpose in each 128-bit half (15 unpacks), instead of
- * seven vf_lookup32 (4 permutes and 3 blends each; a gather is slower still). The slot is (bits >> 21) mod 32
- * of a positive float, so (bits >> 16) & 0x3e0 is its row's byte offset; the offsets leave the vector two by
- * two (4 moves instead of 8).
+ * The slot of |x| <= 9.5 (not NaN): (bits >> 22) of u = max(|x|, 2|x| - 4) raised to 2^-4, which is that of
+ * |x| raised, plus one from |x| = 5 on (2|x| - 4 is in [6, 8) from 5 to 6, [8, 12) to 8, [12, 15] beyond: one
+ * half octave above |x|'s each time): a compare and an add (a masked add on AVX-512, the mask subtracted on AVX2).
  */
-static inline __attribute__((always_inline)) void tanh_piece_numbers(vf ax_raised, vf c[7]) {
-    __m256i offsets = vfi_and(_mm256_srli_epi32(vf_bits(ax_raised), 16), vfi_set(0x3e0));
-    __m128i low = _mm256_castsi256_si128(offsets), high = _mm256_extracti128_si256(offsets, 1);
-    uint64_t pairs[4] = {(uint64_t)_mm_cvtsi128_si64(low), (uint64_t)_mm_extract_epi64(low, 1),
-                         (uint64_t)_mm_cvtsi128_si64(high), (uint64_t)_mm_extract_epi64(high, 1)};
-    const char *rows = (const char *)TANH_ROWS32, *swapped = (const char *)TANH_ROWS32[32];
-    __m256 lo[4], hi[4];
-    for (int i = 0; i < 4; i++) {
-        uint32_t a = (uint32_t)(pairs[i / 2] >> (32 * (i % 2))), b = (uint32_t)(pairs[2 + i / 2] >> (32 * (i % 2)));
-        lo[i] = _mm256_blend_ps(_mm256_load_ps((const float *)(rows + a)), _mm256_load_ps((const float *)(swapped + b)), 0xf0);
-        hi[i] = _mm256_blend_ps(_mm256_load_ps((const float *)(swapped + a)), _mm256_load_ps((const float *)(rows + b)), 0xf0);
-    }
-    __m256d l01 = _mm256_castps_pd(_mm256_unpacklo_ps(lo[0], lo[1])), l23 = _mm256_castps_pd(_mm256_unpacklo_ps(lo[2], lo[3]));
-    __m256d h01 = _mm256_castps_pd(_mm256_unpackhi_ps(lo[0], lo[1])), h23 = _mm256_castps_pd(_mm256_unpackhi_ps(lo[2], lo[3]));
-    c[0] = _mm256_castpd_ps(_mm256_unpacklo_pd(l01, l23));
-    c[1] = _mm256_castpd_ps(_mm256_unpackhi_pd(l01, l23));
-    c[2] = _mm256_castpd_ps(_mm256_unpacklo_pd(h01, h23));
-    c[3] = _mm256_castpd_ps(_mm256_unpackhi_pd(h01, h23));
-    l01 = _mm256_castps_pd(_mm256_unpacklo_ps(hi[0], hi[1])), l23 = _mm256_castps_pd(_mm256_unpacklo_ps(hi[2], hi[3]));
-    h01 = _mm256_castps_pd(_mm256_unpackhi_ps(hi[0], hi[1])), h23 = _mm256_castps_pd(_mm256_unpackhi_ps(hi[2], hi[3]));
-    c[4] = _mm256_castpd_ps(_mm256_unpacklo_pd(l01, l23));
-    c[5] = _mm256_castpd_ps(_mm256_unpackhi_pd(l01, l23));
-    c[6] = _mm256_castpd_ps(_mm256_unpacklo_pd(h01, h23));
-}
+static inline __attribute__((always_inline)) vfi tanh_slot(vf ax) {
+    vfi raised = vfi_sar(vf_bits(vf_max(ax, vf_set(TANH_BOTTOM32))), 22);
+#if VEC_ISA == VEC_AVX512
+    return _mm512_mask_add_epi32(raised, _mm512_cmp_ps_mask(ax, vf_set(TANH_STEP32), _CMP_GE_OQ), raised, vfi_set(1));
+#elif VEC_ISA == VEC_AVX2
+    return vfi_sub(raised, _mm256_castps_si256(_mm256_cmp_ps(ax, vf_set(TANH_STEP32), _CMP_GE_OQ)));
 #else
-/* The 7 numbers of each lane's piece: one vf_lookup32 each (a vpermt2ps on AVX-512). */
-static inline __attribute__((always_inline)) void tanh_piece_numbers(vf ax_raised, vf c[7]) {
-    vfi slot = vfi_sar(vf_bits(ax_raised), 21);
-    for (int k = 0; k < 7; k++) {
-        c[k] = vf_lookup32(TANH_PIECES32[k], slot);
-    }
-}
+    vf one_bit = vf_sel(vf_lt(ax, vf_set(TANH_STEP32)), vf_set(0.0f), vf_set(0x1p-126f)); /* bits 0 or 1 << 23 */
+    return vfi_add(raised, vfi_sar(vf_bits(one_bit), 23));
 #endif
+}
 
 /* tanh by its pieces, the sign of x put back (-0 kept); |x| clamped at 9.5 (NaN kept: y is NaN). */
 static inline __attribute__((always_inline)) vf tanh_f32(vf x) {
-    vf ax = vf_min(vf_set(TANH_TOP32), vf_abs(x)), c[7];
-    tanh_piece_numbers(vf_max(ax, vf_set(TANH_BOTTOM32)), c);
+    vf ax = vf_min(vf_set(TANH_TOP32), vf_abs(x)), c[8];
+    vfi slot = tanh_slot(ax);
+    for (int k = 0; k < 8; k++) {
+        c[k] = vf_lookup16(TANH_PIECES32[k], slot);
+    }
     vf y = vf_sub(ax, c[0]);
     vf q = c[2];
-    for (int k = 3; k < 7; k++) {
+    for (int k = 3; k < 8; k++) {
         q = vf_mla(q, y, c[k]);
     }
     return vf_or_sign(vf_mla(y, q, vf_min(c[1], ax)), x); /* >= +0 before the sign */
