@@ -136,26 +136,21 @@ static inline vf log_f32_r(vf z, vf invc) {
 
 /*
  * log x = a + lo + log1p r for finite x >= 2^-126 (x 2^koff taken as x, for scaled subnormals): x = 2^k z with
- * z in [OFF, 2 OFF) and ix = bits(x) - bits(OFF), given the entries of z's subinterval: r = z invc - 1 exact,
- * a = k LN2_HI32 + logc_hi exact (both terms are multiples of 2^-15 below 2^7) and lo = k LN2_LO32 + logc_lo
- * rounded once (|lo| < 2^-11). Returns r, with k's exponent bits (k << 23).
+ * z in [OFF, 2 OFF) split into 16 subintervals (LOG16_*32: log, log1p and pow) by the top 4 mantissa bits of
+ * ix = bits(x) - bits(OFF): one vpermps per table on AVX-512, two permutes and a blend on AVX2 (a 32-entry
+ * table took four and three). r = z invc - 1 exact, a = k LN2_HI32 + logc_hi exact (both terms are multiples
+ * of 2^-15 below 2^7) and lo = k LN2_LO32 + logc_lo rounded once (|lo| < 2^-11). Returns r, with invc and
+ * k's exponent bits (k << 23).
  */
-static inline vf log_f32_finish(vf x, vfi ix, vfi koff, vf invc, vf logc_hi, vf logc_lo, vf *a, vf *lo, vfi *kbits) {
-    vf k = vfi_to_float(vfi_add(vfi_sar(ix, 23), koff));
-    *kbits = vfi_and(ix, vfi_set((int32_t)0xff800000u));
-    *a = vf_mla(k, vf_set(LN2_HI32), logc_hi);
-    *lo = vf_mla(k, vf_set(LN2_LO32), logc_lo);
-    return log_f32_r(vfi_float_bits(vfi_sub(vf_bits(x), *kbits)), invc);
-}
-
-/* The reduction on 16 subintervals (LOG16_*32: log, log1p and pow): one vpermps per table on AVX-512, two
- * permutes and a blend on AVX2 (a 32-entry table takes four and three). */
 static inline vf log16_f32_reduce(vf x, vfi koff, vf *a, vf *lo, vf *invc, vfi *kbits) {
     vfi ix = vfi_sub(vf_bits(x), vfi_set(POW_OFF32));
     vfi index = vfi_sar(ix, 23 - 4); /* vf_lookup16 reads the low 4 bits */
+    vf k = vfi_to_float(vfi_add(vfi_sar(ix, 23), koff));
+    *kbits = vfi_and(ix, vfi_set((int32_t)0xff800000u));
     *invc = vf_lookup16(LOG16_INVC32, index);
-    return log_f32_finish(x, ix, koff, *invc, vf_lookup16(LOG16_LOGC_HI32, index), vf_lookup16(LOG16_LOGC_LO32, index),
-                          a, lo, kbits);
+    *a = vf_mla(k, vf_set(LN2_HI32), vf_lookup16(LOG16_LOGC_HI32, index));
+    *lo = vf_mla(k, vf_set(LN2_LO32), vf_lookup16(LOG16_LOGC_LO32, index));
+    return log_f32_r(vfi_float_bits(vfi_sub(vf_bits(x), *kbits)), *invc);
 }
 
 /* Subnormal lanes of x scaled by 2^23, with koff = -23 there (0 elsewhere), for log16_f32_reduce. */
@@ -424,7 +419,6 @@ static inline vf vf_exact_residual(vf a, vf b, vf c) {
     return vf_sub(vf_sub(a, p), e);
 #endif
 }
-
 
 /* 1/x within 5.1% for normal x, from the bit pattern: bits(RECIP_MAGIC32 - bits(x)) */
 static const int32_t RECIP_MAGIC32 = 0x7ef311c3;

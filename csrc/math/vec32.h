@@ -15,9 +15,8 @@
  * vf_two_prod's error term is exact, so Dekker's product gives the same bits
  * as the FMA. Every operation below is an IEEE operation
  * (add, sub, mul, div, compare, select, integer bit work), so the scalar
- * reference and each SIMD variant agree bit for bit (vf_lookup32 and
- * vf_lookup16 read a 32- or 16-entry table at the low 5 or 4 bits of each
- * index); vf_scale2 multiplies by
+ * reference and each SIMD variant agree bit for bit (vf_lookup16 reads a
+ * 16-entry table at the low 4 bits of each index); vf_scale2 multiplies by
  * a power of two with one rounding on every ISA (vscalefps on AVX-512).
  */
 #ifndef RT_MATH_VEC32_H
@@ -67,7 +66,6 @@ static inline vf vf_sel(vfm m, vf a, vf b) { return m ? a : b; }
 static inline vfi vf_bits(vf a) { vfi u; __builtin_memcpy(&u, &a, sizeof u); return u; }
 static inline vf vfi_float_bits(vfi u) { vf a; __builtin_memcpy(&a, &u, sizeof a); return a; }
 static inline vf vfi_to_float(vfi a) { return (float)a; }
-static inline vf vf_lookup32(const float *table, vfi index) { return table[index & 31]; }
 static inline vf vf_lookup16(const float *table, vfi index) { return table[index & 15]; }
 static inline vfi vfi_set(int32_t a) { return a; }
 static inline vfi vfi_add(vfi a, vfi b) { return (vfi)((uint32_t)a + (uint32_t)b); }
@@ -118,16 +116,6 @@ static inline vf vf_sel(vfm m, vf a, vf b) { return _mm256_blendv_ps(b, a, m); }
 static inline vfi vf_bits(vf a) { return _mm256_castps_si256(a); }
 static inline vf vfi_float_bits(vfi u) { return _mm256_castsi256_ps(u); }
 static inline vf vfi_to_float(vfi a) { return _mm256_cvtepi32_ps(a); }
-/* The 32-entry table as four in-register permutes and three blends on index bits 3 and 4 (no gather). */
-static inline vf vf_lookup32(const float *table, vfi index) {
-    vf q0 = _mm256_permutevar8x32_ps(_mm256_loadu_ps(table), index);
-    vf q1 = _mm256_permutevar8x32_ps(_mm256_loadu_ps(table + 8), index);
-    vf q2 = _mm256_permutevar8x32_ps(_mm256_loadu_ps(table + 16), index);
-    vf q3 = _mm256_permutevar8x32_ps(_mm256_loadu_ps(table + 24), index);
-    vf bit3 = _mm256_castsi256_ps(_mm256_slli_epi32(index, 28)); /* index bit 3 in the sign bit */
-    vf bit4 = _mm256_castsi256_ps(_mm256_slli_epi32(index, 27));
-    return _mm256_blendv_ps(_mm256_blendv_ps(q0, q1, bit3), _mm256_blendv_ps(q2, q3, bit3), bit4);
-}
 /* The 16-entry table as two permutes and one blend on index bit 3. */
 static inline vf vf_lookup16(const float *table, vfi index) {
     vf q0 = _mm256_permutevar8x32_ps(_mm256_loadu_ps(table), index);
@@ -177,10 +165,6 @@ static inline vf vf_sel(vfm m, vf a, vf b) { return _mm512_mask_blend_ps(m, b, a
 static inline vfi vf_bits(vf a) { return _mm512_castps_si512(a); }
 static inline vf vfi_float_bits(vfi u) { return _mm512_castsi512_ps(u); }
 static inline vf vfi_to_float(vfi a) { return _mm512_cvtepi32_ps(a); }
-/* The 32-entry table held in two registers (no gather; vpermt2ps reads the low 5 index bits). */
-static inline vf vf_lookup32(const float *table, vfi index) {
-    return _mm512_permutex2var_ps(_mm512_loadu_ps(table), index, _mm512_loadu_ps(table + 16));
-}
 /* The 16-entry table in one register (vpermps reads the low 4 index bits). */
 static inline vf vf_lookup16(const float *table, vfi index) { return _mm512_permutexvar_ps(index, _mm512_loadu_ps(table)); }
 static inline vfi vfi_set(int32_t a) { return _mm512_set1_epi32(a); }
@@ -228,12 +212,11 @@ static inline vf vf_sel(vfm m, vf a, vf b) { return wasm_v128_bitselect(a, b, m)
 static inline vfi vf_bits(vf a) { return a; }
 static inline vf vfi_float_bits(vfi u) { return u; }
 static inline vf vfi_to_float(vfi a) { return wasm_f32x4_convert_i32x4(a); }
-static inline vf vf_lookup32(const float *table, vfi index) {
-    index = wasm_v128_and(index, wasm_i32x4_splat(31));
+static inline vf vf_lookup16(const float *table, vfi index) {
+    index = wasm_v128_and(index, wasm_i32x4_splat(15));
     return wasm_f32x4_make(table[wasm_i32x4_extract_lane(index, 0)], table[wasm_i32x4_extract_lane(index, 1)],
                            table[wasm_i32x4_extract_lane(index, 2)], table[wasm_i32x4_extract_lane(index, 3)]);
 }
-static inline vf vf_lookup16(const float *table, vfi index) { return vf_lookup32(table, wasm_v128_and(index, wasm_i32x4_splat(15))); }
 static inline vfi vfi_set(int32_t a) { return wasm_i32x4_splat(a); }
 static inline vfi vfi_add(vfi a, vfi b) { return wasm_i32x4_add(a, b); }
 static inline vfi vfi_sub(vfi a, vfi b) { return wasm_i32x4_sub(a, b); }
