@@ -27,6 +27,9 @@ RUN_plain =
 RUN_asan = ASAN_OPTIONS=detect_leaks=1
 RUN_tsan = TSAN_OPTIONS=halt_on_error=1
 TEST_NAMES = $(basename $(notdir $(TEST_SOURCES)))
+# The developer harnesses (accuracy sweeps in tools/, in-cache timings in benchmarks/): c-test builds them
+# with the core's warnings so they keep compiling, and runs none (they take minutes or time things).
+DEV_TOOLS = $(basename $(notdir $(wildcard tools/*.c benchmarks/*.c)))
 
 define c_flavor
 $(BUILD)/$(1)/%.o: %.c
@@ -44,12 +47,19 @@ $(BUILD)/$(1)/test_%: $(BUILD)/$(1)/csrc/tests/test_%.o $(BUILD)/$(1)/libcore.a
 $(BUILD)/$(1)/replay_%: $(BUILD)/$(1)/tests/fuzz/harness/%.o $(BUILD)/$(1)/tests/fuzz/replay.o $(BUILD)/$(1)/libcore.a
 	$$(CC_$(1)) $$(CFLAGS_$(1)) $$^ -lm -pthread -o $$@
 
+# clock_gettime is POSIX, not C11: the timing harnesses ask for it here rather than in each file.
+$(BUILD)/$(1)/tool_%: tools/%.c $(BUILD)/$(1)/libcore.a
+	$$(CC_$(1)) $$(CFLAGS_$(1)) -D_POSIX_C_SOURCE=199309L -Icsrc/include $$^ -lm -pthread -o $$@
+
+$(BUILD)/$(1)/tool_%: benchmarks/%.c $(BUILD)/$(1)/libcore.a
+	$$(CC_$(1)) $$(CFLAGS_$(1)) -D_POSIX_C_SOURCE=199309L -Icsrc/include $$^ -lm -pthread -o $$@
+
 -include $$(wildcard $(BUILD)/$(1)/csrc/*/*.d $(BUILD)/$(1)/tests/fuzz/*.d $(BUILD)/$(1)/tests/fuzz/harness/*.d)
 endef
 $(foreach flavor,plain asan tsan fuzz,$(eval $(call c_flavor,$(flavor))))
 
 # The C tests plus a replay of every fuzz harness's corpus (tests/fuzz/corpus/<harness>/).
-c-test: $(addprefix $(BUILD)/plain/,$(TEST_NAMES) $(addprefix replay_,$(FUZZ_HARNESSES)))
+c-test: $(addprefix $(BUILD)/plain/,$(TEST_NAMES) $(addprefix replay_,$(FUZZ_HARNESSES)) $(addprefix tool_,$(DEV_TOOLS)))
 	@set -e; for name in $(TEST_NAMES); do $(RUN_plain) $(BUILD)/plain/$$name; done
 	@set -e; for name in $(FUZZ_HARNESSES); do $(RUN_plain) $(BUILD)/plain/replay_$$name tests/fuzz/corpus/$$name/*; done
 

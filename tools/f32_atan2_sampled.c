@@ -19,38 +19,25 @@
  * `near-half` draws every pair with a quotient in [0.49, 0.61] instead (results just below and
  * above 1/2).
  */
-#include <math.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include "rt/rt.h"
+#include "f32_check.h"
 
-static uint64_t state = 88172645463325252ull;
-
-static uint64_t next(void) {
-    state ^= state << 13;
-    state ^= state >> 7;
-    state ^= state << 17;
-    return state;
-}
-
-static float uniform(void) { return (float)((next() >> 11) * 0x1p-53); }
+static float uniformf(void) { return (float)uniform(); }
 
 /* one pair of the given kind (see the top of the file) into (a, b) */
 static void draw(int kind, int near_half, float *a, float *b) {
     if (near_half) {
-        *b = ldexpf(uniform() + 0.5f, (int)(next() % 40) - 20);
-        *a = *b * (0.49f + uniform() * 0.12f);
+        *b = ldexpf(uniformf() + 0.5f, (int)(next() % 40) - 20);
+        *a = *b * (0.49f + uniformf() * 0.12f);
         return;
     }
     switch (kind) {
-    case 0: *a = uniform() * 2 - 1; *b = uniform() * 2 - 1; break;
-    case 1: *a = ldexpf(uniform() + 0.5f, (int)(next() % 80) - 40); *b = ldexpf(uniform() + 0.5f, (int)(next() % 80) - 40); break;
-    case 2: *b = uniform() + 0.5f; *a = *b * ldexpf(1.0f, -(int)(next() % 24)) * (1.0f + uniform() * 0.12f); break;
-    case 3: *b = uniform() + 0.5f; *a = *b * (0.55f + uniform() * 0.1f); break;
-    case 4: *a = ldexpf(uniform() + 0.5f, (int)(next() % 250) - 125); *b = ldexpf(uniform() + 0.5f, (int)(next() % 250) - 125); break;
-    default: *b = uniform() + 0.5f; *a = *b * (0.45f + uniform() * 0.1f); break;
+    case 0: *a = uniformf() * 2 - 1; *b = uniformf() * 2 - 1; break;
+    case 1: *a = ldexpf(uniformf() + 0.5f, (int)(next() % 80) - 40); *b = ldexpf(uniformf() + 0.5f, (int)(next() % 80) - 40); break;
+    case 2: *b = uniformf() + 0.5f; *a = *b * ldexpf(1.0f, -(int)(next() % 24)) * (1.0f + uniformf() * 0.12f); break;
+    case 3: *b = uniformf() + 0.5f; *a = *b * (0.55f + uniformf() * 0.1f); break;
+    case 4: *a = ldexpf(uniformf() + 0.5f, (int)(next() % 250) - 125); *b = ldexpf(uniformf() + 0.5f, (int)(next() % 250) - 125); break;
+    default: *b = uniformf() + 0.5f; *a = *b * (0.45f + uniformf() * 0.1f); break;
     }
     if (kind != 5 && (next() & 1)) {
         float t = *a;
@@ -64,12 +51,9 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: %s millions [scalar|avx2|avx512] [seed] [near-half]\n", argv[0]);
         return 2;
     }
-    if (argc > 2) {
-        int32_t level = !strcmp(argv[2], "scalar") ? RT_SIMD_SCALAR : !strcmp(argv[2], "avx2") ? RT_SIMD_AVX2 : RT_SIMD_AVX512;
-        if (rt_force_impl(level, NULL) != RT_OK) { fprintf(stderr, "level %s not supported here\n", argv[2]); return 2; }
-    }
+    if (argc > 2 && !force_level(argv[2])) return 2;
     long total = atol(argv[1]) * 1000000L;
-    if (argc > 3) state += (uint64_t)atol(argv[3]);
+    if (argc > 3) xorshift_state += (uint64_t)atol(argv[3]);
     int near_half = argc > 4 && !strcmp(argv[4], "near-half");
     enum { N = 1 << 20, KINDS = 6 };
     static float y[N], x[N], out[N];
@@ -84,9 +68,7 @@ int main(int argc, char **argv) {
         rt_math_atan2(RT_DTYPE_FLOAT32, y, 0, x, 0, N, out, NULL);
         for (int i = 0; i < N; i++) {
             long double w = atan2l((long double)y[i], (long double)x[i]);
-            int e;
-            frexpl(fabsl(w) < 0x1p-126L ? 0x1p-126L : w, &e);
-            double err = (double)(fabsl((long double)out[i] - w) / ldexpl(1.0L, e - 24));
+            double err = f32_ulp_error(out[i], w);
             if (err > worst_kind[i % KINDS]) worst_kind[i % KINDS] = err;
             if (err > worst) { worst = err; wy = y[i]; wx = x[i]; }
         }

@@ -12,22 +12,15 @@
  * and run at the scalar level, it checks the unfused arithmetic of the wasm
  * build (csrc/math/vec32.h) natively.
  */
-#include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <stdint.h>
-#include "rt/rt.h"
+#include "f32_check.h"
 typedef rt_status (*ufn)(int32_t, const void *, int64_t, int64_t, void *, rt_error *);
 int main(int argc, char **argv) {
     if (argc != 4 && argc != 5) {
         fprintf(stderr, "usage: %s exp|expm1|log|log1p|sinh|cosh|tanh|asin|acos|atan lo hi [scalar|avx2|avx512]\n", argv[0]);
         return 2;
     }
-    if (argc == 5) {
-        int32_t level = !strcmp(argv[4], "scalar") ? RT_SIMD_SCALAR : !strcmp(argv[4], "avx2") ? RT_SIMD_AVX2 : RT_SIMD_AVX512;
-        if (rt_force_impl(level, NULL) != RT_OK) { fprintf(stderr, "level %s not supported here\n", argv[4]); return 2; }
-    }
+    if (argc == 5 && !force_level(argv[4])) return 2;
     const char *name = argv[1]; float lo = strtof(argv[2], 0), hi = strtof(argv[3], 0);
     ufn f; long double (*ref)(long double);
     if (!strcmp(name, "exp")) { f = rt_math_exp; ref = expl; }
@@ -51,9 +44,7 @@ int main(int argc, char **argv) {
         for (int i = 0; i < m; i++) {
             long double w = ref((long double)x[i]);
             if (isnan(w) || isinf(w) || fabsl(w) > 3.4028234663852886e38L) continue;
-            int e; frexpl(fabsl(w) < 0x1p-126L ? 0x1p-126L : w, &e);
-            long double ulp = ldexpl(1.0L, e - 24);
-            double err = (double)(fabsl((long double)y[i] - w) / ulp);
+            double err = f32_ulp_error(y[i], w);
             if (err > worst) { worst = err; wx = x[i]; }
         }
         n += m;

@@ -18,23 +18,8 @@
  *   cc -std=c11 -O2 -Icsrc/include $(find csrc -name '*.c' -not -path 'csrc/tests*') tools/f32_pow_sampled.c -lm -pthread -o /tmp/f32_pow
  *   /tmp/f32_pow 20 [scalar|avx2|avx512] [seed]
  */
-#include <math.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include "rt/rt.h"
-
-static uint64_t state = 88172645463325252ull;
-
-static uint64_t next(void) {
-    state ^= state << 13;
-    state ^= state >> 7;
-    state ^= state << 17;
-    return state;
-}
-
-static double uniform(void) { return (double)(next() >> 11) * 0x1p-53; }
+#include "f32_check.h"
 
 /* y with |x|^y = 2^t, t uniform in [-152, 129] (rounded to float32; x = 1 gives y = t). */
 static float exponent_for(float x) {
@@ -72,12 +57,9 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: %s millions [scalar|avx2|avx512] [seed]\n", argv[0]);
         return 2;
     }
-    if (argc > 2) {
-        int32_t level = !strcmp(argv[2], "scalar") ? RT_SIMD_SCALAR : !strcmp(argv[2], "avx2") ? RT_SIMD_AVX2 : RT_SIMD_AVX512;
-        if (rt_force_impl(level, NULL) != RT_OK) { fprintf(stderr, "level %s not supported here\n", argv[2]); return 2; }
-    }
+    if (argc > 2 && !force_level(argv[2])) return 2;
     long total = atol(argv[1]) * 1000000L;
-    if (argc > 3) state += (uint64_t)atol(argv[3]);
+    if (argc > 3) xorshift_state += (uint64_t)atol(argv[3]);
     enum { N = 1 << 20, KINDS = 6 };
     static float x[N], y[N], out[N];
     double worst = 0, worst_kind[KINDS] = {0};
@@ -93,9 +75,7 @@ int main(int argc, char **argv) {
                 overflow_missed += !isinf(out[i]) || !signbit(out[i]) != !signbit(w);
                 continue;
             }
-            int e;
-            frexpl(fabsl(w) < 0x1p-126L ? 0x1p-126L : w, &e);
-            double err = (double)(fabsl((long double)out[i] - w) / ldexpl(1.0L, e - 24));
+            double err = f32_ulp_error(out[i], w);
             checked++;
             if (err > worst_kind[i % KINDS]) worst_kind[i % KINDS] = err;
             if (err > worst) { worst = err; wx = x[i]; wy = y[i]; }
