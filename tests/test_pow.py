@@ -144,6 +144,35 @@ def test_small_half_integer_exponents(backend, dtype):
         rt_pandas.force_simd(None)
 
 
+def test_small_exponent_fast_range_edges(backend):
+    """A scalar y = +-k/2 runs the products without checks on vectors whose x all lie in [2^-e, 2^e],
+    e = min(960, 1920 // k - 1) (docs/math.md): x at, just inside and just outside those edges, whole
+    vectors of them and single lanes among ordinary ones, give the bits of the checked path (an array
+    exponent, every lane its own checks) at every level, within 1 ULP of mpmath."""
+    for k in (1, 2, 3, 4, 5, 6, 7, 13, 64):
+        e = min(960, 1920 // k - 1)
+        edges = [2.0**e, 2.0**-e, np.nextafter(2.0**e, INF), np.nextafter(2.0**-e, 0), np.nextafter(2.0**e, 0),
+                 np.nextafter(2.0**-e, INF), 1.0, 1.5]
+        x = np.array(edges * 3 + [1.25] * 16 + edges[:1] + [3.0] * 7 + edges[3:4] + [0.75] * 7)
+        for y in (k / 2, -k / 2):
+            want = rtm.pow(x, np.full(len(x), y))
+            assert ulp_error(want, x, np.full(len(x), y)).max() <= 1.0, (k, y)
+            for level in rt_pandas.simd_levels():
+                rt_pandas.force_simd(level)
+                assert np.array_equal(rtm.pow(x, y), want, equal_nan=True), (level, k, y)
+            rt_pandas.force_simd(None)
+
+
+def test_square_root_exponent_is_sqrt(backend):
+    """x^0.5 is sqrt x, correctly rounded, wherever the product path runs (x in [2^-960, 2^960] for
+    float64; the root's correction stays under half an ulp, docs/math.md)."""
+    rng = np.random.default_rng(21)
+    x = np.exp2(rng.uniform(-960, 960, 200_000))
+    assert np.array_equal(rtm.pow(x, 0.5), np.sqrt(x))
+    x32 = np.exp2(rng.uniform(-148, 126, 200_000)).astype(np.float32)
+    assert np.array_equal(rtm.pow(x32, 0.5), np.sqrt(x32))
+
+
 @pytest.mark.skipif(not HAVE_LONGDOUBLE, reason="needs 80-bit long double")
 def test_100k_points_against_long_double_every_level():
     """100,000 points per dtype against long double powl (2^11 finer than a double ULP)."""

@@ -136,11 +136,30 @@ static inline void pow_dd_times_dd(vd bh, vd bl, vd *h, vd *l) {
     *h = p;
 }
 
-/* sqrt a = s + sl: s rounded, sl = (a - s^2) / 2s with a - s^2 exact (s^2 = q + qe exactly, a - q by Sterbenz). */
+/* 1/t within 5.05% for normal t, from the bit pattern: bits(POW_RECIP_MAGIC - bits(t)) */
+static const uint64_t POW_RECIP_MAGIC = 0x7fde623800000000ull;
+
+/*
+ * 1/t from below, within 2^-17.2 relative, for normal t and no division (a vdivpd cost as much as the rest
+ * of x^2.5): two Newton steps y (1 + (1 - t y)) from the bit-pattern estimate, each giving (1/t)(1 - e^2)
+ * for the previous relative error e, the second aimed 2^-48 low so that its roundings (~2^-52, fused or
+ * not) cannot lift it above 1/t.
+ */
+static inline vd pow_recip_below(vd t) {
+    vd y = vu_double(vu_sub(vu_set(POW_RECIP_MAGIC), vd_bits(t)));
+    y = vd_mla(y, vd_nmla(t, y, vd_set(1.0)), y);
+    return vd_mla(y, vd_nmla(t, y, vd_set(1.0 - 0x1p-48)), y);
+}
+
+/*
+ * sqrt a = s + sl: s rounded, sl = (a - s^2) y with a - s^2 exact (s^2 = q + qe exactly, a - q by Sterbenz)
+ * and y = pow_recip_below(2s): sl is within 2^-17.2 of the exact correction and below it in magnitude, so
+ * below half an ulp of s (s + sl rounds to s: x^0.5 is sqrt x).
+ */
 static inline void pow_dd_sqrt(vd a, vd *s_out, vd *sl) {
     vd s = vd_sqrt(a), q, qe;
     vd_two_prod(s, s, &q, &qe);
-    *sl = vd_div(vd_sub(vd_sub(a, q), qe), vd_add(s, s));
+    *sl = vd_mul(vd_sub(vd_sub(a, q), qe), pow_recip_below(vd_add(s, s)));
     *s_out = s;
 }
 
@@ -186,16 +205,25 @@ static inline vd pow_small_f64_lanes(vd a, vd k, vm y_negative, vm *safe) {
 }
 
 /* pow_small_f64_lanes with one k and one sign for every lane. */
-static inline vd pow_small_f64_uniform(vd a, int k, int y_negative, vm *safe) {
-    int top = 0;
-    while ((k >> (top + 1)) != 0) {
-        top++;
+static inline __attribute__((always_inline)) vd pow_small_f64_uniform(vd a, int k, int y_negative, vm *safe) {
+    int top = 0; /* k's top bit (k <= POW_SMALL_K) */
+    for (int bit = 1; bit <= POW_SMALL_BITS; bit++) {
+        top = (k >> bit) != 0 ? bit : top;
     }
     vd h = vd_set(1.0), l = vd_set(0.0);
-    for (int bit = top; bit >= 1; bit--) {
-        pow_dd_square(&h, &l);
-        if ((k >> bit) & 1) {
-            pow_dd_times(a, &h, &l);
+    if (top >= 1) {
+        /* the lanes form's first steps (1 squared, times a) give a exactly, and its next square of a + 0 the
+         * two_prod a^2 = h + l (the error term a fused residual, never -0, so adding 2a 0 to it changes nothing) */
+        h = a;
+        for (int bit = top - 1; bit >= 1; bit--) {
+            if (bit == top - 1) {
+                vd_two_prod(a, a, &h, &l);
+            } else {
+                pow_dd_square(&h, &l);
+            }
+            if ((k >> bit) & 1) {
+                pow_dd_times(a, &h, &l);
+            }
         }
     }
     if (k & 1) {
@@ -239,8 +267,8 @@ static inline vd pow_f64_v(vd x, vd y) {
     return vm_any(small) ? pow_mixed_f64(x, y, small, k) : pow_general_f64_v(x, y);
 }
 
-/* pow_f64_v for one exponent y = +-k/2 shared by every lane (k = pow_small_k(y) > 0). */
-static inline vd pow_small_f64_v(vd x, vd y, int k, int y_negative) {
+/* pow_f64_v for one exponent y = +-k/2 shared by every lane (k = pow_small_k(y) > 0), every check made. */
+static __attribute__((noinline)) vd pow_small_f64_checked(vd x, vd y, int k, int y_negative) {
     vd ax = vd_abs(x);
     vm safe;
     vd r = pow_small_f64_uniform(ax, k, y_negative, &safe);
@@ -249,6 +277,26 @@ static inline vd pow_small_f64_v(vd x, vd y, int k, int y_negative) {
         r = vd_sel(general, pow_core_f64(ax, y), r);
     }
     return vm_any(pow_needs_special(x, y)) ? pow_special(x, y, r) : r;
+}
+
+/*
+ * The lanes pow_small_f64_checked would hand to neither the general path nor pow_special, by x alone:
+ * x in [2^-e, 2^e] with e = min(960, 1920/k - 1) is positive and finite, and a = x and every partial
+ * product a^j, j <= k/2, lie inside pow_dd_safe's range (e k/2 <= 960 - k/2). x = 1 is among them: the
+ * products give 1 exactly, as pow_special does. Returns the bits of 2^e.
+ */
+static inline uint64_t pow_small_plain_bound(int k) {
+    int e = 1920 / k - 1;
+    return (uint64_t)(1023 + (e < 960 ? e : 960)) << 52;
+}
+
+/* pow_small_f64_checked's result: by the products alone when every lane of x is in [lo, hi] = [2^-e, 2^e]. */
+static inline __attribute__((always_inline)) vd pow_small_f64_v(vd x, vd y, int k, int y_negative, vd lo, vd hi) {
+    if (vm_all(vm_and(vd_le(lo, x), vd_le(x, hi)))) {
+        vm safe;
+        return pow_small_f64_uniform(x, k, y_negative, &safe);
+    }
+    return pow_small_f64_checked(x, y, k, y_negative);
 }
 
 /* ------------------------------------------------------------- float32 */
@@ -378,7 +426,7 @@ static inline vd pow_small_f32_lanes(vd a, vd k, vm y_negative) {
 }
 
 /* pow_small_f32_lanes with one k and one sign for every lane (the same steps where they are taken). */
-static inline vd pow_small_f32_uniform(vd a, int k, int y_negative) {
+static inline __attribute__((always_inline)) vd pow_small_f32_uniform(vd a, int k, int y_negative) {
     vd p = vd_set(1.0);
     for (int bit = 31 - __builtin_clz((unsigned)k); bit >= 1; bit--) {
         p = vd_mul(p, p);
@@ -389,9 +437,17 @@ static inline vd pow_small_f32_uniform(vd a, int k, int y_negative) {
 }
 
 /* float32 x^y (x and y widened to double, exactly) for one exponent y = +-k/2 shared by every lane. */
-static inline vd pow_small_f32_v(vd x, vd y, int k, int y_negative) {
+static __attribute__((noinline)) vd pow_small_f32_checked(vd x, vd y, int k, int y_negative) {
     vd r = pow_small_f32_uniform(vd_abs(x), k, y_negative);
     return vm_any(pow_needs_special(x, y)) ? pow_special(x, y, r) : r;
+}
+
+/* The same, by the products alone when every lane of x is positive and finite (x = 1 gives 1 exactly there). */
+static inline __attribute__((always_inline)) vd pow_small_f32_v(vd x, vd y, int k, int y_negative) {
+    if (vm_all(vm_and(vd_gt(x, vd_set(0.0)), vd_lt(x, vd_set(__builtin_inf()))))) {
+        return pow_small_f32_uniform(x, k, y_negative);
+    }
+    return pow_small_f32_checked(x, y, k, y_negative);
 }
 
 /* The lanes of y that pow_small_lanes accepts, tested in float lanes (2y is exact). */
@@ -455,23 +511,44 @@ void VEC_NAME(rt_vm_pow_f32)(const float *x, const float *y, int64_t n, float *o
 }
 
 /* pow with one small half-integer exponent (k = pow_small_k(y) > 0): float64 lanes. */
-static void pow_small_scalar_f64(const double *x, double y, int k, int64_t n, double *out) {
+static inline __attribute__((always_inline)) void pow_small_scalar_f64_k(const double *x, double y, int k, int64_t n, double *out) {
     vd yv = vd_set(y);
     int negative = y < 0;
+    uint64_t bound = pow_small_plain_bound(k);
+    vd hi = vu_double(vu_set(bound)), lo = vu_double(vu_set((2046ull << 52) - bound)); /* 2^e and 2^-e */
     int64_t i = 0;
     for (; i + VL <= n; i += VL) {
-        vd_store(out + i, pow_small_f64_v(vd_load(x + i), yv, k, negative));
+        vd_store(out + i, pow_small_f64_v(vd_load(x + i), yv, k, negative, lo, hi));
     }
     if (i < n) {
         double bx[VL] = {0};
         __builtin_memcpy(bx, x + i, (size_t)(n - i) * sizeof(double));
-        vd_store(bx, pow_small_f64_v(vd_load(bx), yv, k, negative));
+        vd_store(bx, pow_small_f64_v(vd_load(bx), yv, k, negative, lo, hi));
         __builtin_memcpy(out + i, bx, (size_t)(n - i) * sizeof(double));
     }
 }
 
+/*
+ * loop(x, y, k, n, out) with k a constant for the common exponents (x^0.5, x^1.5, x^2, x^2.5, x^3 and their
+ * inverses), so that the powering steps compile to straight-line code; the others share one loop that walks
+ * k's bits per vector.
+ */
+#define POW_SMALL_BY_K(loop, x, y, k, n, out)                                                                  \
+    switch (k) {                                                                                               \
+    case 1: loop(x, y, 1, n, out); break;                                                                      \
+    case 3: loop(x, y, 3, n, out); break;                                                                      \
+    case 4: loop(x, y, 4, n, out); break;                                                                      \
+    case 5: loop(x, y, 5, n, out); break;                                                                      \
+    case 6: loop(x, y, 6, n, out); break;                                                                      \
+    default: loop(x, y, k, n, out); break;                                                                     \
+    }
+
+static void pow_small_scalar_f64(const double *x, double y, int k, int64_t n, double *out) {
+    POW_SMALL_BY_K(pow_small_scalar_f64_k, x, y, k, n, out)
+}
+
 /* The same for float32, widened to double lanes (the tail buffer holds the 4 floats wasm's narrowing store writes). */
-static void pow_small_scalar_f32(const float *x, float y, int k, int64_t n, float *out) {
+static inline __attribute__((always_inline)) void pow_small_scalar_f32_k(const float *x, float y, int k, int64_t n, float *out) {
     vd yv = vd_set((double)y);
     int negative = y < 0;
     int64_t i = 0;
@@ -484,6 +561,10 @@ static void pow_small_scalar_f32(const float *x, float y, int k, int64_t n, floa
         vd_store_f32(bx, pow_small_f32_v(vd_load_f32(bx), yv, k, negative));
         __builtin_memcpy(out + i, bx, (size_t)(n - i) * sizeof(float));
     }
+}
+
+static void pow_small_scalar_f32(const float *x, float y, int k, int64_t n, float *out) {
+    POW_SMALL_BY_K(pow_small_scalar_f32_k, x, y, k, n, out)
 }
 
 void VEC_NAME(rt_vm_pow_scalar_f64)(const double *x, double y, int64_t n, double *out) {
