@@ -123,11 +123,11 @@ static inline vd log_table_r(log_reduced p) {
 }
 
 /*
- * log x = hi + lo for finite x > 0 (other lanes give unused values; the table
- * index is masked, so it is always in range).
+ * log x = hi + lo for finite x > 0 from ix, x's bits (log_scaled_bits's form for a subnormal x; other lanes
+ * give unused values: the table index is masked, so it is always in range).
  */
-static inline void log_table_dd(vd x, vd *hi_out, vd *lo_out) {
-    log_reduced p = log_table_reduce(log_scaled_bits(x));
+static inline void log_table_dd_bits(vu ix, vd *hi_out, vd *lo_out) {
+    log_reduced p = log_table_reduce(ix);
     vd rhi, rlo;
     vd r = log_table_r_parts(p, &rhi, &rlo);
     vd t1 = vd_add(vd_mul(p.k, vd_set(POW_LN2_HI)), p.logc); /* exact: both are multiples of 2^-43 below 2^10 */
@@ -155,6 +155,11 @@ static inline void log_table_dd(vd x, vd *hi_out, vd *lo_out) {
     vd sum = vd_add(hi, lo);
     *lo_out = vd_add(vd_sub(hi, sum), lo);
     *hi_out = sum;
+}
+
+/* log x = hi + lo for finite x > 0, subnormals included. */
+static inline void log_table_dd(vd x, vd *hi_out, vd *lo_out) {
+    log_table_dd_bits(log_scaled_bits(x), hi_out, lo_out);
 }
 
 /*

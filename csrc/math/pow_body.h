@@ -23,16 +23,20 @@
  * result depends only on (x, y); docs/math.md has the error bounds.
  */
 
-/* |x|^y for finite x > 0 and finite y, in double precision (float64 pow). */
-static inline vd pow_core_f64(vd ax, vd y) {
+/* |x|^y for finite x > 0 and finite y, in double precision (float64 pow), from ix = log_scaled_bits(|x|). */
+static inline __attribute__((always_inline)) vd pow_core_f64_bits(vu ix, vd y) {
     vd lh, ll;
-    log_table_dd(ax, &lh, &ll);
+    log_table_dd_bits(ix, &lh, &ll);
     vd eh, ee;
     vd_two_prod(y, lh, &eh, &ee);
     /* Outside exp_fast's range the result is 0 or inf whatever the tail says (and the tail may be NaN). */
     vm in_range = vm_and(vd_gt(eh, vd_set(-746.0)), vd_lt(eh, vd_set(711.0)));
     vd el = vd_sel(in_range, vd_mla(y, ll, ee), vd_set(0.0));
     return exp_fast(vd_min(vd_max(eh, vd_set(-746.0)), vd_set(711.0)), el); /* |el| < 2^-43 */
+}
+
+static inline __attribute__((always_inline)) vd pow_core_f64(vd ax, vd y) {
+    return pow_core_f64_bits(log_scaled_bits(ax), y);
 }
 
 /* Integer and odd-integer lanes of y (every |y| >= 2^53 is an even integer). */
@@ -243,10 +247,20 @@ static inline vm pow_small_fallback(vd ax, vm small_safe) {
     return vm_and(vm_not(small_safe), vm_and(vd_gt(ax, vd_set(0.0)), vd_lt(ax, vd_set(__builtin_inf()))));
 }
 
-/* The general path alone (scalar exponents that are not small half-integers). */
-static inline vd pow_general_f64_v(vd x, vd y) {
+/* The general path alone (scalar exponents that are not small half-integers), every check made. */
+static __attribute__((noinline)) vd pow_general_f64_checked(vd x, vd y) {
     vd r = pow_core_f64(vd_abs(x), y);
     return vm_any(pow_needs_special(x, y)) ? pow_special(x, y, r) : r;
+}
+
+/*
+ * The same, with no check where every lane has a normal x > 0 other than 1 and a finite y (what
+ * pow_needs_special passes, subnormals aside): the out-of-line code gives those lanes the same bits.
+ */
+static inline __attribute__((always_inline)) vd pow_general_f64_v(vd x, vd y) {
+    vm plain = vm_and(vm_and(vd_le(vd_set(0x1p-1022), x), vd_lt(x, vd_set(__builtin_inf()))),
+                      vm_and(vm_not(vd_eq(x, vd_set(1.0))), vd_lt(vd_abs(y), vd_set(__builtin_inf()))));
+    return vm_all(plain) ? pow_core_f64_bits(vd_bits(x), y) : pow_general_f64_checked(x, y);
 }
 
 /* pow_f64_v's vectors that hold a small half-integer y (kept out of line: the general loop stays lean). */
