@@ -17,7 +17,7 @@
 typedef rt_status (*ufn)(int32_t, const void *, int64_t, int64_t, void *, rt_error *);
 int main(int argc, char **argv) {
     if (argc != 4 && argc != 5) {
-        fprintf(stderr, "usage: %s exp|expm1|log|log1p|sinh|cosh|tanh|asin|acos|atan lo hi [scalar|avx2|avx512]\n", argv[0]);
+        fprintf(stderr, "usage: %s exp|expm1|log|log1p|sinh|cosh|tanh|asin|acos|atan|erf|erfc lo hi [scalar|avx2|avx512]\n", argv[0]);
         return 2;
     }
     if (argc == 5 && !force_level(argv[4])) return 2;
@@ -32,6 +32,8 @@ int main(int argc, char **argv) {
     else if (!strcmp(name, "asin")) { f = rt_math_asin; ref = asinl; }
     else if (!strcmp(name, "acos")) { f = rt_math_acos; ref = acosl; }
     else if (!strcmp(name, "atan")) { f = rt_math_atan; ref = atanl; }
+    else if (!strcmp(name, "erf")) { f = rt_math_erf; ref = erfl; }
+    else if (!strcmp(name, "erfc")) { f = rt_math_erfc; ref = erfcl; }
     else { f = rt_math_tanh; ref = tanhl; }
     uint32_t a, b; memcpy(&a, &lo, 4); memcpy(&b, &hi, 4);
     enum { N = 1 << 20 };

@@ -2,13 +2,13 @@
  * float32 erf, erfc, gamma and lgamma: float32 lanes widened to double and
  * computed in plain double arithmetic (no double-double) with short minimax
  * polynomials, then rounded once to float32. Each kernel keeps its relative
- * error near 2^-37 before that rounding (erf 2^-33.6; the fits in
+ * error near 2^-37 before that rounding (erf 2^-28.5; the fits in
  * special_f32_coefficients.h, from tools/special_f32_minimax.py, plus a few
- * double roundings), so results are within 0.5 + 2^-9.6 ULP of float32. special_<isa>.c includes this after
+ * double roundings), so results are within 0.5 + 2^-9.6 ULP of float32 (erf 0.5 + 0.044). special_<isa>.c includes this after
  * special_body.h and gamma_body.h, whose ln 2 split and log table (pow_table.h) it uses.
  *
  * - erf: a = |x| clamped below 4 (erf rounds to 1 from 3.92), k = floor(4a),
- *   erf(a) = a P_k(4a - k - 1/2) with 16 degree-6 pieces (one vd_lookup16 per
+ *   erf(a) = a P_k(4a - k - 1/2) with 16 degree-5 pieces (one vd_lookup16 per
  *   coefficient); P_k ~ 2/sqrt(pi) near 0, so erf keeps its relative accuracy
  *   down to the subnormals.
  * - erfc: x < 1/2 as 1 - erf(x); above, exp(-x^2) F(x) with F = exp(x^2) erfc(x)
