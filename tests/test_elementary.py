@@ -269,7 +269,7 @@ def test_annex_f_special_values(backend, name, dtype):
 
 def test_float64_asin_nan_sign_outside(backend):
     """float64 asin outside [-1, 1] is the square root's NaN with the sign of x (docs/math.md), at
-    every SIMD level (float32 and acos give +NaN)."""
+    every SIMD level (float32 asin and acos give +NaN, float64 acos a NaN of either sign)."""
     x = np.array([-INF, -2.0, -1.0000000000000002, 1.0000000000000002, 2.0, INF])
     for level in rt_pandas.simd_levels():
         rt_pandas.force_simd(level)

@@ -636,7 +636,8 @@ static inline vd asin_v(vd x) {
 /*
  * acos x = pi/2 - asin x for |x| <= 1/2, 2 asin s for x > 1/2, pi - 2 asin s for x < -1/2: the pair from
  * asin_half negated where |x| <= 1/2 and x >= 0 or |x| > 1/2 and x < 0. Outside [-1, 1] z < 0 and its
- * square root is NaN, as is every result of a NaN x; acos 1 = +0 + +0 = +0.
+ * square root is NaN, as is every result of a NaN x (its sign bit either way: acos 2 is -NaN on x86, acos -2
+ * +NaN); acos 1 = +0 + +0 = +0.
  */
 static inline vd acos_v(vd x) {
     vd ax = vd_abs(x), zero = vd_set(0.0);
@@ -645,8 +646,8 @@ static inline vd acos_v(vd x) {
     asin_half(ax, big, &yh, &yl);
     vd base_hi = vd_sel(big, vd_sel(negative, vd_set(PI_HI), zero), vd_set(PI_2_HI));
     vd base_lo = vd_sel(big, vd_sel(negative, vd_set(PI_LO), zero), vd_set(PI_2_LO));
-    /* flip: |x| <= 1/2 and x >= 0, or |x| > 1/2 and x < 0; |r| makes every NaN +NaN (acos is never negative) */
-    return vd_abs(flip_sum(base_hi, base_lo, flip, yh, yl));
+    /* flip: |x| <= 1/2 and x >= 0, or |x| > 1/2 and x < 0. No |r| for NaN's sign: 2.5% of the time */
+    return flip_sum(base_hi, base_lo, flip, yh, yl);
 }
 
 /* --------------------------------------------------------------- loops */
