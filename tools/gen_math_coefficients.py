@@ -64,9 +64,15 @@ def atan_centres():
     print(f"static const double ATAN8_SCALE = {float(ATAN8_SCALE).hex()};")
     centres = [mpmath.atan(mpmath.mpf(k) / 8) for k in range(8)]
     centres += [mpmath.pi / 2 - c for c in centres]
-    print("/* atan(k/8) (k < 8) and pi/2 - atan((k - 8)/8) (k >= 8) = ATAN8_HI[k] + ATAN8_LO[k] */")
-    print(c_array("ATAN8_HI", [float(c) for c in centres]))
-    print(c_array("ATAN8_LO", [float(c - mpmath.mpf(float(c))) for c in centres]))
+    centres += [mpmath.pi / 2 + c for c in centres]  # atan2 where x < 0: pi/2 added, rounded once
+    hi = [float(c) for c in centres]
+    lo = [float(c - mpmath.mpf(h)) for c, h in zip(centres, hi)]
+    print("/* atan(k/8) (k < 8), pi/2 - atan((k - 8)/8) (8 <= k < 16) and pi/2 plus entry k - 16 (k >= 16)")
+    print(" * = ATAN8_HI[k] + ATAN8_LO[k]; ATAN8_ROWS[k] = {ATAN8_HI[k], ATAN8_LO[k]} for AVX2's row reads */")
+    print(c_array("ATAN8_HI", hi))
+    print(c_array("ATAN8_LO", lo))
+    rows = ",\n    ".join(f"{{{h.hex()}, {l.hex()}}}" for h, l in zip(hi, lo))
+    print(f"static _Alignas(16) const double ATAN8_ROWS[{len(hi)}][2] = {{\n    {rows}\n}};")
 ASIN_S = mpmath.mpf("0.5")  # asin's polynomial argument: s <= 1/2
 # sinh's and tanh's series ranges (elementary_body.h: SINH_SERIES_MAX, TANH_SERIES_MAX)
 SINH_SERIES = mpmath.mpf("0.25")

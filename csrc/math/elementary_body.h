@@ -458,8 +458,9 @@ static inline void atan_quotient(vd a, vd b, vd c, vd low, vd *uh_out, vd *rest)
     vd num = exact_residual(a, b, c);
     vd dh, dl;
     mla_pair(c, a, b, &dh, &dl);
-    vd inv = vd_div(vd_set(1.0), dh);
-    vd uh = vd_mul(num, inv);
+    vd uh = vd_div(num, dh);
+    /* 1/dh to 5.06% from the bit pattern: enough for the tail (no multiply-pipe operation) */
+    vd inv = vu_double(vu_sub(vu_set(0x7fde623822fc16e6ull), vd_bits(dh)));
     vd ul_low = vd_mla(vd_nmla(uh, dl, exact_residual(num, uh, dh)), inv, low);
     vd z = vd_mul(uh, uh);
     *rest = vd_mla(vd_mul(uh, z), vd_poly(z, ATAN8_P, 5), ul_low);
@@ -473,11 +474,39 @@ static inline vd atan_sum(vd th, vd uh, vd rest) {
     return vd_add(h, vd_add(e, rest));
 }
 
-/* base + sign (wh + wl) rounded once, sign in {+-1, +-2}, where |base_hi| >= |sign wh| or base = 0. */
-static inline vd offset_sum(vd base_hi, vd base_lo, vd sign, vd wh, vd wl) {
-    vd h, e;
-    vd_fast_two_sum(base_hi, vd_mul(sign, wh), &h, &e);
-    return vd_add(h, vd_add(e, vd_mla(sign, wl, base_lo)));
+#if VEC_ISA == VEC_AVX2
+/* Entries j (< 32) of ATAN8_HI and ATAN8_LO from their piece-major copy: a 16-byte row per lane, lanes 0
+ * and 2, 1 and 3 sharing a register, then two unpacks (4 loads and 4 shuffles for both numbers, where
+ * two scalar-load lookups took 8 loads and 6 shuffles). */
+static inline void atan_rows(vu j, vd *hi, vd *lo) {
+    __m128i low = _mm256_castsi256_si128(j), high = _mm256_extracti128_si256(j, 1);
+    __m256d even = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_load_pd(ATAN8_ROWS[_mm_cvtsi128_si64(low)])),
+                                        _mm_load_pd(ATAN8_ROWS[_mm_cvtsi128_si64(high)]), 1);
+    __m256d odd = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_load_pd(ATAN8_ROWS[_mm_extract_epi64(low, 1)])),
+                                       _mm_load_pd(ATAN8_ROWS[_mm_extract_epi64(high, 1)]), 1);
+    *hi = _mm256_unpacklo_pd(even, odd);
+    *lo = _mm256_unpackhi_pd(even, odd);
+}
+#endif
+
+/* atan(k/8) or pi/2 - atan(k/8) as hi + lo for atan_centre's index (its low 4 bits). */
+static inline void atan_base(vu index, vd *hi, vd *lo) {
+#if VEC_ISA == VEC_AVX2
+    atan_rows(vu_and(index, vu_set(15)), hi, lo);
+#else
+    *hi = vd_lookup16_low(ATAN8_HI, index);
+    *lo = vd_lookup16_low(ATAN8_LO, index);
+#endif
+}
+
+/* atan2's base: atan_base's entry, plus pi/2 (rounded once in the table, entries 16-31) where x < 0. */
+static inline void atan2_base(vu index, vm x_negative, vd *hi, vd *lo) {
+#if VEC_ISA == VEC_AVX2
+    atan_rows(vu_or(vu_and(index, vu_set(15)), vu_and(vd_bits(x_negative), vu_set(16))), hi, lo);
+#else
+    *hi = vd_sel(x_negative, vd_lookup16_low(ATAN8_HI + 16, index), vd_lookup16_low(ATAN8_HI, index));
+    *lo = vd_sel(x_negative, vd_lookup16_low(ATAN8_LO + 16, index), vd_lookup16_low(ATAN8_LO, index));
+#endif
 }
 
 static inline vd atan_v(vd x) {
@@ -488,42 +517,38 @@ static inline vd atan_v(vd x) {
     vm big = vd_gt(ax, one);
     /* |x| > 1: atan |x| = pi/2 - atan(1 / |x|), the minus sign carried by a = -1. */
     vd a = vd_sel(big, vd_set(-1.0), ax), b = vd_max(ax, one);
-    vd c, uh, rest;
+    vd c, th, tl, uh, rest;
     vu index = atan_centre(a, atan_scaled_recip(b), big, &c);
-    atan_quotient(a, b, c, vd_lookup16_low(ATAN8_LO, index), &uh, &rest);
-    return vd_or_sign(atan_sum(vd_lookup16_low(ATAN8_HI, index), uh, rest), x); /* the sum is >= +0 */
+    atan_base(index, &th, &tl);
+    atan_quotient(a, b, c, tl, &uh, &rest);
+    return vd_or_sign(atan_sum(th, uh, rest), x); /* the sum is >= +0 */
 }
 
 /*
  * The angle of (b, a) = (|x|, |y|) folded into [0, pi/2], then reflected about pi/2 where x < 0:
  * atan(A / B) on A = min, B = max, with s = -1 (pi/2 - atan(A / B)) where a > b, negated again
- * where x < 0 (pi - ...), and pi/2 added where x < 0 (pi/2 + (pi/2 -+ ...)). The parts come from
- * atan_centre and atan_quotient; `low` and the result as in atan_sum. Here b and a are finite with
- * max(a, b) in [2^-900, 2^960] and min(a, b) >= 2^-30 max(a, b) (atan2_v's rare path sees to it,
- * and replaces uh where the last fails); `tiny` lanes take uh = A / B itself.
+ * where x < 0 (pi - ...), and pi/2 added where x < 0 (pi/2 + (pi/2 -+ ...): the table's entries 16-31,
+ * atan2_base). The parts th + uh + rest (atan_sum) come from atan_centre and atan_quotient. Here b and a
+ * are finite with max(a, b) in [2^-900, 2^960] and min(a, b) >= 2^-30 max(a, b) (atan2_v's rare path sees
+ * to it, and replaces uh where the last fails).
  */
-static inline vd atan2_folded(vd a, vd b, vm x_negative, vm tiny, vd a_unscaled, vd b_unscaled) {
-    vm swap = vd_gt(a, b), negative = vm_xor(swap, x_negative);
-    vd mn = vd_min(a, b), mx = vd_max(a, b);
-    vd sa = vd_sel(negative, vd_neg(mn), mn);
-    vd c, th, te, uh, rest;
-    vu index = atan_centre(sa, atan_scaled_recip(mx), negative, &c);
-    vd_fast_two_sum(vd_sel(x_negative, vd_set(PI_2_HI), vd_set(0.0)), vd_lookup16_low(ATAN8_HI, index), &th, &te);
-    vd low = vd_add(vd_lookup16_low(ATAN8_LO, index), vd_add(te, vd_sel(x_negative, vd_set(PI_2_LO), vd_set(0.0))));
-    atan_quotient(sa, mx, c, low, &uh, &rest);
-    if (vm_any(tiny)) { /* atan(A / B) rounds as A / B itself (A / B - atan(A / B) < 2^-61.6 A / B) */
-        vd q = vd_div(vd_min(a_unscaled, b_unscaled), vd_max(a_unscaled, b_unscaled));
-        uh = vd_sel(tiny, vd_sel(negative, vd_neg(q), q), uh);
-        rest = vd_sel(tiny, low, rest);
-    }
-    return atan_sum(th, uh, rest);
+static inline void atan2_folded(vd a, vd b, vm x_negative, vd *th, vd *tl, vd *uh, vd *rest, vm *negative) {
+    vm swap = vd_gt(a, b);
+    *negative = vm_xor(swap, x_negative);
+    vd mn = vd_min(a, b), mx = vd_max(b, a); /* NaN where b or a is NaN, respectively (atan2_v) */
+    vd sa = vd_neg_where(*negative, mn);
+    vd c;
+    vu index = atan_centre(sa, atan_scaled_recip(mx), *negative, &c);
+    atan2_base(index, x_negative, th, tl);
+    atan_quotient(sa, mx, c, *tl, uh, rest);
 }
 
 /*
  * atan2 for the lanes atan2_folded cannot take as they are: an infinity or (0, 0) becomes a finite
  * point with the same angle, max(|y|, |x|) outside [2^-900, 2^960] is scaled by 2^-100 or 2^600,
- * quotients below 2^-30 are `tiny`, and a NaN input is returned. Lanes that need none of it go
- * through the same operations as in atan2_v, so every vector gives each lane the same bits.
+ * quotients below 2^-30 are `tiny` (atan(A / B) rounds as A / B itself: A / B - atan(A / B) < 2^-61.6
+ * A / B), and a NaN input is returned. Lanes that need none of it go through the same operations as in
+ * atan2_v, so every vector gives each lane the same bits.
  */
 static inline vd atan2_rare(vd y, vd x) {
     vd inf = vd_set(__builtin_inf()), one = vd_set(1.0), zero = vd_set(0.0);
@@ -536,40 +561,62 @@ static inline vd atan2_rare(vd y, vd x) {
     vm big = vd_gt(mx, vd_set(0x1p960)), small = vd_lt(mx, vd_set(0x1p-900));
     vd scale = vd_sel(big, vd_set(0x1p-100), vd_sel(small, vd_set(0x1p600), one));
     vm tiny = vd_lt(vd_min(am, bm), vd_mul(mx, vd_set(0x1p-30)));
-    vd r = atan2_folded(vd_mul(am, scale), vd_mul(bm, scale), vd_signbit(x), tiny, am, bm);
-    r = vd_copysign(r, y);
+    vd th, tl, uh, rest;
+    vm negative;
+    atan2_folded(vd_mul(am, scale), vd_mul(bm, scale), vd_signbit(x), &th, &tl, &uh, &rest, &negative);
+    if (vm_any(tiny)) {
+        vd q = vd_div(vd_min(am, bm), mx);
+        uh = vd_sel(tiny, vd_neg_where(negative, q), uh);
+        rest = vd_sel(tiny, tl, rest);
+    }
+    vd r = vd_copysign(atan_sum(th, uh, rest), y);
     return vd_sel(vd_isnan(x), x, vd_sel(vd_isnan(y), y, r));
 }
 
 static inline vd atan2_v(vd y, vd x) {
     vd a = vd_abs(y), b = vd_abs(x);
-    vd m = vd_add(a, b); /* NaN, infinite, 0 or outside [2^-899, 2^960] exactly where the rare path is needed */
-    vm ordinary = vm_and(vd_le(vd_set(0x1p-899), m), vd_le(m, vd_set(0x1p960)));
-    vm tiny = vd_lt(vd_min(a, b), vd_mul(vd_max(a, b), vd_set(0x1p-30)));
-    if (!vm_all(vm_and(ordinary, vm_not(tiny)))) { /* a rare vector branch */
+    vd mn = vd_min(a, b), mx = vd_max(b, a); /* a NaN b makes mn NaN, a NaN a makes mx NaN */
+    /* max in [2^-900, 2^960] and min >= 2^-30 max, checked as min >= 2^-870 (then max is too), max <=
+     * 2^960 and 2^-30 max <= min: false for NaN, infinities and (0, 0), which the rare path maps. */
+    vm ordinary = vm_and(vm_and(vd_le(vd_set(0x1p-870), mn), vd_le(mx, vd_set(0x1p960))),
+                         vd_le(vd_mul(mx, vd_set(0x1p-30)), mn));
+    if (!vm_all(ordinary)) { /* a rare vector branch */
         return atan2_rare(y, x);
     }
-    return vd_or_sign(atan2_folded(a, b, vd_lt(x, vd_set(0.0)), tiny, a, b), y); /* the angle is >= +0 */
+    vd th, tl, uh, rest;
+    vm negative;
+    atan2_folded(a, b, vd_lt(x, vd_set(0.0)), &th, &tl, &uh, &rest, &negative);
+    return vd_or_sign(atan_sum(th, uh, rest), y); /* the angle is >= +0 */
 }
 
 /*
- * asin s = yh + yl for s in [0, 1/2] (relative error ~2^-59), with s = |x| where |x| <= 1/2 and
- * s = sqrt(z), z = (1 - |x|) / 2 otherwise (`big`): 1 - |x| and the halving are exact, s is the
- * correctly rounded root and its tail (z - s^2) / (2 s) comes from the exact residual z - s^2 times
- * 1/(2s) to 2^-9 (a bit-pattern estimate of 1/sqrt z and one Newton step: no division).
+ * asin s = yh + yl for s in [0, 1/2] (relative error ~2^-59) where |x| <= 1/2, s = |x|, and 2 asin s
+ * (`big`) otherwise, s = sqrt(z), z = (1 - |x|) / 2: 1 - |x| and the halving are exact, s is the
+ * correctly rounded root, doubled by an add, and its tail 2 (z - s^2) / (2 s) comes from the exact
+ * residual z - s^2 times 1/sqrt z to 3.5% (a bit-pattern estimate: no division, no Newton step).
  * asin s = s + s^3 R(s^2), R a minimax fit (12 terms) as E(z^2) + z O(z^2), z = s^2: two chains of five
  * FMAs instead of one of eleven after the square root (AVX2 acos 1.60 -> 1.25 ns in cache, AVX-512 1% less).
+ * Doubling s and its tail before the polynomial scales every later step exactly by 2, so big lanes need no
+ * multiply by 2 afterwards: the kernels are bound by the multiply-add pipes (about 18 of the ~36 operations
+ * per vector go there) more than by the count of operations.
  */
 static inline void asin_half(vd ax, vm big, vd *yh, vd *yl) {
     vd zb = vd_mla(ax, vd_set(-0.5), vd_set(0.5));
     vd s = vd_sqrt(zb);
-    /* 1/(2 sqrt z) to 3.5% from the bit pattern (the classic 1/sqrt constant less one in the exponent). */
-    vd half_rsqrt = vu_double(vu_sub(vu_set(0x5fe6eb50c7b537a9ull - (1ull << 52)), vu_shr(vd_bits(zb), 1)));
-    vd sl = vd_sel(big, vd_mul(exact_residual(zb, s, s), half_rsqrt), vd_set(0.0));
-    vd sh = vd_sel(big, s, ax);
+    /* 1/sqrt z to 3.5% from the bit pattern (the classic 1/sqrt constant). */
+    vd rsqrt = vu_double(vu_sub(vu_set(0x5fe6eb50c7b537a9ull), vu_shr(vd_bits(zb), 1)));
+    vd sl = vd_sel(big, vd_mul(exact_residual(zb, s, s), rsqrt), vd_set(0.0));
+    vd sh = vd_sel(big, vd_add(s, s), ax);
     vd z = vd_sel(big, zb, vd_mul(ax, ax));
     *yh = sh;
     *yl = vd_mla(vd_mul(sh, z), vd_poly_even_odd(z, vd_mul(z, z), ASIN_R, 12), sl);
+}
+
+/* base + (wh + wl) rounded once, the pair negated where `flip` (exactly: a sign bit), where |base_hi| >= |wh| or base = 0. */
+static inline vd flip_sum(vd base_hi, vd base_lo, vm flip, vd wh, vd wl) {
+    vd h, e;
+    vd_fast_two_sum(base_hi, vd_neg_where(flip, wh), &h, &e);
+    return vd_add(h, vd_add(e, vd_add(vd_neg_where(flip, wl), base_lo)));
 }
 
 /*
@@ -582,25 +629,25 @@ static inline vd asin_v(vd x) {
     vm big = vd_gt(ax, vd_set(0.5));
     vd yh, yl, zero = vd_set(0.0);
     asin_half(ax, big, &yh, &yl);
-    vd r = offset_sum(vd_sel(big, vd_set(PI_2_HI), zero), vd_sel(big, vd_set(PI_2_LO), zero),
-                      vd_sel(big, vd_set(-2.0), vd_set(1.0)), yh, yl);
-    return vd_copysign(r, x);
+    vd r = flip_sum(vd_sel(big, vd_set(PI_2_HI), zero), vd_sel(big, vd_set(PI_2_LO), zero), big, yh, yl);
+    return vd_or_sign(r, x); /* r >= +0 (or NaN) */
 }
 
 /*
- * acos x = pi/2 - asin x for |x| <= 1/2, 2 asin s for x > 1/2, pi - 2 asin s for x < -1/2. Outside
- * [-1, 1] z < 0 and its square root is NaN, as is every result of a NaN x: the absolute value makes
- * each of them +NaN (acos is never negative; acos 1 = +0).
+ * acos x = pi/2 - asin x for |x| <= 1/2, 2 asin s for x > 1/2, pi - 2 asin s for x < -1/2: the pair from
+ * asin_half negated where |x| <= 1/2 and x >= 0 or |x| > 1/2 and x < 0. Outside [-1, 1] z < 0 and its
+ * square root is NaN, as is every result of a NaN x (its sign bit either way: acos 2 is -NaN on x86, acos -2
+ * +NaN); acos 1 = +0 + +0 = +0.
  */
 static inline vd acos_v(vd x) {
-    vd ax = vd_abs(x);
-    vm big = vd_gt(ax, vd_set(0.5)), negative = vd_lt(x, vd_set(0.0));
-    vd yh, yl, zero = vd_set(0.0);
+    vd ax = vd_abs(x), zero = vd_set(0.0);
+    vm big = vd_gt(ax, vd_set(0.5)), negative = vd_lt(x, zero), flip = vm_xor(big, vd_le(zero, x));
+    vd yh, yl;
     asin_half(ax, big, &yh, &yl);
     vd base_hi = vd_sel(big, vd_sel(negative, vd_set(PI_HI), zero), vd_set(PI_2_HI));
     vd base_lo = vd_sel(big, vd_sel(negative, vd_set(PI_LO), zero), vd_set(PI_2_LO));
-    vd sign = vd_sel(big, vd_sel(negative, vd_set(-2.0), vd_set(2.0)), vd_sel(negative, vd_set(1.0), vd_set(-1.0)));
-    return vd_abs(offset_sum(base_hi, base_lo, sign, yh, yl));
+    /* flip: |x| <= 1/2 and x >= 0, or |x| > 1/2 and x < 0. No |r| for NaN's sign: 2.5% of the time */
+    return flip_sum(base_hi, base_lo, flip, yh, yl);
 }
 
 /* --------------------------------------------------------------- loops */

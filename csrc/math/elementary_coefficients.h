@@ -265,8 +265,9 @@ static const double ATAN8_P[5] = {
 /* atan_scaled_recip: y0 = bits(ATAN8_RECIP_MAGIC - bits(b)), y0 + y0 (ATAN8_SCALE - b y0) = ATAN8_SCALE / b within [-0.00106, 0.00109]; largest |u| 0.07904 */
 static const uint64_t ATAN8_RECIP_MAGIC = 0x7fdd8a0000000000ull;
 static const double ATAN8_SCALE = 0x1.df3b645a1cac1p-1;
-/* atan(k/8) (k < 8) and pi/2 - atan((k - 8)/8) (k >= 8) = ATAN8_HI[k] + ATAN8_LO[k] */
-static const double ATAN8_HI[16] = {
+/* atan(k/8) (k < 8), pi/2 - atan((k - 8)/8) (8 <= k < 16) and pi/2 plus entry k - 16 (k >= 16)
+ * = ATAN8_HI[k] + ATAN8_LO[k]; ATAN8_ROWS[k] = {ATAN8_HI[k], ATAN8_LO[k]} for AVX2's row reads */
+static const double ATAN8_HI[32] = {
     0x0.0p+0,
     0x1.fd5ba9aac2f6ep-4,
     0x1.f5b75f92c80ddp-3,
@@ -282,9 +283,25 @@ static const double ATAN8_HI[16] = {
     0x1.1b6e192ebbe44p+0,
     0x1.031f57e54adbep+0,
     0x1.dac670561bb4fp-1,
-    0x1.b434ee31013fdp-1
+    0x1.b434ee31013fdp-1,
+    0x1.921fb54442d18p+0,
+    0x1.b1f56fdeef00fp+0,
+    0x1.d0d6a1369bd34p+0,
+    0x1.edf81a4bd64d4p+0,
+    0x1.0468a8ace4df6p+1,
+    0x1.109009519d639p+1,
+    0x1.1b6e192ebbe44p+1,
+    0x1.251279b802819p+1,
+    0x1.921fb54442d18p+1,
+    0x1.8234d7f6ecb9dp+1,
+    0x1.72c43f4b1650ap+1,
+    0x1.643382c07913ap+1,
+    0x1.56c6e7397f5aep+1,
+    0x1.4a9f8694c6d6bp+1,
+    0x1.3fc176b7a8560p+1,
+    0x1.361d162e61b8bp+1
 };
-static const double ATAN8_LO[16] = {
+static const double ATAN8_LO[32] = {
     0x0.0p+0,
     -0x1.cd37686760c17p-59,
     0x1.8ab6e3cf7afbdp-57,
@@ -300,7 +317,57 @@ static const double ATAN8_LO[16] = {
     0x1.b1b466a88828ep-54,
     0x1.338b4259c0270p-54,
     0x1.a2b7f222f65e2p-55,
-    -0x1.0520d0701d877p-55
+    -0x1.0520d0701d877p-55,
+    0x1.1a62633145c07p-54,
+    0x1.17f14fdc1574cp-55,
+    -0x1.a23602a65700cp-57,
+    0x1.a8d3b7956a1c1p-54,
+    0x1.0620bf7406affp-55,
+    0x1.01398408cb59ep-54,
+    0x1.b1b466a88828ep-53,
+    0x1.6eaa5d3534893p-55,
+    0x1.1a62633145c07p-53,
+    -0x1.3cd17e5a39792p-54,
+    0x1.c1b6f4f44e10bp-53,
+    0x1.a65371fe67254p-54,
+    0x1.660b64ece6f4bp-53,
+    0x1.26f6d2c582f3bp-53,
+    -0x1.441a3bd3f1083p-58,
+    0x1.4be8fd7c9b7e6p-53
+};
+static _Alignas(16) const double ATAN8_ROWS[32][2] = {
+    {0x0.0p+0, 0x0.0p+0},
+    {0x1.fd5ba9aac2f6ep-4, -0x1.cd37686760c17p-59},
+    {0x1.f5b75f92c80ddp-3, 0x1.8ab6e3cf7afbdp-57},
+    {0x1.6f61941e4def1p-2, -0x1.c63aae6f6e918p-56},
+    {0x1.dac670561bb4fp-2, 0x1.a2b7f222f65e2p-56},
+    {0x1.1e00babdefeb4p-1, -0x1.928df287a668fp-58},
+    {0x1.4978fa3269ee1p-1, 0x1.2419a87f2a458p-56},
+    {0x1.700a7c5784634p-1, -0x1.8c34d25aadef6p-56},
+    {0x1.921fb54442d18p+0, 0x1.1a62633145c07p-54},
+    {0x1.7249faa996a21p+0, 0x1.a8cc1e7480c68p-54},
+    {0x1.5368c951e9cfdp+0, -0x1.96f47948a99f1p-54},
+    {0x1.3647503caf55cp+0, 0x1.17e21d9a42c9ap-55},
+    {0x1.1b6e192ebbe44p+0, 0x1.b1b466a88828ep-54},
+    {0x1.031f57e54adbep+0, 0x1.338b4259c0270p-54},
+    {0x1.dac670561bb4fp-1, 0x1.a2b7f222f65e2p-55},
+    {0x1.b434ee31013fdp-1, -0x1.0520d0701d877p-55},
+    {0x1.921fb54442d18p+0, 0x1.1a62633145c07p-54},
+    {0x1.b1f56fdeef00fp+0, 0x1.17f14fdc1574cp-55},
+    {0x1.d0d6a1369bd34p+0, -0x1.a23602a65700cp-57},
+    {0x1.edf81a4bd64d4p+0, 0x1.a8d3b7956a1c1p-54},
+    {0x1.0468a8ace4df6p+1, 0x1.0620bf7406affp-55},
+    {0x1.109009519d639p+1, 0x1.01398408cb59ep-54},
+    {0x1.1b6e192ebbe44p+1, 0x1.b1b466a88828ep-53},
+    {0x1.251279b802819p+1, 0x1.6eaa5d3534893p-55},
+    {0x1.921fb54442d18p+1, 0x1.1a62633145c07p-53},
+    {0x1.8234d7f6ecb9dp+1, -0x1.3cd17e5a39792p-54},
+    {0x1.72c43f4b1650ap+1, 0x1.c1b6f4f44e10bp-53},
+    {0x1.643382c07913ap+1, 0x1.a65371fe67254p-54},
+    {0x1.56c6e7397f5aep+1, 0x1.660b64ece6f4bp-53},
+    {0x1.4a9f8694c6d6bp+1, 0x1.26f6d2c582f3bp-53},
+    {0x1.3fc176b7a8560p+1, -0x1.441a3bd3f1083p-58},
+    {0x1.361d162e61b8bp+1, 0x1.4be8fd7c9b7e6p-53}
 };
 /* asin u = u + u^3 ASIN_R(u^2) for |u| <= 0.5: max relative error after rounding 2^-55.8 */
 static const double ASIN_R[12] = {

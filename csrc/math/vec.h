@@ -293,6 +293,15 @@ static inline vd vd_copysign(vd a, vd s) {
 }
 /* a with the sign bit of s, for a whose sign bit is clear (one operation fewer than vd_copysign). */
 static inline vd vd_or_sign(vd a, vd s) { return vu_double(vu_or(vd_bits(a), vu_and(vd_bits(s), vu_set(0x8000000000000000ull)))); }
+/* -a in the lanes of m, a elsewhere (exact: the sign bit). AVX-512 fuses the select into a masked XOR;
+ * AVX2's mask is a vector, so its sign bits are ANDed out and XORed in (two cheap operations, not a blend). */
+static inline vd vd_neg_where(vm m, vd a) {
+#if VEC_ISA == VEC_AVX2
+    return _mm256_xor_pd(a, _mm256_and_pd(m, vu_double(vu_set(0x8000000000000000ull))));
+#else
+    return vd_sel(m, vd_neg(a), a);
+#endif
+}
 /* Lanes whose sign bit is set (-0.0 included). */
 static inline vm vd_signbit(vd a) { return vd_lt(vd_copysign(vd_set(1.0), a), vd_set(0.0)); }
 
