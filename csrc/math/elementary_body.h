@@ -458,9 +458,8 @@ static inline void atan_quotient(vd a, vd b, vd c, vd low, vd *uh_out, vd *rest)
     vd num = exact_residual(a, b, c);
     vd dh, dl;
     mla_pair(c, a, b, &dh, &dl);
-    vd uh = vd_div(num, dh);
-    /* 1/dh to 5.06% from the bit pattern: enough for the tail (no multiply-pipe operation) */
-    vd inv = vu_double(vu_sub(vu_set(0x7fde623822fc16e6ull), vd_bits(dh)));
+    vd inv = vd_div(vd_set(1.0), dh);
+    vd uh = vd_mul(num, inv);
     vd ul_low = vd_mla(vd_nmla(uh, dl, exact_residual(num, uh, dh)), inv, low);
     vd z = vd_mul(uh, uh);
     *rest = vd_mla(vd_mul(uh, z), vd_poly(z, ATAN8_P, 5), ul_low);
