@@ -533,10 +533,11 @@ static __attribute__((noinline)) vf atan2_rare_f32(vf y, vf x) {
 
 static inline __attribute__((always_inline)) vf atan2_f32(vf y, vf x) {
     vf a = vf_abs(y), b = vf_abs(x), s = vf_add(a, b);
+    vf r = vf_or_sign(atan2_folded_f32(a, b, s, x), y); /* the angle is >= +0 */
     if (vfm_any(vfm_not(atan2_ordinary_f32(a, b, s)))) { /* a rare vector branch */
         return atan2_rare_f32(y, x);
     }
-    return vf_or_sign(atan2_folded_f32(a, b, s, x), y); /* the angle is >= +0 */
+    return r;
 }
 
 /* max relative error of u + u^3 ASIN_R32(u^2) against asin u over |u| <= 0.5: 2^-27.6 (tools/gen_f32_coefficients.py) */
