@@ -311,14 +311,15 @@ def test_float32_log_and_log1p_range_ends(backend):
 
 
 # float32 atan changes region at |x| ~ 0.6016 and ~1.797 (a + a > b + 13/64) and gives 1/2 at
-# 0.5463 (the result's ULP halves below it); atan2 changes region at a quotient of 1/2 (docs/math.md).
+# 0.5463 (the result's ULP halves below it); atan2 changes region at a quotient of 0.6015625 and its
+# inverse (docs/math.md).
 ATAN32_POINTS = [0.5463025, 0.6015625, 0.60156, 1.796875, 1.5544, 2.0]
-ATAN2_32_QUOTIENTS = [0.5, 0.5463025, 0.6015625, 2.0, 1.0]
+ATAN2_32_QUOTIENTS = [0.5, 0.5463025, 0.6015625, 1.6623377, 2.0, 1.0]
 
 
 def test_float32_atan_and_atan2_region_switches(backend):
-    """float32 atan next to its region switches and the result 1/2, atan2 next to quotients of 1/2
-    and its inverse, over a spread of scales and every sign: within 1 ULP of mpmath, and every SIMD
+    """float32 atan next to its region switches and the result 1/2, atan2 next to its region switch
+    (a quotient of 0.6015625), 1/2 and their inverses, over a spread of scales and every sign: within 1 ULP of mpmath, and every SIMD
     level gives the scalar reference's bits."""
     rng = np.random.default_rng(23)
     x = _near(ATAN32_POINTS, 0.01, 150, rng).astype(np.float32)

@@ -17,6 +17,7 @@ static inline vf vf_or_sign(vf r, vf s) {
     return vfi_float_bits(vfi_or(vf_bits(r), vfi_and(vf_bits(s), vfi_set((int32_t)0x80000000u))));
 }
 
+
 /* a + b = s + e exactly (Knuth). */
 static inline void vf_two_sum(vf a, vf b, vf *s, vf *e) {
     vf sum = vf_add(a, b);
@@ -463,44 +464,52 @@ static inline vf atan_f32(vf x) {
     return vf_or_sign(r, x); /* r >= +0 */
 }
 
+/* atan2's centre: min(a, b) > ATAN2_CENTRE32 max(a, b), as atan's (|u| <= 0.6016 elsewhere, results >= 0.54 there) */
+static const float ATAN2_CENTRE32 = 0.6015625f;
+
 /*
- * atan2(|y|, x) for a = |y|, b = |x|, s = a + b below 2^100 and min(a, b) above 2^-100 or the
- * quotient exact (b = 1 or a = 1: atan2_rare_f32's tiny quotients), so that every denominator is
- * normal and below 2^100 and the residuals below are exact, as m pi/4 + atan u with |u| <= 1/2.
- * With mn = min(a, b), mx = max: where mn > mx / 2 (the centre) u = sigma (mn - mx) / (mn + mx)
- * and m = 1 (x > 0) or 3; elsewhere u = sigma mn / mx and m = 0, 2 (a > b: the swap) or 4 (x < 0,
- * no swap), 4 - m where x < 0. sigma = +-1 is the sign of x, negated by the swap, so the
- * numerators are ys = copysign(a, x), -x and ys - x, each exact (Sterbenz for the last), and the
- * centre's denominator mn + mx is s plus its exact rounding error dl. The quotient is rounded once
- * by the division, and its tail (num - uh s - uh dl) / den, from the exact residual times 1/den to
- * 5.1% (RECIP_MAGIC32) and (1 - z) (atan's slope), joins the low part: atan2 needs it where u and
- * atan u fall in different binades, and the centre's where its results fall below 1/2.
+ * atan2(|y|, x) for a = |y|, b = |x|, mn = min(a, b), mx = max(a, b), s = a + b below 2^100 and
+ * mn above 2^-100 or the quotient exact (b = 1 or a = 1: atan2_rare_f32's tiny quotients), so
+ * that every denominator is normal and below 2^100 and the residuals below are exact, as
+ * k pi/4 + atan u with |u| <= 0.6016 (ATAN_Q32's range, atan's regions): where mn > 0.6016 mx
+ * (the centre) u = sigma (mn - mx) / s and k = 1 (x > 0) or 3; elsewhere u = sigma mn / mx and
+ * k = 0, 2 (a > b: the swap) or 4 (x < 0, no swap), 4 - k where x < 0. sigma = +-1 is the sign
+ * of x, negated by the swap, so the numerators are ys = copysign(a, x), -x and ys - x, each exact
+ * (Sterbenz for the last). The quotient is rounded once by the division; its tail
+ * (num - uh den) / (den (1 + uh^2)) (atan's slope), from the exact residual times
+ * 1/(den + num uh) to 5.1% (RECIP_MAGIC32), joins the low part: it matters where u and atan u fall
+ * in different binades. The centre's results are above 0.54 (|u| <= 0.249), so s's rounding
+ * (up to 2^-24 relative) costs at most ~0.24 of their ULP and is not carried. k pi/4's 21-bit
+ * head (exact for k <= 4) is summed with uh exactly (a fast two-sum by FMAs: k PI_4_H21 >= |uh|
+ * or k = 0); its tail k PI_4_L21, the quotient's tail and the polynomial meet in the last rounding.
  */
-static inline vf atan2_folded_f32(vf a, vf b, vf s, vf x) {
-    vf zero = vf_set(0.0f);
-    vf mn = vf_min(a, b), mx = vf_max(a, b);
-    vfm swap = vf_gt(a, b), centre = vf_gt(vf_add(mn, mn), mx), xneg = vf_lt(x, zero);
+static inline vf atan2_folded_f32(vf a, vf b, vf mn, vf mx, vf s, vf x) {
+    vf zero = vf_set(0.0f), pi4h = vf_set(PI_4_H21);
+    vfm swap = vf_gt(a, b), centre = vf_gt(mn, vf_mul(mx, vf_set(ATAN2_CENTRE32)));
     vf ys = vf_or_sign(a, x);
     vf num = vf_sel(centre, vf_sub(ys, x), vf_sel(swap, vf_sub(zero, x), ys));
     vf den = vf_sel(centre, s, mx);
-    vf dl = vf_sel(centre, vf_add(vf_sub(mx, s), mn), zero);
-    vf mh = vf_sel(centre, vf_set(PI_4_H21), vf_sel(swap, vf_set(2 * PI_4_H21), zero));
-    mh = vf_sel(xneg, vf_sub(vf_set(4 * PI_4_H21), mh), mh);
+    vf k = vf_sel(centre, vf_set(1.0f), vf_sel(swap, vf_set(2.0f), zero));
+    k = vf_sel(vf_lt(x, zero), vf_sub(vf_set(4.0f), k), k);
     vf uh = vf_div(num, den);
     vf z = vf_mul(uh, uh);
-    vf inv = vfi_float_bits(vfi_sub(vfi_set(RECIP_MAGIC32), vf_bits(den)));
-    vf t = vf_nmla(uh, dl, vf_exact_residual(num, den, uh));
-    vf low = vf_mla(t, vf_nmla(inv, z, inv), atan_offset_lo_f32(mh));
-    return atan_sum_f32(uh, low, mh);
+    vf t = vf_exact_residual(num, den, uh);
+    vf inv = vfi_float_bits(vfi_sub(vfi_set(RECIP_MAGIC32), vf_bits(vf_mla(num, uh, den))));
+    vf h = vf_mla(k, pi4h, uh);
+    vf low = vf_sub(uh, vf_nmla(k, pi4h, h)); /* k pi/4 + uh - h, exact */
+    low = vf_mla(k, vf_set(PI_4_L21), low);
+    low = vf_mla(t, inv, low);
+    vf q = vf_poly_mla(z, ATAN_Q32, 6);
+    return vf_add(h, vf_mla(vf_mul(uh, z), q, low));
 }
 
 /*
  * the lanes atan2_folded_f32 takes as they are: false for a NaN, an infinity, a zero,
- * min(a, b) <= 2^-100 and a + b >= 2^100 (vf_exact_residual's Dekker product, in wasm, needs its
- * factors below 2^100)
+ * min(a, b) <= 2^-100 and a + b >= 2^100 (vf_exact_residual's Dekker product, in wasm, needs
+ * its factors below 2^100)
  */
-static inline vfm atan2_ordinary_f32(vf a, vf b, vf s) {
-    return vfm_and(vf_lt(s, vf_set(0x1p100f)), vf_gt(vf_min(a, b), vf_set(0x1p-100f)));
+static inline vfm atan2_ordinary_f32(vf mn, vf s) {
+    return vfm_and(vf_lt(s, vf_set(0x1p100f)), vf_gt(mn, vf_set(0x1p-100f)));
 }
 
 /*
@@ -513,7 +522,7 @@ static inline vfm atan2_ordinary_f32(vf a, vf b, vf s) {
  */
 static __attribute__((noinline)) vf atan2_rare_f32(vf y, vf x) {
     vf a = vf_abs(y), b = vf_abs(x), zero = vf_set(0.0f), one = vf_set(1.0f), inf = vf_set(__builtin_inff());
-    vfm ordinary = atan2_ordinary_f32(a, b, vf_add(a, b));
+    vfm ordinary = atan2_ordinary_f32(vf_min(a, b), vf_add(a, b));
     vfm a_inf = vf_eq(a, inf), b_inf = vf_eq(b, inf);
     vf am = vf_sel(a_inf, one, vf_sel(b_inf, zero, a));
     vf bm = vf_sel(b_inf, one, vf_sel(a_inf, zero, b));
@@ -526,17 +535,18 @@ static __attribute__((noinline)) vf atan2_rare_f32(vf y, vf x) {
     vf q = vf_div(mn, mx);
     vf as = vf_sel(ordinary, a, vf_sel(tiny, vf_sel(swap, one, q), vf_mul(am, scale)));
     vf bs = vf_sel(ordinary, b, vf_sel(tiny, vf_sel(swap, q, one), vf_mul(bm, scale)));
-    vf r = atan2_folded_f32(as, bs, vf_add(as, bs), vf_or_sign(bs, x));
+    vf r = atan2_folded_f32(as, bs, vf_min(as, bs), vf_max(as, bs), vf_add(as, bs), vf_or_sign(bs, x));
     r = vf_or_sign(r, y);
     return vf_sel(vf_isnan(x), x, vf_sel(vf_isnan(y), y, r));
 }
 
 static inline __attribute__((always_inline)) vf atan2_f32(vf y, vf x) {
-    vf a = vf_abs(y), b = vf_abs(x), s = vf_add(a, b);
-    if (vfm_any(vfm_not(atan2_ordinary_f32(a, b, s)))) { /* a rare vector branch */
+    vf a = vf_abs(y), b = vf_abs(x), mn = vf_min(a, b), s = vf_add(a, b);
+    vf r = vf_or_sign(atan2_folded_f32(a, b, mn, vf_max(a, b), s, x), y); /* the angle is >= +0 */
+    if (vfm_any(vfm_not(atan2_ordinary_f32(mn, s)))) { /* a rare vector branch */
         return atan2_rare_f32(y, x);
     }
-    return vf_or_sign(atan2_folded_f32(a, b, s, x), y); /* the angle is >= +0 */
+    return r;
 }
 
 /* max relative error of u + u^3 ASIN_R32(u^2) against asin u over |u| <= 0.5: 2^-27.6 (tools/gen_f32_coefficients.py) */
