@@ -327,6 +327,10 @@ typedef struct {
 static inline __attribute__((always_inline)) void lgamma_first_pass(const double *x, int32_t i, double *out,
                                                                    lgamma_noted *noted) {
     vd xv = vd_load(x);
+    if (vm_all(vm_and(vd_le(vd_set(LGAMMA_FAST_FROM), xv), vd_lt(xv, vd_set(LGAMMA_FAST_TO))))) {
+        vd_store(out, lgamma_fast(xv)); /* most vectors: lgamma_v's own test of this, once */
+        return;
+    }
     vm other = vm_not(vm_and(vd_le(vd_set(8.0), xv), vd_lt(xv, vd_set(__builtin_inf()))));
     if (vm_any(other)) {
         for (unsigned bits = vm_lanes(other); bits != 0; bits &= bits - 1) {
