@@ -129,18 +129,23 @@ static const double LGAMMA_FAST_FROM = 8.0, LGAMMA_FAST_TO = 0x1p52;
 
 /*
  * lgamma(x) for x in [8, 2^52), rounded once: (x - 1/2)(log x - 1) + D + G(1/x^2)/x. log x = k ln2 + log c +
- * log1p(r) from float64 log's 16-subinterval reduction (log16_reduce, r exact, |r| < 0.0443): its head
- * m = k ln2_hi + logc - 1 is exact (multiples of 2^-43 below 2^10), a = x - 1/2 is exact, and a m is kept
- * exact as ph + pe (two_prod); the rest, a (r + r^2 P(r) + k ln2_lo + logctail), is below 0.045 a, so
- * plain double costs it ~2^-58 of the result, and P's 2^-55.3 (absolute, in log x) is at most 2^-55.4 of
- * lgamma since L - 1 >= 1.08. G/x + D (D = log(2 pi)/2 - 1/2) is below 0.43, its fit 2^-54.5 / x.
- * No double-double log: about half of the operations of the old half-octave pieces' table reads.
+ * log1p(r) with k the exponent of x, z = x 2^-k in [1, 2) on 16 subintervals (x's top 4 mantissa bits) and
+ * r = z invc - 1 exact (|r| <= 0.0371): the head m = k ln2_hi + (logc - 1) is exact (multiples of 2^-43 below
+ * 2^6), a = x - 1/2 is exact, and a m is kept exact as ph + pe (two_prod); the rest, a (r + r^2 P(r) + k ln2_lo +
+ * logctail), is below 0.038 a, so plain double costs it ~2^-58 of the result, and P's 2^-57.8 (absolute, in
+ * log x) is below 2^-57.9 of lgamma since L - 1 >= 1.08. G/x + D (D = log(2 pi)/2 - 1/2) is below 0.43, its
+ * fit 2^-54.5 / x. No double-double log: a third of the operations of the old half-octave pieces.
  */
 static inline vd lgamma_fast(vd x) {
-    log_reduced p = log16_reduce(vd_bits(x));
+    log_reduced p = {.z = vd_mantissa(x)};
+    p.iz = vd_bits(p.z);
+    vd head, tail;
+    table3_lookup16(LGAMMA_LOG_ROWS, LGAMMA_LOG_INVC, LGAMMA_LOG_HEAD, LGAMMA_LOG_TAIL, vu_shr(vd_bits(x), 48), &p.invc,
+                    &head, &tail);
     vd r = log_table_r(p);
-    vd m = vd_sub(vd_mla(p.k, vd_set(POW_LN2_HI), p.logc), vd_set(1.0)); /* exact */
-    vd tail = vd_mla(p.k, vd_set(POW_LN2_LO), p.logctail);
+    vd k = vd_exponent(x);
+    vd m = vd_mla(k, vd_set(POW_LN2_HI), head); /* log x - 1's head, exact */
+    tail = vd_mla(k, vd_set(POW_LN2_LO), tail);
     vd r2 = vd_mul(r, r);
     vd rest = vd_mla(r2, vd_poly_even_odd(r, r2, LGAMMA_FAST_P, LGAMMA_FAST_P_N), vd_add(r, tail));
     vd a = vd_sub(x, vd_set(0.5));

@@ -308,6 +308,20 @@ static inline vd vd_pow2(vd k) {
     return vu_double(vu_shl(vd_bits(biased), 52));
 }
 
+/* For normal a > 0: its exponent k = floor(log2 a) as a double, and its mantissa a 2^-k in [1, 2) (exact):
+ * AVX-512's vgetexppd and vgetmantpd, elsewhere from the bits (three and two operations). */
+#if VEC_ISA == VEC_AVX512
+static inline vd vd_exponent(vd a) { return _mm512_getexp_pd(a); }
+static inline vd vd_mantissa(vd a) { return _mm512_getmant_pd(a, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_src); }
+#else
+static inline vd vd_exponent(vd a) {
+    return vd_sub(vu_double(vu_or(vu_shr(vd_bits(a), 52), vu_set(0x4330000000000000ull))), vd_set(0x1p52 + 1023.0));
+}
+static inline vd vd_mantissa(vd a) {
+    return vu_double(vu_or(vu_and(vd_bits(a), vu_set(0x000fffffffffffffull)), vu_set(0x3ff0000000000000ull)));
+}
+#endif
+
 /* a * 2^k for integral k in [-2044, 2046], rounded once: AVX-512's vscalefpd, elsewhere two steps
  * (so 2^k itself never overflows; the first product is exact wherever the result is not 0). */
 #if VEC_ISA == VEC_AVX512
