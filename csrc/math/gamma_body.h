@@ -295,7 +295,8 @@ static inline __attribute__((always_inline)) vd lgamma_v(vd x) {
  * alone, and notes those lanes (x < 8, negative x included, and NaN: 4% of bench_special.py's inputs,
  * but with 8 lanes a quarter of the vectors hold one, and each would cost its whole vector the reflection's
  * sine and second logarithm); the second pass runs lgamma_v on the noted lanes only, packed into whole
- * vectors of one class (x > -7.75: the pieces below 8; x <= -7.75 and NaN: Stirling). Noted lanes that do not
+ * vectors of one class (0 < x < 8: the pieces below 8; -7.75 < x <= 0: the pieces and the reflection; x <= -7.75
+ * and NaN: Stirling and the reflection). Noted lanes that do not
  * fill a whole vector wait for the next block (their positions made relative to it): only the call's last
  * vector of each class is padded. lgamma_v's arithmetic on a lane does not depend on the
  * other lanes, so every ISA still gives the scalar reference's bits.
@@ -319,12 +320,14 @@ static void lgamma_noted_pass(double *values, const int32_t *index, int count, d
     }
 }
 
-/* The noted lanes of a block, in two classes that share no work in lgamma_v: x > -7.75 (the pieces below 8,
- * with the reflection for x < 0) and the rest (x <= -7.75 and NaN: Stirling and the reflection). */
+/* The noted lanes of a block, in three classes that share little work in lgamma_v: 0 < x < 8 (the pieces below
+ * 8, the log for x < 3/4), -7.75 < x <= 0 (the pieces and the reflection: its sine and second logarithm) and the
+ * rest (x <= -7.75 and NaN: Stirling and the reflection). */
+enum { LGAMMA_CLASSES = 3 };
 typedef struct {
-    int32_t index[2][LGAMMA_BLOCK + VL];
-    double values[2][LGAMMA_BLOCK + 2 * VL];
-    int count[2];
+    int32_t index[LGAMMA_CLASSES][LGAMMA_BLOCK + VL];
+    double values[LGAMMA_CLASSES][LGAMMA_BLOCK + 2 * VL];
+    int count[LGAMMA_CLASSES];
 } lgamma_noted;
 
 /* The first pass over the vector at x (block position i): out gets lgamma_v of the lanes in [8, inf), noted the
@@ -340,7 +343,7 @@ static inline __attribute__((always_inline)) void lgamma_first_pass(const double
     if (vm_any(other)) {
         for (unsigned bits = vm_lanes(other); bits != 0; bits &= bits - 1) {
             int lane = __builtin_ctz(bits);
-            int c = !(x[lane] > -GAMMA_STIRLING_FROM);
+            int c = x[lane] > 0.0 ? 0 : x[lane] > -GAMMA_STIRLING_FROM ? 1 : 2;
             noted->index[c][noted->count[c]] = i + lane;
             noted->values[c][noted->count[c]++] = x[lane];
         }
@@ -351,7 +354,9 @@ static inline __attribute__((always_inline)) void lgamma_first_pass(const double
 
 void SPECIAL_NAME(rt_sp_lgamma_f64)(const double *x, int64_t n, double *out) {
     lgamma_noted noted;
-    noted.count[0] = noted.count[1] = 0; /* lanes carried over from the previous block (fewer than VL) */
+    for (int c = 0; c < LGAMMA_CLASSES; c++) {
+        noted.count[c] = 0; /* lanes carried over from the previous block (fewer than VL) */
+    }
     for (int64_t start = 0; start < n; start += LGAMMA_BLOCK) {
         int32_t m = (int32_t)(n - start < LGAMMA_BLOCK ? n - start : LGAMMA_BLOCK);
         const double *xs = x + start;
@@ -369,7 +374,7 @@ void SPECIAL_NAME(rt_sp_lgamma_f64)(const double *x, int64_t n, double *out) {
             lgamma_first_pass(bx, i, bo, &noted);
             __builtin_memcpy(os + i, bo, (size_t)(m - i) * sizeof(double));
         }
-        for (int c = 0; c < 2; c++) {
+        for (int c = 0; c < LGAMMA_CLASSES; c++) {
             double *values = noted.values[c];
             int32_t *index = noted.index[c];
             int count = noted.count[c];
