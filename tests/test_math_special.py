@@ -364,7 +364,7 @@ GAMMA_BAR = 2.0
 def gamma_points(rng, dtype) -> np.ndarray:
     """>= 100,000 points: log-uniform magnitudes of both signs over the whole domain, the poles'
     neighbourhoods, lgamma's zeros, the overflow edge, and (appended, so the others stay the same) the edges of
-    lgamma's half-octave pieces; exact negative integers are left to the specials."""
+    lgamma's former half-octave pieces (still range edges); exact negative integers are left to the specials."""
     f64 = dtype == np.float64
     tiny, huge, edge = (1e-310, 1e306, 171.62) if f64 else (1e-44, 3e38, 35.04)
     n = N_POINTS // 7
@@ -377,7 +377,8 @@ def gamma_points(rng, dtype) -> np.ndarray:
         rng.uniform(edge - 2, edge + 2, n // 2), -log_uniform(rng, n // 2, 10.0, 2e15 if f64 else 1e7, signed=False),
         rng.uniform(-190.0 if f64 else -45.0, -10.0, n),
     ])
-    # lgamma's half-octave pieces on [8, 2048): each edge 2^k, 1.5 2^k within 1/64 of it, and the top unit.
+    # The former half-octave pieces on [8, 2048) (lgamma_fast's log subintervals 2^k (1 + j/16) are in
+    # csrc/tests/test_math_special.c): each edge 2^k, 1.5 2^k within 1/64 of it, and the top unit.
     edges = np.array([b * m for b in 2.0 ** np.arange(3, 11) for m in (1.0, 1.5)] + [2048.0])
     x = np.concatenate([x, rng.choice(edges, n // 8) * (1 + rng.uniform(-1 / 64, 1 / 64, n // 8)),
                         rng.uniform(2046.0, 2048.5, n // 16)]).astype(dtype)
@@ -441,7 +442,7 @@ def test_lgamma_accuracy_against_mpmath_every_level(backend, dtype):
         absolute = np.abs(r["got"][near_zeros] - r["hi"][near_zeros])
         assert near_zeros.sum() > 10_000 and absolute.max() <= LGAMMA_ZERO_ABS
         # x <= -7.75 takes Stirling (double-double log) for lgamma(1 + y): relative accuracy even next to the
-        # negative zeros there (measured 0.688 ulp; 7.4 through the half-octave pieces' plain double).
+        # negative zeros there (measured 0.688 ulp; 7.4 through the former half-octave pieces' plain double).
         far = x <= -7.75
         assert far.sum() > 30_000 and ulp[far].max() <= 1.0, f"{ulp[far].max():.3f} ulp"
     # x < 0: 2 ulp, or 2 ulps of 1 in absolute terms next to lgamma's negative zeros.

@@ -11,10 +11,12 @@ and commit both. The fits (mpmath at 60 digits, coefficients highest degree firs
   lgamma(c) and digamma(c) rounded to double; R (absolute minimax) holds the rest, its constant and
   linear terms the rounding errors of C0 and C1. The pieces on lgamma's zeros (c = 1, 2) have C0 = 0
   and R(t) = t S(t), S a fit relative to lgamma(c + t) / t, so lgamma keeps its relative accuracy there.
-- LGAMMA_MID_C0, LGAMMA_MID_C1, LGAMMA_MID_R: lgamma(c_j + t) = C0 + C1 t + R_j(t) on 16 half-octaves
-  [8, 12), [12, 16), [16, 24), ..., [1536, 2048), c_j their midpoints (lgamma only, x in [8, 2048)):
-  built like the pieces above, R an absolute minimax fit of degree 14 (the pieces [2^k, 1.5 2^k) need it:
-  2^-55.2 of lgamma; the others reach 2^-60).
+- LGAMMA_LOG_*, LGAMMA_FAST_P, LGAMMA_FAST_G: lgamma only, x in [8, 2^52) (lgamma_fast in gamma_body.h),
+  Stirling's (x - 1/2)(log x - 1) + D + G(1/x^2)/x with log x = k ln2 + log c + log1p(r) on 16 subintervals
+  of [1, 2) (x's exponent and top 4 mantissa bits: invc, log c - 1 as a head on 2^-43 and its tail),
+  log1p r = r + r^2 P(r), P an absolute minimax fit of degree 7 over |r| <= 0.0371 (2^-57.8 of r^2 P),
+  and G an absolute minimax fit of degree 5 over x >= 8 (2^-54.5): both a few hundredths of an ulp of
+  lgamma, where (L - 1) >= 1.08 scales the log's absolute error.
 - LGAMMA_G: Stirling's remainder, y (lgamma(y) - (y - 1/2) log y + y - log(2 pi)/2) = G(1/y^2)
   for y >= 7.75.
 - SINPI_S: sin(pi v) = pi v + v w S(w), w = v^2, v in [0, 1/4].
@@ -27,13 +29,15 @@ from __future__ import annotations
 
 import mpmath as mp
 
+from gen_pow_table import log1p_ratio
 from minimax import emit, remez, rounded_error
 
 mp.mp.dps = 60
 
 LGAMMA_PIECES = 16
 LGAMMA_R_DEGREE = 19
-LGAMMA_MID_DEGREE = 14
+LGAMMA_FAST_P_DEGREE = 7
+LGAMMA_FAST_G_DEGREE = 5
 STIRLING_FROM = mp.mpf(31) / 4  # lgamma(y) by Stirling's series for y >= 7.75 (8 for positive x)
 LGAMMA_G_DEGREE = 9
 SINPI_S1_DEGREE = 8
@@ -77,24 +81,17 @@ def lgamma_pieces():
     return rows, worst
 
 
-def lgamma_mid_pieces():
-    """Rows [C0, C1, r_0 .. r_degree] on the 16 half-octaves from 8 (centred on c = 1.25 or 1.75 times a power
-    of 2, which gamma_body.h builds from the bits of x) and the worst error of R after rounding, relative to
-    lgamma at the piece's low end."""
-    rows, worst = [], 0
+def lgamma_log_rows():
+    """[invc, head, tail] of the 16 subintervals of [1, 2) that lgamma_fast's log reads, and the largest |r|."""
+    rows, top = [], 0
     for j in range(16):
-        low = mp.mpf(8) * 2 ** (j // 2) * (1 + mp.mpf(j % 2) / 2)
-        half = mp.mpf(8) * 2 ** (j // 2) / 4
-        c = low + half
-        c0, c1 = mp.mpf(float(mp.loggamma(c))), mp.mpf(float(mp.digamma(c)))
-
-        def f(t, c=c, c0=c0, c1=c1):
-            return mp.loggamma(c + t) - c0 - c1 * t
-
-        r = remez(f, -half, half, LGAMMA_MID_DEGREE, weight=lambda t: 1, iterations=8)
-        worst = max(worst, rounded_error(f, -half, half, r, weight=lambda t: 1) / mp.loggamma(low))
-        rows.append([c0, c1] + r)
-    return rows, worst
+        low, high = 1 + mp.mpf(j) / 16, 1 + mp.mpf(j + 1) / 16
+        invc = mp.nint(128 / (low + high)) / 64
+        top = max(top, abs(low * invc - 1), abs(high * invc - 1))
+        log_c = -mp.log(invc)
+        head = mp.nint(log_c * 2**43) / 2**43
+        rows.append([invc, head - 1, log_c - head])
+    return rows, top
 
 
 def stirling_g(u):
@@ -131,10 +128,25 @@ def main() -> None:
           f"{mp.nstr(worst, 3)} (absolute; relative to lgamma on the zeros' pieces j = 0, 2) */")
     print_piece_tables("LGAMMA", ("C0", "C1"), rows, LGAMMA_R_DEGREE)
 
-    rows, worst = lgamma_mid_pieces()
-    print(f"/* lgamma(c_j + t) = C0 + C1 t + R_j(t) on the half-octaves [8, 12), [12, 16), ..., [1536, 2048), c_j "
-          f"their midpoints (1.25 or 1.75 times a power of 2); max error of R after rounding {mp.nstr(worst, 3)} of lgamma */")
-    print_piece_tables("LGAMMA_MID", ("C0", "C1"), rows, LGAMMA_MID_DEGREE)
+    rows, top_r = lgamma_log_rows()
+    print("/* lgamma for x >= 8: log x = k ln2 + log c + log1p(r), z = x 2^-k in [1, 2) on 16 subintervals "
+          "[1 + j/16, 1 + (j+1)/16), invc = 1/c a multiple of 2^-6 (so r = z invc - 1 is exact with one FMA), "
+          f"|r| <= {mp.nstr(top_r, 6)}; HEAD = log c rounded to a multiple of 2^-43, minus 1 (k LN2_HI + HEAD "
+          "is exact), TAIL = log c - (HEAD + 1). A row {invc, head, tail, 0} per subinterval for AVX2. */")
+    for k, name in enumerate(("INVC", "HEAD", "TAIL")):
+        print(f"static const double LGAMMA_LOG_{name}[16] = {{{', '.join(float(row[k]).hex() for row in rows)}}};")
+    print("static _Alignas(32) const double LGAMMA_LOG_ROWS[16][4] = {\n    "
+          + ",\n    ".join("{" + ", ".join(float(v).hex() for v in row) + ", 0.0}" for row in rows) + "\n};\n")
+    c = remez(log1p_ratio, -top_r, top_r, LGAMMA_FAST_P_DEGREE, weight=lambda t: 1, iterations=8)
+    err = rounded_error(lambda t: log1p_ratio(t) * t * t, -top_r, top_r, [mp.mpf(0), mp.mpf(0)] + c,
+                        weight=lambda t: 1)
+    emit("LGAMMA_FAST_P", c, f"lgamma for x >= 8: log1p r = r + r^2 P(r), |r| <= {mp.nstr(top_r, 6)}; "
+         f"max absolute error of r^2 P after rounding 2^{mp.nstr(mp.log(err, 2), 3)}")
+    top_u = mp.mpf(1) / 64
+    c = remez(stirling_g, mp.mpf(0), top_u, LGAMMA_FAST_G_DEGREE, weight=lambda u: 1, iterations=8)
+    err = rounded_error(stirling_g, mp.mpf(0), top_u, c, weight=lambda u: 1)
+    emit("LGAMMA_FAST_G", c, "lgamma for x >= 8: Stirling's remainder x (lgamma(x) - (x-1/2) log x + x - log(2pi)/2) "
+         f"= G(1/x^2); max absolute error after rounding 2^{mp.nstr(mp.log(err, 2), 3)}")
 
     top = mp.mpf(1) / STIRLING_FROM ** 2
     c = remez(stirling_g, mp.mpf(0), top, LGAMMA_G_DEGREE, iterations=8)

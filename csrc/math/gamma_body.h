@@ -11,10 +11,10 @@
  *   L = C0 + C1 t + R(t) with one 16-entry table lookup per coefficient (R of
  *   degree 19 in plain double, C1 t exact); the pieces on lgamma's zeros 1 and 2
  *   have C0 = 0, so lgamma keeps its relative accuracy there (exactly +0 on them).
- * - lgamma only, x in [8, 2048): 16 half-octave pieces [8, 12), [12, 16), ..., the same
- *   C0 + C1 t + R(t) with R of degree 14 (good to 2^-55.2 of lgamma, not to the ~2^-60
- *   absolute that gamma's exponential needs up to 710, nor to the absolute accuracy the
- *   reflection's cancellation next to lgamma's negative zeros needs: x < 0 never takes them);
+ * - lgamma only, x in [8, 2^52): Stirling's series rounded once, (x - 1/2)(log x - 1) + D + G(1/x^2)/x
+ *   with log x on float64 log's 16 subintervals (lgamma_fast: good to ~2^-55 of lgamma, not to the
+ *   ~2^-60 absolute that gamma's exponential needs up to 710, nor to the absolute accuracy the
+ *   reflection's cancellation next to lgamma's negative zeros needs: x < 0 never takes it);
  * - otherwise Stirling: a (log y - 1) + D + G(1/y^2)/y with a = y -+ 1/2,
  *   D = log(2 pi)/2 -+ 1/2 (+ for the shifted lanes: lgamma(1 + y) = lgamma(y) + log y);
  *   a as hi + lo, log y - 1 is exact and a (log y - 1) an exact product (two_prod), log y the
@@ -24,8 +24,8 @@
  * - gamma(x) = e^L / Dn (x > 0) or sign * e^-L / Dn (x < 0): a table-driven exponential
  *   of the double-double argument (2^(j/16), degree-7 Taylor series) times 1/Dn as a
  *   double-double, rounded once: no second logarithm.
- * A vector whose lanes are all in [8, 2048) (lgamma) or [8, 2^990) (gamma) takes the
- * half-octave pieces or Stirling alone, and the negative lanes' work runs only in
+ * A vector whose lanes are all in [8, 2^52) (lgamma) or [8, 2^990) (gamma) takes
+ * lgamma_fast or Stirling alone, and the negative lanes' work runs only in
  * vectors that hold one (float64 lgamma packs those lanes into vectors of their own:
  * see its two passes below).
  *
@@ -39,11 +39,12 @@ enum {
     LGAMMA_PIECES = sizeof LGAMMA_C0 / sizeof LGAMMA_C0[0],
     LGAMMA_R_N = sizeof LGAMMA_R / sizeof LGAMMA_R[0],
     LGAMMA_G_N = sizeof LGAMMA_G / sizeof LGAMMA_G[0],
+    LGAMMA_FAST_P_N = sizeof LGAMMA_FAST_P / sizeof LGAMMA_FAST_P[0],
+    LGAMMA_FAST_G_N = sizeof LGAMMA_FAST_G / sizeof LGAMMA_FAST_G[0],
 };
+_Static_assert(LGAMMA_FAST_P_N % 2 == 0, "lgamma_fast evaluates P as even and odd chains");
 _Static_assert(LGAMMA_PIECES == 16, "lgamma_table_dd looks its pieces up with vd_lookup16");
-enum { LGAMMA_MID_R_N = sizeof LGAMMA_MID_R / sizeof LGAMMA_MID_R[0] };
-PIECE_ROWS(LGAMMA_ROWS, 16, LGAMMA_R_N + 2);         /* a piece's R, then C1 and C0 (AVX2: piece_table.h) */
-PIECE_ROWS(LGAMMA_MID_ROWS, 16, LGAMMA_MID_R_N + 2);
+PIECE_ROWS(LGAMMA_ROWS, 16, LGAMMA_R_N + 2); /* a piece's R, then C1 and C0 (AVX2: piece_table.h) */
 _Static_assert(LGAMMA_G_N % 2 == 0, "lgamma_stirling_dd splits G into odd and even halves of equal length");
 
 /* log(xh + xl) as a double-double, for finite xh > 0 (subnormal included) and |xl| <= ulp(xh):
@@ -123,26 +124,36 @@ static inline void lgamma_table_dd(vd y, vm shifted, vd *h, vd *l) {
     lgamma_piece_sum(piece_locate(LGAMMA_ROWS, LGAMMA_R_N + 2, 16, j), LGAMMA_R, LGAMMA_R_N, LGAMMA_C0, LGAMMA_C1, t, h, l);
 }
 
-/* The half-octave piece of x in [8, 2048), j = (bits of x >> 51) - 2052 (the exponent and the first mantissa
- * bit), and its centre c: 1.25 or 1.75 times 2^k (those bits, then the second mantissa bit set). */
-static inline vu lgamma_mid_piece(vd x, vd *c) {
-    vu bits = vd_bits(x);
-    *c = vu_double(vu_or(vu_and(bits, vu_set(~0ull << 51)), vu_set(1ull << 50)));
-    return vu_and(vu_sub(vu_shr(bits, 51), vu_set(2052)), vu_set(15));
-}
+/* lgamma_fast's range: from 8 (where G's degree-5 fit holds) to 2^52 (x - 1/2 exact). */
+static const double LGAMMA_FAST_FROM = 8.0, LGAMMA_FAST_TO = 0x1p52;
 
-/* C0 + C1 t + R(t) of piece j as hi + lo (R's constant term holds C0's rounding error, so hi + lo is good to
- * 2^-55.2 of lgamma: enough for lgamma's 2 ulp, not for gamma's exponential). */
-static inline void lgamma_mid_poly(vu j, vd t, vd *h, vd *l) {
-    lgamma_piece_sum(piece_locate(LGAMMA_MID_ROWS, LGAMMA_MID_R_N + 2, 16, j), LGAMMA_MID_R, LGAMMA_MID_R_N, LGAMMA_MID_C0,
-                     LGAMMA_MID_C1, t, h, l);
-}
-
-/* lgamma(x) as hi + lo for x in [8, 2048) (other lanes clamped in and replaced); t = x - c exact. */
-static inline void lgamma_mid_dd(vd x, vd *h, vd *l) {
-    vd c;
-    vu j = lgamma_mid_piece(vd_min(vd_max(x, vd_set(8.0)), vd_set(2047.0)), &c);
-    lgamma_mid_poly(j, vd_sub(vd_min(x, vd_set(2048.0)), c), h, l);
+/*
+ * lgamma(x) for x in [8, 2^52), rounded once: (x - 1/2)(log x - 1) + D + G(1/x^2)/x. log x = k ln2 + log c +
+ * log1p(r) with k the exponent of x, z = x 2^-k in [1, 2) on 16 subintervals (x's top 4 mantissa bits) and
+ * r = z invc - 1 exact (|r| <= 0.0371): the head m = k ln2_hi + (logc - 1) is exact (multiples of 2^-43 below
+ * 2^6), a = x - 1/2 is exact, and a m is kept exact as ph + pe (two_prod); the rest, a (r + r^2 P(r) + k ln2_lo +
+ * logctail), is below 0.038 a, so plain double costs it ~2^-58 of the result, and P's 2^-57.8 (absolute, in
+ * log x) is below 2^-57.9 of lgamma since L - 1 >= 1.08. G/x + D (D = log(2 pi)/2 - 1/2) is below 0.43, its
+ * fit 2^-54.5 / x. No double-double log: a third of the operations of the old half-octave pieces.
+ */
+static inline vd lgamma_fast(vd x) {
+    log_reduced p = {.z = vd_mantissa(x)};
+    p.iz = vd_bits(p.z);
+    vd head, tail;
+    table3_lookup16(LGAMMA_LOG_ROWS, LGAMMA_LOG_INVC, LGAMMA_LOG_HEAD, LGAMMA_LOG_TAIL, vu_shr(vd_bits(x), 48), &p.invc,
+                    &head, &tail);
+    vd r = log_table_r(p);
+    vd k = vd_exponent(x);
+    vd m = vd_mla(k, vd_set(POW_LN2_HI), head); /* log x - 1's head, exact */
+    tail = vd_mla(k, vd_set(POW_LN2_LO), tail);
+    vd r2 = vd_mul(r, r);
+    vd rest = vd_mla(r2, vd_poly_even_odd(r, r2, LGAMMA_FAST_P, LGAMMA_FAST_P_N), vd_add(r, tail));
+    vd a = vd_sub(x, vd_set(0.5));
+    vd ph, pe;
+    vd_two_prod(a, m, &ph, &pe);
+    vd rx = vd_div(vd_set(1.0), x);
+    vd g = vd_mla(rx, vd_poly(vd_mul(rx, rx), LGAMMA_FAST_G, LGAMMA_FAST_G_N), vd_set(GAMMA_STIRLING_D_MINUS_HI));
+    return vd_add(ph, vd_add(vd_mla(a, rest, pe), g));
 }
 
 /* Stirling for y >= 7.75 (finite, below 2^990 so that Dekker's two_prod splits a without overflow),
@@ -218,34 +229,22 @@ static inline vm gamma_special(vd x, double low) {
     return vm_not(vm_and(vd_le(vd_set(low), a), vd_lt(a, vd_set(0x1p990))));
 }
 
-/* lgamma: pieces below 8 (8.75 shifted), half-octave pieces on [8, 2048), Stirling above and for x <= -7.75;
+/* lgamma: pieces below 8 (8.75 shifted), lgamma_fast on [8, 2^52), Stirling above and for x <= -7.75;
  * log y only in vectors with a Stirling lane or a lane in (0, 3/4). gamma_v and lgamma_v are forced inline: the loop
  * macro calls them twice (whole vectors, tail) and gcc otherwise makes them calls, 7% slower. */
 static inline __attribute__((always_inline)) vd lgamma_v(vd x) {
-    vm mid = vm_and(vd_le(vd_set(8.0), x), vd_lt(x, vd_set(2048.0)));
-    vd h, l;
-    if (vm_all(mid)) { /* the bulk of the first pass below: no clamping */
-        vd c;
-        vu j = lgamma_mid_piece(x, &c);
-        lgamma_mid_poly(j, vd_sub(x, c), &h, &l);
-        return vd_add(h, l);
+    vm fast = vm_and(vd_le(vd_set(LGAMMA_FAST_FROM), x), vd_lt(x, vd_set(LGAMMA_FAST_TO)));
+    if (vm_all(fast)) { /* the bulk of the first pass below */
+        return lgamma_fast(x);
     }
     vd y = gamma_abs(x);
     vm negative = vd_lt(x, vd_set(0.0));
     vm shifted = vm_or(negative, vd_lt(y, vd_set(0.75)));
     vm small = vd_lt(y, vd_sel(negative, vd_set(GAMMA_STIRLING_FROM), vd_set(8.0)));
-    vm big = vm_or(vm_and(negative, vm_not(small)), vd_le(vd_set(2048.0), y));
-    mid = vm_not(vm_or(small, big));
-    h = vd_set(0.0);
-    l = vd_set(0.0);
+    vm big = vm_or(vm_and(negative, vm_not(small)), vd_le(vd_set(LGAMMA_FAST_TO), y));
+    vd h = vd_set(0.0), l = vd_set(0.0);
     if (vm_any(small)) {
         lgamma_table_dd(y, shifted, &h, &l);
-    }
-    if (vm_any(mid)) {
-        vd mh, ml;
-        lgamma_mid_dd(y, &mh, &ml);
-        h = vd_sel(mid, mh, h);
-        l = vd_sel(mid, ml, l);
     }
     vd lyh = vd_set(0.0), lyl = vd_set(0.0);
     if (vm_any(vm_or(big, vm_and(shifted, vm_not(negative))))) {
@@ -258,6 +257,9 @@ static inline __attribute__((always_inline)) vd lgamma_v(vd x) {
         }
     }
     vd r = vd_add(h, l);
+    if (vm_any(fast)) {
+        r = vd_sel(fast, lgamma_fast(vd_min(vd_max(x, vd_set(LGAMMA_FAST_FROM)), vd_set(LGAMMA_FAST_TO))), r);
+    }
     if (vm_any(shifted)) {
         /* Shifted lanes: +-L - log Dn, Dn = y (x > 0) or |sin(pi y)| / pi (x < 0). */
         vd dh = lyh, dl = lyl;
@@ -289,11 +291,12 @@ static inline __attribute__((always_inline)) vd lgamma_v(vd x) {
 
 /*
  * float64 lgamma in blocks, as float32 lgamma (special_f32_body.h): the first pass runs lgamma_v on every
- * vector with its lanes outside [8, inf) replaced by 8, so a vector of [8, 2048) lanes takes the half-octave
- * pieces alone, and notes those lanes (x < 8, negative x included, and NaN: 4% of bench_special.py's inputs,
+ * vector with its lanes outside [8, inf) replaced by 8, so a vector of [8, 2^52) lanes takes lgamma_fast
+ * alone, and notes those lanes (x < 8, negative x included, and NaN: 4% of bench_special.py's inputs,
  * but with 8 lanes a quarter of the vectors hold one, and each would cost its whole vector the reflection's
  * sine and second logarithm); the second pass runs lgamma_v on the noted lanes only, packed into whole
- * vectors of one class (x > -7.75: the pieces below 8; x <= -7.75 and NaN: Stirling). Noted lanes that do not
+ * vectors of one class (0 < x < 8: the pieces below 8; -7.75 < x <= 0: the pieces and the reflection; x <= -7.75
+ * and NaN: Stirling and the reflection). Noted lanes that do not
  * fill a whole vector wait for the next block (their positions made relative to it): only the call's last
  * vector of each class is padded. lgamma_v's arithmetic on a lane does not depend on the
  * other lanes, so every ISA still gives the scalar reference's bits.
@@ -317,12 +320,14 @@ static void lgamma_noted_pass(double *values, const int32_t *index, int count, d
     }
 }
 
-/* The noted lanes of a block, in two classes that share no work in lgamma_v: x > -7.75 (the pieces below 8,
- * with the reflection for x < 0) and the rest (x <= -7.75 and NaN: Stirling and the reflection). */
+/* The noted lanes of a block, in three classes that share little work in lgamma_v: 0 < x < 8 (the pieces below
+ * 8, the log for x < 3/4), -7.75 < x <= 0 (the pieces and the reflection: its sine and second logarithm) and the
+ * rest (x <= -7.75 and NaN: Stirling and the reflection). */
+enum { LGAMMA_CLASSES = 3 };
 typedef struct {
-    int32_t index[2][LGAMMA_BLOCK + VL];
-    double values[2][LGAMMA_BLOCK + 2 * VL];
-    int count[2];
+    int32_t index[LGAMMA_CLASSES][LGAMMA_BLOCK + VL];
+    double values[LGAMMA_CLASSES][LGAMMA_BLOCK + 2 * VL];
+    int count[LGAMMA_CLASSES];
 } lgamma_noted;
 
 /* The first pass over the vector at x (block position i): out gets lgamma_v of the lanes in [8, inf), noted the
@@ -330,11 +335,15 @@ typedef struct {
 static inline __attribute__((always_inline)) void lgamma_first_pass(const double *x, int32_t i, double *out,
                                                                    lgamma_noted *noted) {
     vd xv = vd_load(x);
+    if (vm_all(vm_and(vd_le(vd_set(LGAMMA_FAST_FROM), xv), vd_lt(xv, vd_set(LGAMMA_FAST_TO))))) {
+        vd_store(out, lgamma_fast(xv)); /* most vectors: lgamma_v's own test of this, once */
+        return;
+    }
     vm other = vm_not(vm_and(vd_le(vd_set(8.0), xv), vd_lt(xv, vd_set(__builtin_inf()))));
     if (vm_any(other)) {
         for (unsigned bits = vm_lanes(other); bits != 0; bits &= bits - 1) {
             int lane = __builtin_ctz(bits);
-            int c = !(x[lane] > -GAMMA_STIRLING_FROM);
+            int c = x[lane] > 0.0 ? 0 : x[lane] > -GAMMA_STIRLING_FROM ? 1 : 2;
             noted->index[c][noted->count[c]] = i + lane;
             noted->values[c][noted->count[c]++] = x[lane];
         }
@@ -345,7 +354,9 @@ static inline __attribute__((always_inline)) void lgamma_first_pass(const double
 
 void SPECIAL_NAME(rt_sp_lgamma_f64)(const double *x, int64_t n, double *out) {
     lgamma_noted noted;
-    noted.count[0] = noted.count[1] = 0; /* lanes carried over from the previous block (fewer than VL) */
+    for (int c = 0; c < LGAMMA_CLASSES; c++) {
+        noted.count[c] = 0; /* lanes carried over from the previous block (fewer than VL) */
+    }
     for (int64_t start = 0; start < n; start += LGAMMA_BLOCK) {
         int32_t m = (int32_t)(n - start < LGAMMA_BLOCK ? n - start : LGAMMA_BLOCK);
         const double *xs = x + start;
@@ -363,7 +374,7 @@ void SPECIAL_NAME(rt_sp_lgamma_f64)(const double *x, int64_t n, double *out) {
             lgamma_first_pass(bx, i, bo, &noted);
             __builtin_memcpy(os + i, bo, (size_t)(m - i) * sizeof(double));
         }
-        for (int c = 0; c < 2; c++) {
+        for (int c = 0; c < LGAMMA_CLASSES; c++) {
             double *values = noted.values[c];
             int32_t *index = noted.index[c];
             int count = noted.count[c];

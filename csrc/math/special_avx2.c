@@ -43,7 +43,5 @@ __attribute__((constructor)) static void special_avx2_fill_rows(void) {
     piece_rows_fill(ERFC_ROWS, ERFC_ROWS_STRIDE, ERFC_PIECES, ERFC_P[0], ERFC_COEFFS, ERFC_C0_LO, ERFC_MID);
     piece_rows_fill(ERF32_ROWS, ERF32_N, 16, ERF32_P[0], ERF32_N, NULL, NULL);
     piece_rows_fill(LGAMMA_ROWS, LGAMMA_R_N + 2, 16, LGAMMA_R[0], LGAMMA_R_N, LGAMMA_C1, LGAMMA_C0);
-    piece_rows_fill(LGAMMA_MID_ROWS, LGAMMA_MID_R_N + 2, 16, LGAMMA_MID_R[0], LGAMMA_MID_R_N, LGAMMA_MID_C1,
-                    LGAMMA_MID_C0);
 }
 #endif

@@ -22,7 +22,8 @@
  *   takes Stirling, (w - 1/2)(log w - 1) + log(2 pi)/2 - 1/2 + G(1/w^2)/w. x < 0:
  *   lgamma(x) = log pi - log|sin(pi x)| - lgamma(1 - x), sin(pi x) from the
  *   exact reduction |x| - round(|x|). The loop takes two passes per block:
- *   Stirling on every vector, then the lanes below 8 packed into vectors.
+ *   Stirling on every vector (its log on float64 lgamma's 16 subintervals of [1, 2):
+ *   log32_minus_one), then the lanes below 8 packed into vectors.
  * - gamma: sign * exp(lgamma), the exponential as erfc's; lgamma below 100 in
  *   magnitude, so its absolute error (~2^-45) is gamma's relative one.
  */
@@ -111,11 +112,25 @@ static inline vd log32_sp(vd w) {
     return vd_add(head, vd_mla(r2, p, r));
 }
 
-/* lgamma(w) for w >= 8 given lw = log w: Stirling's (w - 1/2)(log w - 1) + log(2 pi)/2 - 1/2 + G(1/w^2)/w. */
-static inline vd lgamma32_stirling(vd w, vd lw) {
+/* log w - 1 for normal w > 0 in plain double, on float64 lgamma's 16 subintervals of [1, 2) (gamma_body.h's
+ * lgamma_fast): k the exponent of w, z = w 2^-k, r = z invc - 1 (|r| <= 0.0371), log c - 1 from LGAMMA_LOG_HEAD
+ * (its tail, below 2^-44, left out), log1p(r) the Taylor series to r^7 (r^8/8 < 2^-41). Two permutes on
+ * AVX-512 and vgetexppd / vgetmantpd, where log32_sp reads two 32-entry tables: the first pass's log. */
+static inline vd log32_minus_one(vd w) {
+    vu j = vu_shr(vd_bits(w), 48);
+    vd r = vd_mla(vd_mantissa(w), vd_lookup16_low(LGAMMA_LOG_INVC, j), vd_set(-1.0));
+    vd head = vd_mla(vd_exponent(w), vd_set(POW_LN2_HI), vd_lookup16_low(LGAMMA_LOG_HEAD, j));
+    vd r2 = vd_mul(r, r);
+    vd high = vd_mla(r2, vd_mla(r, vd_set(1.0 / 7.0), vd_set(-1.0 / 6.0)), vd_mla(r, vd_set(0.2), vd_set(-0.25)));
+    vd p = vd_mla(r2, high, vd_mla(r, vd_set(1.0 / 3.0), vd_set(-0.5)));
+    return vd_add(head, vd_mla(r2, p, r));
+}
+
+/* lgamma(w) for w >= 8 given lm = log w - 1: Stirling's (w - 1/2)(log w - 1) + log(2 pi)/2 - 1/2 + G(1/w^2)/w. */
+static inline vd lgamma32_stirling(vd w, vd lm) {
     vd inv = vd_div(vd_set(1.0), w);
     vd tail = vd_mla(inv, vd_poly(vd_mul(inv, inv), LGAMMA32_G, LGAMMA32_G_N), vd_set(SP32_HALF_LOG_2PI_MINUS_HALF));
-    return vd_mla(vd_sub(w, vd_set(0.5)), vd_sub(lw, vd_set(1.0)), tail);
+    return vd_mla(vd_sub(w, vd_set(0.5)), lm, tail);
 }
 
 /* lgamma(w) for finite w > 0. */
@@ -139,7 +154,7 @@ static inline vd lgamma32_positive(vd w) {
     vd lw = log32_sp(vd_sel(stirling, w, prod));
     vd r = vd_mla(log_sign, lw, core);
     if (vm_any(stirling)) {
-        r = vd_sel(stirling, lgamma32_stirling(w, lw), r);
+        r = vd_sel(stirling, lgamma32_stirling(w, vd_sub(lw, vd_set(1.0))), r);
     }
     return r;
 }
@@ -203,7 +218,7 @@ static inline vd lgamma32_v(vd x) {
 
 /* lgamma32_v for the lanes x >= 8 (and +inf, NaN): Stirling alone, the same steps as there. */
 static inline vd lgamma32_big(vd x) {
-    return lgamma32_special(x, lgamma32_stirling(x, log32_sp(x)));
+    return lgamma32_special(x, lgamma32_stirling(x, log32_minus_one(vd_max(x, vd_set(8.0)))));
 }
 
 static inline vd gamma32_v(vd x) {

@@ -10,7 +10,7 @@
  * them carry the accuracy contract:
  *
  *   vd_mla(a, b, c)  a*b + c, fused where the ISA has FMA (polynomials only);
- *                    vd_nmla(a, b, c) is c - a*b alike;
+ *                    vd_nmla(a, b, c) is c - a*b and vd_mls(a, b, c) a*b - c alike;
  *   vd_two_prod      the exact product a*b = p + e (FMA, or Dekker's
  *                    splitting where there is no FMA: wasm and its scalar code).
  *
@@ -55,10 +55,12 @@ static inline vd vd_sqrt(vd a) { return __builtin_sqrt(a); }
 #define VEC_HAS_FMA 0
 static inline vd vd_mla(vd a, vd b, vd c) { return a * b + c; }
 static inline vd vd_nmla(vd a, vd b, vd c) { return c - a * b; }
+static inline vd vd_mls(vd a, vd b, vd c) { return a * b - c; }
 #else
 #define VEC_HAS_FMA 1
 static inline vd vd_mla(vd a, vd b, vd c) { return __builtin_fma(a, b, c); }
 static inline vd vd_nmla(vd a, vd b, vd c) { return __builtin_fma(-a, b, c); }
+static inline vd vd_mls(vd a, vd b, vd c) { return __builtin_fma(a, b, -c); }
 #endif
 static inline vd vd_min(vd a, vd b) { return a < b ? a : b; }
 static inline vd vd_max(vd a, vd b) { return a > b ? a : b; }
@@ -117,6 +119,7 @@ static inline vd vd_div(vd a, vd b) { return _mm256_div_pd(a, b); }
 static inline vd vd_sqrt(vd a) { return _mm256_sqrt_pd(a); }
 static inline vd vd_mla(vd a, vd b, vd c) { return _mm256_fmadd_pd(a, b, c); }
 static inline vd vd_nmla(vd a, vd b, vd c) { return _mm256_fnmadd_pd(a, b, c); }
+static inline vd vd_mls(vd a, vd b, vd c) { return _mm256_fmsub_pd(a, b, c); }
 /* min/max return the second operand when either is NaN, as the scalar a < b ? a : b does. */
 static inline vd vd_min(vd a, vd b) { return _mm256_min_pd(a, b); }
 static inline vd vd_max(vd a, vd b) { return _mm256_max_pd(a, b); }
@@ -182,6 +185,7 @@ static inline vd vd_div(vd a, vd b) { return _mm512_div_pd(a, b); }
 static inline vd vd_sqrt(vd a) { return _mm512_sqrt_pd(a); }
 static inline vd vd_mla(vd a, vd b, vd c) { return _mm512_fmadd_pd(a, b, c); }
 static inline vd vd_nmla(vd a, vd b, vd c) { return _mm512_fnmadd_pd(a, b, c); }
+static inline vd vd_mls(vd a, vd b, vd c) { return _mm512_fmsub_pd(a, b, c); }
 static inline vd vd_min(vd a, vd b) { return _mm512_min_pd(a, b); }
 static inline vd vd_max(vd a, vd b) { return _mm512_max_pd(a, b); }
 static inline vm vd_lt(vd a, vd b) { return _mm512_cmp_pd_mask(a, b, _CMP_LT_OQ); }
@@ -243,6 +247,7 @@ static inline vd vd_div(vd a, vd b) { return wasm_f64x2_div(a, b); }
 static inline vd vd_sqrt(vd a) { return wasm_f64x2_sqrt(a); }
 static inline vd vd_mla(vd a, vd b, vd c) { return wasm_f64x2_add(wasm_f64x2_mul(a, b), c); }
 static inline vd vd_nmla(vd a, vd b, vd c) { return wasm_f64x2_sub(c, wasm_f64x2_mul(a, b)); }
+static inline vd vd_mls(vd a, vd b, vd c) { return wasm_f64x2_sub(wasm_f64x2_mul(a, b), c); }
 /* pmin/pmax are the a < b ? a : b forms, so NaN handling matches the scalar code. */
 static inline vd vd_min(vd a, vd b) { return wasm_f64x2_pmin(b, a); }
 static inline vd vd_max(vd a, vd b) { return wasm_f64x2_pmax(b, a); }
@@ -312,6 +317,20 @@ static inline vd vd_pow2(vd k) {
     return vu_double(vu_shl(vd_bits(biased), 52));
 }
 
+/* For normal a > 0: its exponent k = floor(log2 a) as a double, and its mantissa a 2^-k in [1, 2) (exact):
+ * AVX-512's vgetexppd and vgetmantpd, elsewhere from the bits (three and two operations). */
+#if VEC_ISA == VEC_AVX512
+static inline vd vd_exponent(vd a) { return _mm512_getexp_pd(a); }
+static inline vd vd_mantissa(vd a) { return _mm512_getmant_pd(a, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_src); }
+#else
+static inline vd vd_exponent(vd a) {
+    return vd_sub(vu_double(vu_or(vu_shr(vd_bits(a), 52), vu_set(0x4330000000000000ull))), vd_set(0x1p52 + 1023.0));
+}
+static inline vd vd_mantissa(vd a) {
+    return vu_double(vu_or(vu_and(vd_bits(a), vu_set(0x000fffffffffffffull)), vu_set(0x3ff0000000000000ull)));
+}
+#endif
+
 /* a * 2^k for integral k in [-2044, 2046], rounded once: AVX-512's vscalefpd, elsewhere two steps
  * (so 2^k itself never overflows; the first product is exact wherever the result is not 0). */
 #if VEC_ISA == VEC_AVX512
@@ -342,7 +361,7 @@ static inline void vd_fast_two_sum(vd a, vd b, vd *s, vd *e) {
 #if VEC_HAS_FMA
 static inline void vd_two_prod(vd a, vd b, vd *p, vd *e) {
     vd prod = vd_mul(a, b);
-    *e = vd_mla(a, b, vd_neg(prod));
+    *e = vd_mls(a, b, prod); /* fmsub: vd_mla with vd_neg(prod) costs gcc an extra xor */
     *p = prod;
 }
 #else

@@ -149,8 +149,20 @@ static void test_special_values(void) {
         CHECK(check_same_value(run1(rt_math_lgamma, 1.0), 0.0) && check_same_value(run1(rt_math_lgamma, 2.0), 0.0));
         CHECK(check_same_value((double)run1f(rt_math_lgamma, 1.0f), 0.0));
         CHECK(run1(rt_math_lgamma, 2.5e305) < inf && run1(rt_math_lgamma, 2.6e305) == inf);
-        CHECK(check_ulp_error(run1(rt_math_lgamma, 2047.5), lgammal(2047.5L)) <= 1.0); /* the last half-octave's top */
+        CHECK(check_ulp_error(run1(rt_math_lgamma, 2047.5), lgammal(2047.5L)) <= 1.0); /* the former last half-octave's top */
         CHECK(check_ulp_error(run1(rt_math_lgamma, 0x1.fffffffffffffp10), lgammal(0x1.fffffffffffffp10L)) <= 1.0);
+        /* lgamma_fast's log subintervals 2^k (1 + j/16), the neighbours of each edge, and its range's ends */
+        for (int k = 3; k < 53; k += 7) {
+            for (int j = 0; j <= 16; j++) {
+                double edge = ldexp(1.0 + j / 16.0, k);
+                for (int side = -1; side <= 1; side++) {
+                    double v = side < 0 ? nextafter(edge, 0.0) : side > 0 ? nextafter(edge, INFINITY) : edge;
+                    CHECK(v < 8.0 || check_ulp_error(run1(rt_math_lgamma, v), lgammal((long double)v)) <= 1.0);
+                }
+            }
+        }
+        CHECK(check_ulp_error(run1(rt_math_lgamma, 0x1.fffffffffffffp51), lgammal(0x1.fffffffffffffp51L)) <= 1.0);
+        CHECK(check_ulp_error(run1(rt_math_lgamma, 0x1p52), lgammal(0x1p52L)) <= 1.0);
         const double denormal_min = 5e-324;
         CHECK(check_ulp_error(run1(rt_math_lgamma, denormal_min), -logl((long double)denormal_min)) <= 0.5);
     }
