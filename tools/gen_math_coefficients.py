@@ -75,7 +75,7 @@ def atan_centres():
     print(c_array("ATAN8_HI", [float(c) for c in centres]))
     print(c_array("ATAN8_LO", [float(c - mpmath.mpf(float(c))) for c in centres]))
 ASIN_S = mpmath.mpf("0.5")  # asin's polynomial argument: s <= 1/2
-# sinh's and tanh's series ranges (elementary_body.h: SINH_SERIES_MAX, TANH_SERIES_MAX)
+# sinh's and tanh's series ranges (elementary_body.h: SINH_SERIES_MAX = 1/8 uses a fit on [0, 1/4], TANH_SERIES_MAX)
 SINH_SERIES = mpmath.mpf("0.25")
 TANH_SERIES = mpmath.mpf("0.1")
 

@@ -128,7 +128,7 @@ static inline int vd_all_within(vd ax, double lo, double hi) {
 static const double LN2_16_HI = 0x1.62e42fee00000p-5;
 static const double LN2_16_LO = 0x1.a39ef35793c76p-37;
 static const double INV_LN2_BY16 = 0x1.71547652b82fep4;
-static const double SINH_SERIES_MAX = 0.25, TANH_SERIES_MAX = 0.1;
+static const double SINH_SERIES_MAX = 0.125, TANH_SERIES_MAX = 0.1;
 /* sinh's table path (k <= 1020: qh 2^-k stays normal; tools/gen_math_coefficients.py asserts it) */
 static const double SINH_TABLE_MAX = 707.0;
 /* tanh_big's range (k <= 53), and the least double whose tanh rounds to 1, ln(2^55 - 1)/2 rounded up:
