@@ -4,9 +4,11 @@ Taylor coefficients (exp, sinh r) are exact rationals rounded to double; the
 others are minimax fits (Remez exchange, tools/minimax.py): atan's, asin's and
 the sinh and tanh series' in z = u*u, weighted so that the error of
 u + u^3 P(u^2) is relative to f(u); cosh r - 1 and e^r - 1 (HYP_EVEN,
-EXPM1_16_P) in absolute error on |r| <= ln2/32. Run:
+EXPM1_16_P) in absolute error on |r| <= ln2/32. sinh's tables (SINH_D, SINH_PH,
+SINH_QH, SINH_ROWS) are Gal's accurate tables from the recorded offsets, checked
+here; --search finds the offsets again. Run:
 
-    python tools/gen_math_coefficients.py > csrc/math/elementary_coefficients.h
+    python tools/gen_math_coefficients.py [--search] > csrc/math/elementary_coefficients.h
 """
 import math
 import struct
@@ -134,7 +136,8 @@ def ulps_off(v):
 def sinh_table_offsets(search=False):
     """Gal's accurate tables for sinh: per j an offset d_j (|d_j| < 2^-18) such that both P_j = 2^(j/16) e^(d_j) / 2
     and Q_j = 2^(-j/16) e^(-d_j) / 2 are within SINH_OFFSET_ULPS of a double, so neither needs a low part.
-    With search, scans d = i 2^-shift for |i| < 2^20 (fixed point, ~40 s) and prints the best steps."""
+    With search, scans d = i 2^-shift for |i| < 2^20 (fixed point, about a minute) and prints the best steps
+    (the ones recorded)."""
     if search:
         fixed = 200
         steps = []
