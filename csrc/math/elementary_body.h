@@ -189,21 +189,6 @@ static inline vd hyp_eval(vd a, int wide) {
     return vd_ldexp(y, hyp_exponent(m));
 }
 
-/*
- * sinh a for a in [0, SINH_TABLE_MAX] (wide: [0, 711], overflowing to inf where sinh does), the
- * reduction and polynomials of hyp_eval but from Gal's accurate tables, so neither half has a low part:
- * a = m ln2/16 + d_j + r, m = 16 k + j the nearest integer to a 16/ln2, d_j = SINH_D[j] (|d_j| < 2^-18)
- * chosen so that P = 2^(j/16) e^(d_j) / 2 and Q = 2^(-j/16) e^(-d_j) / 2 are doubles ph, qh to 2^-11 ulp;
- * r = (a - m LN2_16_HI) - (m LN2_16_LO + d_j), the first exact, so r rounds once, |r| < ln2/32 + 2^-18.
- * Everything is scaled by 2^k up front: ph 2^k and qs = qh 2^-k by exponent arithmetic, one shift
- * b = (16 k + j) << 48 of the shifter's bits serving both (SINH_PH / SINH_QH hold bits(ph) - (j << 48) and
- * bits(qh) + (j << 48)); qs stays normal up to SINH_TABLE_MAX (k <= 1020). Then, as in hyp_eval,
- *   sinh a = 2^k P e^r - 2^-k Q e^-r = S cosh r + C sinh r, S = ph 2^k - qs, C = ph 2^k + qs,
- * S = hi + lo exactly (a fast two-sum, ph 2^k >= qs), C to one rounding, and
- * sinh a = hi + (lo + hi z HYP_EVEN(z) + C O) rounded once. The `wide` variant scales lanes past
- * SINH_TABLE_MAX by a further 2^-64 (qs = 0 there: e^-2a < 2^-2000) and multiplies by 2^64 at the end;
- * other lanes take the same arithmetic as the narrow variant.
- */
 #if VEC_ISA == VEC_AVX2
 /* SINH_PH, SINH_QH and SINH_D of each lane's j (the index's low 4 bits): on AVX2 one 32-byte row of SINH_ROWS
  * per lane and a transpose (4 loads and 7 shuffles instead of 12 scalar loads, 6 of them with a shuffle,
@@ -230,6 +215,21 @@ static inline void sinh_lookup(vu index, vd *ph, vd *qh, vd *d) {
 }
 #endif
 
+/*
+ * sinh a for a in [0, SINH_TABLE_MAX] (wide: [0, 711], overflowing to inf where sinh does), the
+ * reduction and polynomials of hyp_eval but from Gal's accurate tables, so neither half has a low part:
+ * a = m ln2/16 + d_j + r, m = 16 k + j the nearest integer to a 16/ln2, d_j = SINH_D[j] (|d_j| < 2^-18)
+ * chosen so that P = 2^(j/16) e^(d_j) / 2 and Q = 2^(-j/16) e^(-d_j) / 2 are doubles ph, qh to 2^-11 ulp;
+ * r = (a - m LN2_16_HI) - (m LN2_16_LO + d_j), the first exact, so r rounds once, |r| < ln2/32 + 2^-18.
+ * Everything is scaled by 2^k up front: ph 2^k and qs = qh 2^-k by exponent arithmetic, one shift
+ * b = (16 k + j) << 48 of the shifter's bits serving both (SINH_PH / SINH_QH hold bits(ph) - (j << 48) and
+ * bits(qh) + (j << 48)); qs stays normal up to SINH_TABLE_MAX (k <= 1020). Then, as in hyp_eval,
+ *   sinh a = 2^k P e^r - 2^-k Q e^-r = S cosh r + C sinh r, S = ph 2^k - qs, C = ph 2^k + qs,
+ * S = hi + lo exactly (a fast two-sum, ph 2^k >= qs), C to one rounding, and
+ * sinh a = hi + (lo + hi z HYP_EVEN(z) + C O) rounded once. The `wide` variant scales lanes past
+ * SINH_TABLE_MAX by a further 2^-64 (qs = 0 there: e^-2a < 2^-2000) and multiplies by 2^64 at the end;
+ * other lanes take the same arithmetic as the narrow variant.
+ */
 static inline vd sinh_table(vd a, int wide) {
     vd shifted = vd_mla(a, vd_set(INV_LN2_BY16), vd_set(0x1.8p52)); /* m in the low bits */
     vd m = vd_sub(shifted, vd_set(0x1.8p52));
