@@ -180,10 +180,10 @@ def sinh_tables():
     print(c_array("SINH_D", offsets))
     print(c_array("SINH_PH", shifted_p))
     print(c_array("SINH_QH", shifted_q))
-    # AVX2 reads the three as one 32-byte row per lane (sinh_lookup), as log16_lookup reads LOG16_ROWS
-    rows = ",\n    ".join(f"{{{float(p).hex()}, {float(q).hex()}, {float(d).hex()}, 0.0}}"
+    # AVX2 reads the three as one 32-byte row per lane (vd_lookup16_3), as log16_lookup reads LOG16_ROWS
+    rows = ",\n    ".join(f"{{{float(d).hex()}, {float(p).hex()}, {float(q).hex()}, 0.0}}"
                          for p, q, d in zip(shifted_p, shifted_q, offsets))
-    print(f"/* SINH_ROWS[j] = {{SINH_PH[j], SINH_QH[j], SINH_D[j], 0}} */")
+    print("/* SINH_ROWS[j] = {SINH_D[j], SINH_PH[j], SINH_QH[j], 0} */")
     print(f"static _Alignas(32) const double SINH_ROWS[16][4] = {{\n    {rows}\n}};")
 
 

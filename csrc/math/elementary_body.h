@@ -189,31 +189,6 @@ static inline vd hyp_eval(vd a, int wide) {
     return vd_ldexp(y, hyp_exponent(m));
 }
 
-#if VEC_ISA == VEC_AVX2
-/* SINH_PH, SINH_QH and SINH_D of each lane's j (the index's low 4 bits): on AVX2 one 32-byte row of SINH_ROWS
- * per lane and a transpose (4 loads and 7 shuffles instead of 12 scalar loads, 6 of them with a shuffle,
- * and 3 inserts). */
-static inline void sinh_lookup(vu index, vd *ph, vd *qh, vd *d) {
-    __m256i j = _mm256_and_si256(index, _mm256_set1_epi64x(15));
-    __m128i low = _mm256_castsi256_si128(j), high = _mm256_extracti128_si256(j, 1);
-    __m256d r0 = _mm256_load_pd(SINH_ROWS[_mm_cvtsi128_si64(low)]);
-    __m256d r1 = _mm256_load_pd(SINH_ROWS[_mm_extract_epi64(low, 1)]);
-    __m256d r2 = _mm256_load_pd(SINH_ROWS[_mm_cvtsi128_si64(high)]);
-    __m256d r3 = _mm256_load_pd(SINH_ROWS[_mm_extract_epi64(high, 1)]);
-    __m256d even01 = _mm256_unpacklo_pd(r0, r1), odd01 = _mm256_unpackhi_pd(r0, r1); /* entries 0, 2 | 1, 3 */
-    __m256d even23 = _mm256_unpacklo_pd(r2, r3), odd23 = _mm256_unpackhi_pd(r2, r3);
-    *ph = _mm256_permute2f128_pd(even01, even23, 0x20);
-    *qh = _mm256_permute2f128_pd(odd01, odd23, 0x20);
-    *d = _mm256_permute2f128_pd(even01, even23, 0x31);
-}
-#else
-/* SINH_PH, SINH_QH and SINH_D of each lane's j (the index's low 4 bits; one permute each on AVX-512). */
-static inline void sinh_lookup(vu index, vd *ph, vd *qh, vd *d) {
-    *d = vd_lookup16_low(SINH_D, index);
-    *ph = vd_lookup16_low(SINH_PH, index);
-    *qh = vd_lookup16_low(SINH_QH, index);
-}
-#endif
 
 /*
  * sinh a for a in [0, SINH_TABLE_MAX] (wide: [0, 711], overflowing to inf where sinh does), the
@@ -235,8 +210,8 @@ static inline vd sinh_table(vd a, int wide) {
     vd m = vd_sub(shifted, vd_set(0x1.8p52));
     vu j = vd_bits(shifted), b = vu_shl(j, 48); /* the shifter's own bits leave the word */
     vd t = vd_mla(m, vd_set(-LN2_16_HI), a);    /* exact */
-    vd ph, qh, d;
-    sinh_lookup(j, &ph, &qh, &d);
+    vd d, ph, qh;
+    vd_lookup16_3(SINH_ROWS, SINH_D, SINH_PH, SINH_QH, j, &d, &ph, &qh);
     vd r = vd_sub(t, vd_mla(m, vd_set(LN2_16_LO), d));
     vm beyond = vd_gt(a, vd_set(SINH_TABLE_MAX));
     vu bp = wide ? vu_sub(b, vd_bits(vd_sel(beyond, vu_double(vu_set(64ull << 52)), vd_set(0.0)))) : b;

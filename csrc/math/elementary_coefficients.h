@@ -206,24 +206,24 @@ static const double SINH_QH[16] = {
     0x1.f72b83e190ceap-2,
     0x1.fb5586c1ec2b3p-2
 };
-/* SINH_ROWS[j] = {SINH_PH[j], SINH_QH[j], SINH_D[j], 0} */
+/* SINH_ROWS[j] = {SINH_D[j], SINH_PH[j], SINH_QH[j], 0} */
 static _Alignas(32) const double SINH_ROWS[16][4] = {
-    {0x1.0000000000000p-1, 0x1.0000000000000p-1, 0x0.0p+0, 0.0},
-    {0x1.fb5586c1ec2b3p-2, 0x1.fa4afa435ccf8p-2, -0x1.a2ffc00000000p-29, 0.0},
-    {0x1.f72b83e190ceap-2, 0x1.f5818da4731cap-2, 0x1.798f600000000p-28, 0.0},
-    {0x1.f387a6ddf5b02p-2, 0x1.f199bde6cb2a1p-2, -0x1.077cc00000000p-29, 0.0},
-    {0x1.f06fe098b8271p-2, 0x1.ee89f9a45e08bp-2, -0x1.1786000000000p-29, 0.0},
-    {0x1.edea64a8c1ceap-2, 0x1.ec491849dd323p-2, -0x1.3a1e600000000p-28, 0.0},
-    {0x1.ebfdad45158e2p-2, 0x1.eace5433abd5dp-2, -0x1.60e2800000000p-29, 0.0},
-    {0x1.eab07dea0f3d1p-2, 0x1.ea114727330f3p-2, 0x1.fcf3000000000p-29, 0.0},
-    {0x1.ea0a3325e297ap-2, 0x1.ea0999aa15265p-2, 0x1.b21e000000000p-19, 0.0},
-    {0x1.ea114727330f3p-2, 0x1.eab07dea0f3d1p-2, -0x1.fcf3000000000p-29, 0.0},
-    {0x1.eace5433abd5dp-2, 0x1.ebfdad45158e2p-2, 0x1.60e2800000000p-29, 0.0},
-    {0x1.ec491849dd323p-2, 0x1.edea64a8c1ceap-2, 0x1.3a1e600000000p-28, 0.0},
-    {0x1.ee89f9a45e08bp-2, 0x1.f06fe098b8271p-2, 0x1.1786000000000p-29, 0.0},
-    {0x1.f199bde6cb2a1p-2, 0x1.f387a6ddf5b02p-2, 0x1.077cc00000000p-29, 0.0},
-    {0x1.f5818da4731cap-2, 0x1.f72b83e190ceap-2, -0x1.798f600000000p-28, 0.0},
-    {0x1.fa4afa435ccf8p-2, 0x1.fb5586c1ec2b3p-2, 0x1.a2ffc00000000p-29, 0.0}
+    {0x0.0p+0, 0x1.0000000000000p-1, 0x1.0000000000000p-1, 0.0},
+    {-0x1.a2ffc00000000p-29, 0x1.fb5586c1ec2b3p-2, 0x1.fa4afa435ccf8p-2, 0.0},
+    {0x1.798f600000000p-28, 0x1.f72b83e190ceap-2, 0x1.f5818da4731cap-2, 0.0},
+    {-0x1.077cc00000000p-29, 0x1.f387a6ddf5b02p-2, 0x1.f199bde6cb2a1p-2, 0.0},
+    {-0x1.1786000000000p-29, 0x1.f06fe098b8271p-2, 0x1.ee89f9a45e08bp-2, 0.0},
+    {-0x1.3a1e600000000p-28, 0x1.edea64a8c1ceap-2, 0x1.ec491849dd323p-2, 0.0},
+    {-0x1.60e2800000000p-29, 0x1.ebfdad45158e2p-2, 0x1.eace5433abd5dp-2, 0.0},
+    {0x1.fcf3000000000p-29, 0x1.eab07dea0f3d1p-2, 0x1.ea114727330f3p-2, 0.0},
+    {0x1.b21e000000000p-19, 0x1.ea0a3325e297ap-2, 0x1.ea0999aa15265p-2, 0.0},
+    {-0x1.fcf3000000000p-29, 0x1.ea114727330f3p-2, 0x1.eab07dea0f3d1p-2, 0.0},
+    {0x1.60e2800000000p-29, 0x1.eace5433abd5dp-2, 0x1.ebfdad45158e2p-2, 0.0},
+    {0x1.3a1e600000000p-28, 0x1.ec491849dd323p-2, 0x1.edea64a8c1ceap-2, 0.0},
+    {0x1.1786000000000p-29, 0x1.ee89f9a45e08bp-2, 0x1.f06fe098b8271p-2, 0.0},
+    {0x1.077cc00000000p-29, 0x1.f199bde6cb2a1p-2, 0x1.f387a6ddf5b02p-2, 0.0},
+    {-0x1.798f600000000p-28, 0x1.f5818da4731cap-2, 0x1.f72b83e190ceap-2, 0.0},
+    {0x1.a2ffc00000000p-29, 0x1.fa4afa435ccf8p-2, 0x1.fb5586c1ec2b3p-2, 0.0}
 };
 /* 2^(j/16) / 2 = TANH_POS_HI[j] / 2 + TANH_POS_LO[j], TANH_POS_HI[j] a multiple of 2^-51 */
 static const double TANH_POS_HI[16] = {
