@@ -25,11 +25,11 @@ from rt_pandas import math as rtm
 
 REFERENCE = {"sinh": np.sinh, "cosh": np.cosh, "tanh": np.tanh, "expm1": np.expm1}
 # |x| ranges (x itself for expm1), with the switches inside or at their ends:
-# sinh's series below 1/4 and its wide variant past 330 (cosh's past 354), tanh's series below 0.1, its clamp at 18.6 and 1 from 19.0615,
+# sinh's series below 1/8 and its wide variant past 707 (cosh's past 354), tanh's series below 0.1, its clamp at 18.6 and 1 from 19.0615,
 # expm1's series below 2^-12, m = 0 below ln2/32 = 0.0217, its rare path past 36 and 700.
 RANGES = {
-    "sinh": [(0.2, 0.25), (0.25, 0.3), (0.3, 0.5), (0.5, 1), (1, 3), (3, 22), (22, 330), (329, 331), (331, 355),
-             (355, 709), (709, 710.4758)],
+    "sinh": [(0.1, 0.125), (0.125, 0.15), (0.15, 0.25), (0.25, 0.5), (0.5, 1), (1, 3), (3, 22), (22, 330), (330, 706),
+             (706, 708), (708, 710.4758)],
     "cosh": [(0, 0.02), (0.02, 0.25), (0.25, 1), (1, 3), (3, 22), (22, 354), (353, 355), (355, 709),
              (709, 710.4758)],
     "expm1": [(-40, -5), (-5, -0.5), (-0.5, -0.0217), (-0.0217, -2**-12), (2**-14, 2**-12), (2**-12, 0.0217),

@@ -4,11 +4,14 @@ Taylor coefficients (exp, sinh r) are exact rationals rounded to double; the
 others are minimax fits (Remez exchange, tools/minimax.py): atan's, asin's and
 the sinh and tanh series' in z = u*u, weighted so that the error of
 u + u^3 P(u^2) is relative to f(u); cosh r - 1 and e^r - 1 (HYP_EVEN,
-EXPM1_16_P) in absolute error on |r| <= ln2/32. Run:
+EXPM1_16_P) in absolute error on |r| <= ln2/32. sinh's tables (SINH_D, SINH_PH,
+SINH_QH, SINH_ROWS) are Gal's accurate tables from the recorded offsets, checked
+here; --search finds the offsets again. Run:
 
-    python tools/gen_math_coefficients.py > csrc/math/elementary_coefficients.h
+    python tools/gen_math_coefficients.py [--search] > csrc/math/elementary_coefficients.h
 """
 import math
+import struct
 import sys
 from pathlib import Path
 
@@ -18,7 +21,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from minimax import asin_cubic_ratio, atan_cubic_ratio, odd_weight, remez  # noqa: E402
 
 HYP_R = mpmath.log(2) / 32  # the hyperbolic functions' reduced argument: |r| <= ln2/32
-SINH_TABLE_K = 476  # the largest k of sinh's table path (|x| <= SINH_TABLE_MAX = 330 in elementary_body.h)
+SINH_TABLE_K = 1020  # the largest k of sinh's table path (|x| <= SINH_TABLE_MAX = 707 in elementary_body.h)
+# sinh's offsets d_j = SINH_OFFSET_STEPS[j] 2^-SINH_OFFSET_SHIFT[j] (sinh_table_offsets); j = 8 needs the coarser
+# step: there P e^d and Q e^-d are one mantissa (Q = P/2), so their errors move together to first order in d
+SINH_OFFSET_STEPS = [0, -429055, 773243, -269811, -286232, -643315, -361354, 521164,
+                     889072, -521164, 361354, 643315, 286232, 269811, -773243, 429055]
+SINH_OFFSET_SHIFT = [47] * 8 + [38] + [47] * 7
+SINH_OFFSET_ULPS = 2.0**-11  # P_j and Q_j lie within this many ulps of ph_j and qh_j
 
 mpmath.mp.dps = 60
 
@@ -74,7 +83,7 @@ def atan_centres():
     rows = ",\n    ".join(f"{{{h.hex()}, {l.hex()}}}" for h, l in zip(hi, lo))
     print(f"static _Alignas(16) const double ATAN8_ROWS[{len(hi)}][2] = {{\n    {rows}\n}};")
 ASIN_S = mpmath.mpf("0.5")  # asin's polynomial argument: s <= 1/2
-# sinh's and tanh's series ranges (elementary_body.h: SINH_SERIES_MAX, TANH_SERIES_MAX)
+# sinh's and tanh's series ranges (elementary_body.h: SINH_SERIES_MAX = 1/8 uses a fit on [0, 1/4], TANH_SERIES_MAX)
 SINH_SERIES = mpmath.mpf("0.25")
 TANH_SERIES = mpmath.mpf("0.1")
 
@@ -124,6 +133,66 @@ def odd_fit(name, g, f, top, terms, label):
     print(c_array(name, rounded[::-1]))
 
 
+def ulps_off(v):
+    """|v - round(v)| in ulps of the double nearest v (0 < v)."""
+    h = mpmath.mpf(float(v))
+    return abs(v - h) / mpmath.mpf(math.ulp(float(h)))
+
+
+def sinh_table_offsets(search=False):
+    """Gal's accurate tables for sinh: per j an offset d_j (|d_j| < 2^-18) such that both P_j = 2^(j/16) e^(d_j) / 2
+    and Q_j = 2^(-j/16) e^(-d_j) / 2 are within SINH_OFFSET_ULPS of a double, so neither needs a low part.
+    With search, scans d = i 2^-shift for |i| < 2^20 (fixed point, about a minute) and prints the best steps
+    (the ones recorded)."""
+    if search:
+        fixed = 200
+        steps = []
+        for j, shift in enumerate(SINH_OFFSET_SHIFT):
+            best = (1.0, 0)
+            for sign in (1, -1) if j else ():
+                grow = int(mpmath.nint(mpmath.exp(sign * mpmath.mpf(2) ** -shift) * 2**fixed))
+                shrink = int(mpmath.nint(mpmath.exp(-sign * mpmath.mpf(2) ** -shift) * 2**fixed))
+                p0, q0 = (mpmath.mpf(2) ** (s * mpmath.mpf(j) / 16) / 2 for s in (1, -1))
+                p, q = int(p0 * 2**fixed), int(q0 * 2**fixed)
+                p_ulp, q_ulp = (fixed - 53 - int(-mpmath.floor(mpmath.log(v, 2))) + 1 for v in (p0, q0))
+                for i in range(1 << 20):
+                    off = [min(v % (1 << u), (1 << u) - v % (1 << u)) / 2.0**u for v, u in ((p, p_ulp), (q, q_ulp))]
+                    if max(off) < best[0]:
+                        best = (max(off), sign * i)
+                    p, q = (p * grow) >> fixed, (q * shrink) >> fixed
+            steps.append(best[1])
+        print("# SINH_OFFSET_STEPS =", steps, file=sys.stderr)
+    else:
+        steps = SINH_OFFSET_STEPS
+    return [mpmath.mpf(i) * mpmath.mpf(2) ** -shift for i, shift in zip(steps, SINH_OFFSET_SHIFT)]
+
+
+def sinh_tables():
+    """SINH_D (d_j), SINH_PH and SINH_QH: ph_j and qh_j as bit patterns less / plus j << 48 (sinh_table)."""
+    offsets = sinh_table_offsets("--search" in sys.argv)
+    p = [mpmath.mpf(2) ** (mpmath.mpf(j) / 16) * mpmath.exp(d) / 2 for j, d in enumerate(offsets)]
+    q = [mpmath.mpf(2) ** (-mpmath.mpf(j) / 16) * mpmath.exp(-d) / 2 for j, d in enumerate(offsets)]
+    worst = max(ulps_off(v) for v in p + q)
+    assert worst <= SINH_OFFSET_ULPS, worst
+    # qh 2^-k stays normal up to SINH_TABLE_K (qh >= 1/4), ph 2^k finite (ph < 1)
+    assert min(q) >= 0.25 and max(p) < 1 and -2 - SINH_TABLE_K >= -1022
+    bits = [struct.unpack("<q", struct.pack("<d", float(v)))[0] for v in (*p, *q)]
+    shifted_p = [struct.unpack("<d", struct.pack("<q", b - (j << 48)))[0] for j, b in enumerate(bits[:16])]
+    shifted_q = [struct.unpack("<d", struct.pack("<q", b + (j << 48)))[0] for j, b in enumerate(bits[16:])]
+    print(f"/* sinh_table: |x| = m ln2/16 + d_j + r, m = 16 k + j; 2^(j/16) e^(d_j) / 2 and 2^(-j/16) e^(-d_j) / 2 are "
+          f"within 2^{mpmath.nstr(mpmath.log(worst, 2), 3)} ulp of doubles ph_j, qh_j (Gal's accurate tables, "
+          "tools/gen_math_coefficients.py sinh_table_offsets); SINH_PH[j] / SINH_QH[j] hold bits(ph_j) - (j << 48) / "
+          "bits(qh_j) + (j << 48), so that adding / subtracting (16 k + j) << 48 gives ph_j 2^k / qh_j 2^-k */")
+    print(c_array("SINH_D", offsets))
+    print(c_array("SINH_PH", shifted_p))
+    print(c_array("SINH_QH", shifted_q))
+    # AVX2 reads the three as one 32-byte row per lane (vd_lookup16_3), as log16_lookup reads LOG16_ROWS
+    rows = ",\n    ".join(f"{{{float(d).hex()}, {float(p).hex()}, {float(q).hex()}, 0.0}}"
+                         for p, q, d in zip(shifted_p, shifted_q, offsets))
+    print("/* SINH_ROWS[j] = {SINH_D[j], SINH_PH[j], SINH_QH[j], 0} */")
+    print(f"static _Alignas(32) const double SINH_ROWS[16][4] = {{\n    {rows}\n}};")
+
+
 if __name__ == "__main__":
     print("/* Generated by tools/gen_math_coefficients.py: do not edit by hand. */")
     print("#ifndef RT_MATH_ELEMENTARY_COEFFICIENTS_H\n#define RT_MATH_ELEMENTARY_COEFFICIENTS_H")
@@ -141,17 +210,7 @@ if __name__ == "__main__":
         halves = [mpmath.mpf(2) ** (sign * mpmath.mpf(j) / 16) / 2 for j in range(16)]
         print(c_array(f"HYP_{name}_HI", [float(t) for t in halves]))
         print(c_array(f"HYP_{name}_LO", [float(t - mpmath.mpf(float(t))) for t in halves]))
-    # sinh (hyp_eval): 2^(-j/16) / 2 = SINH_NEG_HI[j] + SINH_NEG_LO[j], HYP_NEG's pair but with no zero low
-    # part (j = 0: (1/2 + 2^-53) - 2^-53), so that SINH_NEG_LO[j] 2^-2k can be formed in the exponent field;
-    # it stays normal for k <= SINH_TABLE_K (elementary_body.h: SINH_TABLE_MAX)
-    negs = [mpmath.mpf(2) ** (-mpmath.mpf(j) / 16) / 2 for j in range(16)]
-    neg_hi = [float(t) for t in negs]
-    neg_hi[0] = 0.5 + 2.0**-53
-    neg_lo = [float(t - mpmath.mpf(h)) for t, h in zip(negs, neg_hi)]
-    assert all(lo != 0 and math.frexp(lo)[1] - 1 - 2 * SINH_TABLE_K >= -1022 for lo in neg_lo)
-    print("/* 2^(-j/16) / 2 = SINH_NEG_HI[j] + SINH_NEG_LO[j], no SINH_NEG_LO[j] zero */")
-    print(c_array("SINH_NEG_HI", neg_hi))
-    print(c_array("SINH_NEG_LO", neg_lo))
+    sinh_tables()
     # tanh (tanh_big): 2^(j/16) / 2 = TANH_POS_HI[j] / 2 + TANH_POS_LO[j] with TANH_POS_HI[j] = 2^(j/16)
     # rounded to a multiple of 2^-51 (one bit short of a double in [1, 2)), so that its half plus 2^(-k-1)
     # is exact for every k in [0, 52]

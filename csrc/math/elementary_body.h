@@ -128,9 +128,9 @@ static inline int vd_all_within(vd ax, double lo, double hi) {
 static const double LN2_16_HI = 0x1.62e42fee00000p-5;
 static const double LN2_16_LO = 0x1.a39ef35793c76p-37;
 static const double INV_LN2_BY16 = 0x1.71547652b82fep4;
-static const double SINH_SERIES_MAX = 0.25, TANH_SERIES_MAX = 0.1;
-/* sinh's table path (k <= 476: SINH_NEG_LO 2^-2k stays normal; tools/gen_math_coefficients.py asserts it) */
-static const double SINH_TABLE_MAX = 330.0;
+static const double SINH_SERIES_MAX = 0.125, TANH_SERIES_MAX = 0.1;
+/* sinh's table path (k <= 1020: qh 2^-k stays normal; tools/gen_math_coefficients.py asserts it) */
+static const double SINH_TABLE_MAX = 707.0;
 /* tanh_big's range (k <= 53), and the least double whose tanh rounds to 1, ln(2^55 - 1)/2 rounded up:
  * from TANH_QUOTIENT_MAX to it tanh rounds to 1 - 2^-53 (so does tanh_big(TANH_QUOTIENT_MAX)). */
 static const double TANH_QUOTIENT_MAX = 18.6, TANH_ONE = 0x1.30fc1931f09cap+4;
@@ -152,53 +152,34 @@ static inline vd hyp_exponent(vd m) {
 }
 
 /*
- * sinh a and cosh a for a in [0, 711]: e^a / 2 = 2^k P e^r and e^-a / 2 = 2^k Q e^-r with
+ * cosh a for a in [0, 711]: e^a / 2 = 2^k P e^r and e^-a / 2 = 2^k Q e^-r with
  * P = 2^(j/16) / 2 = ph + pl and Q = s 2^(-j/16) / 2 = s (qh + ql), s = 2^-2k (tables HYP_POS, HYP_NEG):
- *   sinh a = 2^k (S cosh r + C sinh r), cosh a = 2^k (C cosh r + S sinh r), S = P - Q, C = P + Q,
- * cosh r = 1 + z HYP_EVEN(z), sinh r = O = r + r z HYP_ODD(z), z = r^2. With sign = -1 (sinh) or
- * +1 (cosh), M = P + sign Q is the pair hi + lo and N = P - sign Q is needed to one rounding only
- * (it multiplies O <= 0.022): y = hi + (lo + hi z HYP_EVEN(z) + N O) and the result is 2^k y.
- * s qh is exact: qh's exponent field less 2k (k <= 510 where a <= 354); ph >= s qh (a tie only at
- * m = 0), so hi = ph + sign s qh is a fast two-sum whose error (ph - hi) + sign s qh is exact (sinh at
- * m = 0: SINH_NEG_HI[0] = 1/2 + 2^-53 > ph, and ph - qh is exact there).
- * sinh forms s ql by exponent arithmetic too (SINH_NEG: HYP_NEG's pair with no zero low part, normal after
- * the shift for k <= 476), so its table path ends at SINH_TABLE_MAX = 330 instead of 354.
- * `wide` is for vectors with a lane above 354 (sinh: 330) or NaN: s = 0 beyond (e^-a < 2^-950 e^a there)
- * and 2^k y by vd_ldexp (k from m), which overflows to inf where sinh or cosh does; other vectors put
+ *   cosh a = 2^k (C cosh r + S sinh r), C = P + Q, S = P - Q,
+ * cosh r = 1 + z HYP_EVEN(z), sinh r = O = r + r z HYP_ODD(z), z = r^2. C is the pair hi + lo and S is
+ * needed to one rounding only (it multiplies O <= 0.022): y = hi + (lo + hi z HYP_EVEN(z) + S O) and the
+ * result is 2^k y. s qh is exact: qh's exponent field less 2k (k <= 510 where a <= 354); ph >= s qh, so
+ * hi = ph + s qh is a fast two-sum whose error (ph - hi) + s qh is exact.
+ * `wide` is for vectors with a lane above 354 or NaN: s = 0 beyond (e^-a < 2^-950 e^a there)
+ * and 2^k y by vd_ldexp (k from m), which overflows to inf where cosh does; other vectors put
  * k into y's exponent field with an integer add (y is normal, or k = 0).
  */
-static inline vd hyp_eval(vd a, double sign, int wide) {
+static inline vd hyp_eval(vd a, int wide) {
     vd m;
     vu j, k52;
     vd r = hyp_reduce(a, &m, &j, &k52);
     vd ph = vd_lookup16_low(HYP_POS_HI, j), pl = vd_lookup16_low(HYP_POS_LO, j);
-    vd hi, lo, other;
     vu k53 = vu_add(k52, k52);
-    if (sign > 0) {
-        vd qh = vd_lookup16_low(HYP_NEG_HI, j), ql = vd_lookup16_low(HYP_NEG_LO, j);
-        vd qs = vu_double(vu_sub(vd_bits(qh), k53));
-        vd s = vu_double(vu_sub(vu_set(0x3ff0000000000000ull), k53));
-        if (wide) {
-            vm beyond = vd_gt(a, vd_set(354.0));
-            qs = vd_sel(beyond, vd_set(0.0), qs);
-            s = vd_sel(beyond, vd_set(0.0), s);
-        }
-        hi = vd_add(ph, qs);
-        lo = vd_mla(ql, s, vd_add(vd_add(vd_sub(ph, hi), qs), pl));
-        other = vd_sub(ph, qs);
-    } else {
-        /* s ql by exponent arithmetic too (SINH_NEG_LO has no zero, and stays normal up to SINH_TABLE_MAX) */
-        vd qh = vd_lookup16_low(SINH_NEG_HI, j), ql = vd_lookup16_low(SINH_NEG_LO, j);
-        vd qs = vu_double(vu_sub(vd_bits(qh), k53)), qls = vu_double(vu_sub(vd_bits(ql), k53));
-        if (wide) {
-            vm beyond = vd_gt(a, vd_set(SINH_TABLE_MAX));
-            qs = vd_sel(beyond, vd_set(0.0), qs);
-            qls = vd_sel(beyond, vd_set(0.0), qls);
-        }
-        hi = vd_sub(ph, qs);
-        lo = vd_sub(vd_add(vd_sub(vd_sub(ph, hi), qs), pl), qls);
-        other = vd_add(ph, qs);
+    vd qh = vd_lookup16_low(HYP_NEG_HI, j), ql = vd_lookup16_low(HYP_NEG_LO, j);
+    vd qs = vu_double(vu_sub(vd_bits(qh), k53));
+    vd s = vu_double(vu_sub(vu_set(0x3ff0000000000000ull), k53));
+    if (wide) {
+        vm beyond = vd_gt(a, vd_set(354.0));
+        qs = vd_sel(beyond, vd_set(0.0), qs);
+        s = vd_sel(beyond, vd_set(0.0), s);
     }
+    vd hi = vd_add(ph, qs);
+    vd lo = vd_mla(ql, s, vd_add(vd_add(vd_sub(ph, hi), qs), pl));
+    vd other = vd_sub(ph, qs);
     vd z = vd_mul(r, r);
     vd odd = vd_mla(vd_mul(r, z), vd_poly(z, HYP_ODD, 3), r);
     vd y = vd_add(hi, vd_mla(other, odd, vd_mla(vd_mul(hi, z), vd_poly(z, HYP_EVEN, 3), lo)));
@@ -208,12 +189,49 @@ static inline vd hyp_eval(vd a, double sign, int wide) {
     return vd_ldexp(y, hyp_exponent(m));
 }
 
+
+/*
+ * sinh a for a in [0, SINH_TABLE_MAX] (wide: [0, 711], overflowing to inf where sinh does), the
+ * reduction and polynomials of hyp_eval but from Gal's accurate tables, so neither half has a low part:
+ * a = m ln2/16 + d_j + r, m = 16 k + j the nearest integer to a 16/ln2, d_j = SINH_D[j] (|d_j| < 2^-18)
+ * chosen so that P = 2^(j/16) e^(d_j) / 2 and Q = 2^(-j/16) e^(-d_j) / 2 are doubles ph, qh to 2^-11 ulp;
+ * r = (a - m LN2_16_HI) - (m LN2_16_LO + d_j), the first exact, so r rounds once, |r| < ln2/32 + 2^-18.
+ * Everything is scaled by 2^k up front: ph 2^k and qs = qh 2^-k by exponent arithmetic, one shift
+ * b = (16 k + j) << 48 of the shifter's bits serving both (SINH_PH / SINH_QH hold bits(ph) - (j << 48) and
+ * bits(qh) + (j << 48)); qs stays normal up to SINH_TABLE_MAX (k <= 1020). Then, as in hyp_eval,
+ *   sinh a = 2^k P e^r - 2^-k Q e^-r = S cosh r + C sinh r, S = ph 2^k - qs, C = ph 2^k + qs,
+ * S = hi + lo exactly (a fast two-sum, ph 2^k >= qs), C to one rounding, and
+ * sinh a = hi + (lo + hi z HYP_EVEN(z) + C O) rounded once. The `wide` variant scales lanes past
+ * SINH_TABLE_MAX by a further 2^-64 (qs = 0 there: e^-2a < 2^-2000) and multiplies by 2^64 at the end;
+ * other lanes take the same arithmetic as the narrow variant.
+ */
+static inline vd sinh_table(vd a, int wide) {
+    vd shifted = vd_mla(a, vd_set(INV_LN2_BY16), vd_set(0x1.8p52)); /* m in the low bits */
+    vd m = vd_sub(shifted, vd_set(0x1.8p52));
+    vu j = vd_bits(shifted), b = vu_shl(j, 48); /* the shifter's own bits leave the word */
+    vd t = vd_mla(m, vd_set(-LN2_16_HI), a);    /* exact */
+    vd d, ph, qh;
+    vd_lookup16_3(SINH_ROWS, SINH_D, SINH_PH, SINH_QH, j, &d, &ph, &qh);
+    vd r = vd_sub(t, vd_mla(m, vd_set(LN2_16_LO), d));
+    vm beyond = vd_gt(a, vd_set(SINH_TABLE_MAX));
+    vu bp = wide ? vu_sub(b, vd_bits(vd_sel(beyond, vu_double(vu_set(64ull << 52)), vd_set(0.0)))) : b;
+    ph = vu_double(vu_add(vd_bits(ph), bp));
+    vd qs = vu_double(vu_sub(vd_bits(qh), b));
+    qs = wide ? vd_sel(beyond, vd_set(0.0), qs) : qs;
+    vd hi = vd_sub(ph, qs);
+    vd lo = vd_sub(vd_sub(ph, hi), qs);
+    vd z = vd_mul(r, r);
+    vd odd = vd_mla(vd_mul(r, z), vd_poly(z, HYP_ODD, 3), r);
+    vd y = vd_add(hi, vd_mla(vd_add(ph, qs), odd, vd_mla(vd_mul(hi, z), vd_poly(z, HYP_EVEN, 3), lo)));
+    return wide ? vd_mul(y, vd_sel(beyond, vd_set(0x1p64), vd_set(1.0))) : y;
+}
+
 /* hyp_eval for ax = |x| (or NaN), the wide variant only in vectors that need it; NaN x is returned. */
-static inline vd hyp_eval_any(vd ax, vd x, double sign) {
-    if (vm_all(vd_le(ax, vd_set(sign > 0 ? 354.0 : SINH_TABLE_MAX)))) {
-        return hyp_eval(ax, sign, 0);
+static inline vd hyp_eval_any(vd ax, vd x) {
+    if (vm_all(vd_le(ax, vd_set(354.0)))) {
+        return hyp_eval(ax, 0);
     }
-    vd r = hyp_eval(vd_min(ax, vd_set(711.0)), sign, 1);
+    vd r = hyp_eval(vd_min(ax, vd_set(711.0)), 1);
     return vd_sel(vd_isnan(x), x, r);
 }
 
@@ -223,7 +241,11 @@ static inline vd sinh_series(vd x) {
     return vd_mla(vd_mul(x, z), vd_poly(z, SINH_Q, 5), x);
 }
 
-/* sinh_v for vectors with a lane below SINH_SERIES_MAX, past SINH_TABLE_MAX or NaN: each range for its lanes. */
+/*
+ * sinh_v for vectors with a lane below SINH_SERIES_MAX, past SINH_TABLE_MAX or NaN: each range for its
+ * lanes (the wide sinh_table only in vectors that need it, |x| clamped to 711 where sinh has overflowed;
+ * NaN x returned).
+ */
 static __attribute__((noinline)) vd sinh_mixed(vd x) {
     vd ax = vd_abs(x);
     vm small = vd_lt(ax, vd_set(SINH_SERIES_MAX));
@@ -231,21 +253,22 @@ static __attribute__((noinline)) vd sinh_mixed(vd x) {
         return sinh_series(x);
     }
     vd sign = vu_double(vu_xor(vd_bits(x), vd_bits(ax)));
-    vd r = vu_double(vu_or(vd_bits(hyp_eval_any(ax, x, -1.0)), vd_bits(sign)));
+    vd r = vm_all(vd_le(ax, vd_set(SINH_TABLE_MAX))) ? sinh_table(ax, 0) : sinh_table(vd_min(ax, vd_set(711.0)), 1);
+    r = vu_double(vu_or(vd_bits(vd_sel(vd_isnan(x), x, r)), vd_bits(sign)));
     return vm_any(small) ? vd_sel(small, sinh_series(x), r) : r;
 }
 
-/* The series below SINH_SERIES_MAX, hyp_eval above: a vector runs only the ranges its lanes are in. */
+/* The series below SINH_SERIES_MAX, sinh_table above: a vector runs only the ranges its lanes are in. */
 static inline vd sinh_v(vd x) {
     vd ax = vd_abs(x);
     if (!vd_all_within(ax, SINH_SERIES_MAX, SINH_TABLE_MAX)) {
         return sinh_mixed(x);
     }
-    return vu_double(vu_or(vd_bits(hyp_eval(ax, -1.0, 0)), vu_xor(vd_bits(x), vd_bits(ax))));
+    return vu_double(vu_or(vd_bits(sinh_table(ax, 0)), vu_xor(vd_bits(x), vd_bits(ax))));
 }
 
 static inline vd cosh_v(vd x) {
-    return hyp_eval_any(vd_abs(x), x, 1.0);
+    return hyp_eval_any(vd_abs(x), x);
 }
 
 /* base + ph p + extra = v + ev with v = base + ph p rounded (one FMA) and ev its error plus extra (exact
@@ -663,7 +686,36 @@ UNARY_LOOPS_F32(exp)
 UNARY_LOOPS_F32(expm1)
 UNARY_LOOPS_F32(log)
 UNARY_LOOPS_F32(log1p)
+#if VEC_ISA == VEC_AVX2
+/* AVX2: two vectors per iteration where both take the table path alone (their latencies overlap). */
+VF_UNARY_LOOP(VEC_NAME(rt_vm_sinh_f32), sinh_f32)
+void VEC_NAME(rt_vm_sinh_f64)(const double *x, int64_t n, double *out) {
+    int64_t i = 0;
+    for (; i + 2 * VL <= n; i += 2 * VL) {
+        vd x0 = vd_load(x + i), x1 = vd_load(x + i + VL);
+        vd a0 = vd_abs(x0), a1 = vd_abs(x1);
+        if (vd_all_within(a0, SINH_SERIES_MAX, SINH_TABLE_MAX) && vd_all_within(a1, SINH_SERIES_MAX, SINH_TABLE_MAX)) {
+            vd r0 = sinh_table(a0, 0), r1 = sinh_table(a1, 0);
+            vd_store(out + i, vu_double(vu_or(vd_bits(r0), vu_xor(vd_bits(x0), vd_bits(a0)))));
+            vd_store(out + i + VL, vu_double(vu_or(vd_bits(r1), vu_xor(vd_bits(x1), vd_bits(a1)))));
+        } else {
+            vd_store(out + i, sinh_v(x0));
+            vd_store(out + i + VL, sinh_v(x1));
+        }
+    }
+    for (; i + VL <= n; i += VL) {
+        vd_store(out + i, sinh_v(vd_load(x + i)));
+    }
+    if (i < n) {
+        double buf[VL] = {0};
+        __builtin_memcpy(buf, x + i, (size_t)(n - i) * sizeof(double));
+        vd_store(buf, sinh_v(vd_load(buf)));
+        __builtin_memcpy(out + i, buf, (size_t)(n - i) * sizeof(double));
+    }
+}
+#else
 UNARY_LOOPS_F32(sinh)
+#endif
 UNARY_LOOPS_F32(cosh)
 UNARY_LOOPS_F32(tanh)
 UNARY_LOOPS_F32(asin)

@@ -151,42 +151,79 @@ static const double HYP_NEG_LO[16] = {
     -0x1.19041b9d78a76p-57,
     0x1.8a62e4adc610bp-56
 };
-/* 2^(-j/16) / 2 = SINH_NEG_HI[j] + SINH_NEG_LO[j], no SINH_NEG_LO[j] zero */
-static const double SINH_NEG_HI[16] = {
-    0x1.0000000000001p-1,
-    0x1.ea4afa2a490dap-2,
-    0x1.d5818dcfba487p-2,
-    0x1.c199bdd85529cp-2,
-    0x1.ae89f995ad3adp-2,
-    0x1.9c49182a3f090p-2,
-    0x1.8ace5422aa0dbp-2,
-    0x1.7a11473eb0187p-2,
-    0x1.6a09e667f3bcdp-2,
-    0x1.5ab07dd485429p-2,
-    0x1.4bfdad5362a27p-2,
-    0x1.3dea64c123422p-2,
-    0x1.306fe0a31b715p-2,
-    0x1.2387a6e756238p-2,
-    0x1.172b83c7d517bp-2,
-    0x1.0b5586cf9890fp-2
+/* sinh_table: |x| = m ln2/16 + d_j + r, m = 16 k + j; 2^(j/16) e^(d_j) / 2 and 2^(-j/16) e^(-d_j) / 2 are within 2^-11.3 ulp of doubles ph_j, qh_j (Gal's accurate tables, tools/gen_math_coefficients.py sinh_table_offsets); SINH_PH[j] / SINH_QH[j] hold bits(ph_j) - (j << 48) / bits(qh_j) + (j << 48), so that adding / subtracting (16 k + j) << 48 gives ph_j 2^k / qh_j 2^-k */
+static const double SINH_D[16] = {
+    0x0.0p+0,
+    -0x1.a2ffc00000000p-29,
+    0x1.798f600000000p-28,
+    -0x1.077cc00000000p-29,
+    -0x1.1786000000000p-29,
+    -0x1.3a1e600000000p-28,
+    -0x1.60e2800000000p-29,
+    0x1.fcf3000000000p-29,
+    0x1.b21e000000000p-19,
+    -0x1.fcf3000000000p-29,
+    0x1.60e2800000000p-29,
+    0x1.3a1e600000000p-28,
+    0x1.1786000000000p-29,
+    0x1.077cc00000000p-29,
+    -0x1.798f600000000p-28,
+    0x1.a2ffc00000000p-29
 };
-static const double SINH_NEG_LO[16] = {
-    -0x1.0000000000000p-53,
-    -0x1.e9c23179c2893p-56,
-    0x1.2ed02d75b3707p-57,
-    0x1.11065895048ddp-57,
-    0x1.7a1cd345dcc81p-56,
-    0x1.c7c46b071f2bep-58,
-    0x1.6e9f156864b27p-56,
-    -0x1.41577ee04992fp-57,
-    -0x1.bdd3413b26456p-56,
-    0x1.6324c054647adp-56,
-    0x1.d4397afec42e2p-58,
-    0x1.ada0911f09ebcp-57,
-    0x1.6f46ad23182e4p-57,
-    0x1.9b07eb6c70573p-56,
-    -0x1.19041b9d78a76p-57,
-    0x1.8a62e4adc610bp-56
+static const double SINH_PH[16] = {
+    0x1.0000000000000p-1,
+    0x1.fb5586c1ec2b3p-2,
+    0x1.f72b83e190ceap-2,
+    0x1.f387a6ddf5b02p-2,
+    0x1.f06fe098b8271p-2,
+    0x1.edea64a8c1ceap-2,
+    0x1.ebfdad45158e2p-2,
+    0x1.eab07dea0f3d1p-2,
+    0x1.ea0a3325e297ap-2,
+    0x1.ea114727330f3p-2,
+    0x1.eace5433abd5dp-2,
+    0x1.ec491849dd323p-2,
+    0x1.ee89f9a45e08bp-2,
+    0x1.f199bde6cb2a1p-2,
+    0x1.f5818da4731cap-2,
+    0x1.fa4afa435ccf8p-2
+};
+static const double SINH_QH[16] = {
+    0x1.0000000000000p-1,
+    0x1.fa4afa435ccf8p-2,
+    0x1.f5818da4731cap-2,
+    0x1.f199bde6cb2a1p-2,
+    0x1.ee89f9a45e08bp-2,
+    0x1.ec491849dd323p-2,
+    0x1.eace5433abd5dp-2,
+    0x1.ea114727330f3p-2,
+    0x1.ea0999aa15265p-2,
+    0x1.eab07dea0f3d1p-2,
+    0x1.ebfdad45158e2p-2,
+    0x1.edea64a8c1ceap-2,
+    0x1.f06fe098b8271p-2,
+    0x1.f387a6ddf5b02p-2,
+    0x1.f72b83e190ceap-2,
+    0x1.fb5586c1ec2b3p-2
+};
+/* SINH_ROWS[j] = {SINH_D[j], SINH_PH[j], SINH_QH[j], 0} */
+static _Alignas(32) const double SINH_ROWS[16][4] = {
+    {0x0.0p+0, 0x1.0000000000000p-1, 0x1.0000000000000p-1, 0.0},
+    {-0x1.a2ffc00000000p-29, 0x1.fb5586c1ec2b3p-2, 0x1.fa4afa435ccf8p-2, 0.0},
+    {0x1.798f600000000p-28, 0x1.f72b83e190ceap-2, 0x1.f5818da4731cap-2, 0.0},
+    {-0x1.077cc00000000p-29, 0x1.f387a6ddf5b02p-2, 0x1.f199bde6cb2a1p-2, 0.0},
+    {-0x1.1786000000000p-29, 0x1.f06fe098b8271p-2, 0x1.ee89f9a45e08bp-2, 0.0},
+    {-0x1.3a1e600000000p-28, 0x1.edea64a8c1ceap-2, 0x1.ec491849dd323p-2, 0.0},
+    {-0x1.60e2800000000p-29, 0x1.ebfdad45158e2p-2, 0x1.eace5433abd5dp-2, 0.0},
+    {0x1.fcf3000000000p-29, 0x1.eab07dea0f3d1p-2, 0x1.ea114727330f3p-2, 0.0},
+    {0x1.b21e000000000p-19, 0x1.ea0a3325e297ap-2, 0x1.ea0999aa15265p-2, 0.0},
+    {-0x1.fcf3000000000p-29, 0x1.ea114727330f3p-2, 0x1.eab07dea0f3d1p-2, 0.0},
+    {0x1.60e2800000000p-29, 0x1.eace5433abd5dp-2, 0x1.ebfdad45158e2p-2, 0.0},
+    {0x1.3a1e600000000p-28, 0x1.ec491849dd323p-2, 0x1.edea64a8c1ceap-2, 0.0},
+    {0x1.1786000000000p-29, 0x1.ee89f9a45e08bp-2, 0x1.f06fe098b8271p-2, 0.0},
+    {0x1.077cc00000000p-29, 0x1.f199bde6cb2a1p-2, 0x1.f387a6ddf5b02p-2, 0.0},
+    {-0x1.798f600000000p-28, 0x1.f5818da4731cap-2, 0x1.f72b83e190ceap-2, 0.0},
+    {0x1.a2ffc00000000p-29, 0x1.fa4afa435ccf8p-2, 0x1.fb5586c1ec2b3p-2, 0.0}
 };
 /* 2^(j/16) / 2 = TANH_POS_HI[j] / 2 + TANH_POS_LO[j], TANH_POS_HI[j] a multiple of 2^-51 */
 static const double TANH_POS_HI[16] = {

@@ -140,8 +140,8 @@ static inline vd lgamma_fast(vd x) {
     log_reduced p = {.z = vd_mantissa(x)};
     p.iz = vd_bits(p.z);
     vd head, tail;
-    table3_lookup16(LGAMMA_LOG_ROWS, LGAMMA_LOG_INVC, LGAMMA_LOG_HEAD, LGAMMA_LOG_TAIL, vu_shr(vd_bits(x), 48), &p.invc,
-                    &head, &tail);
+    vd_lookup16_3(LGAMMA_LOG_ROWS, LGAMMA_LOG_INVC, LGAMMA_LOG_HEAD, LGAMMA_LOG_TAIL, vu_shr(vd_bits(x), 48), &p.invc,
+                  &head, &tail);
     vd r = log_table_r(p);
     vd k = vd_exponent(x);
     vd m = vd_mla(k, vd_set(POW_LN2_HI), head); /* log x - 1's head, exact */

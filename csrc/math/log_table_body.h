@@ -52,43 +52,10 @@ static inline log_reduced log_table_reduce(vu ix) {
     return p;
 }
 
-#if VEC_ISA == VEC_AVX2
-/*
- * Entry index (its low 4 bits) of three 16-entry tables t0, t1, t2, given also as rows {t0, t1, t2, 0}: on AVX2
- * one 32-byte row load per lane and a 4 x 4 transpose (4 loads and 7 shuffles instead of 12 scalar loads and 3
- * inserts: table reads are most of AVX2's loads, and its 16 registers leave the constants to be loaded too).
- */
-static inline void table3_lookup16(const double (*rows)[4], const double *t0, const double *t1, const double *t2,
-                                   vu index, vd *a0, vd *a1, vd *a2) {
-    (void)t0;
-    (void)t1;
-    (void)t2;
-    __m256i j = _mm256_and_si256(index, _mm256_set1_epi64x(15));
-    __m128i low = _mm256_castsi256_si128(j), high = _mm256_extracti128_si256(j, 1);
-    __m256d r0 = _mm256_load_pd(rows[_mm_cvtsi128_si64(low)]);
-    __m256d r1 = _mm256_load_pd(rows[_mm_extract_epi64(low, 1)]);
-    __m256d r2 = _mm256_load_pd(rows[_mm_cvtsi128_si64(high)]);
-    __m256d r3 = _mm256_load_pd(rows[_mm_extract_epi64(high, 1)]);
-    __m256d even01 = _mm256_unpacklo_pd(r0, r1), odd01 = _mm256_unpackhi_pd(r0, r1); /* entries 0, 2 | 1, 3 */
-    __m256d even23 = _mm256_unpacklo_pd(r2, r3), odd23 = _mm256_unpackhi_pd(r2, r3);
-    *a0 = _mm256_permute2f128_pd(even01, even23, 0x20);
-    *a1 = _mm256_permute2f128_pd(odd01, odd23, 0x20);
-    *a2 = _mm256_permute2f128_pd(even01, even23, 0x31);
-}
-#else
-/* Entry index (its low 4 bits) of three 16-entry tables (one permute each on AVX-512; the rows are for AVX2). */
-static inline void table3_lookup16(const double (*rows)[4], const double *t0, const double *t1, const double *t2,
-                                   vu index, vd *a0, vd *a1, vd *a2) {
-    (void)rows;
-    *a0 = vd_lookup16_low(t0, index);
-    *a1 = vd_lookup16_low(t1, index);
-    *a2 = vd_lookup16_low(t2, index);
-}
-#endif
-
-/* The three LOG16 entries of each lane's subinterval (index: its low 4 bits). */
+/* The three LOG16 entries of each lane's subinterval (index: its low 4 bits; AVX2 reads LOG16_ROWS: table
+ * reads are most of AVX2's loads, and its 16 registers leave the constants to be loaded too). */
 static inline void log16_lookup(vu index, vd *invc, vd *logc, vd *logctail) {
-    table3_lookup16(LOG16_ROWS, LOG16_INVC, LOG16_LOGC, LOG16_LOGCTAIL, index, invc, logc, logctail);
+    vd_lookup16_3(LOG16_ROWS, LOG16_INVC, LOG16_LOGC, LOG16_LOGCTAIL, index, invc, logc, logctail);
 }
 
 /* The reduction on 16 subintervals (pow_table.h: LOG16_*; |r| < 0.0443): one permute per table on AVX-512. */

@@ -342,6 +342,37 @@ static inline vd vd_ldexp(vd a, vd k) {
 }
 #endif
 
+/*
+ * Entry index mod 16 of three 16-entry tables t0, t1, t2 (float64 log's LOG16_*, sinh's SINH_*): one
+ * vd_lookup16_low each (one permute on AVX-512), but on AVX2 entries 0, 1, 2 of `rows`, the same numbers
+ * as one 32-byte aligned row per index, rows[i] = {t0[i], t1[i], t2[i], 0}: one row load per lane and a
+ * transpose, 4 loads and 7 shuffles where the three lookups take 12 scalar loads and 9 shuffles.
+ */
+static inline void vd_lookup16_3(const double (*rows)[4], const double *t0, const double *t1, const double *t2,
+                                 vu index, vd *e0, vd *e1, vd *e2) {
+#if VEC_ISA == VEC_AVX2
+    (void)t0;
+    (void)t1;
+    (void)t2;
+    __m256i j = _mm256_and_si256(index, _mm256_set1_epi64x(15));
+    __m128i low = _mm256_castsi256_si128(j), high = _mm256_extracti128_si256(j, 1);
+    __m256d r0 = _mm256_load_pd(rows[_mm_cvtsi128_si64(low)]);
+    __m256d r1 = _mm256_load_pd(rows[_mm_extract_epi64(low, 1)]);
+    __m256d r2 = _mm256_load_pd(rows[_mm_cvtsi128_si64(high)]);
+    __m256d r3 = _mm256_load_pd(rows[_mm_extract_epi64(high, 1)]);
+    __m256d even01 = _mm256_unpacklo_pd(r0, r1), odd01 = _mm256_unpackhi_pd(r0, r1); /* entries 0, 2 | 1, 3 */
+    __m256d even23 = _mm256_unpacklo_pd(r2, r3), odd23 = _mm256_unpackhi_pd(r2, r3);
+    *e0 = _mm256_permute2f128_pd(even01, even23, 0x20);
+    *e1 = _mm256_permute2f128_pd(odd01, odd23, 0x20);
+    *e2 = _mm256_permute2f128_pd(even01, even23, 0x31);
+#else
+    (void)rows;
+    *e0 = vd_lookup16_low(t0, index);
+    *e1 = vd_lookup16_low(t1, index);
+    *e2 = vd_lookup16_low(t2, index);
+#endif
+}
+
 /* Error-free transformations (Knuth, Dekker): s + e == a + b, p + e == a * b exactly. */
 static inline void vd_two_sum(vd a, vd b, vd *s, vd *e) {
     vd sum = vd_add(a, b);
