@@ -525,7 +525,8 @@ void VEC_NAME(rt_vm_pow_f32)(const float *x, const float *y, int64_t n, float *o
 }
 
 /* pow with one small half-integer exponent (k = pow_small_k(y) > 0): float64 lanes. */
-static inline __attribute__((always_inline)) void pow_small_scalar_f64_k(const double *x, double y, int k, int64_t n, double *out) {
+static inline __attribute__((always_inline)) void pow_small_scalar_f64_k(const double *x, double y, int k, int64_t n,
+                                                                        double *out) {
     vd yv = vd_set(y);
     int negative = y < 0;
     uint64_t bound = pow_small_plain_bound(k);
@@ -562,7 +563,8 @@ static void pow_small_scalar_f64(const double *x, double y, int k, int64_t n, do
 }
 
 /* The same for float32, widened to double lanes (the tail buffer holds the 4 floats wasm's narrowing store writes). */
-static inline __attribute__((always_inline)) void pow_small_scalar_f32_k(const float *x, float y, int k, int64_t n, float *out) {
+static inline __attribute__((always_inline)) void pow_small_scalar_f32_k(const float *x, float y, int k, int64_t n,
+                                                                        float *out) {
     vd yv = vd_set((double)y);
     int negative = y < 0;
     int64_t i = 0;

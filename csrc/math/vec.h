@@ -343,10 +343,10 @@ static inline vd vd_ldexp(vd a, vd k) {
 #endif
 
 /*
- * Entry index mod 16 of three 16-entry tables t0, t1, t2 (float64 log's LOG16_*, sinh's SINH_*): one
- * vd_lookup16_low each (one permute on AVX-512), but on AVX2 entries 0, 1, 2 of `rows`, the same numbers
- * as one 32-byte aligned row per index, rows[i] = {t0[i], t1[i], t2[i], 0}: one row load per lane and a
- * transpose, 4 loads and 7 shuffles where the three lookups take 12 scalar loads and 9 shuffles.
+ * Entry index mod 16 of three 16-entry tables t0, t1, t2 (float64 log's LOG16_*, sinh's SINH_*, lgamma's
+ * LGAMMA_LOG_*): one vd_lookup16_low each (one permute on AVX-512), but on AVX2 entries 0, 1, 2 of `rows`,
+ * the same numbers as one 32-byte aligned row per index, rows[i] = {t0[i], t1[i], t2[i], 0}: one row load
+ * per lane and a transpose, 4 loads and 7 shuffles where the three lookups take 12 scalar loads and 9 shuffles.
  */
 static inline void vd_lookup16_3(const double (*rows)[4], const double *t0, const double *t1, const double *t2,
                                  vu index, vd *e0, vd *e1, vd *e2) {
