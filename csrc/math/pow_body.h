@@ -217,7 +217,8 @@ static inline __attribute__((always_inline)) vd pow_small_f64_uniform(vd a, int 
     vd h = vd_set(1.0), l = vd_set(0.0);
     if (top >= 1) {
         /* the lanes form's first steps (1 squared, times a) give a exactly, and its next square of a + 0 the
-         * two_prod a^2 = h + l (the error term a fused residual, never -0, so adding 2a 0 to it changes nothing) */
+         * two_prod a^2 = h + l (for a > 0 its error term is never -0, fused or Dekker's, so adding 2a 0 to it
+         * changes nothing) */
         h = a;
         for (int bit = top - 1; bit >= 1; bit--) {
             if (bit == top - 1) {
