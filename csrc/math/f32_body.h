@@ -202,7 +202,7 @@ static inline int log_f32_any_outside(vf x, float lo) {
 }
 
 /* Subnormals are scaled by 2^23 (k - 23); zeros, negatives, inf and NaN fixed up (a rare vector branch). */
-static inline vf log_f32(vf x) {
+static inline __attribute__((always_inline)) vf log_f32(vf x) {
     if (!log_f32_any_outside(x, 0x1.fffffep-127f)) {
         return log_f32_normal(x, vfi_set(0));
     }

@@ -157,7 +157,7 @@ static inline vd erf_v(vd x) {
     return vd_copysign(r, x);
 }
 
-static inline vd erfc_v(vd x) {
+static inline __attribute__((always_inline)) vd erfc_v(vd x) {
     vd a = vd_abs(x);
     vm small = vd_lt(a, vd_set(0.5));
     vm negative = vd_signbit(x);
