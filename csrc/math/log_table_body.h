@@ -128,7 +128,8 @@ static inline void log_table_dd_bits(vu ix, vd *hi_out, vd *lo_out) {
     vd lo3 = vd_mul(rlo, vd_add(ar, arhi));
     vd lo4 = vd_add(vd_sub(t2, hi), arhi2);
 #endif
-    vd p3 = vd_mul(ar3, vd_poly(r, POW_LOG_Q, 10));
+    /* even and odd chains (vd_poly_even_odd): the Horner chain was the longest latency in pow's loop */
+    vd p3 = vd_mul(ar3, vd_poly_even_odd(r, vd_mul(r, r), POW_LOG_Q, 10));
     vd lo = vd_add(vd_add(vd_add(vd_add(lo1, lo2), lo3), lo4), p3);
     vd sum = vd_add(hi, lo);
     *lo_out = vd_add(vd_sub(hi, sum), lo);
