@@ -152,6 +152,17 @@ static inline vd hyp_exponent(vd m) {
 }
 
 /*
+ * hi + (lo + hi (cosh r - 1) + other sinh r) rounded once, cosh r - 1 = z HYP_EVEN(z) and sinh r =
+ * r + r z HYP_ODD(z), z = r^2: the last step of cosh (hi + lo = C, other = S) and sinh (hi + lo = S,
+ * other = C) below.
+ */
+static inline vd hyp_combine(vd r, vd hi, vd lo, vd other) {
+    vd z = vd_mul(r, r);
+    vd odd = vd_mla(vd_mul(r, z), vd_poly(z, HYP_ODD, 3), r);
+    return vd_add(hi, vd_mla(other, odd, vd_mla(vd_mul(hi, z), vd_poly(z, HYP_EVEN, 3), lo)));
+}
+
+/*
  * cosh a for a in [0, 711]: e^a / 2 = 2^k P e^r and e^-a / 2 = 2^k Q e^-r with
  * P = 2^(j/16) / 2 = ph + pl and Q = s 2^(-j/16) / 2 = s (qh + ql), s = 2^-2k (tables HYP_POS, HYP_NEG):
  *   cosh a = 2^k (C cosh r + S sinh r), C = P + Q, S = P - Q,
@@ -179,16 +190,12 @@ static inline vd hyp_eval(vd a, int wide) {
     }
     vd hi = vd_add(ph, qs);
     vd lo = vd_mla(ql, s, vd_add(vd_add(vd_sub(ph, hi), qs), pl));
-    vd other = vd_sub(ph, qs);
-    vd z = vd_mul(r, r);
-    vd odd = vd_mla(vd_mul(r, z), vd_poly(z, HYP_ODD, 3), r);
-    vd y = vd_add(hi, vd_mla(other, odd, vd_mla(vd_mul(hi, z), vd_poly(z, HYP_EVEN, 3), lo)));
+    vd y = hyp_combine(r, hi, lo, vd_sub(ph, qs));
     if (!wide) {
         return vu_double(vu_add(vd_bits(y), k52));
     }
     return vd_ldexp(y, hyp_exponent(m));
 }
-
 
 /*
  * sinh a for a in [0, SINH_TABLE_MAX] (wide: [0, 711], overflowing to inf where sinh does), the
@@ -220,9 +227,7 @@ static inline vd sinh_table(vd a, int wide) {
     qs = wide ? vd_sel(beyond, vd_set(0.0), qs) : qs;
     vd hi = vd_sub(ph, qs);
     vd lo = vd_sub(vd_sub(ph, hi), qs);
-    vd z = vd_mul(r, r);
-    vd odd = vd_mla(vd_mul(r, z), vd_poly(z, HYP_ODD, 3), r);
-    vd y = vd_add(hi, vd_mla(vd_add(ph, qs), odd, vd_mla(vd_mul(hi, z), vd_poly(z, HYP_EVEN, 3), lo)));
+    vd y = hyp_combine(r, hi, lo, vd_add(ph, qs));
     return wide ? vd_mul(y, vd_sel(beyond, vd_set(0x1p64), vd_set(1.0))) : y;
 }
 
@@ -258,13 +263,18 @@ static __attribute__((noinline)) vd sinh_mixed(vd x) {
     return vm_any(small) ? vd_sel(small, sinh_series(x), r) : r;
 }
 
+/* sinh x for ax = |x| in [SINH_SERIES_MAX, SINH_TABLE_MAX]: sinh_table with x's sign bit. */
+static inline vd sinh_table_signed(vd x, vd ax) {
+    return vu_double(vu_or(vd_bits(sinh_table(ax, 0)), vu_xor(vd_bits(x), vd_bits(ax))));
+}
+
 /* The series below SINH_SERIES_MAX, sinh_table above: a vector runs only the ranges its lanes are in. */
 static inline vd sinh_v(vd x) {
     vd ax = vd_abs(x);
     if (!vd_all_within(ax, SINH_SERIES_MAX, SINH_TABLE_MAX)) {
         return sinh_mixed(x);
     }
-    return vu_double(vu_or(vd_bits(sinh_table(ax, 0)), vu_xor(vd_bits(x), vd_bits(ax))));
+    return sinh_table_signed(x, ax);
 }
 
 static inline vd cosh_v(vd x) {
@@ -634,7 +644,8 @@ static inline void asin_half(vd ax, vm big, vd *yh, vd *yl) {
     *yl = vd_mla(vd_mul(sh, z), vd_poly_even_odd(z, vd_mul(z, z), ASIN_R, 12), sl);
 }
 
-/* base + (wh + wl) rounded once, the pair negated where `flip` (exactly: a sign bit), where |base_hi| >= |wh| or base = 0. */
+/* base + (wh + wl) rounded once, the pair negated where `flip` (exactly: a sign bit), where |base_hi| >= |wh|
+ * or base = 0. */
 static inline vd flip_sum(vd base_hi, vd base_lo, vm flip, vd wh, vd wl) {
     vd h, e;
     vd_fast_two_sum(base_hi, vd_neg_where(flip, wh), &h, &e);
@@ -687,31 +698,26 @@ UNARY_LOOPS_F32(expm1)
 UNARY_LOOPS_F32(log)
 UNARY_LOOPS_F32(log1p)
 #if VEC_ISA == VEC_AVX2
-/* AVX2: two vectors per iteration where both take the table path alone (their latencies overlap). */
+/* AVX2: two vectors per iteration where both take the table path alone (their latencies overlap); the
+ * last 2 VL - 1 elements or fewer through the one-vector loop. */
 VF_UNARY_LOOP(VEC_NAME(rt_vm_sinh_f32), sinh_f32)
+static VEC_UNARY_LOOP64(sinh_f64_one_vector, sinh_v)
 void VEC_NAME(rt_vm_sinh_f64)(const double *x, int64_t n, double *out) {
     int64_t i = 0;
     for (; i + 2 * VL <= n; i += 2 * VL) {
         vd x0 = vd_load(x + i), x1 = vd_load(x + i + VL);
         vd a0 = vd_abs(x0), a1 = vd_abs(x1);
-        if (vd_all_within(a0, SINH_SERIES_MAX, SINH_TABLE_MAX) && vd_all_within(a1, SINH_SERIES_MAX, SINH_TABLE_MAX)) {
-            vd r0 = sinh_table(a0, 0), r1 = sinh_table(a1, 0);
-            vd_store(out + i, vu_double(vu_or(vd_bits(r0), vu_xor(vd_bits(x0), vd_bits(a0)))));
-            vd_store(out + i + VL, vu_double(vu_or(vd_bits(r1), vu_xor(vd_bits(x1), vd_bits(a1)))));
+        if (vd_all_within(a0, SINH_SERIES_MAX, SINH_TABLE_MAX) &&
+            vd_all_within(a1, SINH_SERIES_MAX, SINH_TABLE_MAX)) {
+            vd r0 = sinh_table_signed(x0, a0), r1 = sinh_table_signed(x1, a1);
+            vd_store(out + i, r0);
+            vd_store(out + i + VL, r1);
         } else {
             vd_store(out + i, sinh_v(x0));
             vd_store(out + i + VL, sinh_v(x1));
         }
     }
-    for (; i + VL <= n; i += VL) {
-        vd_store(out + i, sinh_v(vd_load(x + i)));
-    }
-    if (i < n) {
-        double buf[VL] = {0};
-        __builtin_memcpy(buf, x + i, (size_t)(n - i) * sizeof(double));
-        vd_store(buf, sinh_v(vd_load(buf)));
-        __builtin_memcpy(out + i, buf, (size_t)(n - i) * sizeof(double));
-    }
+    sinh_f64_one_vector(x + i, n - i, out + i);
 }
 #else
 UNARY_LOOPS_F32(sinh)
