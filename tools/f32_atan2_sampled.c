@@ -47,13 +47,8 @@ static void draw(int kind, int near_half, float *a, float *b) {
 }
 
 int main(int argc, char **argv) {
-    if (argc < 2) {
-        fprintf(stderr, "usage: %s millions [scalar|avx2|avx512] [seed] [near-half]\n", argv[0]);
-        return 2;
-    }
-    if (argc > 2 && !force_level(argv[2])) return 2;
-    long total = atol(argv[1]) * 1000000L;
-    if (argc > 3) xorshift_state += (uint64_t)atol(argv[3]);
+    long total = sampled_pairs(argc, argv, " [near-half]");
+    if (total == 0) return 2;
     int near_half = argc > 4 && !strcmp(argv[4], "near-half");
     enum { N = 1 << 20, KINDS = 6 };
     static float y[N], x[N], out[N];

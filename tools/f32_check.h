@@ -1,7 +1,7 @@
 /*
  * What the float32 accuracy harnesses (tools/f32_exhaustive.c, tools/f32_atan2_sampled.c,
- * tools/f32_pow_sampled.c) share: forcing a SIMD level by name, a seeded xorshift generator and
- * the error of a float32 result in ULPs of the exact (long double) value, subnormal results in
+ * tools/f32_pow_sampled.c) share: forcing a SIMD level by name, the sampled ones' arguments, a seeded
+ * xorshift generator and the error of a float32 result in ULPs of the exact (long double) value, subnormal results in
  * units of 2^-149. Header-only: each harness is one translation unit built with the library.
  */
 #ifndef RT_TOOLS_F32_CHECK_H
@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "rt/rt.h"
 
@@ -28,6 +29,21 @@ static inline uint64_t next(void) {
     xorshift_state ^= xorshift_state >> 7;
     xorshift_state ^= xorshift_state << 17;
     return xorshift_state;
+}
+
+/*
+ * The sampled harnesses' common arguments, `millions [scalar|avx2|avx512] [seed]` (more may follow, `extra`
+ * in the usage line): forces the level, offsets the generator by the seed and returns the count of pairs
+ * to draw, or 0 after a message for a bad call.
+ */
+static inline long sampled_pairs(int argc, char **argv, const char *extra) {
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s millions [scalar|avx2|avx512] [seed]%s\n", argv[0], extra);
+        return 0;
+    }
+    if (argc > 2 && !force_level(argv[2])) return 0;
+    if (argc > 3) xorshift_state += (uint64_t)atol(argv[3]);
+    return atol(argv[1]) * 1000000L;
 }
 
 /* uniform on [0, 1) with 53 random bits */

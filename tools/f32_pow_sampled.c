@@ -53,13 +53,8 @@ static void draw(int kind, float *x, float *y) {
 }
 
 int main(int argc, char **argv) {
-    if (argc < 2) {
-        fprintf(stderr, "usage: %s millions [scalar|avx2|avx512] [seed]\n", argv[0]);
-        return 2;
-    }
-    if (argc > 2 && !force_level(argv[2])) return 2;
-    long total = atol(argv[1]) * 1000000L;
-    if (argc > 3) xorshift_state += (uint64_t)atol(argv[3]);
+    long total = sampled_pairs(argc, argv, "");
+    if (total == 0) return 2;
     enum { N = 1 << 20, KINDS = 6 };
     static float x[N], y[N], out[N];
     double worst = 0, worst_kind[KINDS] = {0};

@@ -17,7 +17,6 @@ static inline vf vf_or_sign(vf r, vf s) {
     return vfi_float_bits(vfi_or(vf_bits(r), vfi_and(vf_bits(s), vfi_set((int32_t)0x80000000u))));
 }
 
-
 /* a + b = s + e exactly (Knuth). */
 static inline void vf_two_sum(vf a, vf b, vf *s, vf *e) {
     vf sum = vf_add(a, b);
@@ -505,7 +504,7 @@ static inline vf atan2_folded_f32(vf a, vf b, vf mn, vf mx, vf s, vf x) {
 
 /*
  * the lanes atan2_folded_f32 takes as they are: false for a NaN, an infinity, a zero,
- * min(a, b) <= 2^-100 and a + b >= 2^100 (vf_exact_residual's Dekker product, in wasm, needs
+ * min(a, b) <= 2^-100 or a + b >= 2^100 (vf_exact_residual's Dekker product, in wasm, needs
  * its factors below 2^100)
  */
 static inline vfm atan2_ordinary_f32(vf mn, vf s) {
