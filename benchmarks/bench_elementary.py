@@ -9,10 +9,10 @@ AVX512_ICL AVX512_SPR" (no SVML), which is what AVX2-only machines get.
 clamp is also measured on an Arrow array with 10% nulls, next to pyarrow's
 min/max route (which turns the nulls into the bound).
 
-    python benchmarks/bench_elementary.py [--n 10000000] [--repeat 5] [--dtype float32]
+    python benchmarks/bench_elementary.py [--n 10000000] [--repeat 5] [--dtype float32] [--out FILE]
 
-Writes benchmarks/results/elementary.json (with --dtype, that dtype's rows
-replace their counterparts and the others are kept).
+Writes benchmarks/results/elementary.json, or --out (with --dtype, that dtype's
+rows replace their counterparts and the others are kept).
 """
 
 from __future__ import annotations
@@ -138,6 +138,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=10_000_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--dtype", choices=["float32", "float64"], help="measure one dtype only")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "elementary.json")
     parser.add_argument("--numpy-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     n, repeat = args.n, args.repeat
@@ -199,7 +200,7 @@ def main() -> None:
         rows.append(row)
         print(row, flush=True)
     rt_pandas.set_num_threads(None)
-    out = ROOT / "benchmarks" / "results" / "elementary.json"
+    out = args.out
     if args.dtype and out.exists():
         kept = [r for r in json.loads(out.read_text())["rows"] if r["dtype"] != args.dtype]
         rows = [r for r in kept if r["dtype"] == "float64"] + rows + [r for r in kept if r["dtype"] == "float32"]

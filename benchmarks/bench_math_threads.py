@@ -7,9 +7,9 @@ whether the chunks ran at the same time: if the split is even, the GIL is
 released and the chunks overlap, the wall ratio on two free cores is the CPU
 ratio. Best of --repeat, 1 and 2 threads alternating.
 
-    python benchmarks/bench_math_threads.py [--n 10000000] [--repeat 7]
+    python benchmarks/bench_math_threads.py [--n 10000000] [--repeat 7] [--out FILE]
 
-Writes benchmarks/results/math_threads.json.
+Writes benchmarks/results/math_threads.json, or --out.
 """
 
 from __future__ import annotations
@@ -64,6 +64,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=10_000_000)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "math_threads.json")
     args = parser.parse_args()
     rng = np.random.default_rng(0)
     n = args.n
@@ -97,7 +98,7 @@ def main() -> None:
     result = {"load_before": load_before, "load_after": os.getloadavg(), "cpus": os.cpu_count(),
               "simd": rt_pandas.versions()["simd"], "rows": rows}
     print("load", result["load_before"], "->", result["load_after"])
-    (ROOT / "benchmarks" / "results" / "math_threads.json").write_text(json.dumps(result, indent=1) + "\n")
+    args.out.write_text(json.dumps(result, indent=1) + "\n")
 
 
 if __name__ == "__main__":
