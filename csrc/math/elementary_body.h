@@ -478,6 +478,28 @@ static inline void mla_pair(vd c, vd a, vd b, vd *hi, vd *lo) {
 #endif
 }
 
+/* atan_quotient up to its division: the exact numerator, the denominator's pair and 1/dh. */
+typedef struct {
+    vd num, dh, dl, inv;
+} atan_division;
+
+static inline atan_division atan_divide(vd a, vd b, vd c) {
+    atan_division d;
+    d.num = exact_residual(a, b, c);
+    mla_pair(c, a, b, &d.dh, &d.dl);
+    d.inv = vd_div(vd_set(1.0), d.dh);
+    return d;
+}
+
+/* atan_quotient after its division. */
+static inline void atan_quotient_finish(atan_division d, vd low, vd *uh_out, vd *rest) {
+    vd uh = vd_mul(d.num, d.inv);
+    vd ul_low = vd_mla(vd_nmla(uh, d.dl, exact_residual(d.num, uh, d.dh)), d.inv, low);
+    vd z = vd_mul(uh, uh);
+    *rest = vd_mla(vd_mul(uh, z), vd_poly(z, ATAN8_P, 5), ul_low);
+    *uh_out = uh;
+}
+
 /*
  * atan u + low = uh + rest for u = (a - c b) / (b + c a), with a, b, c from atan_centre: within
  * 2^-57.1 |u| before the caller's one rounding (docs/math.md), for b in [2^-900, 2^960] and A / b >= 2^-30,
@@ -488,15 +510,7 @@ static inline void mla_pair(vd c, vd a, vd b, vd *hi, vd *lo) {
  * z = uh^2 (ul z <= 2^-58.7 |u| left out), P a 5-term minimax fit on |u| <= 0.0795 (2^-58.3 relative).
  */
 static inline void atan_quotient(vd a, vd b, vd c, vd low, vd *uh_out, vd *rest) {
-    vd num = exact_residual(a, b, c);
-    vd dh, dl;
-    mla_pair(c, a, b, &dh, &dl);
-    vd inv = vd_div(vd_set(1.0), dh);
-    vd uh = vd_mul(num, inv);
-    vd ul_low = vd_mla(vd_nmla(uh, dl, exact_residual(num, uh, dh)), inv, low);
-    vd z = vd_mul(uh, uh);
-    *rest = vd_mla(vd_mul(uh, z), vd_poly(z, ATAN8_P, 5), ul_low);
-    *uh_out = uh;
+    atan_quotient_finish(atan_divide(a, b, c), low, uh_out, rest);
 }
 
 /* th + uh + rest rounded once, where |th| >= |uh| or th = 0 (atan c >= 0.124 > 0.0791 for k >= 1). */
@@ -541,7 +555,13 @@ static inline void atan2_base(vu index, vm x_negative, vd *hi, vd *lo) {
 #endif
 }
 
-static inline vd atan_v(vd x) {
+/* atan_v up to its division (atan_start) and after it (atan_finish): the two stages of AVX2's pipelined loop. */
+typedef struct {
+    vd x, th, tl;
+    atan_division d;
+} atan_stage;
+
+static inline atan_stage atan_start(vd x) {
     /* atan|x| rounds to pi/2 long before 2^600; the clamp keeps inf finite. vd_min and vd_max return
      * their second operand when one is NaN: a NaN x flows through as a (b = 1). */
     vd one = vd_set(1.0);
@@ -549,12 +569,22 @@ static inline vd atan_v(vd x) {
     vm big = vd_gt(ax, one);
     /* |x| > 1: atan |x| = pi/2 - atan(1 / |x|), the minus sign carried by a = -1. */
     vd a = vd_sel(big, vd_set(-1.0), ax), b = vd_max(ax, one);
-    vd c, th, tl, uh, rest;
+    vd c;
+    atan_stage s;
     vu index = atan_centre(a, atan_scaled_recip(b), big, &c);
-    atan_base(index, &th, &tl);
-    atan_quotient(a, b, c, tl, &uh, &rest);
-    return vd_or_sign(atan_sum(th, uh, rest), x); /* the sum is >= +0 */
+    atan_base(index, &s.th, &s.tl);
+    s.d = atan_divide(a, b, c);
+    s.x = x;
+    return s;
 }
+
+static inline vd atan_finish(atan_stage s) {
+    vd uh, rest;
+    atan_quotient_finish(s.d, s.tl, &uh, &rest);
+    return vd_or_sign(atan_sum(s.th, uh, rest), s.x); /* the sum is >= +0 */
+}
+
+static inline vd atan_v(vd x) { return atan_finish(atan_start(x)); }
 
 /*
  * The angle of (b, a) = (|x|, |y|) folded into [0, pi/2], then reflected about pi/2 where x < 0:
@@ -699,8 +729,8 @@ UNARY_LOOPS_F32(log)
 UNARY_LOOPS_F32(log1p)
 #if VEC_ISA == VEC_AVX2
 /* AVX2: two vectors per iteration where both take the table path alone (their latencies overlap). The tail
- * is written out here: handing it to a VEC_UNARY_LOOP64 function, inlined or not, made the loop 5-7% slower
- * in cache (code layout). */
+ * stays in this function (VEC_UNARY_TAIL64): handing it to a VEC_UNARY_LOOP64 function, inlined or not,
+ * made the loop 5-7% slower in cache (code layout). */
 VF_UNARY_LOOP(VEC_NAME(rt_vm_sinh_f32), sinh_f32)
 void VEC_NAME(rt_vm_sinh_f64)(const double *x, int64_t n, double *out) {
     int64_t i = 0;
@@ -720,12 +750,7 @@ void VEC_NAME(rt_vm_sinh_f64)(const double *x, int64_t n, double *out) {
     for (; i + VL <= n; i += VL) {
         vd_store(out + i, sinh_v(vd_load(x + i)));
     }
-    if (i < n) {
-        double buf[VL] = {0};
-        __builtin_memcpy(buf, x + i, (size_t)(n - i) * sizeof(double));
-        vd_store(buf, sinh_v(vd_load(buf)));
-        __builtin_memcpy(out + i, buf, (size_t)(n - i) * sizeof(double));
-    }
+    VEC_UNARY_TAIL64(sinh_v)
 }
 #else
 UNARY_LOOPS_F32(sinh)
@@ -734,7 +759,12 @@ UNARY_LOOPS_F32(cosh)
 UNARY_LOOPS_F32(tanh)
 UNARY_LOOPS_F32(asin)
 UNARY_LOOPS_F32(acos)
+#if VEC_ISA == VEC_AVX2
+VF_UNARY_LOOP(VEC_NAME(rt_vm_atan_f32), atan_f32)
+VEC_PIPELINED_LOOP64(VEC_NAME(rt_vm_atan_f64), atan_stage, atan_start, atan_finish, atan_v)
+#else
 UNARY_LOOPS_F32(atan)
+#endif
 
 void VEC_NAME(rt_vm_atan2_f64)(const double *y, const double *x, int64_t n, double *out) {
     int64_t i = 0;

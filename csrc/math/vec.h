@@ -445,19 +445,52 @@ static inline vd vd_poly_even_odd(vd x, vd x2, const double *c, int n) {
  * tail through a zero-padded vector-sized buffer. name64/name32 are the
  * functions to define, fn64/fn32 the float64 and float32 lane functions
  * (float32 widened to double lanes; vec32.h has the native float32 loop).
+ * VEC_UNARY_TAIL64 is the tail, elements i to n - 1 (fewer than VL) of a
+ * loop over x and out.
  */
+#define VEC_UNARY_TAIL64(fn64)                                                       \
+    if (i < n) {                                                                     \
+        double buf[VL] = {0};                                                        \
+        __builtin_memcpy(buf, x + i, (size_t)(n - i) * sizeof(double));              \
+        vd_store(buf, fn64(vd_load(buf)));                                           \
+        __builtin_memcpy(out + i, buf, (size_t)(n - i) * sizeof(double));            \
+    }
+
 #define VEC_UNARY_LOOP64(name64, fn64)                                               \
     void name64(const double *x, int64_t n, double *out) {                           \
         int64_t i = 0;                                                               \
         for (; i + VL <= n; i += VL) {                                               \
             vd_store(out + i, fn64(vd_load(x + i)));                                 \
         }                                                                            \
-        if (i < n) {                                                                 \
-            double buf[VL] = {0};                                                    \
-            __builtin_memcpy(buf, x + i, (size_t)(n - i) * sizeof(double));          \
-            vd_store(buf, fn64(vd_load(buf)));                                       \
-            __builtin_memcpy(out + i, buf, (size_t)(n - i) * sizeof(double));        \
+        VEC_UNARY_TAIL64(fn64)                                                       \
+    }
+
+/*
+ * A unary loop software-pipelined in two stages, fn64(v) = finish(start(v)): each iteration starts
+ * vector i + 1 before it finishes vector i, so a long-latency operation at the end of `start` (a
+ * division) runs while `finish` works on the previous vector. For a kernel whose cost is one long
+ * dependency chain rather than its operation count: the out-of-order window fills with operations
+ * waiting on the chain, fewer vectors fit in it, and Zen 3's scheduler, the smaller, stalls dispatch
+ * (float64 atan on AVX2: 16% faster in cache there; docs/benchmarks.md). Same operations per vector,
+ * same bits. `stage` is start's result type.
+ */
+#define VEC_PIPELINED_LOOP64(name64, stage, start, finish, fn64)                     \
+    void name64(const double *x, int64_t n, double *out) {                           \
+        int64_t i = 0;                                                               \
+        if (n >= 2 * VL) {                                                           \
+            stage current = start(vd_load(x));                                       \
+            for (; i + 2 * VL <= n; i += VL) {                                       \
+                stage next = start(vd_load(x + i + VL));                             \
+                vd_store(out + i, finish(current));                                  \
+                current = next;                                                      \
+            }                                                                        \
+            vd_store(out + i, finish(current));                                      \
+            i += VL;                                                                 \
         }                                                                            \
+        for (; i + VL <= n; i += VL) {                                               \
+            vd_store(out + i, fn64(vd_load(x + i)));                                 \
+        }                                                                            \
+        VEC_UNARY_TAIL64(fn64)                                                       \
     }
 
 #define VEC_UNARY_LOOPS(name64, name32, fn64, fn32)                                  \
