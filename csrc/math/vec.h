@@ -469,10 +469,10 @@ static inline vd vd_poly_even_odd(vd x, vd x2, const double *c, int n) {
  * A unary loop software-pipelined in two stages, fn64(v) = finish(start(v)): each iteration starts
  * vector i + 1 before it finishes vector i, so a long-latency operation at the end of `start` (a
  * division) runs while `finish` works on the previous vector. For a kernel whose cost is one long
- * dependency chain rather than its operation count: the out-of-order window fills with operations
- * waiting on the chain, fewer vectors fit in it, and Zen 3's scheduler, the smaller, stalls dispatch
- * (float64 atan on AVX2: 16% faster in cache there; docs/benchmarks.md). Same operations per vector,
- * same bits. `stage` is start's result type.
+ * dependency chain rather than its operation count: operations waiting on the chain fill the
+ * out-of-order window, so few vectors overlap, and on Zen 3, whose scheduler is small, dispatch stalls
+ * (float64 atan on AVX2 there: 13-16% less time in cache; docs/benchmarks.md). Same operations per
+ * vector, same bits. `stage` is start's result type.
  */
 #define VEC_PIPELINED_LOOP64(name64, stage, start, finish, fn64)                     \
     void name64(const double *x, int64_t n, double *out) {                           \
