@@ -11,9 +11,15 @@ FUZZ_HARNESSES = $(basename $(notdir $(wildcard tests/fuzz/harness/fuzz_*.c)))
 BUILD = build/c
 
 .SECONDARY:  # keep the test objects make would otherwise delete as intermediates
-.PHONY: test c-test c-test-asan c-test-tsan c-test-valgrind fuzz wasm py-test node-test wheel-check clean
+.PHONY: test c-build c-test c-test-asan c-test-tsan c-test-valgrind fuzz wasm py-test node-test wheel-check clean
 
-test: c-test c-test-asan c-test-tsan c-test-valgrind fuzz wasm py-test node-test wheel-check
+# On 2 cores: the C builds compile two files at a time and the fuzzers run two at a time (each still
+# has a core for its FUZZ_SECONDS); the tests themselves run one after another.
+test:
+	$(MAKE) -j2 c-build
+	$(MAKE) c-test c-test-asan c-test-tsan c-test-valgrind
+	$(MAKE) -j2 fuzz
+	$(MAKE) wasm py-test node-test wheel-check
 
 # The C tests in three builds: plain (system compiler, -O2), ASan + UBSan, and TSan. Each build
 # compiles the core once into build/c/<flavor>/libcore.a and links one binary per test file.
@@ -59,15 +65,23 @@ endef
 $(foreach flavor,plain asan tsan fuzz,$(eval $(call c_flavor,$(flavor))))
 
 # The C tests plus a replay of every fuzz harness's corpus (tests/fuzz/corpus/<harness>/).
-c-test: $(addprefix $(BUILD)/plain/,$(TEST_NAMES) $(addprefix replay_,$(FUZZ_HARNESSES)) $(addprefix tool_,$(DEV_TOOLS)))
+BINARIES_plain = $(addprefix $(BUILD)/plain/,$(TEST_NAMES) $(addprefix replay_,$(FUZZ_HARNESSES)) $(addprefix tool_,$(DEV_TOOLS)))
+BINARIES_asan = $(addprefix $(BUILD)/asan/,$(TEST_NAMES) $(addprefix replay_,$(FUZZ_HARNESSES)))
+BINARIES_tsan = $(addprefix $(BUILD)/tsan/,$(TEST_NAMES))
+BINARIES_fuzz = $(addprefix $(BUILD)/fuzz/bin/,$(FUZZ_HARNESSES))
+
+# Every C binary the tests and fuzzers run, built and not run.
+c-build: $(BINARIES_plain) $(BINARIES_asan) $(BINARIES_tsan) $(BINARIES_fuzz)
+
+c-test: $(BINARIES_plain)
 	@set -e; for name in $(TEST_NAMES); do $(RUN_plain) $(BUILD)/plain/$$name; done
 	@set -e; for name in $(FUZZ_HARNESSES); do $(RUN_plain) $(BUILD)/plain/replay_$$name tests/fuzz/corpus/$$name/*; done
 
-c-test-asan: $(addprefix $(BUILD)/asan/,$(TEST_NAMES) $(addprefix replay_,$(FUZZ_HARNESSES)))
+c-test-asan: $(BINARIES_asan)
 	@set -e; for name in $(TEST_NAMES); do $(RUN_asan) $(BUILD)/asan/$$name; done
 	@set -e; for name in $(FUZZ_HARNESSES); do $(RUN_asan) $(BUILD)/asan/replay_$$name tests/fuzz/corpus/$$name/*; done
 
-c-test-tsan: $(addprefix $(BUILD)/tsan/,$(TEST_NAMES))
+c-test-tsan: $(BINARIES_tsan)
 	@set -e; for name in $(TEST_NAMES); do $(RUN_tsan) $(BUILD)/tsan/$$name; done
 
 # valgrind's memcheck on the plain build: no leaks, no invalid reads. Only valgrind's own verdict
