@@ -238,7 +238,10 @@ class NativeBackend(Backend):
             from . import _rt_native
         except ImportError as exc:  # pragma: no cover - only on a broken install
             raise ConfigurationError(
-                "the native extension rt_pandas._rt_native is not built; reinstall with `pip install -e .`",
+                f"the native extension rt_pandas._rt_native is not built in {Path(__file__).parent}; if that is "
+                "a source checkout run from its root (python -m rt_pandas there imports it instead of the "
+                "installed package), use the `rt-pandas` command or another directory, or build it in place "
+                "with `pip install -e .`",
                 "native backend",
             ) from exc
         self.ffi = _rt_native.ffi
