@@ -17,37 +17,26 @@ import argparse
 import json
 import os
 import platform
-import time
+import sys
 from pathlib import Path
 
 import numpy as np
-import scipy.special as sc
 
 import rt_pandas
 from rt_pandas import math as rtm
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_elementary import FUNCS as ELEMENTARY, best_ns  # noqa: E402  (the same timer and input ranges)
+from bench_special import FUNCS as SPECIAL  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 
-# name: (reference ufunc, input range); the issue's AVX2 goals name sinh, asin, acos, atan and atan2
+# name: (reference ufunc, input range), from the two benchmarks' tables; the issue's AVX2 goals name sinh,
+# asin, acos, atan and atan2
 UNARY = {
-    "sinh": (np.sinh, (-20, 20)),
-    "tanh": (np.tanh, (-5, 5)),
-    "asin": (np.arcsin, (-1, 1)),
-    "acos": (np.arccos, (-1, 1)),
-    "atan": (np.arctan, (-100, 100)),
-    "erf": (sc.erf, (-4, 4)),
-    "gamma": (sc.gamma, (-30, 170)),
-    "lgamma": (sc.gammaln, (-30, 1000)),
+    **{name: (ELEMENTARY[name][0], ELEMENTARY[name][3]) for name in ("sinh", "tanh", "asin", "acos", "atan")},
+    **{name: SPECIAL[name] for name in ("erf", "gamma", "lgamma")},
 }
-
-
-def best_ns(fn, n: int, best: int) -> float:
-    fastest = float("inf")
-    for _ in range(best):
-        start = time.perf_counter()
-        fn()
-        fastest = min(fastest, time.perf_counter() - start)
-    return fastest / n * 1e9
 
 
 def cases(n: int, only: set[str] | None):
