@@ -17,7 +17,7 @@ import argparse
 import json
 import os
 import platform
-import time
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +26,9 @@ import scipy.special as sc
 
 import rt_pandas
 from rt_pandas import math as rtm
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_elementary import best_ns  # noqa: E402  (the one timer of the math benchmarks)
 
 ROOT = Path(__file__).resolve().parent.parent
 # name -> (scipy ufunc, input range): the ranges where each function has work to do.
@@ -36,15 +39,6 @@ FUNCS = {
     "lgamma": (sc.gammaln, (-30.0, 1000.0)),
 }
 GOALS = {("erf", "float32"): 20.0, ("erf", "float64"): 10.0}
-
-
-def best_ns(fn, n: int, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best / n * 1e9
 
 
 def main() -> None:
